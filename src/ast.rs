@@ -1,0 +1,356 @@
+//! The abstract syntax tree: what the parser builds from tokens. Every node carries the byte
+//! span of the text it came from; nothing here is resolved or checked yet.
+
+use crate::span::Span;
+
+/// A name as written, with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A whole `.tpt` file: a sequence of top-level items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Const(ConstDecl),
+    Fn(FnDecl),
+    Decl(Decl),
+    Stmt(Stmt),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Const(c) => c.span,
+            Item::Fn(f) => f.span,
+            Item::Decl(d) => d.span,
+            Item::Stmt(s) => s.span,
+        }
+    }
+}
+
+/// `const N = e;`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConstDecl {
+    pub name: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+/// A domain as written in a declaration: `D` (a constant expression) or `bool` (= 2).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    Size(Expr),
+    Bool(Span),
+}
+
+impl Domain {
+    pub fn span(&self) -> Span {
+        match self {
+            Domain::Size(e) => e.span,
+            Domain::Bool(span) => *span,
+        }
+    }
+}
+
+/// `fn f(a: D1, b: D2) -> D { e }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnDecl {
+    pub name: Ident,
+    pub params: Vec<FnParam>,
+    pub result: Domain,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnParam {
+    pub name: Ident,
+    pub domain: Domain,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeclKind {
+    Param,
+    Input,
+    Output,
+    Var,
+}
+
+impl DeclKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DeclKind::Param => "param",
+            DeclKind::Input => "input",
+            DeclKind::Output => "output",
+            DeclKind::Var => "var",
+        }
+    }
+}
+
+/// `param p[d1][d2]: D = value;` (and likewise `input`, `output`, `var`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    pub kind: DeclKind,
+    pub kind_span: Span,
+    pub name: Ident,
+    pub dims: Vec<Expr>,
+    pub domain: Domain,
+    /// The binding after `=`; only a `param` may have one (the checker enforces it).
+    pub init: Option<Value>,
+    pub span: Span,
+}
+
+/// A constant value as written in an example, a `param` binding or a data file:
+/// an expression, a list `[v, ..]`, a repeat `[v; n]` or a hole `_` (unobserved).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Expr(Expr),
+    List(Vec<Value>),
+    Repeat(Box<Value>, Expr),
+    Hole,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// The target of an assignment or an example entry: `name` or `name[i][j]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub name: Ident,
+    pub indices: Vec<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    /// `place = value;`
+    Assign { target: Place, value: Expr },
+    /// `for var in start..end { body }`
+    For {
+        var: Ident,
+        start: Expr,
+        end: Expr,
+        body: Block,
+    },
+    /// `if c { .. } else if c2 { .. } else { .. }`
+    If {
+        branches: Vec<(Expr, Block)>,
+        otherwise: Option<Block>,
+    },
+    /// `match e { 0 => { .. } 1 | 2 => { .. } _ => { .. } }`
+    Match {
+        scrutinee: Expr,
+        arms: Vec<MatchArm<Block>>,
+    },
+    /// `observe e;`
+    Observe(Expr),
+    /// `example { name = v; .. }`
+    Example(Example),
+}
+
+/// One arm of a `match`; `B` is a block for the statement form and an expression for the
+/// expression form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchArm<B> {
+    pub pattern: Pattern,
+    pub body: B,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pattern {
+    /// One or more constant values, `0 | 1`.
+    Values(Vec<Expr>),
+    /// `_`
+    Wildcard(Span),
+}
+
+impl Pattern {
+    pub fn span(&self) -> Span {
+        match self {
+            Pattern::Values(values) => values
+                .iter()
+                .map(|v| v.span)
+                .reduce(Span::to)
+                .unwrap_or_default(),
+            Pattern::Wildcard(span) => *span,
+        }
+    }
+}
+
+/// `example { x = 0; y = [0; K]; y[3] = 1; }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub entries: Vec<ExampleEntry>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleEntry {
+    pub target: Place,
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+    /// Nesting depth of this expression tree (1 for a leaf); the parser uses it to reject
+    /// trees deep enough to overflow the stack of later recursive passes.
+    pub depth: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Neg,
+    Not,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Mul,
+    Div,
+    Rem,
+    Add,
+    Sub,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    And,
+    Or,
+}
+
+impl UnOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            UnOp::Neg => "-",
+            UnOp::Not => "!",
+        }
+    }
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::And => "&&",
+            BinOp::Or => "||",
+        }
+    }
+
+    /// Binding strength: higher binds tighter.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::And => 2,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => 3,
+            BinOp::Add | BinOp::Sub => 4,
+            BinOp::Mul | BinOp::Div | BinOp::Rem => 5,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Int(i64),
+    Name(Ident),
+    /// `a[i][j]`: the base is always a declared array name.
+    Index { base: Ident, indices: Vec<Expr> },
+    Call { func: Ident, args: Vec<Expr> },
+    Unary { op: UnOp, operand: Box<Expr> },
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    /// Parentheses are kept so that the formatter reproduces them.
+    Paren(Box<Expr>),
+    /// `if c { e } else if c2 { e2 } else { e3 }`
+    If {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+    },
+    /// `match e { 0 => a, 1 | 2 => b, _ => c }`
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<MatchArm<Expr>>,
+    },
+}
+
+impl Expr {
+    /// Build a node, computing its depth from its children.
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let child_depth = kind.children().map(|c| c.depth).max().unwrap_or(0);
+        Expr {
+            kind,
+            span,
+            depth: child_depth + 1,
+        }
+    }
+}
+
+impl ExprKind {
+    /// The direct sub-expressions, in source order.
+    pub fn children(&self) -> Box<dyn Iterator<Item = &Expr> + '_> {
+        match self {
+            ExprKind::Int(_) | ExprKind::Name(_) => Box::new(std::iter::empty()),
+            ExprKind::Index { indices, .. } => Box::new(indices.iter()),
+            ExprKind::Call { args, .. } => Box::new(args.iter()),
+            ExprKind::Unary { operand, .. } => Box::new(std::iter::once(&**operand)),
+            ExprKind::Binary { lhs, rhs, .. } => Box::new([&**lhs, &**rhs].into_iter()),
+            ExprKind::Paren(inner) => Box::new(std::iter::once(&**inner)),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => Box::new(
+                branches
+                    .iter()
+                    .flat_map(|(c, v)| [c, v])
+                    .chain(std::iter::once(&**otherwise)),
+            ),
+            ExprKind::Match { scrutinee, arms } => Box::new(
+                std::iter::once(&**scrutinee).chain(arms.iter().flat_map(|arm| {
+                    let pattern: Box<dyn Iterator<Item = &Expr>> = match &arm.pattern {
+                        Pattern::Values(values) => Box::new(values.iter()),
+                        Pattern::Wildcard(_) => Box::new(std::iter::empty()),
+                    };
+                    pattern.chain(std::iter::once(&arm.body))
+                })),
+            ),
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Diagnostics -> rendered text. Every stage reports problems as [`Diagnostic`] values that
+//! point at source spans; this is the only module that knows ariadne.
+
+use std::io::{self, Write};
+
+use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+
+use crate::span::Span;
+
+/// Which source file a label points into: the `.tpt` file is 0, a `--data` file is 1, ...
+pub type SourceId = usize;
+
+/// The texts that diagnostics may point into, by [`SourceId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<(String, String)>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    /// Register a file; returns its id.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
+        self.files.push((name.into(), text.into()));
+        self.files.len() - 1
+    }
+
+    pub fn name(&self, id: SourceId) -> &str {
+        &self.files[id].0
+    }
+
+    pub fn text(&self, id: SourceId) -> &str {
+        &self.files[id].1
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub source: SourceId,
+    pub span: Span,
+    pub message: String,
+    pub primary: bool,
+}
+
+/// One problem or remark, with the places in the source it concerns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub notes: Vec<String>,
+    pub help: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: Vec::new(),
+        }
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    pub fn note(message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, message)
+    }
+
+    /// The main place, in the `.tpt` file.
+    pub fn with_label(self, span: Span, message: impl Into<String>) -> Self {
+        self.with_label_in(0, span, message, true)
+    }
+
+    /// A further place that explains the main one, in the `.tpt` file.
+    pub fn with_secondary(self, span: Span, message: impl Into<String>) -> Self {
+        self.with_label_in(0, span, message, false)
+    }
+
+    pub fn with_label_in(
+        mut self,
+        source: SourceId,
+        span: Span,
+        message: impl Into<String>,
+        primary: bool,
+    ) -> Self {
+        self.labels.push(Label {
+            source,
+            span,
+            message: message.into(),
+            primary,
+        });
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help.push(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The span of the main label, if any.
+    pub fn primary_span(&self) -> Option<Span> {
+        self.labels
+            .iter()
+            .find(|l| l.primary)
+            .or(self.labels.first())
+            .map(|l| l.span)
+    }
+}
+
+/// A list of diagnostics that a stage collects before giving up; an `Err` of a stage is a
+/// non-empty list with at least one error.
+pub type Diagnostics = Vec<Diagnostic>;
+
+/// True if any of the diagnostics is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Render diagnostics as text. `color` should be on only when writing to a terminal.
+pub fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for diagnostic in diagnostics {
+        render_one(diagnostic, sources, color, out)?;
+    }
+    Ok(())
+}
+
+/// Render diagnostics to a string without colour (for tests and JSON output).
+pub fn render_to_string(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut buffer = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = render(diagnostics, sources, false, &mut buffer);
+    String::from_utf8_lossy(&buffer).into_owned()
+}
+
+fn render_one(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let kind = match diagnostic.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
+        Severity::Note => ReportKind::Advice,
+    };
+    // Labels pointing outside their source (which should not happen) are dropped rather
+    // than allowed to crash the renderer.
+    let labels: Vec<&Label> = diagnostic
+        .labels
+        .iter()
+        .filter(|l| l.source < sources.files.len() && l.span.end <= sources.text(l.source).len())
+        .collect();
+    let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()) else {
+        return render_plain(diagnostic, color, out);
+    };
+    let name = |id: SourceId| sources.name(id).to_string();
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte);
+    let mut report = Report::build(kind, (name(main.source), main.span.range()))
+        .with_config(config)
+        .with_message(&diagnostic.message);
+    for label in &labels {
+        let mut ariadne_label = AriadneLabel::new((name(label.source), label.span.range()));
+        if !label.message.is_empty() {
+            ariadne_label = ariadne_label.with_message(&label.message);
+        }
+        let colour = match (label.primary, diagnostic.severity) {
+            (false, _) => Color::Blue,
+            (true, Severity::Error) => Color::Red,
+            (true, Severity::Warning) => Color::Yellow,
+            (true, Severity::Note) => Color::Cyan,
+        };
+        ariadne_label = ariadne_label
+            .with_color(colour)
+            .with_order(if label.primary { 0 } else { 1 });
+        report = report.with_label(ariadne_label);
+    }
+    for help in &diagnostic.help {
+        report = report.with_help(help);
+    }
+    for note in &diagnostic.notes {
+        report = report.with_note(note);
+    }
+    let cache = ariadne::sources(
+        sources
+            .files
+            .iter()
+            .map(|(name, text)| (name.clone(), text.clone())),
+    );
+    report.finish().write(cache, &mut *out)
+}
+
+fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let (word, code) = match diagnostic.severity {
+        Severity::Error => ("Error", "31"),
+        Severity::Warning => ("Warning", "33"),
+        Severity::Note => ("Advice", "36"),
+    };
+    if color {
+        writeln!(out, "\x1b[{code}m[{word}]\x1b[0m: {}", diagnostic.message)?;
+    } else {
+        writeln!(out, "[{word}]: {}", diagnostic.message)?;
+    }
+    for help in &diagnostic.help {
+        writeln!(out, "  help: {help}")?;
+    }
+    for note in &diagnostic.notes {
+        writeln!(out, "  note: {note}")?;
+    }
+    Ok(())
+}

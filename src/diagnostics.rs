@@ -177,11 +177,14 @@ fn render_one(
     };
     // Labels pointing outside their source (which should not happen) are dropped rather
     // than allowed to crash the renderer.
-    let labels: Vec<&Label> = diagnostic
+    let mut labels: Vec<&Label> = diagnostic
         .labels
         .iter()
         .filter(|l| l.source < sources.files.len() && l.span.end <= sources.text(l.source).len())
         .collect();
+    // ariadne starts a new snippet whenever a label comes before the previous one, so
+    // labels are given in source order.
+    labels.sort_by_key(|l| (l.source, l.span.start));
     let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()) else {
         return render_plain(diagnostic, color, out);
     };
@@ -203,9 +206,7 @@ fn render_one(
             (true, Severity::Warning) => Color::Yellow,
             (true, Severity::Note) => Color::Cyan,
         };
-        ariadne_label = ariadne_label
-            .with_color(colour)
-            .with_order(if label.primary { 0 } else { 1 });
+        ariadne_label = ariadne_label.with_color(colour);
         report = report.with_label(ariadne_label);
     }
     for help in &diagnostic.help {
@@ -224,21 +225,22 @@ fn render_one(
 }
 
 fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    // The same layout as ariadne's reports, for diagnostics that point at no source.
     let (word, code) = match diagnostic.severity {
         Severity::Error => ("Error", "31"),
         Severity::Warning => ("Warning", "33"),
         Severity::Note => ("Advice", "36"),
     };
     if color {
-        writeln!(out, "\x1b[{code}m[{word}]\x1b[0m: {}", diagnostic.message)?;
+        writeln!(out, "\x1b[{code}m{word}:\x1b[0m {}", diagnostic.message)?;
     } else {
-        writeln!(out, "[{word}]: {}", diagnostic.message)?;
+        writeln!(out, "{word}: {}", diagnostic.message)?;
     }
     for help in &diagnostic.help {
-        writeln!(out, "  help: {help}")?;
+        writeln!(out, "   Help: {help}")?;
     }
     for note in &diagnostic.notes {
-        writeln!(out, "  note: {note}")?;
+        writeln!(out, "   Note: {note}")?;
     }
     Ok(())
 }

@@ -2,8 +2,16 @@
 //! own: it takes source text and returns values and diagnostics; only `main.rs` exits.
 
 pub mod ast;
+pub mod check;
+pub mod data;
 pub mod diagnostics;
+pub mod eval;
+pub mod graph;
+pub mod interp;
 pub mod lexer;
 pub mod limits;
+pub mod lower;
 pub mod parse;
+pub mod pipeline;
+pub mod program;
 pub mod span;

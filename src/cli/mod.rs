@@ -1,0 +1,210 @@
+//! Subcommands and what they share: loading sources, rendering diagnostics, exit codes.
+
+mod check;
+mod run;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use tpt::check::CheckOptions;
+use tpt::diagnostics::{render, Diagnostic, SourceId, SourceMap};
+use tpt::limits::Limits;
+use tpt::pipeline::{compile, decode, Compiled};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USER_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "tpt", version, about = "Synthesize the unknown params of a .tpt program sketch from examples")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a program and print a summary of its search space.
+    Check(check::CheckArgs),
+    /// Run a program with every param bound, on its examples or on given inputs.
+    Run(run::RunArgs),
+}
+
+/// Options every command that compiles a program takes.
+#[derive(Args, Debug, Clone)]
+pub struct CompileArgs {
+    /// The .tpt file.
+    pub file: PathBuf,
+    /// Override a constant: `--set K=64` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
+    pub overrides: Vec<(String, i64)>,
+    /// Read more examples from a JSON file: {"examples": [{"x": 0, "y": [1, 0]}, ..]}.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The resource bounds, each with the flag that raises it.
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Maximum nesting of brackets, blocks and expressions.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    pub max_depth: u32,
+    /// Maximum statements and loop iterations executed while unrolling.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_unroll)]
+    pub max_unroll: u64,
+    /// Maximum operand combinations enumerated for one runtime expression.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_enum)]
+    pub max_enum: u64,
+    /// Maximum elements of one array.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_elements)]
+    pub max_elements: u64,
+    /// Maximum size of one domain.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_domain)]
+    pub max_domain: u64,
+    /// Maximum number of examples.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_examples)]
+    pub max_examples: u64,
+    /// Maximum nodes of the lowered graph.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
+    pub max_nodes: u64,
+    /// Maximum memory of the batched forward/backward buffers, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = Limits::default().max_memory_mib)]
+    pub max_memory: u64,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_depth,
+            max_unroll: self.max_unroll,
+            max_enum: self.max_enum,
+            max_elements: self.max_elements,
+            max_domain: self.max_domain,
+            max_examples: self.max_examples,
+            max_nodes: self.max_nodes,
+            max_memory_mib: self.max_memory,
+        }
+    }
+}
+
+fn parse_override(text: &str) -> Result<(String, i64), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))?;
+    let value: i64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("the value of `{name}` must be an integer, found `{value}`"))?;
+    Ok((name.trim().to_string(), value))
+}
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Check(args) => check::main(args),
+        Command::Run(args) => run::main(args),
+    }
+}
+
+/// Where diagnostics go, and whether they are coloured.
+pub struct Reporter {
+    pub sources: SourceMap,
+    pub color: bool,
+}
+
+impl Reporter {
+    pub fn new(color: &str) -> Self {
+        let color = match color {
+            "always" => true,
+            "never" => false,
+            _ => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Reporter { sources: SourceMap::new(), color }
+    }
+
+    /// Print diagnostics to stderr.
+    pub fn emit(&self, diagnostics: &[Diagnostic]) {
+        let stderr = std::io::stderr();
+        let mut lock = stderr.lock();
+        let _ = render(diagnostics, &self.sources, self.color, &mut lock);
+        let _ = lock.flush();
+    }
+
+    /// Read a file into the source map, or report why it cannot be read.
+    pub fn load(&mut self, path: &Path) -> Result<SourceId, Diagnostic> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|error| {
+            Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error)))
+        })?;
+        match decode(&bytes) {
+            Ok(text) => Ok(self.sources.add(name, text)),
+            Err(diagnostic) => {
+                // Keep a readable copy so that the diagnostic can show where the bad byte is.
+                let id = self.sources.add(name.clone(), String::from_utf8_lossy(&bytes).into_owned());
+                let mut diagnostic = diagnostic;
+                for label in &mut diagnostic.labels {
+                    label.source = id;
+                    let text = self.sources.text(id);
+                    label.span = clamp_to_char(text, label.span.start);
+                }
+                diagnostic.message = format!("{name}: {}", diagnostic.message);
+                Err(diagnostic)
+            }
+        }
+    }
+}
+
+fn clamp_to_char(text: &str, at: usize) -> tpt::span::Span {
+    // The lossy copy replaces bad bytes, so offsets after them shift; find a char boundary.
+    let mut start = at.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + 1).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    tpt::span::Span::new(start, end)
+}
+
+pub fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => error.to_string(),
+    }
+}
+
+/// Load and compile the program named by `args`; on failure the diagnostics are printed
+/// and the exit code is returned.
+pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<Compiled, u8> {
+    let main = reporter.load(&args.file).map_err(|d| {
+        reporter.emit(&[d]);
+        EXIT_USER_ERROR
+    })?;
+    let data = match &args.data {
+        None => None,
+        Some(path) => Some(reporter.load(path).map_err(|d| {
+            reporter.emit(&[d]);
+            EXIT_USER_ERROR
+        })?),
+    };
+    let options = CheckOptions { overrides: args.overrides.clone(), limits: args.limits.limits() };
+    match compile(&reporter.sources, main, data, &options) {
+        Ok(compiled) => {
+            reporter.emit(&compiled.warnings);
+            Ok(compiled)
+        }
+        Err(diagnostics) => {
+            reporter.emit(&diagnostics);
+            Err(EXIT_USER_ERROR)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `tpt run FILE`: run a program whose params are all bound, exactly, on every example (or
+//! on one new input given with `--input`).
+
+use clap::Args;
+
+use tpt::ast::DeclKind;
+use tpt::diagnostics::Diagnostic;
+use tpt::interp::{bound_params, run_example, Failure, Outcome};
+use tpt::program::{ExampleData, Program};
+
+use super::{load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub compile: CompileArgs,
+    /// Run on this input instead of the examples: `--input x=[0,1,1]` (repeatable; values
+    /// are integers or nested lists).
+    #[arg(long = "input", value_name = "NAME=VALUE")]
+    pub inputs: Vec<String>,
+}
+
+pub fn main(args: RunArgs) -> u8 {
+    let mut reporter = Reporter::new(&args.compile.color);
+    let compiled = match load_and_compile(&args.compile, &mut reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let program = &compiled.program;
+    let params = match bound_params(program) {
+        Ok(params) => params,
+        Err(unbound) => {
+            reporter.emit(&[unbound_diagnostic(program, &unbound)]);
+            return EXIT_USER_ERROR;
+        }
+    };
+    let max_steps = args.compile.limits.max_unroll;
+    if !args.inputs.is_empty() {
+        let example = match inputs_example(program, &args.inputs) {
+            Ok(example) => example,
+            Err(diagnostics) => {
+                reporter.emit(&diagnostics);
+                return EXIT_USER_ERROR;
+            }
+        };
+        let outcome = run_example(program, &params, &example, max_steps);
+        print_outputs("input", program, &outcome);
+        let diagnostics = failure_diagnostics(program, &example, &outcome);
+        reporter.emit(&diagnostics);
+        return if outcome.passed() { EXIT_OK } else { EXIT_FAILED };
+    }
+    let mut failed = 0;
+    for example in &program.examples {
+        let outcome = run_example(program, &params, example, max_steps);
+        print_outputs(&example.label, program, &outcome);
+        if !outcome.passed() {
+            failed += 1;
+            reporter.emit(&failure_diagnostics(program, example, &outcome));
+        }
+    }
+    let total = program.examples.len();
+    if failed == 0 {
+        println!("all {total} example(s) pass");
+        EXIT_OK
+    } else {
+        println!("{failed} of {total} example(s) fail");
+        EXIT_FAILED
+    }
+}
+
+fn unbound_diagnostic(program: &Program, unbound: &[(usize, usize)]) -> Diagnostic {
+    let mut names: Vec<String> = unbound.iter().take(12).map(|&(a, f)| program.arrays[a].element_name(f)).collect();
+    if unbound.len() > names.len() {
+        names.push(format!("and {} more", unbound.len() - names.len()));
+    }
+    let mut diagnostic = Diagnostic::error(format!("`tpt run` needs every param bound; unbound: {}", names.join(", ")));
+    let mut seen = Vec::new();
+    for &(array, _) in unbound {
+        if !seen.contains(&array) {
+            seen.push(array);
+            diagnostic = diagnostic.with_label(program.arrays[array].span, "has no value");
+        }
+    }
+    diagnostic.with_help("bind it in its declaration (`param p: 4 = 2;`), or find it with `tpt synth`")
+}
+
+/// One example from `--input name=value` arguments (values in JSON syntax).
+fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, Vec<Diagnostic>> {
+    let mut object = serde_json::Map::new();
+    for input in inputs {
+        let Some((name, value)) = input.split_once('=') else {
+            return Err(vec![Diagnostic::error(format!("`--input {input}`: expected NAME=VALUE"))]);
+        };
+        let name = name.trim();
+        match program.array_named(name).map(|id| program.arrays[id].kind) {
+            Some(DeclKind::Input) => {}
+            _ => {
+                return Err(vec![Diagnostic::error(format!("`--input {name}=..`: `{name}` is not an input of the program"))])
+            }
+        }
+        match serde_json::from_str(value.trim()) {
+            Ok(parsed) => {
+                object.insert(name.to_string(), parsed);
+            }
+            Err(_) => {
+                return Err(vec![Diagnostic::error(format!(
+                    "`--input {name}={value}`: the value must be an integer or a list like [0, 1]"
+                ))])
+            }
+        }
+    }
+    let text = serde_json::json!({ "examples": [serde_json::Value::Object(object)] }).to_string();
+    let mut examples = tpt::data::load_examples(program, &text, 0, "--input", &tpt::limits::Limits::default())?;
+    Ok(examples.remove(0))
+}
+
+fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {
+    let show = |v: &Option<i64>| v.map_or("_".to_string(), |v| v.to_string());
+    match dims.split_first() {
+        None => values.first().map_or("_".to_string(), show),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product();
+            let parts: Vec<String> = values.chunks(block.max(1)).map(|c| format_array(c, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+fn print_outputs(label: &str, program: &Program, outcome: &Outcome) {
+    let mut parts = Vec::new();
+    for (id, array) in program.arrays.iter().enumerate() {
+        if array.kind == DeclKind::Output {
+            parts.push(format!("{} = {}", array.name, format_array(&outcome.outputs[id], &array.dims)));
+        }
+    }
+    let status = if outcome.passed() { "ok" } else { "FAILED" };
+    println!("{label}: {status}: {}", parts.join("; "));
+}
+
+/// A diagnostic per failing observation, at the example and the output's declaration.
+pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &Outcome) -> Vec<Diagnostic> {
+    outcome
+        .failures
+        .iter()
+        .map(|failure| match failure {
+            Failure::Output { array, flat, expected, actual } => {
+                let info = &program.arrays[*array];
+                let name = info.element_name(*flat);
+                let actual = actual.map_or("unassigned".to_string(), |v| v.to_string());
+                let at = example.entry_spans[*array].unwrap_or(example.span);
+                Diagnostic::error(format!("{}: `{name}` is {actual}, expected {expected}", example.label))
+                    .with_label_in(example.source, at, format!("expects `{name}` = {expected}"), true)
+                    .with_secondary(info.name_span, format!("the program computes {actual}"))
+            }
+            Failure::Observe { span, actual } => {
+                Diagnostic::error(format!("{}: an `observe` does not hold", example.label))
+                    .with_label(*span, format!("this is {actual}, not 1"))
+                    .with_label_in(example.source, example.span, "in this example", false)
+            }
+            Failure::Error(error) => {
+                let what = error.describe(program);
+                Diagnostic::error(format!("{}: {what}", example.label))
+                    .with_label(error.span(), what)
+                    .with_label_in(example.source, example.span, "in this example", false)
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,258 @@
+//! Expression -> integer. The one evaluator of checked expressions, used for constants, for
+//! tabulating `fn`s and runtime expressions, and by the exact interpreter. Where array elements
+//! come from is the caller's business, through [`Env`].
+
+use crate::ast::{BinOp, UnOp};
+use crate::program::{ArrayId, Arm, Expr, ExprKind, FnId, Program};
+use crate::span::Span;
+
+/// Why an expression has no value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EvalError {
+    DivisionByZero { span: Span },
+    Overflow { span: Span },
+    /// A `fn` argument outside the parameter's domain.
+    FnArgument { span: Span, func: FnId, arg: usize, value: i64 },
+    /// No arm of a `match` expression matches the value.
+    NoMatchingArm { span: Span, value: i64 },
+    IndexOutOfRange { span: Span, array: ArrayId, dim: usize, index: i64 },
+    /// An array element read where only constants are allowed.
+    NotConstant { span: Span },
+    /// An element read before any value was assigned to it.
+    Unassigned { span: Span, array: ArrayId, flat: usize },
+    /// A value assigned to an element outside the element's domain.
+    OutOfDomain { span: Span, array: ArrayId, value: i64 },
+    /// The run took more steps than the unroll limit allows.
+    TooManySteps { span: Span },
+}
+
+impl EvalError {
+    pub fn span(&self) -> Span {
+        match self {
+            EvalError::DivisionByZero { span }
+            | EvalError::Overflow { span }
+            | EvalError::FnArgument { span, .. }
+            | EvalError::NoMatchingArm { span, .. }
+            | EvalError::IndexOutOfRange { span, .. }
+            | EvalError::NotConstant { span }
+            | EvalError::Unassigned { span, .. }
+            | EvalError::OutOfDomain { span, .. }
+            | EvalError::TooManySteps { span } => *span,
+        }
+    }
+
+    /// A one-line description for messages.
+    pub fn describe(&self, program: &Program) -> String {
+        match self {
+            EvalError::DivisionByZero { .. } => "division by zero".to_string(),
+            EvalError::Overflow { .. } => "integer overflow".to_string(),
+            EvalError::FnArgument { func, arg, value, .. } => {
+                let f = &program.fns[*func];
+                let (name, domain) = &f.params[*arg];
+                format!(
+                    "argument `{name}` of `{}` is {value}, outside its domain 0..{domain}",
+                    f.name
+                )
+            }
+            EvalError::NoMatchingArm { value, .. } => format!("no arm of the `match` matches {value}"),
+            EvalError::IndexOutOfRange { array, dim, index, .. } => {
+                let a = &program.arrays[*array];
+                format!(
+                    "index {index} is out of range for dimension {} of `{}` (0..{})",
+                    dim + 1,
+                    a.name,
+                    a.dims[*dim]
+                )
+            }
+            EvalError::NotConstant { .. } => "not a constant".to_string(),
+            EvalError::Unassigned { array, flat, .. } => {
+                format!("`{}` is read before it is assigned", program.arrays[*array].element_name(*flat))
+            }
+            EvalError::OutOfDomain { array, value, .. } => {
+                let a = &program.arrays[*array];
+                format!("{value} is outside the domain of `{}` (0..{})", a.name, a.domain)
+            }
+            EvalError::TooManySteps { .. } => "the run takes more steps than the unroll limit".to_string(),
+        }
+    }
+}
+
+/// Where loop variables, `fn` arguments and array elements get their values.
+pub trait Env {
+    fn loop_var(&self, slot: usize) -> i64;
+    fn fn_arg(&self, index: usize) -> i64;
+    /// The value of the element `expr` (an `ExprKind::Elem`) reads.
+    fn element(&mut self, program: &Program, expr: &Expr) -> Result<i64, EvalError>;
+}
+
+/// An environment for constant expressions: loop variables only.
+pub struct ConstEnv<'a> {
+    pub loop_vars: &'a [i64],
+    pub fn_args: &'a [i64],
+}
+
+impl Env for ConstEnv<'_> {
+    fn loop_var(&self, slot: usize) -> i64 {
+        self.loop_vars.get(slot).copied().unwrap_or(0)
+    }
+
+    fn fn_arg(&self, index: usize) -> i64 {
+        self.fn_args.get(index).copied().unwrap_or(0)
+    }
+
+    fn element(&mut self, _: &Program, expr: &Expr) -> Result<i64, EvalError> {
+        Err(EvalError::NotConstant { span: expr.span })
+    }
+}
+
+/// Evaluate a constant expression with the given loop variable values.
+pub fn eval_const(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<i64, EvalError> {
+    eval(program, expr, &mut ConstEnv { loop_vars, fn_args: &[] })
+}
+
+/// Evaluate the indices of an element read and return the flat position, checking ranges.
+pub fn element_position(
+    program: &Program,
+    array: ArrayId,
+    indices: &[Expr],
+    env: &mut dyn Env,
+) -> Result<usize, EvalError> {
+    let info = &program.arrays[array];
+    let mut flat = 0usize;
+    for (dim, (index_expr, &size)) in indices.iter().zip(&info.dims).enumerate() {
+        let index = eval(program, index_expr, env)?;
+        if index < 0 || index as usize >= size {
+            return Err(EvalError::IndexOutOfRange { span: index_expr.span, array, dim, index });
+        }
+        flat = flat * size + index as usize;
+    }
+    Ok(flat)
+}
+
+fn truth(value: i64) -> bool {
+    value != 0
+}
+
+/// Evaluate an expression. `&&`, `||`, `if` and `match` evaluate only what they need.
+pub fn eval(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<i64, EvalError> {
+    let span = expr.span;
+    match &expr.kind {
+        ExprKind::Int(value) => Ok(*value),
+        ExprKind::Const(id) => Ok(program.consts[*id].value),
+        ExprKind::LoopVar(slot) => Ok(env.loop_var(*slot)),
+        ExprKind::FnArg(index) => Ok(env.fn_arg(*index)),
+        ExprKind::Elem { .. } => env.element(program, expr),
+        ExprKind::Call { func, args } => {
+            let info = &program.fns[*func];
+            let mut values = Vec::with_capacity(args.len());
+            for (position, arg) in args.iter().enumerate() {
+                let value = eval(program, arg, env)?;
+                let domain = info.params.get(position).map_or(0, |p| p.1);
+                if value < 0 || value >= domain as i64 {
+                    return Err(EvalError::FnArgument { span: arg.span, func: *func, arg: position, value });
+                }
+                values.push(value);
+            }
+            match info.table.get(info.table_index(&values)) {
+                Some(&result) => Ok(result as i64),
+                // A fn still being tabulated (its own body calls it) has no table yet.
+                None => Err(EvalError::NotConstant { span }),
+            }
+        }
+        ExprKind::Unary { op, operand } => {
+            let value = eval(program, operand, env)?;
+            match op {
+                UnOp::Neg => value.checked_neg().ok_or(EvalError::Overflow { span }),
+                UnOp::Not => Ok((!truth(value)) as i64),
+            }
+        }
+        ExprKind::Binary { op, lhs, rhs } => eval_binary(program, *op, lhs, rhs, span, env),
+        ExprKind::If { branches, otherwise } => {
+            for (condition, value) in branches {
+                if truth(eval(program, condition, env)?) {
+                    return eval(program, value, env);
+                }
+            }
+            eval(program, otherwise, env)
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            let value = eval(program, scrutinee, env)?;
+            match matching_arm(program, arms, value, env)? {
+                Some(arm) => eval(program, &arm.body, env),
+                None => Err(EvalError::NoMatchingArm { span: scrutinee.span, value }),
+            }
+        }
+    }
+}
+
+/// The first arm whose pattern matches `value` (patterns are constant expressions).
+pub fn matching_arm<'a, B>(
+    program: &Program,
+    arms: &'a [Arm<B>],
+    value: i64,
+    env: &mut dyn Env,
+) -> Result<Option<&'a Arm<B>>, EvalError> {
+    for arm in arms {
+        match &arm.patterns {
+            None => return Ok(Some(arm)),
+            Some(patterns) => {
+                for pattern in patterns {
+                    if eval(program, pattern, env)? == value {
+                        return Ok(Some(arm));
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The position of the first arm matching `value`, or `arms.len()` when none does.
+pub fn arm_position<B>(
+    program: &Program,
+    arms: &[Arm<B>],
+    value: i64,
+    env: &mut dyn Env,
+) -> Result<usize, EvalError> {
+    let arm = matching_arm(program, arms, value, env)?;
+    Ok(arm.map_or(arms.len(), |found| {
+        arms.iter().position(|a| std::ptr::eq(a, found)).unwrap_or(arms.len())
+    }))
+}
+
+fn eval_binary(
+    program: &Program,
+    op: BinOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    span: Span,
+    env: &mut dyn Env,
+) -> Result<i64, EvalError> {
+    let a = eval(program, lhs, env)?;
+    // Logic is lazy: the right side is only evaluated when it decides the result.
+    match op {
+        BinOp::And if !truth(a) => return Ok(0),
+        BinOp::Or if truth(a) => return Ok(1),
+        _ => {}
+    }
+    let b = eval(program, rhs, env)?;
+    let overflow = EvalError::Overflow { span };
+    let result = match op {
+        BinOp::Add => a.checked_add(b).ok_or(overflow)?,
+        BinOp::Sub => a.checked_sub(b).ok_or(overflow)?,
+        BinOp::Mul => a.checked_mul(b).ok_or(overflow)?,
+        BinOp::Div | BinOp::Rem if b == 0 => {
+            return Err(EvalError::DivisionByZero { span: rhs.span })
+        }
+        BinOp::Div => a.checked_div_euclid(b).ok_or(overflow)?,
+        BinOp::Rem => a.checked_rem_euclid(b).ok_or(overflow)?,
+        BinOp::Lt => (a < b) as i64,
+        BinOp::Le => (a <= b) as i64,
+        BinOp::Gt => (a > b) as i64,
+        BinOp::Ge => (a >= b) as i64,
+        BinOp::Eq => (a == b) as i64,
+        BinOp::Ne => (a != b) as i64,
+        BinOp::And | BinOp::Or => truth(b) as i64,
+    };
+    Ok(result)
+}

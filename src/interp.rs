@@ -1,0 +1,210 @@
+//! Checked program + param values + one example -> outputs and failed observations. The exact
+//! discrete interpreter: plain integers, no distributions. It is the verifier of every answer
+//! a solver proposes, so it walks the checked program itself rather than the lowered graph.
+
+use crate::ast::DeclKind;
+use crate::eval::{element_position, eval, arm_position, Env, EvalError};
+use crate::program::{ArrayId, ExampleData, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::span::Span;
+
+/// The value of every param element, indexed by [`ArrayId`] (empty for non-params).
+pub type ParamValues = Vec<Vec<u32>>;
+
+/// Param values from the bindings in the declarations; `Err` lists the unbound elements.
+pub fn bound_params(program: &Program) -> Result<ParamValues, Vec<(ArrayId, usize)>> {
+    let mut values = vec![Vec::new(); program.arrays.len()];
+    let mut unbound = Vec::new();
+    for (id, array) in program.params() {
+        match &array.binding {
+            None => unbound.extend((0..array.len()).map(|flat| (id, flat))),
+            Some(binding) => {
+                for (flat, value) in binding.iter().enumerate() {
+                    match value {
+                        Some(v) => values[id].push(*v),
+                        None => {
+                            unbound.push((id, flat));
+                            values[id].push(0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if unbound.is_empty() {
+        Ok(values)
+    } else {
+        Err(unbound)
+    }
+}
+
+/// One observation that does not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// An observed output element has another value (or none).
+    Output { array: ArrayId, flat: usize, expected: u32, actual: Option<i64> },
+    /// An `observe` whose expression is not 1.
+    Observe { span: Span, actual: i64 },
+    /// The program could not run to the end.
+    Error(EvalError),
+}
+
+/// What one example run produced.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Final values of every output array, indexed by [`ArrayId`] (empty for non-outputs).
+    pub outputs: Vec<Vec<Option<i64>>>,
+    pub failures: Vec<Failure>,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+struct State<'a> {
+    params: &'a ParamValues,
+    inputs: Option<&'a ExampleData>,
+    /// Current values of vars and outputs, indexed by [`ArrayId`].
+    values: Vec<Vec<Option<i64>>>,
+    loop_vars: Vec<i64>,
+    failures: Vec<Failure>,
+    steps: u64,
+    max_steps: u64,
+}
+
+impl Env for State<'_> {
+    fn loop_var(&self, slot: usize) -> i64 {
+        self.loop_vars.get(slot).copied().unwrap_or(0)
+    }
+
+    fn fn_arg(&self, _: usize) -> i64 {
+        0
+    }
+
+    fn element(&mut self, program: &Program, expr: &Expr) -> Result<i64, EvalError> {
+        let ExprKind::Elem { array, indices } = &expr.kind else {
+            return Err(EvalError::NotConstant { span: expr.span });
+        };
+        let flat = element_position(program, *array, indices, self)?;
+        let value = match program.arrays[*array].kind {
+            DeclKind::Param => self.params[*array].get(flat).map(|&v| v as i64),
+            DeclKind::Input => self.inputs.map(|example| example.input(*array, flat) as i64),
+            DeclKind::Var | DeclKind::Output => self.values[*array].get(flat).copied().flatten(),
+        };
+        value.ok_or(EvalError::Unassigned { span: expr.span, array: *array, flat })
+    }
+}
+
+/// Run the program on one example (or on the given inputs only, when `example` holds no
+/// observations) and compare with what it observes.
+pub fn run_example(program: &Program, params: &ParamValues, example: &ExampleData, max_steps: u64) -> Outcome {
+    let mut state = State {
+        params,
+        inputs: Some(example),
+        values: program
+            .arrays
+            .iter()
+            .map(|a| match a.kind {
+                DeclKind::Var | DeclKind::Output => vec![None; a.len()],
+                _ => Vec::new(),
+            })
+            .collect(),
+        loop_vars: vec![0; program.loop_depth],
+        failures: Vec::new(),
+        steps: 0,
+        max_steps,
+    };
+    if let Err(error) = run_block(program, &program.body, &mut state) {
+        state.failures.push(Failure::Error(error));
+    }
+    let mut outputs = vec![Vec::new(); program.arrays.len()];
+    for (id, array) in program.arrays.iter().enumerate() {
+        if array.kind != DeclKind::Output {
+            continue;
+        }
+        for flat in 0..array.len() {
+            if let Some(expected) = example.observed(id, flat) {
+                let actual = state.values[id][flat];
+                if actual != Some(expected as i64) {
+                    state.failures.push(Failure::Output { array: id, flat, expected, actual });
+                }
+            }
+        }
+        outputs[id] = std::mem::take(&mut state.values[id]);
+    }
+    Outcome { outputs, failures: state.failures }
+}
+
+/// Run every example; true when all pass.
+pub fn verify(program: &Program, params: &ParamValues, max_steps: u64) -> bool {
+    program
+        .examples
+        .iter()
+        .all(|example| run_example(program, params, example, max_steps).passed())
+}
+
+fn run_block(program: &Program, stmts: &[Stmt], state: &mut State) -> Result<(), EvalError> {
+    for stmt in stmts {
+        run_stmt(program, stmt, state)?;
+    }
+    Ok(())
+}
+
+fn run_stmt(program: &Program, stmt: &Stmt, state: &mut State) -> Result<(), EvalError> {
+    state.steps += 1;
+    if state.steps > state.max_steps {
+        // The lowering rejects programs over the unroll limit before they run; this is a guard.
+        return Err(EvalError::TooManySteps { span: stmt.span });
+    }
+    match &stmt.kind {
+        StmtKind::Assign { array, indices, value, .. } => {
+            let flat = element_position(program, *array, indices, state)?;
+            let value = eval(program, value, state)?;
+            let domain = program.arrays[*array].domain as i64;
+            if value < 0 || value >= domain {
+                return Err(EvalError::OutOfDomain { span: value_span(stmt), array: *array, value });
+            }
+            state.values[*array][flat] = Some(value);
+        }
+        StmtKind::For { slot, start, end, body, .. } => {
+            let start = eval(program, start, state)?;
+            let end = eval(program, end, state)?;
+            for value in start..end {
+                state.loop_vars[*slot] = value;
+                run_block(program, body, state)?;
+            }
+        }
+        StmtKind::If { branches, otherwise } => {
+            for (condition, block) in branches {
+                if eval(program, condition, state)? != 0 {
+                    return run_block(program, block, state);
+                }
+            }
+            if let Some(block) = otherwise {
+                run_block(program, block, state)?;
+            }
+        }
+        StmtKind::Match { scrutinee, arms } => {
+            let value = eval(program, scrutinee, state)?;
+            let position = arm_position(program, arms, value, state)?;
+            if let Some(arm) = arms.get(position) {
+                run_block(program, &arm.body, state)?;
+            }
+        }
+        StmtKind::Observe(expr) => {
+            let actual = eval(program, expr, state)?;
+            if actual != 1 {
+                state.failures.push(Failure::Observe { span: expr.span, actual });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn value_span(stmt: &Stmt) -> Span {
+    match &stmt.kind {
+        StmtKind::Assign { value, .. } => value.span,
+        _ => stmt.span,
+    }
+}

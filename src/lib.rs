@@ -15,3 +15,4 @@ pub mod parse;
 pub mod pipeline;
 pub mod program;
 pub mod span;
+pub mod tape;

@@ -1,0 +1,573 @@
+//! Graph -> flat forward/backward program. The graph's live nodes are compiled once into a
+//! list of operations over one preallocated buffer of values and one of adjoints, batched
+//! over examples; `forward` and `backward` then run without allocating. Nodes that do not
+//! depend on an input are computed once and shared by all examples.
+//!
+//! Reverse mode is one backward sweep over the topological order, pruned to nodes that both
+//! depend on a param and reach an observation.
+
+use crate::diagnostics::Diagnostic;
+use crate::graph::{Graph, NodeKind};
+use crate::limits::Limits;
+
+/// The loss on each observed element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LossKind {
+    /// `-ln(p[observed] + epsilon)`.
+    #[default]
+    CrossEntropy,
+    /// `sum_z (p[z] - onehot(observed)[z])^2`.
+    SquaredError,
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    /// Copy the param's distribution from `theta[offset..offset + domain]`.
+    Param { theta: usize },
+    Input { input: usize },
+    Const { value: u32 },
+    Table { operands: Vec<usize>, table: Vec<u32> },
+    Mix { selector: usize, choices: Vec<usize> },
+}
+
+/// One node's place in the buffers.
+#[derive(Clone, Copy, Debug)]
+struct Layout {
+    offset: usize,
+    /// Distance between examples: the domain for batched nodes, 0 for shared ones.
+    stride: usize,
+    domain: usize,
+    needs_grad: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Check {
+    node: usize,
+    /// `[example]`: observed value, or `u32::MAX` when unobserved.
+    expected: Vec<u32>,
+}
+
+/// The compiled forward/backward program of a graph.
+#[derive(Clone, Debug)]
+pub struct Tape {
+    ops: Vec<(usize, Op)>,
+    layout: Vec<Layout>,
+    values: Vec<f64>,
+    adjoints: Vec<f64>,
+    checks: Vec<Check>,
+    input_values: Vec<u32>,
+    num_inputs: usize,
+    examples: usize,
+    /// Per param: offset into theta and domain.
+    param_offsets: Vec<(usize, usize)>,
+    theta_len: usize,
+    loss_kind: LossKind,
+    epsilon: f64,
+    example_loss: Vec<f64>,
+    /// Scratch for the table kernels, sized for the widest table.
+    scratch: Vec<usize>,
+}
+
+impl Tape {
+    /// Compile a graph. Fails, before allocating, when the buffers would exceed the limit.
+    pub fn new(graph: &Graph, limits: &Limits) -> Result<Tape, Diagnostic> {
+        let n = graph.len();
+        // Live nodes reach an observation; grad nodes also depend on a param.
+        let mut live = vec![false; n];
+        for observation in &graph.observations {
+            live[observation.node] = true;
+        }
+        for id in (0..n).rev() {
+            if live[id] {
+                for operand in graph.node(id).operands() {
+                    live[operand] = true;
+                }
+            }
+        }
+        let mut depends_on_param = vec![false; n];
+        for (id, node) in graph.nodes() {
+            depends_on_param[id] = matches!(node.kind, NodeKind::Param { .. })
+                || node.operands().iter().any(|&o| depends_on_param[o]);
+        }
+        let examples = graph.num_examples.max(1);
+        let mut bytes: u128 = 0;
+        let mut layout = Vec::with_capacity(n);
+        let mut offset = 0usize;
+        for (id, node) in graph.nodes() {
+            let domain = node.domain as usize;
+            let (stride, size) = if !live[id] {
+                (0, 0)
+            } else if node.batched {
+                (domain, domain * examples)
+            } else {
+                (0, domain)
+            };
+            bytes += size as u128 * 16;
+            layout.push(Layout { offset, stride, domain, needs_grad: live[id] && depends_on_param[id] });
+            offset += size;
+        }
+        let limit = limits.max_memory_mib as u128 * (1 << 20);
+        if bytes > limit {
+            return Err(Diagnostic::error(format!(
+                "the forward/backward buffers need {} MiB, more than the limit of {} MiB",
+                bytes >> 20,
+                limits.max_memory_mib
+            ))
+            .with_help("use fewer examples or smaller domains, or raise the limit with `--max-memory MIB`"));
+        }
+        let mut param_offsets = Vec::with_capacity(graph.params.len());
+        let mut theta_len = 0;
+        for param in &graph.params {
+            param_offsets.push((theta_len, param.domain as usize));
+            theta_len += param.domain as usize;
+        }
+        let mut ops = Vec::new();
+        let mut widest = 1;
+        for (id, node) in graph.nodes() {
+            if !live[id] {
+                continue;
+            }
+            let op = match &node.kind {
+                NodeKind::Param { param } => Op::Param { theta: param_offsets[*param].0 },
+                NodeKind::Input { input } => Op::Input { input: *input },
+                NodeKind::Const { value } => Op::Const { value: *value },
+                NodeKind::Table { operands, table } => {
+                    widest = widest.max(operands.len() + 1);
+                    Op::Table { operands: operands.clone(), table: table.clone() }
+                }
+                NodeKind::Mix { selector, choices } => Op::Mix { selector: *selector, choices: choices.clone() },
+            };
+            ops.push((id, op));
+        }
+        let checks = graph
+            .observations
+            .iter()
+            .map(|o| Check {
+                node: o.node,
+                expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect(),
+            })
+            .collect();
+        Ok(Tape {
+            ops,
+            layout,
+            values: vec![0.0; offset],
+            adjoints: vec![0.0; offset],
+            checks,
+            input_values: graph.input_values.clone(),
+            num_inputs: graph.inputs.len(),
+            examples: graph.num_examples,
+            param_offsets,
+            theta_len,
+            loss_kind: LossKind::CrossEntropy,
+            epsilon: 1e-6,
+            example_loss: vec![0.0; graph.num_examples],
+            scratch: vec![0; widest],
+        })
+    }
+
+    pub fn set_loss(&mut self, kind: LossKind, epsilon: f64) {
+        self.loss_kind = kind;
+        self.epsilon = epsilon;
+    }
+
+    /// Length of the flat parameter vector: every param's distribution, concatenated.
+    pub fn theta_len(&self) -> usize {
+        self.theta_len
+    }
+
+    /// Offset into theta and domain of each param.
+    pub fn param_offsets(&self) -> &[(usize, usize)] {
+        &self.param_offsets
+    }
+
+    pub fn num_examples(&self) -> usize {
+        self.examples
+    }
+
+    /// The loss of each example after the last `forward`.
+    pub fn example_loss(&self) -> &[f64] {
+        &self.example_loss
+    }
+
+    fn slice(&self, node: usize, example: usize) -> std::ops::Range<usize> {
+        let l = self.layout[node];
+        let start = l.offset + example * l.stride;
+        start..start + l.domain
+    }
+
+    /// Run the forward pass with the params' distributions in `theta`; returns the loss,
+    /// with example `e` weighted by `weights[e]` (all 1 when `weights` is empty).
+    pub fn forward(&mut self, theta: &[f64], weights: &[f64]) -> f64 {
+        let ops = std::mem::take(&mut self.ops);
+        for (node, op) in &ops {
+            let layout = self.layout[*node];
+            let runs = if layout.stride == 0 { 1 } else { self.examples };
+            for example in 0..runs {
+                let out = self.slice(*node, example);
+                match op {
+                    Op::Param { theta: at } => {
+                        self.values[out].copy_from_slice(&theta[*at..*at + layout.domain]);
+                    }
+                    Op::Input { input } => {
+                        let value = self.input_values[example * self.num_inputs + input] as usize;
+                        let target = &mut self.values[out.clone()];
+                        target.fill(0.0);
+                        target[value] = 1.0;
+                    }
+                    Op::Const { value } => {
+                        let target = &mut self.values[out];
+                        target.fill(0.0);
+                        target[*value as usize] = 1.0;
+                    }
+                    Op::Table { operands, table } => self.table_forward(operands, table, out, example),
+                    Op::Mix { selector, choices } => {
+                        self.values[out.clone()].fill(0.0);
+                        let selector_at = self.slice(*selector, example);
+                        for (k, &choice) in choices.iter().enumerate() {
+                            let weight = self.values[selector_at.start + k];
+                            if weight == 0.0 {
+                                continue;
+                            }
+                            let from = self.slice(choice, example);
+                            for (z, source) in from.enumerate() {
+                                self.values[out.start + z] += weight * self.values[source];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.ops = ops;
+        self.loss(weights)
+    }
+
+    /// Where each operand's values start for `example`, in the reused scratch buffer.
+    fn operand_starts(&mut self, operands: &[usize], example: usize) -> Vec<usize> {
+        let mut starts = std::mem::take(&mut self.scratch);
+        for (slot, &operand) in starts.iter_mut().zip(operands) {
+            let l = self.layout[operand];
+            *slot = l.offset + example * l.stride;
+        }
+        starts
+    }
+
+    fn table_forward(&mut self, operands: &[usize], table: &[u32], out: std::ops::Range<usize>, example: usize) {
+        self.values[out.clone()].fill(0.0);
+        let starts = self.operand_starts(operands, example);
+        table_forward_rec(&mut self.values, &self.layout, operands, &starts, table, out.start, 0, 1.0, 0);
+        self.scratch = starts;
+    }
+
+    fn loss(&mut self, weights: &[f64]) -> f64 {
+        self.example_loss.fill(0.0);
+        for check in &self.checks {
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let values = &self.values[self.slice(check.node, example)];
+                self.example_loss[example] += match self.loss_kind {
+                    LossKind::CrossEntropy => -(values.get(expected as usize).copied().unwrap_or(0.0) + self.epsilon).ln(),
+                    LossKind::SquaredError => values
+                        .iter()
+                        .enumerate()
+                        .map(|(z, &p)| {
+                            let target = if z == expected as usize { 1.0 } else { 0.0 };
+                            (p - target) * (p - target)
+                        })
+                        .sum::<f64>(),
+                };
+            }
+        }
+        self.example_loss
+            .iter()
+            .enumerate()
+            .map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0))
+            .sum()
+    }
+
+    /// Number of (observation, example) pairs whose observed value has probability below
+    /// one half; after a forward pass on one-hot params, the number of violated observations.
+    pub fn violations(&self) -> usize {
+        let mut count = 0;
+        for check in &self.checks {
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let values = &self.values[self.slice(check.node, example)];
+                if values.get(expected as usize).copied().unwrap_or(0.0) < 0.5 {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    /// The gradient of the last forward's loss with respect to theta, written into `grad`.
+    pub fn backward(&mut self, weights: &[f64], grad: &mut [f64]) {
+        self.adjoints.fill(0.0);
+        grad.fill(0.0);
+        self.seed_adjoints(weights);
+        let ops = std::mem::take(&mut self.ops);
+        for (node, op) in ops.iter().rev() {
+            let layout = self.layout[*node];
+            if !layout.needs_grad {
+                continue;
+            }
+            let runs = if layout.stride == 0 { 1 } else { self.examples };
+            for example in 0..runs {
+                let at = self.slice(*node, example);
+                match op {
+                    Op::Param { theta } => {
+                        for (z, index) in at.enumerate() {
+                            grad[theta + z] += self.adjoints[index];
+                        }
+                    }
+                    Op::Input { .. } | Op::Const { .. } => {}
+                    Op::Table { operands, table } => self.table_backward(operands, table, at, example),
+                    Op::Mix { selector, choices } => self.mix_backward(*selector, choices, at, example),
+                }
+            }
+        }
+        self.ops = ops;
+    }
+
+    fn seed_adjoints(&mut self, weights: &[f64]) {
+        for check in &self.checks {
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX || !self.layout[check.node].needs_grad {
+                    continue;
+                }
+                let weight = weights.get(example).copied().unwrap_or(1.0);
+                let at = self.slice(check.node, example);
+                match self.loss_kind {
+                    LossKind::CrossEntropy => {
+                        let index = at.start + expected as usize;
+                        if index < at.end {
+                            self.adjoints[index] -= weight / (self.values[index] + self.epsilon);
+                        }
+                    }
+                    LossKind::SquaredError => {
+                        for (z, index) in at.enumerate() {
+                            let target = if z == expected as usize { 1.0 } else { 0.0 };
+                            self.adjoints[index] += weight * 2.0 * (self.values[index] - target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn mix_backward(&mut self, selector: usize, choices: &[usize], at: std::ops::Range<usize>, example: usize) {
+        let selector_at = self.slice(selector, example);
+        let selector_grad = self.layout[selector].needs_grad;
+        for (k, &choice) in choices.iter().enumerate() {
+            let from = self.slice(choice, example);
+            let weight = self.values[selector_at.start + k];
+            let choice_grad = self.layout[choice].needs_grad;
+            let mut dot = 0.0;
+            for (z, source) in from.enumerate() {
+                let adjoint = self.adjoints[at.start + z];
+                dot += adjoint * self.values[source];
+                if choice_grad {
+                    self.adjoints[source] += weight * adjoint;
+                }
+            }
+            if selector_grad {
+                self.adjoints[selector_at.start + k] += dot;
+            }
+        }
+    }
+
+    fn table_backward(&mut self, operands: &[usize], table: &[u32], at: std::ops::Range<usize>, example: usize) {
+        let starts = self.operand_starts(operands, example);
+        table_backward_rec(
+            &self.values,
+            &mut self.adjoints,
+            &self.layout,
+            operands,
+            &starts,
+            table,
+            at.start,
+            0,
+            1.0,
+            0,
+        );
+        self.scratch = starts;
+    }
+}
+
+/// Add every combination's probability to the output value it maps to; combinations with a
+/// zero factor are skipped (on one-hot inputs only one combination is visited).
+#[allow(clippy::too_many_arguments)]
+fn table_forward_rec(
+    values: &mut [f64],
+    layout: &[Layout],
+    operands: &[usize],
+    starts: &[usize],
+    table: &[u32],
+    out: usize,
+    depth: usize,
+    product: f64,
+    index: usize,
+) {
+    if depth == operands.len() {
+        values[out + table[index] as usize] += product;
+        return;
+    }
+    let domain = layout[operands[depth]].domain;
+    for v in 0..domain {
+        let p = values[starts[depth] + v];
+        if p != 0.0 {
+            table_forward_rec(values, layout, operands, starts, table, out, depth + 1, product * p, index * domain + v);
+        }
+    }
+}
+
+/// Returns the sum over completions of the remaining operands of
+/// `adjoint[table[c]] * prod_{j >= depth} p_j[c_j]`, and adds
+/// `prefix * (that sum with c_depth = v)` to the adjoint of operand `depth` at `v`.
+#[allow(clippy::too_many_arguments)]
+fn table_backward_rec(
+    values: &[f64],
+    adjoints: &mut [f64],
+    layout: &[Layout],
+    operands: &[usize],
+    starts: &[usize],
+    table: &[u32],
+    out: usize,
+    depth: usize,
+    prefix: f64,
+    index: usize,
+) -> f64 {
+    if depth == operands.len() {
+        return adjoints[out + table[index] as usize];
+    }
+    let operand = layout[operands[depth]];
+    let mut total = 0.0;
+    for v in 0..operand.domain {
+        let p = values[starts[depth] + v];
+        let sum = table_backward_rec(
+            values,
+            adjoints,
+            layout,
+            operands,
+            starts,
+            table,
+            out,
+            depth + 1,
+            prefix * p,
+            index * operand.domain + v,
+        );
+        if operand.needs_grad {
+            adjoints[starts[depth] + v] += prefix * sum;
+        }
+        total += p * sum;
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::diagnostics::SourceMap;
+    use crate::pipeline::compile;
+
+    fn tape_for(source: &str) -> Tape {
+        let mut sources = SourceMap::new();
+        let main = sources.add("test.tpt", source);
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        Tape::new(&compiled.graph, &Limits::default()).expect("fits")
+    }
+
+    /// A relaxed (non-one-hot) point: positive, normalised distributions.
+    fn relaxed_theta(tape: &Tape, seed: u64) -> Vec<f64> {
+        let mut state = seed;
+        let mut theta = vec![0.0; tape.theta_len()];
+        for &(offset, domain) in tape.param_offsets() {
+            let mut total = 0.0;
+            for slot in &mut theta[offset..offset + domain] {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                *slot = 0.2 + ((state >> 33) as f64 / (1u64 << 31) as f64);
+                total += *slot;
+            }
+            for slot in &mut theta[offset..offset + domain] {
+                *slot /= total;
+            }
+        }
+        theta
+    }
+
+    fn check_gradient(source: &str, loss: LossKind) {
+        let mut tape = tape_for(source);
+        tape.set_loss(loss, 1e-6);
+        let weights: Vec<f64> = (0..tape.num_examples()).map(|e| 1.0 + e as f64 * 0.5).collect();
+        for seed in 1..4 {
+            let theta = relaxed_theta(&tape, seed);
+            tape.forward(&theta, &weights);
+            let mut grad = vec![0.0; theta.len()];
+            tape.backward(&weights, &mut grad);
+            for i in 0..theta.len() {
+                let h = 1e-6;
+                let mut plus = theta.clone();
+                plus[i] += h;
+                let mut minus = theta.clone();
+                minus[i] -= h;
+                let numeric = (tape.forward(&plus, &weights) - tape.forward(&minus, &weights)) / (2.0 * h);
+                let tolerance = 1e-5 * (1.0 + numeric.abs());
+                assert!(
+                    (numeric - grad[i]).abs() < tolerance,
+                    "theta[{i}]: analytic {} numeric {numeric}",
+                    grad[i]
+                );
+            }
+        }
+    }
+
+    const CIRCUIT: &str = "const W = 3; const G = 2;
+        input x[W]: 2; param gate[G]: 5; param in1[G]: W; param in2[G]: W; param out[G]: W;
+        output y[2]: 2; var wires[W]: 2;
+        for w in 0..W { wires[w] = x[w]; }
+        for g in 0..G {
+            wires[out[g]] = match gate[g] {
+                0 => wires[in1[g]] && wires[in2[g]], 1 => wires[in1[g]] || wires[in2[g]],
+                2 => (wires[in1[g]] + wires[in2[g]]) % 2, 3 => !wires[in1[g]], _ => wires[in1[g]] };
+        }
+        y[0] = wires[0]; y[1] = wires[1];
+        for a in 0..2 { for b in 0..2 { example { x = [a, b, 0]; y = [1 - a * b, a]; } } }";
+
+    const BRANCHES: &str = "input x: 3; param p: 3; param q[2]: 2; output y: 4; var t: 4;
+        t = 0;
+        if p == x { t = q[0] + 1; } else if p > x { t = 3; } else { t = q[1]; }
+        match q[0] { 0 => { y = t; } _ => { y = (t + p) % 4; } }
+        observe q[0] != q[1] || p == 2;
+        for v in 0..3 { example { x = v; y = (v + 1) % 4; } }";
+
+    #[test]
+    fn gradients_match_finite_differences_on_a_circuit() {
+        check_gradient(CIRCUIT, LossKind::CrossEntropy);
+        check_gradient(CIRCUIT, LossKind::SquaredError);
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_through_branches_and_observe() {
+        check_gradient(BRANCHES, LossKind::CrossEntropy);
+        check_gradient(BRANCHES, LossKind::SquaredError);
+    }
+
+    #[test]
+    fn one_hot_forward_counts_violations_exactly() {
+        let mut tape = tape_for(CIRCUIT);
+        // gate 0 = AND(w0, w1) -> w0; gate 1 = NOT w0 -> w0: y0 = nand, but y1 = w1 = b, not a.
+        let assignment = [0u32, 3, 0, 0, 1, 1, 0, 0];
+        let mut theta = vec![0.0; tape.theta_len()];
+        for (&(offset, _), &value) in tape.param_offsets().to_vec().iter().zip(&assignment) {
+            theta[offset + value as usize] = 1.0;
+        }
+        let loss = tape.forward(&theta, &[]);
+        assert_eq!(tape.violations(), 2);
+        assert!(loss > 10.0);
+    }
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod run;
+mod synth;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Run a program with every param bound, on its examples or on given inputs.
     Run(run::RunArgs),
+    /// Find the params of a sketch and print the synthesized program.
+    Synth(synth::SynthArgs),
 }
 
 /// Options every command that compiles a program takes.
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check::main(args),
         Command::Run(args) => run::main(args),
+        Command::Synth(args) => synth::main(args),
     }
 }
 

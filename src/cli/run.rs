@@ -5,7 +5,8 @@ use clap::Args;
 
 use tpt::ast::DeclKind;
 use tpt::diagnostics::Diagnostic;
-use tpt::interp::{bound_params, run_example, Failure, Outcome};
+use tpt::interp::{bound_params, run_example, Outcome};
+use tpt::result::failure_diagnostics;
 use tpt::program::{ExampleData, Program};
 
 use super::{load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
@@ -137,32 +138,3 @@ fn print_outputs(label: &str, program: &Program, outcome: &Outcome) {
     println!("{label}: {status}: {}", parts.join("; "));
 }
 
-/// A diagnostic per failing observation, at the example and the output's declaration.
-pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &Outcome) -> Vec<Diagnostic> {
-    outcome
-        .failures
-        .iter()
-        .map(|failure| match failure {
-            Failure::Output { array, flat, expected, actual } => {
-                let info = &program.arrays[*array];
-                let name = info.element_name(*flat);
-                let actual = actual.map_or("unassigned".to_string(), |v| v.to_string());
-                let at = example.entry_spans[*array].unwrap_or(example.span);
-                Diagnostic::error(format!("{}: `{name}` is {actual}, expected {expected}", example.label))
-                    .with_label_in(example.source, at, format!("expects `{name}` = {expected}"), true)
-                    .with_secondary(info.name_span, format!("the program computes {actual}"))
-            }
-            Failure::Observe { span, actual } => {
-                Diagnostic::error(format!("{}: an `observe` does not hold", example.label))
-                    .with_label(*span, format!("this is {actual}, not 1"))
-                    .with_label_in(example.source, example.span, "in this example", false)
-            }
-            Failure::Error(error) => {
-                let what = error.describe(program);
-                Diagnostic::error(format!("{}: {what}", example.label))
-                    .with_label(error.span(), what)
-                    .with_label_in(example.source, example.span, "in this example", false)
-            }
-        })
-        .collect()
-}

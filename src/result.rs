@@ -1,0 +1,198 @@
+//! Solver result -> what the user is told: the full param values, the diagnostics on each
+//! synthesized param (its value, params no observation depends on, values the examples do
+//! not pin down), and the observations a failed candidate violates.
+
+use crate::ast::DeclKind;
+use crate::diagnostics::Diagnostic;
+use crate::graph::Graph;
+use crate::interp::{run_example, Failure, Outcome, ParamValues};
+use crate::program::{ArrayId, ExampleData, Program};
+use crate::tape::Tape;
+
+/// Every param's values: bound elements from the declarations, the others from the solver's
+/// assignment (one value per graph param).
+pub fn param_values(program: &Program, graph: &Graph, assignment: &[u32]) -> ParamValues {
+    let mut values: ParamValues = vec![Vec::new(); program.arrays.len()];
+    for (id, array) in program.params() {
+        values[id] = match &array.binding {
+            Some(binding) => binding.iter().map(|v| v.unwrap_or(0)).collect(),
+            None => vec![0; array.len()],
+        };
+    }
+    for (slot, &value) in graph.params.iter().zip(assignment) {
+        values[slot.array][slot.flat] = value;
+    }
+    values
+}
+
+/// Exact check of an assignment on every example.
+pub fn verifies(program: &Program, graph: &Graph, assignment: &[u32], max_steps: u64) -> bool {
+    let values = param_values(program, graph, assignment);
+    crate::interp::verify(program, &values, max_steps)
+}
+
+/// `[0, [1, 2]]`-style text of an array's values.
+pub fn format_values(values: &[u32], dims: &[usize]) -> String {
+    match dims.split_first() {
+        None => values.first().map_or("0".to_string(), |v| v.to_string()),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product::<usize>().max(1);
+            let parts: Vec<String> = values.chunks(block).map(|c| format_values(c, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+/// The budget of forward passes for the sensitivity analysis of a found program.
+const ANALYSIS_EVALUATIONS: usize = 50_000;
+
+/// Diagnostics on the synthesized params of a verified assignment: the value of each, a
+/// warning for elements no observation depends on, and a note for elements that another
+/// value would also satisfy.
+pub fn param_diagnostics(program: &Program, graph: &Graph, tape: &Tape, assignment: &[u32]) -> Vec<Diagnostic> {
+    let values = param_values(program, graph, assignment);
+    let mut diagnostics = Vec::new();
+    let mut synthesized: Vec<ArrayId> = graph.params.iter().map(|p| p.array).collect();
+    synthesized.dedup();
+    for &array in &synthesized {
+        let info = &program.arrays[array];
+        diagnostics.push(
+            Diagnostic::note(format!("synthesized `{}`", info.name))
+                .with_label(info.span, format!("{} = {}", info.name, crate::print::value_text(&values[array], &info.dims, &dims_text(&info.dims)))),
+        );
+    }
+    let cost: usize = graph.params.iter().map(|p| p.domain as usize - 1).sum();
+    if cost > ANALYSIS_EVALUATIONS {
+        diagnostics.push(Diagnostic::note(format!(
+            "skipped checking which params the examples pin down: it needs {cost} evaluations"
+        )));
+        return diagnostics;
+    }
+    let mut tape = tape.clone();
+    let offsets = tape.param_offsets().to_vec();
+    let mut theta = vec![0.0; tape.theta_len()];
+    let mut unconstrained: Vec<Vec<String>> = vec![Vec::new(); program.arrays.len()];
+    let mut alternatives: Vec<Vec<String>> = vec![Vec::new(); program.arrays.len()];
+    let mut candidate = assignment.to_vec();
+    for (index, slot) in graph.params.iter().enumerate() {
+        let mut also = Vec::new();
+        for value in 0..slot.domain {
+            if value == assignment[index] {
+                continue;
+            }
+            candidate[index] = value;
+            crate::solve::one_hot(&offsets, &candidate, &mut theta);
+            tape.forward(&theta, &[]);
+            if tape.violations() == 0 {
+                also.push(value);
+            }
+        }
+        candidate[index] = assignment[index];
+        if also.len() as u32 + 1 == slot.domain {
+            unconstrained[slot.array].push(slot.name.clone());
+        } else if !also.is_empty() {
+            let list: Vec<String> = also.iter().map(u32::to_string).collect();
+            alternatives[slot.array].push(format!("`{}` could also be {}", slot.name, list.join(" or ")));
+        }
+    }
+    for &array in &synthesized {
+        let info = &program.arrays[array];
+        if !unconstrained[array].is_empty() {
+            let names = shorten(&unconstrained[array]);
+            diagnostics.push(
+                Diagnostic::warning(format!("no observation depends on {names}"))
+                    .with_label(info.span, "changing it alone changes no observed output in any example")
+                    .with_help("the param may be unused, or the examples may not exercise it"),
+            );
+        }
+        if !alternatives[array].is_empty() {
+            diagnostics.push(
+                Diagnostic::note(format!("the examples do not pin down `{}`", info.name))
+                    .with_label(info.span, shorten(&alternatives[array]))
+                    .with_help("other programs also satisfy every example; add examples to tell them apart"),
+            );
+        }
+    }
+    diagnostics
+}
+
+fn dims_text(dims: &[usize]) -> Vec<String> {
+    dims.iter().map(usize::to_string).collect()
+}
+
+fn shorten(items: &[String]) -> String {
+    const SHOWN: usize = 6;
+    let mut shown: Vec<String> = items.iter().take(SHOWN).map(|s| {
+        if s.starts_with('`') { s.clone() } else { format!("`{s}`") }
+    }).collect();
+    if items.len() > SHOWN {
+        shown.push(format!("and {} more", items.len() - SHOWN));
+    }
+    shown.join(", ")
+}
+
+/// Run every example with the given param values; the diagnostics of the failing ones.
+pub fn violated_observations(program: &Program, values: &ParamValues, max_steps: u64) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for example in &program.examples {
+        let outcome = run_example(program, values, example, max_steps);
+        diagnostics.extend(failure_diagnostics(program, example, &outcome));
+        if diagnostics.len() > 40 {
+            diagnostics.push(Diagnostic::note("further violated observations are not shown"));
+            break;
+        }
+    }
+    diagnostics
+}
+
+/// The diagnostics of one example's failing observations: one per output array (listing
+/// its wrong elements), at the example and the output's declaration, and one per failing
+/// `observe` or run-time error.
+pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &Outcome) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut by_array: Vec<(ArrayId, Vec<String>)> = Vec::new();
+    for failure in &outcome.failures {
+        match failure {
+            Failure::Output { array, flat, expected, actual } => {
+                let name = program.arrays[*array].element_name(*flat);
+                let actual = actual.map_or("unassigned".to_string(), |v| v.to_string());
+                let text = format!("`{name}` is {actual}, expected {expected}");
+                match by_array.iter_mut().find(|(a, _)| a == array) {
+                    Some((_, list)) => list.push(text),
+                    None => by_array.push((*array, vec![text])),
+                }
+            }
+            Failure::Observe { span, actual } => diagnostics.push(
+                Diagnostic::error(format!("{}: an `observe` does not hold", example.label))
+                    .with_label(*span, format!("this is {actual}, not 1"))
+                    .with_label_in(example.source, example.span, "in this example", false),
+            ),
+            Failure::Error(error) => {
+                let what = error.describe(program);
+                diagnostics.push(
+                    Diagnostic::error(format!("{}: {what}", example.label))
+                        .with_label(error.span(), what)
+                        .with_label_in(example.source, example.span, "in this example", false),
+                );
+            }
+        }
+    }
+    for (array, wrong) in by_array {
+        let info = &program.arrays[array];
+        debug_assert_eq!(info.kind, DeclKind::Output);
+        let at = example.entry_spans[array].unwrap_or(example.span);
+        let message = if wrong.len() == 1 {
+            format!("{}: {}", example.label, wrong[0])
+        } else {
+            format!("{}: {} elements of `{}` differ from the example", example.label, wrong.len(), info.name)
+        };
+        let mut diagnostic = Diagnostic::error(message)
+            .with_label_in(example.source, at, "the expected values", true)
+            .with_secondary(info.name_span, "the output");
+        if wrong.len() > 1 {
+            diagnostic = diagnostic.with_note(shorten(&wrong));
+        }
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
+}

@@ -1,0 +1,294 @@
+//! The GradSearch family (section 2 of the paper): discrete local search over Hamming-1
+//! moves, scored by the first-order Taylor estimate of the loss change. For a categorical
+//! param at value `x` with gradient `g`, moving to `j` is estimated to change the loss by
+//! `g[j] - g[x]` (section 2.3; for two values this is the binary rule `(1 - 2w) dL/dw`).
+//!
+//! - `gradsearch`: algorithm 1, take the best-scored move each step.
+//! - `gradsearch-ra`: score moves from a running average (beta) of the gradient (section 3.1).
+//! - `gradsearch-plus`: running average, epsilon-greedy random moves, one-hot smoothing so that
+//!   unselected branches get gradient, and up-weighting of stalled examples (section 3.2).
+//! - `bop`: every param whose best move's estimated decrease (from a running average with rate
+//!   gamma) exceeds the threshold tau moves at once (section 2.5); for categorical params the
+//!   best-scored value is taken, which for binary params is Bop's flip rule.
+//! - `ste`: the same with threshold 0 and no averaging.
+
+use rand::RngExt;
+
+use super::{option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+
+/// How the family member behaves; every field is an `--opt` key.
+#[derive(Clone, Debug)]
+struct Settings {
+    /// Weight of the newest gradient in the running average (1 = no averaging).
+    beta: f64,
+    /// Probability of a random move instead of the greedy one.
+    epsilon: f64,
+    /// Probability mass given to each unselected value in the forward pass.
+    smooth: f64,
+    /// Steps without a new best loss before an example is up-weighted (0 = never).
+    patience: f64,
+    /// Factor by which a stalled example's weight grows.
+    boost: f64,
+    /// Accept every param's move whose estimated decrease exceeds this (None: best move only).
+    threshold: Option<f64>,
+}
+
+impl Settings {
+    fn from(options: &Options, threshold: bool) -> Self {
+        let get = |key: &str| option(options, key);
+        Settings {
+            beta: get("beta").clamp(1e-9, 1.0),
+            epsilon: get("epsilon").clamp(0.0, 1.0),
+            smooth: get("smooth").clamp(0.0, 0.5),
+            patience: get("patience").max(0.0),
+            boost: get("boost").max(1.0),
+            threshold: threshold.then(|| get("tau")),
+        }
+    }
+}
+
+struct GradSearch {
+    settings: Settings,
+    x: Vec<u32>,
+    theta: Vec<f64>,
+    grad: Vec<f64>,
+    average: Vec<f64>,
+    weights: Vec<f64>,
+    started: bool,
+    best_loss: f64,
+    since_best: f64,
+}
+
+impl GradSearch {
+    fn new(settings: Settings) -> Self {
+        GradSearch {
+            settings,
+            x: Vec::new(),
+            theta: Vec::new(),
+            grad: Vec::new(),
+            average: Vec::new(),
+            weights: Vec::new(),
+            started: false,
+            best_loss: f64::INFINITY,
+            since_best: 0.0,
+        }
+    }
+
+    /// The forward point: one-hot, or smoothed so that every value keeps some mass.
+    fn fill_theta(&mut self, offsets: &[(usize, usize)]) {
+        let smooth = self.settings.smooth;
+        for (&(offset, domain), &value) in offsets.iter().zip(&self.x) {
+            let others = smooth.min(1.0 / domain as f64);
+            for j in 0..domain {
+                self.theta[offset + j] = if j == value as usize { 1.0 - others * (domain - 1) as f64 } else { others };
+            }
+        }
+    }
+
+    /// The best move of one param: (value, estimated loss change); ties broken at random.
+    fn best_move(&self, offset: usize, domain: usize, current: u32, rng: &mut Rng) -> Option<(u32, f64)> {
+        let base = self.average[offset + current as usize];
+        let mut best: Option<(u32, f64)> = None;
+        let mut ties = 0;
+        for j in 0..domain as u32 {
+            if j == current {
+                continue;
+            }
+            let score = self.average[offset + j as usize] - base;
+            match best {
+                Some((_, s)) if score > s => {}
+                Some((_, s)) if score == s => {
+                    ties += 1;
+                    if rng.random_range(0..ties + 1) == 0 {
+                        best = Some((j, score));
+                    }
+                }
+                _ => {
+                    best = Some((j, score));
+                    ties = 0;
+                }
+            }
+        }
+        best
+    }
+
+    /// Up-weight a random example among the worst when the loss has stalled.
+    fn reweight(&mut self, loss: f64, problem: &Problem, rng: &mut Rng) {
+        if self.settings.patience <= 0.0 {
+            return;
+        }
+        if loss < self.best_loss - 1e-9 {
+            self.best_loss = loss;
+            self.since_best = 0.0;
+            return;
+        }
+        self.since_best += 1.0;
+        if self.since_best < self.settings.patience {
+            return;
+        }
+        self.since_best = 0.0;
+        self.best_loss = f64::INFINITY;
+        let losses = problem.example_loss();
+        let worst = losses.iter().copied().fold(0.0, f64::max);
+        if worst <= 0.0 {
+            return;
+        }
+        let stalled: Vec<usize> = (0..losses.len()).filter(|&e| losses[e] >= 0.5 * worst).collect();
+        let pick = stalled[rng.random_range(0..stalled.len())];
+        self.weights[pick] = (self.weights[pick] * self.settings.boost).min(1e4);
+    }
+}
+
+impl Solver for GradSearch {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
+        self.x = random_assignment(&problem.domains, rng);
+        self.theta = vec![0.0; problem.theta_len()];
+        self.grad = vec![0.0; problem.theta_len()];
+        self.average = vec![0.0; problem.theta_len()];
+        self.weights = vec![1.0; problem.num_examples()];
+        self.started = false;
+        self.best_loss = f64::INFINITY;
+        self.since_best = 0.0;
+    }
+
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let offsets = problem.offsets().to_vec();
+        if offsets.iter().all(|&(_, d)| d < 2) {
+            return StepOutcome::Finished;
+        }
+        self.fill_theta(&offsets);
+        let loss = problem.loss(&self.theta, &self.weights, Some(&mut self.grad));
+        let beta = if self.started { self.settings.beta } else { 1.0 };
+        self.started = true;
+        for (a, g) in self.average.iter_mut().zip(&self.grad) {
+            *a += beta * (g - *a);
+        }
+        self.reweight(loss, problem, rng);
+        if let Some(tau) = self.settings.threshold {
+            // Bop/STE: every param whose best move is estimated to lower the loss by more
+            // than tau takes it.
+            for (i, &(offset, domain)) in offsets.iter().enumerate() {
+                if let Some((value, score)) = self.best_move(offset, domain, self.x[i], rng) {
+                    if -score > tau {
+                        self.x[i] = value;
+                    }
+                }
+            }
+            return StepOutcome::Continue;
+        }
+        if self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon) {
+            let movable: Vec<usize> = (0..offsets.len()).filter(|&i| offsets[i].1 > 1).collect();
+            let i = movable[rng.random_range(0..movable.len())];
+            let domain = offsets[i].1 as u32;
+            let shift = rng.random_range(1..domain);
+            self.x[i] = (self.x[i] + shift) % domain;
+            return StepOutcome::Continue;
+        }
+        // Algorithm 1: the single best move over all params, ties broken at random.
+        let mut best: Option<(usize, u32, f64)> = None;
+        let mut ties = 0;
+        for (i, &(offset, domain)) in offsets.iter().enumerate() {
+            let Some((value, score)) = self.best_move(offset, domain, self.x[i], rng) else { continue };
+            match best {
+                Some((_, _, s)) if score > s => {}
+                Some((_, _, s)) if score == s => {
+                    ties += 1;
+                    if rng.random_range(0..ties + 1) == 0 {
+                        best = Some((i, value, score));
+                    }
+                }
+                _ => {
+                    best = Some((i, value, score));
+                    ties = 0;
+                }
+            }
+        }
+        if let Some((i, value, _)) = best {
+            self.x[i] = value;
+        }
+        StepOutcome::Continue
+    }
+
+    fn candidate(&self) -> &[u32] {
+        &self.x
+    }
+}
+
+const BETA: OptionInfo = OptionInfo { key: "beta", default: 0.1, help: "weight of the newest gradient in the running average" };
+
+fn family_options(beta: f64, epsilon: f64, smooth: f64, patience: f64) -> [OptionInfo; 5] {
+    [
+        OptionInfo { default: beta, ..BETA },
+        OptionInfo { key: "epsilon", default: epsilon, help: "probability of a random move instead of the greedy one" },
+        OptionInfo { key: "smooth", default: smooth, help: "probability mass kept on each unselected value in the forward pass" },
+        OptionInfo { key: "patience", default: patience, help: "steps without a new best loss before a stalled example is up-weighted (0: never)" },
+        OptionInfo { key: "boost", default: 2.0, help: "factor by which a stalled example's weight grows" },
+    ]
+}
+
+static GRADSEARCH_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
+    std::sync::LazyLock::new(|| family_options(1.0, 0.0, 0.0, 0.0));
+static RA_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
+    std::sync::LazyLock::new(|| family_options(0.1, 0.0, 0.0, 0.0));
+static PLUS_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
+    std::sync::LazyLock::new(|| family_options(0.1, 0.1, 0.01, 50.0));
+
+const BOP_OPTIONS: &[OptionInfo] = &[
+    OptionInfo { key: "beta", default: 0.01, help: "adaptivity rate gamma of Bop's running average of the gradient" },
+    OptionInfo { key: "tau", default: 1e-8, help: "threshold: a param moves when its estimated loss decrease exceeds tau" },
+];
+const STE_OPTIONS: &[OptionInfo] = &[
+    OptionInfo { key: "beta", default: 1.0, help: "weight of the newest gradient (1: the raw gradient)" },
+    OptionInfo { key: "tau", default: 0.0, help: "threshold: a param moves when its estimated loss decrease exceeds tau" },
+];
+
+fn make_family(options: &Options) -> Box<dyn Solver> {
+    let mut full = options.clone();
+    for key in ["epsilon", "smooth", "patience", "boost"] {
+        full.entry(key.to_string()).or_insert(0.0);
+    }
+    Box::new(GradSearch::new(Settings::from(&full, false)))
+}
+
+fn make_thresholded(options: &Options) -> Box<dyn Solver> {
+    let mut full = options.clone();
+    for key in ["epsilon", "smooth", "patience", "boost"] {
+        full.entry(key.to_string()).or_insert(0.0);
+    }
+    Box::new(GradSearch::new(Settings::from(&full, true)))
+}
+
+pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 5]> = std::sync::LazyLock::new(|| {
+    [
+        BackendInfo {
+            name: "gradsearch",
+            summary: "GradSearch (algorithm 1): the best Taylor-scored Hamming-1 move each step",
+            options: &*GRADSEARCH_OPTIONS,
+            make: make_family,
+        },
+        BackendInfo {
+            name: "gradsearch-ra",
+            summary: "GradSearch scoring moves from a running average of the gradient (section 3.1)",
+            options: &*RA_OPTIONS,
+            make: make_family,
+        },
+        BackendInfo {
+            name: "gradsearch-plus",
+            summary: "GradSearch+ (section 3.2): running average, random moves, smoothing, example re-weighting",
+            options: &*PLUS_OPTIONS,
+            make: make_family,
+        },
+        BackendInfo {
+            name: "bop",
+            summary: "Bop generalized to categorical params: every param moves when its averaged estimate beats tau",
+            options: BOP_OPTIONS,
+            make: make_thresholded,
+        },
+        BackendInfo {
+            name: "ste",
+            summary: "straight-through estimator: every param moves when its raw estimate is a decrease",
+            options: STE_OPTIONS,
+            make: make_thresholded,
+        },
+    ]
+});

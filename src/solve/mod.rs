@@ -1,0 +1,215 @@
+//! Graph -> param values. The solver trait every back end implements, the problem interface
+//! through which back ends see the graph, the registry of back ends with their
+//! hyperparameters, and the run loop that owns stopping (steps, time, interrupts, success).
+//!
+//! Success is decided here, never by a solver: a candidate counts only when the one-hot
+//! forward pass violates no observation *and* the exact verifier (supplied by the caller)
+//! confirms it on every example.
+
+mod gradsearch;
+mod run;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rand::RngExt;
+
+use crate::graph::Graph;
+use crate::tape::Tape;
+
+pub use run::{solve, RunOptions, SolveReport, Status, TracePoint};
+
+/// The random number generator every back end uses; seeded from `--seed`.
+pub type Rng = rand_chacha::ChaCha8Rng;
+
+/// What a back end sees of the program: the params' domains, the graph, and the loss.
+pub struct Problem<'a> {
+    pub graph: &'a Graph,
+    tape: Tape,
+    /// Domain of every param, in graph order.
+    pub domains: Vec<u32>,
+    theta: Vec<f64>,
+    deadline: Option<Instant>,
+    stop: &'a AtomicBool,
+    evaluations: u64,
+}
+
+impl<'a> Problem<'a> {
+    pub fn new(graph: &'a Graph, tape: Tape, deadline: Option<Instant>, stop: &'a AtomicBool) -> Self {
+        let domains = graph.params.iter().map(|p| p.domain).collect();
+        let theta = vec![0.0; tape.theta_len()];
+        Problem { graph, tape, domains, theta, deadline, stop, evaluations: 0 }
+    }
+
+    pub fn num_params(&self) -> usize {
+        self.domains.len()
+    }
+
+    pub fn num_examples(&self) -> usize {
+        self.tape.num_examples()
+    }
+
+    /// Offset into theta and domain of every param.
+    pub fn offsets(&self) -> &[(usize, usize)] {
+        self.tape.param_offsets()
+    }
+
+    pub fn theta_len(&self) -> usize {
+        self.tape.theta_len()
+    }
+
+    /// Forward passes run so far.
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations
+    }
+
+    /// Loss at the relaxed point `theta` (every param's distribution, concatenated), and its
+    /// gradient when `grad` is given. Example `e` is weighted by `weights[e]` (empty: all 1).
+    pub fn loss(&mut self, theta: &[f64], weights: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        self.evaluations += 1;
+        let loss = self.tape.forward(theta, weights);
+        if let Some(grad) = grad {
+            self.tape.backward(weights, grad);
+        }
+        loss
+    }
+
+    /// Loss (and gradient) at a discrete assignment.
+    pub fn loss_at(&mut self, assignment: &[u32], weights: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        let mut theta = std::mem::take(&mut self.theta);
+        one_hot(self.tape.param_offsets(), assignment, &mut theta);
+        let loss = self.loss(&theta, weights, grad);
+        self.theta = theta;
+        loss
+    }
+
+    /// Loss and number of violated observations of a discrete assignment.
+    pub fn check(&mut self, assignment: &[u32]) -> (f64, usize) {
+        let loss = self.loss_at(assignment, &[], None);
+        (loss, self.tape.violations())
+    }
+
+    /// Loss of each example after the last evaluation.
+    pub fn example_loss(&self) -> &[f64] {
+        self.tape.example_loss()
+    }
+
+    /// True when the run has been interrupted or has run out of time; long-running back ends
+    /// (exact ones) poll this.
+    pub fn should_stop(&self) -> bool {
+        self.stop.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+}
+
+/// Write the one-hot encoding of `assignment` into `theta`.
+pub fn one_hot(offsets: &[(usize, usize)], assignment: &[u32], theta: &mut [f64]) {
+    theta.fill(0.0);
+    for (&(offset, _), &value) in offsets.iter().zip(assignment) {
+        theta[offset + value as usize] = 1.0;
+    }
+}
+
+/// The index of the largest of `values`, ties broken uniformly at random (appendix A of the
+/// paper: without random tie-breaking greedy search cycles).
+pub fn argmax_random<R: rand::Rng + ?Sized>(values: &[f64], rng: &mut R) -> usize {
+    let best = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let tied = values.iter().filter(|&&v| v >= best).count().max(1);
+    let mut pick = rng.random_range(0..tied);
+    for (i, &v) in values.iter().enumerate() {
+        if v >= best {
+            if pick == 0 {
+                return i;
+            }
+            pick -= 1;
+        }
+    }
+    0
+}
+
+/// A uniformly random assignment.
+pub fn random_assignment<R: rand::Rng + ?Sized>(domains: &[u32], rng: &mut R) -> Vec<u32> {
+    domains.iter().map(|&d| rng.random_range(0..d)).collect()
+}
+
+/// What a step of a back end ended in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Keep going.
+    Continue,
+    /// The whole search space was covered: no assignment satisfies the examples.
+    Exhausted,
+    /// The back end proposes its candidate and has nothing more to try.
+    Finished,
+}
+
+/// A back end. The run loop calls `start` once per restart, then `step` until it stops the
+/// run; after every step it checks `candidate`.
+pub trait Solver: Send {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng);
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome;
+    /// The current discrete candidate: one value per param.
+    fn candidate(&self) -> &[u32];
+    /// Each param's current distribution, for traces (discrete back ends give one-hot).
+    fn soft_values(&self) -> Option<&[f64]> {
+        None
+    }
+    /// Whether `--max-steps` applies (exact back ends are bounded by time only).
+    fn uses_step_budget(&self) -> bool {
+        true
+    }
+}
+
+/// Hyperparameters given with `--opt key=value`.
+pub type Options = BTreeMap<String, f64>;
+
+/// A hyperparameter a back end accepts.
+pub struct OptionInfo {
+    pub key: &'static str,
+    pub default: f64,
+    pub help: &'static str,
+}
+
+/// A back end in the registry.
+pub struct BackendInfo {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub options: &'static [OptionInfo],
+    pub make: fn(&Options) -> Box<dyn Solver>,
+}
+
+/// Every back end, in the order `tpt backends` lists them.
+pub fn registry() -> Vec<&'static BackendInfo> {
+    gradsearch::BACKENDS.iter().collect()
+}
+
+pub fn backend(name: &str) -> Option<&'static BackendInfo> {
+    registry().into_iter().find(|b| b.name == name)
+}
+
+/// Resolve `--opt` values against a back end's declared options (with defaults filled in);
+/// an unknown key is an error naming the keys that exist.
+pub fn resolve_options(info: &BackendInfo, given: &[(String, f64)]) -> Result<Options, String> {
+    let mut options: Options = info.options.iter().map(|o| (o.key.to_string(), o.default)).collect();
+    for (key, value) in given {
+        if !options.contains_key(key) {
+            let keys: Vec<&str> = info.options.iter().map(|o| o.key).collect();
+            return Err(if keys.is_empty() {
+                format!("back end `{}` takes no options, but `{key}` was given", info.name)
+            } else {
+                format!("back end `{}` has no option `{key}`; its options are: {}", info.name, keys.join(", "))
+            });
+        }
+        options.insert(key.clone(), *value);
+    }
+    Ok(options)
+}
+
+/// An option's value (declared options always have one after `resolve_options`).
+pub fn option(options: &Options, key: &str) -> f64 {
+    options.get(key).copied().unwrap_or(0.0)
+}

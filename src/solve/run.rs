@@ -1,0 +1,259 @@
+//! The run loop: independent restarts (in parallel), each stepping one back end until the
+//! candidate is verified, the step budget or the time runs out, or the user interrupts.
+//! Results are deterministic for a seed: the verified restart with the lowest index wins,
+//! and restarts with higher indices stop as soon as a lower one has won.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rayon::prelude::*;
+
+use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
+use crate::graph::Graph;
+use crate::tape::Tape;
+
+/// How to run a back end.
+pub struct RunOptions<'a> {
+    pub backend: &'static BackendInfo,
+    pub options: Options,
+    pub max_steps: u64,
+    pub timeout: Option<Duration>,
+    pub restarts: usize,
+    pub seed: u64,
+    /// Set by SIGINT/SIGTERM: stop promptly and report the best candidate.
+    pub interrupt: &'a AtomicBool,
+    /// Record a trace point after every step (of restart 0, or the winning restart).
+    pub trace: bool,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// A candidate was verified on every example.
+    Found,
+    /// The step budget ran out.
+    StepBudget,
+    /// The time ran out.
+    Timeout,
+    /// The user interrupted the run.
+    Interrupted,
+    /// The back end stopped without a verified candidate.
+    GaveUp,
+    /// An exact back end covered the whole space: no assignment satisfies the examples.
+    Impossible,
+}
+
+/// One point of an optimization trajectory.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TracePoint {
+    pub step: u64,
+    /// Loss of the discrete candidate after the step.
+    pub loss: f64,
+    pub violations: usize,
+    pub candidate: Vec<u32>,
+    /// The probability each param gives its candidate value (relaxed back ends only).
+    pub confidence: Option<Vec<f32>>,
+}
+
+/// The result of a run.
+#[derive(Clone, Debug)]
+pub struct SolveReport {
+    pub status: Status,
+    /// The verified assignment, or the best candidate seen (fewest violations, lowest loss).
+    pub assignment: Vec<u32>,
+    pub violations: usize,
+    pub loss: f64,
+    /// Steps taken by the restart that produced `assignment`.
+    pub steps: u64,
+    /// Steps taken by all restarts together.
+    pub total_steps: u64,
+    /// Index of the restart that produced `assignment`.
+    pub restart: usize,
+    pub restarts_run: usize,
+    pub seconds: f64,
+    pub trace: Vec<TracePoint>,
+}
+
+struct RestartResult {
+    status: Status,
+    assignment: Vec<u32>,
+    violations: usize,
+    loss: f64,
+    steps: u64,
+    trace: Vec<TracePoint>,
+}
+
+/// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
+pub fn restart_seed(seed: u64, index: usize) -> u64 {
+    let mut z = seed.wrapping_add((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Run the back end on the graph. `verify` is the exact check of a candidate on every
+/// example; only candidates it accepts are reported as found.
+pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(&[u32]) -> bool + Sync)) -> SolveReport {
+    let started = Instant::now();
+    let deadline = options.timeout.map(|t| started + t);
+    let winner = AtomicUsize::new(usize::MAX);
+    let total_steps = AtomicUsize::new(0);
+    let restarts = options.restarts.max(1);
+    let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
+    (0..restarts).into_par_iter().for_each(|index| {
+        if winner.load(Ordering::SeqCst) < index || options.interrupt.load(Ordering::Relaxed) {
+            return;
+        }
+        let result = run_restart(graph, tape, options, index, deadline, &winner, verify);
+        total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
+        if result.status == Status::Found {
+            winner.fetch_min(index, Ordering::SeqCst);
+        }
+        if let Ok(mut list) = results.lock() {
+            list.push((index, result));
+        }
+    });
+    let mut list = results.into_inner().unwrap_or_default();
+    list.sort_by_key(|(index, _)| *index);
+    let restarts_run = list.len();
+    let chosen = list
+        .iter()
+        .position(|(_, r)| r.status == Status::Found)
+        .or_else(|| {
+            // No success: the best candidate, fewest violations then lowest loss.
+            (0..list.len()).min_by(|&a, &b| {
+                let (ra, rb) = (&list[a].1, &list[b].1);
+                ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
+            })
+        });
+    let total = total_steps.load(Ordering::Relaxed) as u64;
+    let seconds = started.elapsed().as_secs_f64();
+    let Some(chosen) = chosen else {
+        return SolveReport {
+            status: if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout },
+            assignment: graph.params.iter().map(|_| 0).collect(),
+            violations: usize::MAX,
+            loss: f64::INFINITY,
+            steps: 0,
+            total_steps: total,
+            restart: 0,
+            restarts_run,
+            seconds,
+            trace: Vec::new(),
+        };
+    };
+    let (restart, result) = list.swap_remove(chosen);
+    let status = if result.status == Status::Found {
+        Status::Found
+    } else if list.iter().any(|(_, r)| r.status == Status::Impossible) {
+        Status::Impossible
+    } else {
+        result.status
+    };
+    SolveReport {
+        status,
+        assignment: result.assignment,
+        violations: result.violations,
+        loss: result.loss,
+        steps: result.steps,
+        total_steps: total,
+        restart,
+        restarts_run,
+        seconds,
+        trace: result.trace,
+    }
+}
+
+fn run_restart(
+    graph: &Graph,
+    tape: &Tape,
+    options: &RunOptions,
+    index: usize,
+    deadline: Option<Instant>,
+    winner: &AtomicUsize,
+    verify: &(dyn Fn(&[u32]) -> bool + Sync),
+) -> RestartResult {
+    let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
+    let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
+    let mut solver = (options.backend.make)(&options.options);
+    solver.start(&mut problem, &mut rng);
+    let budget = solver.uses_step_budget();
+    let mut best = RestartResult {
+        status: Status::StepBudget,
+        assignment: solver.candidate().to_vec(),
+        violations: usize::MAX,
+        loss: f64::INFINITY,
+        steps: 0,
+        trace: Vec::new(),
+    };
+    let mut last_checked: Option<Vec<u32>> = None;
+    let mut last = (f64::INFINITY, usize::MAX);
+    let mut steps = 0u64;
+    let status = loop {
+        if options.interrupt.load(Ordering::Relaxed) {
+            break Status::Interrupted;
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break Status::Timeout;
+        }
+        if winner.load(Ordering::SeqCst) < index {
+            break Status::GaveUp;
+        }
+        if budget && steps >= options.max_steps {
+            break Status::StepBudget;
+        }
+        let outcome = solver.step(&mut problem, &mut rng);
+        steps += 1;
+        let candidate = solver.candidate();
+        if last_checked.as_deref() != Some(candidate) {
+            last = problem.check(candidate);
+            last_checked = Some(candidate.to_vec());
+        }
+        let (loss, violations) = last;
+        if options.trace && (index == 0 || options.restarts > 1) {
+            best.trace.push(TracePoint {
+                step: steps,
+                loss,
+                violations,
+                candidate: candidate.to_vec(),
+                confidence: solver.soft_values().map(|soft| confidence(&problem, soft, candidate)),
+            });
+        }
+        let better = violations.cmp(&best.violations).then(loss.total_cmp(&best.loss)).is_lt();
+        if better || best.violations == usize::MAX {
+            best.violations = violations;
+            best.loss = loss;
+            best.assignment = candidate.to_vec();
+            best.steps = steps;
+        }
+        if violations == 0 && verify(candidate) {
+            best.assignment = candidate.to_vec();
+            best.violations = 0;
+            best.loss = loss;
+            best.steps = steps;
+            break Status::Found;
+        }
+        match outcome {
+            StepOutcome::Continue => {}
+            StepOutcome::Exhausted => break Status::Impossible,
+            StepOutcome::Finished => break Status::GaveUp,
+        }
+    };
+    if status != Status::Found {
+        best.steps = steps;
+    }
+    best.status = status;
+    best
+}
+
+fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> Vec<f32> {
+    problem
+        .offsets()
+        .iter()
+        .zip(candidate)
+        .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
+        .collect()
+}

@@ -118,6 +118,10 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    if let Err(message) = (info.admissible)(&compiled.graph, &options) {
+        reporter.emit(&[Diagnostic::error(message)]);
+        return EXIT_USER_ERROR;
+    }
     let timeout = match args.search.timeout() {
         Ok(t) => t,
         Err(d) => {

@@ -14,7 +14,7 @@
 
 use rand::RngExt;
 
-use super::{option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 
 /// How the family member behaves; every field is an `--opt` key.
 #[derive(Clone, Debug)]
@@ -265,30 +265,35 @@ pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 5]> = std::sync::LazyLock
             summary: "GradSearch (algorithm 1): the best Taylor-scored Hamming-1 move each step",
             options: &*GRADSEARCH_OPTIONS,
             make: make_family,
+            admissible: always_admissible,
         },
         BackendInfo {
             name: "gradsearch-ra",
             summary: "GradSearch scoring moves from a running average of the gradient (section 3.1)",
             options: &*RA_OPTIONS,
             make: make_family,
+            admissible: always_admissible,
         },
         BackendInfo {
             name: "gradsearch-plus",
             summary: "GradSearch+ (section 3.2): running average, random moves, smoothing, example re-weighting",
             options: &*PLUS_OPTIONS,
             make: make_family,
+            admissible: always_admissible,
         },
         BackendInfo {
             name: "bop",
             summary: "Bop generalized to categorical params: every param moves when its averaged estimate beats tau",
             options: BOP_OPTIONS,
             make: make_thresholded,
+            admissible: always_admissible,
         },
         BackendInfo {
             name: "ste",
             summary: "straight-through estimator: every param moves when its raw estimate is a decrease",
             options: STE_OPTIONS,
             make: make_thresholded,
+            admissible: always_admissible,
         },
     ]
 });

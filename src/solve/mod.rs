@@ -180,6 +180,14 @@ pub struct BackendInfo {
     pub summary: &'static str,
     pub options: &'static [OptionInfo],
     pub make: fn(&Options) -> Box<dyn Solver>,
+    /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
+    /// too large); checked before any restart starts, so that the user gets a clear error.
+    pub admissible: fn(&Graph, &Options) -> Result<(), String>,
+}
+
+/// For back ends that run on any graph.
+pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), String> {
+    Ok(())
 }
 
 /// Every back end, in the order `tpt backends` lists them.

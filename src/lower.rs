@@ -76,7 +76,31 @@ struct Operands {
 struct Tabulated {
     operands: Vec<NodeId>,
     names: Vec<String>,
-    results: Vec<i64>,
+    /// The value for each combination; `None` where the enclosing runtime branches cannot
+    /// be taken with these operand values, so the value never matters.
+    results: Vec<Option<i64>>,
+}
+
+impl Tabulated {
+    /// The results with unreachable combinations given `fill`.
+    fn filled(&self, fill: i64) -> impl Iterator<Item = i64> + '_ {
+        self.results.iter().map(move |r| r.unwrap_or(fill))
+    }
+
+    /// The distinct reachable results, sorted.
+    fn reachable(&self) -> Vec<i64> {
+        let mut values: Vec<i64> = self.results.iter().flatten().copied().collect();
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+}
+
+/// Inside a runtime branch: the selector's value is `branch` there.
+#[derive(Clone, Copy, Debug)]
+struct PathCondition {
+    selector: NodeId,
+    branch: u32,
 }
 
 struct Lowerer<'p> {
@@ -93,6 +117,8 @@ struct Lowerer<'p> {
     loop_vars: Vec<i64>,
     loop_spans: Vec<Span>,
     observes: Vec<(NodeId, Span)>,
+    /// The runtime branches being lowered, outermost first.
+    path: Vec<PathCondition>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     aborted: bool,
@@ -149,6 +175,7 @@ impl<'p> Lowerer<'p> {
             loop_vars: vec![0; program.loop_depth],
             loop_spans: Vec::new(),
             observes: Vec::new(),
+            path: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             aborted: false,
@@ -331,13 +358,10 @@ impl<'p> Lowerer<'p> {
             Computed::Table(t) => t,
         };
         // Renumber the reachable positions densely so the mixture has no dead choices.
-        let mut positions: Vec<usize> = tabulated.results.iter().map(|&r| r as usize).collect();
-        positions.sort_unstable();
-        positions.dedup();
+        let positions: Vec<usize> = tabulated.reachable().into_iter().map(|r| r as usize).collect();
         let table: Vec<u32> = tabulated
-            .results
-            .iter()
-            .map(|&r| positions.binary_search(&(r as usize)).unwrap_or(0) as u32)
+            .filled(positions[0] as i64)
+            .map(|r| positions.binary_search(&(r as usize)).unwrap_or(0) as u32)
             .collect();
         if positions.len() == 1 {
             return Ok(Selected::Known(positions[0]));
@@ -440,10 +464,18 @@ impl<'p> Lowerer<'p> {
         };
         let mut values = vec![0i64; domains.len()];
         let mut results = Vec::with_capacity(combinations as usize);
+        let filters = self.path_filters(&operands.nodes);
         for _ in 0..combinations {
+            // Combinations the enclosing branches exclude never run: their value does not
+            // matter, and neither do errors they would raise.
+            if !filters.iter().all(|f| f.allows(&values)) {
+                results.push(None);
+                advance(&mut values, &domains);
+                continue;
+            }
             let mut env = EnumEnv { loop_vars: &self.loop_vars, by_expr: &operands.by_expr, values: &values };
             match evaluate(self.program, &mut env) {
-                Ok(result) => results.push(result),
+                Ok(result) => results.push(Some(result)),
                 Err(error) => {
                     let when = describe_combination(&operands.names, &values);
                     let what = error.describe(self.program);
@@ -460,9 +492,44 @@ impl<'p> Lowerer<'p> {
             advance(&mut values, &domains);
         }
         if operands.nodes.is_empty() {
-            return Ok(Computed::Known(results[0]));
+            return Ok(Computed::Known(results[0].unwrap_or(0)));
         }
         Ok(Computed::Table(Tabulated { operands: operands.nodes, results, names: operands.names }))
+    }
+
+    /// For each enclosing runtime branch whose selector can be decided from some of these
+    /// operands, the operand value combinations under which the branch is taken.
+    fn path_filters(&self, operands: &[NodeId]) -> Vec<PathFilter> {
+        let mut filters = Vec::new();
+        for condition in &self.path {
+            if let Some(position) = operands.iter().position(|&o| o == condition.selector) {
+                filters.push(PathFilter::Direct { position, branch: condition.branch as i64 });
+                continue;
+            }
+            let NodeKind::Table { operands: selector_operands, table } = &self.graph.node(condition.selector).kind else {
+                continue;
+            };
+            let shared: Vec<Option<usize>> =
+                selector_operands.iter().map(|s| operands.iter().position(|o| o == s)).collect();
+            if shared.iter().all(Option::is_none) {
+                continue;
+            }
+            // Project the selector's table onto the shared operands.
+            let domains: Vec<u32> = selector_operands.iter().map(|&o| self.graph.node(o).domain).collect();
+            let mut values = vec![0i64; domains.len()];
+            let mut allowed = std::collections::HashSet::new();
+            for &result in table {
+                if result == condition.branch {
+                    let key: Vec<(usize, i64)> =
+                        shared.iter().zip(&values).filter_map(|(s, &v)| s.map(|p| (p, v))).collect();
+                    allowed.insert(key);
+                }
+                advance(&mut values, &domains);
+            }
+            let positions: Vec<usize> = shared.iter().flatten().copied().collect();
+            filters.push(PathFilter::Projected { positions, allowed });
+        }
+        filters
     }
 
     /// A runtime value that must lie in `0..domain` (an assignment to `array`).
@@ -481,8 +548,8 @@ impl<'p> Lowerer<'p> {
             }
             Computed::Known(value) => self.const_node(value as u32, expr.span),
             Computed::Table(t) => {
-                if let Some(position) = t.results.iter().position(|&v| bad(v)) {
-                    let value = t.results[position];
+                if let Some(position) = t.results.iter().position(|v| v.is_some_and(bad)) {
+                    let value = t.results[position].unwrap_or(0);
                     let when = describe_combination(&t.names, &combination(&t, &self.graph, position));
                     let diagnostic = Diagnostic::error(format!(
                         "this value can be {value}, outside the domain of `{}`",
@@ -494,7 +561,7 @@ impl<'p> Lowerer<'p> {
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }
-                let table = t.results.iter().map(|&v| v as u32).collect();
+                let table = t.filled(0).map(|v| v as u32).collect();
                 self.table_node(t.operands, table, expr.span)
             }
         }
@@ -683,9 +750,7 @@ impl<'p> Lowerer<'p> {
             Computed::Table(t) => t,
         };
         // Only branches the selector can reach are lowered; renumber them densely.
-        let mut reachable: Vec<usize> = tabulated.results.iter().map(|&r| r as usize).collect();
-        reachable.sort_unstable();
-        reachable.dedup();
+        let reachable: Vec<usize> = tabulated.reachable().into_iter().map(|r| r as usize).collect();
         if reachable.len() == 1 {
             return match bodies.get(reachable[0]).copied().flatten() {
                 Some(block) => self.block(block),
@@ -693,9 +758,8 @@ impl<'p> Lowerer<'p> {
             };
         }
         let table: Vec<u32> = tabulated
-            .results
-            .iter()
-            .map(|&r| reachable.binary_search(&(r as usize)).unwrap_or(0) as u32)
+            .filled(reachable[0] as i64)
+            .map(|r| reachable.binary_search(&(r as usize)).unwrap_or(0) as u32)
             .collect();
         let selector = self.table_node(tabulated.operands, table, span)?;
 
@@ -705,11 +769,13 @@ impl<'p> Lowerer<'p> {
         let mut observed: Vec<Vec<(NodeId, Span)>> = Vec::new();
         let mut result = Ok(());
         self.branch_depth += 1;
-        for &branch in &reachable {
+        for (position, &branch) in reachable.iter().enumerate() {
             if let Some(block) = bodies.get(branch).copied().flatten() {
+                self.path.push(PathCondition { selector, branch: position as u32 });
                 if self.block(block).is_err() {
                     result = Err(Failed);
                 }
+                self.path.pop();
             }
             let mut written = BTreeMap::new();
             for &(array, flat, _) in &self.undo[undo_base..] {
@@ -783,7 +849,7 @@ impl<'p> Lowerer<'p> {
                 Ok(())
             }
             Computed::Table(t) => {
-                let table = t.results.iter().map(|&v| v as u32).collect();
+                let table = t.filled(1).map(|v| v as u32).collect();
                 let node = self.table_node(t.operands, table, expr.span)?;
                 self.observes.push((node, expr.span));
                 Ok(())
@@ -839,6 +905,27 @@ impl<'p> Lowerer<'p> {
                 span,
                 expected: vec![Some(1); count],
             });
+        }
+    }
+}
+
+/// A restriction of a computation's operand values to those an enclosing branch allows.
+enum PathFilter {
+    /// The branch's selector is itself operand `position`.
+    Direct { position: usize, branch: i64 },
+    /// The selector is a table over some of the operands (at `positions`): the allowed
+    /// projections of operand values onto them.
+    Projected { positions: Vec<usize>, allowed: std::collections::HashSet<Vec<(usize, i64)>> },
+}
+
+impl PathFilter {
+    fn allows(&self, values: &[i64]) -> bool {
+        match self {
+            PathFilter::Direct { position, branch } => values[*position] == *branch,
+            PathFilter::Projected { positions, allowed } => {
+                let key: Vec<(usize, i64)> = positions.iter().map(|&p| (p, values[p])).collect();
+                allowed.contains(&key)
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ pub fn main(args: CheckArgs) -> u8 {
     let program = &compiled.program;
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
-    println!(
+    outln!(
         "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s)",
         args.compile.file.display(),
         program.examples.len(),

@@ -1,6 +1,24 @@
 //! Subcommands and what they share: loading sources, rendering diagnostics, exit codes.
 
+/// `println!` that ignores a closed stdout (`tpt graph | head` must not panic).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that ignores a closed stdout.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod backends;
 mod check;
+mod graph;
 mod run;
 mod synth;
 
@@ -33,6 +51,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Find the params of a sketch and print the synthesized program.
     Synth(synth::SynthArgs),
+    /// Print the lowered graph in DOT, with a node-count summary on stderr.
+    Graph(graph::GraphArgs),
+    /// List the back ends with their hyperparameters and defaults.
+    Backends,
 }
 
 /// Options every command that compiles a program takes.
@@ -113,6 +135,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::main(args),
         Command::Run(args) => run::main(args),
         Command::Synth(args) => synth::main(args),
+        Command::Graph(args) => graph::main(args),
+        Command::Backends => backends::main(),
     }
 }
 

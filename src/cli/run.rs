@@ -61,10 +61,10 @@ pub fn main(args: RunArgs) -> u8 {
     }
     let total = program.examples.len();
     if failed == 0 {
-        println!("all {total} example(s) pass");
+        outln!("all {total} example(s) pass");
         EXIT_OK
     } else {
-        println!("{failed} of {total} example(s) fail");
+        outln!("{failed} of {total} example(s) fail");
         EXIT_FAILED
     }
 }
@@ -135,6 +135,6 @@ fn print_outputs(label: &str, program: &Program, outcome: &Outcome) {
         }
     }
     let status = if outcome.passed() { "ok" } else { "FAILED" };
-    println!("{label}: {status}: {}", parts.join("; "));
+    outln!("{label}: {status}: {}", parts.join("; "));
 }
 

@@ -1,0 +1,80 @@
+//! `tpt graph FILE`: the lowered graph in DOT, and a node-count summary on stderr.
+
+use clap::Args;
+use petgraph::dot::{Config, Dot};
+
+use tpt::graph::{Graph, NodeKind, Target};
+use tpt::program::Program;
+
+use super::{load_and_compile, CompileArgs, Reporter, EXIT_OK};
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub compile: CompileArgs,
+    /// Print only the summary.
+    #[arg(long)]
+    pub summary: bool,
+}
+
+pub fn main(args: GraphArgs) -> u8 {
+    let mut reporter = Reporter::new(&args.compile.color);
+    let compiled = match load_and_compile(&args.compile, &mut reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let graph = &compiled.graph;
+    let [params, inputs, consts, tables, mixes] = graph.census();
+    eprintln!(
+        "{}: {} nodes ({params} params, {inputs} inputs, {consts} constants, {tables} tables, {mixes} mixtures), {} edges, {} observations, {} examples",
+        args.compile.file.display(),
+        graph.len(),
+        graph.dag.edge_count(),
+        graph.observations.len(),
+        graph.num_examples
+    );
+    if !args.summary {
+        let source = reporter.sources.text(0);
+        out!("{}", dot(graph, &compiled.program, source));
+    }
+    EXIT_OK
+}
+
+/// 1-based line of a byte offset.
+fn line_of(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset.min(source.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn dot(graph: &Graph, program: &Program, source: &str) -> String {
+    let mut labelled = graph.dag.map(
+        |index, node| {
+            let line = line_of(source, node.span.start);
+            let what = match &node.kind {
+                NodeKind::Param { param } => format!("param {}", graph.params[*param].name),
+                NodeKind::Input { input } => {
+                    let slot = &graph.inputs[*input];
+                    format!("input {}", program.arrays[slot.array].element_name(slot.flat))
+                }
+                NodeKind::Const { value } => format!("const {value}"),
+                NodeKind::Table { operands, .. } => format!("table of {}", operands.len()),
+                NodeKind::Mix { choices, .. } => format!("mix of {}", choices.len()),
+            };
+            format!("#{} {what}\ndomain {} · line {line}", index.index(), node.domain)
+        },
+        |_, position| format!("{position}"),
+    );
+    // Observed nodes are marked with what observes them.
+    for observation in &graph.observations {
+        let index = petgraph::graph::NodeIndex::new(observation.node);
+        let mark = match &observation.target {
+            Target::Output { array, flat } => format!("\nobserved: {}", program.arrays[*array].element_name(*flat)),
+            Target::Observe => "\nobserved: observe".to_string(),
+        };
+        if let Some(label) = labelled.node_weight_mut(index) {
+            if !label.contains(&mark) {
+                label.push_str(&mark);
+            }
+        }
+    }
+    format!("{}", Dot::with_config(&labelled, &[Config::EdgeNoLabel]))
+}

@@ -17,8 +17,10 @@ macro_rules! out {
 }
 
 mod backends;
+mod bench;
 mod check;
 mod graph;
+mod plot;
 mod run;
 mod synth;
 
@@ -55,6 +57,8 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
     Backends,
+    /// Measure success rate, steps and time over many runs, files, back ends and settings.
+    Bench(bench::BenchArgs),
 }
 
 /// Options every command that compiles a program takes.
@@ -137,6 +141,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Synth(args) => synth::main(args),
         Command::Graph(args) => graph::main(args),
         Command::Backends => backends::main(),
+        Command::Bench(args) => bench::main(args),
     }
 }
 

@@ -1,0 +1,319 @@
+//! `tpt bench FILE... --backend a,b --runs N --set NAME=v1,v2`: success rate, steps and time
+//! of independent runs for every file x back end x setting. Every row is written as soon as
+//! it is finished, so an interrupted sweep keeps what it measured.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use tpt::check::CheckOptions;
+use tpt::diagnostics::Diagnostic;
+use tpt::pipeline::{compile, Compiled};
+use tpt::result::verifies;
+use tpt::solve::{backend, resolve_options, restart_seed, solve, RunOptions, Status};
+use tpt::tape::Tape;
+
+use super::synth::{interrupt_flag, unknown_backend, SearchArgs};
+use super::{io_reason, LimitArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// The .tpt files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Back ends, comma separated (default: the default back end).
+    #[arg(long = "backends", alias = "backend", value_delimiter = ',')]
+    pub backends: Vec<String>,
+    /// Independent runs per file, back end and setting.
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// Sweep a constant: `--set K=4,8,16` (repeatable: the product of all is swept).
+    #[arg(long = "set", value_name = "NAME=V1,V2,..")]
+    pub sweeps: Vec<String>,
+    /// Runs in parallel (default: one per core).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Print one JSON object per row instead of a markdown table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the rows to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Draw success rate (and mean steps) against the swept setting, one line per back end.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub search: SearchArgs,
+    /// Read more examples from a JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// One measured row.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Row {
+    pub file: String,
+    pub backend: String,
+    pub set: serde_json::Map<String, serde_json::Value>,
+    pub runs: usize,
+    pub solved: usize,
+    /// Mean steps of the successful runs.
+    pub mean_steps: Option<f64>,
+    /// Median and mean wall time of the successful runs, in seconds.
+    pub median_seconds: Option<f64>,
+    pub mean_seconds: Option<f64>,
+    /// Mean wall time of all runs, successful or not.
+    pub mean_seconds_all: f64,
+    pub impossible: usize,
+}
+
+fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic> {
+    let mut settings: Vec<Vec<(String, i64)>> = vec![Vec::new()];
+    for sweep in sweeps {
+        let (name, values) = sweep
+            .split_once('=')
+            .ok_or_else(|| Diagnostic::error(format!("`--set {sweep}`: expected NAME=V1,V2,..")))?;
+        let values: Result<Vec<i64>, _> = values.split(',').map(|v| v.trim().parse::<i64>()).collect();
+        let values = values.map_err(|_| Diagnostic::error(format!("`--set {sweep}`: the values must be integers")))?;
+        settings = settings
+            .into_iter()
+            .flat_map(|setting| {
+                values.iter().map(move |&v| {
+                    let mut next = setting.clone();
+                    next.push((name.trim().to_string(), v));
+                    next
+                })
+            })
+            .collect();
+    }
+    Ok(settings)
+}
+
+pub fn main(args: BenchArgs) -> u8 {
+    let mut reporter = Reporter::new("auto");
+    let settings = match parse_sweeps(&args.sweeps) {
+        Ok(s) => s,
+        Err(d) => {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    };
+    let backends: Vec<String> =
+        if args.backends.is_empty() { vec![args.search.backend.clone()] } else { args.backends.clone() };
+    for name in &backends {
+        if backend(name).is_none() {
+            reporter.emit(&[unknown_backend(name)]);
+            return EXIT_USER_ERROR;
+        }
+    }
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            reporter.emit(&[Diagnostic::error(format!("cannot start {jobs} worker threads: {e}"))]);
+            return EXIT_USER_ERROR;
+        }
+    };
+    let mut csv = match &args.csv {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(mut file) => {
+                let _ = writeln!(file, "file,backend,set,runs,solved,mean_steps,median_seconds,mean_seconds,mean_seconds_all,impossible");
+                Some(file)
+            }
+            Err(e) => {
+                reporter.emit(&[Diagnostic::error(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))]);
+                return EXIT_USER_ERROR;
+            }
+        },
+    };
+    let interrupt = interrupt_flag();
+    let total = (args.files.len() * backends.len() * settings.len() * args.runs) as u64;
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    if !args.json {
+        outln!("| file | backend | set | runs | solved | rate | mean steps | median s | mean s |");
+        outln!("|---|---|---|---|---|---|---|---|---|");
+    }
+    let mut rows = Vec::new();
+    let mut failed = false;
+    'sweep: for file in &args.files {
+        for setting in &settings {
+            let compiled = match compile_file(file, setting, &args, &mut reporter) {
+                Ok(c) => c,
+                Err(()) => {
+                    failed = true;
+                    continue;
+                }
+            };
+            for name in &backends {
+                if interrupt.load(Ordering::Relaxed) {
+                    break 'sweep;
+                }
+                progress.set_message(format!("{} {name}", file.display()));
+                let row = pool.install(|| measure(&compiled, file, setting, name, &args, &interrupt, &progress));
+                let row = match row {
+                    Ok(row) => row,
+                    Err(d) => {
+                        reporter.emit(&[d]);
+                        failed = true;
+                        continue;
+                    }
+                };
+                if interrupt.load(Ordering::Relaxed) {
+                    break 'sweep;
+                }
+                write_row(&row, args.json, csv.as_mut());
+                rows.push(row);
+            }
+        }
+    }
+    progress.finish_and_clear();
+    if let Some(path) = &args.plot {
+        if let Err(message) = super::plot::bench_plot(path, &rows) {
+            reporter.emit(&[Diagnostic::error(message)]);
+            failed = true;
+        }
+    }
+    if interrupt.load(Ordering::Relaxed) {
+        eprintln!("interrupted: {} finished row(s) kept", rows.len());
+        return EXIT_FAILED;
+    }
+    if failed { EXIT_USER_ERROR } else { EXIT_OK }
+}
+
+fn compile_file(file: &PathBuf, setting: &[(String, i64)], args: &BenchArgs, reporter: &mut Reporter) -> Result<Compiled, ()> {
+    let main = reporter.load(file).map_err(|d| reporter.emit(&[d]))?;
+    let data = match &args.data {
+        None => None,
+        Some(path) => Some(reporter.load(path).map_err(|d| reporter.emit(&[d]))?),
+    };
+    let options = CheckOptions { overrides: setting.to_vec(), limits: args.limits.limits() };
+    compile(&reporter.sources, main, data, &options).map_err(|d| reporter.emit(&d))
+}
+
+fn measure(
+    compiled: &Compiled,
+    file: &PathBuf,
+    setting: &[(String, i64)],
+    name: &str,
+    args: &BenchArgs,
+    interrupt: &AtomicBool,
+    progress: &ProgressBar,
+) -> Result<Row, Diagnostic> {
+    let info = backend(name).ok_or_else(|| unknown_backend(name))?;
+    let options = resolve_options(info, &args.search.opts).map_err(Diagnostic::error)?;
+    (info.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
+    let mut tape = Tape::new(&compiled.graph, &args.limits.limits())?;
+    tape.set_loss(args.search.loss_kind(), 1e-6);
+    let timeout = args.search.timeout()?;
+    let max_run = args.limits.max_unroll;
+    let (program, graph) = (&compiled.program, &compiled.graph);
+    let verify = |assignment: &[u32]| verifies(program, graph, assignment, max_run);
+    let outcomes = Mutex::new(Vec::new());
+    (0..args.runs).into_par_iter().for_each(|run| {
+        if interrupt.load(Ordering::Relaxed) {
+            return;
+        }
+        let options = RunOptions {
+            backend: info,
+            options: options.clone(),
+            max_steps: args.search.max_steps,
+            timeout,
+            restarts: args.search.restarts,
+            seed: restart_seed(args.search.seed, run),
+            interrupt,
+            trace: false,
+        };
+        let report = solve(graph, &tape, &options, &verify);
+        progress.inc(1);
+        if let Ok(mut list) = outcomes.lock() {
+            list.push((report.status, report.steps, report.seconds));
+        }
+    });
+    let outcomes = outcomes.into_inner().unwrap_or_default();
+    let solved: Vec<&(Status, u64, f64)> = outcomes.iter().filter(|o| o.0 == Status::Found).collect();
+    let mut seconds: Vec<f64> = solved.iter().map(|o| o.2).collect();
+    seconds.sort_by(f64::total_cmp);
+    let mean = |values: &[f64]| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+    let steps: Vec<f64> = solved.iter().map(|o| o.1 as f64).collect();
+    let all_seconds: Vec<f64> = outcomes.iter().map(|o| o.2).collect();
+    Ok(Row {
+        file: file.display().to_string(),
+        backend: name.to_string(),
+        set: setting.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect(),
+        runs: outcomes.len(),
+        solved: solved.len(),
+        mean_steps: mean(&steps),
+        median_seconds: median(&seconds),
+        mean_seconds: mean(&seconds),
+        mean_seconds_all: mean(&all_seconds).unwrap_or(0.0),
+        impossible: outcomes.iter().filter(|o| o.0 == Status::Impossible).count(),
+    })
+}
+
+fn median(sorted: &[f64]) -> Option<f64> {
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[n / 2]),
+        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+fn set_text(row: &Row) -> String {
+    let parts: Vec<String> = row.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    parts.join(" ")
+}
+
+fn write_row(row: &Row, json: bool, csv: Option<&mut std::fs::File>) {
+    let number = |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
+    if json {
+        if let Ok(text) = serde_json::to_string(row) {
+            outln!("{text}");
+        }
+    } else {
+        outln!(
+            "| {} | {} | {} | {} | {} | {:.0}% | {} | {} | {} |",
+            row.file,
+            row.backend,
+            set_text(row),
+            row.runs,
+            row.solved,
+            100.0 * row.solved as f64 / row.runs.max(1) as f64,
+            number(row.mean_steps, 1),
+            number(row.median_seconds, 3),
+            number(row.mean_seconds, 3)
+        );
+    }
+    if let Some(file) = csv {
+        let _ = writeln!(
+            file,
+            "{},{},{},{},{},{},{},{},{},{}",
+            row.file,
+            row.backend,
+            set_text(row),
+            row.runs,
+            row.solved,
+            number(row.mean_steps, 2),
+            number(row.median_seconds, 4),
+            number(row.mean_seconds, 4),
+            format!("{:.4}", row.mean_seconds_all),
+            row.impossible
+        );
+        let _ = file.flush();
+    }
+}

@@ -1,0 +1,95 @@
+//! SVG plots: success rate and steps against a swept setting (`bench --plot`), and an
+//! optimization trajectory (`synth --trace`).
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use super::bench::Row;
+
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+fn failure(e: impl std::fmt::Display) -> String {
+    format!("cannot draw the plot: {e}")
+}
+
+/// Success rate and mean steps against the first swept constant, one line per back end (and
+/// file, when several are benchmarked).
+pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
+    let setting = |row: &Row| row.set.values().next().and_then(|v| v.as_f64());
+    let x_name = rows.first().and_then(|r| r.set.keys().next().cloned()).unwrap_or_else(|| "setting".into());
+    let xs: Vec<f64> = rows.iter().filter_map(setting).collect();
+    if xs.is_empty() {
+        return Err("`--plot` needs a swept constant (`--set NAME=V1,V2,..`)".to_string());
+    }
+    let (x_min, x_max) = xs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let log_x = x_min > 0.0 && x_max / x_min >= 8.0;
+    let transform = |x: f64| if log_x { x.log2() } else { x };
+    let (lo, hi) = (transform(x_min), transform(x_max).max(transform(x_min) + 1.0));
+    let mut series: Vec<(String, Vec<(f64, f64, Option<f64>)>)> = Vec::new();
+    for row in rows {
+        let Some(x) = setting(row) else { continue };
+        let label = if rows.iter().any(|r| r.file != row.file) {
+            format!("{} {}", row.backend, row.file)
+        } else {
+            row.backend.clone()
+        };
+        let rate = 100.0 * row.solved as f64 / row.runs.max(1) as f64;
+        let point = (transform(x), rate, row.mean_steps);
+        match series.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, points)) => points.push(point),
+            None => series.push((label, vec![point])),
+        }
+    }
+    let max_steps = rows.iter().filter_map(|r| r.mean_steps).fold(1.0, f64::max);
+    let root = SVGBackend::new(path, (900, 900)).into_drawing_area();
+    root.fill(&WHITE).map_err(failure)?;
+    let (top, bottom) = root.split_vertically(450);
+    let x_label = if log_x { format!("log2 {x_name}") } else { x_name.clone() };
+    let mut rate_chart = ChartBuilder::on(&top)
+        .caption("success rate", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(50)
+        .build_cartesian_2d(lo..hi, 0.0..105.0)
+        .map_err(failure)?;
+    rate_chart.configure_mesh().x_desc(x_label.clone()).y_desc("% solved").draw().map_err(failure)?;
+    let mut steps_chart = ChartBuilder::on(&bottom)
+        .caption("mean steps of successful runs (log10)", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(50)
+        .build_cartesian_2d(lo..hi, 0.0..(max_steps.log10() + 0.5))
+        .map_err(failure)?;
+    steps_chart.configure_mesh().x_desc(x_label).y_desc("log10 steps").draw().map_err(failure)?;
+    for (index, (label, points)) in series.iter().enumerate() {
+        let colour = COLOURS[index % COLOURS.len()];
+        rate_chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
+            .map_err(failure)?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+        steps_chart
+            .draw_series(LineSeries::new(
+                points.iter().filter_map(|p| p.2.map(|s| (p.0, s.max(1.0).log10()))),
+                colour.stroke_width(2),
+            ))
+            .map_err(failure)?;
+    }
+    rate_chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(failure)?;
+    root.present().map_err(failure)
+}

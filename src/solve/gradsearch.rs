@@ -10,7 +10,7 @@
 //! - `bop`: every param whose best move's estimated decrease (from a running average with rate
 //!   gamma) exceeds the threshold tau moves at once (section 2.5); for categorical params the
 //!   best-scored value is taken, which for binary params is Bop's flip rule.
-//! - `ste`: the same with threshold 0 and no averaging.
+//! - `ste`: the same with threshold 0 (section 2.5: STE is Bop with a zero threshold).
 
 use rand::RngExt;
 
@@ -234,11 +234,11 @@ static PLUS_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
     std::sync::LazyLock::new(|| family_options(0.1, 0.1, 0.01, 50.0));
 
 const BOP_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "beta", default: 0.01, help: "adaptivity rate gamma of Bop's running average of the gradient" },
-    OptionInfo { key: "tau", default: 1e-8, help: "threshold: a param moves when its estimated loss decrease exceeds tau" },
+    OptionInfo { key: "beta", default: 0.05, help: "adaptivity rate gamma of Bop's running average of the gradient" },
+    OptionInfo { key: "tau", default: 3e4, help: "threshold: a param moves when its estimated loss decrease exceeds tau (the loss gradient of a violated observation is about 1e6)" },
 ];
 const STE_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "beta", default: 1.0, help: "weight of the newest gradient (1: the raw gradient)" },
+    OptionInfo { key: "beta", default: 0.005, help: "weight of the newest gradient in the running average (1: the raw gradient)" },
     OptionInfo { key: "tau", default: 0.0, help: "threshold: a param moves when its estimated loss decrease exceeds tau" },
 ];
 
@@ -290,7 +290,7 @@ pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 5]> = std::sync::LazyLock
         },
         BackendInfo {
             name: "ste",
-            summary: "straight-through estimator: every param moves when its raw estimate is a decrease",
+            summary: "straight-through estimator (Bop with threshold 0): every param moves when its averaged estimate is a decrease",
             options: STE_OPTIONS,
             make: make_thresholded,
             admissible: always_admissible,

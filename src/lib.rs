@@ -3,6 +3,7 @@
 
 pub mod ast;
 pub mod diagnostics;
+pub mod format;
 pub mod lexer;
 pub mod limits;
 pub mod parse;

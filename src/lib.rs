@@ -6,6 +6,7 @@ pub mod check;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;
+pub mod format;
 pub mod graph;
 pub mod interp;
 pub mod lexer;

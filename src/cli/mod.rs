@@ -19,6 +19,7 @@ macro_rules! out {
 mod backends;
 mod bench;
 mod check;
+mod fmt;
 mod graph;
 mod plot;
 mod run;
@@ -53,6 +54,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Find the params of a sketch and print the synthesized program.
     Synth(synth::SynthArgs),
+    /// Print the canonical formatting of a file (`--write` rewrites it).
+    Fmt(fmt::FmtArgs),
     /// Print the lowered graph in DOT, with a node-count summary on stderr.
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::main(args),
         Command::Run(args) => run::main(args),
         Command::Synth(args) => synth::main(args),
+        Command::Fmt(args) => fmt::main(args),
         Command::Graph(args) => graph::main(args),
         Command::Backends => backends::main(),
         Command::Bench(args) => bench::main(args),

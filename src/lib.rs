@@ -5,6 +5,7 @@ pub mod ast;
 pub mod check;
 pub mod data;
 pub mod diagnostics;
+pub mod encode;
 pub mod eval;
 pub mod format;
 pub mod graph;

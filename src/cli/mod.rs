@@ -19,6 +19,7 @@ macro_rules! out {
 mod backends;
 mod bench;
 mod check;
+mod emit;
 mod fmt;
 mod graph;
 mod plot;
@@ -54,6 +55,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Find the params of a sketch and print the synthesized program.
     Synth(synth::SynthArgs),
+    /// Write the synthesis problem for an external solver: SMT-LIB 2 or DIMACS CNF.
+    Emit(emit::EmitArgs),
     /// Print the canonical formatting of a file (`--write` rewrites it).
     Fmt(fmt::FmtArgs),
     /// Print the lowered graph in DOT, with a node-count summary on stderr.
@@ -142,6 +145,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check::main(args),
         Command::Run(args) => run::main(args),
         Command::Synth(args) => synth::main(args),
+        Command::Emit(args) => emit::main(args),
         Command::Fmt(args) => fmt::main(args),
         Command::Graph(args) => graph::main(args),
         Command::Backends => backends::main(),

@@ -8,6 +8,8 @@
 
 mod gradsearch;
 mod run;
+mod sat;
+mod smt;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -104,6 +106,24 @@ impl<'a> Problem<'a> {
     pub fn deadline(&self) -> Option<Instant> {
         self.deadline
     }
+
+    /// What `should_stop` watches, for solvers that poll from inside another library.
+    pub fn stop_condition(&self) -> StopCondition<'a> {
+        StopCondition { flag: self.stop, deadline: self.deadline }
+    }
+}
+
+/// An interrupt flag and a deadline.
+#[derive(Clone, Copy)]
+pub struct StopCondition<'a> {
+    flag: &'a AtomicBool,
+    deadline: Option<Instant>,
+}
+
+impl StopCondition<'_> {
+    pub fn reached(&self) -> bool {
+        self.flag.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// Write the one-hot encoding of `assignment` into `theta`.
@@ -192,7 +212,10 @@ pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), String> {
 
 /// Every back end, in the order `tpt backends` lists them.
 pub fn registry() -> Vec<&'static BackendInfo> {
-    gradsearch::BACKENDS.iter().collect()
+    let mut all: Vec<&'static BackendInfo> = gradsearch::BACKENDS.iter().collect();
+    all.push(&sat::BACKEND);
+    all.push(&smt::BACKEND);
+    all
 }
 
 pub fn backend(name: &str) -> Option<&'static BackendInfo> {

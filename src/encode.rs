@@ -1,0 +1,456 @@
+//! Graph -> finite-domain constraint model, for the exact back ends. Every live node gets,
+//! per example, either a value known at compile time (inputs and constants propagated) or a
+//! finite-domain variable over the values it can take; tables, mixtures and observations
+//! become constraints between them. The model is then written as CNF (one-hot literals) or
+//! as SMT-LIB (bounded integers).
+
+use std::fmt::Write as _;
+
+use crate::graph::{Graph, NodeKind};
+
+pub type VarId = usize;
+
+/// A node's value in one example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Term {
+    Known(u32),
+    Var(VarId),
+}
+
+/// A variable over the sorted list of values it can take.
+#[derive(Clone, Debug)]
+pub struct FdVar {
+    pub values: Vec<u32>,
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Constraint {
+    /// `out = f(operands)`: `results[c]` is the value for combination `c` of the operands'
+    /// values, in mixed radix over their `values` lists (first operand most significant).
+    Table { out: VarId, operands: Vec<VarId>, results: Vec<u32> },
+    /// `out = choices[k].1` when the selector's value is `choices[k].0`.
+    Mix { out: VarId, selector: VarId, choices: Vec<(u32, Term)> },
+    /// The variable must take this value.
+    Fix { var: VarId, value: u32 },
+    /// Unsatisfiable: an observation contradicts a value known at compile time.
+    False,
+}
+
+/// The constraint model of a graph.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub vars: Vec<FdVar>,
+    pub constraints: Vec<Constraint>,
+    /// The variable of each graph param (params are never known).
+    pub params: Vec<VarId>,
+}
+
+impl Model {
+    /// The possible values of a term.
+    pub fn values(&self, term: Term) -> Vec<u32> {
+        match term {
+            Term::Known(v) => vec![v],
+            Term::Var(var) => self.vars[var].values.clone(),
+        }
+    }
+
+    fn new_var(&mut self, mut values: Vec<u32>, name: String) -> Term {
+        values.sort_unstable();
+        values.dedup();
+        if values.len() == 1 {
+            return Term::Known(values[0]);
+        }
+        self.vars.push(FdVar { values, name });
+        Term::Var(self.vars.len() - 1)
+    }
+
+    /// Build the model of a graph.
+    pub fn build(graph: &Graph) -> Model {
+        let mut model = Model::default();
+        let live = live_nodes(graph);
+        let examples = graph.num_examples.max(1);
+        // terms[node][example] (one entry for nodes shared by all examples).
+        let mut terms: Vec<Vec<Term>> = vec![Vec::new(); graph.len()];
+        for (id, node) in graph.nodes() {
+            if let NodeKind::Param { param } = node.kind {
+                let name = graph.params[param].name.clone();
+                let term = model.new_var((0..node.domain).collect(), name);
+                if let Term::Var(var) = term {
+                    model.params.push(var);
+                } else {
+                    // A param of domain 1 has one value: still give it a variable slot.
+                    model.vars.push(FdVar { values: vec![0], name: graph.params[param].name.clone() });
+                    model.params.push(model.vars.len() - 1);
+                }
+                terms[id] = vec![term];
+            }
+        }
+        for (id, node) in graph.nodes() {
+            if !live[id] || matches!(node.kind, NodeKind::Param { .. }) {
+                continue;
+            }
+            let runs = if node.batched { examples } else { 1 };
+            let mut per_example = Vec::with_capacity(runs);
+            for example in 0..runs {
+                let at = |terms: &Vec<Vec<Term>>, operand: usize| {
+                    let list = &terms[operand];
+                    list[if list.len() == 1 { 0 } else { example }]
+                };
+                let term = match &node.kind {
+                    NodeKind::Param { .. } => unreachable_param(),
+                    NodeKind::Input { input } => Term::Known(graph.input_value(example, *input)),
+                    NodeKind::Const { value } => Term::Known(*value),
+                    NodeKind::Table { operands, table } => {
+                        let operand_terms: Vec<Term> = operands.iter().map(|&o| at(&terms, o)).collect();
+                        let domains: Vec<u32> = operands.iter().map(|&o| graph.node(o).domain).collect();
+                        model.table(id, example, &operand_terms, &domains, table)
+                    }
+                    NodeKind::Mix { selector, choices } => {
+                        let selector = at(&terms, *selector);
+                        let choices: Vec<Term> = choices.iter().map(|&c| at(&terms, c)).collect();
+                        model.mix(id, example, selector, &choices)
+                    }
+                };
+                per_example.push(term);
+            }
+            terms[id] = per_example;
+        }
+        for observation in &graph.observations {
+            for (example, expected) in observation.expected.iter().enumerate() {
+                let Some(expected) = *expected else { continue };
+                let list = &terms[observation.node];
+                match list[if list.len() == 1 { 0 } else { example }] {
+                    Term::Known(v) if v == expected => {}
+                    Term::Known(_) => model.constraints.push(Constraint::False),
+                    Term::Var(var) if model.vars[var].values.contains(&expected) => {
+                        model.constraints.push(Constraint::Fix { var, value: expected })
+                    }
+                    Term::Var(_) => model.constraints.push(Constraint::False),
+                }
+            }
+        }
+        model
+    }
+
+    fn table(&mut self, node: usize, example: usize, operands: &[Term], domains: &[u32], table: &[u32]) -> Term {
+        // Enumerate the combinations the operands can take; known operands are fixed.
+        let choices: Vec<Vec<u32>> = operands.iter().map(|&t| self.values(t)).collect();
+        let vars: Vec<VarId> = operands.iter().filter_map(|t| if let Term::Var(v) = t { Some(*v) } else { None }).collect();
+        let count: usize = choices.iter().map(Vec::len).product();
+        let mut position = vec![0usize; choices.len()];
+        let mut results = Vec::with_capacity(count);
+        for _ in 0..count {
+            let mut index = 0usize;
+            for ((options, &p), &domain) in choices.iter().zip(&position).zip(domains) {
+                index = index * domain as usize + options[p] as usize;
+            }
+            results.push(table[index]);
+            for (p, options) in position.iter_mut().zip(&choices).rev() {
+                *p += 1;
+                if *p < options.len() {
+                    break;
+                }
+                *p = 0;
+            }
+        }
+        let out = self.new_var(results.clone(), format!("n{node}_e{example}"));
+        if let Term::Var(out) = out {
+            self.constraints.push(Constraint::Table { out, operands: vars, results });
+        }
+        out
+    }
+
+    fn mix(&mut self, node: usize, example: usize, selector: Term, choices: &[Term]) -> Term {
+        match selector {
+            Term::Known(k) => choices.get(k as usize).copied().unwrap_or(Term::Known(0)),
+            Term::Var(selector) => {
+                let reachable: Vec<(u32, Term)> = self.vars[selector]
+                    .values
+                    .iter()
+                    .filter_map(|&k| choices.get(k as usize).map(|&t| (k, t)))
+                    .collect();
+                let values: Vec<u32> = reachable.iter().flat_map(|&(_, t)| self.values(t)).collect();
+                let out = self.new_var(values, format!("n{node}_e{example}"));
+                if let Term::Var(out) = out {
+                    self.constraints.push(Constraint::Mix { out, selector, choices: reachable });
+                }
+                out
+            }
+        }
+    }
+
+    /// True when an observation contradicts known values: no assignment can satisfy it.
+    pub fn trivially_false(&self) -> bool {
+        self.constraints.iter().any(|c| matches!(c, Constraint::False))
+    }
+}
+
+fn unreachable_param() -> Term {
+    // Params were given their terms in the first pass.
+    Term::Known(0)
+}
+
+/// Nodes from which an observation is reachable.
+pub fn live_nodes(graph: &Graph) -> Vec<bool> {
+    let mut live = vec![false; graph.len()];
+    for observation in &graph.observations {
+        live[observation.node] = true;
+    }
+    for id in (0..graph.len()).rev() {
+        if live[id] {
+            for operand in graph.node(id).operands() {
+                live[operand] = true;
+            }
+        }
+    }
+    live
+}
+
+// ---------------------------------------------------------------------- CNF
+
+/// A CNF formula over variables 1..=num_vars (DIMACS numbering; negative = negated).
+#[derive(Clone, Debug, Default)]
+pub struct Cnf {
+    pub num_vars: u32,
+    pub clauses: Vec<Vec<i32>>,
+    /// For each model variable, the literal of each of its values.
+    pub literals: Vec<Vec<i32>>,
+}
+
+impl Cnf {
+    /// One-hot encoding: a literal per (variable, value), with exactly-one constraints;
+    /// two-valued variables use one boolean and its negation.
+    pub fn from_model(model: &Model) -> Cnf {
+        let mut cnf = Cnf::default();
+        for var in &model.vars {
+            let n = var.values.len();
+            if n == 2 {
+                cnf.num_vars += 1;
+                let x = cnf.num_vars as i32;
+                cnf.literals.push(vec![-x, x]);
+                continue;
+            }
+            let first = cnf.num_vars as i32 + 1;
+            cnf.num_vars += n as u32;
+            let lits: Vec<i32> = (0..n as i32).map(|i| first + i).collect();
+            cnf.clauses.push(lits.clone());
+            cnf.at_most_one(&lits);
+            cnf.literals.push(lits);
+        }
+        for constraint in &model.constraints {
+            cnf.constraint(model, constraint);
+        }
+        cnf
+    }
+
+    fn lit(&self, model: &Model, var: VarId, value: u32) -> Option<i32> {
+        let position = model.vars[var].values.binary_search(&value).ok()?;
+        Some(self.literals[var][position])
+    }
+
+    fn at_most_one(&mut self, lits: &[i32]) {
+        if lits.len() <= 6 {
+            for (i, &a) in lits.iter().enumerate() {
+                for &b in &lits[i + 1..] {
+                    self.clauses.push(vec![-a, -b]);
+                }
+            }
+            return;
+        }
+        // Sequential counter: s_i means "one of the first i+1 literals is true".
+        let mut previous = lits[0];
+        for &lit in &lits[1..] {
+            self.num_vars += 1;
+            let s = self.num_vars as i32;
+            self.clauses.push(vec![-previous, s]);
+            self.clauses.push(vec![-lit, s]);
+            self.clauses.push(vec![-previous, -lit]);
+            previous = s;
+        }
+    }
+
+    fn constraint(&mut self, model: &Model, constraint: &Constraint) {
+        match constraint {
+            Constraint::False => self.clauses.push(Vec::new()),
+            Constraint::Fix { var, value } => {
+                let clause = self.lit(model, *var, *value).map_or_else(Vec::new, |l| vec![l]);
+                self.clauses.push(clause);
+            }
+            Constraint::Table { out, operands, results } => {
+                let sizes: Vec<usize> = operands.iter().map(|&o| model.vars[o].values.len()).collect();
+                let mut position = vec![0usize; operands.len()];
+                for &result in results {
+                    let mut clause: Vec<i32> = operands
+                        .iter()
+                        .zip(&position)
+                        .map(|(&o, &p)| -self.literals[o][p])
+                        .collect();
+                    if let Some(l) = self.lit(model, *out, result) {
+                        clause.push(l);
+                    }
+                    self.clauses.push(clause);
+                    for (p, &size) in position.iter_mut().zip(&sizes).rev() {
+                        *p += 1;
+                        if *p < size {
+                            break;
+                        }
+                        *p = 0;
+                    }
+                }
+            }
+            Constraint::Mix { out, selector, choices } => {
+                for &(k, term) in choices {
+                    let Some(chosen) = self.lit(model, *selector, k) else { continue };
+                    match term {
+                        Term::Known(value) => {
+                            let mut clause = vec![-chosen];
+                            clause.extend(self.lit(model, *out, value));
+                            self.clauses.push(clause);
+                        }
+                        Term::Var(choice) => {
+                            for (position, &value) in model.vars[choice].values.iter().enumerate() {
+                                let mut clause = vec![-chosen, -self.literals[choice][position]];
+                                clause.extend(self.lit(model, *out, value));
+                                self.clauses.push(clause);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The formula in DIMACS format, with a comment naming each param's literals.
+    pub fn dimacs(&self, model: &Model) -> String {
+        let mut out = String::new();
+        for &var in &model.params {
+            let lits: Vec<String> = self.literals[var].iter().map(i32::to_string).collect();
+            let _ = writeln!(out, "c param {} values {:?} literals {}", model.vars[var].name, model.vars[var].values, lits.join(" "));
+        }
+        let _ = writeln!(out, "p cnf {} {}", self.num_vars, self.clauses.len());
+        for clause in &self.clauses {
+            for lit in clause {
+                let _ = write!(out, "{lit} ");
+            }
+            out.push_str("0\n");
+        }
+        out
+    }
+}
+
+// ---------------------------------------------------------------------- SMT-LIB
+
+/// The SMT-LIB 2 name of a model variable: `|gate[0]|` for params, `n12_e3` for nodes.
+pub fn smt_name(model: &Model, var: VarId) -> String {
+    let name = &model.vars[var].name;
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        name.clone()
+    } else {
+        format!("|{name}|")
+    }
+}
+
+/// The model in SMT-LIB 2: params as bounded integers shared by all examples, every other
+/// value defined (`define-fun`) as an `ite` term over the values it depends on, so that the
+/// solver sees only the params as unknowns; observations asserted.
+pub fn smt2(model: &Model) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "; generated by tpt: params are bounded integers shared by all examples");
+    // No `set-logic`: z3 and cvc5 then pick their strategy themselves, which measured faster
+    // on the circuit tasks than declaring QF_LIA.
+    let _ = writeln!(out, "(set-option :produce-models true)");
+    for &param in &model.params {
+        let name = smt_name(model, param);
+        let _ = writeln!(out, "(declare-fun {name} () Int)");
+        let _ = writeln!(out, "(assert {})", membership(&name, &model.vars[param].values));
+    }
+    let mut definitions: Vec<Option<String>> = vec![None; model.vars.len()];
+    let mut facts = Vec::new();
+    for constraint in &model.constraints {
+        match constraint {
+            Constraint::False => facts.push("false".to_string()),
+            Constraint::Fix { var, value } => facts.push(format!("(= {} {value})", smt_name(model, *var))),
+            Constraint::Table { out: target, operands, results } => {
+                definitions[*target] = Some(table_term(model, operands, results));
+            }
+            Constraint::Mix { out: target, selector, choices } => {
+                let selector = smt_name(model, *selector);
+                let term = |t: Term| match t {
+                    Term::Known(v) => v.to_string(),
+                    Term::Var(v) => smt_name(model, v),
+                };
+                let mut text = choices.last().map_or("0".to_string(), |&(_, t)| term(t));
+                for &(k, t) in choices.iter().rev().skip(1) {
+                    text = format!("(ite (= {selector} {k}) {} {text})", term(t));
+                }
+                definitions[*target] = Some(text);
+            }
+        }
+    }
+    // Variables are created in topological order, so definitions can be emitted in order.
+    for (var, definition) in definitions.iter().enumerate() {
+        if let Some(definition) = definition {
+            let _ = writeln!(out, "(define-fun {} () Int {definition})", smt_name(model, var));
+        }
+    }
+    for fact in facts {
+        let _ = writeln!(out, "(assert {fact})");
+    }
+    let _ = writeln!(out, "(check-sat)");
+    let params: Vec<String> = model.params.iter().map(|&p| smt_name(model, p)).collect();
+    if !params.is_empty() {
+        let _ = writeln!(out, "(get-value ({}))", params.join(" "));
+    }
+    out
+}
+
+/// An `ite` term giving a table's result: combinations grouped by result value, the most
+/// frequent result last (the default branch).
+fn table_term(model: &Model, operands: &[VarId], results: &[u32]) -> String {
+    let names: Vec<String> = operands.iter().map(|&o| smt_name(model, o)).collect();
+    let sizes: Vec<usize> = operands.iter().map(|&o| model.vars[o].values.len()).collect();
+    let mut groups: Vec<(u32, Vec<String>)> = Vec::new();
+    let mut position = vec![0usize; operands.len()];
+    for &result in results {
+        let parts: Vec<String> = names
+            .iter()
+            .zip(operands)
+            .zip(&position)
+            .map(|((name, &o), &p)| format!("(= {name} {})", model.vars[o].values[p]))
+            .collect();
+        let condition = if parts.len() == 1 { parts[0].clone() } else { format!("(and {})", parts.join(" ")) };
+        match groups.iter_mut().find(|(r, _)| *r == result) {
+            Some((_, list)) => list.push(condition),
+            None => groups.push((result, vec![condition])),
+        }
+        for (p, &size) in position.iter_mut().zip(&sizes).rev() {
+            *p += 1;
+            if *p < size {
+                break;
+            }
+            *p = 0;
+        }
+    }
+    groups.sort_by_key(|(_, list)| list.len());
+    let Some((default, _)) = groups.pop() else { return "0".to_string() };
+    let mut text = default.to_string();
+    for (result, conditions) in groups.iter().rev() {
+        let condition = if conditions.len() == 1 { conditions[0].clone() } else { format!("(or {})", conditions.join(" ")) };
+        text = format!("(ite {condition} {result} {text})");
+    }
+    text
+}
+
+fn membership(name: &str, values: &[u32]) -> String {
+    let contiguous = values.windows(2).all(|w| w[1] == w[0] + 1);
+    match values {
+        [] => "false".to_string(),
+        [only] => format!("(= {name} {only})"),
+        [first, .., last] if contiguous => format!("(and (<= {first} {name}) (<= {name} {last}))"),
+        _ => {
+            let options: Vec<String> = values.iter().map(|v| format!("(= {name} {v})")).collect();
+            format!("(or {})", options.join(" "))
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! `smt`: the exact back end through an external SMT solver. The graph's constraint model
+//! (`encode`) is written as SMT-LIB 2 with bounded integer params, `z3` (or else `cvc5`)
+//! found on PATH solves it, and the model's values become the candidate; `unsat` proves
+//! that no program fits the examples.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::{BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::encode::{smt2, smt_name, Model};
+use crate::graph::Graph;
+
+/// The solvers tried, in order, with the arguments that make them read an SMT-LIB file.
+const SOLVERS: [(&str, &[&str]); 2] = [("z3", &["-smt2"]), ("cvc5", &["--lang", "smt2"])];
+
+/// The first solver found on PATH.
+pub fn find_solver() -> Option<(PathBuf, &'static [&'static str])> {
+    let path = std::env::var_os("PATH")?;
+    for (name, args) in SOLVERS {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some((candidate, args));
+            }
+        }
+    }
+    None
+}
+
+#[derive(Default)]
+struct Smt {
+    candidate: Vec<u32>,
+}
+
+/// What the solver answered.
+enum Answer {
+    Sat(Vec<(String, i64)>),
+    Unsat,
+    Unknown,
+}
+
+impl Solver for Smt {
+    fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+        self.candidate = vec![0; problem.num_params()];
+    }
+
+    fn step(&mut self, problem: &mut Problem, _: &mut Rng) -> StepOutcome {
+        let model = Model::build(problem.graph);
+        let text = smt2(&model);
+        let Some((solver, args)) = find_solver() else { return StepOutcome::Finished };
+        match run_solver(&solver, args, &text, problem) {
+            Answer::Unsat => StepOutcome::Exhausted,
+            Answer::Unknown => StepOutcome::Continue,
+            Answer::Sat(values) => {
+                for (slot, &var) in self.candidate.iter_mut().zip(&model.params) {
+                    let name = smt_name(&model, var);
+                    if let Some((_, value)) = values.iter().find(|(n, _)| *n == name) {
+                        *slot = u32::try_from(*value).unwrap_or(0);
+                    }
+                }
+                StepOutcome::Finished
+            }
+        }
+    }
+
+    fn candidate(&self) -> &[u32] {
+        &self.candidate
+    }
+
+    fn uses_step_budget(&self) -> bool {
+        false
+    }
+}
+
+/// Run the solver on the text, killing it when the run must stop.
+fn run_solver(solver: &std::path::Path, args: &[&str], text: &str, problem: &Problem) -> Answer {
+    let Ok(mut file) = tempfile::Builder::new().suffix(".smt2").tempfile() else { return Answer::Unknown };
+    if file.write_all(text.as_bytes()).is_err() || file.flush().is_err() {
+        return Answer::Unknown;
+    }
+    let child = Command::new(solver)
+        .args(args)
+        .arg(file.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return Answer::Unknown };
+    let Some(mut stdout) = child.stdout.take() else { return Answer::Unknown };
+    let reader = std::thread::spawn(move || {
+        let mut output = String::new();
+        let _ = stdout.read_to_string(&mut output);
+        output
+    });
+    let stop = problem.stop_condition();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if stop.reached() => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Answer::Unknown;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(_) => return Answer::Unknown,
+        }
+    }
+    let output = reader.join().unwrap_or_default();
+    parse_answer(&output)
+}
+
+/// `sat` followed by `((name value) ..)`, or `unsat`.
+fn parse_answer(output: &str) -> Answer {
+    let mut lines = output.lines().map(str::trim).filter(|l| !l.is_empty());
+    match lines.next() {
+        Some("unsat") => Answer::Unsat,
+        Some("sat") => {
+            let rest: String = lines.collect::<Vec<_>>().join(" ");
+            Answer::Sat(parse_values(&rest))
+        }
+        _ => Answer::Unknown,
+    }
+}
+
+/// Pairs `(name value)` of a `get-value` answer; names may be `|quoted|`.
+fn parse_values(text: &str) -> Vec<(String, i64)> {
+    let mut tokens = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c == '(' || c == ')' {
+            tokens.push(c.to_string());
+            chars.next();
+        } else if c.is_whitespace() {
+            chars.next();
+        } else if c == '|' {
+            let mut token = String::from("|");
+            chars.next();
+            for d in chars.by_ref() {
+                token.push(d);
+                if d == '|' {
+                    break;
+                }
+            }
+            tokens.push(token);
+        } else {
+            let mut token = String::new();
+            while let Some(&d) = chars.peek() {
+                if d == '(' || d == ')' || d.is_whitespace() {
+                    break;
+                }
+                token.push(d);
+                chars.next();
+            }
+            tokens.push(token);
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    while i + 3 < tokens.len() {
+        if tokens[i] == "(" && tokens[i + 3] == ")" && tokens[i + 1] != "(" {
+            if let Ok(value) = tokens[i + 2].parse::<i64>() {
+                pairs.push((tokens[i + 1].clone(), value));
+                i += 4;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    pairs
+}
+
+fn make(_: &Options) -> Box<dyn Solver> {
+    Box::new(Smt::default())
+}
+
+fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
+    match find_solver() {
+        Some(_) => Ok(()),
+        None => Err("the `smt` back end needs `z3` or `cvc5` on PATH; install one, e.g. `apt-get install z3`".to_string()),
+    }
+}
+
+const OPTIONS: &[OptionInfo] = &[];
+
+pub static BACKEND: BackendInfo = BackendInfo {
+    name: "smt",
+    summary: "exact: SMT-LIB with bounded integer params, solved by z3 (or cvc5) on PATH; proves impossibility",
+    options: OPTIONS,
+    make,
+    admissible,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_quoted_and_plain_values() {
+        let Answer::Sat(values) = parse_answer("sat\n((|gate[0]| 3)\n (|in1[1]| 0) (x 12))\n") else {
+            panic!("expected sat");
+        };
+        assert_eq!(values, vec![("|gate[0]|".to_string(), 3), ("|in1[1]|".to_string(), 0), ("x".to_string(), 12)]);
+        assert!(matches!(parse_answer("unsat\n"), Answer::Unsat));
+        assert!(matches!(parse_answer("timeout\n"), Answer::Unknown));
+    }
+}

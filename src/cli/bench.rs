@@ -196,7 +196,7 @@ pub fn main(args: BenchArgs) -> u8 {
     if failed { EXIT_USER_ERROR } else { EXIT_OK }
 }
 
-fn compile_file(file: &PathBuf, setting: &[(String, i64)], args: &BenchArgs, reporter: &mut Reporter) -> Result<Compiled, ()> {
+fn compile_file(file: &std::path::Path, setting: &[(String, i64)], args: &BenchArgs, reporter: &mut Reporter) -> Result<Compiled, ()> {
     let main = reporter.load(file).map_err(|d| reporter.emit(&[d]))?;
     let data = match &args.data {
         None => None,
@@ -208,7 +208,7 @@ fn compile_file(file: &PathBuf, setting: &[(String, i64)], args: &BenchArgs, rep
 
 fn measure(
     compiled: &Compiled,
-    file: &PathBuf,
+    file: &std::path::Path,
     setting: &[(String, i64)],
     name: &str,
     args: &BenchArgs,
@@ -302,7 +302,7 @@ fn write_row(row: &Row, json: bool, csv: Option<&mut std::fs::File>) {
     if let Some(file) = csv {
         let _ = writeln!(
             file,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{:.4},{}",
             row.file,
             row.backend,
             set_text(row),
@@ -311,7 +311,7 @@ fn write_row(row: &Row, json: bool, csv: Option<&mut std::fs::File>) {
             number(row.mean_steps, 2),
             number(row.median_seconds, 4),
             number(row.mean_seconds, 4),
-            format!("{:.4}", row.mean_seconds_all),
+            row.mean_seconds_all,
             row.impossible
         );
         let _ = file.flush();

@@ -35,7 +35,9 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
     let log_x = x_min > 0.0 && x_max / x_min >= 8.0;
     let transform = |x: f64| if log_x { x.log2() } else { x };
     let (lo, hi) = (transform(x_min), transform(x_max).max(transform(x_min) + 1.0));
-    let mut series: Vec<(String, Vec<(f64, f64, Option<f64>)>)> = Vec::new();
+    // One line per back end: (x, success %, mean steps) points.
+    type Points = Vec<(f64, f64, Option<f64>)>;
+    let mut series: Vec<(String, Points)> = Vec::new();
     for row in rows {
         let Some(x) = setting(row) else { continue };
         let label = if rows.iter().any(|r| r.file != row.file) {

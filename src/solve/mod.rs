@@ -6,10 +6,17 @@
 //! forward pass violates no observation *and* the exact verifier (supplied by the caller)
 //! confirms it on every example.
 
+mod exhaustive;
+mod fmgd;
 mod gradsearch;
+mod gumbel;
+mod local_search;
+mod neural;
+mod relax;
 mod run;
 mod sat;
 mod smt;
+mod temp_softmax;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -212,10 +219,16 @@ pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), String> {
 
 /// Every back end, in the order `tpt backends` lists them.
 pub fn registry() -> Vec<&'static BackendInfo> {
-    let mut all: Vec<&'static BackendInfo> = gradsearch::BACKENDS.iter().collect();
-    all.push(&sat::BACKEND);
-    all.push(&smt::BACKEND);
-    all
+    gradsearch::BACKENDS
+        .iter()
+        .chain(&fmgd::BACKENDS)
+        .chain(&temp_softmax::BACKENDS)
+        .chain(&gumbel::BACKENDS)
+        .chain(&neural::BACKENDS)
+        .chain(&local_search::BACKENDS)
+        .chain(&exhaustive::BACKENDS)
+        .chain([&sat::BACKEND, &smt::BACKEND])
+        .collect()
 }
 
 pub fn backend(name: &str) -> Option<&'static BackendInfo> {

@@ -1,0 +1,146 @@
+//! `exhaustive`: enumerates every assignment of the params in odometer order (the last param
+//! varies fastest), evaluating each exactly with one forward pass. Each step covers a chunk,
+//! so that the run loop can honour `--timeout` and interrupts between chunks. An assignment
+//! that violates no observation becomes the candidate at once, for the run loop to verify;
+//! when the enumeration wraps around, the space is covered and the step reports
+//! `Exhausted`: no assignment satisfies the examples. Spaces larger than `limit` assignments
+//! are refused before the run starts.
+
+use super::{option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::graph::Graph;
+
+struct Exhaustive {
+    chunk: u64,
+    domains: Vec<u32>,
+    /// The next assignment to evaluate.
+    next: Vec<u32>,
+    candidate: Vec<u32>,
+    /// Violations and loss of `candidate`.
+    score: (usize, f64),
+    exhausted: bool,
+}
+
+/// Move `x` to the next assignment in odometer order; false when it wrapped back to zero.
+fn advance(x: &mut [u32], domains: &[u32]) -> bool {
+    for (digit, &domain) in x.iter_mut().zip(domains).rev() {
+        *digit += 1;
+        if *digit < domain {
+            return true;
+        }
+        *digit = 0;
+    }
+    false
+}
+
+/// How often, in assignments, a chunk polls for a timeout or an interrupt: often enough that a
+/// slow forward pass cannot delay the stop by much, rarely enough that polling costs nothing.
+const POLL_EVERY: u64 = 64;
+
+impl Solver for Exhaustive {
+    fn start(&mut self, problem: &mut Problem, _rng: &mut Rng) {
+        self.domains = problem.domains.clone();
+        self.next = vec![0; self.domains.len()];
+        self.candidate = vec![0; self.domains.len()];
+        self.score = (usize::MAX, f64::INFINITY);
+        self.exhausted = false;
+    }
+
+    fn step(&mut self, problem: &mut Problem, _rng: &mut Rng) -> StepOutcome {
+        if self.exhausted {
+            return StepOutcome::Exhausted;
+        }
+        for n in 0..self.chunk {
+            if n % POLL_EVERY == POLL_EVERY - 1 && problem.should_stop() {
+                break;
+            }
+            let (loss, violations) = problem.check(&self.next);
+            let hit = violations == 0;
+            // A satisfying assignment replaces the candidate even when an earlier one also
+            // violated nothing: the run loop keeps going only if that one failed verification.
+            if hit || (violations, loss) < self.score {
+                self.candidate.copy_from_slice(&self.next);
+                self.score = (violations, loss);
+            }
+            if !advance(&mut self.next, &self.domains) {
+                self.exhausted = true;
+                return StepOutcome::Exhausted;
+            }
+            if hit {
+                break;
+            }
+        }
+        StepOutcome::Continue
+    }
+
+    fn candidate(&self) -> &[u32] {
+        &self.candidate
+    }
+
+    fn uses_step_budget(&self) -> bool {
+        false
+    }
+}
+
+/// The number of assignments of the graph's params, or None when it exceeds `u128`.
+fn space_size(graph: &Graph) -> Option<u128> {
+    graph.params.iter().try_fold(1u128, |size, p| size.checked_mul(p.domain as u128))
+}
+
+fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
+    let limit = option(options, "limit");
+    let bits: f64 = graph.params.iter().map(|p| (p.domain as f64).log2()).sum();
+    let size = space_size(graph);
+    if size.is_some_and(|s| (s as f64) <= limit) {
+        return Ok(());
+    }
+    let size = size.map_or_else(|| "more than 2^128".to_string(), |s| s.to_string());
+    Err(format!(
+        "the search space has {size} assignments (about 2^{bits:.1}), more than the limit of {limit} \
+         that `exhaustive` enumerates; raise it with `--opt limit=N` or choose another back end"
+    ))
+}
+
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo { key: "limit", default: 1e7, help: "largest number of assignments the back end agrees to enumerate" },
+    OptionInfo { key: "chunk", default: 1000.0, help: "assignments evaluated per step (between checks of the time limit)" },
+];
+
+fn make(options: &Options) -> Box<dyn Solver> {
+    Box::new(Exhaustive {
+        chunk: option(options, "chunk").max(1.0) as u64,
+        domains: Vec::new(),
+        next: Vec::new(),
+        candidate: Vec::new(),
+        score: (usize::MAX, f64::INFINITY),
+        exhausted: false,
+    })
+}
+
+pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
+    name: "exhaustive",
+    summary: "enumerates every assignment: finds a solution or proves there is none (small spaces only)",
+    options: OPTIONS,
+    make,
+    admissible,
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::advance;
+
+    #[test]
+    fn odometer_visits_every_assignment_once() {
+        let domains = [2, 3, 1, 2];
+        let mut x = [0; 4];
+        let mut seen = std::collections::BTreeSet::new();
+        loop {
+            assert!(seen.insert(x), "{x:?} visited twice");
+            if !advance(&mut x, &domains) {
+                break;
+            }
+        }
+        assert_eq!(seen.len(), 12);
+        assert_eq!(x, [0; 4]);
+        assert!(!advance(&mut [], &[]), "the empty assignment is the whole space");
+    }
+}

@@ -177,6 +177,7 @@ pub fn main(args: SynthArgs) -> u8 {
             "restart": report.restart,
             "restarts_run": report.restarts_run,
             "seconds": report.seconds,
+            "evaluations": report.evaluations,
             "violations": report.violations,
             "params": program.params().map(|(id, a)| (a.name.clone(), serde_json::json!(values[id]))).collect::<serde_json::Map<_, _>>(),
         });

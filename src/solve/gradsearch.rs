@@ -49,6 +49,12 @@ impl Settings {
 
 struct GradSearch {
     settings: Settings,
+    /// Each param's (offset, domain) in theta, copied from the problem once per restart.
+    offsets: Vec<(usize, usize)>,
+    /// Params with more than one value (the ones a random move can change).
+    movable: Vec<usize>,
+    /// Scratch list of stalled examples, reused across steps.
+    stalled: Vec<usize>,
     x: Vec<u32>,
     theta: Vec<f64>,
     grad: Vec<f64>,
@@ -63,6 +69,9 @@ impl GradSearch {
     fn new(settings: Settings) -> Self {
         GradSearch {
             settings,
+            offsets: Vec::new(),
+            movable: Vec::new(),
+            stalled: Vec::new(),
             x: Vec::new(),
             theta: Vec::new(),
             grad: Vec::new(),
@@ -133,14 +142,18 @@ impl GradSearch {
         if worst <= 0.0 {
             return;
         }
-        let stalled: Vec<usize> = (0..losses.len()).filter(|&e| losses[e] >= 0.5 * worst).collect();
-        let pick = stalled[rng.random_range(0..stalled.len())];
+        self.stalled.clear();
+        self.stalled.extend((0..losses.len()).filter(|&e| losses[e] >= 0.5 * worst));
+        let pick = self.stalled[rng.random_range(0..self.stalled.len())];
         self.weights[pick] = (self.weights[pick] * self.settings.boost).min(1e4);
     }
 }
 
 impl Solver for GradSearch {
     fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
+        self.offsets = problem.offsets().to_vec();
+        self.movable = (0..self.offsets.len()).filter(|&i| self.offsets[i].1 > 1).collect();
+        self.stalled = Vec::with_capacity(problem.num_examples());
         self.x = random_assignment(&problem.domains, rng);
         self.theta = vec![0.0; problem.theta_len()];
         self.grad = vec![0.0; problem.theta_len()];
@@ -152,11 +165,23 @@ impl Solver for GradSearch {
     }
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
-        let offsets = problem.offsets().to_vec();
-        if offsets.iter().all(|&(_, d)| d < 2) {
+        if self.movable.is_empty() {
             return StepOutcome::Finished;
         }
-        self.fill_theta(&offsets);
+        let offsets = std::mem::take(&mut self.offsets);
+        let outcome = self.step_with(&offsets, problem, rng);
+        self.offsets = offsets;
+        outcome
+    }
+
+    fn candidate(&self) -> &[u32] {
+        &self.x
+    }
+}
+
+impl GradSearch {
+    fn step_with(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        self.fill_theta(offsets);
         let loss = problem.loss(&self.theta, &self.weights, Some(&mut self.grad));
         let beta = if self.started { self.settings.beta } else { 1.0 };
         self.started = true;
@@ -177,8 +202,7 @@ impl Solver for GradSearch {
             return StepOutcome::Continue;
         }
         if self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon) {
-            let movable: Vec<usize> = (0..offsets.len()).filter(|&i| offsets[i].1 > 1).collect();
-            let i = movable[rng.random_range(0..movable.len())];
+            let i = self.movable[rng.random_range(0..self.movable.len())];
             let domain = offsets[i].1 as u32;
             let shift = rng.random_range(1..domain);
             self.x[i] = (self.x[i] + shift) % domain;
@@ -207,10 +231,6 @@ impl Solver for GradSearch {
             self.x[i] = value;
         }
         StepOutcome::Continue
-    }
-
-    fn candidate(&self) -> &[u32] {
-        &self.x
     }
 }
 

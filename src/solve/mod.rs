@@ -195,6 +195,7 @@ pub trait Solver: Send {
 pub type Options = BTreeMap<String, f64>;
 
 /// A hyperparameter a back end accepts.
+#[derive(Clone, Copy, Debug)]
 pub struct OptionInfo {
     pub key: &'static str,
     pub default: f64,

@@ -74,6 +74,8 @@ pub struct SolveReport {
     pub restart: usize,
     pub restarts_run: usize,
     pub seconds: f64,
+    /// Forward passes of all restarts together (local search spends many per step).
+    pub evaluations: u64,
     pub trace: Vec<TracePoint>,
 }
 
@@ -83,6 +85,7 @@ struct RestartResult {
     violations: usize,
     loss: f64,
     steps: u64,
+    evaluations: u64,
     trace: Vec<TracePoint>,
 }
 
@@ -101,6 +104,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
     let deadline = options.timeout.map(|t| started + t);
     let winner = AtomicUsize::new(usize::MAX);
     let total_steps = AtomicUsize::new(0);
+    let evaluations = AtomicUsize::new(0);
     let restarts = options.restarts.max(1);
     let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
     (0..restarts).into_par_iter().for_each(|index| {
@@ -109,6 +113,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
         }
         let result = run_restart(graph, tape, options, index, deadline, &winner, verify);
         total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
+        evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
         if result.status == Status::Found {
             winner.fetch_min(index, Ordering::SeqCst);
         }
@@ -130,6 +135,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
             })
         });
     let total = total_steps.load(Ordering::Relaxed) as u64;
+    let evaluations = evaluations.load(Ordering::Relaxed) as u64;
     let seconds = started.elapsed().as_secs_f64();
     let Some(chosen) = chosen else {
         return SolveReport {
@@ -142,6 +148,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
             restart: 0,
             restarts_run,
             seconds,
+            evaluations,
             trace: Vec::new(),
         };
     };
@@ -163,6 +170,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
         restart,
         restarts_run,
         seconds,
+        evaluations,
         trace: result.trace,
     }
 }
@@ -187,9 +195,14 @@ fn run_restart(
         violations: usize::MAX,
         loss: f64::INFINITY,
         steps: 0,
+        evaluations: 0,
         trace: Vec::new(),
     };
-    let mut last_checked: Option<Vec<u32>> = None;
+    // The last candidate checked, and whether the verifier has already rejected it; both
+    // buffers are reused so that the loop does not allocate per step.
+    let mut last_checked: Vec<u32> = Vec::with_capacity(best.assignment.len());
+    let mut checked_any = false;
+    let mut rejected = false;
     let mut last = (f64::INFINITY, usize::MAX);
     let mut steps = 0u64;
     let status = loop {
@@ -208,9 +221,12 @@ fn run_restart(
         let outcome = solver.step(&mut problem, &mut rng);
         steps += 1;
         let candidate = solver.candidate();
-        if last_checked.as_deref() != Some(candidate) {
+        if !checked_any || last_checked.as_slice() != candidate {
             last = problem.check(candidate);
-            last_checked = Some(candidate.to_vec());
+            last_checked.clear();
+            last_checked.extend_from_slice(candidate);
+            checked_any = true;
+            rejected = false;
         }
         let (loss, violations) = last;
         if options.trace && (index == 0 || options.restarts > 1) {
@@ -226,15 +242,21 @@ fn run_restart(
         if better || best.violations == usize::MAX {
             best.violations = violations;
             best.loss = loss;
-            best.assignment = candidate.to_vec();
+            best.assignment.clear();
+            best.assignment.extend_from_slice(candidate);
             best.steps = steps;
         }
-        if violations == 0 && verify(candidate) {
-            best.assignment = candidate.to_vec();
-            best.violations = 0;
-            best.loss = loss;
-            best.steps = steps;
-            break Status::Found;
+        // The graph says every observation holds; only the exact interpreter decides.
+        if violations == 0 && !rejected {
+            if verify(candidate) {
+                best.assignment.clear();
+                best.assignment.extend_from_slice(candidate);
+                best.violations = 0;
+                best.loss = loss;
+                best.steps = steps;
+                break Status::Found;
+            }
+            rejected = true;
         }
         match outcome {
             StepOutcome::Continue => {}
@@ -246,6 +268,7 @@ fn run_restart(
         best.steps = steps;
     }
     best.status = status;
+    best.evaluations = problem.evaluations();
     best
 }
 

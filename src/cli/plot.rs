@@ -95,3 +95,98 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
         .map_err(failure)?;
     root.present().map_err(failure)
 }
+
+/// The optimization trajectory: loss per step on top, and below it every param's value over
+/// the steps as a heatmap (for relaxed back ends, the probability of the current value).
+pub fn trace_plot(path: &Path, trace: &[tpt::solve::TracePoint], names: &[String], domains: &[u32]) -> Result<(), String> {
+    if trace.is_empty() {
+        return Err("the run took no steps, so there is no trajectory to draw".to_string());
+    }
+    let steps = trace.len();
+    // At most 1,000 columns: longer runs are sampled evenly.
+    let columns = steps.min(1000);
+    let sample = |c: usize| &trace[c * steps / columns];
+    let params = names.len().max(1);
+    let height = (300 + params.min(400) * 4).max(500) as u32;
+    let root = SVGBackend::new(path, (1000, height)).into_drawing_area();
+    root.fill(&WHITE).map_err(failure)?;
+    let (top, bottom) = root.split_vertically(260);
+    let max_loss = trace.iter().map(|p| p.loss).fold(1e-9, f64::max);
+    let last_step = trace.last().map_or(1, |p| p.step) as f64;
+    let mut loss_chart = ChartBuilder::on(&top)
+        .caption("loss of the discrete candidate", ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..last_step, 0.0..max_loss * 1.05)
+        .map_err(failure)?;
+    loss_chart.configure_mesh().x_desc("step").y_desc("loss").draw().map_err(failure)?;
+    loss_chart
+        .draw_series(LineSeries::new(trace.iter().map(|p| (p.step as f64, p.loss)), COLOURS[0].stroke_width(1)))
+        .map_err(failure)?;
+    let mut map = ChartBuilder::on(&bottom)
+        .caption("param values over steps (dark = high value or confidence)", ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0..last_step, 0.0..params as f64)
+        .map_err(failure)?;
+    map.configure_mesh()
+        .x_desc("step")
+        .y_desc("param")
+        .disable_mesh()
+        .y_label_formatter(&|y| names.get(*y as usize).cloned().unwrap_or_default())
+        .draw()
+        .map_err(failure)?;
+    let width = last_step / columns as f64;
+    let shade = |point: &tpt::solve::TracePoint, param: usize| -> u8 {
+        let value = point.candidate.get(param).copied().unwrap_or(0);
+        let level = match &point.confidence {
+            Some(confidence) => confidence.get(param).copied().unwrap_or(0.0) as f64,
+            None => value as f64 / (domains.get(param).copied().unwrap_or(2).max(2) - 1) as f64,
+        };
+        (255.0 * level.clamp(0.0, 1.0)) as u8
+    };
+    // One rectangle per run of equal shades in a row keeps the SVG small.
+    for param in 0..names.len() {
+        let mut run_start = 0;
+        while run_start < columns {
+            let level = shade(sample(run_start), param);
+            let mut run_end = run_start + 1;
+            while run_end < columns && shade(sample(run_end), param) == level {
+                run_end += 1;
+            }
+            if level > 0 {
+                let x0 = sample(run_start).step as f64 - width;
+                let x1 = sample(run_end - 1).step as f64;
+                let light = 255 - level;
+                let colour = RGBColor(light, light, 255u8.saturating_sub(level / 4));
+                map.draw_series(std::iter::once(Rectangle::new(
+                    [(x0, param as f64), (x1, param as f64 + 1.0)],
+                    colour.filled(),
+                )))
+                .map_err(failure)?;
+            }
+            run_start = run_end;
+        }
+    }
+    root.present().map_err(failure)
+}
+
+/// The trajectory as CSV: step, loss, violations, then every param's value.
+pub fn trace_csv(trace: &[tpt::solve::TracePoint], names: &[String]) -> String {
+    let mut out = String::from("step,loss,violations");
+    for name in names {
+        out.push(',');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for point in trace {
+        out.push_str(&format!("{},{},{}", point.step, point.loss, point.violations));
+        for value in &point.candidate {
+            out.push_str(&format!(",{value}"));
+        }
+        out.push('\n');
+    }
+    out
+}

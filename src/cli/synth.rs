@@ -36,6 +36,10 @@ pub struct SynthArgs {
     /// Write the output to this file (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the optimization trajectory: `.svg` (loss and a heatmap of the params over the
+    /// steps) or `.csv`.
+    #[arg(long, value_name = "FILE.svg|FILE.csv")]
+    pub trace: Option<PathBuf>,
 }
 
 /// How to search: shared by `synth` and `bench`.
@@ -149,7 +153,7 @@ pub fn main(args: SynthArgs) -> u8 {
         restarts: args.search.restarts,
         seed: args.search.seed,
         interrupt: &interrupt,
-        trace: false,
+        trace: args.trace.is_some(),
     };
     let verify = |assignment: &[u32]| verifies(program, graph, assignment, max_run);
     let report = solve(graph, &tape, &run, &verify);
@@ -202,6 +206,12 @@ pub fn main(args: SynthArgs) -> u8 {
         report.restarts_run,
         report.seconds
     );
+    if let Some(path) = &args.trace {
+        if let Err(d) = write_trace(path, &report.trace, graph) {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    }
     if let Err(d) = write_output(args.output.as_deref(), &text) {
         reporter.emit(&[d]);
         return EXIT_USER_ERROR;
@@ -210,6 +220,17 @@ pub fn main(args: SynthArgs) -> u8 {
         Status::Found => EXIT_OK,
         Status::Impossible => EXIT_IMPOSSIBLE,
         _ => EXIT_FAILED,
+    }
+}
+
+fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph::Graph) -> Result<(), Diagnostic> {
+    let names: Vec<String> = graph.params.iter().map(|p| p.name.clone()).collect();
+    let domains: Vec<u32> = graph.params.iter().map(|p| p.domain).collect();
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        write_output(Some(path), &super::plot::trace_csv(trace, &names))
+    } else {
+        super::plot::trace_plot(path, trace, &names, &domains).map_err(Diagnostic::error)
     }
 }
 
@@ -239,6 +260,16 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     };
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
+    // Temporary files are private; the result gets the target's permissions, or the usual
+    // permissions of a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        file.as_file().set_permissions(permissions).map_err(fail)?;
+    }
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

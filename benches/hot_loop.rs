@@ -1,0 +1,77 @@
+//! The hot loop: one forward+backward pass of the batched tape, and whole GradSearch steps
+//! (gradient, scoring, move, exact check of the candidate), on the parity chain at K=256
+//! and on the full-adder circuit. Run with `cargo bench --bench hot_loop`.
+
+use std::sync::atomic::AtomicBool;
+
+use tpt::check::CheckOptions;
+use tpt::diagnostics::SourceMap;
+use tpt::pipeline::{compile, Compiled};
+use tpt::solve::{backend, resolve_options, solve, RunOptions};
+use tpt::tape::Tape;
+
+fn main() {
+    divan::main();
+}
+
+fn load(file: &str, overrides: &[(&str, i64)]) -> Compiled {
+    let path = format!("{}/programs/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("shipped program");
+    let mut sources = SourceMap::new();
+    let main = sources.add(path, text);
+    let options = CheckOptions {
+        overrides: overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        ..CheckOptions::default()
+    };
+    compile(&sources, main, None, &options).expect("compiles")
+}
+
+fn programs() -> Vec<(&'static str, Compiled)> {
+    vec![
+        ("parity_chain K=256", load("parity_chain.tpt", &[("K", 256)])),
+        ("circuit_adder", load("circuit_adder.tpt", &[])),
+    ]
+}
+
+/// One forward and one backward pass at a relaxed point.
+#[divan::bench(args = ["parity_chain K=256", "circuit_adder"])]
+fn forward_backward(bencher: divan::Bencher, name: &str) {
+    let compiled = programs().into_iter().find(|(n, _)| *n == name).map(|(_, c)| c).expect("program");
+    let mut tape = Tape::new(&compiled.graph, &Default::default()).expect("fits");
+    let mut theta = vec![0.0; tape.theta_len()];
+    for &(offset, domain) in tape.param_offsets() {
+        for slot in &mut theta[offset..offset + domain] {
+            *slot = 1.0 / domain as f64;
+        }
+    }
+    let mut grad = vec![0.0; tape.theta_len()];
+    bencher.bench_local(|| {
+        let loss = tape.forward(&theta, &[]);
+        tape.backward(&[], &mut grad);
+        divan::black_box(loss)
+    });
+}
+
+/// 1,000 whole steps of a back end (the candidate is never accepted, so every step runs).
+#[divan::bench(args = ["parity_chain K=256", "circuit_adder"], consts = [0, 1])]
+fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
+    let compiled = programs().into_iter().find(|(n, _)| *n == name).map(|(_, c)| c).expect("program");
+    let tape = Tape::new(&compiled.graph, &Default::default()).expect("fits");
+    let info = backend(["gradsearch-ra", "gradsearch-plus"][BACKEND]).expect("registered");
+    let options = resolve_options(info, &[]).expect("defaults");
+    let interrupt = AtomicBool::new(false);
+    let never = |_: &[u32]| false;
+    bencher.bench_local(|| {
+        let run = RunOptions {
+            backend: info,
+            options: options.clone(),
+            max_steps: 1000,
+            timeout: None,
+            restarts: 1,
+            seed: 1,
+            interrupt: &interrupt,
+            trace: false,
+        };
+        divan::black_box(solve(&compiled.graph, &tape, &run, &never))
+    });
+}

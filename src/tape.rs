@@ -254,7 +254,50 @@ impl Tape {
     fn table_forward(&mut self, operands: &[usize], table: &[u32], out: std::ops::Range<usize>, example: usize) {
         self.values[out.clone()].fill(0.0);
         let starts = self.operand_starts(operands, example);
-        table_forward_rec(&mut self.values, &self.layout, operands, &starts, table, out.start, 0, 1.0, 0);
+        // Tables of one and two operands (most of them) get loops without recursion.
+        match operands {
+            [a] => {
+                let da = self.layout[*a].domain;
+                for v in 0..da {
+                    let p = self.values[starts[0] + v];
+                    self.values[out.start + table[v] as usize] += p;
+                }
+            }
+            [a, b] => {
+                let (da, db) = (self.layout[*a].domain, self.layout[*b].domain);
+                for u in 0..da {
+                    let p = self.values[starts[0] + u];
+                    if p == 0.0 {
+                        continue;
+                    }
+                    for v in 0..db {
+                        let q = self.values[starts[1] + v];
+                        self.values[out.start + table[u * db + v] as usize] += p * q;
+                    }
+                }
+            }
+            [a, b, c] => {
+                let (da, db, dc) = (self.layout[*a].domain, self.layout[*b].domain, self.layout[*c].domain);
+                for u in 0..da {
+                    let p = self.values[starts[0] + u];
+                    if p == 0.0 {
+                        continue;
+                    }
+                    for v in 0..db {
+                        let pq = p * self.values[starts[1] + v];
+                        if pq == 0.0 {
+                            continue;
+                        }
+                        let row = (u * db + v) * dc;
+                        for w in 0..dc {
+                            let r = self.values[starts[2] + w];
+                            self.values[out.start + table[row + w] as usize] += pq * r;
+                        }
+                    }
+                }
+            }
+            _ => table_forward_rec(&mut self.values, &self.layout, operands, &starts, table, out.start, 0, 1.0, 0),
+        }
         self.scratch = starts;
     }
 
@@ -382,6 +425,65 @@ impl Tape {
 
     fn table_backward(&mut self, operands: &[usize], table: &[u32], at: std::ops::Range<usize>, example: usize) {
         let starts = self.operand_starts(operands, example);
+        match operands {
+            [a] => {
+                if self.layout[*a].needs_grad {
+                    for v in 0..self.layout[*a].domain {
+                        self.adjoints[starts[0] + v] += self.adjoints[at.start + table[v] as usize];
+                    }
+                }
+                self.scratch = starts;
+                return;
+            }
+            [a, b] => {
+                let (la, lb) = (self.layout[*a], self.layout[*b]);
+                for u in 0..la.domain {
+                    let p = self.values[starts[0] + u];
+                    let mut sum = 0.0;
+                    for v in 0..lb.domain {
+                        let g = self.adjoints[at.start + table[u * lb.domain + v] as usize];
+                        sum += g * self.values[starts[1] + v];
+                        if lb.needs_grad {
+                            self.adjoints[starts[1] + v] += p * g;
+                        }
+                    }
+                    if la.needs_grad {
+                        self.adjoints[starts[0] + u] += sum;
+                    }
+                }
+                self.scratch = starts;
+                return;
+            }
+            [a, b, c] => {
+                let (la, lb, lc) = (self.layout[*a], self.layout[*b], self.layout[*c]);
+                for u in 0..la.domain {
+                    let p = self.values[starts[0] + u];
+                    let mut sum_u = 0.0;
+                    for v in 0..lb.domain {
+                        let q = self.values[starts[1] + v];
+                        let row = (u * lb.domain + v) * lc.domain;
+                        let mut sum_v = 0.0;
+                        for w in 0..lc.domain {
+                            let g = self.adjoints[at.start + table[row + w] as usize];
+                            sum_v += g * self.values[starts[2] + w];
+                            if lc.needs_grad {
+                                self.adjoints[starts[2] + w] += p * q * g;
+                            }
+                        }
+                        if lb.needs_grad {
+                            self.adjoints[starts[1] + v] += p * sum_v;
+                        }
+                        sum_u += q * sum_v;
+                    }
+                    if la.needs_grad {
+                        self.adjoints[starts[0] + u] += sum_u;
+                    }
+                }
+                self.scratch = starts;
+                return;
+            }
+            _ => {}
+        }
         table_backward_rec(
             &self.values,
             &mut self.adjoints,

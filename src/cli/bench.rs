@@ -52,6 +52,9 @@ pub struct BenchArgs {
     /// Read more examples from a JSON file.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -97,7 +100,7 @@ fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic
 }
 
 pub fn main(args: BenchArgs) -> u8 {
-    let mut reporter = Reporter::new("auto");
+    let mut reporter = Reporter::new(&args.color);
     let settings = match parse_sweeps(&args.sweeps) {
         Ok(s) => s,
         Err(d) => {

@@ -1,0 +1,115 @@
+//! Stopping: `--timeout` and SIGINT/SIGTERM end every kind of back end promptly with the best
+//! candidate and its diagnostics (exit 1), and an interrupted `bench` keeps its finished rows.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_tpt"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(["--color", "never"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tpt binary starts")
+}
+
+/// Wait for the child, killing it (and failing) if it does not stop within `limit`.
+fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stdout = String::new();
+            let mut stderr = String::new();
+            let _ = child.stdout.take().map(|mut s| s.read_to_string(&mut stdout));
+            let _ = child.stderr.take().map(|mut s| s.read_to_string(&mut stderr));
+            return (status.code(), stdout, stderr);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("tpt did not stop within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status();
+    assert!(status.is_ok_and(|s| s.success()), "kill -{name} works");
+}
+
+const HARD: &str = "programs/circuit_2bit_adder_16.tpt";
+
+#[test]
+fn timeouts_stop_every_kind_of_back_end_with_the_best_candidate() {
+    for backend in ["gradsearch-plus", "fmgd", "local-search", "sat"] {
+        let child = spawn(&["synth", HARD, "--backend", backend, "--max-steps", "1000000000", "--timeout", "0.5"]);
+        let (code, stdout, stderr) = finish(child, Duration::from_secs(60));
+        assert_eq!(code, Some(1), "{backend}: {stderr}");
+        assert!(stderr.contains("timed out"), "{backend}: {stderr}");
+        if backend != "sat" {
+            // Gradient and local back ends have a candidate to show.
+            assert!(stdout.contains("param gate"), "{backend}: the best candidate is printed:\n{stdout}");
+            assert!(stderr.contains("violates"), "{backend}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn timeouts_stop_the_enumeration_and_the_external_solver() {
+    let child = spawn(&["synth", HARD, "--backend", "exhaustive", "--opt", "limit=1e30", "--timeout", "0.5"]);
+    let (code, _, stderr) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(1), "exhaustive: {stderr}");
+    assert!(stderr.contains("timed out"), "exhaustive: {stderr}");
+    let z3 = Command::new("z3").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !z3 {
+        assert!(std::env::var_os("CI").is_none(), "z3 is required in CI (.ci/run installs it)");
+        eprintln!("SKIPPED the smt part of timeouts_stop_the_enumeration_and_the_external_solver: z3 is not installed");
+        return;
+    }
+    let child = spawn(&["synth", HARD, "--backend", "smt", "--timeout", "0.5"]);
+    let (code, _, stderr) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(1), "smt: {stderr}");
+    assert!(stderr.contains("timed out"), "smt: {stderr}");
+}
+
+#[test]
+fn sigterm_and_sigint_stop_synthesis_with_the_best_candidate() {
+    for (name, backend) in [("TERM", "gradsearch-plus"), ("INT", "gradsearch-ra"), ("INT", "sat")] {
+        let child = spawn(&["synth", HARD, "--backend", backend, "--max-steps", "1000000000"]);
+        std::thread::sleep(Duration::from_millis(700));
+        signal(&child, name);
+        let (code, stdout, stderr) = finish(child, Duration::from_secs(30));
+        assert_eq!(code, Some(1), "{backend} after SIG{name}: {stderr}");
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        if backend != "sat" {
+            assert!(stdout.contains("param gate"), "the best candidate is printed:\n{stdout}");
+        }
+    }
+}
+
+#[test]
+fn an_interrupted_bench_keeps_its_finished_rows() {
+    let child = spawn(&[
+        "bench",
+        "programs/parity_chain.tpt",
+        HARD,
+        "--backends",
+        "gradsearch-ra",
+        "--runs",
+        "2",
+        "--max-steps",
+        "1000000000",
+        "--jobs",
+        "1",
+    ]);
+    std::thread::sleep(Duration::from_millis(1500));
+    signal(&child, "INT");
+    let (code, stdout, stderr) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.contains("| programs/parity_chain.tpt | gradsearch-ra |"), "the finished row is kept:\n{stdout}");
+    assert!(!stdout.contains("circuit_2bit_adder_16"), "the unfinished row is not reported:\n{stdout}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}

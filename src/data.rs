@@ -24,7 +24,8 @@ pub fn load_examples(
     limits: &Limits,
 ) -> Result<Vec<ExampleData>, Vec<Diagnostic>> {
     let root: Value = serde_json::from_str(text).map_err(|error| {
-        let offset = byte_offset(text, error.line(), error.column());
+        // serde_json counts columns in bytes; the span is moved onto a character boundary.
+        let offset = char_span(text, byte_offset(text, error.line(), error.column())).start;
         // serde_json ends its messages with the position, which the label already shows.
         let message = error.to_string();
         let position = format!(" at line {} column {}", error.line(), error.column());

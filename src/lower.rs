@@ -950,6 +950,25 @@ impl<'p> Lowerer<'p> {
                 self.observes.push((never, expr.span));
                 Ok(())
             }
+            // Outside runtime branches, an `observe` of inputs and unbound params that no value
+            // of theirs satisfies fails in every example, like a constant one. (Inside a branch
+            // it only says that the branch must not be taken. Other operands are left alone:
+            // the domain of a computed node can be narrower than its declaration, and one that
+            // depends on bound params should fail at `tpt run`, naming the example.)
+            Computed::Table(t)
+                if self.branch_depth == 0
+                    && t.results.iter().all(|r| *r != Some(1))
+                    && t.operands.iter().all(|&o| {
+                        matches!(self.graph.node(o).kind, NodeKind::Input { .. } | NodeKind::Param { .. })
+                    }) =>
+            {
+                let names: Vec<String> = t.names.iter().map(|n| format!("`{n}`")).collect();
+                let diagnostic = Diagnostic::error("this `observe` can never hold")
+                    .with_label(expr.span, format!("this is 1 for no value of {}", names.join(", ")))
+                    .with_help("`observe e;` requires `e` to be 1 in every example");
+                let diagnostic = self.in_loop(diagnostic);
+                self.fail(diagnostic)
+            }
             Computed::Table(t) => {
                 let table = t.filled(1).map(|v| v as u32).collect();
                 let node = self.table_node(t.operands, table, expr.span)?;

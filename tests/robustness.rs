@@ -693,3 +693,54 @@ fn generated_programs_run_as_checked() {
         panic!("{error}");
     }
 }
+
+/// Mutated and random data files through the data loader of a program with scalar and array
+/// inputs and outputs: never a panic, and every error points inside the data file.
+#[test]
+fn mutated_data_files_never_panic() {
+    let program = "input x[3]: bool; input n: 4; output y[2][2]: 4; output z: 2;\n\
+                   y[0][0] = n; y[0][1] = x[0]; y[1][0] = x[1]; y[1][1] = x[2]; z = 1;\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("data.tpt", program);
+    let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("the program compiles");
+    let seed = r#"{"examples": [{"x": [0, 1, 1], "n": 3, "y": [[3, 0], [1, null]], "z": 1},
+ {"x": [1, 1, 1], "n": 0, "y": null, "é": "\"]}"}]}"#
+        .as_bytes()
+        .to_vec();
+    let pieces: Vec<&'static str> =
+        vec!["{", "}", "[", "]", ",", ":", "\"", "\\", "null", "-1", "1e9", "2.5", "\"x\"", "é", " "];
+    let mutated = (prop::collection::vec((any::<usize>(), 0usize..4, prop::sample::select(pieces)), 1..6)).prop_map(
+        move |edits| {
+            let mut bytes = seed.clone();
+            for (at, delete, piece) in edits {
+                let at = at % (bytes.len() + 1);
+                let end = (at + delete).min(bytes.len());
+                bytes.splice(at..end, piece.bytes());
+            }
+            bytes
+        },
+    );
+    let mut runner = runner(3000);
+    let result = runner.run(&mutated, |bytes: Vec<u8>| {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let outcome = std::panic::catch_unwind(|| {
+            let mut sources = SourceMap::new();
+            sources.add("data.tpt", program);
+            let data = sources.add("data.json", text.clone());
+            let loaded = tpt::data::load_examples(&compiled.program, &text, data, "data.json", &Limits::default());
+            if let Err(diagnostics) = loaded {
+                for diagnostic in &diagnostics {
+                    for label in diagnostic.labels.iter().filter(|l| l.source == data) {
+                        assert!(label.span.end <= text.len(), "a label outside the data file");
+                    }
+                }
+                let _ = render_to_string(&diagnostics, &sources);
+            }
+        });
+        prop_assert!(outcome.is_ok(), "panic on data file {:?}", text);
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}

@@ -212,7 +212,7 @@ fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source: &str, 
             SyntaxError::TooDeep { span, limit } => {
                 Diagnostic::error(format!("expression nested more than {limit} deep"))
                     .with_label(span, "this expression is too deeply nested")
-                    .with_help(nesting_help(limit))
+                    .with_help(format!("{}, or compute the expression in parts through `var`s", nesting_help(limit)))
             }
         },
     }

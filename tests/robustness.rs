@@ -1,9 +1,11 @@
-//! Mutated programs and random bytes -> the front end, which must answer every input with a
-//! result or diagnostics: never a panic, never a hang. The seeds are every program in
-//! `programs/` (sketches and bound ones) and every broken program in `tests/errors/`; the
-//! mutations delete, duplicate and swap tokens or byte ranges, insert punctuation and
-//! keywords, and replace numbers with zero or huge values. Limits are set small so that a
-//! mutation that multiplies a loop bound is refused quickly instead of run.
+//! Mutated programs, generated programs, mutated data files and random bytes -> the front end,
+//! which must answer every input with a result or diagnostics: never a panic, never a hang.
+//! The mutation seeds are every program in `programs/` (sketches and bound ones) and every
+//! broken program in `tests/errors/`; the mutations delete, duplicate and swap tokens or byte
+//! ranges, insert punctuation and keywords, and replace numbers with zero or huge values.
+//! Limits are set small so that a mutation that multiplies a loop bound is refused quickly
+//! instead of run. Generated programs also check that what the lowering accepts runs without
+//! run-time errors and that the graph agrees with the interpreter (see below).
 
 use std::path::Path;
 use std::sync::mpsc;

@@ -76,6 +76,8 @@ struct Checker<'a> {
     all_declarations: HashMap<String, Span>,
     loop_vars: Vec<(String, usize)>,
     fn_params: Option<Vec<(String, u32)>>,
+    /// The `fn` whose body is being resolved, to explain why it cannot call itself.
+    current_fn: Option<String>,
     overrides: HashMap<String, i64>,
     limits: &'a Limits,
     errors: Vec<Diagnostic>,
@@ -101,6 +103,7 @@ impl<'a> Checker<'a> {
             all_declarations,
             loop_vars: Vec::new(),
             fn_params: None,
+            current_fn: None,
             overrides: options.overrides.iter().cloned().collect(),
             limits: &options.limits,
             errors: Vec::new(),
@@ -132,6 +135,8 @@ impl<'a> Checker<'a> {
             .map(|name| {
                 let listed = if consts.is_empty() {
                     "this program declares no constants".to_string()
+                } else if let Some(best) = closest(name, &consts) {
+                    format!("a constant that exists: `{best}`")
                 } else {
                     format!("the constants are: {}", consts.join(", "))
                 };
@@ -242,8 +247,10 @@ impl<'a> Checker<'a> {
         }
         let result = self.domain(&decl.result);
         self.fn_params = Some(params.clone());
+        self.current_fn = Some(decl.name.name.clone());
         let body = self.expr(&decl.body);
         self.fn_params = None;
+        self.current_fn = None;
         let (Some(result_domain), Some(body), true) = (result, body, ok) else {
             self.declare(&decl.name, Symbol::Poisoned);
             return;
@@ -312,7 +319,7 @@ impl<'a> Checker<'a> {
                             "`{call}` is {value}, outside the result domain 0..{}",
                             info.result_domain
                         ))
-                        .with_label(decl.body.span, format!("evaluates to {value} for {call}"))
+                        .with_label(decl.body.span, format!("this is {value} when {}", describe_arguments(&info.params, &args)))
                         .with_secondary(decl.result.span(), "the declared result domain")
                         .with_help("widen the result domain, or keep the value in range (for example with `%`)"),
                     );
@@ -320,11 +327,8 @@ impl<'a> Checker<'a> {
                 }
                 Err(error) => {
                     let call = describe(&args);
-                    let what = error.describe(&self.program);
-                    self.error(
-                        Diagnostic::error(format!("{what} in `{call}`"))
-                            .with_label(error.span(), format!("{what} when evaluating {call}")),
-                    );
+                    let diagnostic = eval_error_diagnostic(&self.program, &error, &format!("evaluating `{call}`"));
+                    self.error(diagnostic);
                     return None;
                 }
             }
@@ -400,7 +404,7 @@ impl<'a> Checker<'a> {
                 );
             } else if let Some(tree) = self.value_tree(init) {
                 let mut values = Vec::with_capacity(info.len());
-                if self.flatten(&tree, &info.dims, info.domain, true, &[], &mut values, &info.name) {
+                if self.flatten(&tree, &info.dims, info.domain, true, &[], &mut values, &info) {
                     info.binding = Some(values);
                 }
             }
@@ -417,11 +421,10 @@ impl<'a> Checker<'a> {
         match eval_const(&self.program, expr, loop_vars) {
             Ok(value) => Some(value),
             Err(error) => {
-                let what = error.describe(&self.program);
-                let mut diagnostic =
-                    Diagnostic::error(format!("{what} in a constant expression")).with_label(error.span(), what);
+                let mut diagnostic = eval_error_diagnostic(&self.program, &error, "");
+                diagnostic.message = format!("{} in a constant expression", diagnostic.message);
                 if let EvalError::DivisionByZero { .. } = error {
-                    diagnostic = diagnostic.with_help("constant expressions are evaluated when the program is checked");
+                    diagnostic.help = vec!["constant expressions are evaluated when the program is checked".to_string()];
                 }
                 self.error(diagnostic);
                 None
@@ -445,15 +448,23 @@ impl<'a> Checker<'a> {
     }
 
     fn unknown_name(&mut self, ident: &ast::Ident) {
-        let mut diagnostic = Diagnostic::error(format!("cannot find `{}`", ident.name))
+        let diagnostic = self.unknown_name_diagnostic(ident);
+        self.error(diagnostic);
+    }
+
+    /// "cannot find `x`", with the later declaration or a close name when there is one.
+    fn unknown_name_diagnostic(&self, ident: &ast::Ident) -> Diagnostic {
+        let diagnostic = Diagnostic::error(format!("cannot find `{}`", ident.name))
             .with_label(ident.span, "not declared");
+        if self.current_fn.as_ref() == Some(&ident.name) {
+            // The function's name is declared after its body, since its table is built from it.
+            return diagnostic.with_help("a `fn` cannot call itself: its body may use only its parameters, constants and earlier functions");
+        }
         if let Some(&later) = self.all_declarations.get(&ident.name) {
             if later.start > ident.span.start {
-                diagnostic = diagnostic
+                return diagnostic
                     .with_secondary(later, "declared here, after its use")
                     .with_help("names must be declared before they are used; move the declaration up");
-                self.error(diagnostic);
-                return;
             }
         }
         let mut candidates: Vec<&str> = self.names.keys().map(String::as_str).collect();
@@ -461,10 +472,10 @@ impl<'a> Checker<'a> {
         if let Some(params) = &self.fn_params {
             candidates.extend(params.iter().map(|(n, _)| n.as_str()));
         }
-        if let Some(best) = closest(&ident.name, &candidates) {
-            diagnostic = diagnostic.with_help(format!("a name that exists: `{best}`"));
+        match closest(&ident.name, &candidates) {
+            Some(best) => diagnostic.with_help(format!("a name that exists: `{best}`")),
+            None => diagnostic,
         }
-        self.error(diagnostic);
     }
 
     /// Resolve a name used as a value (not indexed, not called).
@@ -548,10 +559,16 @@ impl<'a> Checker<'a> {
                 0 => format!("`{}` is a scalar and cannot be indexed", base.name),
                 n => format!("`{}` has {n} dimension(s) but {} index(es) are given", base.name, resolved.len()),
             };
+            let dims = array.dims.len();
+            let help = match dims {
+                0 => format!("`{}` holds one value: write `{}`", base.name, base.name),
+                _ => format!("give one index per dimension: `{}{}`", base.name, "[..]".repeat(dims)),
+            };
             self.error(
                 Diagnostic::error(message)
                     .with_label(span, "wrong number of indices")
-                    .with_secondary(declared, "declared here"),
+                    .with_secondary(declared, "declared here")
+                    .with_help(help),
             );
             return None;
         }
@@ -729,10 +746,11 @@ impl<'a> Checker<'a> {
                         DeclKind::Param => ("param", "params are found by synthesis; assign to a `var` or `output`"),
                         _ => ("input", "inputs are given by each example; copy the input into a `var` to change it"),
                     };
+                    let article = if kind == "input" { "an" } else { "a" };
                     let declared = info.span;
                     self.error(
                         Diagnostic::error(format!("cannot assign to {kind} `{}`", target.name.name))
-                            .with_label(target.span, format!("`{}` is a {kind}", target.name.name))
+                            .with_label(target.span, format!("`{}` is {article} {kind}", target.name.name))
                             .with_secondary(declared, "declared here")
                             .with_help(help),
                     );
@@ -894,24 +912,32 @@ impl<'a> Checker<'a> {
             return;
         }
         let mut entries = Vec::new();
+        // Arrays whose entries already failed: saying that they are missing too would only
+        // repeat the error.
+        let mut failed: HashSet<String> = HashSet::new();
         for entry in &example.entries {
-            if let Some(resolved) = self.example_entry(entry) {
-                entries.push(resolved);
+            match self.example_entry(entry) {
+                Some(resolved) => entries.push(resolved),
+                None => {
+                    failed.insert(entry.target.name.name.clone());
+                }
             }
         }
         let mut data = ExampleData {
             source: 0,
             span: example.span,
-            label: format!("example {}", self.program.examples.len() + 1),
+            label: self.example_label(loop_values),
             values: vec![None; self.program.arrays.len()],
             entry_spans: vec![None; self.program.arrays.len()],
         };
         let errors_before = self.errors.len();
         for entry in &entries {
-            self.fill_entry(entry, loop_values, &mut data);
+            if !self.fill_entry(entry, loop_values, &mut data) {
+                failed.insert(self.program.arrays[entry.array].name.clone());
+            }
         }
         for (id, array) in self.program.arrays.iter().enumerate() {
-            if array.kind != DeclKind::Input {
+            if array.kind != DeclKind::Input || failed.contains(&array.name) {
                 continue;
             }
             let missing = match &data.values[id] {
@@ -932,12 +958,32 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `example 3`, or `example 3 (a = 1, b = 0)` for an example inside loops, so that a
+    /// message about it says which iteration wrote it.
+    fn example_label(&self, loop_values: &[i64]) -> String {
+        let number = self.program.examples.len() + 1;
+        let values: Vec<String> = self
+            .loop_vars
+            .iter()
+            .map(|(name, slot)| format!("{name} = {}", loop_values.get(*slot).copied().unwrap_or(0)))
+            .collect();
+        if values.is_empty() {
+            format!("example {number}")
+        } else {
+            format!("example {number} ({})", values.join(", "))
+        }
+    }
+
     fn example_entry(&mut self, entry: &ast::ExampleEntry) -> Option<ResolvedEntry> {
         let target = &entry.target;
         let indices = self.exprs(&target.indices);
         let value = self.value_tree(&entry.value);
         let Some(&(symbol, declared)) = self.names.get(&target.name.name) else {
-            self.unknown_name(&target.name);
+            let mut diagnostic = self.unknown_name_diagnostic(&target.name);
+            if diagnostic.help.is_empty() {
+                diagnostic = diagnostic.with_help(self.inputs_and_outputs());
+            }
+            self.error(diagnostic);
             return None;
         };
         if let Symbol::Poisoned = symbol {
@@ -982,15 +1028,32 @@ impl<'a> Checker<'a> {
         Some(ResolvedEntry { array, indices, value: value?, span: entry.span })
     }
 
-    fn fill_entry(&mut self, entry: &ResolvedEntry, loop_values: &[i64], data: &mut ExampleData) {
+    /// "examples give values to: x (input), y (output)".
+    fn inputs_and_outputs(&self) -> String {
+        let names: Vec<String> = self
+            .program
+            .arrays
+            .iter()
+            .filter(|a| matches!(a.kind, DeclKind::Input | DeclKind::Output))
+            .map(|a| format!("`{}` ({})", a.name, a.kind.keyword()))
+            .collect();
+        if names.is_empty() {
+            "examples give values to inputs and outputs, and none is declared above this example".to_string()
+        } else {
+            format!("examples give values to inputs and outputs: {}", names.join(", "))
+        }
+    }
+
+    /// Store one entry's values in `data`; false (with the error recorded) when it fails.
+    fn fill_entry(&mut self, entry: &ResolvedEntry, loop_values: &[i64], data: &mut ExampleData) -> bool {
         let info = self.program.arrays[entry.array].clone();
         let mut offset = 0usize;
         for (dim, index) in entry.indices.iter().enumerate() {
-            let Some(value) = self.evaluate(index, loop_values) else { return };
+            let Some(value) = self.evaluate(index, loop_values) else { return false };
             if value < 0 || value as usize >= info.dims[dim] {
                 let diagnostic = index_out_of_range(&info, dim, value, index.span);
                 self.error(diagnostic);
-                return;
+                return false;
             }
             offset = offset * info.dims[dim] + value as usize;
         }
@@ -999,12 +1062,13 @@ impl<'a> Checker<'a> {
         offset *= block;
         let mut values = Vec::with_capacity(block);
         let holes = info.kind == DeclKind::Output;
-        if !self.flatten(&entry.value, shape, info.domain, holes, loop_values, &mut values, &info.name) {
-            return;
+        if !self.flatten(&entry.value, shape, info.domain, holes, loop_values, &mut values, &info) {
+            return false;
         }
         let slot = data.values[entry.array].get_or_insert_with(|| vec![None; info.len()]);
         slot[offset..offset + block].copy_from_slice(&values);
         data.entry_spans[entry.array] = Some(entry.span);
+        true
     }
 
     /// Evaluate a value tree of the given shape into `out`, checking shape and domain.
@@ -1017,8 +1081,9 @@ impl<'a> Checker<'a> {
         holes_allowed: bool,
         loop_values: &[i64],
         out: &mut Vec<Option<u32>>,
-        name: &str,
+        array: &ArrayInfo,
     ) -> bool {
+        let name = array.name.as_str();
         let block: usize = shape.iter().product();
         match (tree, shape.split_first()) {
             (ValueTree::Hole(span), _) => {
@@ -1038,7 +1103,8 @@ impl<'a> Checker<'a> {
                 if value < 0 || value >= domain as i64 {
                     self.error(
                         Diagnostic::error(format!("{value} is outside the domain of `{name}`"))
-                            .with_label(expr.span, format!("`{name}` takes values 0..{domain}")),
+                            .with_label(expr.span, format!("`{name}` takes values 0..{domain}"))
+                            .with_secondary(array.name_span, "declared here"),
                     );
                     return false;
                 }
@@ -1064,27 +1130,27 @@ impl<'a> Checker<'a> {
                 if items.len() != n {
                     self.error(
                         Diagnostic::error(format!("expected {n} values for `{name}`, found {}", items.len()))
-                            .with_label(*span, format!("{} values", items.len()))
+                            .with_label(*span, values_label(items.len() as i64))
                             .with_help(format!("this dimension of `{name}` has {n} elements")),
                     );
                     return false;
                 }
                 items
                     .iter()
-                    .all(|item| self.flatten(item, rest, domain, holes_allowed, loop_values, out, name))
+                    .all(|item| self.flatten(item, rest, domain, holes_allowed, loop_values, out, array))
             }
             (ValueTree::Repeat(item, count, span), Some((&n, rest))) => {
                 let Some(count) = self.evaluate(count, loop_values) else { return false };
                 if count != n as i64 {
                     self.error(
                         Diagnostic::error(format!("expected {n} values for `{name}`, found {count}"))
-                            .with_label(*span, format!("{count} values"))
+                            .with_label(*span, values_label(count))
                             .with_help(format!("this dimension of `{name}` has {n} elements")),
                     );
                     return false;
                 }
                 let start = out.len();
-                if !self.flatten(item, rest, domain, holes_allowed, loop_values, out, name) {
+                if !self.flatten(item, rest, domain, holes_allowed, loop_values, out, array) {
                     return false;
                 }
                 let one: Vec<Option<u32>> = out[start..].to_vec();
@@ -1098,6 +1164,20 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// "`a` = 1 and `b` = 3": the arguments of a `fn` by name.
+fn describe_arguments(params: &[(String, u32)], args: &[i64]) -> String {
+    let parts: Vec<String> = params.iter().zip(args).map(|((name, _), value)| format!("`{name}` = {value}")).collect();
+    match parts.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => parts.join(""),
+    }
+}
+
+/// "1 value", "3 values": the label of a list of the wrong length.
+pub fn values_label(count: i64) -> String {
+    if count == 1 { "1 value".to_string() } else { format!("{count} values") }
+}
+
 /// The diagnostic for a constant index outside its dimension.
 pub fn index_out_of_range(info: &ArrayInfo, dim: usize, value: i64, span: Span) -> Diagnostic {
     let size = info.dims[dim];
@@ -1105,6 +1185,49 @@ pub fn index_out_of_range(info: &ArrayInfo, dim: usize, value: i64, span: Span) 
     Diagnostic::error(format!("index {value} is out of range for `{}`", info.name))
         .with_label(span, format!("{which}`{}` has indices 0..{size}", info.name))
         .with_secondary(info.name_span, "declared here")
+}
+
+/// The diagnostic of an evaluation error; `when` names the operand values at fault ("`x` = 3"),
+/// or is empty when there are none. The message says what went wrong, the label says what the
+/// marked sub-expression was, and the help says how such an error is usually fixed.
+pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -> Diagnostic {
+    let what = error.describe(program);
+    let suffix = if when.is_empty() { String::new() } else { format!(" when {when}") };
+    let (label, help) = match error {
+        EvalError::DivisionByZero { .. } => (
+            "this is 0".to_string(),
+            Some("guard the division, e.g. `if d != 0 { x / d } else { 0 }`".to_string()),
+        ),
+        EvalError::Overflow { .. } => (
+            "this overflows".to_string(),
+            Some("integers are signed 64-bit: values lie between -2^63 and 2^63 - 1".to_string()),
+        ),
+        EvalError::FnArgument { func, arg, value, .. } => {
+            let name = &program.fns[*func].params[*arg].0;
+            (
+                format!("this is {value}"),
+                Some(format!("keep the argument in range (for example with `%`), or widen the domain of `{name}`")),
+            )
+        }
+        EvalError::NoMatchingArm { value, .. } => (
+            format!("this is {value}"),
+            Some(format!(
+                "a `match` expression needs a value for everything its scrutinee can be: add an arm for {value}, or a `_` arm"
+            )),
+        ),
+        EvalError::IndexOutOfRange { index, .. } => (
+            format!("this is {index}"),
+            Some("keep the index in range (for example with `%`), or make the array larger".to_string()),
+        ),
+        EvalError::Unassigned { .. } => ("read here".to_string(), None),
+        EvalError::OutOfDomain { value, .. } => (format!("this is {value}"), None),
+        EvalError::NotConstant { .. } | EvalError::TooManySteps { .. } => (what.clone(), None),
+    };
+    let diagnostic = Diagnostic::error(format!("{what}{suffix}")).with_label(error.span(), format!("{label}{suffix}"));
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
 }
 
 fn uses_loop_var(expr: &Expr) -> bool {
@@ -1160,32 +1283,45 @@ fn first_program_stmt(stmt: &ast::Stmt) -> Option<Span> {
 /// The closest name by edit distance, if it is close enough to be a likely typo.
 pub fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
     // Names of one or two letters have too many neighbours to guess from.
-    let limit = (name.chars().count() / 3).min(3);
-    if limit == 0 {
+    let length = name.chars().count();
+    let limit = (length / 3).min(3);
+    // Very long names are not typed by hand, and comparing them costs their length squared.
+    if limit == 0 || length > 64 {
         return None;
     }
     candidates
         .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (edit_distance(name, c), *c))
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+/// adjacent characters each cost 1, since a swap (`wirse` for `wires`) is a common typo.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+    // rows[i][j] is the distance between a[..i] and b[..j].
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
         }
     }
-    row[b.len()]
+    rows[a.len()][b.len()]
 }
 
 /// Drop repeated diagnostics (the same message at the same place), keeping the first.

@@ -1,6 +1,9 @@
 //! JSON data file -> examples. `{"examples": [{"x0": 0, "y": [0, 0, null]}, ..]}`: one object
 //! per example, inputs given in full, `null` for an unobserved output element. Every problem
-//! is reported with the file name and the JSON path of the offending value.
+//! is reported with the file name and the JSON path of the offending value, and points at that
+//! value in the file.
+
+use std::fmt;
 
 use serde_json::Value;
 
@@ -9,6 +12,8 @@ use crate::diagnostics::{Diagnostic, SourceId};
 use crate::limits::Limits;
 use crate::program::{ArrayInfo, ExampleData, Program};
 use crate::span::Span;
+
+const SHAPE_HELP: &str = "the data file holds `{\"examples\": [{\"input\": value, ..}, ..]}`";
 
 /// Read the examples of a data file for `program`.
 pub fn load_examples(
@@ -19,33 +24,56 @@ pub fn load_examples(
     limits: &Limits,
 ) -> Result<Vec<ExampleData>, Vec<Diagnostic>> {
     let root: Value = serde_json::from_str(text).map_err(|error| {
-        let offset = byte_offset(text, error.line(), error.column());
-        vec![Diagnostic::error(format!("{file_name} is not valid JSON"))
-            .with_label_in(source, Span::new(offset, (offset + 1).min(text.len()).max(offset)), error.to_string(), true)
-            .with_help("the data file holds `{\"examples\": [{\"input\": value, ..}, ..]}`")]
+        // serde_json counts columns in bytes; the span is moved onto a character boundary.
+        let offset = char_span(text, byte_offset(text, error.line(), error.column())).start;
+        // serde_json ends its messages with the position, which the label already shows.
+        let message = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        let message = message.strip_suffix(&position).unwrap_or(&message).to_string();
+        let mut diagnostic = Diagnostic::error(format!("{file_name} is not valid JSON"))
+            .with_label_in(source, char_span(text, offset), message, true);
+        // serde_json reports a trailing comma as a missing value at the closing bracket.
+        let before = text[..offset].trim_end();
+        if before.ends_with(',') && matches!(text[offset..].chars().next(), Some(']' | '}')) {
+            diagnostic = diagnostic
+                .with_label_in(source, char_span(text, before.len() - 1), "a comma after the last item", false)
+                .with_help("JSON allows no comma after the last item of a list or an object");
+        }
+        vec![diagnostic.with_help(SHAPE_HELP)]
     })?;
-    let shape_help = "the data file holds `{\"examples\": [{\"input\": value, ..}, ..]}`";
-    let whole = Span::new(0, text.len().min(1));
+    let data = DataFile { text, source, file_name };
     let Some(list) = root.get("examples").and_then(Value::as_array) else {
+        let root_span = data.span(&JsonPath::default());
         return Err(vec![Diagnostic::error(format!("{file_name}: no `examples` list at the top level"))
-            .with_label_in(source, whole, "expected an object with an `examples` array", true)
-            .with_help(shape_help)]);
+            .with_label_in(source, root_span, "expected an object with an `examples` array", true)
+            .with_help(SHAPE_HELP)]);
     };
+    let list_path = JsonPath::default().key("examples");
     if list.len() as u64 + program.examples.len() as u64 > limits.max_examples {
-        return Err(vec![Diagnostic::error(format!("{file_name}: too many examples ({})", list.len()))
+        return Err(vec![data
+            .error(&list_path, format!("too many examples ({})", list.len()), "this list")
             .with_help(format!("the limit is {}; raise it with `--max-examples N`", limits.max_examples))]);
     }
     let mut errors = Vec::new();
     let mut examples = Vec::new();
+    // Found in one pass: looking each one up by its path would take time quadratic in the
+    // size of the file.
+    let spans = example_spans(text).unwrap_or_default();
+    let whole = char_span(text, 0);
     for (position, entry) in list.iter().enumerate() {
-        let path = format!("examples[{position}]");
-        match example(program, entry, &path, file_name) {
-            Ok(mut data) => {
-                data.source = source;
-                data.span = whole;
-                data.entry_spans = vec![Some(whole); program.arrays.len()];
-                data.label = format!("{file_name}: {path}");
-                examples.push(data);
+        let path = list_path.index(position);
+        match example(program, entry, &path, &data) {
+            Ok(mut found) => {
+                let (span, entries) = spans.get(position).map_or((whole, &[][..]), |(s, e)| (*s, &e[..]));
+                found.source = source;
+                found.span = span;
+                found.entry_spans = program
+                    .arrays
+                    .iter()
+                    .map(|array| Some(entries.iter().find(|(n, _)| *n == array.name).map_or(span, |e| e.1)))
+                    .collect();
+                found.label = format!("{file_name}: {path}");
+                examples.push(found);
             }
             Err(mut found) => errors.append(&mut found),
         }
@@ -60,17 +88,99 @@ pub fn load_examples(
     }
 }
 
+/// One step into a JSON value: a member of an object or an element of a list.
+#[derive(Clone, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a value sits in the data file, as `examples[1].y[0]`.
+#[derive(Clone, Debug, Default)]
+struct JsonPath(Vec<Step>);
+
+impl JsonPath {
+    fn key(&self, name: &str) -> JsonPath {
+        let mut steps = self.0.clone();
+        steps.push(Step::Key(name.to_string()));
+        JsonPath(steps)
+    }
+
+    fn index(&self, position: usize) -> JsonPath {
+        let mut steps = self.0.clone();
+        steps.push(Step::Index(position));
+        JsonPath(steps)
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, step) in self.0.iter().enumerate() {
+            match step {
+                Step::Key(name) if position == 0 => write!(f, "{name}")?,
+                Step::Key(name) => write!(f, ".{name}")?,
+                Step::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The data file being read, for building diagnostics that point into it.
+struct DataFile<'a> {
+    text: &'a str,
+    source: SourceId,
+    file_name: &'a str,
+}
+
+impl DataFile<'_> {
+    /// The span of the value at `path` (the whole file if it cannot be found).
+    fn span(&self, path: &JsonPath) -> Span {
+        locate(self.text, &path.0).unwrap_or_else(|| char_span(self.text, 0))
+    }
+
+    /// "file: path: message", pointing at the key of the member at `path`.
+    fn key_error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
+        let span = locate_key(self.text, &path.0).unwrap_or_else(|| self.span(path));
+        Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(self.source, span, label, true)
+    }
+
+    /// "file: path: message", pointing at the value at `path`.
+    fn error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(
+            self.source,
+            self.span(path),
+            label,
+            true,
+        )
+    }
+}
+
 fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
     (line_start + column.saturating_sub(1)).min(text.len())
 }
 
-fn example(program: &Program, entry: &Value, path: &str, file: &str) -> Result<ExampleData, Vec<Diagnostic>> {
-    let error = |at: &str, message: String| Diagnostic::error(format!("{file}: {at}: {message}"));
+/// The span of the one character at `offset` (empty at the end of the text), so that a label
+/// never splits a multi-byte character.
+fn char_span(text: &str, offset: usize) -> Span {
+    let mut start = offset.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
+    Span::new(start, end)
+}
+
+fn example(program: &Program, entry: &Value, path: &JsonPath, data: &DataFile) -> Result<ExampleData, Vec<Diagnostic>> {
     let Some(object) = entry.as_object() else {
-        return Err(vec![error(path, "expected an object of inputs and outputs".to_string())]);
+        return Err(vec![data.error(
+            path,
+            format!("expected an object of inputs and outputs, found {}", kind_of(entry)),
+            "this example",
+        )]);
     };
-    let mut data = ExampleData {
+    let mut found = ExampleData {
         source: 0,
         span: Span::default(),
         label: String::new(),
@@ -78,80 +188,112 @@ fn example(program: &Program, entry: &Value, path: &str, file: &str) -> Result<E
         entry_spans: vec![None; program.arrays.len()],
     };
     let mut errors = Vec::new();
+    // Inputs whose value is wrong are not reported as missing as well.
+    let mut failed = vec![false; program.arrays.len()];
     for (name, value) in object {
-        let at = format!("{path}.{name}");
+        let at = path.key(name);
         let Some(id) = program.array_named(name) else {
-            let known: Vec<&str> = program
+            let known: Vec<String> = program
                 .arrays
                 .iter()
                 .filter(|a| matches!(a.kind, DeclKind::Input | DeclKind::Output))
-                .map(|a| a.name.as_str())
+                .map(|a| format!("`{}` ({})", a.name, a.kind.keyword()))
                 .collect();
             errors.push(
-                error(&at, format!("`{name}` is not an input or output of the program"))
+                data.key_error(&at, format!("`{name}` is not an input or output of the program"), "not declared")
                     .with_help(format!("the inputs and outputs are: {}", known.join(", "))),
             );
             continue;
         };
         let info = &program.arrays[id];
         if !matches!(info.kind, DeclKind::Input | DeclKind::Output) {
-            errors.push(error(&at, format!("`{name}` is a {}; examples give inputs and outputs", info.kind.keyword())));
+            let kind = info.kind.keyword();
+            errors.push(
+                data.key_error(&at, format!("`{name}` is a {kind}; examples give inputs and outputs"), format!("a {kind}"))
+                    .with_secondary(info.name_span, format!("`{name}` is declared here")),
+            );
+            failed[id] = true;
             continue;
         }
         let mut flat = Vec::with_capacity(info.len());
         match flatten(value, info, &info.dims, &at, &mut flat) {
-            Ok(()) => data.values[id] = Some(flat),
-            Err(message) => errors.push(Diagnostic::error(format!("{file}: {message}"))),
+            Ok(()) => found.values[id] = Some(flat),
+            Err((bad, message, label)) => {
+                errors.push(data.error(&bad, message, label).with_secondary(info.name_span, "declared here"));
+                failed[id] = true;
+            }
         }
     }
     for (id, info) in program.arrays.iter().enumerate() {
-        if info.kind == DeclKind::Input && data.values[id].is_none() {
+        if info.kind == DeclKind::Input && found.values[id].is_none() && !failed[id] {
             errors.push(
-                error(path, format!("input `{}` is missing", info.name))
+                data.error(path, format!("input `{}` is missing", info.name), format!("no `{}` in this example", info.name))
                     .with_help("every example gives every input in full"),
             );
         }
     }
     if errors.is_empty() {
-        Ok(data)
+        Ok(found)
     } else {
         Err(errors)
     }
 }
 
-/// Flatten a nested JSON array of the declared shape; the error names the JSON path.
-fn flatten(value: &Value, info: &ArrayInfo, shape: &[usize], at: &str, out: &mut Vec<Option<u32>>) -> Result<(), String> {
+/// Why a value is wrong: where it is, the message, and the label at the value.
+type ValueError = (JsonPath, String, String);
+
+/// Flatten a nested JSON array of the declared shape.
+fn flatten(
+    value: &Value,
+    info: &ArrayInfo,
+    shape: &[usize],
+    at: &JsonPath,
+    out: &mut Vec<Option<u32>>,
+) -> Result<(), ValueError> {
+    let fail = |message: String, label: &str| Err((at.clone(), message, label.to_string()));
     match shape.split_first() {
         None => match value {
             Value::Null if info.kind == DeclKind::Output => {
                 out.push(None);
                 Ok(())
             }
-            Value::Null => Err(format!("{at}: inputs cannot be null; every input element needs a value")),
+            Value::Null => fail("inputs cannot be null; every input element needs a value".to_string(), "null"),
             Value::Number(n) => match n.as_i64() {
                 Some(v) if v >= 0 && v < info.domain as i64 => {
                     out.push(Some(v as u32));
                     Ok(())
                 }
-                Some(v) => Err(format!("{at}: {v} is outside the domain of `{}` (0..{})", info.name, info.domain)),
-                None => Err(format!("{at}: {n} is not an integer")),
+                Some(v) => fail(
+                    format!("{v} is outside the domain of `{}`", info.name),
+                    &format!("`{}` takes values 0..{}", info.name, info.domain),
+                ),
+                None => fail(format!("{n} is not an integer"), "not an integer"),
             },
-            Value::Array(_) => Err(format!("{at}: expected a single value for an element of `{}`, found a list", info.name)),
-            other => Err(format!("{at}: expected an integer, found {}", kind_of(other))),
+            Value::Array(_) => fail(
+                format!("expected a single value for an element of `{}`, found a list", info.name),
+                "a list",
+            ),
+            other => fail(format!("expected an integer, found {}", kind_of(other)), kind_of(other)),
         },
         Some((&n, rest)) => match value {
             Value::Array(items) if items.len() == n => {
                 for (i, item) in items.iter().enumerate() {
-                    flatten(item, info, rest, &format!("{at}[{i}]"), out)?;
+                    flatten(item, info, rest, &at.index(i), out)?;
                 }
                 Ok(())
             }
-            Value::Array(items) => Err(format!("{at}: expected {n} values for `{}`, found {}", info.name, items.len())),
+            Value::Array(items) => fail(
+                format!("expected {n} values for `{}`, found {}", info.name, items.len()),
+                &crate::check::values_label(items.len() as i64),
+            ),
             Value::Null if info.kind == DeclKind::Output => {
                 out.extend(std::iter::repeat_n(None, shape.iter().product()));
                 Ok(())
             }
-            other => Err(format!("{at}: expected a list of {n} values for `{}`, found {}", info.name, kind_of(other))),
+            other => fail(
+                format!("expected a list of {n} values for `{}`, found {}", info.name, kind_of(other)),
+                kind_of(other),
+            ),
         },
     }
 }
@@ -164,5 +306,168 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+// ---------------------------------------------------------------------- locating values
+
+// serde_json's values carry no positions, so the spans of values are found by walking the
+// text again. The text is known to be valid JSON (serde_json parsed it), and serde_json
+// bounds its nesting (128 levels), so this walk is neither fooled nor deep.
+
+/// One member of a JSON list or object: the key's span (objects only) and the value's span.
+struct Member {
+    key: Option<Span>,
+    value: Span,
+}
+
+/// The span of the value at `path` in the JSON `text`.
+fn locate(text: &str, path: &[Step]) -> Option<Span> {
+    locate_member(text, path, false)
+}
+
+/// The span of the key of the member at `path` (which ends with a key) in the JSON `text`.
+fn locate_key(text: &str, path: &[Step]) -> Option<Span> {
+    locate_member(text, path, true)
+}
+
+fn locate_member(text: &str, path: &[Step], key_of_last: bool) -> Option<Span> {
+    let bytes = text.as_bytes();
+    let mut at = skip_blank(bytes, 0);
+    let mut key_span = None;
+    for (depth, step) in path.iter().enumerate() {
+        let last = depth + 1 == path.len();
+        let mut position = 0;
+        let mut found = None;
+        members(bytes, at, &mut |member| {
+            let hit = match (step, member.key) {
+                (Step::Index(wanted), None) => position == *wanted,
+                (Step::Key(wanted), Some(key)) => key_is(text, key, wanted),
+                _ => false,
+            };
+            if hit && found.is_none() {
+                found = Some(member.value.start);
+                if last && key_of_last {
+                    key_span = member.key;
+                }
+            }
+            position += 1;
+        })?;
+        at = found?;
+    }
+    if key_of_last {
+        return key_span;
+    }
+    Some(Span::new(at, value_end(bytes, at)?))
+}
+
+/// Where one example of a data file is: its own span, and each member's name and value span.
+type ExampleSpans = (Span, Vec<(String, Span)>);
+
+/// For each example of the `examples` list, in one pass: its span and its members' spans.
+fn example_spans(text: &str) -> Option<Vec<ExampleSpans>> {
+    let bytes = text.as_bytes();
+    let list = locate(text, &[Step::Key("examples".to_string())])?;
+    let mut examples = Vec::new();
+    members(bytes, list.start, &mut |example| {
+        let mut entries = Vec::new();
+        let _ = members(bytes, example.value.start, &mut |member| {
+            if let Some(key) = member.key {
+                if let Ok(name) = serde_json::from_str::<String>(&text[key.range()]) {
+                    entries.push((name, member.value));
+                }
+            }
+        });
+        examples.push((example.value, entries));
+    })?;
+    Some(examples)
+}
+
+fn key_is(text: &str, key: Span, wanted: &str) -> bool {
+    serde_json::from_str::<String>(&text[key.range()]).is_ok_and(|k| k == wanted)
+}
+
+/// Walk the list or object starting at `at`, calling `visit` for each member; returns the
+/// end of the list or object, or None when no list or object starts there.
+fn members(bytes: &[u8], at: usize, visit: &mut dyn FnMut(Member)) -> Option<usize> {
+    let close = match bytes.get(at)? {
+        b'[' => b']',
+        b'{' => b'}',
+        _ => return None,
+    };
+    let mut at = skip_blank(bytes, at + 1);
+    if bytes.get(at) == Some(&close) {
+        return Some(at + 1);
+    }
+    loop {
+        let mut key = None;
+        if close == b'}' {
+            let end = value_end(bytes, at)?;
+            key = Some(Span::new(at, end));
+            at = skip_blank(bytes, end);
+            if bytes.get(at) != Some(&b':') {
+                return None;
+            }
+            at = skip_blank(bytes, at + 1);
+        }
+        let end = value_end(bytes, at)?;
+        visit(Member { key, value: Span::new(at, end) });
+        at = skip_blank(bytes, end);
+        match *bytes.get(at)? {
+            b',' => at = skip_blank(bytes, at + 1),
+            c if c == close => return Some(at + 1),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_blank(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        at += 1;
+    }
+    at
+}
+
+/// The end of the JSON value starting at `at`.
+fn value_end(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'"' => {
+            let mut i = at + 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\\' => i += 2,
+                    b'"' => return Some(i + 1),
+                    _ => i += 1,
+                }
+            }
+        }
+        b'[' | b'{' => members(bytes, at, &mut |_| {}),
+        _ => {
+            // A number or a literal: up to the next delimiter.
+            let mut i = at;
+            while i < bytes.len() && !matches!(bytes[i], b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            (i > at).then_some(i)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_values_by_path() {
+        let text = r#"{"examples": [ {"x": [0, 1], "y": "a\"]"}, {"y": null, "x": [[1], 22]} ]}"#;
+        let find = |path: &[Step]| locate(text, path).map(|s| &text[s.range()]);
+        let examples = Step::Key("examples".into());
+        assert_eq!(find(&[examples.clone(), Step::Index(0), Step::Key("y".into())]), Some(r#""a\"]""#));
+        assert_eq!(find(&[examples.clone(), Step::Index(1), Step::Key("x".into()), Step::Index(1)]), Some("22"));
+        assert_eq!(find(&[examples.clone(), Step::Index(1), Step::Key("x".into())]), Some("[[1], 22]"));
+        assert_eq!(find(&[examples.clone(), Step::Index(2)]), None);
+        assert_eq!(find(&[]), Some(text));
+        let key = locate_key(text, &[examples, Step::Index(1), Step::Key("x".into())]).map(|s| &text[s.range()]);
+        assert_eq!(key, Some(r#""x""#));
     }
 }

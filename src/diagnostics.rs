@@ -180,23 +180,27 @@ fn render_one(
     let mut labels: Vec<&Label> = diagnostic
         .labels
         .iter()
-        .filter(|l| l.source < sources.files.len() && l.span.end <= sources.text(l.source).len())
+        .filter(|l| l.source < sources.files.len() && l.span.start <= l.span.end && l.span.end <= sources.text(l.source).len())
         .collect();
-    // ariadne starts a new snippet whenever a label comes before the previous one, so
-    // labels are given in source order.
-    labels.sort_by_key(|l| (l.source, l.span.start));
-    let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()) else {
+    let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()).copied() else {
         return render_plain(diagnostic, color, out);
     };
+    // ariadne starts a new snippet whenever a label comes before the previous one, so
+    // labels are given in source order, those in the main label's file first (a data file
+    // error shows the data file before the program's declaration).
+    labels.sort_by_key(|l| (l.source != main.source, l.source, l.span.start));
     let name = |id: SourceId| sources.name(id).to_string();
     let config = Config::default()
         .with_color(color)
         .with_index_type(IndexType::Byte);
-    let mut report = Report::build(kind, (name(main.source), main.span.range()))
+    let mut report = Report::build(kind, (name(main.source), whole_characters(sources.text(main.source), main.span).range()))
         .with_config(config)
         .with_message(&diagnostic.message);
     for label in &labels {
-        let mut ariadne_label = AriadneLabel::new((name(label.source), label.span.range()));
+        // ariadne slices the text at the span, so a span that splits a character (a byte
+        // offset into a multi-byte character) is widened to whole characters.
+        let span = whole_characters(sources.text(label.source), label.span);
+        let mut ariadne_label = AriadneLabel::new((name(label.source), span.range()));
         if !label.message.is_empty() {
             ariadne_label = ariadne_label.with_message(&label.message);
         }
@@ -222,6 +226,19 @@ fn render_one(
             .map(|(name, text)| (name.clone(), text.clone())),
     );
     report.finish().write(cache, &mut *out)
+}
+
+/// The smallest span of whole characters that covers `span` (which lies within `text`).
+fn whole_characters(text: &str, span: Span) -> Span {
+    let mut start = span.start;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }
 
 fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {

@@ -57,12 +57,8 @@ impl EvalError {
             EvalError::NoMatchingArm { value, .. } => format!("no arm of the `match` matches {value}"),
             EvalError::IndexOutOfRange { array, dim, index, .. } => {
                 let a = &program.arrays[*array];
-                format!(
-                    "index {index} is out of range for dimension {} of `{}` (0..{})",
-                    dim + 1,
-                    a.name,
-                    a.dims[*dim]
-                )
+                let which = if a.dims.len() > 1 { format!("dimension {} of ", dim + 1) } else { String::new() };
+                format!("index {index} is out of range for {which}`{}` (0..{})", a.name, a.dims[*dim])
             }
             EvalError::NotConstant { .. } => "not a constant".to_string(),
             EvalError::Unassigned { array, flat, .. } => {

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ast::DeclKind;
-use crate::check::{dedup, index_out_of_range};
+use crate::check::{dedup, eval_error_diagnostic, index_out_of_range};
 use crate::diagnostics::Diagnostic;
 use crate::eval::{arm_position, element_position, eval, Env, EvalError};
 use crate::graph::*;
@@ -40,6 +40,9 @@ enum Slot {
     Assigned(NodeId),
     /// Assigned on some paths only; the span is the construct that left it so.
     Partial(Span),
+    /// The statement that should have assigned it failed, with an error already reported:
+    /// reading it fails silently, so that one mistake is not reported again at every use.
+    Poisoned,
 }
 
 /// A runtime computation: known at compile time, or tabulated over its operands.
@@ -68,6 +71,8 @@ enum NodeKey {
 struct Operands {
     nodes: Vec<NodeId>,
     names: Vec<String>,
+    /// Where each operand is read in the source (once per occurrence).
+    spans: Vec<Vec<Span>>,
     /// Operand position of each element-read expression, by address.
     by_expr: HashMap<*const Expr, usize>,
 }
@@ -116,6 +121,8 @@ struct Lowerer<'p> {
     branch_depth: usize,
     loop_vars: Vec<i64>,
     loop_spans: Vec<Span>,
+    /// The names of the loop variables of the loops being unrolled, for messages.
+    loop_names: Vec<String>,
     observes: Vec<(NodeId, Span)>,
     /// The runtime branches being lowered, outermost first.
     path: Vec<PathCondition>,
@@ -174,6 +181,7 @@ impl<'p> Lowerer<'p> {
             branch_depth: 0,
             loop_vars: vec![0; program.loop_depth],
             loop_spans: Vec::new(),
+            loop_names: Vec::new(),
             observes: Vec::new(),
             path: Vec::new(),
             errors: Vec::new(),
@@ -333,6 +341,7 @@ impl<'p> Lowerer<'p> {
                             .with_help(format!("assign `{name}` before this point")),
                     )
                 }
+                Slot::Poisoned => Err(Failed),
                 Slot::Partial(partial) => {
                     let name = info.element_name(flat);
                     self.fail(
@@ -359,6 +368,9 @@ impl<'p> Lowerer<'p> {
         };
         // Renumber the reachable positions densely so the mixture has no dead choices.
         let positions: Vec<usize> = tabulated.reachable().into_iter().map(|r| r as usize).collect();
+        if positions.is_empty() {
+            return Ok(Selected::Unreachable);
+        }
         let table: Vec<u32> = tabulated
             .filled(positions[0] as i64)
             .map(|r| positions.binary_search(&(r as usize)).unwrap_or(0) as u32)
@@ -375,6 +387,8 @@ impl<'p> Lowerer<'p> {
     fn runtime_read(&mut self, array: ArrayId, indices: &[Expr], span: Span) -> Lowering<NodeId> {
         match self.index_selector(array, indices, span)? {
             Selected::Known(flat) => self.element_value(array, flat, span),
+            // The read never happens, so its value does not matter.
+            Selected::Unreachable => self.const_node(0, span),
             Selected::Runtime { selector, positions } => {
                 let mut choices = Vec::with_capacity(positions.len());
                 for flat in positions {
@@ -400,10 +414,12 @@ impl<'p> Lowerer<'p> {
                 None => {
                     operands.nodes.push(node);
                     operands.names.push(expr_text(self.program, expr, &self.loop_vars));
+                    operands.spans.push(Vec::new());
                     operands.nodes.len() - 1
                 }
             };
             operands.by_expr.insert(expr as *const Expr, position);
+            operands.spans[position].push(expr.span);
             return Ok(());
         }
         for child in children(expr) {
@@ -422,8 +438,8 @@ impl<'p> Lowerer<'p> {
                 self.fail(self.in_loop(diagnostic))
             }
             Err(error) => {
-                let what = error.describe(self.program);
-                self.fail(Diagnostic::error(what.clone()).with_label(error.span(), what))
+                let diagnostic = eval_error_diagnostic(self.program, &error, "");
+                self.fail(diagnostic)
             }
         }
     }
@@ -433,8 +449,14 @@ impl<'p> Lowerer<'p> {
         if self.loop_spans.is_empty() {
             return diagnostic;
         }
-        let values: Vec<String> = self.loop_vars[..self.loop_spans.len()].iter().map(|v| v.to_string()).collect();
-        diagnostic.with_note(format!("in the loop iteration with loop variable(s) = {}", values.join(", ")))
+        let values: Vec<String> = self
+            .loop_names
+            .iter()
+            .zip(&self.loop_vars)
+            .take(self.loop_spans.len())
+            .map(|(name, value)| format!("`{name}` = {value}"))
+            .collect();
+        diagnostic.with_note(format!("in the loop iteration where {}", values.join(", ")))
     }
 
     /// Evaluate a runtime computation for every combination of its operands' values.
@@ -477,14 +499,18 @@ impl<'p> Lowerer<'p> {
             match evaluate(self.program, &mut env) {
                 Ok(result) => results.push(Some(result)),
                 Err(error) => {
-                    let when = describe_combination(&operands.names, &values);
-                    let what = error.describe(self.program);
-                    let diagnostic = if when.is_empty() {
-                        Diagnostic::error(what.clone()).with_label(error.span(), what)
-                    } else {
-                        Diagnostic::error(format!("{what} when {when}"))
-                            .with_label(error.span(), format!("{what} when {when}"))
-                    };
+                    // Name only the operands inside the failing sub-expression: the others
+                    // did not cause the error. With none inside it, all of them are named.
+                    let at = error.span();
+                    let inside = |spans: &Vec<Span>| spans.iter().any(|s| s.start >= at.start && s.end <= at.end);
+                    let mut relevant: Vec<usize> = (0..values.len()).filter(|&p| inside(&operands.spans[p])).collect();
+                    if relevant.is_empty() {
+                        relevant = (0..values.len()).collect();
+                    }
+                    let names: Vec<String> = relevant.iter().map(|&p| operands.names[p].clone()).collect();
+                    let picked: Vec<i64> = relevant.iter().map(|&p| values[p]).collect();
+                    let when = describe_combination(&names, &picked);
+                    let diagnostic = eval_error_diagnostic(self.program, &error, &when);
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }
@@ -607,14 +633,77 @@ impl<'p> Lowerer<'p> {
 
     fn stmt(&mut self, stmt: &Stmt) -> Lowering<()> {
         self.tick(stmt.span, 1)?;
-        match &stmt.kind {
+        let result = match &stmt.kind {
             StmtKind::Assign { array, indices, value, target_span } => {
                 self.assign(*array, indices, value, *target_span, stmt.span)
             }
-            StmtKind::For { slot, start, end, body, .. } => self.for_loop(*slot, start, end, body, stmt.span),
+            StmtKind::For { slot, start, end, body, var_name, .. } => {
+                self.loop_names.push(var_name.clone());
+                let result = self.for_loop(*slot, start, end, body, stmt.span);
+                self.loop_names.pop();
+                result
+            }
             StmtKind::If { branches, otherwise } => self.if_stmt(branches, otherwise.as_deref(), stmt.span),
             StmtKind::Match { scrutinee, arms } => self.match_stmt(scrutinee, arms, stmt.span),
             StmtKind::Observe(expr) => self.observe(expr),
+        };
+        if result.is_err() && !self.aborted {
+            self.poison(stmt);
+        }
+        result
+    }
+
+    /// After a statement failed, mark what it would have assigned, so that later reads do
+    /// not report the same mistake again as "read before it is assigned".
+    fn poison(&mut self, stmt: &Stmt) {
+        match &stmt.kind {
+            StmtKind::Assign { array, indices, .. } => {
+                let mut env = crate::eval::ConstEnv { loop_vars: &self.loop_vars, fn_args: &[] };
+                let known = indices.iter().all(Expr::is_constant).then(|| element_position(self.program, *array, indices, &mut env));
+                match known {
+                    Some(Ok(flat)) => self.write(*array, flat, Slot::Poisoned),
+                    // The element is not known: elements with a value keep it, the others
+                    // are poisoned.
+                    _ => {
+                        for flat in 0..self.slots[*array].len() {
+                            if !matches!(self.slots[*array][flat], Slot::Assigned(_) | Slot::Poisoned) {
+                                self.write(*array, flat, Slot::Poisoned);
+                            }
+                        }
+                    }
+                }
+            }
+            StmtKind::For { body, .. } => self.poison_all(body),
+            StmtKind::If { branches, otherwise } => {
+                for (_, block) in branches {
+                    self.poison_all(block);
+                }
+                if let Some(block) = otherwise {
+                    self.poison_all(block);
+                }
+            }
+            StmtKind::Match { arms, .. } => {
+                for arm in arms {
+                    self.poison_all(&arm.body);
+                }
+            }
+            StmtKind::Observe(_) => {}
+        }
+    }
+
+    /// Poison the elements without a value of every array a block assigns.
+    fn poison_all(&mut self, stmts: &[Stmt]) {
+        for stmt in stmts {
+            match &stmt.kind {
+                StmtKind::Assign { array, .. } => {
+                    for flat in 0..self.slots[*array].len() {
+                        if !matches!(self.slots[*array][flat], Slot::Assigned(_) | Slot::Poisoned) {
+                            self.write(*array, flat, Slot::Poisoned);
+                        }
+                    }
+                }
+                _ => self.poison(stmt),
+            }
         }
     }
 
@@ -634,6 +723,7 @@ impl<'p> Lowerer<'p> {
         }
         match self.index_selector(array, indices, target)? {
             Selected::Known(flat) => self.write(array, flat, Slot::Assigned(node)),
+            Selected::Unreachable => {}
             Selected::Runtime { selector, positions } => {
                 let count = positions.len();
                 for (choice, flat) in positions.into_iter().enumerate() {
@@ -643,6 +733,7 @@ impl<'p> Lowerer<'p> {
                     let slot = match self.slots[array][flat] {
                         Slot::Assigned(old) => Slot::Assigned(self.mix_node(chosen, vec![old, node], span)?),
                         Slot::Unassigned | Slot::Partial(_) => Slot::Partial(span),
+                        Slot::Poisoned => Slot::Poisoned,
                     };
                     self.write(array, flat, slot);
                 }
@@ -657,8 +748,10 @@ impl<'p> Lowerer<'p> {
         let (start, end) = match bounds {
             (Ok(s), Ok(e)) => (s, e),
             (Err(error), _) | (_, Err(error)) => {
-                let what = error.describe(self.program);
-                return self.fail(Diagnostic::error(format!("{what} in a loop bound")).with_label(error.span(), what));
+                let mut diagnostic = eval_error_diagnostic(self.program, &error, "");
+                diagnostic.message = format!("{} in a loop bound", diagnostic.message);
+                let diagnostic = self.in_loop(diagnostic);
+                return self.fail(diagnostic);
             }
         };
         let trips = end.saturating_sub(start).max(0) as u64;
@@ -699,8 +792,9 @@ impl<'p> Lowerer<'p> {
                 Ok(0) => continue,
                 Ok(_) => return self.block(block),
                 Err(error) => {
-                    let what = error.describe(self.program);
-                    return self.fail(Diagnostic::error(what.clone()).with_label(error.span(), what));
+                    let diagnostic = eval_error_diagnostic(self.program, &error, "");
+                    let diagnostic = self.in_loop(diagnostic);
+                    return self.fail(diagnostic);
                 }
             }
         }
@@ -751,6 +845,12 @@ impl<'p> Lowerer<'p> {
         };
         // Only branches the selector can reach are lowered; renumber them densely.
         let reachable: Vec<usize> = tabulated.reachable().into_iter().map(|r| r as usize).collect();
+        // Each enclosing branch is taken for some operand values, but together they can
+        // exclude every value of these operands (`if p != q { if p == 0 { if q == 0 { .. }}}`):
+        // then this statement never runs.
+        if reachable.is_empty() {
+            return Ok(());
+        }
         if reachable.len() == 1 {
             return match bodies.get(reachable[0]).copied().flatten() {
                 Some(block) => self.block(block),
@@ -822,6 +922,8 @@ impl<'p> Lowerer<'p> {
                     })
                     .collect();
                 Slot::Assigned(self.mix_node(selector, choices, span)?)
+            } else if after.contains(&Slot::Poisoned) {
+                Slot::Poisoned
             } else {
                 Slot::Partial(span)
             };
@@ -848,6 +950,25 @@ impl<'p> Lowerer<'p> {
                 self.observes.push((never, expr.span));
                 Ok(())
             }
+            // Outside runtime branches, an `observe` of inputs and unbound params that no value
+            // of theirs satisfies fails in every example, like a constant one. (Inside a branch
+            // it only says that the branch must not be taken. Other operands are left alone:
+            // the domain of a computed node can be narrower than its declaration, and one that
+            // depends on bound params should fail at `tpt run`, naming the example.)
+            Computed::Table(t)
+                if self.branch_depth == 0
+                    && t.results.iter().all(|r| *r != Some(1))
+                    && t.operands.iter().all(|&o| {
+                        matches!(self.graph.node(o).kind, NodeKind::Input { .. } | NodeKind::Param { .. })
+                    }) =>
+            {
+                let names: Vec<String> = t.names.iter().map(|n| format!("`{n}`")).collect();
+                let diagnostic = Diagnostic::error("this `observe` can never hold")
+                    .with_label(expr.span, format!("this is 1 for no value of {}", names.join(", ")))
+                    .with_help("`observe e;` requires `e` to be 1 in every example");
+                let diagnostic = self.in_loop(diagnostic);
+                self.fail(diagnostic)
+            }
             Computed::Table(t) => {
                 let table = t.filled(1).map(|v| v as u32).collect();
                 let node = self.table_node(t.operands, table, expr.span)?;
@@ -872,6 +993,8 @@ impl<'p> Lowerer<'p> {
                 let name = info.element_name(flat);
                 let node = match self.slots[array][flat] {
                     Slot::Assigned(node) => node,
+                    // The failed assignment is already reported.
+                    Slot::Poisoned => continue,
                     Slot::Unassigned => {
                         let diagnostic = Diagnostic::error(format!("output `{name}` is observed but never assigned"))
                             .with_label_in(example.source, at, format!("{} observes `{name}`", example.label), true)
@@ -934,6 +1057,9 @@ impl PathFilter {
 enum Selected {
     Known(usize),
     Runtime { selector: NodeId, positions: Vec<usize> },
+    /// No combination of operand values that the enclosing branches allow reaches the
+    /// indexing: it is dead code.
+    Unreachable,
 }
 
 /// The direct sub-expressions whose element reads are operands (patterns are constants).

@@ -52,18 +52,20 @@ pub fn node(
 pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
     let lexed = lex(source);
     if !lexed.errors.is_empty() {
-        return Err(lexed.errors.iter().map(lex_diagnostic).collect());
+        return Err(lexed.errors.iter().map(|e| lex_diagnostic(e, source)).collect());
     }
     if let Some(diagnostic) = check_bracket_depth(&lexed.tokens, max_depth) {
         return Err(vec![diagnostic]);
     }
-    let tokens = lexed.tokens.into_iter().map(Ok::<_, SyntaxError>);
+    // The tokens stay available after parsing: the messages look at the tokens around a
+    // failure (the one before it, unclosed brackets).
+    let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
     match grammar::FileParser::new().parse(max_depth, tokens) {
         Ok(file) => Ok(Parsed {
             file,
             comments: lexed.comments,
         }),
-        Err(error) => Err(vec![parse_diagnostic(error, source.len())]),
+        Err(error) => Err(vec![parse_diagnostic(error, source, &lexed.tokens)]),
     }
 }
 
@@ -71,15 +73,15 @@ pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
 pub fn parse_expr(source: &str, max_depth: u32) -> Result<Expr, Vec<Diagnostic>> {
     let lexed = lex(source);
     if !lexed.errors.is_empty() {
-        return Err(lexed.errors.iter().map(lex_diagnostic).collect());
+        return Err(lexed.errors.iter().map(|e| lex_diagnostic(e, source)).collect());
     }
     if let Some(diagnostic) = check_bracket_depth(&lexed.tokens, max_depth) {
         return Err(vec![diagnostic]);
     }
-    let tokens = lexed.tokens.into_iter().map(Ok::<_, SyntaxError>);
+    let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
     grammar::ExprParser::new()
         .parse(max_depth, tokens)
-        .map_err(|error| vec![parse_diagnostic(error, source.len())])
+        .map_err(|error| vec![parse_diagnostic(error, source, &lexed.tokens)])
 }
 
 fn nesting_help(limit: u32) -> String {
@@ -109,39 +111,95 @@ fn check_bracket_depth(tokens: &[(usize, Token, usize)], max_depth: u32) -> Opti
     None
 }
 
-fn lex_diagnostic(error: &LexError) -> Diagnostic {
+fn lex_diagnostic(error: &LexError, source: &str) -> Diagnostic {
     match error.kind {
         LexErrorKind::UnexpectedCharacter => {
-            Diagnostic::error("unexpected character").with_label(error.span, "not part of the language")
-                .with_help("tokens are identifiers, non-negative integers, keywords and the operators of the language")
+            // Control characters are shown escaped, so that the message stays readable.
+            let text: String = source
+                .get(error.span.range())
+                .unwrap_or_default()
+                .chars()
+                .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+                .collect();
+            let what = if text.chars().count() == 1 { "character" } else { "characters" };
+            let diagnostic = Diagnostic::error(format!("unexpected {what} `{text}`"))
+                .with_label(error.span, "not part of the language");
+            match lookalike(&text) {
+                Some(ascii) => diagnostic.with_help(format!("write `{ascii}` instead of `{text}`")),
+                None => diagnostic
+                    .with_help("tokens are identifiers, non-negative integers, keywords and the operators of the language"),
+            }
         }
         LexErrorKind::IntegerTooLarge => Diagnostic::error("integer literal too large")
-            .with_label(error.span, "does not fit in a 64-bit signed integer"),
+            .with_label(error.span, "does not fit in a 64-bit signed integer")
+            .with_help("integers are signed 64-bit: the largest literal is 9223372036854775807"),
         LexErrorKind::UnterminatedComment => Diagnostic::error("unterminated block comment")
             .with_label(Span::new(error.span.start, error.span.start + 2), "this comment is never closed")
             .with_help("close it with `*/`"),
     }
 }
 
-fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source_len: usize) -> Diagnostic {
+/// The operator meant by a typographic character that documents and editors produce.
+fn lookalike(text: &str) -> Option<&'static str> {
+    Some(match text {
+        "≤" => "<=",
+        "≥" => ">=",
+        "≠" => "!=",
+        "→" => "->",
+        "⇒" => "=>",
+        "−" | "–" => "-",
+        "×" => "*",
+        "÷" => "/",
+        "∧" => "&&",
+        "∨" => "||",
+        "¬" => "!",
+        "…" => "..",
+        _ => return None,
+    })
+}
+
+fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source: &str, tokens: &[(usize, Token, usize)]) -> Diagnostic {
     match error {
         ParseError::UnrecognizedToken {
             token: (start, token, end),
             expected,
         } => {
             let span = Span::new(start, end);
-            let mut diagnostic = Diagnostic::error(format!("unexpected {}", token.describe()))
-                .with_label(span, format!("expected {}", describe_expected(&expected)));
-            if let Some(help) = help_for(&token, &expected) {
+            let expected_text = describe_expected(&expected);
+            let before = &tokens[..tokens.iter().take_while(|t| t.2 <= start).count()];
+            let previous = before.last();
+            let mut diagnostic = Diagnostic::error(format!("unexpected {}", token.describe()));
+            // A `;` missing at the end of a line is reported where it is missing, not at the
+            // first token of the next line.
+            let wants_semicolon = expected.iter().any(|e| e.trim_matches('"') == ";") && token != Token::Semi;
+            match previous {
+                Some((p_start, _, p_end)) if wants_semicolon && source[*p_end..start].contains('\n') => {
+                    diagnostic = diagnostic
+                        .with_label(Span::new(*p_start, *p_end), format!("expected {expected_text} after this"))
+                        .with_secondary(span, format!("found {}", token.describe()));
+                }
+                _ => diagnostic = diagnostic.with_label(span, format!("expected {expected_text}")),
+            }
+            let open = unclosed_bracket(before).map(|t| t.1);
+            if let Some(help) = help_for(&token, &expected, previous.map(|p| &p.1), open.as_ref()) {
                 diagnostic = diagnostic.with_help(help);
             }
             diagnostic
         }
         ParseError::UnrecognizedEof { location, expected } => {
-            let at = location.min(source_len);
-            let span = Span::new(at.saturating_sub(1).min(at), at);
-            Diagnostic::error("unexpected end of file")
-                .with_label(span, format!("expected {}", describe_expected(&expected)))
+            // The file ends after its last token (comments and blanks aside): point there.
+            let (span, what) = match tokens.last() {
+                Some((start, _, end)) => (Span::new(*start, *end), " after this"),
+                None => (Span::new(location.min(source.len()), location.min(source.len())), ""),
+            };
+            let mut diagnostic = Diagnostic::error("unexpected end of file")
+                .with_label(span, format!("expected {}{what}", describe_expected(&expected)));
+            if let Some((start, token, end)) = unclosed_bracket(tokens) {
+                diagnostic = diagnostic
+                    .with_secondary(Span::new(start, end), format!("this {} is never closed", token.describe()))
+                    .with_help(format!("close it with {}", closing(&token)));
+            }
+            diagnostic
         }
         ParseError::ExtraToken {
             token: (start, token, end),
@@ -150,42 +208,72 @@ fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source_len: us
         ParseError::InvalidToken { location } => Diagnostic::error("invalid token")
             .with_label(Span::new(location, location), "here"),
         ParseError::User { error } => match error {
-            SyntaxError::Lex(lex_error) => lex_diagnostic(&lex_error),
+            SyntaxError::Lex(lex_error) => lex_diagnostic(&lex_error, source),
             SyntaxError::TooDeep { span, limit } => {
                 Diagnostic::error(format!("expression nested more than {limit} deep"))
                     .with_label(span, "this expression is too deeply nested")
-                    .with_help(nesting_help(limit))
+                    .with_help(format!("{}, or compute the expression in parts through `var`s", nesting_help(limit)))
             }
         },
     }
 }
 
+/// The innermost opening bracket that is still open at the end of the tokens.
+fn unclosed_bracket(tokens: &[(usize, Token, usize)]) -> Option<(usize, Token, usize)> {
+    let mut open: Vec<&(usize, Token, usize)> = Vec::new();
+    for entry in tokens {
+        match entry.1 {
+            Token::LParen | Token::LBracket | Token::LBrace => open.push(entry),
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.last().map(|&entry| entry.clone())
+}
+
+fn closing(open: &Token) -> &'static str {
+    match open {
+        Token::LParen => "`)`",
+        Token::LBracket => "`]`",
+        _ => "`}`",
+    }
+}
+
 /// Terminal names as lalrpop reports them (`"\";\""`) turned into words.
 fn terminal_word(terminal: &str) -> String {
-    let name = terminal.trim_matches('"');
-    match name {
-        "identifier" => "identifier".to_string(),
-        "integer" => "integer".to_string(),
-        _ if name.chars().all(|c| c.is_ascii_alphabetic()) => format!("`{name}`"),
-        _ => format!("`{name}`"),
+    match terminal {
+        "identifier" | "integer" => terminal.to_string(),
+        _ => format!("`{terminal}`"),
     }
 }
 
 /// Tokens that can start an expression; when all of them are expected we say "an expression".
 const EXPRESSION_STARTS: [&str; 7] = ["identifier", "integer", "(", "-", "!", "if", "match"];
+/// Tokens that start a declaration, and a statement; summarised the same way.
+const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
+const STATEMENT_STARTS: [&str; 6] = ["for", "if", "match", "observe", "example", "identifier"];
 
 fn describe_expected(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();
     let mut words: Vec<String> = Vec::new();
-    let expression = EXPRESSION_STARTS.iter().all(|t| names.contains(t));
-    if expression {
-        words.push("an expression".to_string());
+    // Lists of a dozen tokens are summarised by what they start.
+    let mut summarised: Vec<&str> = Vec::new();
+    for (group, word) in [
+        (&EXPRESSION_STARTS[..], "an expression"),
+        (&DECLARATION_STARTS[..], "a declaration"),
+        (&STATEMENT_STARTS[..], "a statement"),
+    ] {
+        if group.iter().all(|t| names.contains(t)) {
+            words.push(word.to_string());
+            summarised.extend(group);
+        }
     }
     for name in &names {
-        if expression && EXPRESSION_STARTS.contains(name) {
-            continue;
+        if !summarised.contains(name) {
+            words.push(terminal_word(name));
         }
-        words.push(terminal_word(name));
     }
     // Keep messages short: binary operators after an expression are summarised.
     const OPERATORS: [&str; 13] = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "&&", "||"];
@@ -203,16 +291,72 @@ fn describe_expected(expected: &[String]) -> String {
     }
 }
 
-fn help_for(token: &Token, expected: &[String]) -> Option<String> {
+/// Words of other languages that people reach for, with what this language says instead.
+fn foreign_keyword(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "let" | "int" | "auto" => "declare values at the top level with their domain (`var t: 4;`), then assign them (`t = x;`)",
+        "while" | "loop" => "loops are `for i in a..b { .. }` with constant bounds",
+        "return" => "a `fn` body is a single expression, and its value is the result",
+        "elif" | "elsif" => "write `else if`",
+        "def" | "function" | "func" => "functions are declared `fn f(a: D) -> D { e }`",
+        "true" | "false" => "truth values are the integers 1 and 0",
+        _ => return None,
+    })
+}
+
+fn help_for(token: &Token, expected: &[String], previous: Option<&Token>, open: Option<&Token>) -> Option<String> {
     let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
-    if expects(";") && !matches!(token, Token::Semi) {
-        return Some("statements and declarations end with `;`".to_string());
+    if let Some(Token::Ident(name)) = previous {
+        if let Some(advice) = foreign_keyword(name) {
+            return Some(format!("`{name}` is not a keyword of this language; {advice}"));
+        }
     }
     if let Token::Ident(name) = token {
-        const KEYWORDS: [&str; 8] = ["let", "while", "return", "elif", "loop", "function", "def", "int"];
-        if KEYWORDS.contains(&name.as_str()) {
-            return Some(format!("`{name}` is not a keyword of this language; see docs/language.md"));
+        if let Some(advice) = foreign_keyword(name) {
+            return Some(format!("`{name}` is not a keyword of this language; {advice}"));
         }
+    }
+    let comparison = matches!(token, Token::Lt | Token::Le | Token::Gt | Token::Ge | Token::EqEq | Token::NotEq);
+    if comparison && !expects("<") {
+        return Some("comparisons do not chain: write `a < b && b < c` instead of `a < b < c`".to_string());
+    }
+    let declaration = matches!(token, Token::Const | Token::Fn | Token::Param | Token::Input | Token::Output | Token::Var);
+    if declaration && expects("}") && !expects(";") {
+        return Some("declarations stand at the top level only; move this one out of the block".to_string());
+    }
+    if matches!(token, Token::Else) && !expects("else") {
+        return Some("an `else` must directly follow the `}` of an `if` block".to_string());
+    }
+    let binary = matches!(
+        previous,
+        Some(
+            Token::Plus | Token::Minus | Token::Star | Token::Slash | Token::Percent | Token::Lt | Token::Le
+                | Token::Gt | Token::Ge | Token::EqEq | Token::NotEq | Token::AndAnd | Token::OrOr
+        )
+    );
+    if binary && expects("integer") {
+        let operator = previous.map(Token::describe).unwrap_or_default();
+        return Some(format!("{operator} needs an expression on its right"));
+    }
+    let closer = matches!(token, Token::RBrace | Token::RParen | Token::RBracket);
+    if closer && token.keyword_or_symbol().is_some_and(|t| !expects(t)) {
+        match open {
+            None => return Some(format!("this {} closes nothing: no bracket is open here", token.describe())),
+            Some(open) if closing(open) != token.describe() => {
+                return Some(format!(
+                    "the innermost open bracket here is {}; close it with {} first",
+                    open.describe(),
+                    closing(open)
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if expected.len() == 1 && expects("else") {
+        return Some("a conditional expression needs an `else`: `if c { a } else { b }`".to_string());
+    }
+    if expects(";") && !matches!(token, Token::Semi) {
+        return Some("statements and declarations end with `;`".to_string());
     }
     None
 }

@@ -168,12 +168,10 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
                     .with_label_in(example.source, example.span, "in this example", false),
             ),
             Failure::Error(error) => {
-                let what = error.describe(program);
-                diagnostics.push(
-                    Diagnostic::error(format!("{}: {what}", example.label))
-                        .with_label(error.span(), what)
-                        .with_label_in(example.source, example.span, "in this example", false),
-                );
+                let mut diagnostic = crate::check::eval_error_diagnostic(program, error, "")
+                    .with_label_in(example.source, example.span, "in this example", false);
+                diagnostic.message = format!("{}: {}", example.label, diagnostic.message);
+                diagnostics.push(diagnostic);
             }
         }
     }

@@ -1,0 +1,138 @@
+//! Golden runs of the shipped programs: every sketch in `programs/` checks, every bound
+//! program in `programs/bound/` runs and passes its examples, and a bound program with one
+//! param element changed (to a value that breaks it) fails with exit 1 and names the example.
+//! The `tpt check` summaries and a few `tpt run` outputs are insta snapshots.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tpt::check::CheckOptions;
+use tpt::diagnostics::SourceMap;
+use tpt::interp::{bound_params, run_example, verify, ParamValues};
+use tpt::pipeline::{compile, Compiled};
+use tpt::print::print_sketch;
+
+/// The `.tpt` files directly in `dir` (relative to the crate root), sorted.
+fn programs_in(dir: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = std::fs::read_dir(root.join(dir))
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "tpt"))
+        .map(|path| format!("{dir}/{}", path.file_name().expect("a name").to_string_lossy()))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no programs in {dir}");
+    files
+}
+
+/// Run `tpt` in `dir` with colour off: (exit code, stdout, stderr).
+fn tpt(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tpt"))
+        .args(args)
+        .args(["--color", "never"])
+        .current_dir(dir)
+        .output()
+        .expect("the tpt binary runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compile_file(path: &str) -> (String, Compiled) {
+    let source = std::fs::read_to_string(root().join(path)).expect("readable program");
+    let mut sources = SourceMap::new();
+    let main = sources.add(path, source.clone());
+    let compiled = compile(&sources, main, None, &CheckOptions::default())
+        .unwrap_or_else(|d| panic!("{path} does not compile: {d:?}"));
+    (source, compiled)
+}
+
+#[test]
+fn every_sketch_checks() {
+    let mut summaries = String::new();
+    for path in programs_in("programs").into_iter().chain(programs_in("programs/bound")) {
+        let (code, stdout, stderr) = tpt(root(), &["check", &path]);
+        assert_eq!(code, 0, "`tpt check {path}` failed:\n{stderr}");
+        summaries.push_str(&stdout);
+    }
+    insta::assert_snapshot!("check_summaries", summaries);
+}
+
+#[test]
+fn every_bound_program_runs() {
+    for path in programs_in("programs/bound") {
+        let (code, stdout, stderr) = tpt(root(), &["run", &path]);
+        assert_eq!(code, 0, "`tpt run {path}` failed:\n{stdout}{stderr}");
+        assert!(stdout.contains("example(s) pass"), "{path}: {stdout}");
+    }
+}
+
+#[test]
+fn run_outputs() {
+    for name in ["circuit_nand", "grid_walk", "turing_invert"] {
+        let path = format!("programs/bound/{name}.tpt");
+        let (code, stdout, stderr) = tpt(root(), &["run", &path]);
+        let text = format!("$ tpt run {path}\n--- stdout\n{stdout}--- stderr\n{stderr}--- exit code: {code}\n");
+        insta::assert_snapshot!(format!("run_{name}"), text);
+    }
+}
+
+/// The first single-element change of the bound params that makes some example fail, with
+/// the label of the first failing example.
+fn breaking_change(compiled: &Compiled) -> Option<(ParamValues, String)> {
+    let program = &compiled.program;
+    let correct = bound_params(program).expect("every param is bound");
+    let max_steps = tpt::limits::Limits::default().max_unroll;
+    for (id, array) in program.params() {
+        for flat in 0..array.len() {
+            for value in 0..array.domain {
+                if value == correct[id][flat] {
+                    continue;
+                }
+                let mut values = correct.clone();
+                values[id][flat] = value;
+                if verify(program, &values, max_steps) {
+                    continue;
+                }
+                let failing = program
+                    .examples
+                    .iter()
+                    .find(|example| !run_example(program, &values, example, max_steps).passed())
+                    .expect("some example fails");
+                return Some((values, failing.label.clone()));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn a_wrong_binding_fails_and_names_the_example() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for path in programs_in("programs/bound") {
+        let (source, compiled) = compile_file(&path);
+        let (values, label) = breaking_change(&compiled)
+            .unwrap_or_else(|| panic!("{path}: no single param change breaks the program"));
+        let wrong = print_sketch(&source, &compiled.parsed.file, &compiled.program, &values);
+        let name: PathBuf = Path::new(&path).file_name().expect("a name").into();
+        std::fs::write(dir.path().join(&name), &wrong).expect("writable temporary file");
+        let name = name.to_string_lossy().into_owned();
+        let (code, stdout, stderr) = tpt(dir.path(), &["run", &name]);
+        assert_eq!(code, 1, "{path} with a wrong binding: exit {code}\n{stdout}{stderr}");
+        assert!(
+            stderr.contains(&format!("{label}:")),
+            "{path} with a wrong binding: the diagnostics do not name `{label}`:\n{stderr}"
+        );
+        if name == "circuit_nand.tpt" {
+            let text = format!("$ tpt run {name}\n--- stdout\n{stdout}--- stderr\n{stderr}--- exit code: {code}\n");
+            insta::assert_snapshot!("run_wrong_binding_circuit_nand", text);
+        }
+    }
+}

@@ -1,0 +1,748 @@
+//! Mutated programs, generated programs, mutated data files and random bytes -> the front end,
+//! which must answer every input with a result or diagnostics: never a panic, never a hang.
+//! The mutation seeds are every program in `programs/` (sketches and bound ones) and every
+//! broken program in `tests/errors/`; the mutations delete, duplicate and swap tokens or byte
+//! ranges, insert punctuation and keywords, and replace numbers with zero or huge values.
+//! Limits are set small so that a mutation that multiplies a loop bound is refused quickly
+//! instead of run. Generated programs also check that what the lowering accepts runs without
+//! run-time errors and that the graph agrees with the interpreter (see below).
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRng, TestRunner};
+
+use tpt::check::CheckOptions;
+use tpt::diagnostics::{render_to_string, SourceMap};
+use tpt::interp::{bound_params, run_example};
+use tpt::limits::Limits;
+use tpt::pipeline::{compile, decode};
+
+/// How long one mutated program may take through the whole front end.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn small_limits() -> Limits {
+    Limits {
+        max_depth: 48,
+        max_unroll: 20_000,
+        max_enum: 1 << 12,
+        max_elements: 1 << 12,
+        max_domain: 256,
+        max_examples: 500,
+        max_nodes: 20_000,
+        max_memory_mib: 64,
+    }
+}
+
+/// Every seed program's bytes.
+fn seeds() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["programs", "programs/bound", "tests/errors"] {
+        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("seed directory")
+            .map(|e| e.expect("directory entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tpt"))
+            .collect();
+        paths.sort();
+        files.extend(paths.into_iter().map(|p| std::fs::read(p).expect("readable seed")));
+    }
+    files
+}
+
+/// Run the whole front end on `bytes`: decode, parse, check, lower, render the diagnostics,
+/// and for a program whose params are all bound, run every example.
+fn front_end(bytes: &[u8]) {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            let mut sources = SourceMap::new();
+            sources.add("mutant.tpt", String::from_utf8_lossy(bytes).into_owned());
+            // The decode error points at a byte offset of the raw bytes; the renderer must
+            // cope with it in the lossy text as well.
+            let _ = render_to_string(&[diagnostic], &sources);
+            return;
+        }
+    };
+    let mut sources = SourceMap::new();
+    let main = sources.add("mutant.tpt", text);
+    let limits = small_limits();
+    let options = CheckOptions { overrides: Vec::new(), limits: limits.clone() };
+    match compile(&sources, main, None, &options) {
+        Err(diagnostics) => {
+            assert!(!diagnostics.is_empty(), "a failed compile must say why");
+            let _ = render_to_string(&diagnostics, &sources);
+        }
+        Ok(compiled) => {
+            let _ = render_to_string(&compiled.warnings, &sources);
+            if let Ok(params) = bound_params(&compiled.program) {
+                for example in &compiled.program.examples {
+                    let outcome = run_example(&compiled.program, &params, example, limits.max_unroll);
+                    let diagnostics = tpt::result::failure_diagnostics(&compiled.program, example, &outcome);
+                    let _ = render_to_string(&diagnostics, &sources);
+                }
+            }
+        }
+    }
+}
+
+/// `front_end` on another thread, failing if it takes longer than [`TIMEOUT`]. A panic on
+/// that thread is returned as the failure, with the input that caused it.
+fn front_end_in_time(bytes: Vec<u8>) -> Result<(), TestCaseError> {
+    let (done, finished) = mpsc::channel();
+    let input = bytes.clone();
+    let worker = std::thread::Builder::new()
+        // The CLI runs the front end on a large stack too; the depth limit keeps the
+        // recursion far below this.
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let outcome = std::panic::catch_unwind(|| front_end(&input));
+            let _ = done.send(outcome.is_ok());
+        })
+        .expect("a worker thread");
+    match finished.recv_timeout(TIMEOUT) {
+        Ok(true) => {
+            let _ = worker.join();
+            Ok(())
+        }
+        Ok(false) => Err(TestCaseError::fail(format!("panic on input {:?}", String::from_utf8_lossy(&bytes)))),
+        Err(_) => Err(TestCaseError::fail(format!(
+            "no answer within {TIMEOUT:?} on input {:?}",
+            String::from_utf8_lossy(&bytes)
+        ))),
+    }
+}
+
+/// One edit of a program's text.
+#[derive(Clone, Debug)]
+enum Mutation {
+    /// Delete the token at this (relative) position.
+    DeleteToken(usize),
+    /// Repeat the token at this position right after itself.
+    DuplicateToken(usize),
+    /// Swap two tokens.
+    SwapTokens(usize, usize),
+    /// Delete a byte range: start position and length.
+    DeleteBytes(usize, usize),
+    /// Copy a byte range to another place.
+    DuplicateBytes(usize, usize, usize),
+    /// Insert a snippet before the token at this position.
+    Insert(usize, &'static str),
+    /// Replace the integer at this position (among the integers) with another.
+    ReplaceNumber(usize, &'static str),
+}
+
+const SNIPPETS: &[&str] = &[
+    ";", "{", "}", "(", ")", "[", "]", ",", ":", "=", "=>", "->", "..", "|", "_", "+", "-", "*", "/", "%", "!",
+    "<", "==", "&&", "||", "const", "fn", "param", "input", "output", "var", "for", "in", "if", "else", "match",
+    "observe", "example", "bool", "x", "0", "1", "/*", "//", "\"", "$", "é", "\u{0}",
+];
+
+const NUMBERS: &[&str] = &[
+    "0", "1", "2", "255", "65536", "1000000", "4294967296", "9223372036854775807", "99999999999999999999",
+];
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let position = any::<usize>();
+    prop_oneof![
+        position.prop_map(Mutation::DeleteToken),
+        position.prop_map(Mutation::DuplicateToken),
+        (position, any::<usize>()).prop_map(|(a, b)| Mutation::SwapTokens(a, b)),
+        (position, 1usize..40).prop_map(|(a, n)| Mutation::DeleteBytes(a, n)),
+        (position, 1usize..40, any::<usize>()).prop_map(|(a, n, to)| Mutation::DuplicateBytes(a, n, to)),
+        (position, prop::sample::select(SNIPPETS)).prop_map(|(a, s)| Mutation::Insert(a, s)),
+        (position, prop::sample::select(NUMBERS)).prop_map(|(a, s)| Mutation::ReplaceNumber(a, s)),
+    ]
+}
+
+/// Token byte ranges of `text` (bad characters are left out; the lexer reports them).
+fn token_ranges(text: &[u8]) -> Vec<(usize, usize)> {
+    let text = String::from_utf8_lossy(text);
+    tpt::lexer::lex(&text).tokens.iter().map(|(start, _, end)| (*start, *end)).collect()
+}
+
+fn apply(bytes: &mut Vec<u8>, mutation: &Mutation) {
+    // The lossy copy used for lexing has the same offsets as long as the bytes are UTF-8,
+    // which holds until a byte-range edit splits a character; offsets are clamped anyway.
+    let tokens = token_ranges(bytes);
+    let clamp = |at: usize, bytes: &Vec<u8>| at.min(bytes.len());
+    let pick = |i: usize| (!tokens.is_empty()).then(|| tokens[i % tokens.len()]);
+    match *mutation {
+        Mutation::DeleteToken(i) => {
+            if let Some((s, e)) = pick(i) {
+                let (s, e) = (clamp(s, bytes), clamp(e, bytes));
+                bytes.drain(s..e);
+            }
+        }
+        Mutation::DuplicateToken(i) => {
+            if let Some((s, e)) = pick(i) {
+                let (s, e) = (clamp(s, bytes), clamp(e, bytes));
+                let copy: Vec<u8> = bytes[s..e].to_vec();
+                bytes.splice(e..e, std::iter::once(b' ').chain(copy));
+            }
+        }
+        Mutation::SwapTokens(i, j) => {
+            if let (Some(a), Some(b)) = (pick(i), pick(j)) {
+                let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
+                if first.1 <= second.0 && second.1 <= bytes.len() {
+                    let one = bytes[first.0..first.1].to_vec();
+                    let two = bytes[second.0..second.1].to_vec();
+                    bytes.splice(second.0..second.1, one);
+                    bytes.splice(first.0..first.1, two);
+                }
+            }
+        }
+        Mutation::DeleteBytes(at, n) => {
+            if !bytes.is_empty() {
+                let s = at % bytes.len();
+                let e = clamp(s + n, bytes);
+                bytes.drain(s..e);
+            }
+        }
+        Mutation::DuplicateBytes(at, n, to) => {
+            if !bytes.is_empty() {
+                let s = at % bytes.len();
+                let e = clamp(s + n, bytes);
+                let copy: Vec<u8> = bytes[s..e].to_vec();
+                let to = to % (bytes.len() + 1);
+                bytes.splice(to..to, copy);
+            }
+        }
+        Mutation::Insert(i, snippet) => {
+            let at = pick(i).map_or(0, |(s, _)| clamp(s, bytes));
+            let text = format!(" {snippet} ");
+            bytes.splice(at..at, text.into_bytes());
+        }
+        Mutation::ReplaceNumber(i, number) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let numbers: Vec<(usize, usize)> = tpt::lexer::lex(&text)
+                .tokens
+                .iter()
+                .filter(|(_, t, _)| matches!(t, tpt::lexer::Token::Int(_)))
+                .map(|(s, _, e)| (*s, *e))
+                .collect();
+            if !numbers.is_empty() {
+                let (s, e) = numbers[i % numbers.len()];
+                if e <= bytes.len() {
+                    bytes.splice(s..e, number.bytes());
+                }
+            }
+        }
+    }
+}
+
+/// A runner with a fixed seed, so that the suite is the same on every run; set
+/// `TPT_ROBUSTNESS_RANDOM=1` to explore new inputs instead (and `PROPTEST_CASES` for more).
+fn runner(cases: u32) -> TestRunner {
+    let config = Config { cases, failure_persistence: None, ..Config::default() };
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { Config::default().cases } else { cases };
+    let config = Config { cases, ..config };
+    if std::env::var_os("TPT_ROBUSTNESS_RANDOM").is_some() {
+        TestRunner::new(config)
+    } else {
+        let rng = TestRng::deterministic_rng(config.rng_algorithm);
+        TestRunner::new_with_rng(config, rng)
+    }
+}
+
+fn run(cases: u32, strategy: impl Strategy<Value = Vec<u8>>) {
+    let mut runner = runner(cases);
+    if let Err(error) = runner.run(&strategy, front_end_in_time) {
+        panic!("{error}");
+    }
+}
+
+#[test]
+fn the_seed_programs_themselves_pass_through() {
+    for seed in seeds() {
+        front_end_in_time(seed).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+#[test]
+fn mutated_programs_never_panic_or_hang() {
+    let seeds = seeds();
+    let count = seeds.len();
+    let strategy = (0..count, prop::collection::vec(mutation(), 1..6)).prop_map(move |(which, mutations)| {
+        let mut bytes = seeds[which].clone();
+        for mutation in &mutations {
+            apply(&mut bytes, mutation);
+        }
+        bytes
+    });
+    run(1500, strategy);
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    // Bytes drawn mostly from the language's own characters, so that some get past the lexer.
+    let alphabet: Vec<u8> = b"abcxyz_019 \n\t{}()[];:,=<>!|&+-*/%.$\"#\xc3\xa9\xff".to_vec();
+    let from_alphabet = prop::collection::vec(prop::sample::select(alphabet), 0..200);
+    run(1000, from_alphabet);
+    run(500, prop::collection::vec(any::<u8>(), 0..200));
+}
+
+#[test]
+fn random_bytes_through_decode_and_parse() {
+    let strategy = prop::collection::vec(any::<u8>(), 0..300);
+    let mut runner = runner(2000);
+    let result = runner.run(&strategy, |bytes| {
+        let outcome = std::panic::catch_unwind(|| {
+            let text = match decode(&bytes) {
+                Ok(text) => text,
+                Err(_) => String::from_utf8_lossy(&bytes).into_owned(),
+            };
+            let _ = tpt::parse::parse(&text, 48);
+            let _ = tpt::parse::parse_expr(&text, 48);
+        });
+        prop_assert!(outcome.is_ok(), "panic on {:?}", String::from_utf8_lossy(&bytes));
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}
+
+/// Regression: nested runtime branches whose conditions together exclude every operand value
+/// (`p != q`, `p == 0`, `q == 0`) made lowering index an empty list of reachable branches.
+/// The program is valid: the innermost code is dead and is skipped.
+#[test]
+fn jointly_impossible_branches_are_dead_code() {
+    let source = "param p: 2; param q: 2; param a[2]: 2; output y: 2; var w[2]: 2;\n\
+                  y = 0; w[0] = 0; w[1] = 0;\n\
+                  if p != q { if p == 0 { if q == 0 {\n\
+                      if p + q == 0 { y = 1; }\n\
+                      y = a[p + q]; w[p + q] = 1;\n\
+                  } } }\n\
+                  example { y = 0; }\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("dead.tpt", source);
+    let compiled = compile(&sources, main, None, &CheckOptions::default());
+    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
+}
+
+// ------------------------------------------------------------------ generated programs
+
+// Mutations mostly produce programs the parser or the checker rejects. The generator below
+// writes well-formed programs over params, inputs, vars and outputs with runtime `if`s,
+// `match`es, runtime indices and `observe`s, which reach the lowering and its checks. For an
+// accepted program two properties must hold, for any param values and inputs:
+// 1. the interpreter never fails at run time: every error the language defines (division by
+//    zero, index out of range, a value outside a domain, a read before assignment) is a
+//    compile-time error, so an accepted program has none;
+// 2. the graph agrees with the interpreter: on one-hot params it violates exactly the
+//    observations the interpreter finds violated.
+
+/// A small deterministic random source (xorshift), seeded by proptest.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+/// A declared array of the generated program: name, kind keyword, dimensions (none for a
+/// scalar) and domain.
+struct Declared {
+    name: String,
+    kind: &'static str,
+    dims: Vec<u64>,
+    domain: u64,
+}
+
+struct Generator {
+    dice: Dice,
+    arrays: Vec<Declared>,
+    loop_vars: Vec<(String, u64)>,
+    /// The kinds of arrays expressions may read (only params and inputs while the vars and
+    /// outputs get their first values).
+    readable: &'static [&'static str],
+}
+
+impl Generator {
+    fn new(seed: u64) -> Self {
+        let mut dice = Dice(seed | 1);
+        let mut arrays = Vec::new();
+        for (kind, prefix) in [("param", "p"), ("input", "x"), ("var", "v"), ("output", "y")] {
+            for n in 0..3 {
+                let dims = match n {
+                    0 => Vec::new(),
+                    1 => vec![2 + dice.below(2)],
+                    _ => vec![2, 2 + dice.below(2)],
+                };
+                arrays.push(Declared { name: format!("{prefix}{n}"), kind, dims, domain: 2 + dice.below(3) });
+            }
+        }
+        Generator { dice, arrays, loop_vars: Vec::new(), readable: &["param", "input", "var", "output"] }
+    }
+
+    fn declarations(&self) -> String {
+        let mut text = String::new();
+        for a in &self.arrays {
+            let dims: String = a.dims.iter().map(|d| format!("[{d}]")).collect();
+            text.push_str(&format!("{} {}{dims}: {};\n", a.kind, a.name, a.domain));
+        }
+        text
+    }
+
+    /// An index into an array of length `len`: constant (sometimes out of range), a loop
+    /// variable, or a runtime value.
+    fn index(&mut self, len: u64, depth: u32) -> String {
+        match self.dice.below(20) {
+            0..=7 => {
+                let past_the_end = u64::from(self.dice.chance(2));
+                self.dice.below(len + past_the_end).to_string()
+            }
+            8..=11 if self.loop_vars.iter().any(|&(_, count)| count <= len) => {
+                let fitting: Vec<&String> =
+                    self.loop_vars.iter().filter(|&&(_, count)| count <= len).map(|(name, _)| name).collect();
+                self.dice.pick(&fitting).to_string()
+            }
+            8..=18 => format!("({}) % {len}", self.expr(depth + 1)),
+            // A raw runtime value, which may select out of range.
+            _ => self.read(depth + 1, self.readable),
+        }
+    }
+
+    fn read(&mut self, depth: u32, kinds: &[&str]) -> String {
+        self.element(depth, kinds).0
+    }
+
+    /// An element of an array of one of `kinds`, with the array's domain.
+    fn element(&mut self, depth: u32, kinds: &[&str]) -> (String, u64) {
+        let candidates: Vec<usize> =
+            (0..self.arrays.len()).filter(|&i| kinds.contains(&self.arrays[i].kind)).collect();
+        let chosen = *self.dice.pick(&candidates);
+        let (mut text, dims, domain) =
+            (self.arrays[chosen].name.clone(), self.arrays[chosen].dims.clone(), self.arrays[chosen].domain);
+        for len in dims {
+            text.push_str(&format!("[{}]", self.index(len, depth)));
+        }
+        (text, domain)
+    }
+
+    fn expr(&mut self, depth: u32) -> String {
+        if depth >= 3 || self.dice.chance(35) {
+            return match self.dice.below(6) {
+                0 => self.dice.below(4).to_string(),
+                1 if !self.loop_vars.is_empty() => self.dice.pick(&self.loop_vars).0.clone(),
+                _ => self.read(depth, self.readable),
+            };
+        }
+        match self.dice.below(9) {
+            0..=3 => {
+                let op = *self.dice.pick(&["+", "-", "*", "/", "%", "==", "!=", "<", "<=", "&&", "||"]);
+                let (a, b) = (self.expr(depth + 1), self.expr(depth + 1));
+                // Most divisors are kept away from zero, so that not every division is refused.
+                if matches!(op, "/" | "%") && self.dice.chance(80) {
+                    format!("({a} {op} ({b} % 3 + 1))")
+                } else {
+                    format!("({a} {op} {b})")
+                }
+            }
+            4 => format!("!{}", self.expr(depth + 1)),
+            5 => format!(
+                "(if {} {{ {} }} else {{ {} }})",
+                self.expr(depth + 1),
+                self.expr(depth + 1),
+                self.expr(depth + 1)
+            ),
+            6 => {
+                let wildcard = if self.dice.chance(80) { format!(", _ => {}", self.expr(depth + 1)) } else { String::new() };
+                format!(
+                    "(match {} {{ 0 => {}, 1 | 2 => {}{wildcard} }})",
+                    self.expr(depth + 1),
+                    self.expr(depth + 1),
+                    self.expr(depth + 1)
+                )
+            }
+            _ => {
+                let domain = 2 + self.dice.below(3);
+                format!("(({}) % {domain})", self.expr(depth + 1))
+            }
+        }
+    }
+
+    fn assignment(&mut self, depth: u32) -> String {
+        let (target, domain) = self.element(depth, &["var", "output"]);
+        let value = self.expr(depth);
+        if self.dice.chance(85) {
+            format!("{target} = ({value}) % {domain};\n")
+        } else {
+            format!("{target} = {value};\n")
+        }
+    }
+
+    fn block(&mut self, depth: u32) -> String {
+        let count = 1 + self.dice.below(3);
+        (0..count).map(|_| self.stmt(depth + 1)).collect()
+    }
+
+    fn stmt(&mut self, depth: u32) -> String {
+        if depth >= 3 {
+            return self.assignment(depth);
+        }
+        match self.dice.below(10) {
+            0..=3 => self.assignment(depth),
+            4..=5 => {
+                let condition = self.expr(depth + 1);
+                let then = self.block(depth);
+                let otherwise = if self.dice.chance(50) { format!(" else {{\n{}}}", self.block(depth)) } else { String::new() };
+                format!("if {condition} {{\n{then}}}{otherwise}\n")
+            }
+            6 => {
+                let scrutinee = self.expr(depth + 1);
+                let (a, b) = (self.block(depth), self.block(depth));
+                let rest = if self.dice.chance(50) { format!("_ => {{\n{}}}\n", self.block(depth)) } else { String::new() };
+                format!("match {scrutinee} {{\n0 => {{\n{a}}}\n1 | 2 => {{\n{b}}}\n{rest}}}\n")
+            }
+            7 => {
+                let name = format!("i{}", self.loop_vars.len());
+                let count = 1 + self.dice.below(3);
+                self.loop_vars.push((name.clone(), count));
+                let body = self.block(depth);
+                self.loop_vars.pop();
+                format!("for {name} in 0..{count} {{\n{body}}}\n")
+            }
+            _ => format!("observe {};\n", self.expr(depth + 1)),
+        }
+    }
+
+    /// A whole program without examples.
+    fn program(&mut self) -> String {
+        let mut text = self.declarations();
+        self.readable = &["param", "input"];
+        // Most programs give every var and output a first value, so that reads before
+        // assignment do not reject nearly all of them.
+        for i in 0..self.arrays.len() {
+            let (kind, name, dims) = (self.arrays[i].kind, self.arrays[i].name.clone(), self.arrays[i].dims.clone());
+            if !matches!(kind, "var" | "output") || self.dice.chance(3) {
+                continue;
+            }
+            let domain = self.arrays[i].domain;
+            let value = self.read(2, &["param", "input"]);
+            match dims[..] {
+                [] => text.push_str(&format!("{name} = ({value}) % {domain};\n")),
+                [n] => text.push_str(&format!("for k in 0..{n} {{ {name}[k] = ({value} + k) % {domain}; }}\n")),
+                _ => text.push_str(&format!(
+                    "for k in 0..{} {{ for l in 0..{} {{ {name}[k][l] = ({value} + k + l) % {domain}; }} }}\n",
+                    dims[0], dims[1]
+                )),
+            }
+        }
+        self.readable = &["param", "input", "var", "output"];
+        for _ in 0..2 + self.dice.below(4) {
+            text.push_str(&self.stmt(0));
+        }
+        text
+    }
+}
+
+fn compile_text(text: &str) -> Result<tpt::pipeline::Compiled, String> {
+    let mut sources = SourceMap::new();
+    let main = sources.add("generated.tpt", text.to_string());
+    let options = CheckOptions { overrides: Vec::new(), limits: small_limits() };
+    compile(&sources, main, None, &options).map_err(|diagnostics| render_to_string(&diagnostics, &sources))
+}
+
+/// Random param values for every param element of `program`.
+fn random_params(program: &tpt::program::Program, dice: &mut Dice) -> tpt::interp::ParamValues {
+    let mut values = vec![Vec::new(); program.arrays.len()];
+    for (id, array) in program.params() {
+        values[id] = (0..array.len()).map(|_| dice.below(u64::from(array.domain)) as u32).collect();
+    }
+    values
+}
+
+/// An example with random inputs and no observations.
+fn random_inputs(program: &tpt::program::Program, dice: &mut Dice) -> tpt::program::ExampleData {
+    let values = program
+        .arrays
+        .iter()
+        .map(|array| {
+            (array.kind == tpt::ast::DeclKind::Input)
+                .then(|| (0..array.len()).map(|_| Some(dice.below(u64::from(array.domain)) as u32)).collect())
+        })
+        .collect();
+    tpt::program::ExampleData {
+        source: 0,
+        span: Default::default(),
+        label: "generated".to_string(),
+        values,
+        entry_spans: vec![None; program.arrays.len()],
+    }
+}
+
+/// `1`, `[1, _, 0]` or `[[1, 0], [_, 1]]` for an example block.
+fn example_value(values: &[Option<i64>], dims: &[usize]) -> String {
+    match dims.split_first() {
+        None => values[0].map_or("_".to_string(), |v| v.to_string()),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product();
+            let parts: Vec<String> = values.chunks(block).map(|chunk| example_value(chunk, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+/// The interpreter's failures on every example of the program; a run-time error is a bug.
+fn interpreter_failures(
+    program: &tpt::program::Program,
+    params: &tpt::interp::ParamValues,
+    text: &str,
+) -> Result<usize, TestCaseError> {
+    let mut failures = 0;
+    for example in &program.examples {
+        let outcome = run_example(program, params, example, small_limits().max_unroll);
+        if let Some(tpt::interp::Failure::Error(error)) =
+            outcome.failures.iter().find(|f| matches!(f, tpt::interp::Failure::Error(_)))
+        {
+            return Err(TestCaseError::fail(format!(
+                "an accepted program fails at run time ({}) with params {params:?}:\n{text}",
+                error.describe(program)
+            )));
+        }
+        failures += outcome.failures.len();
+    }
+    Ok(failures)
+}
+
+fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
+    let mut generator = Generator::new(seed);
+    let text = generator.program();
+    let Ok(compiled) = compile_text(&text) else { return Ok(()) };
+    let program = &compiled.program;
+    let mut dice = Dice(seed.rotate_left(17) | 1);
+    // Examples: random inputs, with the outputs the interpreter computes for params `chosen`.
+    let chosen = random_params(program, &mut dice);
+    let mut with_examples = text.clone();
+    for _ in 0..3 {
+        let example = random_inputs(program, &mut dice);
+        let outcome = run_example(program, &chosen, &example, small_limits().max_unroll);
+        if let Some(tpt::interp::Failure::Error(error)) =
+            outcome.failures.iter().find(|f| matches!(f, tpt::interp::Failure::Error(_)))
+        {
+            return Err(TestCaseError::fail(format!(
+                "an accepted program fails at run time ({}) with params {chosen:?}:\n{text}",
+                error.describe(program)
+            )));
+        }
+        let mut entries = String::new();
+        for (id, array) in program.arrays.iter().enumerate() {
+            let values: Vec<Option<i64>> = match array.kind {
+                tpt::ast::DeclKind::Input => (0..array.len()).map(|f| Some(i64::from(example.input(id, f)))).collect(),
+                tpt::ast::DeclKind::Output => outcome.outputs[id].clone(),
+                _ => continue,
+            };
+            if values.iter().all(Option::is_none) {
+                continue;
+            }
+            entries.push_str(&format!("{} = {}; ", array.name, example_value(&values, &array.dims)));
+        }
+        with_examples.push_str(&format!("example {{ {entries}}}\n"));
+    }
+    let compiled = match compile_text(&with_examples) {
+        Ok(compiled) => compiled,
+        // Observing an output that only some paths assign is an error of its own (rule 7).
+        Err(rendered) if rendered.matches("Error:").count() == rendered.matches("may be unassigned at the end").count() => {
+            return Ok(())
+        }
+        Err(rendered) => {
+            return Err(TestCaseError::fail(format!(
+                "examples computed by the interpreter are rejected:\n{rendered}\n{with_examples}"
+            )))
+        }
+    };
+    let program = &compiled.program;
+    let graph = &compiled.graph;
+    let Ok(mut tape) = tpt::tape::Tape::new(graph, &small_limits()) else { return Ok(()) };
+    let mut theta = vec![0.0; tape.theta_len()];
+    for round in 0..6 {
+        let params = if round == 0 { chosen.clone() } else { random_params(program, &mut dice) };
+        let assignment: Vec<u32> = graph.params.iter().map(|slot| params[slot.array][slot.flat]).collect();
+        tpt::solve::one_hot(tape.param_offsets(), &assignment, &mut theta);
+        tape.forward(&theta, &[]);
+        let expected = interpreter_failures(program, &params, &with_examples)?;
+        prop_assert_eq!(
+            tape.violations(),
+            expected,
+            "the graph and the interpreter disagree with params {:?} on\n{}",
+            params,
+            with_examples
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn generated_programs_run_as_checked() {
+    let mut runner = runner(3000);
+    if let Err(error) = runner.run(&any::<u64>(), generated_program_case) {
+        panic!("{error}");
+    }
+}
+
+/// Mutated and random data files through the data loader of a program with scalar and array
+/// inputs and outputs: never a panic, and every error points inside the data file.
+#[test]
+fn mutated_data_files_never_panic() {
+    let program = "input x[3]: bool; input n: 4; output y[2][2]: 4; output z: 2;\n\
+                   y[0][0] = n; y[0][1] = x[0]; y[1][0] = x[1]; y[1][1] = x[2]; z = 1;\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("data.tpt", program);
+    let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("the program compiles");
+    let seed = r#"{"examples": [{"x": [0, 1, 1], "n": 3, "y": [[3, 0], [1, null]], "z": 1},
+ {"x": [1, 1, 1], "n": 0, "y": null, "é": "\"]}"}]}"#
+        .as_bytes()
+        .to_vec();
+    let pieces: Vec<&'static str> =
+        vec!["{", "}", "[", "]", ",", ":", "\"", "\\", "null", "-1", "1e9", "2.5", "\"x\"", "é", " "];
+    let mutated = (prop::collection::vec((any::<usize>(), 0usize..4, prop::sample::select(pieces)), 1..6)).prop_map(
+        move |edits| {
+            let mut bytes = seed.clone();
+            for (at, delete, piece) in edits {
+                let at = at % (bytes.len() + 1);
+                let end = (at + delete).min(bytes.len());
+                bytes.splice(at..end, piece.bytes());
+            }
+            bytes
+        },
+    );
+    let mut runner = runner(3000);
+    let result = runner.run(&mutated, |bytes: Vec<u8>| {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let outcome = std::panic::catch_unwind(|| {
+            let mut sources = SourceMap::new();
+            sources.add("data.tpt", program);
+            let data = sources.add("data.json", text.clone());
+            let loaded = tpt::data::load_examples(&compiled.program, &text, data, "data.json", &Limits::default());
+            if let Err(diagnostics) = loaded {
+                for diagnostic in &diagnostics {
+                    for label in diagnostic.labels.iter().filter(|l| l.source == data) {
+                        assert!(label.span.end <= text.len(), "a label outside the data file");
+                    }
+                }
+                let _ = render_to_string(&diagnostics, &sources);
+            }
+        });
+        prop_assert!(outcome.is_ok(), "panic on data file {:?}", text);
+        Ok(())
+    });
+    if let Err(error) = result {
+        panic!("{error}");
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Args;
 
 use tpt::diagnostics::Diagnostic;
-use tpt::print::print_sketch;
+use tpt::print::{print_program, print_sketch};
 use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
 use tpt::solve::{backend, registry, resolve_options, solve, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
@@ -188,8 +188,10 @@ pub fn main(args: SynthArgs) -> u8 {
         format!("{json:#}\n")
     } else if report.status == Status::Impossible {
         String::new()
-    } else {
+    } else if args.print == "sketch" {
         print_sketch(reporter.sources.text(0), &compiled.parsed.file, program, &values)
+    } else {
+        print_program(reporter.sources.text(0), &compiled.parsed.file, program, &values)
     };
     reporter.emit(&diagnostics);
     if report.status == Status::Impossible {

@@ -1,0 +1,294 @@
+//! Residual statements -> the same without the assignments whose values never reach an output
+//! or an `observe`.
+//!
+//! Liveness is computed per array element over the program as it runs: kept loops are
+//! walked iteration by iteration (their bounds are known), so a statement inside a loop is
+//! kept when it is live in any iteration. Writes whose index is not a literal (a runtime
+//! index, or a kept loop's variable in an outer loop) may hit several elements: they keep
+//! every candidate live and kill none. A runtime `if` or `match` joins its paths. Every
+//! output element is live at the end of the program.
+//!
+//! A statement kept for one iteration runs, and reads, in all of them; so the walk repeats,
+//! adding the reads of every kept statement, until the set of kept statements is stable.
+
+use crate::ast::{DeclKind, UnOp};
+use crate::program::{ArrayId, Program};
+
+use super::residual::{eval_closed, unsupported, Result, SKind, E, S};
+use super::simplify::unary;
+
+/// The live elements of every var and output, indexed by array.
+#[derive(Clone)]
+struct Live(Vec<Vec<bool>>);
+
+impl Live {
+    fn empty(program: &Program) -> Live {
+        Live(
+            program
+                .arrays
+                .iter()
+                .map(|a| match a.kind {
+                    DeclKind::Var | DeclKind::Output => vec![false; a.len()],
+                    DeclKind::Param | DeclKind::Input => Vec::new(),
+                })
+                .collect(),
+        )
+    }
+
+    fn at_end(program: &Program) -> Live {
+        let mut live = Live::empty(program);
+        for (id, array) in program.arrays.iter().enumerate() {
+            if array.kind == DeclKind::Output {
+                live.0[id].fill(true);
+            }
+        }
+        live
+    }
+
+    fn get(&self, array: ArrayId, flat: usize) -> bool {
+        self.0[array].get(flat).copied().unwrap_or(false)
+    }
+
+    fn set(&mut self, array: ArrayId, flat: usize, value: bool) {
+        if let Some(slot) = self.0[array].get_mut(flat) {
+            *slot = value;
+        }
+    }
+
+    fn union(&mut self, other: &Live) {
+        for (mine, theirs) in self.0.iter_mut().zip(&other.0) {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a |= *b;
+            }
+        }
+    }
+}
+
+/// The elements an element access may reach, and whether it reaches exactly one.
+pub fn candidates(
+    program: &Program,
+    array: ArrayId,
+    indices: &[E],
+    loops: &[Option<i64>],
+) -> (Vec<usize>, bool) {
+    let info = &program.arrays[array];
+    let mut flats = vec![0usize];
+    let mut exact = true;
+    for (index, &dim) in indices.iter().zip(&info.dims) {
+        let values: Vec<usize> = match eval_closed(program, index, loops) {
+            Some(v) if v >= 0 && (v as usize) < dim => vec![v as usize],
+            // Out of range never happens in a checked program; reaching nothing is then right.
+            Some(_) => Vec::new(),
+            None => {
+                exact = false;
+                (0..dim).collect()
+            }
+        };
+        flats = flats
+            .iter()
+            .flat_map(|f| values.iter().map(move |v| f * dim + v))
+            .collect();
+    }
+    (flats, exact)
+}
+
+struct Pass<'p> {
+    program: &'p Program,
+    kept: Vec<bool>,
+    changed: bool,
+    loops: Vec<Option<i64>>,
+}
+
+/// Remove dead code; statements are renumbered first.
+pub fn remove_dead(program: &Program, mut stmts: Vec<S>) -> Result<Vec<S>> {
+    let total = number(&mut stmts, 0);
+    let mut pass = Pass {
+        program,
+        kept: vec![false; total],
+        changed: true,
+        loops: vec![None; program.loop_depth],
+    };
+    while pass.changed {
+        pass.changed = false;
+        let mut live = Live::at_end(program);
+        pass.block(&stmts, &mut live)?;
+    }
+    Ok(prune(program, stmts, &pass.kept))
+}
+
+/// Give every statement a distinct id in pre-order; returns the next free id.
+pub fn number(stmts: &mut [S], mut next: usize) -> usize {
+    for s in stmts {
+        s.id = next;
+        next += 1;
+        for block in s.kind.blocks_mut() {
+            next = number(block, next);
+        }
+    }
+    next
+}
+
+fn prune(program: &Program, stmts: Vec<S>, kept: &[bool]) -> Vec<S> {
+    stmts
+        .into_iter()
+        .filter(|s| kept.get(s.id).copied().unwrap_or(true))
+        .map(|mut s| {
+            for block in s.kind.blocks_mut() {
+                *block = prune(program, std::mem::take(block), kept);
+            }
+            tidy(program, s)
+        })
+        .collect()
+}
+
+/// Drop what removing statements left empty where that changes nothing: an empty `else`,
+/// empty trailing branches of an `if` and arms of a `match` (conditions and scrutinees have
+/// no effects); `if c {} else { .. }` becomes `if !c { .. }`.
+fn tidy(program: &Program, mut s: S) -> S {
+    match &mut s.kind {
+        SKind::If {
+            branches,
+            otherwise,
+        } => {
+            if otherwise.as_ref().is_some_and(Vec::is_empty) {
+                *otherwise = None;
+            }
+            while otherwise.is_none()
+                && branches.len() > 1
+                && branches.last().is_some_and(|(_, b)| b.is_empty())
+            {
+                branches.pop();
+            }
+            if let ([(condition, block)], Some(_)) = (branches.as_mut_slice(), otherwise.as_ref()) {
+                if block.is_empty() {
+                    let negated =
+                        unary(program, UnOp::Not, std::mem::replace(condition, E::Int(0)));
+                    *condition = negated;
+                    *block = otherwise.take().unwrap_or_default();
+                }
+            }
+        }
+        SKind::Match { arms, .. } => {
+            while arms.len() > 1 && arms.last().is_some_and(|a| a.body.is_empty()) {
+                arms.pop();
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+impl Pass<'_> {
+    fn keep(&mut self, id: usize) {
+        if !self.kept[id] {
+            self.kept[id] = true;
+            self.changed = true;
+        }
+    }
+
+    /// Make live everything `e` may read.
+    fn reads(&self, e: &E, live: &mut Live) {
+        e.visit_elems(&mut |array, indices| {
+            let (flats, _) = candidates(self.program, array, indices, &self.loops);
+            for flat in flats {
+                live.set(array, flat, true);
+            }
+        });
+    }
+
+    fn block(&mut self, stmts: &[S], live: &mut Live) -> Result<()> {
+        for s in stmts.iter().rev() {
+            self.stmt(s, live)?;
+        }
+        Ok(())
+    }
+
+    fn any_kept(&self, blocks: &[&Vec<S>]) -> bool {
+        blocks.iter().any(|b| b.iter().any(|s| self.kept[s.id]))
+    }
+
+    fn stmt(&mut self, s: &S, live: &mut Live) -> Result<()> {
+        match &s.kind {
+            SKind::Assign {
+                array,
+                indices,
+                value,
+            } => {
+                let (targets, exact) = candidates(self.program, *array, indices, &self.loops);
+                if targets.iter().any(|&f| live.get(*array, f)) {
+                    self.keep(s.id);
+                }
+                if self.kept[s.id] {
+                    if exact {
+                        for &f in &targets {
+                            live.set(*array, f, false);
+                        }
+                    }
+                    self.reads(value, live);
+                    for index in indices {
+                        self.reads(index, live);
+                    }
+                }
+            }
+            SKind::Observe(e) => {
+                self.keep(s.id);
+                self.reads(e, live);
+            }
+            SKind::For {
+                slot,
+                start,
+                end,
+                body,
+                ..
+            } => {
+                let bounds = (
+                    eval_closed(self.program, start, &self.loops),
+                    eval_closed(self.program, end, &self.loops),
+                );
+                let (Some(lo), Some(hi)) = bounds else {
+                    return unsupported("loop bounds that do not evaluate");
+                };
+                if *slot >= self.loops.len() {
+                    return unsupported("a loop nested deeper than the program's loops");
+                }
+                for value in (lo..hi).rev() {
+                    self.loops[*slot] = Some(value);
+                    self.block(body, live)?;
+                }
+                self.loops[*slot] = None;
+                if self.any_kept(&[body]) {
+                    self.keep(s.id);
+                }
+            }
+            SKind::If { .. } | SKind::Match { .. } => {
+                let after = live.clone();
+                // Without an `else` (or a `_` arm) there is a path through no branch at all.
+                let complete = match &s.kind {
+                    SKind::If { otherwise, .. } => otherwise.is_some(),
+                    SKind::Match { arms, .. } => arms.iter().any(|a| a.patterns.is_none()),
+                    _ => false,
+                };
+                let mut joined = if complete {
+                    Live::empty(self.program)
+                } else {
+                    after.clone()
+                };
+                for block in s.kind.blocks() {
+                    let mut path = after.clone();
+                    self.block(block, &mut path)?;
+                    joined.union(&path);
+                }
+                *live = joined;
+                if self.any_kept(&s.kind.blocks()) {
+                    self.keep(s.id);
+                }
+                if self.kept[s.id] {
+                    for e in s.kind.head() {
+                        self.reads(e, live);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,456 @@
+//! Checked program + param values -> residual statements: the partial evaluation at the
+//! heart of `--print program`.
+//!
+//! Params are folded to their values in *structural* positions only: the conditions of `if`
+//! and the scrutinees of `match` (statements and expressions), and indices (`wires[in1[g]]`
+//! becomes `wires[2]`). There any maximal sub-expression that reads params and nothing else
+//! becomes a literal, and a condition or scrutinee that is then known selects its branch,
+//! which replaces the construct. In *value* positions a param read stays a reference to the
+//! bound param (`c[i] = p[i - 1];`): it reads like the sketch and stays correct.
+//!
+//! A `for` loop is specialized once per iteration, with its variable known for folding but
+//! kept symbolic in the result. When every iteration gives the same code the loop is kept
+//! with that body; when folding made the iterations differ, it is unrolled, each iteration
+//! with the variable replaced by its value. An `observe` that the params alone decide is
+//! dropped when it holds (it says nothing about the specialized program) and kept when not.
+
+use crate::ast::DeclKind;
+use crate::eval::{element_position, eval, eval_const, matching_arm, Env, EvalError};
+use crate::interp::ParamValues;
+use crate::program::{Arm as CheckedArm, Expr, ExprKind, Program, Stmt, StmtKind};
+
+use super::residual::{self as r, count, unsupported, Arm, Result, SKind, Tag, E, S};
+use super::simplify;
+
+/// The most statements one unrolled loop may produce. Past it the loop is printed as
+/// written (unfolded), which stays correct: a program that large is not read anyway.
+pub const MAX_UNROLLED: usize = 4096;
+
+pub struct Specializer<'p> {
+    program: &'p Program,
+    values: &'p ParamValues,
+    /// The value of every enclosing loop's variable, by slot.
+    loops: Vec<i64>,
+}
+
+/// The evaluation environment of folding: loop variables and params, nothing else.
+struct ParamEnv<'a> {
+    values: &'a ParamValues,
+    loops: &'a [i64],
+}
+
+impl Env for ParamEnv<'_> {
+    fn loop_var(&self, slot: usize) -> i64 {
+        self.loops.get(slot).copied().unwrap_or(0)
+    }
+
+    fn fn_arg(&self, _: usize) -> i64 {
+        0
+    }
+
+    fn element(&mut self, program: &Program, expr: &Expr) -> std::result::Result<i64, EvalError> {
+        let not_constant = EvalError::NotConstant { span: expr.span };
+        let ExprKind::Elem { array, indices } = &expr.kind else {
+            return Err(not_constant);
+        };
+        if program.arrays[*array].kind != DeclKind::Param {
+            return Err(not_constant);
+        }
+        let flat = element_position(program, *array, indices, self)?;
+        self.values
+            .get(*array)
+            .and_then(|v| v.get(flat))
+            .map(|&v| v as i64)
+            .ok_or(not_constant)
+    }
+}
+
+/// What an expression reads: (params, anything else: inputs, vars, outputs).
+fn reads(program: &Program, e: &Expr) -> (bool, bool) {
+    let (mut params, mut others) = (false, false);
+    visit_reads(program, e, &mut |kind| match kind {
+        DeclKind::Param => params = true,
+        _ => others = true,
+    });
+    (params, others)
+}
+
+fn visit_reads(program: &Program, e: &Expr, f: &mut dyn FnMut(DeclKind)) {
+    let children: Vec<&Expr> = match &e.kind {
+        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
+            Vec::new()
+        }
+        ExprKind::Elem { array, indices } => {
+            f(program.arrays[*array].kind);
+            indices.iter().collect()
+        }
+        ExprKind::Call { args, .. } => args.iter().collect(),
+        ExprKind::Unary { operand, .. } => vec![operand],
+        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        ExprKind::If {
+            branches,
+            otherwise,
+        } => branches
+            .iter()
+            .flat_map(|(c, v)| [c, v])
+            .chain([&**otherwise])
+            .collect(),
+        ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
+            .chain(arms.iter().map(|a| &a.body))
+            .collect(),
+    };
+    for child in children {
+        visit_reads(program, child, f);
+    }
+}
+
+/// How a loop came out.
+pub enum Loop {
+    /// No iterations, or none that leaves any code.
+    Empty,
+    Kept(S),
+    /// The code of each iteration, the variable replaced by its value.
+    Unrolled(Vec<Vec<S>>),
+}
+
+impl<'p> Specializer<'p> {
+    pub fn new(program: &'p Program, values: &'p ParamValues) -> Self {
+        Specializer {
+            program,
+            values,
+            loops: vec![0; program.loop_depth],
+        }
+    }
+
+    /// The top-level statements, `items[k]` being the file item of `program.body[k]`.
+    pub fn top_level(&mut self, items: &[usize]) -> Result<Vec<S>> {
+        let program = self.program;
+        let mut out = Vec::new();
+        let mut para = 0;
+        for (stmt, &item) in program.body.iter().zip(items) {
+            let mut tagged = |stmts: Vec<S>, para: usize, iteration: bool| {
+                out.extend(stmts.into_iter().map(|s| S {
+                    tag: Tag {
+                        item,
+                        para,
+                        iteration,
+                    },
+                    ..s
+                }));
+            };
+            if let StmtKind::For { .. } = stmt.kind {
+                match self.for_loop(stmt)? {
+                    Loop::Unrolled(iterations) => {
+                        for code in iterations {
+                            tagged(code, para, true);
+                            para += 1;
+                        }
+                    }
+                    Loop::Kept(s) => tagged(vec![s], para, false),
+                    Loop::Empty => {}
+                }
+                para += 1;
+                continue;
+            }
+            let mut stmts = Vec::new();
+            self.stmt(stmt, &mut stmts)?;
+            tagged(stmts, para, false);
+            para += 1;
+        }
+        Ok(out)
+    }
+
+    fn env(&self) -> ParamEnv<'_> {
+        ParamEnv {
+            values: self.values,
+            loops: &self.loops,
+        }
+    }
+
+    /// The value of an expression that reads params at most; `None` when evaluation fails,
+    /// which only happens on a path these params never take (the checker saw to the rest).
+    fn eval(&self, e: &Expr) -> Option<i64> {
+        eval(self.program, e, &mut self.env())
+            .ok()
+            .filter(|&v| v != i64::MIN)
+    }
+
+    /// A structural position: folded when it reads params and nothing else.
+    fn index(&self, e: &Expr) -> Result<E> {
+        self.expr(e, true)
+    }
+
+    /// A condition or scrutinee: folded when it reads nothing but params and constants.
+    fn cond(&self, e: &Expr) -> Result<E> {
+        if !reads(self.program, e).1 {
+            if let Some(v) = self.eval(e) {
+                return Ok(E::Int(v));
+            }
+        }
+        self.expr(e, true)
+    }
+
+    fn expr(&self, e: &Expr, structural: bool) -> Result<E> {
+        let p = self.program;
+        if structural && reads(p, e) == (true, false) {
+            if let Some(v) = self.eval(e) {
+                return Ok(E::Int(v));
+            }
+        }
+        let sub = |x: &Expr| self.expr(x, structural);
+        Ok(match &e.kind {
+            ExprKind::Int(v) => E::Int(*v),
+            ExprKind::Const(id) => E::Const(*id),
+            ExprKind::LoopVar(slot) => E::Loop(*slot),
+            ExprKind::FnArg(_) => return unsupported("a function parameter outside its function"),
+            ExprKind::Elem { array, indices } => E::Elem(
+                *array,
+                indices
+                    .iter()
+                    .map(|i| self.index(i))
+                    .collect::<Result<_>>()?,
+            ),
+            ExprKind::Call { func, args } => {
+                simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?)
+            }
+            ExprKind::Unary { op, operand } => simplify::unary(p, *op, sub(operand)?),
+            ExprKind::Binary { op, lhs, rhs } => simplify::binary(p, *op, sub(lhs)?, sub(rhs)?),
+            ExprKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut kept = Vec::new();
+                let mut chosen = &**otherwise;
+                for (c, v) in branches {
+                    match self.cond(c)? {
+                        E::Int(0) => {}
+                        E::Int(_) => {
+                            chosen = v;
+                            break;
+                        }
+                        c => kept.push((c, sub(v)?)),
+                    }
+                }
+                simplify::if_expr(kept, sub(chosen)?)
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                let scrutinee = self.cond(scrutinee)?;
+                if let E::Int(value) = scrutinee {
+                    if let Some(arm) = self.pick(arms, value)? {
+                        return sub(&arm.body);
+                    }
+                }
+                let arms = arms
+                    .iter()
+                    .map(|a| {
+                        Ok(Arm {
+                            patterns: self.patterns(a)?,
+                            body: sub(&a.body)?,
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                E::Match(Box::new(scrutinee), arms)
+            }
+        })
+    }
+
+    fn patterns<B>(&self, arm: &CheckedArm<B>) -> Result<Option<Vec<E>>> {
+        arm.patterns
+            .as_ref()
+            .map(|ps| ps.iter().map(r::from_checked).collect())
+            .transpose()
+    }
+
+    /// The arm a known scrutinee selects (patterns may use the loop variables).
+    fn pick<'a, B>(
+        &self,
+        arms: &'a [CheckedArm<B>],
+        value: i64,
+    ) -> Result<Option<&'a CheckedArm<B>>> {
+        match matching_arm(self.program, arms, value, &mut self.env()) {
+            Ok(arm) => Ok(arm),
+            Err(_) => unsupported("a `match` pattern that does not evaluate"),
+        }
+    }
+
+    fn block(&mut self, stmts: &[Stmt]) -> Result<Vec<S>> {
+        let mut out = Vec::new();
+        for stmt in stmts {
+            self.stmt(stmt, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<S>) -> Result<()> {
+        match &stmt.kind {
+            StmtKind::Assign {
+                array,
+                indices,
+                value,
+                ..
+            } => {
+                let indices = indices
+                    .iter()
+                    .map(|i| self.index(i))
+                    .collect::<Result<_>>()?;
+                let value = self.expr(value, false)?;
+                out.extend(simplify::assign(*array, indices, value));
+            }
+            StmtKind::For { .. } => match self.for_loop(stmt)? {
+                Loop::Empty => {}
+                Loop::Kept(s) => out.push(s),
+                Loop::Unrolled(iterations) => out.extend(iterations.into_iter().flatten()),
+            },
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut kept = Vec::new();
+                let mut chosen = otherwise.as_deref();
+                for (c, block) in branches {
+                    match self.cond(c)? {
+                        E::Int(0) => {}
+                        E::Int(_) => {
+                            chosen = Some(block);
+                            break;
+                        }
+                        c => kept.push((c, self.block(block)?)),
+                    }
+                }
+                let otherwise = chosen.map(|b| self.block(b)).transpose()?;
+                out.extend(simplify::if_stmt(kept, otherwise));
+            }
+            StmtKind::Match { scrutinee, arms } => {
+                let scrutinee = self.cond(scrutinee)?;
+                if let E::Int(value) = scrutinee {
+                    if let Some(arm) = self.pick(arms, value)? {
+                        let body = self.block(&arm.body)?;
+                        out.extend(body);
+                    }
+                    return Ok(());
+                }
+                let arms = arms
+                    .iter()
+                    .map(|a| {
+                        Ok(Arm {
+                            patterns: self.patterns(a)?,
+                            body: self.block(&a.body)?,
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                out.extend(simplify::match_stmt(self.program, scrutinee, arms));
+            }
+            StmtKind::Observe(e) => {
+                let p = self.program;
+                let known = if reads(p, e).1 { None } else { self.eval(e) };
+                if known == Some(1) {
+                    return Ok(());
+                }
+                let folded = self.expr(e, false)?;
+                let loops: Vec<Option<i64>> = self.loops.iter().copied().map(Some).collect();
+                match known.or_else(|| r::eval_closed(p, &folded, &loops)) {
+                    Some(1) => {}
+                    // It fails in every example. The lowering rejects an `observe` that reads
+                    // no element and can never hold, so it is printed as written unless
+                    // folding left it a read.
+                    Some(_) => {
+                        let failing = if r::reads_element(&folded) {
+                            folded
+                        } else {
+                            r::from_checked(e)?
+                        };
+                        if !r::reads_element(&failing) {
+                            return unsupported("an `observe` that can never hold");
+                        }
+                        out.push(S::new(SKind::Observe(failing)));
+                    }
+                    None => out.extend(simplify::observe(folded)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Specialize every iteration; keep the loop if they agree, else unroll it.
+    pub fn for_loop(&mut self, stmt: &Stmt) -> Result<Loop> {
+        let StmtKind::For {
+            slot,
+            var_name,
+            start,
+            end,
+            body,
+            ..
+        } = &stmt.kind
+        else {
+            return unsupported("not a loop");
+        };
+        let slot = *slot;
+        let bound = |e: &Expr, loops: &[i64]| eval_const(self.program, e, loops).ok();
+        let (Some(lo), Some(hi)) = (bound(start, &self.loops), bound(end, &self.loops)) else {
+            return unsupported("loop bounds that do not evaluate");
+        };
+        if slot >= self.loops.len() {
+            return unsupported("a loop nested deeper than the program's loops");
+        }
+        if hi <= lo {
+            return Ok(Loop::Empty);
+        }
+        // Iterations that give the same code as the first are not stored: only the first,
+        // and every iteration from the first that differs on.
+        let mut first: Option<Vec<S>> = None;
+        let mut same_as_first = 0usize;
+        let mut different: Vec<(i64, Vec<S>)> = Vec::new();
+        let mut unrolled_size = 0usize;
+        for value in lo..hi {
+            self.loops[slot] = value;
+            let code = self.block(body)?;
+            match &first {
+                None => {
+                    unrolled_size = count(&code);
+                    first = Some(code);
+                    same_as_first = 1;
+                }
+                Some(f) if different.is_empty() && code == *f => {
+                    same_as_first += 1;
+                    unrolled_size += count(f);
+                }
+                Some(_) => {
+                    unrolled_size += count(&code);
+                    different.push((value, code));
+                }
+            }
+            if !different.is_empty() && unrolled_size > MAX_UNROLLED {
+                return Ok(Loop::Kept(r::stmt_from_checked(stmt)?));
+            }
+        }
+        let first = first.unwrap_or_default();
+        if different.is_empty() {
+            if first.is_empty() {
+                return Ok(Loop::Empty);
+            }
+            let kind = SKind::For {
+                slot,
+                name: var_name.clone(),
+                start: self.index(start)?,
+                end: self.index(end)?,
+                body: first,
+            };
+            return Ok(Loop::Kept(S::new(kind)));
+        }
+        let p = self.program;
+        let substituted = |code: &[S], value: i64| -> Vec<S> {
+            code.iter()
+                .flat_map(|s| simplify::subst_stmt(p, s, slot, value))
+                .collect()
+        };
+        let mut iterations: Vec<Vec<S>> = (lo..lo + same_as_first as i64)
+            .map(|value| substituted(&first, value))
+            .collect();
+        iterations.extend(
+            different
+                .iter()
+                .map(|(value, code)| substituted(code, *value)),
+        );
+        Ok(Loop::Unrolled(iterations))
+    }
+}

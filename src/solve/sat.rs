@@ -1,6 +1,9 @@
 //! `sat`: the exact back end. The graph becomes a constraint model (`encode`), the model a
-//! one-hot CNF, and the CNF is solved by batsat (a pure-Rust CDCL solver). A model gives
-//! the params; unsatisfiability proves that no program fits the examples.
+//! one-hot CNF, and the CNF is solved by CaDiCaL (bundled by the `cadical` crate) or, with
+//! `--opt engine=1`, by batsat (a pure-Rust CDCL solver). A model gives the params;
+//! unsatisfiability proves that no program fits the examples.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use batsat::{lbool, Callbacks, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
@@ -9,17 +12,99 @@ use super::{BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
-struct Stop<'a>(StopCondition<'a>);
+/// The run's stop condition, plus the flag by which the first engine of a portfolio to
+/// answer stops the other.
+struct Stop<'a> {
+    run: StopCondition<'a>,
+    answered: &'a AtomicBool,
+}
+
+impl Stop<'_> {
+    fn reached(&self) -> bool {
+        self.run.reached() || self.answered.load(Ordering::Relaxed)
+    }
+}
 
 impl Callbacks for Stop<'_> {
     fn stop(&self) -> bool {
-        self.0.reached()
+        self.reached()
     }
+}
+
+impl cadical::Callbacks for Stop<'_> {
+    fn terminate(&mut self) -> bool {
+        self.reached()
+    }
+}
+
+/// What a SAT engine answered.
+enum Answer {
+    /// The value of every CNF variable (index 0 is variable 1).
+    Sat(Vec<bool>),
+    Unsat,
+    Stopped,
 }
 
 #[derive(Default)]
 struct Sat {
     candidate: Vec<u32>,
+    /// 0: both engines in parallel, the first answer wins; 1: CaDiCaL; 2: batsat.
+    engine: u32,
+}
+
+/// Run CaDiCaL and batsat side by side; the first definite answer stops the other. Neither
+/// dominates: batsat is faster on small circuits, CaDiCaL on the hardest.
+fn solve_with_portfolio(cnf: &Cnf, run: StopCondition, seed: f64) -> Answer {
+    let answered = AtomicBool::new(false);
+    let finish = |answer: Answer| {
+        if !matches!(answer, Answer::Stopped) {
+            answered.store(true, Ordering::Relaxed);
+        }
+        answer
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| finish(solve_with_batsat(cnf, Stop { run, answered: &answered }, seed)));
+        let mine = finish(solve_with_cadical(cnf, Stop { run, answered: &answered }));
+        (mine, other.join().unwrap_or(Answer::Stopped))
+    });
+    match (first, second) {
+        (Answer::Stopped, other) => other,
+        (answer, _) => answer,
+    }
+}
+
+fn solve_with_cadical(cnf: &Cnf, stop: Stop) -> Answer {
+    let mut solver: cadical::Solver<Stop> = cadical::Solver::new();
+    solver.set_callbacks(Some(stop));
+    for clause in &cnf.clauses {
+        solver.add_clause(clause.iter().copied());
+    }
+    match solver.solve() {
+        Some(true) => Answer::Sat((1..=cnf.num_vars as i32).map(|v| solver.value(v) == Some(true)).collect()),
+        Some(false) => Answer::Unsat,
+        None => Answer::Stopped,
+    }
+}
+
+fn solve_with_batsat(cnf: &Cnf, stop: Stop, seed: f64) -> Answer {
+    let options = SolverOpts { random_seed: seed, ..SolverOpts::default() };
+    let mut solver = batsat::Solver::new(options, stop);
+    let vars: Vec<Var> = (0..cnf.num_vars).map(|_| solver.new_var_default()).collect();
+    let to_lit = |l: i32| Lit::new(vars[(l.unsigned_abs() - 1) as usize], l > 0);
+    for clause in &cnf.clauses {
+        let mut lits: Vec<Lit> = clause.iter().map(|&l| to_lit(l)).collect();
+        if !solver.add_clause_reuse(&mut lits) {
+            return Answer::Unsat;
+        }
+    }
+    let result = solver.solve_limited(&[]);
+    if result == lbool::FALSE {
+        Answer::Unsat
+    } else if result == lbool::TRUE {
+        Answer::Sat(vars.iter().map(|&v| solver.value_var(v) == lbool::TRUE).collect())
+    } else {
+        Answer::Stopped
+    }
 }
 
 impl Solver for Sat {
@@ -33,28 +118,25 @@ impl Solver for Sat {
             return StepOutcome::Exhausted;
         }
         let cnf = Cnf::from_model(&model);
-        let options = SolverOpts { random_seed: rng.random_range(1.0..1e6), ..SolverOpts::default() };
-        let mut solver = batsat::Solver::new(options, Stop(problem.stop_condition()));
-        let vars: Vec<Var> = (0..cnf.num_vars).map(|_| solver.new_var_default()).collect();
-        let to_lit = |l: i32| Lit::new(vars[(l.unsigned_abs() - 1) as usize], l > 0);
-        for clause in &cnf.clauses {
-            let mut lits: Vec<Lit> = clause.iter().map(|&l| to_lit(l)).collect();
-            if !solver.add_clause_reuse(&mut lits) {
-                return StepOutcome::Exhausted;
-            }
-        }
-        let result = solver.solve_limited(&[]);
-        if result == lbool::FALSE {
-            return StepOutcome::Exhausted;
-        }
-        if result != lbool::TRUE {
+        let run = problem.stop_condition();
+        let seed = rng.random_range(1.0..1e6);
+        let alone = AtomicBool::new(false);
+        let answer = match self.engine {
+            1 => solve_with_cadical(&cnf, Stop { run, answered: &alone }),
+            2 => solve_with_batsat(&cnf, Stop { run, answered: &alone }, seed),
+            _ => solve_with_portfolio(&cnf, run, seed),
+        };
+        let values = match answer {
+            Answer::Unsat => return StepOutcome::Exhausted,
             // Stopped by the deadline or an interrupt: the run loop reports it.
-            return StepOutcome::Continue;
-        }
+            Answer::Stopped => return StepOutcome::Continue,
+            Answer::Sat(values) => values,
+        };
+        let holds = |l: i32| values.get((l.unsigned_abs() - 1) as usize).copied().unwrap_or(false) == (l > 0);
         for (slot, &var) in self.candidate.iter_mut().zip(&model.params) {
-            let values = &model.vars[var].values;
-            let chosen = cnf.literals[var].iter().position(|&l| solver.value_lit(to_lit(l)) == lbool::TRUE);
-            *slot = chosen.map_or(values[0], |position| values[position]);
+            let options = &model.vars[var].values;
+            let chosen = cnf.literals[var].iter().position(|&l| holds(l));
+            *slot = chosen.map_or(options[0], |position| options[position]);
         }
         StepOutcome::Finished
     }
@@ -68,19 +150,23 @@ impl Solver for Sat {
     }
 }
 
-fn make(_: &Options) -> Box<dyn Solver> {
-    Box::new(Sat::default())
+fn make(options: &Options) -> Box<dyn Solver> {
+    Box::new(Sat { candidate: Vec::new(), engine: super::option(options, "engine") as u32 })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
     Ok(())
 }
 
-const OPTIONS: &[OptionInfo] = &[];
+const OPTIONS: &[OptionInfo] = &[OptionInfo {
+    key: "engine",
+    default: 0.0,
+    help: "the SAT solver: 0 CaDiCaL and batsat in parallel (the first answer wins), 1 CaDiCaL, 2 batsat",
+}];
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "sat",
-    summary: "exact: one-hot CNF solved by a built-in CDCL SAT solver; proves impossibility",
+    summary: "exact: one-hot CNF solved by bundled SAT solvers (CaDiCaL and batsat in parallel); proves impossibility",
     options: OPTIONS,
     make,
     admissible,

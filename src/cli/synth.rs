@@ -19,7 +19,7 @@ use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXI
 pub const EXIT_IMPOSSIBLE: u8 = 3;
 
 /// The back end used when `--backend` is not given (see docs/backends.md for why).
-pub const DEFAULT_BACKEND: &str = "gradsearch-plus";
+pub const DEFAULT_BACKEND: &str = "gradsearch-la";
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {

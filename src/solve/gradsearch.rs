@@ -31,6 +31,9 @@ struct Settings {
     boost: f64,
     /// Accept every param's move whose estimated decrease exceeds this (None: best move only).
     threshold: Option<f64>,
+    /// Evaluate this many of the best-scored moves exactly and take the best of them
+    /// (0: take the best-scored move, as the paper does).
+    lookahead: usize,
 }
 
 impl Settings {
@@ -43,6 +46,7 @@ impl Settings {
             patience: get("patience").max(0.0),
             boost: get("boost").max(1.0),
             threshold: threshold.then(|| get("tau")),
+            lookahead: get("lookahead").clamp(0.0, 1e6) as usize,
         }
     }
 }
@@ -55,6 +59,8 @@ struct GradSearch {
     movable: Vec<usize>,
     /// Scratch list of stalled examples, reused across steps.
     stalled: Vec<usize>,
+    /// Scratch list of scored moves (param, value, score) for the lookahead.
+    moves: Vec<(usize, u32, f64)>,
     x: Vec<u32>,
     theta: Vec<f64>,
     grad: Vec<f64>,
@@ -72,6 +78,7 @@ impl GradSearch {
             offsets: Vec::new(),
             movable: Vec::new(),
             stalled: Vec::new(),
+            moves: Vec::new(),
             x: Vec::new(),
             theta: Vec::new(),
             grad: Vec::new(),
@@ -154,6 +161,7 @@ impl Solver for GradSearch {
         self.offsets = problem.offsets().to_vec();
         self.movable = (0..self.offsets.len()).filter(|&i| self.offsets[i].1 > 1).collect();
         self.stalled = Vec::with_capacity(problem.num_examples());
+        self.moves = Vec::with_capacity(self.offsets.iter().map(|&(_, d)| d.saturating_sub(1)).sum());
         self.x = random_assignment(&problem.domains, rng);
         self.theta = vec![0.0; problem.theta_len()];
         self.grad = vec![0.0; problem.theta_len()];
@@ -208,6 +216,10 @@ impl GradSearch {
             self.x[i] = (self.x[i] + shift) % domain;
             return StepOutcome::Continue;
         }
+        if self.settings.lookahead > 0 {
+            self.lookahead_move(offsets, problem, rng);
+            return StepOutcome::Continue;
+        }
         // Algorithm 1: the single best move over all params, ties broken at random.
         let mut best: Option<(usize, u32, f64)> = None;
         let mut ties = 0;
@@ -234,24 +246,73 @@ impl GradSearch {
     }
 }
 
+impl GradSearch {
+    /// Score every move by the Taylor estimate, evaluate the `lookahead` best exactly (one
+    /// forward pass each) and take the best by violated observations, then loss; ties are
+    /// broken at random. The gradient prunes the neighbourhood that exact local search
+    /// would evaluate in full.
+    fn lookahead_move(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) {
+        self.moves.clear();
+        for (i, &(offset, domain)) in offsets.iter().enumerate() {
+            let base = self.average[offset + self.x[i] as usize];
+            for j in 0..domain as u32 {
+                if j != self.x[i] {
+                    // A random tiebreak in the low bits keeps equal scores from favouring
+                    // the first params.
+                    let score = self.average[offset + j as usize] - base;
+                    self.moves.push((i, j, score + rng.random_range(0.0..1e-9) * (1.0 + score.abs())));
+                }
+            }
+        }
+        let k = self.settings.lookahead.min(self.moves.len());
+        if k == 0 {
+            return;
+        }
+        if k < self.moves.len() {
+            self.moves.select_nth_unstable_by(k - 1, |a, b| a.2.total_cmp(&b.2));
+        }
+        // At a one-hot point the loss only counts violations, so among moves with equally
+        // few violations the Taylor score decides: it carries the running average's sense of
+        // direction across plateaus (the parity chain's domain walls keep moving one way).
+        let mut best: Option<(usize, u32, (usize, f64))> = None;
+        for m in 0..k {
+            let (i, value, score) = self.moves[m];
+            let current = self.x[i];
+            self.x[i] = value;
+            let (_, violations) = problem.check(&self.x);
+            self.x[i] = current;
+            let key = (violations, score);
+            if best.is_none_or(|(_, _, b)| key.0 < b.0 || (key.0 == b.0 && key.1 < b.1)) {
+                best = Some((i, value, key));
+            }
+        }
+        if let Some((i, value, _)) = best {
+            self.x[i] = value;
+        }
+    }
+}
+
 const BETA: OptionInfo = OptionInfo { key: "beta", default: 0.1, help: "weight of the newest gradient in the running average" };
 
-fn family_options(beta: f64, epsilon: f64, smooth: f64, patience: f64) -> [OptionInfo; 5] {
+fn family_options(beta: f64, epsilon: f64, smooth: f64, patience: f64, lookahead: f64) -> [OptionInfo; 6] {
     [
         OptionInfo { default: beta, ..BETA },
         OptionInfo { key: "epsilon", default: epsilon, help: "probability of a random move instead of the greedy one" },
         OptionInfo { key: "smooth", default: smooth, help: "probability mass kept on each unselected value in the forward pass" },
         OptionInfo { key: "patience", default: patience, help: "steps without a new best loss before a stalled example is up-weighted (0: never)" },
         OptionInfo { key: "boost", default: 2.0, help: "factor by which a stalled example's weight grows" },
+        OptionInfo { key: "lookahead", default: lookahead, help: "evaluate this many best-scored moves exactly and take the best (0: none)" },
     ]
 }
 
-static GRADSEARCH_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
-    std::sync::LazyLock::new(|| family_options(1.0, 0.0, 0.0, 0.0));
-static RA_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
-    std::sync::LazyLock::new(|| family_options(0.1, 0.0, 0.0, 0.0));
-static PLUS_OPTIONS: std::sync::LazyLock<[OptionInfo; 5]> =
-    std::sync::LazyLock::new(|| family_options(0.1, 0.1, 0.01, 50.0));
+static GRADSEARCH_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
+    std::sync::LazyLock::new(|| family_options(1.0, 0.0, 0.0, 0.0, 0.0));
+static RA_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
+    std::sync::LazyLock::new(|| family_options(0.1, 0.0, 0.0, 0.0, 0.0));
+static PLUS_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
+    std::sync::LazyLock::new(|| family_options(0.1, 0.1, 0.01, 50.0, 0.0));
+static LOOKAHEAD_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
+    std::sync::LazyLock::new(|| family_options(0.3, 0.05, 0.01, 0.0, 16.0));
 
 const BOP_OPTIONS: &[OptionInfo] = &[
     OptionInfo { key: "beta", default: 0.05, help: "adaptivity rate gamma of Bop's running average of the gradient" },
@@ -264,7 +325,7 @@ const STE_OPTIONS: &[OptionInfo] = &[
 
 fn make_family(options: &Options) -> Box<dyn Solver> {
     let mut full = options.clone();
-    for key in ["epsilon", "smooth", "patience", "boost"] {
+    for key in ["epsilon", "smooth", "patience", "boost", "lookahead"] {
         full.entry(key.to_string()).or_insert(0.0);
     }
     Box::new(GradSearch::new(Settings::from(&full, false)))
@@ -272,13 +333,13 @@ fn make_family(options: &Options) -> Box<dyn Solver> {
 
 fn make_thresholded(options: &Options) -> Box<dyn Solver> {
     let mut full = options.clone();
-    for key in ["epsilon", "smooth", "patience", "boost"] {
+    for key in ["epsilon", "smooth", "patience", "boost", "lookahead"] {
         full.entry(key.to_string()).or_insert(0.0);
     }
     Box::new(GradSearch::new(Settings::from(&full, true)))
 }
 
-pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 5]> = std::sync::LazyLock::new(|| {
+pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 6]> = std::sync::LazyLock::new(|| {
     [
         BackendInfo {
             name: "gradsearch",
@@ -298,6 +359,13 @@ pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 5]> = std::sync::LazyLock
             name: "gradsearch-plus",
             summary: "GradSearch+ (section 3.2): running average, random moves, smoothing, example re-weighting",
             options: &*PLUS_OPTIONS,
+            make: make_family,
+            admissible: always_admissible,
+        },
+        BackendInfo {
+            name: "gradsearch-la",
+            summary: "GradSearch with lookahead: the best-scored moves are evaluated exactly and the best taken",
+            options: &*LOOKAHEAD_OPTIONS,
             make: make_family,
             admissible: always_admissible,
         },

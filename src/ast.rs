@@ -150,22 +150,11 @@ pub enum StmtKind {
     /// `place = value;`
     Assign { target: Place, value: Expr },
     /// `for var in start..end { body }`
-    For {
-        var: Ident,
-        start: Expr,
-        end: Expr,
-        body: Block,
-    },
+    For { var: Ident, start: Expr, end: Expr, body: Block },
     /// `if c { .. } else if c2 { .. } else { .. }`
-    If {
-        branches: Vec<(Expr, Block)>,
-        otherwise: Option<Block>,
-    },
+    If { branches: Vec<(Expr, Block)>, otherwise: Option<Block> },
     /// `match e { 0 => { .. } 1 | 2 => { .. } _ => { .. } }`
-    Match {
-        scrutinee: Expr,
-        arms: Vec<MatchArm<Block>>,
-    },
+    Match { scrutinee: Expr, arms: Vec<MatchArm<Block>> },
     /// `observe e;`
     Observe(Expr),
     /// `example { name = v; .. }`
@@ -192,11 +181,7 @@ pub enum Pattern {
 impl Pattern {
     pub fn span(&self) -> Span {
         match self {
-            Pattern::Values(values) => values
-                .iter()
-                .map(|v| v.span)
-                .reduce(Span::to)
-                .unwrap_or_default(),
+            Pattern::Values(values) => values.iter().map(|v| v.span).reduce(Span::to).unwrap_or_default(),
             Pattern::Wildcard(span) => *span,
         }
     }
@@ -293,10 +278,23 @@ pub enum ExprKind {
     Int(i64),
     Name(Ident),
     /// `a[i][j]`: the base is always a declared array name.
-    Index { base: Ident, indices: Vec<Expr> },
-    Call { func: Ident, args: Vec<Expr> },
-    Unary { op: UnOp, operand: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Index {
+        base: Ident,
+        indices: Vec<Expr>,
+    },
+    Call {
+        func: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// Parentheses are kept so that the formatter reproduces them.
     Paren(Box<Expr>),
     /// `if c { e } else if c2 { e2 } else { e3 }`
@@ -315,11 +313,7 @@ impl Expr {
     /// Build a node, computing its depth from its children.
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         let child_depth = kind.children().map(|c| c.depth).max().unwrap_or(0);
-        Expr {
-            kind,
-            span,
-            depth: child_depth + 1,
-        }
+        Expr { kind, span, depth: child_depth + 1 }
     }
 }
 
@@ -333,24 +327,18 @@ impl ExprKind {
             ExprKind::Unary { operand, .. } => Box::new(std::iter::once(&**operand)),
             ExprKind::Binary { lhs, rhs, .. } => Box::new([&**lhs, &**rhs].into_iter()),
             ExprKind::Paren(inner) => Box::new(std::iter::once(&**inner)),
-            ExprKind::If {
-                branches,
-                otherwise,
-            } => Box::new(
-                branches
-                    .iter()
-                    .flat_map(|(c, v)| [c, v])
-                    .chain(std::iter::once(&**otherwise)),
-            ),
-            ExprKind::Match { scrutinee, arms } => Box::new(
-                std::iter::once(&**scrutinee).chain(arms.iter().flat_map(|arm| {
+            ExprKind::If { branches, otherwise } => {
+                Box::new(branches.iter().flat_map(|(c, v)| [c, v]).chain(std::iter::once(&**otherwise)))
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                Box::new(std::iter::once(&**scrutinee).chain(arms.iter().flat_map(|arm| {
                     let pattern: Box<dyn Iterator<Item = &Expr>> = match &arm.pattern {
                         Pattern::Values(values) => Box::new(values.iter()),
                         Pattern::Wildcard(_) => Box::new(std::iter::empty()),
                     };
                     pattern.chain(std::iter::once(&arm.body))
-                })),
-            ),
+                })))
+            }
         }
     }
 }

@@ -117,17 +117,9 @@ impl<'a> Checker<'a> {
     }
 
     fn finish(mut self) -> Result<Checked, Vec<Diagnostic>> {
-        let declared: HashSet<&str> = self
-            .program
-            .consts
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
-        let mut unknown: Vec<&String> = self
-            .overrides
-            .keys()
-            .filter(|name| !declared.contains(name.as_str()))
-            .collect();
+        let declared: HashSet<&str> = self.program.consts.iter().map(|c| c.name.as_str()).collect();
+        let mut unknown: Vec<&String> =
+            self.overrides.keys().filter(|name| !declared.contains(name.as_str())).collect();
         unknown.sort();
         let consts: Vec<&str> = self.program.consts.iter().map(|c| c.name.as_str()).collect();
         let unknown_errors: Vec<Diagnostic> = unknown
@@ -140,8 +132,7 @@ impl<'a> Checker<'a> {
                 } else {
                     format!("the constants are: {}", consts.join(", "))
                 };
-                Diagnostic::error(format!("`--set {name}=..` names no constant of this program"))
-                    .with_help(listed)
+                Diagnostic::error(format!("`--set {name}=..` names no constant of this program")).with_help(listed)
             })
             .collect();
         self.errors.extend(unknown_errors);
@@ -185,12 +176,7 @@ impl<'a> Checker<'a> {
         };
         if let Some(value) = value {
             let id = self.program.consts.len();
-            self.program.consts.push(ConstInfo {
-                name: decl.name.name.clone(),
-                value,
-                span: decl.span,
-                overridden,
-            });
+            self.program.consts.push(ConstInfo { name: decl.name.name.clone(), value, span: decl.span, overridden });
             self.declare(&decl.name, Symbol::Const(id));
         } else {
             self.declare(&decl.name, Symbol::Poisoned);
@@ -319,7 +305,10 @@ impl<'a> Checker<'a> {
                             "`{call}` is {value}, outside the result domain 0..{}",
                             info.result_domain
                         ))
-                        .with_label(decl.body.span, format!("this is {value} when {}", describe_arguments(&info.params, &args)))
+                        .with_label(
+                            decl.body.span,
+                            format!("this is {value} when {}", describe_arguments(&info.params, &args)),
+                        )
                         .with_secondary(decl.result.span(), "the declared result domain")
                         .with_help("widen the result domain, or keep the value in range (for example with `%`)"),
                     );
@@ -371,10 +360,13 @@ impl<'a> Checker<'a> {
             let span = decl.dims.iter().map(|d| d.span).reduce(Span::to).unwrap_or(decl.name.span);
             self.error(
                 Diagnostic::error(format!("`{}` has too many elements", decl.name.name))
-                    .with_label(span, match elements {
-                        Some(n) => format!("{n} elements"),
-                        None => "more elements than can be counted".to_string(),
-                    })
+                    .with_label(
+                        span,
+                        match elements {
+                            Some(n) => format!("{n} elements"),
+                            None => "more elements than can be counted".to_string(),
+                        },
+                    )
                     .with_help(format!(
                         "the limit is {} elements per array; raise it with `--max-elements N`",
                         self.limits.max_elements
@@ -424,7 +416,8 @@ impl<'a> Checker<'a> {
                 let mut diagnostic = eval_error_diagnostic(&self.program, &error, "");
                 diagnostic.message = format!("{} in a constant expression", diagnostic.message);
                 if let EvalError::DivisionByZero { .. } = error {
-                    diagnostic.help = vec!["constant expressions are evaluated when the program is checked".to_string()];
+                    diagnostic.help =
+                        vec!["constant expressions are evaluated when the program is checked".to_string()];
                 }
                 self.error(diagnostic);
                 None
@@ -454,11 +447,13 @@ impl<'a> Checker<'a> {
 
     /// "cannot find `x`", with the later declaration or a close name when there is one.
     fn unknown_name_diagnostic(&self, ident: &ast::Ident) -> Diagnostic {
-        let diagnostic = Diagnostic::error(format!("cannot find `{}`", ident.name))
-            .with_label(ident.span, "not declared");
+        let diagnostic =
+            Diagnostic::error(format!("cannot find `{}`", ident.name)).with_label(ident.span, "not declared");
         if self.current_fn.as_ref() == Some(&ident.name) {
             // The function's name is declared after its body, since its table is built from it.
-            return diagnostic.with_help("a `fn` cannot call itself: its body may use only its parameters, constants and earlier functions");
+            return diagnostic.with_help(
+                "a `fn` cannot call itself: its body may use only its parameters, constants and earlier functions",
+            );
         }
         if let Some(&later) = self.all_declarations.get(&ident.name) {
             if later.start > ident.span.start {
@@ -606,9 +601,7 @@ impl<'a> Checker<'a> {
                 ExprKind::Elem { array, indices }
             }
             ast::ExprKind::Call { func, args } => return self.call(func, args, span),
-            ast::ExprKind::Unary { op, operand } => {
-                ExprKind::Unary { op: *op, operand: Box::new(self.expr(operand)?) }
-            }
+            ast::ExprKind::Unary { op, operand } => ExprKind::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
             ast::ExprKind::Binary { op, lhs, rhs } => {
                 let (l, r) = (self.expr(lhs), self.expr(rhs));
                 ExprKind::Binary { op: *op, lhs: Box::new(l?), rhs: Box::new(r?) }
@@ -657,13 +650,9 @@ impl<'a> Checker<'a> {
         let arity = self.program.fns[id].params.len();
         if args.len() != arity {
             self.error(
-                Diagnostic::error(format!(
-                    "`{}` takes {arity} argument(s) but {} were given",
-                    func.name,
-                    args.len()
-                ))
-                .with_label(span, "wrong number of arguments")
-                .with_secondary(self.program.fns[id].name_span, "declared here"),
+                Diagnostic::error(format!("`{}` takes {arity} argument(s) but {} were given", func.name, args.len()))
+                    .with_label(span, "wrong number of arguments")
+                    .with_secondary(self.program.fns[id].name_span, "declared here"),
             );
             return None;
         }
@@ -1135,9 +1124,7 @@ impl<'a> Checker<'a> {
                     );
                     return false;
                 }
-                items
-                    .iter()
-                    .all(|item| self.flatten(item, rest, domain, holes_allowed, loop_values, out, array))
+                items.iter().all(|item| self.flatten(item, rest, domain, holes_allowed, loop_values, out, array))
             }
             (ValueTree::Repeat(item, count, span), Some((&n, rest))) => {
                 let Some(count) = self.evaluate(count, loop_values) else { return false };
@@ -1175,7 +1162,11 @@ fn describe_arguments(params: &[(String, u32)], args: &[i64]) -> String {
 
 /// "1 value", "3 values": the label of a list of the wrong length.
 pub fn values_label(count: i64) -> String {
-    if count == 1 { "1 value".to_string() } else { format!("{count} values") }
+    if count == 1 {
+        "1 value".to_string()
+    } else {
+        format!("{count} values")
+    }
 }
 
 /// The diagnostic for a constant index outside its dimension.
@@ -1243,9 +1234,7 @@ fn uses_loop_var(expr: &Expr) -> bool {
         }
         ExprKind::Match { scrutinee, arms } => {
             uses_loop_var(scrutinee)
-                || arms.iter().any(|arm| {
-                    uses_loop_var(&arm.body) || arm.patterns.iter().flatten().any(uses_loop_var)
-                })
+                || arms.iter().any(|arm| uses_loop_var(&arm.body) || arm.patterns.iter().flatten().any(uses_loop_var))
         }
     }
 }
@@ -1327,8 +1316,5 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Drop repeated diagnostics (the same message at the same place), keeping the first.
 pub fn dedup(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
-    diagnostics
-        .into_iter()
-        .filter(|d| seen.insert((d.message.clone(), d.primary_span())))
-        .collect()
+    diagnostics.into_iter().filter(|d| seen.insert((d.message.clone(), d.primary_span()))).collect()
 }

@@ -30,8 +30,12 @@ pub fn load_examples(
         let message = error.to_string();
         let position = format!(" at line {} column {}", error.line(), error.column());
         let message = message.strip_suffix(&position).unwrap_or(&message).to_string();
-        let mut diagnostic = Diagnostic::error(format!("{file_name} is not valid JSON"))
-            .with_label_in(source, char_span(text, offset), message, true);
+        let mut diagnostic = Diagnostic::error(format!("{file_name} is not valid JSON")).with_label_in(
+            source,
+            char_span(text, offset),
+            message,
+            true,
+        );
         // serde_json reports a trailing comma as a missing value at the closing bracket.
         let before = text[..offset].trim_end();
         if before.ends_with(',') && matches!(text[offset..].chars().next(), Some(']' | '}')) {
@@ -142,7 +146,12 @@ impl DataFile<'_> {
     /// "file: path: message", pointing at the key of the member at `path`.
     fn key_error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
         let span = locate_key(self.text, &path.0).unwrap_or_else(|| self.span(path));
-        Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(self.source, span, label, true)
+        Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(
+            self.source,
+            span,
+            label,
+            true,
+        )
     }
 
     /// "file: path: message", pointing at the value at `path`.
@@ -209,8 +218,12 @@ fn example(program: &Program, entry: &Value, path: &JsonPath, data: &DataFile) -
         if !matches!(info.kind, DeclKind::Input | DeclKind::Output) {
             let kind = info.kind.keyword();
             errors.push(
-                data.key_error(&at, format!("`{name}` is a {kind}; examples give inputs and outputs"), format!("a {kind}"))
-                    .with_secondary(info.name_span, format!("`{name}` is declared here")),
+                data.key_error(
+                    &at,
+                    format!("`{name}` is a {kind}; examples give inputs and outputs"),
+                    format!("a {kind}"),
+                )
+                .with_secondary(info.name_span, format!("`{name}` is declared here")),
             );
             failed[id] = true;
             continue;
@@ -227,8 +240,12 @@ fn example(program: &Program, entry: &Value, path: &JsonPath, data: &DataFile) -
     for (id, info) in program.arrays.iter().enumerate() {
         if info.kind == DeclKind::Input && found.values[id].is_none() && !failed[id] {
             errors.push(
-                data.error(path, format!("input `{}` is missing", info.name), format!("no `{}` in this example", info.name))
-                    .with_help("every example gives every input in full"),
+                data.error(
+                    path,
+                    format!("input `{}` is missing", info.name),
+                    format!("no `{}` in this example", info.name),
+                )
+                .with_help("every example gives every input in full"),
             );
         }
     }
@@ -269,10 +286,9 @@ fn flatten(
                 ),
                 None => fail(format!("{n} is not an integer"), "not an integer"),
             },
-            Value::Array(_) => fail(
-                format!("expected a single value for an element of `{}`, found a list", info.name),
-                "a list",
-            ),
+            Value::Array(_) => {
+                fail(format!("expected a single value for an element of `{}`, found a list", info.name), "a list")
+            }
             other => fail(format!("expected an integer, found {}", kind_of(other)), kind_of(other)),
         },
         Some((&n, rest)) => match value {

@@ -63,13 +63,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(severity: Severity, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            message: message.into(),
-            labels: Vec::new(),
-            notes: Vec::new(),
-            help: Vec::new(),
-        }
+        Diagnostic { severity, message: message.into(), labels: Vec::new(), notes: Vec::new(), help: Vec::new() }
     }
 
     pub fn error(message: impl Into<String>) -> Self {
@@ -94,19 +88,8 @@ impl Diagnostic {
         self.with_label_in(0, span, message, false)
     }
 
-    pub fn with_label_in(
-        mut self,
-        source: SourceId,
-        span: Span,
-        message: impl Into<String>,
-        primary: bool,
-    ) -> Self {
-        self.labels.push(Label {
-            source,
-            span,
-            message: message.into(),
-            primary,
-        });
+    pub fn with_label_in(mut self, source: SourceId, span: Span, message: impl Into<String>, primary: bool) -> Self {
+        self.labels.push(Label { source, span, message: message.into(), primary });
         self
     }
 
@@ -126,11 +109,7 @@ impl Diagnostic {
 
     /// The span of the main label, if any.
     pub fn primary_span(&self) -> Option<Span> {
-        self.labels
-            .iter()
-            .find(|l| l.primary)
-            .or(self.labels.first())
-            .map(|l| l.span)
+        self.labels.iter().find(|l| l.primary).or(self.labels.first()).map(|l| l.span)
     }
 }
 
@@ -144,12 +123,7 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 }
 
 /// Render diagnostics as text. `color` should be on only when writing to a terminal.
-pub fn render(
-    diagnostics: &[Diagnostic],
-    sources: &SourceMap,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     for diagnostic in diagnostics {
         render_one(diagnostic, sources, color, out)?;
     }
@@ -164,12 +138,7 @@ pub fn render_to_string(diagnostics: &[Diagnostic], sources: &SourceMap) -> Stri
     String::from_utf8_lossy(&buffer).into_owned()
 }
 
-fn render_one(
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-    color: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let kind = match diagnostic.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
@@ -180,7 +149,9 @@ fn render_one(
     let mut labels: Vec<&Label> = diagnostic
         .labels
         .iter()
-        .filter(|l| l.source < sources.files.len() && l.span.start <= l.span.end && l.span.end <= sources.text(l.source).len())
+        .filter(|l| {
+            l.source < sources.files.len() && l.span.start <= l.span.end && l.span.end <= sources.text(l.source).len()
+        })
         .collect();
     let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()).copied() else {
         return render_plain(diagnostic, color, out);
@@ -190,12 +161,11 @@ fn render_one(
     // error shows the data file before the program's declaration).
     labels.sort_by_key(|l| (l.source != main.source, l.source, l.span.start));
     let name = |id: SourceId| sources.name(id).to_string();
-    let config = Config::default()
-        .with_color(color)
-        .with_index_type(IndexType::Byte);
-    let mut report = Report::build(kind, (name(main.source), whole_characters(sources.text(main.source), main.span).range()))
-        .with_config(config)
-        .with_message(&diagnostic.message);
+    let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
+    let mut report =
+        Report::build(kind, (name(main.source), whole_characters(sources.text(main.source), main.span).range()))
+            .with_config(config)
+            .with_message(&diagnostic.message);
     for label in &labels {
         // ariadne slices the text at the span, so a span that splits a character (a byte
         // offset into a multi-byte character) is widened to whole characters.
@@ -219,12 +189,7 @@ fn render_one(
     for note in &diagnostic.notes {
         report = report.with_note(note);
     }
-    let cache = ariadne::sources(
-        sources
-            .files
-            .iter()
-            .map(|(name, text)| (name.clone(), text.clone())),
-    );
+    let cache = ariadne::sources(sources.files.iter().map(|(name, text)| (name.clone(), text.clone())));
     report.finish().write(cache, &mut *out)
 }
 

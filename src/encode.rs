@@ -136,7 +136,8 @@ impl Model {
     fn table(&mut self, node: usize, example: usize, operands: &[Term], domains: &[u32], table: &[u32]) -> Term {
         // Enumerate the combinations the operands can take; known operands are fixed.
         let choices: Vec<Vec<u32>> = operands.iter().map(|&t| self.values(t)).collect();
-        let vars: Vec<VarId> = operands.iter().filter_map(|t| if let Term::Var(v) = t { Some(*v) } else { None }).collect();
+        let vars: Vec<VarId> =
+            operands.iter().filter_map(|t| if let Term::Var(v) = t { Some(*v) } else { None }).collect();
         let count: usize = choices.iter().map(Vec::len).product();
         let mut position = vec![0usize; choices.len()];
         let mut results = Vec::with_capacity(count);
@@ -281,11 +282,8 @@ impl Cnf {
                 let sizes: Vec<usize> = operands.iter().map(|&o| model.vars[o].values.len()).collect();
                 let mut position = vec![0usize; operands.len()];
                 for &result in results {
-                    let mut clause: Vec<i32> = operands
-                        .iter()
-                        .zip(&position)
-                        .map(|(&o, &p)| -self.literals[o][p])
-                        .collect();
+                    let mut clause: Vec<i32> =
+                        operands.iter().zip(&position).map(|(&o, &p)| -self.literals[o][p]).collect();
                     if let Some(l) = self.lit(model, *out, result) {
                         clause.push(l);
                     }
@@ -326,7 +324,13 @@ impl Cnf {
         let mut out = String::new();
         for &var in &model.params {
             let lits: Vec<String> = self.literals[var].iter().map(i32::to_string).collect();
-            let _ = writeln!(out, "c param {} values {:?} literals {}", model.vars[var].name, model.vars[var].values, lits.join(" "));
+            let _ = writeln!(
+                out,
+                "c param {} values {:?} literals {}",
+                model.vars[var].name,
+                model.vars[var].values,
+                lits.join(" ")
+            );
         }
         let _ = writeln!(out, "p cnf {} {}", self.num_vars, self.clauses.len());
         for clause in &self.clauses {
@@ -436,7 +440,8 @@ fn table_term(model: &Model, operands: &[VarId], results: &[u32]) -> String {
     let Some((default, _)) = groups.pop() else { return "0".to_string() };
     let mut text = default.to_string();
     for (result, conditions) in groups.iter().rev() {
-        let condition = if conditions.len() == 1 { conditions[0].clone() } else { format!("(or {})", conditions.join(" ")) };
+        let condition =
+            if conditions.len() == 1 { conditions[0].clone() } else { format!("(or {})", conditions.join(" ")) };
         text = format!("(ite {condition} {result} {text})");
     }
     text

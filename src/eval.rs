@@ -3,27 +3,56 @@
 //! come from is the caller's business, through [`Env`].
 
 use crate::ast::{BinOp, UnOp};
-use crate::program::{ArrayId, Arm, Expr, ExprKind, FnId, Program};
+use crate::program::{Arm, ArrayId, Expr, ExprKind, FnId, Program};
 use crate::span::Span;
 
 /// Why an expression has no value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EvalError {
-    DivisionByZero { span: Span },
-    Overflow { span: Span },
+    DivisionByZero {
+        span: Span,
+    },
+    Overflow {
+        span: Span,
+    },
     /// A `fn` argument outside the parameter's domain.
-    FnArgument { span: Span, func: FnId, arg: usize, value: i64 },
+    FnArgument {
+        span: Span,
+        func: FnId,
+        arg: usize,
+        value: i64,
+    },
     /// No arm of a `match` expression matches the value.
-    NoMatchingArm { span: Span, value: i64 },
-    IndexOutOfRange { span: Span, array: ArrayId, dim: usize, index: i64 },
+    NoMatchingArm {
+        span: Span,
+        value: i64,
+    },
+    IndexOutOfRange {
+        span: Span,
+        array: ArrayId,
+        dim: usize,
+        index: i64,
+    },
     /// An array element read where only constants are allowed.
-    NotConstant { span: Span },
+    NotConstant {
+        span: Span,
+    },
     /// An element read before any value was assigned to it.
-    Unassigned { span: Span, array: ArrayId, flat: usize },
+    Unassigned {
+        span: Span,
+        array: ArrayId,
+        flat: usize,
+    },
     /// A value assigned to an element outside the element's domain.
-    OutOfDomain { span: Span, array: ArrayId, value: i64 },
+    OutOfDomain {
+        span: Span,
+        array: ArrayId,
+        value: i64,
+    },
     /// The run took more steps than the unroll limit allows.
-    TooManySteps { span: Span },
+    TooManySteps {
+        span: Span,
+    },
 }
 
 impl EvalError {
@@ -49,10 +78,7 @@ impl EvalError {
             EvalError::FnArgument { func, arg, value, .. } => {
                 let f = &program.fns[*func];
                 let (name, domain) = &f.params[*arg];
-                format!(
-                    "argument `{name}` of `{}` is {value}, outside its domain 0..{domain}",
-                    f.name
-                )
+                format!("argument `{name}` of `{}` is {value}, outside its domain 0..{domain}", f.name)
             }
             EvalError::NoMatchingArm { value, .. } => format!("no arm of the `match` matches {value}"),
             EvalError::IndexOutOfRange { array, dim, index, .. } => {
@@ -204,16 +230,9 @@ pub fn matching_arm<'a, B>(
 }
 
 /// The position of the first arm matching `value`, or `arms.len()` when none does.
-pub fn arm_position<B>(
-    program: &Program,
-    arms: &[Arm<B>],
-    value: i64,
-    env: &mut dyn Env,
-) -> Result<usize, EvalError> {
+pub fn arm_position<B>(program: &Program, arms: &[Arm<B>], value: i64, env: &mut dyn Env) -> Result<usize, EvalError> {
     let arm = matching_arm(program, arms, value, env)?;
-    Ok(arm.map_or(arms.len(), |found| {
-        arms.iter().position(|a| std::ptr::eq(a, found)).unwrap_or(arms.len())
-    }))
+    Ok(arm.map_or(arms.len(), |found| arms.iter().position(|a| std::ptr::eq(a, found)).unwrap_or(arms.len())))
 }
 
 fn eval_binary(
@@ -237,9 +256,7 @@ fn eval_binary(
         BinOp::Add => a.checked_add(b).ok_or(overflow)?,
         BinOp::Sub => a.checked_sub(b).ok_or(overflow)?,
         BinOp::Mul => a.checked_mul(b).ok_or(overflow)?,
-        BinOp::Div | BinOp::Rem if b == 0 => {
-            return Err(EvalError::DivisionByZero { span: rhs.span })
-        }
+        BinOp::Div | BinOp::Rem if b == 0 => return Err(EvalError::DivisionByZero { span: rhs.span }),
         BinOp::Div => a.checked_div_euclid(b).ok_or(overflow)?,
         BinOp::Rem => a.checked_rem_euclid(b).ok_or(overflow)?,
         BinOp::Lt => (a < b) as i64,

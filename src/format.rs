@@ -12,8 +12,8 @@ mod doc;
 mod expr;
 
 use crate::ast::{
-    Block, ConstDecl, Decl, Domain, Example, ExampleEntry, Expr, File, FnDecl, Item, MatchArm,
-    Place, Stmt, StmtKind, Value,
+    Block, ConstDecl, Decl, Domain, Example, ExampleEntry, Expr, File, FnDecl, Item, MatchArm, Place, Stmt, StmtKind,
+    Value,
 };
 use crate::parse::Parsed;
 use crate::span::Span;
@@ -28,9 +28,7 @@ pub const WIDTH: usize = 100;
 /// Canonical text of a parsed file, keeping every comment. `source` is the text `parsed`
 /// came from; its spans locate the comments and the blank lines worth keeping.
 pub fn format_source(source: &str, parsed: &Parsed) -> String {
-    let mut builder = Builder {
-        trivia: Some(Trivia::new(source, &parsed.comments)),
-    };
+    let mut builder = Builder { trivia: Some(Trivia::new(source, &parsed.comments)) };
     let doc = builder.file(&parsed.file);
     finish(render(&doc, WIDTH))
 }
@@ -76,18 +74,8 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn file(&mut self, file: &File) -> Doc {
         let hi = self.trivia.as_ref().map_or(0, Trivia::source_len);
-        let region = Region {
-            lo: 0,
-            brace: None,
-            hi,
-        };
-        let mut seq = self.sequence(
-            &file.items,
-            region,
-            |_, i| item_span(i),
-            Self::item,
-            blank_between_kinds,
-        );
+        let region = Region { lo: 0, brace: None, hi };
+        let mut seq = self.sequence(&file.items, region, |_, i| item_span(i), Self::item, blank_between_kinds);
         // Every comment starts inside the file, so none is left; should a malformed `Parsed`
         // have one anyway, it goes at the end rather than being lost.
         if let Some(trivia) = self.trivia.as_mut() {
@@ -173,42 +161,21 @@ impl Builder<'_> {
         let brace = self.brace_after(f.result.span().end);
         let region = region(brace, brace, f.span.end);
         let body = std::slice::from_ref(&f.body);
-        let seq = self.sequence(
-            body,
-            region,
-            |_, e| e.span,
-            |_, e| expr_doc(e),
-            |_, _| false,
-        );
+        let seq = self.sequence(body, region, |_, e| e.span, |_, e| expr_doc(e), |_, _| false);
         with_body(cat(head), braced(seq, true))
     }
 
     fn stmt(&mut self, stmt: &Stmt) -> Doc {
         match &stmt.kind {
-            StmtKind::Assign { target, value } => {
-                cat([place_doc(target), text(" = "), expr_doc(value), text(";")])
-            }
+            StmtKind::Assign { target, value } => cat([place_doc(target), text(" = "), expr_doc(value), text(";")]),
             StmtKind::Observe(e) => cat([text("observe "), expr_doc(e), text(";")]),
-            StmtKind::For {
-                var,
-                start,
-                end,
-                body,
-            } => {
-                let head = cat([
-                    text(format!("for {} in ", var.name)),
-                    expr_doc(start),
-                    text(".."),
-                    expr_doc(end),
-                    text(" "),
-                ]);
+            StmtKind::For { var, start, end, body } => {
+                let head =
+                    cat([text(format!("for {} in ", var.name)), expr_doc(start), text(".."), expr_doc(end), text(" ")]);
                 let body = self.block(body, body.span.start);
                 with_body(head, body)
             }
-            StmtKind::If {
-                branches,
-                otherwise,
-            } => self.if_stmt(branches, otherwise.as_ref()),
+            StmtKind::If { branches, otherwise } => self.if_stmt(branches, otherwise.as_ref()),
             StmtKind::Match { scrutinee, arms } => self.match_stmt(stmt.span, scrutinee, arms),
             StmtKind::Example(example) => self.example(example),
         }
@@ -217,13 +184,7 @@ impl Builder<'_> {
     /// A block; one line when it holds one assignment or `observe` and no comment.
     fn block(&mut self, block: &Block, lo: usize) -> Braced {
         let region = region(lo, block.span.start, block.span.end);
-        let seq = self.sequence(
-            &block.stmts,
-            region,
-            |_, s| stmt_span(s),
-            Self::stmt,
-            |_, _| false,
-        );
+        let seq = self.sequence(&block.stmts, region, |_, s| stmt_span(s), Self::stmt, |_, _| false);
         let simple = match block.stmts.as_slice() {
             [] => true,
             [only] => matches!(only.kind, StmtKind::Assign { .. } | StmtKind::Observe(_)),
@@ -268,10 +229,7 @@ impl Builder<'_> {
 
     fn stmt_arm(&mut self, arm: &MatchArm<Block>) -> Doc {
         let body = self.block(&arm.body, arm.body.span.start);
-        let mut parts = vec![with_body(
-            cat([pattern_doc(&arm.pattern), text(" => ")]),
-            body,
-        )];
+        let mut parts = vec![with_body(cat([pattern_doc(&arm.pattern), text(" => ")]), body)];
         // A comment between the block and the arm's comma trails the arm: hoisting it before
         // the arm would put it ahead of the comments inside the block.
         let end = self.arm_span(arm).end;
@@ -300,13 +258,7 @@ impl Builder<'_> {
         let keyword_end = example.span.start + "example".len();
         let brace = self.brace_after(keyword_end);
         let region = region(brace, brace, example.span.end);
-        let seq = self.sequence(
-            &example.entries,
-            region,
-            |_, e| e.span,
-            |_, e| entry_doc(e),
-            |_, _| false,
-        );
+        let seq = self.sequence(&example.entries, region, |_, e| e.span, |_, e| entry_doc(e), |_, _| false);
         with_body(text("example "), braced(seq, true))
     }
 }
@@ -314,11 +266,7 @@ impl Builder<'_> {
 /// The region of a braced body whose `{` is at `brace` and whose construct ends at `end`
 /// (just after the `}`), with comments from `lo` on.
 fn region(lo: usize, brace: usize, end: usize) -> Region {
-    Region {
-        lo: lo.min(brace),
-        brace: Some(brace),
-        hi: end.saturating_sub(1),
-    }
+    Region { lo: lo.min(brace), brace: Some(brace), hi: end.saturating_sub(1) }
 }
 
 fn item_span(item: &Item) -> Span {
@@ -332,10 +280,7 @@ fn item_span(item: &Item) -> Span {
 /// runs on to the next token, over any comments in between.
 fn stmt_span(stmt: &Stmt) -> Span {
     match &stmt.kind {
-        StmtKind::If {
-            branches,
-            otherwise,
-        } => {
+        StmtKind::If { branches, otherwise } => {
             let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
             let end = last.map_or(stmt.span.end, |b| b.span.end.min(stmt.span.end));
             Span::new(stmt.span.start, end)
@@ -348,21 +293,12 @@ fn stmt_span(stmt: &Stmt) -> Span {
 fn braced(seq: Seq, may_be_flat: bool) -> Braced {
     let flat = if may_be_flat && !seq.commented {
         let lines: Option<Vec<String>> = seq.lines.iter().map(|l| l.doc.flat()).collect();
-        lines.map(|lines| {
-            if lines.is_empty() {
-                "{}".to_string()
-            } else {
-                format!("{{ {} }}", lines.join(" "))
-            }
-        })
+        lines.map(|lines| if lines.is_empty() { "{}".to_string() } else { format!("{{ {} }}", lines.join(" ")) })
     } else {
         None
     };
     if seq.lines.is_empty() && seq.open.is_empty() {
-        return Braced {
-            flat,
-            broken: text("{}"),
-        };
+        return Braced { flat, broken: text("{}") };
     }
     let (open, body) = seq.body();
     let broken = cat([text("{"), cat(open), indent(body), Doc::Hard, text("}")]);
@@ -411,20 +347,15 @@ fn only_examples(stmt: &Stmt) -> bool {
     match &stmt.kind {
         StmtKind::Example(_) => true,
         StmtKind::For { body, .. } => all(body),
-        StmtKind::If {
-            branches,
-            otherwise,
-        } => branches.iter().all(|(_, b)| all(b)) && otherwise.as_ref().is_none_or(all),
+        StmtKind::If { branches, otherwise } => {
+            branches.iter().all(|(_, b)| all(b)) && otherwise.as_ref().is_none_or(all)
+        }
         _ => false,
     }
 }
 
 fn const_doc(c: &ConstDecl) -> Doc {
-    cat([
-        text(format!("const {} = ", c.name.name)),
-        expr_doc(&c.value),
-        text(";"),
-    ])
+    cat([text(format!("const {} = ", c.name.name)), expr_doc(&c.value), text(";")])
 }
 
 /// `param p[K - 1]: 2;`, `input x0: bool;`, `param g: 5 = 3;`
@@ -453,12 +384,7 @@ fn place_doc(place: &Place) -> Doc {
 }
 
 fn entry_doc(entry: &ExampleEntry) -> Doc {
-    cat([
-        place_doc(&entry.target),
-        text(" = "),
-        value_doc(&entry.value),
-        text(";"),
-    ])
+    cat([place_doc(&entry.target), text(" = "), value_doc(&entry.value), text(";")])
 }
 
 #[cfg(test)]

@@ -16,16 +16,28 @@ pub type NodeId = usize;
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     /// An unknown param element: `params[param]`.
-    Param { param: usize },
+    Param {
+        param: usize,
+    },
     /// An input element, one-hot from each example: `inputs[input]`.
-    Input { input: usize },
-    Const { value: u32 },
+    Input {
+        input: usize,
+    },
+    Const {
+        value: u32,
+    },
     /// `table` is indexed in mixed radix over the operand domains, first operand most
     /// significant.
-    Table { operands: Vec<NodeId>, table: Vec<u32> },
+    Table {
+        operands: Vec<NodeId>,
+        table: Vec<u32>,
+    },
     /// `choices[k]` is the value when the selector is `k`; `choices.len()` equals the
     /// selector's domain.
-    Mix { selector: NodeId, choices: Vec<NodeId> },
+    Mix {
+        selector: NodeId,
+        choices: Vec<NodeId>,
+    },
 }
 
 #[derive(Clone, Debug)]

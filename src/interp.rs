@@ -3,7 +3,7 @@
 //! a solver proposes, so it walks the checked program itself rather than the lowered graph.
 
 use crate::ast::DeclKind;
-use crate::eval::{element_position, eval, arm_position, Env, EvalError};
+use crate::eval::{arm_position, element_position, eval, Env, EvalError};
 use crate::program::{ArrayId, ExampleData, Expr, ExprKind, Program, Stmt, StmtKind};
 use crate::span::Span;
 
@@ -138,10 +138,7 @@ pub fn run_example(program: &Program, params: &ParamValues, example: &ExampleDat
 
 /// Run every example; true when all pass.
 pub fn verify(program: &Program, params: &ParamValues, max_steps: u64) -> bool {
-    program
-        .examples
-        .iter()
-        .all(|example| run_example(program, params, example, max_steps).passed())
+    program.examples.iter().all(|example| run_example(program, params, example, max_steps).passed())
 }
 
 fn run_block(program: &Program, stmts: &[Stmt], state: &mut State) -> Result<(), EvalError> {

@@ -231,10 +231,9 @@ pub fn lex(source: &str) -> Lexed {
     while let Some(result) = lexer.next() {
         let span = Span::from(lexer.span());
         match result {
-            Ok(Token::LineComment) | Ok(Token::BlockComment) => comments.push(Comment {
-                span,
-                text: lexer.slice().to_string(),
-            }),
+            Ok(Token::LineComment) | Ok(Token::BlockComment) => {
+                comments.push(Comment { span, text: lexer.slice().to_string() })
+            }
             Ok(Token::UnterminatedComment) => {
                 errors.push(LexError {
                     kind: LexErrorKind::UnterminatedComment,
@@ -255,11 +254,7 @@ pub fn lex(source: &str) -> Lexed {
             }
         }
     }
-    Lexed {
-        tokens,
-        comments,
-        errors,
-    }
+    Lexed { tokens, comments, errors }
 }
 
 #[cfg(test)]

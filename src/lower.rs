@@ -323,7 +323,8 @@ impl<'p> Lowerer<'p> {
                     return Ok(node);
                 }
                 let input = self.graph.inputs.len();
-                let node = Node { kind: NodeKind::Input { input }, domain: info.domain, span: info.span, batched: true };
+                let node =
+                    Node { kind: NodeKind::Input { input }, domain: info.domain, span: info.span, batched: true };
                 let id = self.add(None, node)?;
                 self.graph.inputs.push(InputSlot { array, flat, node: id });
                 self.input_nodes[array][flat] = Some(id);
@@ -468,12 +469,8 @@ impl<'p> Lowerer<'p> {
         let domains: Vec<u32> = operands.nodes.iter().map(|&n| self.graph.node(n).domain).collect();
         let combinations = domains.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
         let Some(combinations) = combinations.filter(|&n| n <= self.limits.max_enum) else {
-            let listed: Vec<String> = operands
-                .names
-                .iter()
-                .zip(&domains)
-                .map(|(name, d)| format!("`{name}` ({d} values)"))
-                .collect();
+            let listed: Vec<String> =
+                operands.names.iter().zip(&domains).map(|(name, d)| format!("`{name}` ({d} values)")).collect();
             return self.fail(
                 Diagnostic::error("this expression has too many combinations of operand values to enumerate")
                     .with_label(span, "every combination of its runtime operands is enumerated")
@@ -532,7 +529,8 @@ impl<'p> Lowerer<'p> {
                 filters.push(PathFilter::Direct { position, branch: condition.branch as i64 });
                 continue;
             }
-            let NodeKind::Table { operands: selector_operands, table } = &self.graph.node(condition.selector).kind else {
+            let NodeKind::Table { operands: selector_operands, table } = &self.graph.node(condition.selector).kind
+            else {
                 continue;
             };
             let shared: Vec<Option<usize>> =
@@ -577,13 +575,13 @@ impl<'p> Lowerer<'p> {
                 if let Some(position) = t.results.iter().position(|v| v.is_some_and(bad)) {
                     let value = t.results[position].unwrap_or(0);
                     let when = describe_combination(&t.names, &combination(&t, &self.graph, position));
-                    let diagnostic = Diagnostic::error(format!(
-                        "this value can be {value}, outside the domain of `{}`",
-                        info.name
-                    ))
-                    .with_label(expr.span, format!("{value} when {when}"))
-                    .with_secondary(info.name_span, format!("`{}` takes values 0..{domain}", info.name))
-                    .with_help("widen the domain of the target, or keep the value in range (for example with `%`)");
+                    let diagnostic =
+                        Diagnostic::error(format!("this value can be {value}, outside the domain of `{}`", info.name))
+                            .with_label(expr.span, format!("{value} when {when}"))
+                            .with_secondary(info.name_span, format!("`{}` takes values 0..{domain}", info.name))
+                            .with_help(
+                                "widen the domain of the target, or keep the value in range (for example with `%`)",
+                            );
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }
@@ -659,7 +657,10 @@ impl<'p> Lowerer<'p> {
         match &stmt.kind {
             StmtKind::Assign { array, indices, .. } => {
                 let mut env = crate::eval::ConstEnv { loop_vars: &self.loop_vars, fn_args: &[] };
-                let known = indices.iter().all(Expr::is_constant).then(|| element_position(self.program, *array, indices, &mut env));
+                let known = indices
+                    .iter()
+                    .all(Expr::is_constant)
+                    .then(|| element_position(self.program, *array, indices, &mut env));
                 match known {
                     Some(Ok(flat)) => self.write(*array, flat, Slot::Poisoned),
                     // The element is not known: elements with a value keep it, the others
@@ -1056,7 +1057,10 @@ impl PathFilter {
 /// What an index list selects.
 enum Selected {
     Known(usize),
-    Runtime { selector: NodeId, positions: Vec<usize> },
+    Runtime {
+        selector: NodeId,
+        positions: Vec<usize>,
+    },
     /// No combination of operand values that the enclosing branches allow reaches the
     /// indexing: it is dead code.
     Unreachable,

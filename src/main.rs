@@ -12,9 +12,7 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     // Deeply nested input is bounded by `--max-depth`, but the recursive passes still get a
     // generous stack so that the bound, not the platform, decides.
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || cli::run(args));
+    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(move || cli::run(args));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {

@@ -38,12 +38,7 @@ pub fn node(
 ) -> Result<Expr, ParseError<usize, Token, SyntaxError>> {
     let expr = Expr::new(kind, Span::new(start, end));
     if expr.depth > max_depth {
-        return Err(ParseError::User {
-            error: SyntaxError::TooDeep {
-                span: expr.span,
-                limit: max_depth,
-            },
-        });
+        return Err(ParseError::User { error: SyntaxError::TooDeep { span: expr.span, limit: max_depth } });
     }
     Ok(expr)
 }
@@ -61,10 +56,7 @@ pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
     // failure (the one before it, unclosed brackets).
     let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
     match grammar::FileParser::new().parse(max_depth, tokens) {
-        Ok(file) => Ok(Parsed {
-            file,
-            comments: lexed.comments,
-        }),
+        Ok(file) => Ok(Parsed { file, comments: lexed.comments }),
         Err(error) => Err(vec![parse_diagnostic(error, source, &lexed.tokens)]),
     }
 }
@@ -126,8 +118,9 @@ fn lex_diagnostic(error: &LexError, source: &str) -> Diagnostic {
                 .with_label(error.span, "not part of the language");
             match lookalike(&text) {
                 Some(ascii) => diagnostic.with_help(format!("write `{ascii}` instead of `{text}`")),
-                None => diagnostic
-                    .with_help("tokens are identifiers, non-negative integers, keywords and the operators of the language"),
+                None => diagnostic.with_help(
+                    "tokens are identifiers, non-negative integers, keywords and the operators of the language",
+                ),
             }
         }
         LexErrorKind::IntegerTooLarge => Diagnostic::error("integer literal too large")
@@ -158,12 +151,13 @@ fn lookalike(text: &str) -> Option<&'static str> {
     })
 }
 
-fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source: &str, tokens: &[(usize, Token, usize)]) -> Diagnostic {
+fn parse_diagnostic(
+    error: ParseError<usize, Token, SyntaxError>,
+    source: &str,
+    tokens: &[(usize, Token, usize)],
+) -> Diagnostic {
     match error {
-        ParseError::UnrecognizedToken {
-            token: (start, token, end),
-            expected,
-        } => {
+        ParseError::UnrecognizedToken { token: (start, token, end), expected } => {
             let span = Span::new(start, end);
             let expected_text = describe_expected(&expected);
             let before = &tokens[..tokens.iter().take_while(|t| t.2 <= start).count()];
@@ -201,12 +195,13 @@ fn parse_diagnostic(error: ParseError<usize, Token, SyntaxError>, source: &str, 
             }
             diagnostic
         }
-        ParseError::ExtraToken {
-            token: (start, token, end),
-        } => Diagnostic::error(format!("unexpected {}", token.describe()))
-            .with_label(Span::new(start, end), "nothing may follow here"),
-        ParseError::InvalidToken { location } => Diagnostic::error("invalid token")
-            .with_label(Span::new(location, location), "here"),
+        ParseError::ExtraToken { token: (start, token, end) } => {
+            Diagnostic::error(format!("unexpected {}", token.describe()))
+                .with_label(Span::new(start, end), "nothing may follow here")
+        }
+        ParseError::InvalidToken { location } => {
+            Diagnostic::error("invalid token").with_label(Span::new(location, location), "here")
+        }
         ParseError::User { error } => match error {
             SyntaxError::Lex(lex_error) => lex_diagnostic(&lex_error, source),
             SyntaxError::TooDeep { span, limit } => {
@@ -294,7 +289,9 @@ fn describe_expected(expected: &[String]) -> String {
 /// Words of other languages that people reach for, with what this language says instead.
 fn foreign_keyword(name: &str) -> Option<&'static str> {
     Some(match name {
-        "let" | "int" | "auto" => "declare values at the top level with their domain (`var t: 4;`), then assign them (`t = x;`)",
+        "let" | "int" | "auto" => {
+            "declare values at the top level with their domain (`var t: 4;`), then assign them (`t = x;`)"
+        }
         "while" | "loop" => "loops are `for i in a..b { .. }` with constant bounds",
         "return" => "a `fn` body is a single expression, and its value is the result",
         "elif" | "elsif" => "write `else if`",
@@ -320,7 +317,8 @@ fn help_for(token: &Token, expected: &[String], previous: Option<&Token>, open: 
     if comparison && !expects("<") {
         return Some("comparisons do not chain: write `a < b && b < c` instead of `a < b < c`".to_string());
     }
-    let declaration = matches!(token, Token::Const | Token::Fn | Token::Param | Token::Input | Token::Output | Token::Var);
+    let declaration =
+        matches!(token, Token::Const | Token::Fn | Token::Param | Token::Input | Token::Output | Token::Var);
     if declaration && expects("}") && !expects(";") {
         return Some("declarations stand at the top level only; move this one out of the block".to_string());
     }
@@ -330,8 +328,19 @@ fn help_for(token: &Token, expected: &[String], previous: Option<&Token>, open: 
     let binary = matches!(
         previous,
         Some(
-            Token::Plus | Token::Minus | Token::Star | Token::Slash | Token::Percent | Token::Lt | Token::Le
-                | Token::Gt | Token::Ge | Token::EqEq | Token::NotEq | Token::AndAnd | Token::OrOr
+            Token::Plus
+                | Token::Minus
+                | Token::Star
+                | Token::Slash
+                | Token::Percent
+                | Token::Lt
+                | Token::Le
+                | Token::Gt
+                | Token::Ge
+                | Token::EqEq
+                | Token::NotEq
+                | Token::AndAnd
+                | Token::OrOr
         )
     );
     if binary && expects("integer") {

@@ -45,12 +45,7 @@ pub fn value_text(values: &[u32], dims: &[usize], dim_texts: &[String]) -> Strin
 }
 
 /// The original source with every param declaration bound to its value.
-pub fn print_sketch(
-    source: &str,
-    file: &ast::File,
-    program: &Program,
-    values: &ParamValues,
-) -> String {
+pub fn print_sketch(source: &str, file: &ast::File, program: &Program, values: &ParamValues) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for item in &file.items {
         let ast::Item::Decl(decl) = item else {
@@ -69,11 +64,7 @@ pub fn print_sketch(
         let info = &program.arrays[id];
         let head_end = decl.domain.span().end;
         let head = &source[decl.span.start..head_end];
-        let dim_texts: Vec<String> = decl
-            .dims
-            .iter()
-            .map(|d| source[d.span.range()].to_string())
-            .collect();
+        let dim_texts: Vec<String> = decl.dims.iter().map(|d| source[d.span.range()].to_string()).collect();
         let value = value_text(values, &info.dims, &dim_texts);
         edits.push((decl.span.start, decl.span.end, format!("{head} = {value};")));
     }
@@ -92,12 +83,7 @@ pub fn print_sketch(
 /// "What synthesis prints"). Should specialization meet a construct it cannot handle, or
 /// its result not check or not behave like the sketch on the examples (which would be a
 /// bug), the sketch form is printed instead: it is correct by construction.
-pub fn print_program(
-    source: &str,
-    file: &ast::File,
-    program: &Program,
-    values: &ParamValues,
-) -> String {
+pub fn print_program(source: &str, file: &ast::File, program: &Program, values: &ParamValues) -> String {
     match specialize_program(source, file, program, values) {
         Ok(text) if reproduces(&text, program, values).is_ok() => text,
         _ => print_sketch(source, file, program, values),
@@ -149,15 +135,9 @@ fn printed_limits() -> Limits {
 /// Check a printed program and compare it with the sketch on the sketch's examples.
 pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result<(), String> {
     let limits = printed_limits();
-    let parsed =
-        parse(text, limits.max_depth).map_err(|d| format!("does not parse: {}", d[0].message))?;
-    let options = CheckOptions {
-        overrides: Vec::new(),
-        limits: limits.clone(),
-    };
-    let printed = check(&parsed.file, &options)
-        .map_err(|d| format!("does not check: {}", d[0].message))?
-        .program;
+    let parsed = parse(text, limits.max_depth).map_err(|d| format!("does not parse: {}", d[0].message))?;
+    let options = CheckOptions { overrides: Vec::new(), limits: limits.clone() };
+    let printed = check(&parsed.file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
     lower(&printed, &limits).map_err(|d| format!("does not lower: {}", d[0].message))?;
     let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
     same_behaviour(program, values, &printed, &printed_values)
@@ -166,12 +146,7 @@ pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result
 /// Whether two programs with the same inputs and outputs compute the same outputs and the
 /// same number of failed observations on every example of `a` (the examples are matched to
 /// `b` by input and output names).
-pub fn same_behaviour(
-    a: &Program,
-    a_values: &ParamValues,
-    b: &Program,
-    b_values: &ParamValues,
-) -> Result<(), String> {
+pub fn same_behaviour(a: &Program, a_values: &ParamValues, b: &Program, b_values: &ParamValues) -> Result<(), String> {
     let max_steps = u64::MAX;
     for example in &a.examples {
         let translated = translate_example(example, a, b)?;
@@ -181,9 +156,7 @@ pub fn same_behaviour(
             if array.kind != DeclKind::Output {
                 continue;
             }
-            let other = b
-                .array_named(&array.name)
-                .ok_or(format!("no output `{}`", array.name))?;
+            let other = b.array_named(&array.name).ok_or(format!("no output `{}`", array.name))?;
             if ran_a.outputs[id] != ran_b.outputs[other] {
                 return Err(format!(
                     "{}: `{}` is {:?} instead of {:?}",
@@ -205,11 +178,7 @@ pub fn same_behaviour(
 }
 
 /// An example of `from` as an example of `to`, by the names of the inputs and outputs.
-fn translate_example(
-    example: &ExampleData,
-    from: &Program,
-    to: &Program,
-) -> Result<ExampleData, String> {
+fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Result<ExampleData, String> {
     let mut values = vec![None; to.arrays.len()];
     let mut entry_spans = vec![None; to.arrays.len()];
     for (id, array) in to.arrays.iter().enumerate() {
@@ -222,9 +191,5 @@ fn translate_example(
         values[id] = example.values[source].clone();
         entry_spans[id] = example.entry_spans[source];
     }
-    Ok(ExampleData {
-        values,
-        entry_spans,
-        ..example.clone()
-    })
+    Ok(ExampleData { values, entry_spans, ..example.clone() })
 }

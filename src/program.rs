@@ -116,12 +116,31 @@ pub enum ExprKind {
     /// A parameter of the enclosing `fn`.
     FnArg(usize),
     /// An element of an array (no indices for a scalar).
-    Elem { array: ArrayId, indices: Vec<Expr> },
-    Call { func: FnId, args: Vec<Expr> },
-    Unary { op: UnOp, operand: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    If { branches: Vec<(Expr, Expr)>, otherwise: Box<Expr> },
-    Match { scrutinee: Box<Expr>, arms: Vec<Arm<Expr>> },
+    Elem {
+        array: ArrayId,
+        indices: Vec<Expr>,
+    },
+    Call {
+        func: FnId,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    If {
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Box<Expr>,
+    },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<Arm<Expr>>,
+    },
 }
 
 impl Expr {
@@ -155,9 +174,9 @@ impl Expr {
                 .iter()
                 .find_map(|(c, v)| c.first_runtime_read().or_else(|| v.first_runtime_read()))
                 .or_else(|| otherwise.first_runtime_read()),
-            ExprKind::Match { scrutinee, arms } => scrutinee
-                .first_runtime_read()
-                .or_else(|| arms.iter().find_map(|arm| arm.body.first_runtime_read())),
+            ExprKind::Match { scrutinee, arms } => {
+                scrutinee.first_runtime_read().or_else(|| arms.iter().find_map(|arm| arm.body.first_runtime_read()))
+            }
         }
     }
 }
@@ -178,28 +197,10 @@ pub struct Stmt {
 
 #[derive(Clone, Debug)]
 pub enum StmtKind {
-    Assign {
-        array: ArrayId,
-        indices: Vec<Expr>,
-        value: Expr,
-        target_span: Span,
-    },
-    For {
-        slot: usize,
-        var_name: String,
-        var_span: Span,
-        start: Expr,
-        end: Expr,
-        body: Vec<Stmt>,
-    },
-    If {
-        branches: Vec<(Expr, Vec<Stmt>)>,
-        otherwise: Option<Vec<Stmt>>,
-    },
-    Match {
-        scrutinee: Expr,
-        arms: Vec<Arm<Vec<Stmt>>>,
-    },
+    Assign { array: ArrayId, indices: Vec<Expr>, value: Expr, target_span: Span },
+    For { slot: usize, var_name: String, var_span: Span, start: Expr, end: Expr, body: Vec<Stmt> },
+    If { branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Option<Vec<Stmt>> },
+    Match { scrutinee: Expr, arms: Vec<Arm<Vec<Stmt>>> },
     Observe(Expr),
 }
 
@@ -221,10 +222,7 @@ pub struct ExampleData {
 impl ExampleData {
     /// The value of an input element (inputs are always given in full).
     pub fn input(&self, array: ArrayId, flat: usize) -> u32 {
-        self.values[array]
-            .as_ref()
-            .and_then(|values| values.get(flat).copied().flatten())
-            .unwrap_or(0)
+        self.values[array].as_ref().and_then(|values| values.get(flat).copied().flatten()).unwrap_or(0)
     }
 
     /// The observed value of an output element, if the example observes it.
@@ -319,10 +317,8 @@ fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, ou
                 out.push(')');
             }
         }
-        ExprKind::If { .. } | ExprKind::Match { .. } => out.push_str(if matches!(expr.kind, ExprKind::If { .. }) {
-            "if .."
-        } else {
-            "match .."
-        }),
+        ExprKind::If { .. } | ExprKind::Match { .. } => {
+            out.push_str(if matches!(expr.kind, ExprKind::If { .. }) { "if .." } else { "match .." })
+        }
     }
 }

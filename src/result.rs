@@ -56,10 +56,10 @@ pub fn param_diagnostics(program: &Program, graph: &Graph, tape: &Tape, assignme
     synthesized.dedup();
     for &array in &synthesized {
         let info = &program.arrays[array];
-        diagnostics.push(
-            Diagnostic::note(format!("synthesized `{}`", info.name))
-                .with_label(info.span, format!("{} = {}", info.name, crate::print::value_text(&values[array], &info.dims, &dims_text(&info.dims)))),
-        );
+        diagnostics.push(Diagnostic::note(format!("synthesized `{}`", info.name)).with_label(
+            info.span,
+            format!("{} = {}", info.name, crate::print::value_text(&values[array], &info.dims, &dims_text(&info.dims))),
+        ));
     }
     let cost: usize = graph.params.iter().map(|p| p.domain as usize - 1).sum();
     if cost > ANALYSIS_EVALUATIONS {
@@ -122,9 +122,8 @@ fn dims_text(dims: &[usize]) -> Vec<String> {
 
 fn shorten(items: &[String]) -> String {
     const SHOWN: usize = 6;
-    let mut shown: Vec<String> = items.iter().take(SHOWN).map(|s| {
-        if s.starts_with('`') { s.clone() } else { format!("`{s}`") }
-    }).collect();
+    let mut shown: Vec<String> =
+        items.iter().take(SHOWN).map(|s| if s.starts_with('`') { s.clone() } else { format!("`{s}`") }).collect();
     if items.len() > SHOWN {
         shown.push(format!("and {} more", items.len() - SHOWN));
     }
@@ -168,8 +167,12 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
                     .with_label_in(example.source, example.span, "in this example", false),
             ),
             Failure::Error(error) => {
-                let mut diagnostic = crate::check::eval_error_diagnostic(program, error, "")
-                    .with_label_in(example.source, example.span, "in this example", false);
+                let mut diagnostic = crate::check::eval_error_diagnostic(program, error, "").with_label_in(
+                    example.source,
+                    example.span,
+                    "in this example",
+                    false,
+                );
                 diagnostic.message = format!("{}: {}", example.label, diagnostic.message);
                 diagnostics.push(diagnostic);
             }

@@ -23,11 +23,23 @@ pub enum LossKind {
 #[derive(Clone, Debug)]
 enum Op {
     /// Copy the param's distribution from `theta[offset..offset + domain]`.
-    Param { theta: usize },
-    Input { input: usize },
-    Const { value: u32 },
-    Table { operands: Vec<usize>, table: Vec<u32> },
-    Mix { selector: usize, choices: Vec<usize> },
+    Param {
+        theta: usize,
+    },
+    Input {
+        input: usize,
+    },
+    Const {
+        value: u32,
+    },
+    Table {
+        operands: Vec<usize>,
+        table: Vec<u32>,
+    },
+    Mix {
+        selector: usize,
+        choices: Vec<usize>,
+    },
 }
 
 /// One node's place in the buffers.
@@ -86,8 +98,8 @@ impl Tape {
         }
         let mut depends_on_param = vec![false; n];
         for (id, node) in graph.nodes() {
-            depends_on_param[id] = matches!(node.kind, NodeKind::Param { .. })
-                || node.operands().iter().any(|&o| depends_on_param[o]);
+            depends_on_param[id] =
+                matches!(node.kind, NodeKind::Param { .. }) || node.operands().iter().any(|&o| depends_on_param[o]);
         }
         let examples = graph.num_examples.max(1);
         let mut bytes: u128 = 0;
@@ -142,10 +154,7 @@ impl Tape {
         let checks = graph
             .observations
             .iter()
-            .map(|o| Check {
-                node: o.node,
-                expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect(),
-            })
+            .map(|o| Check { node: o.node, expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect() })
             .collect();
         Ok(Tape {
             ops,
@@ -258,9 +267,9 @@ impl Tape {
         match operands {
             [a] => {
                 let da = self.layout[*a].domain;
-                for v in 0..da {
+                for (v, &z) in table.iter().enumerate().take(da) {
                     let p = self.values[starts[0] + v];
-                    self.values[out.start + table[v] as usize] += p;
+                    self.values[out.start + z as usize] += p;
                 }
             }
             [a, b] => {
@@ -310,7 +319,9 @@ impl Tape {
                 }
                 let values = &self.values[self.slice(check.node, example)];
                 self.example_loss[example] += match self.loss_kind {
-                    LossKind::CrossEntropy => -(values.get(expected as usize).copied().unwrap_or(0.0) + self.epsilon).ln(),
+                    LossKind::CrossEntropy => {
+                        -(values.get(expected as usize).copied().unwrap_or(0.0) + self.epsilon).ln()
+                    }
                     LossKind::SquaredError => values
                         .iter()
                         .enumerate()
@@ -322,11 +333,7 @@ impl Tape {
                 };
             }
         }
-        self.example_loss
-            .iter()
-            .enumerate()
-            .map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0))
-            .sum()
+        self.example_loss.iter().enumerate().map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0)).sum()
     }
 
     /// Number of (observation, example) pairs whose observed value has probability below
@@ -428,8 +435,8 @@ impl Tape {
         match operands {
             [a] => {
                 if self.layout[*a].needs_grad {
-                    for v in 0..self.layout[*a].domain {
-                        self.adjoints[starts[0] + v] += self.adjoints[at.start + table[v] as usize];
+                    for (v, &z) in table.iter().enumerate().take(self.layout[*a].domain) {
+                        self.adjoints[starts[0] + v] += self.adjoints[at.start + z as usize];
                     }
                 }
                 self.scratch = starts;
@@ -619,11 +626,7 @@ mod tests {
                 minus[i] -= h;
                 let numeric = (tape.forward(&plus, &weights) - tape.forward(&minus, &weights)) / (2.0 * h);
                 let tolerance = 1e-5 * (1.0 + numeric.abs());
-                assert!(
-                    (numeric - grad[i]).abs() < tolerance,
-                    "theta[{i}]: analytic {} numeric {numeric}",
-                    grad[i]
-                );
+                assert!((numeric - grad[i]).abs() < tolerance, "theta[{i}]: analytic {} numeric {numeric}", grad[i]);
             }
         }
     }

@@ -205,7 +205,8 @@ fn cli_exits_3_when_exhaustive_proves_impossible() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("odd_cycle.tpt");
     std::fs::write(&path, ODD_CYCLE).expect("write sketch");
-    let (code, stderr) = tpt(&["synth", path.to_str().expect("UTF-8 path"), "--backend", "exhaustive", "--color", "never"]);
+    let (code, stderr) =
+        tpt(&["synth", path.to_str().expect("UTF-8 path"), "--backend", "exhaustive", "--color", "never"]);
     assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("proven impossible"), "{stderr}");
 }

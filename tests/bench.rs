@@ -28,8 +28,19 @@ fn bench_json_rows_have_the_documented_keys_and_counts() {
     let plot = scratch("rows.svg");
     let (csv_arg, plot_arg) = (csv.to_string_lossy().into_owned(), plot.to_string_lossy().into_owned());
     let result = tpt(&[
-        "bench", "programs/parity_chain.tpt", "--backends", "gradsearch,bop", "--runs", "3", "--set", "K=4,8", "--json",
-        "--csv", &csv_arg, "--plot", &plot_arg,
+        "bench",
+        "programs/parity_chain.tpt",
+        "--backends",
+        "gradsearch,bop",
+        "--runs",
+        "3",
+        "--set",
+        "K=4,8",
+        "--json",
+        "--csv",
+        &csv_arg,
+        "--plot",
+        &plot_arg,
     ]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let rows: Vec<serde_json::Value> =
@@ -96,7 +107,19 @@ fn traces_are_written_as_svg_and_csv() {
     let csv = scratch("trace.csv");
     for path in [&svg, &csv] {
         let arg = path.to_string_lossy().into_owned();
-        let result = tpt(&["synth", "programs/parity_chain.tpt", "--set", "K=16", "--seed", "2", "--backend", "gradsearch-ra", "--trace", &arg, "--json"]);
+        let result = tpt(&[
+            "synth",
+            "programs/parity_chain.tpt",
+            "--set",
+            "K=16",
+            "--seed",
+            "2",
+            "--backend",
+            "gradsearch-ra",
+            "--trace",
+            &arg,
+            "--json",
+        ]);
         assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     }
     let svg_text = std::fs::read_to_string(&svg).expect("svg trace");

@@ -64,11 +64,7 @@ fn run_tpt(root: &Path, args: &[String]) -> (i32, String, String) {
     }
     let output = child.wait_with_output().expect("tpt output");
     let code = output.status.code().unwrap_or(-1);
-    (
-        code,
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (code, String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]

@@ -64,45 +64,22 @@ pub fn strip_spans(debug: &str) -> String {
     out
 }
 
-fn same_tree(
-    label: &str,
-    what: &str,
-    a: &tpt::ast::File,
-    b: &tpt::ast::File,
-) -> Result<(), String> {
-    let (a, b) = (
-        strip_spans(&format!("{a:#?}")),
-        strip_spans(&format!("{b:#?}")),
-    );
+fn same_tree(label: &str, what: &str, a: &tpt::ast::File, b: &tpt::ast::File) -> Result<(), String> {
+    let (a, b) = (strip_spans(&format!("{a:#?}")), strip_spans(&format!("{b:#?}")));
     if a == b {
         return Ok(());
     }
-    let line = a
-        .lines()
-        .zip(b.lines())
-        .position(|(x, y)| x != y)
-        .unwrap_or(0);
-    Err(format!(
-        "{label}: {what} changes the tree near line {line} of its Debug text"
-    ))
+    let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).unwrap_or(0);
+    Err(format!("{label}: {what} changes the tree near line {line} of its Debug text"))
 }
 
 /// The comments of `source`, in order, must all appear in `out`, in order.
-fn comments_in_order(
-    label: &str,
-    comments: &[tpt::lexer::Comment],
-    out: &str,
-) -> Result<(), String> {
+fn comments_in_order(label: &str, comments: &[tpt::lexer::Comment], out: &str) -> Result<(), String> {
     let mut from = 0;
     for comment in comments {
         match out[from..].find(&comment.text) {
             Some(at) => from += at + comment.text.len(),
-            None => {
-                return Err(format!(
-                    "{label}: comment {:?} lost or out of order",
-                    comment.text
-                ))
-            }
+            None => return Err(format!("{label}: comment {:?} lost or out of order", comment.text)),
         }
     }
     Ok(())
@@ -113,10 +90,7 @@ fn layout_is_clean(label: &str, out: &str) -> Result<(), String> {
         return Err(format!("{label}: output must end with exactly one newline"));
     }
     // Lines inside verbatim block comments are not ours to trim, so only check the others.
-    if let Some(line) = out
-        .lines()
-        .find(|l| l.ends_with([' ', '\t']) && !l.contains("/*"))
-    {
+    if let Some(line) = out.lines().find(|l| l.ends_with([' ', '\t']) && !l.contains("/*")) {
         return Err(format!("{label}: trailing white space on {line:?}"));
     }
     Ok(())
@@ -128,29 +102,19 @@ pub fn check(label: &str, source: &str) -> Result<(), String> {
         return Ok(());
     };
     let once = format_source(source, &parsed);
-    let reparsed = parse(&once, max_depth()).map_err(|e| {
-        format!(
-            "{label}: formatted text does not parse: {}\n{once}",
-            e[0].message
-        )
-    })?;
+    let reparsed = parse(&once, max_depth())
+        .map_err(|e| format!("{label}: formatted text does not parse: {}\n{once}", e[0].message))?;
     same_tree(label, "format_source", &parsed.file, &reparsed.file)?;
     let twice = format_source(&once, &reparsed);
     if twice != once {
-        return Err(format!(
-            "{label}: not idempotent\n--- once\n{once}--- twice\n{twice}"
-        ));
+        return Err(format!("{label}: not idempotent\n--- once\n{once}--- twice\n{twice}"));
     }
     comments_in_order(label, &parsed.comments, &once)?;
     layout_is_clean(label, &once)?;
 
     let plain = format_file(&parsed.file);
-    let plain_parsed = parse(&plain, max_depth()).map_err(|e| {
-        format!(
-            "{label}: format_file text does not parse: {}\n{plain}",
-            e[0].message
-        )
-    })?;
+    let plain_parsed = parse(&plain, max_depth())
+        .map_err(|e| format!("{label}: format_file text does not parse: {}\n{plain}", e[0].message))?;
     same_tree(label, "format_file", &parsed.file, &plain_parsed.file)?;
     if format_file(&plain_parsed.file) != plain {
         return Err(format!("{label}: format_file is not idempotent\n{plain}"));
@@ -165,22 +129,12 @@ fn crate_dir() -> PathBuf {
 #[test]
 fn every_program_formats_canonically() {
     let root = crate_dir();
-    let files: Vec<PathBuf> = ["programs", "tests"]
-        .iter()
-        .flat_map(|d| tpt_files(&root.join(d)))
-        .collect();
-    assert!(
-        !files.is_empty(),
-        "the samples in tests/fmt should at least be found"
-    );
+    let files: Vec<PathBuf> = ["programs", "tests"].iter().flat_map(|d| tpt_files(&root.join(d))).collect();
+    assert!(!files.is_empty(), "the samples in tests/fmt should at least be found");
     let failures: Vec<String> = files
         .iter()
         .filter_map(|path| {
-            let label = path
-                .strip_prefix(&root)
-                .unwrap_or(path)
-                .display()
-                .to_string();
+            let label = path.strip_prefix(&root).unwrap_or(path).display().to_string();
             let source = fs::read_to_string(path).ok()?;
             check(&label, &source).err()
         })
@@ -192,17 +146,11 @@ fn every_program_formats_canonically() {
 fn sample_snapshots() {
     let dir = crate_dir().join("tests").join("fmt");
     let samples = tpt_files(&dir);
-    assert!(
-        samples.len() >= 8,
-        "expected the formatter samples in tests/fmt"
-    );
+    assert!(samples.len() >= 8, "expected the formatter samples in tests/fmt");
     for path in samples {
         let source = fs::read_to_string(&path).expect("a sample is readable");
         let parsed = parse(&source, max_depth()).expect("every sample parses");
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         insta::assert_snapshot!(name, format_source(&source, &parsed));
     }
 }
@@ -227,11 +175,8 @@ fn awkward_snippets_format_canonically() {
         "x = 1;\n\n\n\n// far below\n\n\n",
         "observe a == b; /* x */ /* y */\n/* z */ observe c;",
     ];
-    let failures: Vec<String> = snippets
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| check(&format!("snippet {i}"), s).err())
-        .collect();
+    let failures: Vec<String> =
+        snippets.iter().enumerate().filter_map(|(i, s)| check(&format!("snippet {i}"), s).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for s in snippets {
         assert!(parse(s, max_depth()).is_ok(), "snippet should parse: {s}");

@@ -37,18 +37,13 @@ fn sketches() -> Vec<PathBuf> {
 }
 
 fn name(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn compile_text(label: &str, text: &str, overrides: &[(String, i64)]) -> Result<Compiled, String> {
     let mut sources = SourceMap::new();
     let id = sources.add(label, text);
-    let options = CheckOptions {
-        overrides: overrides.to_vec(),
-        limits: Limits::default(),
-    };
+    let options = CheckOptions { overrides: overrides.to_vec(), limits: Limits::default() };
     compile(&sources, id, None, &options).map_err(|d| {
         let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
         format!("{label} does not compile: {}\n{text}", messages.join("; "))
@@ -57,24 +52,14 @@ fn compile_text(label: &str, text: &str, overrides: &[(String, i64)]) -> Result<
 
 fn compile_file(path: &Path) -> (String, Compiled) {
     let text = fs::read_to_string(path).expect("read");
-    let compiled =
-        compile_text(&path.display().to_string(), &text, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let compiled = compile_text(&path.display().to_string(), &text, &[]).unwrap_or_else(|e| panic!("{e}"));
     (text, compiled)
 }
 
 /// The bound solution's values, by param name, for the sketch's arrays.
 fn bound_values(sketch: &Program, bound: &Program) -> ParamValues {
     let values = bound_params(bound).expect("every param of a bound program is bound");
-    sketch
-        .arrays
-        .iter()
-        .map(|a| {
-            bound
-                .array_named(&a.name)
-                .map(|id| values[id].clone())
-                .unwrap_or_default()
-        })
-        .collect()
+    sketch.arrays.iter().map(|a| bound.array_named(&a.name).map(|id| values[id].clone()).unwrap_or_default()).collect()
 }
 
 /// Expressions in structural positions (conditions, scrutinees, indices) that read params
@@ -94,24 +79,17 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
     }
     fn children(e: &Expr) -> Vec<&Expr> {
         match &e.kind {
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
-                Vec::new()
-            }
+            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
             ExprKind::Elem { indices, .. } => indices.iter().collect(),
             ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::Unary { operand, .. } => vec![operand],
             ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-            ExprKind::If {
-                branches,
-                otherwise,
-            } => branches
-                .iter()
-                .flat_map(|(c, v)| [c, v])
-                .chain([&**otherwise])
-                .collect(),
-            ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
-                .chain(arms.iter().map(|a| &a.body))
-                .collect(),
+            ExprKind::If { branches, otherwise } => {
+                branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
+            }
         }
     }
     fn decided(program: &Program, e: &Expr, found: &mut Vec<String>) {
@@ -123,12 +101,8 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
     }
     fn structural(program: &Program, e: &Expr, found: &mut Vec<String>) {
         match &e.kind {
-            ExprKind::Elem { indices, .. } => {
-                indices.iter().for_each(|i| decided(program, i, found))
-            }
-            ExprKind::If { branches, .. } => branches
-                .iter()
-                .for_each(|(c, _)| decided(program, c, found)),
+            ExprKind::Elem { indices, .. } => indices.iter().for_each(|i| decided(program, i, found)),
+            ExprKind::If { branches, .. } => branches.iter().for_each(|(c, _)| decided(program, c, found)),
             ExprKind::Match { scrutinee, .. } => decided(program, scrutinee, found),
             _ => {}
         }
@@ -140,17 +114,11 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
         match &stmt.kind {
             StmtKind::Assign { indices, value, .. } => {
                 indices.iter().for_each(|i| decided(program, i, found));
-                indices
-                    .iter()
-                    .chain([value])
-                    .for_each(|e| structural(program, e, found));
+                indices.iter().chain([value]).for_each(|e| structural(program, e, found));
             }
             StmtKind::Observe(e) => structural(program, e, found),
             StmtKind::For { body, .. } => param_decided(program, body, found),
-            StmtKind::If {
-                branches,
-                otherwise,
-            } => {
+            StmtKind::If { branches, otherwise } => {
                 for (c, block) in branches {
                     decided(program, c, found);
                     structural(program, c, found);
@@ -161,8 +129,7 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
             StmtKind::Match { scrutinee, arms } => {
                 decided(program, scrutinee, found);
                 structural(program, scrutinee, found);
-                arms.iter()
-                    .for_each(|a| param_decided(program, &a.body, found));
+                arms.iter().for_each(|a| param_decided(program, &a.body, found));
             }
         }
     }
@@ -171,11 +138,7 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
 /// The sketch specialized to its bound solution.
 fn printed_bound(sketch: &Path) -> (String, Compiled, ParamValues) {
     let (source, compiled) = compile_file(sketch);
-    let (_, bound) = compile_file(
-        &root()
-            .join("programs/bound")
-            .join(sketch.file_name().expect("file name")),
-    );
+    let (_, bound) = compile_file(&root().join("programs/bound").join(sketch.file_name().expect("file name")));
     let values = bound_values(&compiled.program, &bound.program);
     let text = specialize_program(&source, &compiled.parsed.file, &compiled.program, &values)
         .unwrap_or_else(|e| panic!("{}: {e:?}", sketch.display()));
@@ -205,9 +168,7 @@ fn bound_solutions_print_as_valid_specialized_programs() {
         let parsed = parse(&text, 256).expect("parses");
         let formatted = format_source(&text, &parsed);
         if formatted != text {
-            failures.push(format!(
-                "{label}: not canonical\n--- printed\n{text}--- formatted\n{formatted}"
-            ));
+            failures.push(format!("{label}: not canonical\n--- printed\n{text}--- formatted\n{formatted}"));
         }
         let mut decided = Vec::new();
         param_decided(&printed.program, &printed.program.body, &mut decided);
@@ -241,14 +202,7 @@ fn random_values(program: &Program, random: &mut Random) -> ParamValues {
 /// construct specialization declines is an `observe` that reads nothing and can never hold,
 /// in a branch the values take: the lowering rejects it outside runtime branches (the sketch
 /// form with these values does not compile either), and `print_program` prints the sketch.
-fn check_random(
-    label: &str,
-    source: &str,
-    program: &Program,
-    file: &tpt::ast::File,
-    random: &mut Random,
-    runs: usize,
-) {
+fn check_random(label: &str, source: &str, program: &Program, file: &tpt::ast::File, random: &mut Random, runs: usize) {
     for run in 0..runs {
         let values = random_values(program, random);
         let printed = print_program(source, file, program, &values);
@@ -257,10 +211,7 @@ fn check_random(
                 if let Err(e) = reproduces(&text, program, &values) {
                     panic!("{label} (run {run}, {values:?}): the printed program {e}\n{text}");
                 }
-                assert_eq!(
-                    text, printed,
-                    "{label} (run {run}, {values:?}): fell back to the sketch form"
-                );
+                assert_eq!(text, printed, "{label} (run {run}, {values:?}): fell back to the sketch form");
             }
             Err(Unsupported(why)) if why.contains("can never hold") => {
                 assert_eq!(printed, print_sketch(source, file, program, &values));
@@ -275,14 +226,7 @@ fn random_params_print_programs_that_behave_like_the_sketch() {
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for sketch in sketches() {
         let (source, compiled) = compile_file(&sketch);
-        check_random(
-            &name(&sketch),
-            &source,
-            &compiled.program,
-            &compiled.parsed.file,
-            &mut random,
-            40,
-        );
+        check_random(&name(&sketch), &source, &compiled.program, &compiled.parsed.file, &mut random, 40);
     }
 }
 
@@ -290,20 +234,11 @@ fn random_params_print_programs_that_behave_like_the_sketch() {
 fn overridden_constants_print_their_values() {
     let path = root().join("programs/parity_chain.tpt");
     let source = fs::read_to_string(&path).expect("read");
-    let compiled =
-        compile_text("parity_chain", &source, &[("K".to_string(), 12)]).expect("compiles");
+    let compiled = compile_text("parity_chain", &source, &[("K".to_string(), 12)]).expect("compiles");
     let mut random = Random(7);
-    check_random(
-        "parity_chain K=12",
-        &source,
-        &compiled.program,
-        &compiled.parsed.file,
-        &mut random,
-        10,
-    );
+    check_random("parity_chain K=12", &source, &compiled.program, &compiled.parsed.file, &mut random, 10);
     let values = random_values(&compiled.program, &mut random);
-    let text = specialize_program(&source, &compiled.parsed.file, &compiled.program, &values)
-        .expect("prints");
+    let text = specialize_program(&source, &compiled.parsed.file, &compiled.program, &values).expect("prints");
     assert!(text.contains("const K = 12;"), "{text}");
 }
 
@@ -312,10 +247,7 @@ fn random_sketches_print_programs_that_behave_like_them() {
     let mut random = Random(0x2545_f491_4f6c_dd1d);
     let mut compiled_count = 0;
     // `TPT_PRINT_SKETCHES=10000` runs more of them (the default keeps the suite quick).
-    let sketches: u64 = std::env::var("TPT_PRINT_SKETCHES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(400);
+    let sketches: u64 = std::env::var("TPT_PRINT_SKETCHES").ok().and_then(|s| s.parse().ok()).unwrap_or(400);
     for seed in 0..sketches {
         let source = sketches::sketch(seed);
         let Ok(compiled) = compile_text("random", &source, &[]) else {
@@ -323,18 +255,8 @@ fn random_sketches_print_programs_that_behave_like_them() {
         };
         compiled_count += 1;
         let label = format!("sketch {seed}:\n{source}");
-        check_random(
-            &label,
-            &source,
-            &compiled.program,
-            &compiled.parsed.file,
-            &mut random,
-            8,
-        );
+        check_random(&label, &source, &compiled.program, &compiled.parsed.file, &mut random, 8);
     }
     // The generator is meant to produce programs that check; most of them must.
-    assert!(
-        compiled_count * 10 >= sketches * 9,
-        "only {compiled_count} of {sketches} random sketches compile"
-    );
+    assert!(compiled_count * 10 >= sketches * 9, "only {compiled_count} of {sketches} random sketches compile");
 }

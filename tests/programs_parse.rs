@@ -39,14 +39,9 @@ fn every_program_parses() {
 
     let mut failures = Vec::new();
     for path in &files {
-        let source = fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let source = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         if let Err(diagnostics) = tpt::parse::parse(&source, 256) {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(path)
-                .display()
-                .to_string();
+            let name = path.strip_prefix(root).unwrap_or(path).display().to_string();
             for diagnostic in diagnostics {
                 let mut text = format!("{name}: {}", diagnostic.message);
                 for label in &diagnostic.labels {

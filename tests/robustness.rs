@@ -135,14 +135,13 @@ enum Mutation {
 }
 
 const SNIPPETS: &[&str] = &[
-    ";", "{", "}", "(", ")", "[", "]", ",", ":", "=", "=>", "->", "..", "|", "_", "+", "-", "*", "/", "%", "!",
-    "<", "==", "&&", "||", "const", "fn", "param", "input", "output", "var", "for", "in", "if", "else", "match",
-    "observe", "example", "bool", "x", "0", "1", "/*", "//", "\"", "$", "é", "\u{0}",
+    ";", "{", "}", "(", ")", "[", "]", ",", ":", "=", "=>", "->", "..", "|", "_", "+", "-", "*", "/", "%", "!", "<",
+    "==", "&&", "||", "const", "fn", "param", "input", "output", "var", "for", "in", "if", "else", "match", "observe",
+    "example", "bool", "x", "0", "1", "/*", "//", "\"", "$", "é", "\u{0}",
 ];
 
-const NUMBERS: &[&str] = &[
-    "0", "1", "2", "255", "65536", "1000000", "4294967296", "9223372036854775807", "99999999999999999999",
-];
+const NUMBERS: &[&str] =
+    &["0", "1", "2", "255", "65536", "1000000", "4294967296", "9223372036854775807", "99999999999999999999"];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let position = any::<usize>();
@@ -424,8 +423,7 @@ impl Generator {
 
     /// An element of an array of one of `kinds`, with the array's domain.
     fn element(&mut self, depth: u32, kinds: &[&str]) -> (String, u64) {
-        let candidates: Vec<usize> =
-            (0..self.arrays.len()).filter(|&i| kinds.contains(&self.arrays[i].kind)).collect();
+        let candidates: Vec<usize> = (0..self.arrays.len()).filter(|&i| kinds.contains(&self.arrays[i].kind)).collect();
         let chosen = *self.dice.pick(&candidates);
         let (mut text, dims, domain) =
             (self.arrays[chosen].name.clone(), self.arrays[chosen].dims.clone(), self.arrays[chosen].domain);
@@ -462,7 +460,8 @@ impl Generator {
                 self.expr(depth + 1)
             ),
             6 => {
-                let wildcard = if self.dice.chance(80) { format!(", _ => {}", self.expr(depth + 1)) } else { String::new() };
+                let wildcard =
+                    if self.dice.chance(80) { format!(", _ => {}", self.expr(depth + 1)) } else { String::new() };
                 format!(
                     "(match {} {{ 0 => {}, 1 | 2 => {}{wildcard} }})",
                     self.expr(depth + 1),
@@ -501,13 +500,15 @@ impl Generator {
             4..=5 => {
                 let condition = self.expr(depth + 1);
                 let then = self.block(depth);
-                let otherwise = if self.dice.chance(50) { format!(" else {{\n{}}}", self.block(depth)) } else { String::new() };
+                let otherwise =
+                    if self.dice.chance(50) { format!(" else {{\n{}}}", self.block(depth)) } else { String::new() };
                 format!("if {condition} {{\n{then}}}{otherwise}\n")
             }
             6 => {
                 let scrutinee = self.expr(depth + 1);
                 let (a, b) = (self.block(depth), self.block(depth));
-                let rest = if self.dice.chance(50) { format!("_ => {{\n{}}}\n", self.block(depth)) } else { String::new() };
+                let rest =
+                    if self.dice.chance(50) { format!("_ => {{\n{}}}\n", self.block(depth)) } else { String::new() };
                 format!("match {scrutinee} {{\n0 => {{\n{a}}}\n1 | 2 => {{\n{b}}}\n{rest}}}\n")
             }
             7 => {
@@ -658,7 +659,9 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
     let compiled = match compile_text(&with_examples) {
         Ok(compiled) => compiled,
         // Observing an output that only some paths assign is an error of its own (rule 7).
-        Err(rendered) if rendered.matches("Error:").count() == rendered.matches("may be unassigned at the end").count() => {
+        Err(rendered)
+            if rendered.matches("Error:").count() == rendered.matches("may be unassigned at the end").count() =>
+        {
             return Ok(())
         }
         Err(rendered) => {

@@ -35,7 +35,12 @@ fn synth_and_run(file: &str, extra: &[&str]) -> String {
     assert_eq!(result.status.code(), Some(0), "synth {file} {extra:?} failed:\n{}", text(&result.stderr));
     let printed = std::fs::read_to_string(&out).expect("the output file is written");
     let run = tpt(&["run", &out_text]);
-    assert_eq!(run.status.code(), Some(0), "the printed program of {file} fails `tpt run`:\n{printed}\n{}", text(&run.stderr));
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "the printed program of {file} fails `tpt run`:\n{printed}\n{}",
+        text(&run.stderr)
+    );
     printed
 }
 
@@ -93,7 +98,9 @@ fn the_default_back_end_solves_every_program_and_the_output_runs() {
 
 #[test]
 fn the_papers_best_method_solves_what_the_paper_solved() {
-    for file in ["programs/parity_chain.tpt", "programs/circuit_nand.tpt", "programs/circuit_swap.tpt", "programs/dnf.tpt"] {
+    for file in
+        ["programs/parity_chain.tpt", "programs/circuit_nand.tpt", "programs/circuit_swap.tpt", "programs/dnf.tpt"]
+    {
         synth_and_run(file, &["--backend", "gradsearch-plus", "--seed", "1", "--restarts", "2"]);
     }
 }
@@ -109,7 +116,8 @@ fn unsolved_programs_fail_honestly_with_the_best_candidate() {
     for file in NOT_SOLVED_BY_THE_PAPERS_METHODS {
         let out = scratch(&format!("best-{}", file.replace('/', "_")));
         let out_text = out.to_string_lossy().into_owned();
-        let result = tpt(&["synth", file, "--backend", "gradsearch-plus", "--max-steps", "300", "--seed", "1", "-o", &out_text]);
+        let result =
+            tpt(&["synth", file, "--backend", "gradsearch-plus", "--max-steps", "300", "--seed", "1", "-o", &out_text]);
         assert_eq!(result.status.code(), Some(1), "{file}: {}", text(&result.stderr));
         let stderr = text(&result.stderr);
         assert!(stderr.contains("no program found (step budget exhausted)"), "{stderr}");
@@ -206,7 +214,18 @@ fn json_output_has_the_documented_keys() {
     let result = tpt(&["synth", "programs/circuit_nand.tpt", "--json", "--seed", "4", "--restarts", "2"]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
-    for key in ["status", "backend", "seed", "steps", "total_steps", "restart", "restarts_run", "seconds", "violations", "params"] {
+    for key in [
+        "status",
+        "backend",
+        "seed",
+        "steps",
+        "total_steps",
+        "restart",
+        "restarts_run",
+        "seconds",
+        "violations",
+        "params",
+    ] {
         assert!(value.get(key).is_some(), "missing key {key}: {value}");
     }
     assert_eq!(value["status"], "found");

@@ -128,7 +128,10 @@ pub fn main(args: BenchArgs) -> u8 {
         None => None,
         Some(path) => match std::fs::File::create(path) {
             Ok(mut file) => {
-                let _ = writeln!(file, "file,backend,set,runs,solved,mean_steps,median_seconds,mean_seconds,mean_seconds_all,impossible");
+                let _ = writeln!(
+                    file,
+                    "file,backend,set,runs,solved,mean_steps,median_seconds,mean_seconds,mean_seconds_all,impossible"
+                );
                 Some(file)
             }
             Err(e) => {
@@ -196,10 +199,19 @@ pub fn main(args: BenchArgs) -> u8 {
         eprintln!("interrupted: {} finished row(s) kept", rows.len());
         return EXIT_FAILED;
     }
-    if failed { EXIT_USER_ERROR } else { EXIT_OK }
+    if failed {
+        EXIT_USER_ERROR
+    } else {
+        EXIT_OK
+    }
 }
 
-fn compile_file(file: &std::path::Path, setting: &[(String, i64)], args: &BenchArgs, reporter: &mut Reporter) -> Result<Compiled, ()> {
+fn compile_file(
+    file: &std::path::Path,
+    setting: &[(String, i64)],
+    args: &BenchArgs,
+    reporter: &mut Reporter,
+) -> Result<Compiled, ()> {
     let main = reporter.load(file).map_err(|d| reporter.emit(&[d]))?;
     let data = match &args.data {
         None => None,

@@ -130,13 +130,9 @@ impl LimitArgs {
 }
 
 fn parse_override(text: &str) -> Result<(String, i64), String> {
-    let (name, value) = text
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))?;
-    let value: i64 = value
-        .trim()
-        .parse()
-        .map_err(|_| format!("the value of `{name}` must be an integer, found `{value}`"))?;
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))?;
+    let value: i64 =
+        value.trim().parse().map_err(|_| format!("the value of `{name}` must be an integer, found `{value}`"))?;
     Ok((name.trim().to_string(), value))
 }
 
@@ -180,9 +176,8 @@ impl Reporter {
     /// Read a file into the source map, or report why it cannot be read.
     pub fn load(&mut self, path: &Path) -> Result<SourceId, Diagnostic> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|error| {
-            Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error)))
-        })?;
+        let bytes = std::fs::read(path)
+            .map_err(|error| Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error))))?;
         match decode(&bytes) {
             Ok(text) => Ok(self.sources.add(name, text)),
             Err(diagnostic) => {

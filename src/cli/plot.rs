@@ -98,7 +98,12 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
 
 /// The optimization trajectory: loss per step on top, and below it every param's value over
 /// the steps as a heatmap (for relaxed back ends, the probability of the current value).
-pub fn trace_plot(path: &Path, trace: &[tpt::solve::TracePoint], names: &[String], domains: &[u32]) -> Result<(), String> {
+pub fn trace_plot(
+    path: &Path,
+    trace: &[tpt::solve::TracePoint],
+    names: &[String],
+    domains: &[u32],
+) -> Result<(), String> {
     if trace.is_empty() {
         return Err("the run took no steps, so there is no trajectory to draw".to_string());
     }

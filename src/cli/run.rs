@@ -6,8 +6,8 @@ use clap::Args;
 use tpt::ast::DeclKind;
 use tpt::diagnostics::Diagnostic;
 use tpt::interp::{bound_params, run_example, Outcome};
-use tpt::result::failure_diagnostics;
 use tpt::program::{ExampleData, Program};
+use tpt::result::failure_diagnostics;
 
 use super::{load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
@@ -96,7 +96,9 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
         match program.array_named(name).map(|id| program.arrays[id].kind) {
             Some(DeclKind::Input) => {}
             _ => {
-                return Err(vec![Diagnostic::error(format!("`--input {name}=..`: `{name}` is not an input of the program"))])
+                return Err(vec![Diagnostic::error(format!(
+                    "`--input {name}=..`: `{name}` is not an input of the program"
+                ))])
             }
         }
         match serde_json::from_str(value.trim()) {
@@ -120,7 +122,11 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
 
 /// A data-file diagnostic about the synthetic `--input` example, reworded for the command line.
 fn input_diagnostic(mut diagnostic: Diagnostic) -> Diagnostic {
-    diagnostic.message = diagnostic.message.replacen("--input: examples[0].", "--input ", 1).replacen("--input: examples[0]: ", "--input: ", 1);
+    diagnostic.message = diagnostic.message.replacen("--input: examples[0].", "--input ", 1).replacen(
+        "--input: examples[0]: ",
+        "--input: ",
+        1,
+    );
     let (into_json, into_program): (Vec<_>, Vec<_>) = diagnostic.labels.drain(..).partition(|label| label.primary);
     diagnostic.labels = into_program;
     for label in into_json {
@@ -151,4 +157,3 @@ fn print_outputs(label: &str, program: &Program, outcome: &Outcome) {
     let status = if outcome.passed() { "ok" } else { "FAILED" };
     outln!("{label}: {status}: {}", parts.join("; "));
 }
-

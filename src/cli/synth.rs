@@ -70,7 +70,8 @@ pub struct SearchArgs {
 
 fn parse_opt(text: &str) -> Result<(String, f64), String> {
     let (key, value) = text.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, found `{text}`"))?;
-    let value: f64 = value.trim().parse().map_err(|_| format!("the value of `{key}` must be a number, found `{value}`"))?;
+    let value: f64 =
+        value.trim().parse().map_err(|_| format!("the value of `{key}` must be a number, found `{value}`"))?;
     if !value.is_finite() {
         return Err(format!("the value of `{key}` must be finite"));
     }
@@ -82,12 +83,18 @@ impl SearchArgs {
         match self.timeout {
             None => Ok(None),
             Some(t) if t.is_finite() && t >= 0.0 => Ok(Some(Duration::from_secs_f64(t.min(1e9)))),
-            Some(t) => Err(Diagnostic::error(format!("`--timeout {t}`: the timeout must be a non-negative number of seconds"))),
+            Some(t) => {
+                Err(Diagnostic::error(format!("`--timeout {t}`: the timeout must be a non-negative number of seconds")))
+            }
         }
     }
 
     pub fn loss_kind(&self) -> LossKind {
-        if self.loss == "mse" { LossKind::SquaredError } else { LossKind::CrossEntropy }
+        if self.loss == "mse" {
+            LossKind::SquaredError
+        } else {
+            LossKind::CrossEntropy
+        }
     }
 }
 
@@ -102,7 +109,8 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 
 pub fn unknown_backend(name: &str) -> Diagnostic {
     let names: Vec<&str> = registry().iter().map(|b| b.name).collect();
-    Diagnostic::error(format!("no back end named `{name}`")).with_help(format!("the back ends are: {}", names.join(", ")))
+    Diagnostic::error(format!("no back end named `{name}`"))
+        .with_help(format!("the back ends are: {}", names.join(", ")))
 }
 
 pub fn main(args: SynthArgs) -> u8 {
@@ -195,7 +203,9 @@ pub fn main(args: SynthArgs) -> u8 {
     };
     reporter.emit(&diagnostics);
     if report.status == Status::Impossible {
-        reporter.emit(&[Diagnostic::error("no assignment of the params satisfies every example (the whole search space was covered)")]);
+        reporter.emit(&[Diagnostic::error(
+            "no assignment of the params satisfies every example (the whole search space was covered)",
+        )]);
     }
     eprintln!(
         "{}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
@@ -267,9 +277,8 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let permissions = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        let permissions =
+            std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
         file.as_file().set_permissions(permissions).map_err(fail)?;
     }
     file.persist(path).map_err(|e| fail(e.error))?;

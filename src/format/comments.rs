@@ -32,11 +32,7 @@ impl<'a> Trivia<'a> {
         let mut comments: Vec<&Comment> = comments.iter().collect();
         comments.sort_by_key(|c| c.span.start);
         let used = vec![false; comments.len()];
-        Trivia {
-            source,
-            comments,
-            used,
-        }
+        Trivia { source, comments, used }
     }
 
     pub fn source_len(&self) -> usize {
@@ -133,13 +129,7 @@ pub struct Seq {
 impl Seq {
     /// A sequence for formatting without source: no comments, no cursor.
     pub fn plain() -> Self {
-        Seq {
-            open: Vec::new(),
-            lines: Vec::new(),
-            commented: false,
-            prev_end: 0,
-            attach: Attach::Nothing,
-        }
+        Seq { open: Vec::new(), lines: Vec::new(), commented: false, prev_end: 0, attach: Attach::Nothing }
     }
 
     /// Start a sequence, placing the comments that come before its opening brace.
@@ -177,12 +167,8 @@ impl Seq {
                 line.doc = cat([std::mem::take(&mut line.doc), suffix]);
             }
             _ => {
-                let blank_before = !self.lines.is_empty()
-                    && trivia.blank_between(self.prev_end, comment.span.start);
-                self.lines.push(Line {
-                    blank_before,
-                    doc: text(comment.text.clone()),
-                });
+                let blank_before = !self.lines.is_empty() && trivia.blank_between(self.prev_end, comment.span.start);
+                self.lines.push(Line { blank_before, doc: text(comment.text.clone()) });
                 self.attach = Attach::LastLine;
             }
         }
@@ -191,14 +177,10 @@ impl Seq {
 
     /// Add an element at `span`, built as `doc`, after the comments `hoisted` out of it.
     pub fn element(&mut self, trivia: &Trivia, span: Span, hoisted: Vec<&Comment>, doc: Doc) {
-        let mut blank_before =
-            !self.lines.is_empty() && trivia.blank_between(self.prev_end, span.start);
+        let mut blank_before = !self.lines.is_empty() && trivia.blank_between(self.prev_end, span.start);
         for comment in hoisted {
             self.commented = true;
-            self.lines.push(Line {
-                blank_before,
-                doc: text(comment.text.clone()),
-            });
+            self.lines.push(Line { blank_before, doc: text(comment.text.clone()) });
             blank_before = false;
         }
         self.lines.push(Line { blank_before, doc });
@@ -232,10 +214,7 @@ mod tests {
 
     fn comment(source: &str, text: &str) -> Comment {
         let start = source.find(text).unwrap_or(0);
-        Comment {
-            span: Span::new(start, start + text.len()),
-            text: text.to_string(),
-        }
+        Comment { span: Span::new(start, start + text.len()), text: text.to_string() }
     }
 
     #[test]

@@ -151,12 +151,7 @@ struct Renderer {
 
 /// Lay `doc` out in `width` columns.
 pub fn render(doc: &Doc, width: usize) -> String {
-    let mut r = Renderer {
-        width,
-        out: String::new(),
-        col: 0,
-        suffixes: Vec::new(),
-    };
+    let mut r = Renderer { width, out: String::new(), col: 0, suffixes: Vec::new() };
     let mut stack: Vec<(usize, Cmd)> = vec![(0, Cmd::Doc(doc))];
     while let Some((indent, cmd)) = stack.pop() {
         match cmd {
@@ -190,13 +185,7 @@ impl Renderer {
     }
 
     /// Place item `i` of a fill: on the current line if it fits there flat, else on a new line.
-    fn fill<'a>(
-        &mut self,
-        items: &'a [Doc],
-        i: usize,
-        indent: usize,
-        stack: &mut Vec<(usize, Cmd<'a>)>,
-    ) {
+    fn fill<'a>(&mut self, items: &'a [Doc], i: usize, indent: usize, stack: &mut Vec<(usize, Cmd<'a>)>) {
         let Some(item) = items.get(i) else { return };
         stack.push((indent, Cmd::Fill(items, i + 1)));
         let flat = item.flat();
@@ -266,19 +255,8 @@ mod tests {
 
     fn list(n: usize) -> Doc {
         let items: Vec<Doc> = (0..n).map(|i| text(format!("{i},"))).collect();
-        let flat = format!(
-            "[{}]",
-            (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
-        );
-        group(
-            Some(flat),
-            cat([
-                text("["),
-                indent(cat([Doc::Hard, Doc::Fill(items)])),
-                Doc::Hard,
-                text("]"),
-            ]),
-        )
+        let flat = format!("[{}]", (0..n).map(|i| i.to_string()).collect::<Vec<_>>().join(", "));
+        group(Some(flat), cat([text("["), indent(cat([Doc::Hard, Doc::Fill(items)])), Doc::Hard, text("]")]))
     }
 
     #[test]
@@ -302,13 +280,8 @@ mod tests {
 
     #[test]
     fn suffixes_go_to_the_end_of_the_line() {
-        let doc = cat([
-            text("a;"),
-            Doc::Suffix("// one".into()),
-            Doc::Suffix("/* two */".into()),
-            Doc::Hard,
-            text("b;"),
-        ]);
+        let doc =
+            cat([text("a;"), Doc::Suffix("// one".into()), Doc::Suffix("/* two */".into()), Doc::Hard, text("b;")]);
         assert_eq!(render(&doc, 100), "a;  // one /* two */\nb;");
     }
 }

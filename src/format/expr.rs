@@ -38,11 +38,9 @@ pub fn expr_doc(e: &Expr) -> Doc {
         ExprKind::Int(v) => text(v.to_string()),
         ExprKind::Name(id) => text(id.name.clone()),
         ExprKind::Index { base, indices } => indexed(base, indices),
-        ExprKind::Call { func, args } => cat([
-            text(format!("{}(", func.name)),
-            cat(separated(args.iter().map(expr_doc), ", ")),
-            text(")"),
-        ]),
+        ExprKind::Call { func, args } => {
+            cat([text(format!("{}(", func.name)), cat(separated(args.iter().map(expr_doc), ", ")), text(")")])
+        }
         ExprKind::Unary { op, operand } => {
             let needs = matches!(operand.kind, ExprKind::Binary { .. });
             cat([text(op.symbol()), operand_doc(operand, needs)])
@@ -53,10 +51,7 @@ pub fn expr_doc(e: &Expr) -> Doc {
             operand_doc(rhs, needs_parens(*op, rhs, true)),
         ]),
         ExprKind::Paren(inner) => cat([text("("), expr_doc(inner), text(")")]),
-        ExprKind::If {
-            branches,
-            otherwise,
-        } => if_expr_doc(branches, otherwise),
+        ExprKind::If { branches, otherwise } => if_expr_doc(branches, otherwise),
         ExprKind::Match { scrutinee, arms } => match_expr_doc(scrutinee, arms),
     }
 }
@@ -91,12 +86,7 @@ fn if_expr_doc(branches: &[(Expr, Expr)], otherwise: &Expr) -> Doc {
         heads.push(cat([text(keyword), expr_doc(cond), text(" {")]));
     }
     heads.push(text("} else {"));
-    let values: Vec<Doc> = branches
-        .iter()
-        .map(|(_, v)| v)
-        .chain([otherwise])
-        .map(expr_doc)
-        .collect();
+    let values: Vec<Doc> = branches.iter().map(|(_, v)| v).chain([otherwise]).map(expr_doc).collect();
     let flat = heads
         .iter()
         .zip(&values)
@@ -117,15 +107,10 @@ fn match_expr_doc(scrutinee: &Expr, arms: &[MatchArm<Expr>]) -> Doc {
     if arms.is_empty() {
         return cat([head, text("}")]);
     }
-    let arms: Vec<Doc> = arms
-        .iter()
-        .map(|arm| cat([pattern_doc(&arm.pattern), text(" => "), expr_doc(&arm.body)]))
-        .collect();
+    let arms: Vec<Doc> =
+        arms.iter().map(|arm| cat([pattern_doc(&arm.pattern), text(" => "), expr_doc(&arm.body)])).collect();
     let flat_arms: Option<Vec<String>> = arms.iter().map(Doc::flat).collect();
-    let flat = head
-        .flat()
-        .zip(flat_arms)
-        .map(|(h, a)| format!("{h} {} }}", a.join(", ")));
+    let flat = head.flat().zip(flat_arms).map(|(h, a)| format!("{h} {} }}", a.join(", ")));
     let lines = arms.into_iter().map(|arm| cat([Doc::Hard, arm, text(",")]));
     group(flat, cat([head, indent(cat(lines)), Doc::Hard, text("}")]))
 }
@@ -136,13 +121,7 @@ pub fn value_doc(v: &Value) -> Doc {
     match &v.kind {
         ValueKind::Expr(e) => expr_doc(e),
         ValueKind::Hole => text("_"),
-        ValueKind::Repeat(item, count) => cat([
-            text("["),
-            value_doc(item),
-            text("; "),
-            expr_doc(count),
-            text("]"),
-        ]),
+        ValueKind::Repeat(item, count) => cat([text("["), value_doc(item), text("; "), expr_doc(count), text("]")]),
         ValueKind::List(items) => list_doc(items),
     }
 }
@@ -154,9 +133,7 @@ fn list_doc(items: &[Value]) -> Doc {
     let docs: Vec<Doc> = items.iter().map(value_doc).collect();
     let flat_items: Option<Vec<String>> = docs.iter().map(Doc::flat).collect();
     let flat = flat_items.map(|f| format!("[{}]", f.join(", ")));
-    let scalars = items
-        .iter()
-        .all(|v| matches!(v.kind, ValueKind::Expr(_) | ValueKind::Hole));
+    let scalars = items.iter().all(|v| matches!(v.kind, ValueKind::Expr(_) | ValueKind::Hole));
     let with_commas = docs.into_iter().map(|d| cat([d, text(",")]));
     let body = if scalars {
         cat([Doc::Hard, Doc::Fill(with_commas.collect())])

@@ -16,18 +16,11 @@ fn e(kind: ExprKind) -> Expr {
 }
 
 fn name(n: &str) -> Expr {
-    e(ExprKind::Name(Ident {
-        name: n.to_string(),
-        span: Span::default(),
-    }))
+    e(ExprKind::Name(Ident { name: n.to_string(), span: Span::default() }))
 }
 
 fn bin(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
-    e(ExprKind::Binary {
-        op,
-        lhs: Box::new(lhs),
-        rhs: Box::new(rhs),
-    })
+    e(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) })
 }
 
 #[test]
@@ -38,23 +31,14 @@ fn the_first_example_is_already_canonical() {
 
 #[test]
 fn spacing_is_normalized() {
-    assert_eq!(
-        fmt("x=-a*(b+c)%2;observe !x;"),
-        "x = -a * (b + c) % 2;\nobserve !x;\n"
-    );
+    assert_eq!(fmt("x=-a*(b+c)%2;observe !x;"), "x = -a * (b + c) % 2;\nobserve !x;\n");
 }
 
 #[test]
 fn if_chains_close_on_the_else_line() {
     let out = fmt("if a { x = 1; y = 2; } else if b { x = 2; } else { x = 3; }");
-    assert_eq!(
-        out,
-        "if a {\n    x = 1;\n    y = 2;\n} else if b {\n    x = 2;\n} else {\n    x = 3;\n}\n"
-    );
-    assert_eq!(
-        fmt("if a {x=1;} else {x=2;}"),
-        "if a { x = 1; } else { x = 2; }\n"
-    );
+    assert_eq!(out, "if a {\n    x = 1;\n    y = 2;\n} else if b {\n    x = 2;\n} else {\n    x = 3;\n}\n");
+    assert_eq!(fmt("if a {x=1;} else {x=2;}"), "if a { x = 1; } else { x = 2; }\n");
 }
 
 #[test]
@@ -66,10 +50,7 @@ fn statement_match_arms_go_one_per_line() {
 #[test]
 fn trailing_and_leading_comments_stay() {
     let source = "// head\nx = 1; // one\n\n/* two */\ny = a + /* inner */ b;\n// end\n";
-    assert_eq!(
-        fmt(source),
-        "// head\nx = 1;  // one\n\n/* two */\n/* inner */\ny = a + b;\n// end\n"
-    );
+    assert_eq!(fmt(source), "// head\nx = 1;  // one\n\n/* two */\n/* inner */\ny = a + b;\n// end\n");
 }
 
 #[test]
@@ -81,10 +62,7 @@ fn comments_keep_a_block_broken() {
 #[test]
 fn comments_between_if_blocks_move_into_the_next_block() {
     let out = fmt("if a { x = 1; } // one\nelse { x = 2; }");
-    assert_eq!(
-        out,
-        "if a {\n    x = 1;\n} else {\n    // one\n    x = 2;\n}\n"
-    );
+    assert_eq!(out, "if a {\n    x = 1;\n} else {\n    // one\n    x = 2;\n}\n");
     assert_eq!(fmt(&out), out);
 }
 
@@ -92,10 +70,7 @@ fn comments_between_if_blocks_move_into_the_next_block() {
 fn long_lists_fill_lines() {
     let values: Vec<String> = (0..60).map(|i| (i % 4).to_string()).collect();
     let out = fmt(&format!("param p[60]: 4 = [{}];", values.join(",")));
-    assert!(
-        out.starts_with("param p[60]: 4 = [\n    0, 1, 2, 3,"),
-        "{out}"
-    );
+    assert!(out.starts_with("param p[60]: 4 = [\n    0, 1, 2, 3,"), "{out}");
     assert!(out.ends_with(",\n];\n"), "{out}");
     assert!(out.lines().all(|l| l.len() <= WIDTH), "{out}");
 }
@@ -104,9 +79,7 @@ fn long_lists_fill_lines() {
 fn nested_lists_break_one_inner_list_per_line() {
     let row = format!("[{}]", vec!["1"; 20].join(", "));
     let out = fmt(&format!("example {{ t = [{row}, {row}, {row}]; }}"));
-    let expected = format!(
-        "example {{\n    t = [\n        {row},\n        {row},\n        {row},\n    ];\n}}\n"
-    );
+    let expected = format!("example {{\n    t = [\n        {row},\n        {row},\n        {row},\n    ];\n}}\n");
     assert_eq!(out, expected);
 }
 
@@ -114,10 +87,7 @@ fn nested_lists_break_one_inner_list_per_line() {
 fn long_expression_matches_break_one_arm_per_line() {
     let arms: Vec<String> = (0..12).map(|i| format!("{i} => value_{i}")).collect();
     let out = fmt(&format!("x = match t {{ {} }};", arms.join(", ")));
-    assert!(
-        out.starts_with("x = match t {\n    0 => value_0,\n"),
-        "{out}"
-    );
+    assert!(out.starts_with("x = match t {\n    0 => value_0,\n"), "{out}");
     assert!(out.ends_with("    11 => value_11,\n};\n"), "{out}");
 }
 
@@ -131,24 +101,12 @@ fn long_fn_bodies_go_on_their_own_line() {
 #[test]
 fn code_built_trees_get_needed_parentheses() {
     let sum = bin(BinOp::Add, name("a"), name("b"));
-    assert_eq!(
-        format_expr(&bin(BinOp::Mul, sum.clone(), name("c"))),
-        "(a + b) * c"
-    );
-    assert_eq!(
-        format_expr(&bin(BinOp::Sub, name("c"), sum.clone())),
-        "c - (a + b)"
-    );
-    assert_eq!(
-        format_expr(&bin(BinOp::Add, sum.clone(), name("c"))),
-        "a + b + c"
-    );
+    assert_eq!(format_expr(&bin(BinOp::Mul, sum.clone(), name("c"))), "(a + b) * c");
+    assert_eq!(format_expr(&bin(BinOp::Sub, name("c"), sum.clone())), "c - (a + b)");
+    assert_eq!(format_expr(&bin(BinOp::Add, sum.clone(), name("c"))), "a + b + c");
     let lt = bin(BinOp::Lt, name("a"), name("b"));
     assert_eq!(format_expr(&bin(BinOp::Eq, lt, name("c"))), "(a < b) == c");
-    let neg = e(ExprKind::Unary {
-        op: UnOp::Neg,
-        operand: Box::new(sum),
-    });
+    let neg = e(ExprKind::Unary { op: UnOp::Neg, operand: Box::new(sum) });
     assert_eq!(format_expr(&neg), "-(a + b)");
 }
 

@@ -65,12 +65,7 @@ impl Live {
 }
 
 /// The elements an element access may reach, and whether it reaches exactly one.
-pub fn candidates(
-    program: &Program,
-    array: ArrayId,
-    indices: &[E],
-    loops: &[Option<i64>],
-) -> (Vec<usize>, bool) {
+pub fn candidates(program: &Program, array: ArrayId, indices: &[E], loops: &[Option<i64>]) -> (Vec<usize>, bool) {
     let info = &program.arrays[array];
     let mut flats = vec![0usize];
     let mut exact = true;
@@ -84,10 +79,7 @@ pub fn candidates(
                 (0..dim).collect()
             }
         };
-        flats = flats
-            .iter()
-            .flat_map(|f| values.iter().map(move |v| f * dim + v))
-            .collect();
+        flats = flats.iter().flat_map(|f| values.iter().map(move |v| f * dim + v)).collect();
     }
     (flats, exact)
 }
@@ -102,12 +94,7 @@ struct Pass<'p> {
 /// Remove dead code; statements are renumbered first.
 pub fn remove_dead(program: &Program, mut stmts: Vec<S>) -> Result<Vec<S>> {
     let total = number(&mut stmts, 0);
-    let mut pass = Pass {
-        program,
-        kept: vec![false; total],
-        changed: true,
-        loops: vec![None; program.loop_depth],
-    };
+    let mut pass = Pass { program, kept: vec![false; total], changed: true, loops: vec![None; program.loop_depth] };
     while pass.changed {
         pass.changed = false;
         let mut live = Live::at_end(program);
@@ -146,23 +133,16 @@ fn prune(program: &Program, stmts: Vec<S>, kept: &[bool]) -> Vec<S> {
 /// no effects); `if c {} else { .. }` becomes `if !c { .. }`.
 fn tidy(program: &Program, mut s: S) -> S {
     match &mut s.kind {
-        SKind::If {
-            branches,
-            otherwise,
-        } => {
+        SKind::If { branches, otherwise } => {
             if otherwise.as_ref().is_some_and(Vec::is_empty) {
                 *otherwise = None;
             }
-            while otherwise.is_none()
-                && branches.len() > 1
-                && branches.last().is_some_and(|(_, b)| b.is_empty())
-            {
+            while otherwise.is_none() && branches.len() > 1 && branches.last().is_some_and(|(_, b)| b.is_empty()) {
                 branches.pop();
             }
             if let ([(condition, block)], Some(_)) = (branches.as_mut_slice(), otherwise.as_ref()) {
                 if block.is_empty() {
-                    let negated =
-                        unary(program, UnOp::Not, std::mem::replace(condition, E::Int(0)));
+                    let negated = unary(program, UnOp::Not, std::mem::replace(condition, E::Int(0)));
                     *condition = negated;
                     *block = otherwise.take().unwrap_or_default();
                 }
@@ -209,11 +189,7 @@ impl Pass<'_> {
 
     fn stmt(&mut self, s: &S, live: &mut Live) -> Result<()> {
         match &s.kind {
-            SKind::Assign {
-                array,
-                indices,
-                value,
-            } => {
+            SKind::Assign { array, indices, value } => {
                 let (targets, exact) = candidates(self.program, *array, indices, &self.loops);
                 if targets.iter().any(|&f| live.get(*array, f)) {
                     self.keep(s.id);
@@ -234,17 +210,9 @@ impl Pass<'_> {
                 self.keep(s.id);
                 self.reads(e, live);
             }
-            SKind::For {
-                slot,
-                start,
-                end,
-                body,
-                ..
-            } => {
-                let bounds = (
-                    eval_closed(self.program, start, &self.loops),
-                    eval_closed(self.program, end, &self.loops),
-                );
+            SKind::For { slot, start, end, body, .. } => {
+                let bounds =
+                    (eval_closed(self.program, start, &self.loops), eval_closed(self.program, end, &self.loops));
                 let (Some(lo), Some(hi)) = bounds else {
                     return unsupported("loop bounds that do not evaluate");
                 };
@@ -268,11 +236,7 @@ impl Pass<'_> {
                     SKind::Match { arms, .. } => arms.iter().any(|a| a.patterns.is_none()),
                     _ => false,
                 };
-                let mut joined = if complete {
-                    Live::empty(self.program)
-                } else {
-                    after.clone()
-                };
+                let mut joined = if complete { Live::empty(self.program) } else { after.clone() };
                 for block in s.kind.blocks() {
                     let mut path = after.clone();
                     self.block(block, &mut path)?;

@@ -31,17 +31,10 @@ pub fn holds_examples(stmt: &ast::Stmt) -> bool {
     match &stmt.kind {
         ast::StmtKind::Example(_) => true,
         ast::StmtKind::For { body, .. } => body.stmts.iter().any(holds_examples),
-        ast::StmtKind::If {
-            branches,
-            otherwise,
-        } => branches
-            .iter()
-            .map(|(_, b)| b)
-            .chain(otherwise)
-            .any(|b| b.stmts.iter().any(holds_examples)),
-        ast::StmtKind::Match { arms, .. } => {
-            arms.iter().any(|a| a.body.stmts.iter().any(holds_examples))
+        ast::StmtKind::If { branches, otherwise } => {
+            branches.iter().map(|(_, b)| b).chain(otherwise).any(|b| b.stmts.iter().any(holds_examples))
         }
+        ast::StmtKind::Match { arms, .. } => arms.iter().any(|a| a.body.stmts.iter().any(holds_examples)),
         ast::StmtKind::Assign { .. } | ast::StmtKind::Observe(_) => false,
     }
 }
@@ -50,19 +43,9 @@ pub fn holds_examples(stmt: &ast::Stmt) -> bool {
 /// may run on to the next token).
 fn item_span(item: &Item) -> Span {
     match item {
-        Item::Stmt(ast::Stmt {
-            kind:
-                ast::StmtKind::If {
-                    branches,
-                    otherwise,
-                },
-            span,
-        }) => {
+        Item::Stmt(ast::Stmt { kind: ast::StmtKind::If { branches, otherwise }, span }) => {
             let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
-            Span::new(
-                span.start,
-                last.map_or(span.end, |b| b.span.end.min(span.end)),
-            )
+            Span::new(span.start, last.map_or(span.end, |b| b.span.end.min(span.end)))
         }
         other => other.span(),
     }
@@ -93,9 +76,7 @@ impl Uses {
 
     /// Whether the var of this name is used.
     fn holds(&self, program: &Program, name: &str) -> bool {
-        program
-            .array_named(name)
-            .is_some_and(|id| self.arrays.contains(&id))
+        program.array_named(name).is_some_and(|id| self.arrays.contains(&id))
     }
 
     fn stmts(&mut self, stmts: &[S]) {
@@ -150,25 +131,17 @@ fn calls_in_item(item: &Item, out: &mut HashSet<String>) {
                 target.indices.iter().for_each(|i| expr(i, out));
                 expr(v, out);
             }
-            ast::StmtKind::For {
-                start, end, body, ..
-            } => {
+            ast::StmtKind::For { start, end, body, .. } => {
                 expr(start, out);
                 expr(end, out);
                 body.stmts.iter().for_each(|s| stmt(s, out));
             }
-            ast::StmtKind::If {
-                branches,
-                otherwise,
-            } => {
+            ast::StmtKind::If { branches, otherwise } => {
                 for (c, b) in branches {
                     expr(c, out);
                     b.stmts.iter().for_each(|s| stmt(s, out));
                 }
-                otherwise
-                    .iter()
-                    .flat_map(|b| &b.stmts)
-                    .for_each(|s| stmt(s, out));
+                otherwise.iter().flat_map(|b| &b.stmts).for_each(|s| stmt(s, out));
             }
             ast::StmtKind::Match { scrutinee, arms } => {
                 expr(scrutinee, out);
@@ -238,21 +211,10 @@ pub struct Emitter<'a> {
 }
 
 impl<'a> Emitter<'a> {
-    pub fn new(
-        source: &'a str,
-        file: &'a ast::File,
-        program: &'a Program,
-        values: &'a ParamValues,
-    ) -> Self {
+    pub fn new(source: &'a str, file: &'a ast::File, program: &'a Program, values: &'a ParamValues) -> Self {
         let mut comments = lex(source).comments;
         comments.sort_by_key(|c| c.span.start);
-        Emitter {
-            source,
-            file,
-            program,
-            values,
-            comments,
-        }
+        Emitter { source, file, program, values, comments }
     }
 
     fn text(&self, lo: usize, hi: usize) -> Result<&'a str> {
@@ -276,16 +238,11 @@ impl<'a> Emitter<'a> {
 
     /// The start of the comments between `from` and `start` (those on the lines above).
     fn lead_start(&self, from: usize, start: usize) -> usize {
-        self.comments
-            .iter()
-            .find(|c| c.span.start >= from && c.span.end <= start)
-            .map_or(start, |c| c.span.start)
+        self.comments.iter().find(|c| c.span.start >= from && c.span.end <= start).map_or(start, |c| c.span.start)
     }
 
     fn blank_between(&self, lo: usize, hi: usize) -> bool {
-        self.source
-            .get(lo..hi)
-            .is_some_and(|gap| gap.matches('\n').count() >= 2)
+        self.source.get(lo..hi).is_some_and(|gap| gap.matches('\n').count() >= 2)
     }
 
     /// The whole printed program. `stmts` are the top-level residual statements, tagged with
@@ -304,20 +261,10 @@ impl<'a> Emitter<'a> {
         let mut uses = Uses::default();
         uses.stmts(stmts);
         let fns = self.kept_fns(&uses, body_items);
-        let context = Context {
-            uses,
-            fns,
-            paragraphs,
-        };
+        let context = Context { uses, fns, paragraphs };
 
-        let first = items
-            .first()
-            .map_or(self.source.len(), |i| item_span(i).start);
-        let header: Vec<&Comment> = self
-            .comments
-            .iter()
-            .filter(|c| c.span.end <= first)
-            .collect();
+        let first = items.first().map_or(self.source.len(), |i| item_span(i).start);
+        let header: Vec<&Comment> = self.comments.iter().filter(|c| c.span.end <= first).collect();
         let mut out = String::new();
         let mut boundary = 0;
         if let (Some(a), Some(b)) = (header.first(), header.last()) {
@@ -329,11 +276,7 @@ impl<'a> Emitter<'a> {
         let mut body = self.program.body.iter();
         for (i, item) in items.iter().enumerate() {
             let span = item_span(item);
-            let lead = if i == 0 {
-                span.start
-            } else {
-                self.lead_start(boundary, span.start)
-            };
+            let lead = if i == 0 { span.start } else { self.lead_start(boundary, span.start) };
             let trail = self.trail_end(span.end);
             pending_blank |= self.blank_between(boundary, lead);
             boundary = trail.max(span.end);
@@ -360,17 +303,9 @@ impl<'a> Emitter<'a> {
             out.push_str(&piece.text);
         }
         // Comments after the last item close the file.
-        let trailer: Vec<&Comment> = self
-            .comments
-            .iter()
-            .filter(|c| c.span.start >= boundary)
-            .collect();
+        let trailer: Vec<&Comment> = self.comments.iter().filter(|c| c.span.start >= boundary).collect();
         if let (Some(a), Some(b)) = (trailer.first(), trailer.last()) {
-            out.push_str(if self.blank_between(boundary, a.span.start) {
-                "\n\n"
-            } else {
-                "\n"
-            });
+            out.push_str(if self.blank_between(boundary, a.span.start) { "\n\n" } else { "\n" });
             out.push_str(self.text(a.span.start, b.span.end)?);
         }
         out.push('\n');
@@ -392,13 +327,8 @@ impl<'a> Emitter<'a> {
         let Place { lead, span, trail } = place;
         let piece = |text: String| Ok((vec![Piece { blank: false, text }], false));
         let verbatim = || piece(self.text(lead, trail)?.to_string());
-        let around = |text: String| {
-            piece(format!(
-                "{}{text}{}",
-                self.text(lead, span.start)?,
-                self.text(span.end, trail)?
-            ))
-        };
+        let around =
+            |text: String| piece(format!("{}{text}{}", self.text(lead, span.start)?, self.text(span.end, trail)?));
         let dropped = Ok((Vec::new(), false));
         match (item, original) {
             (Item::Const(c), _) => around(self.const_text(c)?),
@@ -425,21 +355,14 @@ impl<'a> Emitter<'a> {
 
     /// Generated statements, with blank lines around unrolled iterations of several lines;
     /// the flag says whether the last one wants a blank line after it.
-    fn statements(
-        &self,
-        code: &[&S],
-        paragraphs: &HashMap<usize, usize>,
-    ) -> Result<(Vec<Piece>, bool)> {
+    fn statements(&self, code: &[&S], paragraphs: &HashMap<usize, usize>) -> Result<(Vec<Piece>, bool)> {
         let apart = |tag: Tag| tag.iteration && paragraphs.get(&tag.para).copied().unwrap_or(0) > 1;
         let mut syntax = Syntax::new(self.program);
         let mut pieces = Vec::new();
         let mut previous: Option<Tag> = None;
         for s in code {
             let stmt = syntax.stmt(s)?;
-            let file = ast::File {
-                items: vec![Item::Stmt(stmt)],
-                span: Span::default(),
-            };
+            let file = ast::File { items: vec![Item::Stmt(stmt)], span: Span::default() };
             let text = format_file(&file).trim_end().to_string();
             let blank = match previous {
                 // An unrolled block of several lines also stands apart from its neighbours.
@@ -455,12 +378,7 @@ impl<'a> Emitter<'a> {
     /// `const N = 5;`, with the value of a `--set` override in place of the expression.
     fn const_text(&self, c: &ast::ConstDecl) -> Result<String> {
         let span = c.span;
-        match self
-            .program
-            .consts
-            .iter()
-            .find(|info| info.name == c.name.name)
-        {
+        match self.program.consts.iter().find(|info| info.name == c.name.name) {
             Some(info) if info.overridden => Ok(format!("const {} = {};", c.name.name, info.value)),
             _ => Ok(self.text(span.start, span.end)?.to_string()),
         }
@@ -482,21 +400,14 @@ impl<'a> Emitter<'a> {
             .iter()
             .map(|e| self.text(e.span.start, e.span.end).map(str::to_string))
             .collect::<Result<Vec<_>>>()?;
-        Ok(format!(
-            "{head} = {};",
-            value_text(values, &info.dims, &dims)
-        ))
+        Ok(format!("{head} = {};", value_text(values, &info.dims, &dims)))
     }
 
     /// The functions still called: by residual code, or by a kept item (consts, declarations
     /// and examples may call functions too), or by another kept function.
     fn kept_fns(&self, uses: &Uses, body_items: &[usize]) -> HashSet<String> {
         let program_stmts: HashSet<usize> = body_items.iter().copied().collect();
-        let mut kept: HashSet<String> = uses
-            .fns
-            .iter()
-            .map(|&f| self.program.fns[f].name.clone())
-            .collect();
+        let mut kept: HashSet<String> = uses.fns.iter().map(|&f| self.program.fns[f].name.clone()).collect();
         // Functions are declared before use, so one pass from the end sees every caller first.
         for (i, item) in self.file.items.iter().enumerate().rev() {
             let calls = match item {

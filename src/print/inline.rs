@@ -131,11 +131,7 @@ fn inline_overwritten(program: &Program, stmts: &mut Vec<S>, output: ArrayId) {
 
 /// Reads of any element of `array` in the whole program.
 fn global_reads(program: &Program, stmts: &[S], array: ArrayId) -> usize {
-    stmts
-        .iter()
-        .flat_map(|s| reads_of(program, s))
-        .filter(|a| a.0 == array)
-        .count()
+    stmts.iter().flat_map(|s| reads_of(program, s)).filter(|a| a.0 == array).count()
 }
 
 /// Find the first assignment to `array` (in program order) whose statement id is not in
@@ -169,19 +165,8 @@ fn first_definition(
 }
 
 /// Try to substitute the assignment `seq[k]` into its one use; true when done.
-fn substitute(
-    program: &Program,
-    seq: &mut Vec<S>,
-    k: usize,
-    top: bool,
-    global_reads: usize,
-) -> bool {
-    let SKind::Assign {
-        array,
-        indices,
-        value,
-    } = &seq[k].kind
-    else {
+fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_reads: usize) -> bool {
+    let SKind::Assign { array, indices, value } = &seq[k].kind else {
         return false;
     };
     let (array, value) = (*array, value.clone());
@@ -202,10 +187,7 @@ fn substitute(
             break;
         }
         let writes = writes_of(program, s);
-        if writes
-            .iter()
-            .any(|&w| overlaps(w, target) || value_reads.iter().any(|&a| overlaps(w, a)))
-        {
+        if writes.iter().any(|&w| overlaps(w, target) || value_reads.iter().any(|&a| overlaps(w, a))) {
             return false;
         }
         j += 1;
@@ -236,12 +218,7 @@ fn substitute(
     for e in used.kind.head_mut() {
         *e = replace(program, std::mem::replace(e, E::Int(0)), target, &value);
     }
-    if used
-        .kind
-        .head()
-        .iter()
-        .any(|e| e.size() > MAX_NODES || combinations(program, e) > MAX_COMBINATIONS)
-    {
+    if used.kind.head().iter().any(|e| e.size() > MAX_NODES || combinations(program, e) > MAX_COMBINATIONS) {
         return false;
     }
     let rebuilt = simplify::resimplify(program, used);
@@ -254,14 +231,7 @@ fn substitute(
 }
 
 /// Whether the value of the var element `target` is dead after `seq[j]`.
-fn dies_after(
-    program: &Program,
-    seq: &[S],
-    j: usize,
-    target: Access,
-    top: bool,
-    global_reads: usize,
-) -> bool {
+fn dies_after(program: &Program, seq: &[S], j: usize, target: Access, top: bool, global_reads: usize) -> bool {
     for s in &seq[j + 1..] {
         if reads_of(program, s).iter().any(|&a| overlaps(a, target)) {
             return false;

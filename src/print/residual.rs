@@ -68,36 +68,16 @@ impl PartialEq for S {
 
 impl S {
     pub fn new(kind: SKind) -> S {
-        S {
-            id: 0,
-            tag: Tag::default(),
-            kind,
-        }
+        S { id: 0, tag: Tag::default(), kind }
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SKind {
-    Assign {
-        array: ArrayId,
-        indices: Vec<E>,
-        value: E,
-    },
-    For {
-        slot: usize,
-        name: String,
-        start: E,
-        end: E,
-        body: Vec<S>,
-    },
-    If {
-        branches: Vec<(E, Vec<S>)>,
-        otherwise: Option<Vec<S>>,
-    },
-    Match {
-        scrutinee: E,
-        arms: Vec<Arm<Vec<S>>>,
-    },
+    Assign { array: ArrayId, indices: Vec<E>, value: E },
+    For { slot: usize, name: String, start: E, end: E, body: Vec<S> },
+    If { branches: Vec<(E, Vec<S>)>, otherwise: Option<Vec<S>> },
+    Match { scrutinee: E, arms: Vec<Arm<Vec<S>>> },
     Observe(E),
 }
 
@@ -107,10 +87,7 @@ impl SKind {
         match self {
             SKind::Assign { .. } | SKind::Observe(_) => Vec::new(),
             SKind::For { body, .. } => vec![body],
-            SKind::If {
-                branches,
-                otherwise,
-            } => branches.iter().map(|(_, b)| b).chain(otherwise).collect(),
+            SKind::If { branches, otherwise } => branches.iter().map(|(_, b)| b).chain(otherwise).collect(),
             SKind::Match { arms, .. } => arms.iter().map(|a| &a.body).collect(),
         }
     }
@@ -119,14 +96,9 @@ impl SKind {
         match self {
             SKind::Assign { .. } | SKind::Observe(_) => Vec::new(),
             SKind::For { body, .. } => vec![body],
-            SKind::If {
-                branches,
-                otherwise,
-            } => branches
-                .iter_mut()
-                .map(|(_, b)| b)
-                .chain(otherwise.iter_mut())
-                .collect(),
+            SKind::If { branches, otherwise } => {
+                branches.iter_mut().map(|(_, b)| b).chain(otherwise.iter_mut()).collect()
+            }
             SKind::Match { arms, .. } => arms.iter_mut().map(|a| &mut a.body).collect(),
         }
     }
@@ -156,10 +128,7 @@ impl SKind {
 
 /// Number of statements in a tree, nested ones included.
 pub fn count(stmts: &[S]) -> usize {
-    stmts
-        .iter()
-        .map(|s| 1 + s.kind.blocks().iter().map(|b| count(b)).sum::<usize>())
-        .sum()
+    stmts.iter().map(|s| 1 + s.kind.blocks().iter().map(|b| count(b)).sum::<usize>()).sum()
 }
 
 impl E {
@@ -170,16 +139,9 @@ impl E {
             E::Elem(_, xs) | E::Call(_, xs) => xs.iter().collect(),
             E::Unary(_, a) => vec![a],
             E::Binary(_, a, b) => vec![a, b],
-            E::If(branches, otherwise) => branches
-                .iter()
-                .flat_map(|(c, v)| [c, v])
-                .chain([&**otherwise])
-                .collect(),
+            E::If(branches, otherwise) => branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect(),
             E::Match(scrutinee, arms) => std::iter::once(&**scrutinee)
-                .chain(
-                    arms.iter()
-                        .flat_map(|a| a.patterns.iter().flatten().chain([&a.body])),
-                )
+                .chain(arms.iter().flat_map(|a| a.patterns.iter().flatten().chain([&a.body])))
                 .collect(),
         }
     }
@@ -209,10 +171,8 @@ impl E {
 
     /// The flat position of an element whose indices are all literals.
     pub fn literal_flat(program: &Program, array: ArrayId, indices: &[E]) -> Option<usize> {
-        let values: Option<Vec<i64>> = indices
-            .iter()
-            .map(|i| if let E::Int(v) = i { Some(*v) } else { None })
-            .collect();
+        let values: Option<Vec<i64>> =
+            indices.iter().map(|i| if let E::Int(v) = i { Some(*v) } else { None }).collect();
         program.arrays[array].flat_index(&values?)
     }
 }
@@ -224,15 +184,7 @@ pub fn eval_closed(program: &Program, e: &E, loops: &[Option<i64>]) -> Option<i6
     }
     let loop_vars: Vec<i64> = loops.iter().map(|v| v.unwrap_or(0)).collect();
     let checked = to_checked(e);
-    eval(
-        program,
-        &checked,
-        &mut ConstEnv {
-            loop_vars: &loop_vars,
-            fn_args: &[],
-        },
-    )
-    .ok()
+    eval(program, &checked, &mut ConstEnv { loop_vars: &loop_vars, fn_args: &[] }).ok()
 }
 
 fn closed_under(e: &E, loops: &[Option<i64>]) -> bool {
@@ -251,28 +203,12 @@ fn to_checked(e: &E) -> program::Expr {
         E::Int(v) => K::Int(*v),
         E::Const(id) => K::Const(*id),
         E::Loop(slot) => K::LoopVar(*slot),
-        E::Elem(array, indices) => K::Elem {
-            array: *array,
-            indices: indices.iter().map(to_checked).collect(),
-        },
-        E::Call(func, args) => K::Call {
-            func: *func,
-            args: args.iter().map(to_checked).collect(),
-        },
-        E::Unary(op, a) => K::Unary {
-            op: *op,
-            operand: boxed(a),
-        },
-        E::Binary(op, a, b) => K::Binary {
-            op: *op,
-            lhs: boxed(a),
-            rhs: boxed(b),
-        },
+        E::Elem(array, indices) => K::Elem { array: *array, indices: indices.iter().map(to_checked).collect() },
+        E::Call(func, args) => K::Call { func: *func, args: args.iter().map(to_checked).collect() },
+        E::Unary(op, a) => K::Unary { op: *op, operand: boxed(a) },
+        E::Binary(op, a, b) => K::Binary { op: *op, lhs: boxed(a), rhs: boxed(b) },
         E::If(branches, otherwise) => K::If {
-            branches: branches
-                .iter()
-                .map(|(c, v)| (to_checked(c), to_checked(v)))
-                .collect(),
+            branches: branches.iter().map(|(c, v)| (to_checked(c), to_checked(v))).collect(),
             otherwise: boxed(otherwise),
         },
         E::Match(scrutinee, arms) => K::Match {
@@ -280,20 +216,14 @@ fn to_checked(e: &E) -> program::Expr {
             arms: arms
                 .iter()
                 .map(|a| program::Arm {
-                    patterns: a
-                        .patterns
-                        .as_ref()
-                        .map(|ps| ps.iter().map(to_checked).collect()),
+                    patterns: a.patterns.as_ref().map(|ps| ps.iter().map(to_checked).collect()),
                     body: to_checked(&a.body),
                     span: Span::default(),
                 })
                 .collect(),
         },
     };
-    program::Expr {
-        kind,
-        span: Span::default(),
-    }
+    program::Expr { kind, span: Span::default() }
 }
 
 /// A checked expression as it is, nothing folded.
@@ -308,19 +238,9 @@ pub fn from_checked(e: &program::Expr) -> Result<E> {
         K::Elem { array, indices } => E::Elem(*array, all(indices)?),
         K::Call { func, args } => E::Call(*func, all(args)?),
         K::Unary { op, operand } => E::Unary(*op, Box::new(from_checked(operand)?)),
-        K::Binary { op, lhs, rhs } => E::Binary(
-            *op,
-            Box::new(from_checked(lhs)?),
-            Box::new(from_checked(rhs)?),
-        ),
-        K::If {
-            branches,
-            otherwise,
-        } => E::If(
-            branches
-                .iter()
-                .map(|(c, v)| Ok((from_checked(c)?, from_checked(v)?)))
-                .collect::<Result<_>>()?,
+        K::Binary { op, lhs, rhs } => E::Binary(*op, Box::new(from_checked(lhs)?), Box::new(from_checked(rhs)?)),
+        K::If { branches, otherwise } => E::If(
+            branches.iter().map(|(c, v)| Ok((from_checked(c)?, from_checked(v)?))).collect::<Result<_>>()?,
             Box::new(from_checked(otherwise)?),
         ),
         K::Match { scrutinee, arms } => E::Match(
@@ -328,10 +248,7 @@ pub fn from_checked(e: &program::Expr) -> Result<E> {
             arms.iter()
                 .map(|a| {
                     let patterns = a.patterns.as_ref().map(|ps| all(ps)).transpose()?;
-                    Ok(Arm {
-                        patterns,
-                        body: from_checked(&a.body)?,
-                    })
+                    Ok(Arm { patterns, body: from_checked(&a.body)? })
                 })
                 .collect::<Result<_>>()?,
         ),
@@ -343,38 +260,20 @@ pub fn stmt_from_checked(s: &program::Stmt) -> Result<S> {
     use program::StmtKind as K;
     let block = |b: &[program::Stmt]| b.iter().map(stmt_from_checked).collect::<Result<Vec<S>>>();
     let kind = match &s.kind {
-        K::Assign {
-            array,
-            indices,
-            value,
-            ..
-        } => SKind::Assign {
+        K::Assign { array, indices, value, .. } => SKind::Assign {
             array: *array,
             indices: indices.iter().map(from_checked).collect::<Result<_>>()?,
             value: from_checked(value)?,
         },
-        K::For {
-            slot,
-            var_name,
-            start,
-            end,
-            body,
-            ..
-        } => SKind::For {
+        K::For { slot, var_name, start, end, body, .. } => SKind::For {
             slot: *slot,
             name: var_name.clone(),
             start: from_checked(start)?,
             end: from_checked(end)?,
             body: block(body)?,
         },
-        K::If {
-            branches,
-            otherwise,
-        } => SKind::If {
-            branches: branches
-                .iter()
-                .map(|(c, b)| Ok((from_checked(c)?, block(b)?)))
-                .collect::<Result<_>>()?,
+        K::If { branches, otherwise } => SKind::If {
+            branches: branches.iter().map(|(c, b)| Ok((from_checked(c)?, block(b)?))).collect::<Result<_>>()?,
             otherwise: otherwise.as_deref().map(block).transpose()?,
         },
         K::Match { scrutinee, arms } => SKind::Match {
@@ -382,15 +281,9 @@ pub fn stmt_from_checked(s: &program::Stmt) -> Result<S> {
             arms: arms
                 .iter()
                 .map(|a| {
-                    let patterns = a
-                        .patterns
-                        .as_ref()
-                        .map(|ps| ps.iter().map(from_checked).collect::<Result<_>>())
-                        .transpose()?;
-                    Ok(Arm {
-                        patterns,
-                        body: block(&a.body)?,
-                    })
+                    let patterns =
+                        a.patterns.as_ref().map(|ps| ps.iter().map(from_checked).collect::<Result<_>>()).transpose()?;
+                    Ok(Arm { patterns, body: block(&a.body)? })
                 })
                 .collect::<Result<_>>()?,
         },

@@ -19,9 +19,7 @@ pub fn is_bool(program: &Program, e: &E) -> bool {
         E::Call(func, _) => program.fns[*func].result_domain <= 2,
         E::Unary(op, _) => *op == UnOp::Not,
         E::Binary(op, _, _) => op.precedence() <= BinOp::Lt.precedence(),
-        E::If(branches, otherwise) => {
-            branches.iter().all(|(_, v)| is_bool(program, v)) && is_bool(program, otherwise)
-        }
+        E::If(branches, otherwise) => branches.iter().all(|(_, v)| is_bool(program, v)) && is_bool(program, otherwise),
         E::Match(_, arms) => arms.iter().all(|a| is_bool(program, &a.body)),
     }
 }
@@ -136,9 +134,7 @@ fn rebuild(program: &Program, e: E) -> E {
 pub fn map_children(program: &Program, e: E, f: &mut dyn FnMut(E) -> E) -> E {
     let node = match e {
         E::Int(_) | E::Const(_) | E::Loop(_) => return e,
-        E::Elem(array, indices) => {
-            return E::Elem(array, indices.into_iter().map(&mut *f).collect())
-        }
+        E::Elem(array, indices) => return E::Elem(array, indices.into_iter().map(&mut *f).collect()),
         E::Call(func, args) => E::Call(func, args.into_iter().map(&mut *f).collect()),
         E::Unary(op, a) => E::Unary(op, Box::new(f(*a))),
         E::Binary(op, a, b) => {
@@ -153,10 +149,7 @@ pub fn map_children(program: &Program, e: E, f: &mut dyn FnMut(E) -> E) -> E {
             let scrutinee = f(*scrutinee);
             let arms = arms
                 .into_iter()
-                .map(|a| Arm {
-                    patterns: a.patterns.map(|ps| ps.into_iter().map(&mut *f).collect()),
-                    body: f(a.body),
-                })
+                .map(|a| Arm { patterns: a.patterns.map(|ps| ps.into_iter().map(&mut *f).collect()), body: f(a.body) })
                 .collect();
             E::Match(Box::new(scrutinee), arms)
         }
@@ -185,35 +178,19 @@ fn subst_raw(e: &E, slot: usize, value: i64) -> E {
     match e {
         E::Loop(s) if *s == slot => E::Int(value),
         E::Int(_) | E::Const(_) | E::Loop(_) => e.clone(),
-        E::Elem(array, indices) => E::Elem(
-            *array,
-            indices.iter().map(|i| subst_raw(i, slot, value)).collect(),
-        ),
-        E::Call(func, args) => E::Call(
-            *func,
-            args.iter().map(|a| subst_raw(a, slot, value)).collect(),
-        ),
+        E::Elem(array, indices) => E::Elem(*array, indices.iter().map(|i| subst_raw(i, slot, value)).collect()),
+        E::Call(func, args) => E::Call(*func, args.iter().map(|a| subst_raw(a, slot, value)).collect()),
         E::Unary(op, a) => E::Unary(*op, Box::new(subst_raw(a, slot, value))),
-        E::Binary(op, a, b) => E::Binary(
-            *op,
-            Box::new(subst_raw(a, slot, value)),
-            Box::new(subst_raw(b, slot, value)),
-        ),
+        E::Binary(op, a, b) => E::Binary(*op, Box::new(subst_raw(a, slot, value)), Box::new(subst_raw(b, slot, value))),
         E::If(branches, otherwise) => E::If(
-            branches
-                .iter()
-                .map(|(c, v)| (subst_raw(c, slot, value), subst_raw(v, slot, value)))
-                .collect(),
+            branches.iter().map(|(c, v)| (subst_raw(c, slot, value), subst_raw(v, slot, value))).collect(),
             Box::new(subst_raw(otherwise, slot, value)),
         ),
         E::Match(scrutinee, arms) => E::Match(
             Box::new(subst_raw(scrutinee, slot, value)),
             arms.iter()
                 .map(|a| Arm {
-                    patterns: a
-                        .patterns
-                        .as_ref()
-                        .map(|ps| ps.iter().map(|p| subst_raw(p, slot, value)).collect()),
+                    patterns: a.patterns.as_ref().map(|ps| ps.iter().map(|p| subst_raw(p, slot, value)).collect()),
                     body: subst_raw(&a.body, slot, value),
                 })
                 .collect(),
@@ -230,11 +207,7 @@ pub fn assign(array: ArrayId, indices: Vec<E>, value: E) -> Option<S> {
             return None;
         }
     }
-    Some(S::new(SKind::Assign {
-        array,
-        indices,
-        value,
-    }))
+    Some(S::new(SKind::Assign { array, indices, value }))
 }
 
 /// An `observe`, or nothing when it always holds.
@@ -260,10 +233,7 @@ pub fn if_stmt(branches: Vec<(E, Vec<S>)>, otherwise: Option<Vec<S>>) -> Vec<S> 
     if kept.is_empty() {
         otherwise.unwrap_or_default()
     } else {
-        vec![S::new(SKind::If {
-            branches: kept,
-            otherwise,
-        })]
+        vec![S::new(SKind::If { branches: kept, otherwise })]
     }
 }
 
@@ -271,10 +241,7 @@ pub fn if_stmt(branches: Vec<(E, Vec<S>)>, otherwise: Option<Vec<S>>) -> Vec<S> 
 pub fn match_stmt(program: &Program, scrutinee: E, arms: Vec<Arm<Vec<S>>>) -> Vec<S> {
     if let E::Int(value) = scrutinee {
         if let Some(chosen) = chosen_arm(program, &arms, value) {
-            return chosen
-                .and_then(|p| arms.into_iter().nth(p))
-                .map(|a| a.body)
-                .unwrap_or_default();
+            return chosen.and_then(|p| arms.into_iter().nth(p)).map(|a| a.body).unwrap_or_default();
         }
     }
     vec![S::new(SKind::Match { scrutinee, arms })]
@@ -284,16 +251,9 @@ pub fn match_stmt(program: &Program, scrutinee: E, arms: Vec<Arm<Vec<S>>>) -> Ve
 pub fn resimplify(program: &Program, s: S) -> Vec<S> {
     let S { id, tag, kind } = s;
     let rebuilt = match kind {
-        SKind::Assign {
-            array,
-            indices,
-            value,
-        } => assign(array, indices, value).into_iter().collect(),
+        SKind::Assign { array, indices, value } => assign(array, indices, value).into_iter().collect(),
         SKind::Observe(e) => observe(e).into_iter().collect(),
-        SKind::If {
-            branches,
-            otherwise,
-        } => if_stmt(branches, otherwise),
+        SKind::If { branches, otherwise } => if_stmt(branches, otherwise),
         SKind::Match { scrutinee, arms } => match_stmt(program, scrutinee, arms),
         kind @ SKind::For { .. } => vec![S::new(kind)],
     };
@@ -304,21 +264,11 @@ pub fn resimplify(program: &Program, s: S) -> Vec<S> {
 /// loop); statements that become decidable are resolved.
 pub fn subst_stmt(program: &Program, s: &S, slot: usize, value: i64) -> Vec<S> {
     let sub = |e: &E| subst(program, e.clone(), slot, value);
-    let block = |b: &[S]| {
-        b.iter()
-            .flat_map(|s| subst_stmt(program, s, slot, value))
-            .collect::<Vec<S>>()
-    };
+    let block = |b: &[S]| b.iter().flat_map(|s| subst_stmt(program, s, slot, value)).collect::<Vec<S>>();
     let kind = match &s.kind {
-        SKind::Assign {
-            array,
-            indices,
-            value,
-        } => SKind::Assign {
-            array: *array,
-            indices: indices.iter().map(sub).collect(),
-            value: sub(value),
-        },
+        SKind::Assign { array, indices, value } => {
+            SKind::Assign { array: *array, indices: indices.iter().map(sub).collect(), value: sub(value) }
+        }
         SKind::Observe(e) => {
             // A failing `observe` must go on reading an element (see `has_hopeless_observe`).
             let substituted = sub(e);
@@ -328,23 +278,10 @@ pub fn subst_stmt(program: &Program, s: &S, slot: usize, value: i64) -> Vec<S> {
                 SKind::Observe(subst_raw(e, slot, value))
             }
         }
-        SKind::For {
-            slot: inner,
-            name,
-            start,
-            end,
-            body,
-        } => SKind::For {
-            slot: *inner,
-            name: name.clone(),
-            start: sub(start),
-            end: sub(end),
-            body: block(body),
-        },
-        SKind::If {
-            branches,
-            otherwise,
-        } => SKind::If {
+        SKind::For { slot: inner, name, start, end, body } => {
+            SKind::For { slot: *inner, name: name.clone(), start: sub(start), end: sub(end), body: block(body) }
+        }
+        SKind::If { branches, otherwise } => SKind::If {
             branches: branches.iter().map(|(c, b)| (sub(c), block(b))).collect(),
             otherwise: otherwise.as_deref().map(block),
         },
@@ -359,12 +296,5 @@ pub fn subst_stmt(program: &Program, s: &S, slot: usize, value: i64) -> Vec<S> {
                 .collect(),
         },
     };
-    resimplify(
-        program,
-        S {
-            id: s.id,
-            tag: s.tag,
-            kind,
-        },
-    )
+    resimplify(program, S { id: s.id, tag: s.tag, kind })
 }

@@ -57,11 +57,7 @@ impl Env for ParamEnv<'_> {
             return Err(not_constant);
         }
         let flat = element_position(program, *array, indices, self)?;
-        self.values
-            .get(*array)
-            .and_then(|v| v.get(flat))
-            .map(|&v| v as i64)
-            .ok_or(not_constant)
+        self.values.get(*array).and_then(|v| v.get(flat)).map(|&v| v as i64).ok_or(not_constant)
     }
 }
 
@@ -77,9 +73,7 @@ fn reads(program: &Program, e: &Expr) -> (bool, bool) {
 
 fn visit_reads(program: &Program, e: &Expr, f: &mut dyn FnMut(DeclKind)) {
     let children: Vec<&Expr> = match &e.kind {
-        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
-            Vec::new()
-        }
+        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
         ExprKind::Elem { array, indices } => {
             f(program.arrays[*array].kind);
             indices.iter().collect()
@@ -87,17 +81,12 @@ fn visit_reads(program: &Program, e: &Expr, f: &mut dyn FnMut(DeclKind)) {
         ExprKind::Call { args, .. } => args.iter().collect(),
         ExprKind::Unary { operand, .. } => vec![operand],
         ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-        ExprKind::If {
-            branches,
-            otherwise,
-        } => branches
-            .iter()
-            .flat_map(|(c, v)| [c, v])
-            .chain([&**otherwise])
-            .collect(),
-        ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
-            .chain(arms.iter().map(|a| &a.body))
-            .collect(),
+        ExprKind::If { branches, otherwise } => {
+            branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
+        }
     };
     for child in children {
         visit_reads(program, child, f);
@@ -115,11 +104,7 @@ pub enum Loop {
 
 impl<'p> Specializer<'p> {
     pub fn new(program: &'p Program, values: &'p ParamValues) -> Self {
-        Specializer {
-            program,
-            values,
-            loops: vec![0; program.loop_depth],
-        }
+        Specializer { program, values, loops: vec![0; program.loop_depth] }
     }
 
     /// The top-level statements, `items[k]` being the file item of `program.body[k]`.
@@ -129,14 +114,7 @@ impl<'p> Specializer<'p> {
         let mut para = 0;
         for (stmt, &item) in program.body.iter().zip(items) {
             let mut tagged = |stmts: Vec<S>, para: usize, iteration: bool| {
-                out.extend(stmts.into_iter().map(|s| S {
-                    tag: Tag {
-                        item,
-                        para,
-                        iteration,
-                    },
-                    ..s
-                }));
+                out.extend(stmts.into_iter().map(|s| S { tag: Tag { item, para, iteration }, ..s }));
             };
             if let StmtKind::For { .. } = stmt.kind {
                 match self.for_loop(stmt)? {
@@ -161,18 +139,13 @@ impl<'p> Specializer<'p> {
     }
 
     fn env(&self) -> ParamEnv<'_> {
-        ParamEnv {
-            values: self.values,
-            loops: &self.loops,
-        }
+        ParamEnv { values: self.values, loops: &self.loops }
     }
 
     /// The value of an expression that reads params at most; `None` when evaluation fails,
     /// which only happens on a path these params never take (the checker saw to the rest).
     fn eval(&self, e: &Expr) -> Option<i64> {
-        eval(self.program, e, &mut self.env())
-            .ok()
-            .filter(|&v| v != i64::MIN)
+        eval(self.program, e, &mut self.env()).ok().filter(|&v| v != i64::MIN)
     }
 
     /// A structural position: folded when it reads params and nothing else.
@@ -203,22 +176,13 @@ impl<'p> Specializer<'p> {
             ExprKind::Const(id) => E::Const(*id),
             ExprKind::LoopVar(slot) => E::Loop(*slot),
             ExprKind::FnArg(_) => return unsupported("a function parameter outside its function"),
-            ExprKind::Elem { array, indices } => E::Elem(
-                *array,
-                indices
-                    .iter()
-                    .map(|i| self.index(i))
-                    .collect::<Result<_>>()?,
-            ),
-            ExprKind::Call { func, args } => {
-                simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?)
+            ExprKind::Elem { array, indices } => {
+                E::Elem(*array, indices.iter().map(|i| self.index(i)).collect::<Result<_>>()?)
             }
+            ExprKind::Call { func, args } => simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?),
             ExprKind::Unary { op, operand } => simplify::unary(p, *op, sub(operand)?),
             ExprKind::Binary { op, lhs, rhs } => simplify::binary(p, *op, sub(lhs)?, sub(rhs)?),
-            ExprKind::If {
-                branches,
-                otherwise,
-            } => {
+            ExprKind::If { branches, otherwise } => {
                 let mut kept = Vec::new();
                 let mut chosen = &**otherwise;
                 for (c, v) in branches {
@@ -242,12 +206,7 @@ impl<'p> Specializer<'p> {
                 }
                 let arms = arms
                     .iter()
-                    .map(|a| {
-                        Ok(Arm {
-                            patterns: self.patterns(a)?,
-                            body: sub(&a.body)?,
-                        })
-                    })
+                    .map(|a| Ok(Arm { patterns: self.patterns(a)?, body: sub(&a.body)? }))
                     .collect::<Result<_>>()?;
                 E::Match(Box::new(scrutinee), arms)
             }
@@ -255,18 +214,11 @@ impl<'p> Specializer<'p> {
     }
 
     fn patterns<B>(&self, arm: &CheckedArm<B>) -> Result<Option<Vec<E>>> {
-        arm.patterns
-            .as_ref()
-            .map(|ps| ps.iter().map(r::from_checked).collect())
-            .transpose()
+        arm.patterns.as_ref().map(|ps| ps.iter().map(r::from_checked).collect()).transpose()
     }
 
     /// The arm a known scrutinee selects (patterns may use the loop variables).
-    fn pick<'a, B>(
-        &self,
-        arms: &'a [CheckedArm<B>],
-        value: i64,
-    ) -> Result<Option<&'a CheckedArm<B>>> {
+    fn pick<'a, B>(&self, arms: &'a [CheckedArm<B>], value: i64) -> Result<Option<&'a CheckedArm<B>>> {
         match matching_arm(self.program, arms, value, &mut self.env()) {
             Ok(arm) => Ok(arm),
             Err(_) => unsupported("a `match` pattern that does not evaluate"),
@@ -283,16 +235,8 @@ impl<'p> Specializer<'p> {
 
     fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<S>) -> Result<()> {
         match &stmt.kind {
-            StmtKind::Assign {
-                array,
-                indices,
-                value,
-                ..
-            } => {
-                let indices = indices
-                    .iter()
-                    .map(|i| self.index(i))
-                    .collect::<Result<_>>()?;
+            StmtKind::Assign { array, indices, value, .. } => {
+                let indices = indices.iter().map(|i| self.index(i)).collect::<Result<_>>()?;
                 let value = self.expr(value, false)?;
                 out.extend(simplify::assign(*array, indices, value));
             }
@@ -301,10 +245,7 @@ impl<'p> Specializer<'p> {
                 Loop::Kept(s) => out.push(s),
                 Loop::Unrolled(iterations) => out.extend(iterations.into_iter().flatten()),
             },
-            StmtKind::If {
-                branches,
-                otherwise,
-            } => {
+            StmtKind::If { branches, otherwise } => {
                 let mut kept = Vec::new();
                 let mut chosen = otherwise.as_deref();
                 for (c, block) in branches {
@@ -331,12 +272,7 @@ impl<'p> Specializer<'p> {
                 }
                 let arms = arms
                     .iter()
-                    .map(|a| {
-                        Ok(Arm {
-                            patterns: self.patterns(a)?,
-                            body: self.block(&a.body)?,
-                        })
-                    })
+                    .map(|a| Ok(Arm { patterns: self.patterns(a)?, body: self.block(&a.body)? }))
                     .collect::<Result<_>>()?;
                 out.extend(simplify::match_stmt(self.program, scrutinee, arms));
             }
@@ -354,11 +290,7 @@ impl<'p> Specializer<'p> {
                     // no element and can never hold, so it is printed as written unless
                     // folding left it a read.
                     Some(_) => {
-                        let failing = if r::reads_element(&folded) {
-                            folded
-                        } else {
-                            r::from_checked(e)?
-                        };
+                        let failing = if r::reads_element(&folded) { folded } else { r::from_checked(e)? };
                         if !r::reads_element(&failing) {
                             return unsupported("an `observe` that can never hold");
                         }
@@ -373,15 +305,7 @@ impl<'p> Specializer<'p> {
 
     /// Specialize every iteration; keep the loop if they agree, else unroll it.
     pub fn for_loop(&mut self, stmt: &Stmt) -> Result<Loop> {
-        let StmtKind::For {
-            slot,
-            var_name,
-            start,
-            end,
-            body,
-            ..
-        } = &stmt.kind
-        else {
+        let StmtKind::For { slot, var_name, start, end, body, .. } = &stmt.kind else {
             return unsupported("not a loop");
         };
         let slot = *slot;
@@ -439,18 +363,11 @@ impl<'p> Specializer<'p> {
         }
         let p = self.program;
         let substituted = |code: &[S], value: i64| -> Vec<S> {
-            code.iter()
-                .flat_map(|s| simplify::subst_stmt(p, s, slot, value))
-                .collect()
+            code.iter().flat_map(|s| simplify::subst_stmt(p, s, slot, value)).collect()
         };
-        let mut iterations: Vec<Vec<S>> = (lo..lo + same_as_first as i64)
-            .map(|value| substituted(&first, value))
-            .collect();
-        iterations.extend(
-            different
-                .iter()
-                .map(|(value, code)| substituted(code, *value)),
-        );
+        let mut iterations: Vec<Vec<S>> =
+            (lo..lo + same_as_first as i64).map(|value| substituted(&first, value)).collect();
+        iterations.extend(different.iter().map(|(value, code)| substituted(code, *value)));
         Ok(Loop::Unrolled(iterations))
     }
 }

@@ -13,16 +13,12 @@ fn compiled(source: &str, overrides: &[(&str, i64)]) -> Compiled {
     let mut sources = SourceMap::new();
     let id = sources.add("test.tpt", source);
     let overrides = overrides.iter().map(|(n, v)| (n.to_string(), *v)).collect();
-    let options = CheckOptions {
-        overrides,
-        limits: Limits::default(),
-    };
+    let options = CheckOptions { overrides, limits: Limits::default() };
     match compile(&sources, id, None, &options) {
         Ok(compiled) => compiled,
-        Err(diagnostics) => panic!(
-            "does not compile: {:?}",
-            diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
-        ),
+        Err(diagnostics) => {
+            panic!("does not compile: {:?}", diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>())
+        }
     }
 }
 
@@ -30,9 +26,7 @@ fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamValues {
     let program = &compiled.program;
     let mut params = vec![Vec::new(); program.arrays.len()];
     for (name, v) in values {
-        let id = program
-            .array_named(name)
-            .unwrap_or_else(|| panic!("no param `{name}`"));
+        let id = program.array_named(name).unwrap_or_else(|| panic!("no param `{name}`"));
         params[id] = v.to_vec();
     }
     params
@@ -60,16 +54,9 @@ fn body(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines
         .iter()
-        .rposition(|l| {
-            ["param ", "input ", "output ", "var ", "const ", "fn "]
-                .iter()
-                .any(|k| l.starts_with(k))
-        })
+        .rposition(|l| ["param ", "input ", "output ", "var ", "const ", "fn "].iter().any(|k| l.starts_with(k)))
         .map_or(0, |i| i + 1);
-    let end = lines
-        .iter()
-        .position(|l| l.starts_with("example"))
-        .unwrap_or(lines.len());
+    let end = lines.iter().position(|l| l.starts_with("example")).unwrap_or(lines.len());
     lines[start..end].join("\n").trim().to_string()
 }
 
@@ -95,14 +82,8 @@ output y: bool;
 if x { y = 1; } else if c == 1 { y = 0; } else { y = x; }
 example { x = 1; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("c", &[1])])),
-        "if x { y = 1; } else { y = 0; }"
-    );
-    assert_eq!(
-        body(&printed(source, &[("c", &[0])])),
-        "if x { y = 1; } else { y = x; }"
-    );
+    assert_eq!(body(&printed(source, &[("c", &[1])])), "if x { y = 1; } else { y = 0; }");
+    assert_eq!(body(&printed(source, &[("c", &[0])])), "if x { y = 1; } else { y = x; }");
 }
 
 #[test]
@@ -121,14 +102,8 @@ match pick {
 example { a = 1; b = 0; }
 ";
     // `y = a || b; y = !y;` merges: an output assignment goes into the one that overwrites it.
-    assert_eq!(
-        body(&printed(source, &[("op", &[1]), ("pick", &[0])])),
-        "y = !(a || b);"
-    );
-    assert_eq!(
-        body(&printed(source, &[("op", &[2]), ("pick", &[2])])),
-        "y = a != b;"
-    );
+    assert_eq!(body(&printed(source, &[("op", &[1]), ("pick", &[0])])), "y = !(a || b);");
+    assert_eq!(body(&printed(source, &[("op", &[2]), ("pick", &[2])])), "y = a != b;");
 }
 
 #[test]
@@ -142,10 +117,7 @@ v[p[0]] = x;
 v[p[1]] = !v[p[0]];
 example { x = 1; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("p", &[2, 0])])),
-        "for i in 0..3 { v[i] = 0; }\nv[2] = x;\nv[0] = !v[2];"
-    );
+    assert_eq!(body(&printed(source, &[("p", &[2, 0])])), "for i in 0..3 { v[i] = 0; }\nv[2] = x;\nv[0] = !v[2];");
 }
 
 #[test]
@@ -157,10 +129,7 @@ output y[K]: 2;
 for i in 0..K { y[i] = p[i]; }
 example { y = [0, 1, 1, 0]; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("p", &[0, 1, 1, 0])])),
-        "for i in 0..K { y[i] = p[i]; }"
-    );
+    assert_eq!(body(&printed(source, &[("p", &[0, 1, 1, 0])])), "for i in 0..K { y[i] = p[i]; }");
 }
 
 #[test]
@@ -175,14 +144,8 @@ for i in 0..N {
 }
 example { x = [1, 0, 0]; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("flip", &[1, 1, 1])])),
-        "for i in 0..N { y[i] = !x[(i + 1) % N]; }"
-    );
-    assert_eq!(
-        body(&printed(source, &[("flip", &[0, 1, 0])])),
-        "y[0] = x[1];\ny[1] = !x[2];\ny[2] = x[0];"
-    );
+    assert_eq!(body(&printed(source, &[("flip", &[1, 1, 1])])), "for i in 0..N { y[i] = !x[(i + 1) % N]; }");
+    assert_eq!(body(&printed(source, &[("flip", &[0, 1, 0])])), "y[0] = x[1];\ny[1] = !x[2];\ny[2] = x[0];");
 }
 
 #[test]
@@ -239,10 +202,7 @@ a = v[1];
 b = v[2];
 v[1] = a && b;
 v[2] = a || b;";
-    assert_eq!(
-        body(&printed(source, &[("lo", &[0, 1]), ("hi", &[1, 2])])),
-        expected
-    );
+    assert_eq!(body(&printed(source, &[("lo", &[0, 1]), ("hi", &[1, 2])])), expected);
 }
 
 #[test]
@@ -262,10 +222,7 @@ y = inc(y);
 example { x = 1; }
 ";
     let text = printed(source, &[("use_inc", &[0])]);
-    assert!(
-        !text.contains("var unused") && !text.contains("fn neg") && !text.contains("var t"),
-        "{text}"
-    );
+    assert!(!text.contains("var unused") && !text.contains("fn neg") && !text.contains("var t"), "{text}");
     assert!(text.contains("fn inc"), "{text}");
     assert_eq!(body(&text), "y = inc(x);");
 }
@@ -297,10 +254,7 @@ for c in 0..C { observe lo[c] < hi[c]; }
 y = x;
 example { x = 1; y = 1; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("lo", &[0, 1, 2]), ("hi", &[1, 2, 3])])),
-        "y = x;"
-    );
+    assert_eq!(body(&printed(source, &[("lo", &[0, 1, 2]), ("hi", &[1, 2, 3])])), "y = x;");
     // A failing one stays, reading the params: it is the reason the examples fail.
     let text = printed(source, &[("lo", &[0, 3, 2]), ("hi", &[1, 2, 3])]);
     assert_eq!(body(&text), "observe lo[1] < hi[1];\ny = x;");
@@ -344,10 +298,7 @@ y[2] = a || v[0];
 example { x = [1, 0]; }
 ";
     let text = printed(source, &[]);
-    assert!(
-        text.contains("b = x[0];") && text.contains("a = v[0];"),
-        "{text}"
-    );
+    assert!(text.contains("b = x[0];") && text.contains("a = v[0];"), "{text}");
 }
 
 #[test]
@@ -366,10 +317,7 @@ for t in 0..T {
 }
 example { x = [1, 0]; y = 1; }
 ";
-    assert_eq!(
-        body(&printed(source, &[("lit", &[1, 2, 0, 1])])),
-        "y = x[0] && !x[1] || x[1];"
-    );
+    assert_eq!(body(&printed(source, &[("lit", &[1, 2, 0, 1])])), "y = x[0] && !x[1] || x[1];");
 }
 
 #[test]
@@ -462,10 +410,7 @@ z = t;
 example { x = 1; }
 ";
     let text = printed(source, &[("c", &[1])]);
-    assert!(
-        text.contains("var t: bool;\nt = !x;\noutput y: bool;"),
-        "{text}"
-    );
+    assert!(text.contains("var t: bool;\nt = !x;\noutput y: bool;"), "{text}");
     assert_eq!(body(&text), "y = t;\nz = t;");
 }
 
@@ -485,10 +430,7 @@ example { x = 1; }
     let params = values(&compiled, &[("c", &[1])]);
     let (file, program) = (&compiled.parsed.file, &compiled.program);
     assert!(specialize_program(source, file, program, &params).is_err());
-    assert_eq!(
-        print_program(source, file, program, &params),
-        print_sketch(source, file, program, &params)
-    );
+    assert_eq!(print_program(source, file, program, &params), print_sketch(source, file, program, &params));
 }
 
 #[test]
@@ -504,8 +446,7 @@ fn values_that_do_not_fit_print_the_sketch_without_panicking() {
 
 #[test]
 fn printed_programs_are_canonical() {
-    let source =
-        "param c:bool;input x:bool;output y:bool;\n\n\nif c {y=x;} else {y=!x;}\nexample{x=1;}";
+    let source = "param c:bool;input x:bool;output y:bool;\n\n\nif c {y=x;} else {y=!x;}\nexample{x=1;}";
     let text = printed(source, &[("c", &[0])]);
     let parsed = crate::parse::parse(&text, 256).expect("parses");
     assert_eq!(crate::format::format_source(&text, &parsed), text);

@@ -102,7 +102,11 @@ fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
 
 const OPTIONS: &[OptionInfo] = &[
     OptionInfo { key: "limit", default: 1e7, help: "largest number of assignments the back end agrees to enumerate" },
-    OptionInfo { key: "chunk", default: 1000.0, help: "assignments evaluated per step (between checks of the time limit)" },
+    OptionInfo {
+        key: "chunk",
+        default: 1000.0,
+        help: "assignments evaluated per step (between checks of the time limit)",
+    },
 ];
 
 fn make(options: &Options) -> Box<dyn Solver> {

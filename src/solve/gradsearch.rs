@@ -14,7 +14,9 @@
 
 use rand::RngExt;
 
-use super::{always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{
+    always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+};
 
 /// How the family member behaves; every field is an `--opt` key.
 #[derive(Clone, Debug)]
@@ -292,16 +294,29 @@ impl GradSearch {
     }
 }
 
-const BETA: OptionInfo = OptionInfo { key: "beta", default: 0.1, help: "weight of the newest gradient in the running average" };
+const BETA: OptionInfo =
+    OptionInfo { key: "beta", default: 0.1, help: "weight of the newest gradient in the running average" };
 
 fn family_options(beta: f64, epsilon: f64, smooth: f64, patience: f64, lookahead: f64) -> [OptionInfo; 6] {
     [
         OptionInfo { default: beta, ..BETA },
         OptionInfo { key: "epsilon", default: epsilon, help: "probability of a random move instead of the greedy one" },
-        OptionInfo { key: "smooth", default: smooth, help: "probability mass kept on each unselected value in the forward pass" },
-        OptionInfo { key: "patience", default: patience, help: "steps without a new best loss before a stalled example is up-weighted (0: never)" },
+        OptionInfo {
+            key: "smooth",
+            default: smooth,
+            help: "probability mass kept on each unselected value in the forward pass",
+        },
+        OptionInfo {
+            key: "patience",
+            default: patience,
+            help: "steps without a new best loss before a stalled example is up-weighted (0: never)",
+        },
         OptionInfo { key: "boost", default: 2.0, help: "factor by which a stalled example's weight grows" },
-        OptionInfo { key: "lookahead", default: lookahead, help: "evaluate this many best-scored moves exactly and take the best (0: none)" },
+        OptionInfo {
+            key: "lookahead",
+            default: lookahead,
+            help: "evaluate this many best-scored moves exactly and take the best (0: none)",
+        },
     ]
 }
 
@@ -319,8 +334,16 @@ const BOP_OPTIONS: &[OptionInfo] = &[
     OptionInfo { key: "tau", default: 3e4, help: "threshold: a param moves when its estimated loss decrease exceeds tau (the loss gradient of a violated observation is about 1e6)" },
 ];
 const STE_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "beta", default: 0.005, help: "weight of the newest gradient in the running average (1: the raw gradient)" },
-    OptionInfo { key: "tau", default: 0.0, help: "threshold: a param moves when its estimated loss decrease exceeds tau" },
+    OptionInfo {
+        key: "beta",
+        default: 0.005,
+        help: "weight of the newest gradient in the running average (1: the raw gradient)",
+    },
+    OptionInfo {
+        key: "tau",
+        default: 0.0,
+        help: "threshold: a param moves when its estimated loss decrease exceeds tau",
+    },
 ];
 
 fn make_family(options: &Options) -> Box<dyn Solver> {

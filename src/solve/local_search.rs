@@ -8,7 +8,9 @@
 
 use rand::RngExt;
 
-use super::{always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{
+    always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+};
 
 struct LocalSearch {
     epsilon: f64,
@@ -91,8 +93,11 @@ impl Solver for LocalSearch {
     }
 }
 
-const OPTIONS: &[OptionInfo] =
-    &[OptionInfo { key: "epsilon", default: 0.05, help: "probability of a random Hamming-1 move instead of the best one" }];
+const OPTIONS: &[OptionInfo] = &[OptionInfo {
+    key: "epsilon",
+    default: 0.05,
+    help: "probability of a random Hamming-1 move instead of the best one",
+}];
 
 fn make(options: &Options) -> Box<dyn Solver> {
     Box::new(LocalSearch {

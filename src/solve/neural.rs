@@ -103,7 +103,9 @@ impl Neural {
         for (o, &dz) in self.grad_z.iter().enumerate() {
             gb2[o] = dz;
             let row = o * s.hidden..(o + 1) * s.hidden;
-            for ((g, &h), (dh, &w)) in gw2[row.clone()].iter_mut().zip(&self.hidden).zip(self.grad_h.iter_mut().zip(&w2[row])) {
+            for ((g, &h), (dh, &w)) in
+                gw2[row.clone()].iter_mut().zip(&self.hidden).zip(self.grad_h.iter_mut().zip(&w2[row]))
+            {
                 *g = dz * h;
                 *dh += dz * w;
             }

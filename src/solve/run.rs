@@ -99,7 +99,12 @@ pub fn restart_seed(seed: u64, index: usize) -> u64 {
 
 /// Run the back end on the graph. `verify` is the exact check of a candidate on every
 /// example; only candidates it accepts are reported as found.
-pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(&[u32]) -> bool + Sync)) -> SolveReport {
+pub fn solve(
+    graph: &Graph,
+    tape: &Tape,
+    options: &RunOptions,
+    verify: &(dyn Fn(&[u32]) -> bool + Sync),
+) -> SolveReport {
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let winner = AtomicUsize::new(usize::MAX);
@@ -124,16 +129,13 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &(dyn Fn(
     let mut list = results.into_inner().unwrap_or_default();
     list.sort_by_key(|(index, _)| *index);
     let restarts_run = list.len();
-    let chosen = list
-        .iter()
-        .position(|(_, r)| r.status == Status::Found)
-        .or_else(|| {
-            // No success: the best candidate, fewest violations then lowest loss.
-            (0..list.len()).min_by(|&a, &b| {
-                let (ra, rb) = (&list[a].1, &list[b].1);
-                ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
-            })
-        });
+    let chosen = list.iter().position(|(_, r)| r.status == Status::Found).or_else(|| {
+        // No success: the best candidate, fewest violations then lowest loss.
+        (0..list.len()).min_by(|&a, &b| {
+            let (ra, rb) = (&list[a].1, &list[b].1);
+            ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
+        })
+    });
     let total = total_steps.load(Ordering::Relaxed) as u64;
     let evaluations = evaluations.load(Ordering::Relaxed) as u64;
     let seconds = started.elapsed().as_secs_f64();

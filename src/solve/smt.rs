@@ -178,7 +178,9 @@ fn make(_: &Options) -> Box<dyn Solver> {
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
     match find_solver() {
         Some(_) => Ok(()),
-        None => Err("the `smt` back end needs `z3` or `cvc5` on PATH; install one, e.g. `apt-get install z3`".to_string()),
+        None => {
+            Err("the `smt` back end needs `z3` or `cvc5` on PATH; install one, e.g. `apt-get install z3`".to_string())
+        }
     }
 }
 

@@ -10,11 +10,13 @@ use super::{always_admissible, option, BackendInfo, OptionInfo, Options, Solver}
 
 // Each a `const` of its own: `OptionInfo` is not `Copy`, but a named constant can be used
 // (and updated with `..`) any number of times.
-pub(super) const T_START: OptionInfo = OptionInfo { key: "t-start", default: 1.0, help: "temperature at the first step" };
+pub(super) const T_START: OptionInfo =
+    OptionInfo { key: "t-start", default: 1.0, help: "temperature at the first step" };
 pub(super) const T_END: OptionInfo = OptionInfo { key: "t-end", default: 0.1, help: "temperature after annealing" };
 pub(super) const ANNEAL: OptionInfo =
     OptionInfo { key: "anneal", default: 1000.0, help: "steps over which the temperature moves from t-start to t-end" };
-pub(super) const LINEAR: OptionInfo = OptionInfo { key: "linear", default: 0.0, help: "1: anneal linearly; 0: geometrically" };
+pub(super) const LINEAR: OptionInfo =
+    OptionInfo { key: "linear", default: 0.0, help: "1: anneal linearly; 0: geometrically" };
 
 const TEMP_OPTIONS: &[OptionInfo] = &[
     OptionInfo { key: "lr", default: 1.0, help: "Adam learning rate on the logits" },

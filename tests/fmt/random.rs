@@ -14,10 +14,7 @@ use tpt::span::Span;
 const NAMES: [&str; 8] = ["a", "b", "x", "y", "K", "gate", "w_1", "p2"];
 
 fn ident() -> impl Strategy<Value = Ident> {
-    prop::sample::select(NAMES.to_vec()).prop_map(|name| Ident {
-        name: name.to_string(),
-        span: Span::default(),
-    })
+    prop::sample::select(NAMES.to_vec()).prop_map(|name| Ident { name: name.to_string(), span: Span::default() })
 }
 
 fn e(kind: ExprKind) -> Expr {
@@ -35,8 +32,8 @@ fn operand(op: BinOp, x: Expr, is_rhs: bool) -> Expr {
         return x;
     };
     let comparison = op.precedence() == BinOp::Lt.precedence();
-    let needed = inner.precedence() < op.precedence()
-        || (inner.precedence() == op.precedence() && (is_rhs || comparison));
+    let needed =
+        inner.precedence() < op.precedence() || (inner.precedence() == op.precedence() && (is_rhs || comparison));
     if needed {
         paren(x)
     } else {
@@ -46,9 +43,7 @@ fn operand(op: BinOp, x: Expr, is_rhs: bool) -> Expr {
 
 fn binop() -> impl Strategy<Value = BinOp> {
     use BinOp::*;
-    prop::sample::select(vec![
-        Mul, Div, Rem, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, And, Or,
-    ])
+    prop::sample::select(vec![Mul, Div, Rem, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, And, Or])
 }
 
 fn pattern(expr: BoxedStrategy<Expr>) -> impl Strategy<Value = Pattern> {
@@ -59,18 +54,11 @@ fn pattern(expr: BoxedStrategy<Expr>) -> impl Strategy<Value = Pattern> {
 }
 
 fn arm<B>((pattern, body): (Pattern, B)) -> MatchArm<B> {
-    MatchArm {
-        pattern,
-        body,
-        span: Span::default(),
-    }
+    MatchArm { pattern, body, span: Span::default() }
 }
 
 fn expr() -> BoxedStrategy<Expr> {
-    let leaf = prop_oneof![
-        (0i64..300).prop_map(|v| e(ExprKind::Int(v))),
-        ident().prop_map(|n| e(ExprKind::Name(n))),
-    ];
+    let leaf = prop_oneof![(0i64..300).prop_map(|v| e(ExprKind::Int(v))), ident().prop_map(|n| e(ExprKind::Name(n))),];
     leaf.prop_recursive(4, 40, 4, |inner| {
         prop_oneof![
             4 => (binop(), inner.clone(), inner.clone()).prop_map(|(op, l, r)| e(ExprKind::Binary {
@@ -104,53 +92,30 @@ fn value() -> impl Strategy<Value = Value> {
         4 => expr().prop_map(ValueKind::Expr),
         1 => Just(ValueKind::Hole),
     ];
-    let value = |kind| Value {
-        kind,
-        span: Span::default(),
-    };
-    leaf.prop_map(value)
-        .prop_recursive(3, 60, 30, move |inner| {
-            prop_oneof![
-                vec(inner.clone(), 0..30).prop_map(move |items| value(ValueKind::List(items))),
-                (inner, expr()).prop_map(move |(v, n)| value(ValueKind::Repeat(Box::new(v), n))),
-            ]
-        })
+    let value = |kind| Value { kind, span: Span::default() };
+    leaf.prop_map(value).prop_recursive(3, 60, 30, move |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..30).prop_map(move |items| value(ValueKind::List(items))),
+            (inner, expr()).prop_map(move |(v, n)| value(ValueKind::Repeat(Box::new(v), n))),
+        ]
+    })
 }
 
 fn place() -> impl Strategy<Value = Place> {
-    (ident(), vec(expr(), 0..3)).prop_map(|(name, indices)| Place {
-        name,
-        indices,
-        span: Span::default(),
-    })
+    (ident(), vec(expr(), 0..3)).prop_map(|(name, indices)| Place { name, indices, span: Span::default() })
 }
 
 fn stmt_of(kind: StmtKind) -> Stmt {
-    Stmt {
-        kind,
-        span: Span::default(),
-    }
+    Stmt { kind, span: Span::default() }
 }
 
 fn block(stmts: Vec<Stmt>) -> Block {
-    Block {
-        stmts,
-        span: Span::default(),
-    }
+    Block { stmts, span: Span::default() }
 }
 
 fn example() -> impl Strategy<Value = StmtKind> {
-    let entry = (place(), value()).prop_map(|(target, value)| ExampleEntry {
-        target,
-        value,
-        span: Span::default(),
-    });
-    vec(entry, 0..4).prop_map(|entries| {
-        StmtKind::Example(Example {
-            entries,
-            span: Span::default(),
-        })
-    })
+    let entry = (place(), value()).prop_map(|(target, value)| ExampleEntry { target, value, span: Span::default() });
+    vec(entry, 0..4).prop_map(|entries| StmtKind::Example(Example { entries, span: Span::default() }))
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
@@ -162,27 +127,12 @@ fn stmt() -> impl Strategy<Value = Stmt> {
     leaf.prop_map(stmt_of).prop_recursive(3, 24, 4, |inner| {
         let body = vec(inner, 0..3).prop_map(block).boxed();
         prop_oneof![
-            (ident(), expr(), expr(), body.clone()).prop_map(|(var, start, end, body)| {
-                StmtKind::For {
-                    var,
-                    start,
-                    end,
-                    body,
-                }
-            }),
-            (
-                vec((expr(), body.clone()), 1..3),
-                prop::option::of(body.clone())
-            )
-                .prop_map(|(branches, otherwise)| StmtKind::If {
-                    branches,
-                    otherwise
-                }),
+            (ident(), expr(), expr(), body.clone())
+                .prop_map(|(var, start, end, body)| { StmtKind::For { var, start, end, body } }),
+            (vec((expr(), body.clone()), 1..3), prop::option::of(body.clone()))
+                .prop_map(|(branches, otherwise)| StmtKind::If { branches, otherwise }),
             (expr(), vec((pattern(expr()), body), 0..3)).prop_map(|(scrutinee, arms)| {
-                StmtKind::Match {
-                    scrutinee,
-                    arms: arms.into_iter().map(arm).collect(),
-                }
+                StmtKind::Match { scrutinee, arms: arms.into_iter().map(arm).collect() }
             }),
         ]
         .prop_map(stmt_of)
@@ -197,17 +147,8 @@ fn domain() -> impl Strategy<Value = Domain> {
 }
 
 fn item() -> impl Strategy<Value = Item> {
-    let param = (ident(), domain()).prop_map(|(name, domain)| FnParam {
-        name,
-        domain,
-        span: Span::default(),
-    });
-    let kind = prop::sample::select(vec![
-        DeclKind::Param,
-        DeclKind::Input,
-        DeclKind::Output,
-        DeclKind::Var,
-    ]);
+    let param = (ident(), domain()).prop_map(|(name, domain)| FnParam { name, domain, span: Span::default() });
+    let kind = prop::sample::select(vec![DeclKind::Param, DeclKind::Input, DeclKind::Output, DeclKind::Var]);
     prop_oneof![
         1 => (ident(), expr()).prop_map(|(name, value)| Item::Const(ConstDecl {
             name,
@@ -239,10 +180,7 @@ fn item() -> impl Strategy<Value = Item> {
 }
 
 fn file() -> impl Strategy<Value = File> {
-    vec(item(), 0..8).prop_map(|items| File {
-        items,
-        span: Span::default(),
-    })
+    vec(item(), 0..8).prop_map(|items| File { items, span: Span::default() })
 }
 
 /// What goes between two tokens of the respaced text; `n` numbers the comments.
@@ -273,19 +211,12 @@ fn respace(text: &str, choices: &[u8]) -> String {
         let token = &text[*start..*end];
         let choice = choices.get(i).copied().unwrap_or(8);
         // Two words side by side would lex as one.
-        let choice = if choice == 0 && is_word(prev) && is_word(token) {
-            8
-        } else {
-            choice
-        };
+        let choice = if choice == 0 && is_word(prev) && is_word(token) { 8 } else { choice };
         out.push_str(&separator(choice, i));
         out.push_str(token);
         prev = token;
     }
-    out.push_str(&separator(
-        choices.last().copied().unwrap_or(8),
-        tokens.len(),
-    ));
+    out.push_str(&separator(choices.last().copied().unwrap_or(8), tokens.len()));
     out
 }
 

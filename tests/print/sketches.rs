@@ -64,12 +64,7 @@ impl Gen {
     }
 
     fn loop_var(&mut self, over_n: bool) -> Option<String> {
-        let fitting: Vec<String> = self
-            .loops
-            .iter()
-            .filter(|(_, n)| *n == over_n)
-            .map(|(v, _)| v.clone())
-            .collect();
+        let fitting: Vec<String> = self.loops.iter().filter(|(_, n)| *n == over_n).map(|(v, _)| v.clone()).collect();
         if fitting.is_empty() {
             None
         } else {
@@ -94,11 +89,7 @@ impl Gen {
     fn index_n(&mut self) -> String {
         if self.random.chance(40) {
             if let Some(var) = self.loop_var(true) {
-                return if self.random.chance(30) {
-                    format!("({var} + 1) % N")
-                } else {
-                    var
-                };
+                return if self.random.chance(30) { format!("({var} + 1) % N") } else { var };
             }
         }
         match self.random.below(5) {
@@ -128,12 +119,7 @@ impl Gen {
                 let op = self.pick(&["&&", "||", "!=", "=="]);
                 format!("{} {op} {}", self.atom(d), self.atom(d))
             }
-            3 => format!(
-                "if {} {{ {} }} else {{ {} }}",
-                self.cond(d),
-                self.bool_expr(d),
-                self.bool_expr(d)
-            ),
+            3 => format!("if {} {{ {} }} else {{ {} }}", self.cond(d), self.bool_expr(d), self.bool_expr(d)),
             4 => format!(
                 "match p[{}] {{ 0 => {}, 1 => {}, _ => {} }}",
                 self.index_m(),
@@ -191,11 +177,8 @@ impl Gen {
                 out.push_str(&format!("{pad}}}\n"));
             }
             3 => {
-                let scrutinee = if self.random.chance(70) {
-                    format!("p[{}]", self.index_m())
-                } else {
-                    "t + u".to_string()
-                };
+                let scrutinee =
+                    if self.random.chance(70) { format!("p[{}]", self.index_m()) } else { "t + u".to_string() };
                 out.push_str(&format!("{pad}match {scrutinee} {{\n"));
                 for pattern in ["0", "1 | 2"] {
                     if self.random.chance(80) {
@@ -216,21 +199,14 @@ impl Gen {
                 self.loops.pop();
                 out.push_str(&format!("{pad}}}\n"));
             }
-            _ => out.push_str(&format!(
-                "{pad}observe {} || {};\n",
-                self.bool_expr(1),
-                self.cond(1)
-            )),
+            _ => out.push_str(&format!("{pad}observe {} || {};\n", self.bool_expr(1), self.cond(1))),
         }
     }
 }
 
 /// The source of a random sketch.
 pub fn sketch(seed: u64) -> String {
-    let mut gen = Gen {
-        random: Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1),
-        loops: Vec::new(),
-    };
+    let mut gen = Gen { random: Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1), loops: Vec::new() };
     let mut body = String::new();
     gen.block(3, &mut body, 0);
     format!("{PRELUDE}\n{body}\n{EPILOGUE}")

@@ -423,7 +423,7 @@ impl<'p> Lowerer<'p> {
             operands.spans[position].push(expr.span);
             return Ok(());
         }
-        for child in children(expr) {
+        for child in expr.children() {
             self.collect_operands(child, operands)?;
         }
         Ok(())
@@ -1064,27 +1064,6 @@ enum Selected {
     /// No combination of operand values that the enclosing branches allow reaches the
     /// indexing: it is dead code.
     Unreachable,
-}
-
-/// The direct sub-expressions whose element reads are operands (patterns are constants).
-fn children(expr: &Expr) -> Vec<&Expr> {
-    match &expr.kind {
-        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
-        ExprKind::Elem { indices, .. } => indices.iter().collect(),
-        ExprKind::Call { args, .. } => args.iter().collect(),
-        ExprKind::Unary { operand, .. } => vec![operand],
-        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-        ExprKind::If { branches, otherwise } => {
-            let mut all: Vec<&Expr> = branches.iter().flat_map(|(c, v)| [c, v]).collect();
-            all.push(otherwise);
-            all
-        }
-        ExprKind::Match { scrutinee, arms } => {
-            let mut all = vec![&**scrutinee];
-            all.extend(arms.iter().map(|a| &a.body));
-            all
-        }
-    }
 }
 
 /// Step a mixed-radix counter (last position fastest).

@@ -43,8 +43,8 @@ pub fn node(
     Ok(expr)
 }
 
-/// Parse a whole file. `max_depth` bounds the nesting of brackets, blocks and expressions.
-pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
+/// Lex the source and check its bracket nesting: the tokens the parser may run on.
+fn lex_for_parsing(source: &str, max_depth: u32) -> Result<crate::lexer::Lexed, Vec<Diagnostic>> {
     let lexed = lex(source);
     if !lexed.errors.is_empty() {
         return Err(lexed.errors.iter().map(|e| lex_diagnostic(e, source)).collect());
@@ -52,6 +52,12 @@ pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
     if let Some(diagnostic) = check_bracket_depth(&lexed.tokens, max_depth) {
         return Err(vec![diagnostic]);
     }
+    Ok(lexed)
+}
+
+/// Parse a whole file. `max_depth` bounds the nesting of brackets, blocks and expressions.
+pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
+    let lexed = lex_for_parsing(source, max_depth)?;
     // The tokens stay available after parsing: the messages look at the tokens around a
     // failure (the one before it, unclosed brackets).
     let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
@@ -63,13 +69,7 @@ pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
 
 /// Parse a single expression (used for `--set` values and `--input` values).
 pub fn parse_expr(source: &str, max_depth: u32) -> Result<Expr, Vec<Diagnostic>> {
-    let lexed = lex(source);
-    if !lexed.errors.is_empty() {
-        return Err(lexed.errors.iter().map(|e| lex_diagnostic(e, source)).collect());
-    }
-    if let Some(diagnostic) = check_bracket_depth(&lexed.tokens, max_depth) {
-        return Err(vec![diagnostic]);
-    }
+    let lexed = lex_for_parsing(source, max_depth)?;
     let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
     grammar::ExprParser::new()
         .parse(max_depth, tokens)

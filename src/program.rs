@@ -144,6 +144,24 @@ pub enum ExprKind {
 }
 
 impl Expr {
+    /// The direct sub-expressions evaluated at run time: indices, arguments, operands,
+    /// conditions, scrutinees and arm bodies (not `match` patterns, which are constants).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
+            ExprKind::Elem { indices, .. } => indices.iter().collect(),
+            ExprKind::Call { args, .. } => args.iter().collect(),
+            ExprKind::Unary { operand, .. } => vec![operand],
+            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::If { branches, otherwise } => {
+                branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
+            }
+        }
+    }
+
     /// True when the expression reads no array element: its value is known at compile time
     /// once the loop variables are.
     pub fn is_constant(&self) -> bool {

@@ -73,23 +73,8 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
                 *others = true;
             }
         }
-        for child in children(e) {
+        for child in e.children() {
             reads(program, child, params, others);
-        }
-    }
-    fn children(e: &Expr) -> Vec<&Expr> {
-        match &e.kind {
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
-            ExprKind::Elem { indices, .. } => indices.iter().collect(),
-            ExprKind::Call { args, .. } => args.iter().collect(),
-            ExprKind::Unary { operand, .. } => vec![operand],
-            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-            ExprKind::If { branches, otherwise } => {
-                branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
-            }
         }
     }
     fn decided(program: &Program, e: &Expr, found: &mut Vec<String>) {
@@ -106,7 +91,7 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
             ExprKind::Match { scrutinee, .. } => decided(program, scrutinee, found),
             _ => {}
         }
-        for child in children(e) {
+        for child in e.children() {
             structural(program, child, found);
         }
     }

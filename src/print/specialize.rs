@@ -72,23 +72,10 @@ fn reads(program: &Program, e: &Expr) -> (bool, bool) {
 }
 
 fn visit_reads(program: &Program, e: &Expr, f: &mut dyn FnMut(DeclKind)) {
-    let children: Vec<&Expr> = match &e.kind {
-        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
-        ExprKind::Elem { array, indices } => {
-            f(program.arrays[*array].kind);
-            indices.iter().collect()
-        }
-        ExprKind::Call { args, .. } => args.iter().collect(),
-        ExprKind::Unary { operand, .. } => vec![operand],
-        ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
-        ExprKind::If { branches, otherwise } => {
-            branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
-        }
-        ExprKind::Match { scrutinee, arms } => {
-            std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
-        }
-    };
-    for child in children {
+    if let ExprKind::Elem { array, .. } = &e.kind {
+        f(program.arrays[*array].kind);
+    }
+    for child in e.children() {
         visit_reads(program, child, f);
     }
 }

@@ -68,7 +68,7 @@ impl Model {
     /// Build the model of a graph.
     pub fn build(graph: &Graph) -> Model {
         let mut model = Model::default();
-        let live = live_nodes(graph);
+        let live = graph.live_nodes();
         let examples = graph.num_examples.max(1);
         // terms[node][example] (one entry for nodes shared by all examples).
         let mut terms: Vec<Vec<Term>> = vec![Vec::new(); graph.len()];
@@ -192,21 +192,6 @@ fn unreachable_param() -> Term {
     Term::Known(0)
 }
 
-/// Nodes from which an observation is reachable.
-pub fn live_nodes(graph: &Graph) -> Vec<bool> {
-    let mut live = vec![false; graph.len()];
-    for observation in &graph.observations {
-        live[observation.node] = true;
-    }
-    for id in (0..graph.len()).rev() {
-        if live[id] {
-            for operand in graph.node(id).operands() {
-                live[operand] = true;
-            }
-        }
-    }
-    live
-}
 
 // ---------------------------------------------------------------------- CNF
 

@@ -152,6 +152,22 @@ impl Graph {
         self.input_values[example * self.inputs.len() + input]
     }
 
+    /// Nodes from which an observation is reachable; the others cannot affect the loss.
+    pub fn live_nodes(&self) -> Vec<bool> {
+        let mut live = vec![false; self.len()];
+        for observation in &self.observations {
+            live[observation.node] = true;
+        }
+        for id in (0..self.len()).rev() {
+            if live[id] {
+                for operand in self.node(id).operands() {
+                    live[operand] = true;
+                }
+            }
+        }
+        live
+    }
+
     /// Counts of nodes by kind: params, inputs, constants, tables, mixes.
     pub fn census(&self) -> [usize; 5] {
         let mut counts = [0; 5];

@@ -228,7 +228,7 @@ impl<'p> Lowerer<'p> {
             self.aborted = true;
             return self.fail(
                 Diagnostic::error(format!("the program lowers to more than {} graph nodes", self.limits.max_nodes))
-                    .with_label(span, "while unrolling this")
+                    .with_label(span, "while lowering this")
                     .with_help("raise the limit with `--max-nodes N` if this is intended"),
             );
         }
@@ -469,11 +469,24 @@ impl<'p> Lowerer<'p> {
         let domains: Vec<u32> = operands.nodes.iter().map(|&n| self.graph.node(n).domain).collect();
         let combinations = domains.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
         let Some(combinations) = combinations.filter(|&n| n <= self.limits.max_enum) else {
-            let listed: Vec<String> =
-                operands.names.iter().zip(&domains).map(|(name, d)| format!("`{name}` ({d} values)")).collect();
+            const SHOWN: usize = 8;
+            let mut listed: Vec<String> = operands
+                .names
+                .iter()
+                .zip(&domains)
+                .take(SHOWN)
+                .map(|(name, d)| format!("`{name}` ({d} values)"))
+                .collect();
+            if operands.names.len() > SHOWN {
+                listed.push(format!("and {} more", operands.names.len() - SHOWN));
+            }
+            let count = combinations.map_or("more than 2^64".to_string(), |n| n.to_string());
             return self.fail(
                 Diagnostic::error("this expression has too many combinations of operand values to enumerate")
-                    .with_label(span, "every combination of its runtime operands is enumerated")
+                    .with_label(
+                        span,
+                        format!("{count} combinations of its {} runtime operands", operands.names.len()),
+                    )
                     .with_note(format!("operands: {}", listed.join(", ")))
                     .with_help(format!(
                         "the limit is {} combinations; split the expression into smaller ones, or raise it with `--max-enum N`",

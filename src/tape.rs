@@ -83,26 +83,16 @@ pub struct Tape {
 impl Tape {
     /// Compile a graph. Fails, before allocating, when the buffers would exceed the limit.
     pub fn new(graph: &Graph, limits: &Limits) -> Result<Tape, Diagnostic> {
+        check_memory(graph, limits)?;
         let n = graph.len();
         // Live nodes reach an observation; grad nodes also depend on a param.
-        let mut live = vec![false; n];
-        for observation in &graph.observations {
-            live[observation.node] = true;
-        }
-        for id in (0..n).rev() {
-            if live[id] {
-                for operand in graph.node(id).operands() {
-                    live[operand] = true;
-                }
-            }
-        }
+        let live = graph.live_nodes();
         let mut depends_on_param = vec![false; n];
         for (id, node) in graph.nodes() {
             depends_on_param[id] =
                 matches!(node.kind, NodeKind::Param { .. }) || node.operands().iter().any(|&o| depends_on_param[o]);
         }
         let examples = graph.num_examples.max(1);
-        let mut bytes: u128 = 0;
         let mut layout = Vec::with_capacity(n);
         let mut offset = 0usize;
         for (id, node) in graph.nodes() {
@@ -114,18 +104,8 @@ impl Tape {
             } else {
                 (0, domain)
             };
-            bytes += size as u128 * 16;
             layout.push(Layout { offset, stride, domain, needs_grad: live[id] && depends_on_param[id] });
             offset += size;
-        }
-        let limit = limits.max_memory_mib as u128 * (1 << 20);
-        if bytes > limit {
-            return Err(Diagnostic::error(format!(
-                "the forward/backward buffers need {} MiB, more than the limit of {} MiB",
-                bytes >> 20,
-                limits.max_memory_mib
-            ))
-            .with_help("use fewer examples or smaller domains, or raise the limit with `--max-memory MIB`"));
         }
         let mut param_offsets = Vec::with_capacity(graph.params.len());
         let mut theta_len = 0;
@@ -575,6 +555,32 @@ fn table_backward_rec(
         total += p * sum;
     }
     total
+}
+
+/// Bytes of the value and adjoint buffers a tape of this graph needs.
+pub fn buffer_bytes(graph: &Graph) -> u128 {
+    let examples = graph.num_examples.max(1) as u128;
+    let live = graph.live_nodes();
+    graph
+        .nodes()
+        .filter(|(id, _)| live[*id])
+        .map(|(_, node)| node.domain as u128 * if node.batched { examples } else { 1 } * 16)
+        .sum()
+}
+
+/// Refuse, before allocating, a tape whose buffers would exceed `--max-memory`.
+pub fn check_memory(graph: &Graph, limits: &Limits) -> Result<u128, Diagnostic> {
+    let bytes = buffer_bytes(graph);
+    let limit = limits.max_memory_mib as u128 * (1 << 20);
+    if bytes > limit {
+        return Err(Diagnostic::error(format!(
+            "the forward/backward buffers need {} MiB, more than the limit of {} MiB",
+            bytes.div_ceil(1 << 20),
+            limits.max_memory_mib
+        ))
+        .with_help("use fewer examples or smaller domains, or raise the limit with `--max-memory MIB`"));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

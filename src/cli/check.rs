@@ -16,15 +16,32 @@ pub fn main(args: CheckArgs) -> u8 {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
+    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.compile.limits.limits()) {
+        Ok(bytes) => bytes,
+        Err(diagnostic) => {
+            reporter.emit(&[diagnostic]);
+            return super::EXIT_USER_ERROR;
+        }
+    };
     let program = &compiled.program;
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
     outln!(
-        "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s)",
+        "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s), {} of buffers",
         args.compile.file.display(),
         program.examples.len(),
         compiled.graph.unrolled_statements,
-        compiled.graph.len()
+        compiled.graph.len(),
+        human_bytes(bytes)
     );
     EXIT_OK
+}
+
+/// `512 B`, `12.5 KiB`, `3.0 MiB`.
+fn human_bytes(bytes: u128) -> String {
+    match bytes {
+        b if b < 1 << 10 => format!("{b} B"),
+        b if b < 1 << 20 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+    }
 }

@@ -258,3 +258,33 @@ fn param_diagnostics_report_values_and_underdetermined_params() {
     // NOT ignores its second operand, so some `in2` is never pinned down.
     assert!(stderr.contains("no observation depends on") || stderr.contains("do not pin down"), "{stderr}");
 }
+
+/// The stderr of a run with the timing in the summary line replaced (it varies).
+fn stable_stderr(output: &Output) -> String {
+    text(&output.stderr)
+        .lines()
+        .map(|line| match line.rfind(", ") {
+            Some(at) if line.ends_with(" s") && line.contains(" step(s), restart ") => format!("{}, <seconds> s", &line[..at]),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn snapshots_of_printed_programs_and_param_diagnostics() {
+    for (file, seed) in [("programs/circuit_nand.tpt", "1"), ("programs/dnf.tpt", "1"), ("programs/sbox_involution.tpt", "1")] {
+        let result = tpt(&["synth", file, "--seed", seed]);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        let name = Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        insta::assert_snapshot!(format!("synth_{name}_program"), text(&result.stdout));
+        insta::assert_snapshot!(format!("synth_{name}_diagnostics"), stable_stderr(&result));
+    }
+}
+
+#[test]
+fn snapshot_of_an_honest_failure() {
+    let result = tpt(&["synth", "programs/circuit_adder.tpt", "--backend", "gradsearch-plus", "--max-steps", "200", "--seed", "3"]);
+    assert_eq!(result.status.code(), Some(1));
+    insta::assert_snapshot!("synth_adder_failure_diagnostics", stable_stderr(&result));
+}

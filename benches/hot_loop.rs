@@ -1,6 +1,7 @@
 //! The hot loop: one forward+backward pass of the batched tape, and whole GradSearch steps
 //! (gradient, scoring, move, exact check of the candidate), on the parity chain at K=256
-//! and on the full-adder circuit. Run with `cargo bench --bench hot_loop`.
+//! and on the full-adder circuit (back ends 0, 1, 2 = gradsearch-ra, gradsearch-plus,
+//! gradsearch-la). Run with `cargo bench --bench hot_loop`.
 
 use std::sync::atomic::AtomicBool;
 
@@ -53,11 +54,11 @@ fn forward_backward(bencher: divan::Bencher, name: &str) {
 }
 
 /// 1,000 whole steps of a back end (the candidate is never accepted, so every step runs).
-#[divan::bench(args = ["parity_chain K=256", "circuit_adder"], consts = [0, 1])]
+#[divan::bench(args = ["parity_chain K=256", "circuit_adder"], consts = [0, 1, 2])]
 fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
     let compiled = programs().into_iter().find(|(n, _)| *n == name).map(|(_, c)| c).expect("program");
     let tape = Tape::new(&compiled.graph, &Default::default()).expect("fits");
-    let info = backend(["gradsearch-ra", "gradsearch-plus"][BACKEND]).expect("registered");
+    let info = backend(["gradsearch-ra", "gradsearch-plus", "gradsearch-la"][BACKEND]).expect("registered");
     let options = resolve_options(info, &[]).expect("defaults");
     let interrupt = AtomicBool::new(false);
     let never = |_: &[u32]| false;

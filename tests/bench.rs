@@ -61,15 +61,56 @@ fn bench_json_rows_have_the_documented_keys_and_counts() {
     assert!(csv_text.starts_with("file,backend,set,runs,solved,"));
     let svg = std::fs::read_to_string(&plot).expect("plot written");
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+
+    // The CSV reads back into the same rows (to draw the plot again without rerunning).
+    let replot = scratch("replot.svg");
+    let again = tpt(&["bench", "--from-csv", &csv_arg, "--json", "--plot", &replot.to_string_lossy()]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let reread: Vec<serde_json::Value> =
+        text(&again.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(reread.len(), rows.len());
+    for (first, second) in rows.iter().zip(&reread) {
+        for key in ["file", "backend", "set", "runs", "solved"] {
+            assert_eq!(first[key], second[key], "{key}");
+        }
+    }
+    assert!(std::fs::read_to_string(&replot).expect("replot written").starts_with("<svg"));
+}
+
+#[test]
+fn bench_from_csv_rejects_a_file_it_did_not_write() {
+    let broken = scratch("broken.csv");
+    std::fs::write(&broken, "file,backend\nnot,a,row\n").expect("write");
+    let result = tpt(&["bench", "--from-csv", &broken.to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("line 2 is not a row written by `tpt bench --csv`"), "{stderr}");
+    let missing = tpt(&["bench", "--from-csv", "no/such/rows.csv"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot read `no/such/rows.csv`"), "{}", text(&missing.stderr));
 }
 
 #[test]
 fn bench_markdown_table_by_default() {
-    let result = tpt(&["bench", "programs/circuit_nand.tpt", "--backends", "gradsearch-plus", "--runs", "2"]);
+    // Without a swept constant the plot has one point per file.
+    let plot = scratch("files.svg");
+    let result = tpt(&[
+        "bench",
+        "programs/circuit_nand.tpt",
+        "programs/parity_chain.tpt",
+        "--backends",
+        "gradsearch-plus",
+        "--runs",
+        "2",
+        "--plot",
+        &plot.to_string_lossy(),
+    ]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let stdout = text(&result.stdout);
     assert!(stdout.starts_with("| file | backend | set | runs | solved |"), "{stdout}");
     assert!(stdout.contains("| programs/circuit_nand.tpt | gradsearch-plus |  | 2 | 2 | 100% |"), "{stdout}");
+    let svg = std::fs::read_to_string(&plot).expect("plot written");
+    assert!(svg.contains("circuit_nand") && svg.contains("parity_chain"), "files on the x axis");
 }
 
 #[test]

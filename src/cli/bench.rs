@@ -24,8 +24,12 @@ use super::{io_reason, LimitArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERRO
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// The .tpt files.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "from_csv")]
     pub files: Vec<PathBuf>,
+    /// Run nothing: read the rows of earlier `--csv` files (to draw `--plot` again; repeat
+    /// the flag to combine several sweeps).
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Vec<PathBuf>,
     /// Back ends, comma separated (default: the default back end).
     #[arg(long = "backends", alias = "backend", value_delimiter = ',')]
     pub backends: Vec<String>,
@@ -101,6 +105,9 @@ fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic
 
 pub fn main(args: BenchArgs) -> u8 {
     let mut reporter = Reporter::new(&args.color);
+    if !args.from_csv.is_empty() {
+        return replot(&args, &reporter);
+    }
     let settings = match parse_sweeps(&args.sweeps) {
         Ok(s) => s,
         Err(d) => {
@@ -331,4 +338,73 @@ fn write_row(row: &Row, json: bool, csv: Option<&mut std::fs::File>) {
         );
         let _ = file.flush();
     }
+}
+
+/// Rows read back from a `--csv` file, drawn with `--plot` and printed like a sweep.
+fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
+    let mut rows = Vec::new();
+    for path in &args.from_csv {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                reporter.emit(&[Diagnostic::error(format!("cannot read `{}`: {}", path.display(), io_reason(&e)))]);
+                return EXIT_USER_ERROR;
+            }
+        };
+        for (number, line) in text.lines().enumerate().skip(1) {
+            match parse_csv_row(line) {
+                Some(row) => rows.push(row),
+                None => {
+                    reporter.emit(&[Diagnostic::error(format!(
+                        "{}: line {} is not a row written by `tpt bench --csv`",
+                        path.display(),
+                        number + 1
+                    ))]);
+                    return EXIT_USER_ERROR;
+                }
+            }
+        }
+    }
+    if !args.json {
+        outln!("| file | backend | set | runs | solved | rate | mean steps | median s | mean s |");
+        outln!("|---|---|---|---|---|---|---|---|---|");
+    }
+    for row in &rows {
+        write_row(row, args.json, None);
+    }
+    if let Some(plot) = &args.plot {
+        if let Err(message) = super::plot::bench_plot(plot, &rows) {
+            reporter.emit(&[Diagnostic::error(message)]);
+            return EXIT_USER_ERROR;
+        }
+    }
+    EXIT_OK
+}
+
+/// One line of the CSV that `write_row` writes.
+fn parse_csv_row(line: &str) -> Option<Row> {
+    let fields: Vec<&str> = line.split(',').collect();
+    let [file, backend, set, runs, solved, mean_steps, median_seconds, mean_seconds, mean_seconds_all, impossible] =
+        fields[..]
+    else {
+        return None;
+    };
+    let optional = |text: &str| if text == "-" { Some(None) } else { text.parse::<f64>().ok().map(Some) };
+    let mut overrides = serde_json::Map::new();
+    for part in set.split_whitespace() {
+        let (name, value) = part.split_once('=')?;
+        overrides.insert(name.to_string(), serde_json::json!(value.parse::<i64>().ok()?));
+    }
+    Some(Row {
+        file: file.to_string(),
+        backend: backend.to_string(),
+        set: overrides,
+        runs: runs.parse().ok()?,
+        solved: solved.parse().ok()?,
+        mean_steps: optional(mean_steps)?,
+        median_seconds: optional(median_seconds)?,
+        mean_seconds: optional(mean_seconds)?,
+        mean_seconds_all: mean_seconds_all.parse().ok()?,
+        impossible: impossible.parse().ok()?,
+    })
 }

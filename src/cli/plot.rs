@@ -7,7 +7,8 @@ use plotters::prelude::*;
 
 use super::bench::Row;
 
-const COLOURS: [RGBColor; 8] = [
+/// Twelve distinguishable colours (one per back end of table 1).
+const COLOURS: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -16,6 +17,10 @@ const COLOURS: [RGBColor; 8] = [
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
     RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(0, 0, 0),
+    RGBColor(255, 215, 0),
 ];
 
 fn failure(e: impl std::fmt::Display) -> String {
@@ -29,7 +34,7 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
     let x_name = rows.first().and_then(|r| r.set.keys().next().cloned()).unwrap_or_else(|| "setting".into());
     let xs: Vec<f64> = rows.iter().filter_map(setting).collect();
     if xs.is_empty() {
-        return Err("`--plot` needs a swept constant (`--set NAME=V1,V2,..`)".to_string());
+        return files_plot(path, rows);
     }
     let (x_min, x_max) = xs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let log_x = x_min > 0.0 && x_max / x_min >= 8.0;
@@ -89,6 +94,101 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
     }
     rate_chart
         .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .draw()
+        .map_err(failure)?;
+    root.present().map_err(failure)
+}
+
+/// Without a swept constant: success rate and median seconds per file (one point on the x
+/// axis per file, in the order benchmarked), one line per back end.
+fn files_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
+    let mut files: Vec<&str> = Vec::new();
+    for row in rows {
+        if !files.contains(&row.file.as_str()) {
+            files.push(&row.file);
+        }
+    }
+    if files.is_empty() {
+        return Err("there are no rows to draw".to_string());
+    }
+    // Median seconds on a log scale, floored at 0.1 ms so that instant answers stay visible.
+    let floor = 1e-4_f64;
+    let seconds = |row: &Row| row.median_seconds.map(|s| s.max(floor).log10());
+    let (min_log, max_log) = rows
+        .iter()
+        .filter_map(seconds)
+        .fold((floor.log10(), floor.log10() + 1.0), |(lo, hi), s| (lo.min(s), hi.max(s)));
+    type Points = Vec<(usize, f64, Option<f64>)>;
+    let mut series: Vec<(String, Points)> = Vec::new();
+    for row in rows {
+        let Some(x) = files.iter().position(|f| *f == row.file) else { continue };
+        let point = (x, 100.0 * row.solved as f64 / row.runs.max(1) as f64, seconds(row));
+        match series.iter_mut().find(|(label, _)| *label == row.backend) {
+            Some((_, points)) => points.push(point),
+            None => series.push((row.backend.clone(), vec![point])),
+        }
+    }
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| Path::new(f).file_stem().map_or_else(|| f.to_string(), |s| s.to_string_lossy().into_owned()))
+        .collect();
+    // A segmented range is inclusive of its end: one segment per file.
+    let x_range = (0..files.len() - 1).into_segmented();
+    let label_file = |x: &SegmentValue<usize>| match x {
+        SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let width = (300 + 150 * files.len()).max(900) as u32;
+    let root = SVGBackend::new(path, (width, 900)).into_drawing_area();
+    root.fill(&WHITE).map_err(failure)?;
+    let (top, bottom) = root.split_vertically(450);
+    let mut rate_chart = ChartBuilder::on(&top)
+        .caption("success rate", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x_range.clone(), 0.0..105.0)
+        .map_err(failure)?;
+    rate_chart
+        .configure_mesh()
+        .x_label_formatter(&label_file)
+        .y_desc("% solved")
+        .draw()
+        .map_err(failure)?;
+    let mut time_chart = ChartBuilder::on(&bottom)
+        .caption("median seconds of successful runs (log10)", ("sans-serif", 20))
+        .margin(10)
+        .x_label_area_size(35)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x_range, (min_log - 0.25)..(max_log + 0.25))
+        .map_err(failure)?;
+    time_chart
+        .configure_mesh()
+        .x_label_formatter(&label_file)
+        .y_desc("log10 seconds")
+        .draw()
+        .map_err(failure)?;
+    for (index, (label, points)) in series.iter().enumerate() {
+        let colour = COLOURS[index % COLOURS.len()];
+        let at = |x: usize| SegmentValue::CenterOf(x);
+        rate_chart
+            .draw_series(LineSeries::new(points.iter().map(|p| (at(p.0), p.1)), colour.stroke_width(2)))
+            .map_err(failure)?;
+        rate_chart
+            .draw_series(points.iter().map(|p| Circle::new((at(p.0), p.1), 4, colour.filled())))
+            .map_err(failure)?;
+        time_chart
+            .draw_series(points.iter().filter_map(|p| p.2.map(|s| Circle::new((at(p.0), s), 5, colour.filled()))))
+            .map_err(failure)?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+    }
+    // Times grow with the task, so the lower right of the time chart is the emptiest corner.
+    time_chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
         .background_style(WHITE.mix(0.8))
         .border_style(BLACK)
         .draw()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Table 2 of BENCHMARKS.md: the circuit tasks, gradient back ends (100 runs each) and the exact
+# back ends (sat: 10 runs, smt with z3: 3 runs; both deterministic up to the SAT seed) in one
+# sweep on one machine. Needs z3 on PATH for the smt rows. About 40 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+circuits="programs/circuit_nand.tpt programs/circuit_swap.tpt programs/circuit_shift.tpt programs/circuit_adder.tpt programs/circuit_2bit_adder.tpt programs/circuit_2bit_adder_16.tpt"
+./target/release/tpt bench $circuits --backends fmgd,gradsearch,gradsearch-ra,gradsearch-plus,gradsearch-la \
+    --runs 100 --max-steps 20000 --timeout 60 --jobs 2 --csv benches/results/table2.csv > benches/results/table2.md
+./target/release/tpt bench $circuits --backends sat --runs 10 --timeout 300 --jobs 1 \
+    --csv benches/results/table2_sat.csv > benches/results/table2_sat.md
+./target/release/tpt bench $circuits --backends smt --runs 3 --timeout 300 --jobs 1 \
+    --csv benches/results/table2_smt.csv > benches/results/table2_smt.md
+./target/release/tpt bench --from-csv benches/results/table2.csv --from-csv benches/results/table2_sat.csv \
+    --from-csv benches/results/table2_smt.csv --plot benches/results/table2.svg > /dev/null

@@ -311,9 +311,9 @@ impl Cnf {
             let lits: Vec<String> = self.literals[var].iter().map(i32::to_string).collect();
             let _ = writeln!(
                 out,
-                "c param {} values {:?} literals {}",
+                "c param {} values {} literals {}",
                 model.vars[var].name,
-                model.vars[var].values,
+                model.vars[var].values.iter().map(u32::to_string).collect::<Vec<_>>().join(" "),
                 lits.join(" ")
             );
         }

@@ -138,7 +138,7 @@ impl Token {
                     format!("keyword `{text}`")
                 }
                 Some(text) => format!("`{text}`"),
-                None => format!("{other:?}"),
+                None => "token".to_string(),
             },
         }
     }

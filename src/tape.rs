@@ -6,9 +6,13 @@
 //! Reverse mode is one backward sweep over the topological order, pruned to nodes that both
 //! depend on a param and reach an observation.
 
+mod onehot;
+
 use crate::diagnostics::Diagnostic;
 use crate::graph::{Graph, NodeKind};
 use crate::limits::Limits;
+
+pub use onehot::OneHot;
 
 /// The loss on each observed element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -674,6 +674,8 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
     let graph = &compiled.graph;
     let Ok(mut tape) = tpt::tape::Tape::new(graph, &small_limits()) else { return Ok(()) };
     let mut theta = vec![0.0; tape.theta_len()];
+    let mut integer = tpt::tape::OneHot::new(&tape);
+    let mut previous: Option<Vec<u32>> = None;
     for round in 0..6 {
         let params = if round == 0 { chosen.clone() } else { random_params(program, &mut dice) };
         let assignment: Vec<u32> = graph.params.iter().map(|slot| params[slot.array][slot.flat]).collect();
@@ -687,6 +689,26 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
             params,
             with_examples
         );
+        // The integer evaluator agrees, from scratch and as a single-param move from the
+        // previous point.
+        prop_assert_eq!(integer.set(&assignment), expected, "integer evaluation on\n{}", with_examples);
+        if let Some(from) = previous.take() {
+            if let Some(param) = (0..from.len()).find(|&p| from[p] != assignment[p]) {
+                let mut moved = from.clone();
+                moved[param] = assignment[param];
+                tpt::solve::one_hot(tape.param_offsets(), &moved, &mut theta);
+                tape.forward(&theta, &[]);
+                integer.set(&from);
+                prop_assert_eq!(
+                    integer.violations_with(param, assignment[param]),
+                    tape.violations(),
+                    "a move of param {} on\n{}",
+                    param,
+                    with_examples
+                );
+            }
+        }
+        previous = Some(assignment);
     }
     Ok(())
 }

@@ -53,13 +53,17 @@ impl Solver for Exhaustive {
             if n % POLL_EVERY == POLL_EVERY - 1 && problem.should_stop() {
                 break;
             }
-            let (loss, violations) = problem.check(&self.next);
+            // Integer evaluation first; the float loss only ranks near-best candidates.
+            let violations = problem.violations_at(&self.next);
             let hit = violations == 0;
-            // A satisfying assignment replaces the candidate even when an earlier one also
-            // violated nothing: the run loop keeps going only if that one failed verification.
-            if hit || (violations, loss) < self.score {
-                self.candidate.copy_from_slice(&self.next);
-                self.score = (violations, loss);
+            if hit || violations <= self.score.0 {
+                let (loss, _) = problem.check(&self.next);
+                // A satisfying assignment replaces the candidate even when an earlier one also
+                // violated nothing: the run loop keeps going only if that one failed verification.
+                if hit || (violations, loss) < self.score {
+                    self.candidate.copy_from_slice(&self.next);
+                    self.score = (violations, loss);
+                }
             }
             if !advance(&mut self.next, &self.domains) {
                 self.exhausted = true;
@@ -101,7 +105,7 @@ fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
 }
 
 const OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "limit", default: 1e7, help: "largest number of assignments the back end agrees to enumerate" },
+    OptionInfo { key: "limit", default: 1e8, help: "largest number of assignments the back end agrees to enumerate" },
     OptionInfo {
         key: "chunk",
         default: 1000.0,

@@ -249,8 +249,8 @@ impl GradSearch {
 }
 
 impl GradSearch {
-    /// Score every move by the Taylor estimate, evaluate the `lookahead` best exactly (one
-    /// forward pass each) and take the best by violated observations, then loss; ties are
+    /// Score every move by the Taylor estimate, evaluate the `lookahead` best exactly (the
+    /// integer evaluator re-runs only each move's cone) and take the best by violated observations, then loss; ties are
     /// broken at random. The gradient prunes the neighbourhood that exact local search
     /// would evaluate in full.
     fn lookahead_move(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) {
@@ -277,12 +277,10 @@ impl GradSearch {
         // few violations the Taylor score decides: it carries the running average's sense of
         // direction across plateaus (the parity chain's domain walls keep moving one way).
         let mut best: Option<(usize, u32, (usize, f64))> = None;
+        problem.violations_at(&self.x);
         for m in 0..k {
             let (i, value, score) = self.moves[m];
-            let current = self.x[i];
-            self.x[i] = value;
-            let (_, violations) = problem.check(&self.x);
-            self.x[i] = current;
+            let violations = problem.violations_after_move(i, value);
             let key = (violations, score);
             if best.is_none_or(|(_, _, b)| key.0 < b.0 || (key.0 == b.0 && key.1 < b.1)) {
                 best = Some((i, value, key));

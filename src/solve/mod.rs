@@ -25,7 +25,7 @@ use std::time::Instant;
 use rand::RngExt;
 
 use crate::graph::Graph;
-use crate::tape::Tape;
+use crate::tape::{OneHot, Tape};
 
 pub use run::{restart_seed, solve, RunOptions, SolveReport, Status, TracePoint};
 
@@ -39,6 +39,8 @@ pub struct Problem<'a> {
     /// Domain of every param, in graph order.
     pub domains: Vec<u32>,
     theta: Vec<f64>,
+    /// The integer evaluator for one-hot points, built on first use.
+    one_hot: Option<OneHot>,
     deadline: Option<Instant>,
     stop: &'a AtomicBool,
     evaluations: u64,
@@ -48,7 +50,7 @@ impl<'a> Problem<'a> {
     pub fn new(graph: &'a Graph, tape: Tape, deadline: Option<Instant>, stop: &'a AtomicBool) -> Self {
         let domains = graph.params.iter().map(|p| p.domain).collect();
         let theta = vec![0.0; tape.theta_len()];
-        Problem { graph, tape, domains, theta, deadline, stop, evaluations: 0 }
+        Problem { graph, tape, domains, theta, one_hot: None, deadline, stop, evaluations: 0 }
     }
 
     pub fn num_params(&self) -> usize {
@@ -97,6 +99,22 @@ impl<'a> Problem<'a> {
     pub fn check(&mut self, assignment: &[u32]) -> (f64, usize) {
         let loss = self.loss_at(assignment, &[], None);
         (loss, self.tape.violations())
+    }
+
+    /// Violated observations at a discrete assignment, by exact integer evaluation (no loss;
+    /// cheaper than `check`). Also the starting point of `violations_after_move`.
+    pub fn violations_at(&mut self, assignment: &[u32]) -> usize {
+        self.evaluations += 1;
+        let tape = &self.tape;
+        self.one_hot.get_or_insert_with(|| OneHot::new(tape)).set(assignment)
+    }
+
+    /// Violated observations after moving `param` to `value` from the last `violations_at`
+    /// point, re-evaluating only what depends on that param.
+    pub fn violations_after_move(&mut self, param: usize, value: u32) -> usize {
+        self.evaluations += 1;
+        let tape = &self.tape;
+        self.one_hot.get_or_insert_with(|| OneHot::new(tape)).violations_with(param, value)
     }
 
     /// Loss of each example after the last evaluation.

@@ -175,3 +175,25 @@ fn traces_are_written_as_svg_and_csv() {
     assert!(rows.iter().all(|r| r.len() == header.len()));
     assert_eq!(rows.last().map(|r| r[2]), Some("0"), "the last step is the solution");
 }
+
+#[test]
+fn bench_refuses_unwritable_outputs_before_the_sweep() {
+    for flag in ["--plot", "--csv"] {
+        let result = tpt(&[
+            "bench",
+            "programs/circuit_2bit_adder_16.tpt",
+            "--backends",
+            "fmgd",
+            "--runs",
+            "100",
+            "--max-steps",
+            "100000000",
+            flag,
+            "no/such/directory/rows",
+        ]);
+        assert_eq!(result.status.code(), Some(2), "{flag}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains("the directory `no/such/directory` does not exist"), "{flag}: {stderr}");
+        assert!(text(&result.stdout).is_empty(), "{flag}: no rows were run");
+    }
+}

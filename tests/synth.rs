@@ -288,3 +288,35 @@ fn snapshot_of_an_honest_failure() {
     assert_eq!(result.status.code(), Some(1));
     insta::assert_snapshot!("synth_adder_failure_diagnostics", stable_stderr(&result));
 }
+
+/// An output path in a missing directory is refused before the search runs (a long run must
+/// not end unable to write its result); `-o` is written whole, by rename.
+#[test]
+fn unwritable_output_paths_are_refused_before_the_search() {
+    for flag in ["-o", "--trace"] {
+        // A hard program with a long budget: reaching the search would take seconds.
+        let result = tpt(&[
+            "synth",
+            "programs/circuit_2bit_adder_16.tpt",
+            "--backend",
+            "fmgd",
+            "--max-steps",
+            "100000000",
+            flag,
+            "no/such/directory/out.svg",
+        ]);
+        assert_eq!(result.status.code(), Some(2), "{flag}");
+        let stderr = text(&result.stderr);
+        assert!(
+            stderr.contains("cannot write `no/such/directory/out.svg`: the directory `no/such/directory` does not exist"),
+            "{flag}: {stderr}"
+        );
+        assert!(!stderr.contains(" step(s)"), "{flag}: the search must not have run: {stderr}");
+    }
+    let out = scratch("written-whole.tpt");
+    std::fs::write(&out, "old contents").expect("write");
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "-o", &out.to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let written = std::fs::read_to_string(&out).expect("output");
+    assert!(written.contains("param gate") && !written.contains("old contents"), "{written}");
+}

@@ -18,7 +18,7 @@ use tpt::result::verifies;
 use tpt::solve::{backend, resolve_options, restart_seed, solve, RunOptions, Status};
 use tpt::tape::Tape;
 
-use super::synth::{interrupt_flag, unknown_backend, SearchArgs};
+use super::synth::{interrupt_flag, unknown_backend, writable_directory, write_output, SearchArgs};
 use super::{io_reason, LimitArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
@@ -107,6 +107,13 @@ pub fn main(args: BenchArgs) -> u8 {
     let mut reporter = Reporter::new(&args.color);
     if !args.from_csv.is_empty() {
         return replot(&args, &reporter);
+    }
+    // Output paths are checked before the sweep, not after it.
+    for path in args.plot.iter().chain(&args.csv) {
+        if let Err(d) = writable_directory(path) {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
     }
     let settings = match parse_sweeps(&args.sweeps) {
         Ok(s) => s,
@@ -197,8 +204,8 @@ pub fn main(args: BenchArgs) -> u8 {
     }
     progress.finish_and_clear();
     if let Some(path) = &args.plot {
-        if let Err(message) = super::plot::bench_plot(path, &rows) {
-            reporter.emit(&[Diagnostic::error(message)]);
+        if let Err(d) = super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(path), &svg)) {
+            reporter.emit(&[d]);
             failed = true;
         }
     }
@@ -373,8 +380,8 @@ fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
         write_row(row, args.json, None);
     }
     if let Some(plot) = &args.plot {
-        if let Err(message) = super::plot::bench_plot(plot, &rows) {
-            reporter.emit(&[Diagnostic::error(message)]);
+        if let Err(d) = super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(plot), &svg)) {
+            reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
     }

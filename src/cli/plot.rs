@@ -29,12 +29,18 @@ fn failure(e: impl std::fmt::Display) -> String {
 
 /// Success rate and mean steps against the first swept constant, one line per back end (and
 /// file, when several are benchmarked).
-pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
+pub fn bench_plot(rows: &[Row]) -> Result<String, String> {
+    let mut svg = String::new();
+    draw_bench(&mut svg, rows)?;
+    Ok(svg)
+}
+
+fn draw_bench(svg: &mut String, rows: &[Row]) -> Result<(), String> {
     let setting = |row: &Row| row.set.values().next().and_then(|v| v.as_f64());
     let x_name = rows.first().and_then(|r| r.set.keys().next().cloned()).unwrap_or_else(|| "setting".into());
     let xs: Vec<f64> = rows.iter().filter_map(setting).collect();
     if xs.is_empty() {
-        return files_plot(path, rows);
+        return files_plot(svg, rows);
     }
     let (x_min, x_max) = xs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let log_x = x_min > 0.0 && x_max / x_min >= 8.0;
@@ -58,7 +64,7 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
         }
     }
     let max_steps = rows.iter().filter_map(|r| r.mean_steps).fold(1.0, f64::max);
-    let root = SVGBackend::new(path, (900, 900)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (900, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(failure)?;
     let (top, bottom) = root.split_vertically(450);
     let x_label = if log_x { format!("log2 {x_name}") } else { x_name.clone() };
@@ -103,7 +109,7 @@ pub fn bench_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
 
 /// Without a swept constant: success rate and median seconds per file (one point on the x
 /// axis per file, in the order benchmarked), one line per back end.
-fn files_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
+fn files_plot(svg: &mut String, rows: &[Row]) -> Result<(), String> {
     let mut files: Vec<&str> = Vec::new();
     for row in rows {
         if !files.contains(&row.file.as_str()) {
@@ -141,7 +147,7 @@ fn files_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
         _ => String::new(),
     };
     let width = (300 + 150 * files.len()).max(900) as u32;
-    let root = SVGBackend::new(path, (width, 900)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (width, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(failure)?;
     let (top, bottom) = root.split_vertically(450);
     let mut rate_chart = ChartBuilder::on(&top)
@@ -198,12 +204,13 @@ fn files_plot(path: &Path, rows: &[Row]) -> Result<(), String> {
 
 /// The optimization trajectory: loss per step on top, and below it every param's value over
 /// the steps as a heatmap (for relaxed back ends, the probability of the current value).
-pub fn trace_plot(
-    path: &Path,
-    trace: &[tpt::solve::TracePoint],
-    names: &[String],
-    domains: &[u32],
-) -> Result<(), String> {
+pub fn trace_plot(trace: &[tpt::solve::TracePoint], names: &[String], domains: &[u32]) -> Result<String, String> {
+    let mut svg = String::new();
+    draw_trace(&mut svg, trace, names, domains)?;
+    Ok(svg)
+}
+
+fn draw_trace(svg: &mut String, trace: &[tpt::solve::TracePoint], names: &[String], domains: &[u32]) -> Result<(), String> {
     if trace.is_empty() {
         return Err("the run took no steps, so there is no trajectory to draw".to_string());
     }
@@ -213,7 +220,7 @@ pub fn trace_plot(
     let sample = |c: usize| &trace[c * steps / columns];
     let params = names.len().max(1);
     let height = (300 + params.min(400) * 4).max(500) as u32;
-    let root = SVGBackend::new(path, (1000, height)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (1000, height)).into_drawing_area();
     root.fill(&WHITE).map_err(failure)?;
     let (top, bottom) = root.split_vertically(260);
     let max_loss = trace.iter().map(|p| p.loss).fold(1e-9, f64::max);

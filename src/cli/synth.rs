@@ -141,6 +141,13 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    // Output paths are checked before the search, not after it.
+    for path in args.output.iter().chain(&args.trace) {
+        if let Err(d) = writable_directory(path) {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    }
     let mut tape = match Tape::new(&compiled.graph, &args.compile.limits.limits()) {
         Ok(tape) => tape,
         Err(d) => {
@@ -218,15 +225,18 @@ pub fn main(args: SynthArgs) -> u8 {
         report.restarts_run,
         report.seconds
     );
+    // The result first: a trace that cannot be written must not lose it, and a result file
+    // that cannot be written falls back to stdout.
+    if let Err(d) = write_output(args.output.as_deref(), &text) {
+        reporter.emit(&[d.with_help("the result follows on stdout instead")]);
+        let _ = write_output(None, &text);
+        return EXIT_USER_ERROR;
+    }
     if let Some(path) = &args.trace {
         if let Err(d) = write_trace(path, &report.trace, graph) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
-    }
-    if let Err(d) = write_output(args.output.as_deref(), &text) {
-        reporter.emit(&[d]);
-        return EXIT_USER_ERROR;
     }
     match report.status {
         Status::Found => EXIT_OK,
@@ -242,7 +252,8 @@ fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph
     if is_csv {
         write_output(Some(path), &super::plot::trace_csv(trace, &names))
     } else {
-        super::plot::trace_plot(path, trace, &names, &domains).map_err(Diagnostic::error)
+        let svg = super::plot::trace_plot(trace, &names, &domains).map_err(Diagnostic::error)?;
+        write_output(Some(path), &svg)
     }
 }
 
@@ -258,6 +269,24 @@ fn describe_status(status: Status) -> &'static str {
 }
 
 /// Write to a file through a temporary file and a rename, or to stdout.
+/// An error unless `path`'s directory exists, so that a long run does not end unable to write
+/// its result.
+pub fn writable_directory(path: &Path) -> Result<(), Diagnostic> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!(
+            "cannot write `{}`: the directory `{}` does not exist",
+            path.display(),
+            dir.display()
+        )))
+    }
+}
+
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();

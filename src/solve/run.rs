@@ -224,7 +224,14 @@ fn run_restart(
         steps += 1;
         let candidate = solver.candidate();
         if !checked_any || last_checked.as_slice() != candidate {
-            last = problem.check(candidate);
+            // Integer evaluation first; the float loss only matters for a candidate that may
+            // be the best so far (or for the trace).
+            let violations = problem.violations_at(candidate);
+            last = if options.trace || violations <= best.violations {
+                (problem.check(candidate).0, violations)
+            } else {
+                (f64::INFINITY, violations)
+            };
             last_checked.clear();
             last_checked.extend_from_slice(candidate);
             checked_any = true;

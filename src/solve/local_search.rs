@@ -35,14 +35,21 @@ impl LocalSearch {
     fn best_neighbour(&mut self, problem: &mut Problem, rng: &mut Rng) -> Option<(usize, u32)> {
         let mut best: Option<(usize, u32, (usize, f64))> = None;
         let mut ties = 0u32;
+        problem.violations_at(&self.x);
         for &i in &self.movable {
             let current = self.x[i];
             for value in 0..self.offsets[i].1 as u32 {
                 if value == current {
                     continue;
                 }
+                // The integer evaluator rules out moves with more violations than the best so
+                // far; only the others need the float loss (the same choices, fewer passes).
+                let violations = problem.violations_after_move(i, value);
+                if best.is_some_and(|(_, _, b)| violations > b.0) {
+                    continue;
+                }
                 self.x[i] = value;
-                let (loss, violations) = problem.check(&self.x);
+                let (loss, _) = problem.check(&self.x);
                 let score = (violations, loss);
                 match best {
                     Some((_, _, b)) if better(b, score) => {}

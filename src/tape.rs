@@ -594,7 +594,8 @@ mod tests {
     use crate::diagnostics::SourceMap;
     use crate::pipeline::compile;
 
-    fn tape_for(source: &str) -> Tape {
+    /// The tape of a program given as text (also for the one-hot evaluator's tests).
+    pub(super) fn tape_for(source: &str) -> Tape {
         let mut sources = SourceMap::new();
         let main = sources.add("test.tpt", source);
         let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
@@ -641,7 +642,7 @@ mod tests {
         }
     }
 
-    const CIRCUIT: &str = "const W = 3; const G = 2;
+    pub(super) const CIRCUIT: &str = "const W = 3; const G = 2;
         input x[W]: 2; param gate[G]: 5; param in1[G]: W; param in2[G]: W; param out[G]: W;
         output y[2]: 2; var wires[W]: 2;
         for w in 0..W { wires[w] = x[w]; }

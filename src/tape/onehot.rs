@@ -273,23 +273,11 @@ fn cones_within_budget(instrs: &[Instr], readers: &[Vec<usize>], params: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::CheckOptions;
-    use crate::diagnostics::SourceMap;
-    use crate::limits::Limits;
-    use crate::pipeline::compile;
-
-    fn tape_for(source: &str) -> Tape {
-        let mut sources = SourceMap::new();
-        let main = sources.add("test.tpt", source);
-        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
-        Tape::new(&compiled.graph, &Limits::default()).expect("fits")
-    }
+    use crate::tape::tests::tape_for;
 
     fn float_violations(tape: &mut Tape, assignment: &[u32]) -> usize {
         let mut theta = vec![0.0; tape.theta_len()];
-        for (&(offset, _), &value) in tape.param_offsets().to_vec().iter().zip(assignment) {
-            theta[offset + value as usize] = 1.0;
-        }
+        crate::solve::one_hot(tape.param_offsets(), assignment, &mut theta);
         tape.forward(&theta, &[]);
         tape.violations()
     }
@@ -327,19 +315,7 @@ mod tests {
 
     #[test]
     fn circuit_moves_agree_with_the_float_pass() {
-        agrees_with_the_float_pass(
-            "const W = 3; const G = 3;
-            input x[W]: 2; param gate[G]: 5; param in1[G]: W; param in2[G]: W; param out[G]: W;
-            output y[2]: 2; var wires[W]: 2;
-            for w in 0..W { wires[w] = x[w]; }
-            for g in 0..G {
-                wires[out[g]] = match gate[g] {
-                    0 => wires[in1[g]] && wires[in2[g]], 1 => wires[in1[g]] || wires[in2[g]],
-                    2 => (wires[in1[g]] + wires[in2[g]]) % 2, 3 => !wires[in1[g]], _ => wires[in1[g]] };
-            }
-            y[0] = wires[0]; y[1] = wires[1];
-            for a in 0..2 { for b in 0..2 { example { x = [a, b, 0]; y = [b, a]; } } }",
-        );
+        agrees_with_the_float_pass(crate::tape::tests::CIRCUIT);
     }
 
     #[test]

@@ -126,20 +126,25 @@ fn emitted_cnf_is_dimacs_with_the_params_named() {
 
 #[test]
 fn emitted_smt2_is_solved_by_z3() {
-    let file = scratch("nand.smt2");
-    let file_arg = file.to_string_lossy().into_owned();
-    let result = tpt(&["emit", "smt2", "programs/circuit_nand.tpt", "-o", &file_arg]);
-    assert_eq!(result.status.code(), Some(0));
-    let smt = std::fs::read_to_string(&file).expect("written");
-    assert!(smt.contains("(declare-fun |gate[0]| () Int)") && smt.contains("(check-sat)"));
-    let Ok(output) = Command::new("z3").arg(&file).output() else {
-        assert!(std::env::var_os("CI").is_none(), "z3 is required in CI (.ci/run installs it)");
-        eprintln!("SKIPPED emitted_smt2_is_solved_by_z3: z3 is not installed");
-        return;
-    };
-    let answer = text(&output.stdout);
-    assert_eq!(answer.lines().next(), Some("sat"), "{answer}");
-    assert!(answer.contains("|gate[0]|"), "the params' values come back: {answer}");
+    // Both sorts: bit-vectors (the default) and bounded integers (`--ints`).
+    for (flag, declaration) in [(None, "(declare-fun |gate[0]| () (_ BitVec 3))"), (Some("--ints"), "(declare-fun |gate[0]| () Int)")] {
+        let file = scratch(&format!("nand{}.smt2", flag.unwrap_or("")));
+        let file_arg = file.to_string_lossy().into_owned();
+        let mut args = vec!["emit", "smt2", "programs/circuit_nand.tpt", "-o", &file_arg];
+        args.extend(flag);
+        let result = tpt(&args);
+        assert_eq!(result.status.code(), Some(0));
+        let smt = std::fs::read_to_string(&file).expect("written");
+        assert!(smt.contains(declaration) && smt.contains("(check-sat)"), "{smt}");
+        let Ok(output) = Command::new("z3").arg(&file).output() else {
+            assert!(std::env::var_os("CI").is_none(), "z3 is required in CI (.ci/run installs it)");
+            eprintln!("SKIPPED emitted_smt2_is_solved_by_z3: z3 is not installed");
+            return;
+        };
+        let answer = text(&output.stdout);
+        assert_eq!(answer.lines().next(), Some("sat"), "{answer}");
+        assert!(answer.contains("|gate[0]|"), "the params' values come back: {answer}");
+    }
 }
 
 #[test]

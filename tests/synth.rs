@@ -207,6 +207,11 @@ fn the_smt_back_end_solves_small_circuits() {
     for file in ["programs/circuit_nand.tpt", "programs/circuit_swap.tpt", "programs/parity_chain.tpt"] {
         synth_and_run(file, &["--backend", "smt"]);
     }
+    // Values of several widths (zero-extended into wider mixtures), and the integer sort.
+    for file in ["programs/fsm_div3.tpt", "programs/dnf.tpt"] {
+        synth_and_run(file, &["--backend", "smt"]);
+        synth_and_run(file, &["--backend", "smt", "--opt", "ints=1"]);
+    }
 }
 
 #[test]

@@ -1,16 +1,17 @@
-//! `tpt emit smt2|cnf FILE`: the discrete synthesis problem as SMT-LIB 2 (bounded integer
-//! params) or as DIMACS CNF (one-hot literals), for external solvers.
+//! `tpt emit smt2|cnf FILE`: the discrete synthesis problem as SMT-LIB 2 (bit-vector or
+//! bounded integer params) or as DIMACS CNF (one-hot literals), for external solvers.
 
 use clap::{Args, ValueEnum};
 
-use tpt::encode::{smt2, Cnf, Model};
+use tpt::encode::{smt2, Cnf, Model, SmtSort};
 
 use super::synth::write_output;
 use super::{load_and_compile, CompileArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
-    /// SMT-LIB 2: params as bounded integers, each example's computation as definitions.
+    /// SMT-LIB 2: params as bit-vectors (or integers, `--ints`), each example's computation
+    /// as definitions.
     Smt2,
     /// DIMACS CNF: one literal per (value, variable), exactly-one constraints.
     Cnf,
@@ -26,6 +27,9 @@ pub struct EmitArgs {
     /// Write to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// SMT-LIB with bounded integers instead of bit-vectors.
+    #[arg(long)]
+    pub ints: bool,
 }
 
 pub fn main(args: EmitArgs) -> u8 {
@@ -36,7 +40,7 @@ pub fn main(args: EmitArgs) -> u8 {
     };
     let model = Model::build(&compiled.graph);
     let text = match args.format {
-        Format::Smt2 => smt2(&model),
+        Format::Smt2 => smt2(&model, if args.ints { SmtSort::Int } else { SmtSort::BitVec }),
         Format::Cnf => Cnf::from_model(&model).dimacs(&model),
     };
     match write_output(args.output.as_deref(), &text) {

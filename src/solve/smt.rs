@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::{BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
-use crate::encode::{smt2, smt_name, Model};
+use super::{option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::encode::{smt2, smt_name, Model, SmtSort};
 use crate::graph::Graph;
 
 /// The solvers tried, in order, with the arguments that make them read an SMT-LIB file.
@@ -32,6 +32,7 @@ pub fn find_solver() -> Option<(PathBuf, &'static [&'static str])> {
 #[derive(Default)]
 struct Smt {
     candidate: Vec<u32>,
+    sort: SmtSort,
 }
 
 /// What the solver answered.
@@ -48,7 +49,7 @@ impl Solver for Smt {
 
     fn step(&mut self, problem: &mut Problem, _: &mut Rng) -> StepOutcome {
         let model = Model::build(problem.graph);
-        let text = smt2(&model);
+        let text = smt2(&model, self.sort);
         let Some((solver, args)) = find_solver() else { return StepOutcome::Finished };
         match run_solver(&solver, args, &text, problem) {
             Answer::Unsat => StepOutcome::Exhausted,
@@ -159,10 +160,24 @@ fn parse_values(text: &str) -> Vec<(String, i64)> {
     let mut pairs = Vec::new();
     let mut i = 0;
     while i + 3 < tokens.len() {
-        if tokens[i] == "(" && tokens[i + 3] == ")" && tokens[i + 1] != "(" {
-            if let Ok(value) = tokens[i + 2].parse::<i64>() {
+        if tokens[i] == "(" && tokens[i + 1] != "(" {
+            // `(name 12)`, `(name #b0101)`, `(name #x1f)` or `(name (_ bv5 3))`.
+            let simple = (tokens[i + 3] == ")").then(|| literal_value(&tokens[i + 2])).flatten();
+            let indexed = (i + 7 < tokens.len()
+                && tokens[i + 2] == "("
+                && tokens[i + 3] == "_"
+                && tokens[i + 6] == ")"
+                && tokens[i + 7] == ")")
+                .then(|| tokens[i + 4].strip_prefix("bv").and_then(|v| v.parse::<i64>().ok()))
+                .flatten();
+            if let Some(value) = simple {
                 pairs.push((tokens[i + 1].clone(), value));
                 i += 4;
+                continue;
+            }
+            if let Some(value) = indexed {
+                pairs.push((tokens[i + 1].clone(), value));
+                i += 8;
                 continue;
             }
         }
@@ -171,8 +186,20 @@ fn parse_values(text: &str) -> Vec<(String, i64)> {
     pairs
 }
 
-fn make(_: &Options) -> Box<dyn Solver> {
-    Box::new(Smt::default())
+/// An integer or bit-vector literal (`12`, `#b0101`, `#x1f`).
+fn literal_value(token: &str) -> Option<i64> {
+    if let Some(bits) = token.strip_prefix("#b") {
+        i64::from_str_radix(bits, 2).ok()
+    } else if let Some(hex) = token.strip_prefix("#x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else {
+        token.parse::<i64>().ok()
+    }
+}
+
+fn make(options: &Options) -> Box<dyn Solver> {
+    let sort = if option(options, "ints") != 0.0 { SmtSort::Int } else { SmtSort::BitVec };
+    Box::new(Smt { candidate: Vec::new(), sort })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
@@ -184,11 +211,15 @@ fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
     }
 }
 
-const OPTIONS: &[OptionInfo] = &[];
+const OPTIONS: &[OptionInfo] = &[OptionInfo {
+    key: "ints",
+    default: 0.0,
+    help: "1: encode values as bounded integers instead of bit-vectors (slower on the circuits)",
+}];
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "smt",
-    summary: "exact: SMT-LIB with bounded integer params, solved by z3 (or cvc5) on PATH; proves impossibility",
+    summary: "exact: SMT-LIB with bit-vector params, solved by z3 (or cvc5) on PATH; proves impossibility",
     options: OPTIONS,
     make,
     admissible,
@@ -204,6 +235,11 @@ mod tests {
             panic!("expected sat");
         };
         assert_eq!(values, vec![("|gate[0]|".to_string(), 3), ("|in1[1]|".to_string(), 0), ("x".to_string(), 12)]);
+        let Answer::Sat(values) = parse_answer("sat\n((|gate[0]| #b011) (|in1[1]| #x1f) (y (_ bv5 3)) (z 2))\n") else {
+            panic!("expected sat");
+        };
+        let expected = [("|gate[0]|", 3), ("|in1[1]|", 31), ("y", 5), ("z", 2)];
+        assert_eq!(values, expected.map(|(n, v)| (n.to_string(), v)).to_vec());
         assert!(matches!(parse_answer("unsat\n"), Answer::Unsat));
         assert!(matches!(parse_answer("timeout\n"), Answer::Unknown));
     }

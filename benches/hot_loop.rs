@@ -72,6 +72,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
             seed: 1,
             interrupt: &interrupt,
             trace: false,
+            progress: None,
         };
         divan::black_box(solve(&compiled.graph, &tape, &run, &never))
     });

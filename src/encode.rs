@@ -192,7 +192,6 @@ fn unreachable_param() -> Term {
     Term::Known(0)
 }
 
-
 // ---------------------------------------------------------------------- CNF
 
 /// A CNF formula over variables 1..=num_vars (DIMACS numbering; negative = negated).

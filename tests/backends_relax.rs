@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tpt::check::CheckOptions;
@@ -13,7 +13,7 @@ use tpt::diagnostics::{render_to_string, SourceMap};
 use tpt::limits::Limits;
 use tpt::pipeline::{compile, Compiled};
 use tpt::result::verifies;
-use tpt::solve::{backend, resolve_options, solve, RunOptions, SolveReport, Status};
+use tpt::solve::{backend, resolve_options, solve, Progress, RunOptions, SolveReport, Status};
 use tpt::tape::Tape;
 
 const RELAXATIONS: [&str; 6] = ["fmgd", "fmgd-reg", "temp-softmax", "temp-softmax-reg", "gumbel", "neural"];
@@ -57,6 +57,7 @@ fn run(compiled: &Compiled, spec: &Run) -> SolveReport {
     (info.admissible)(&compiled.graph, &options).expect("admissible");
     let tape = Tape::new(&compiled.graph, &Limits::default()).expect("tape");
     let interrupt = AtomicBool::new(false);
+    let progress = Progress::default();
     let run = RunOptions {
         backend: info,
         options,
@@ -66,10 +67,17 @@ fn run(compiled: &Compiled, spec: &Run) -> SolveReport {
         seed: spec.seed,
         interrupt: &interrupt,
         trace: false,
+        progress: Some(&progress),
     };
     let (program, graph) = (&compiled.program, &compiled.graph);
     let verify = |a: &[u32]| verifies(program, graph, a, Limits::default().max_unroll);
-    solve(graph, &tape, &run, &verify)
+    let report = solve(graph, &tape, &run, &verify);
+    // The live counters a progress display reads agree with the report.
+    assert_eq!(progress.steps.load(Ordering::Relaxed), report.total_steps, "{}", spec.backend);
+    if report.status == Status::Found {
+        assert_eq!(progress.best_violations.load(Ordering::Relaxed), 0, "{}", spec.backend);
+    }
+    report
 }
 
 /// Run and assert that a verified program was found.

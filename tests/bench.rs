@@ -127,7 +127,9 @@ fn emitted_cnf_is_dimacs_with_the_params_named() {
 #[test]
 fn emitted_smt2_is_solved_by_z3() {
     // Both sorts: bit-vectors (the default) and bounded integers (`--ints`).
-    for (flag, declaration) in [(None, "(declare-fun |gate[0]| () (_ BitVec 3))"), (Some("--ints"), "(declare-fun |gate[0]| () Int)")] {
+    for (flag, declaration) in
+        [(None, "(declare-fun |gate[0]| () (_ BitVec 3))"), (Some("--ints"), "(declare-fun |gate[0]| () Int)")]
+    {
         let file = scratch(&format!("nand{}.smt2", flag.unwrap_or("")));
         let file_arg = file.to_string_lossy().into_owned();
         let mut args = vec!["emit", "smt2", "programs/circuit_nand.tpt", "-o", &file_arg];

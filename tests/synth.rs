@@ -269,7 +269,9 @@ fn stable_stderr(output: &Output) -> String {
     text(&output.stderr)
         .lines()
         .map(|line| match line.rfind(", ") {
-            Some(at) if line.ends_with(" s") && line.contains(" step(s), restart ") => format!("{}, <seconds> s", &line[..at]),
+            Some(at) if line.ends_with(" s") && line.contains(" step(s), restart ") => {
+                format!("{}, <seconds> s", &line[..at])
+            }
             _ => line.to_string(),
         })
         .collect::<Vec<_>>()
@@ -278,7 +280,9 @@ fn stable_stderr(output: &Output) -> String {
 
 #[test]
 fn snapshots_of_printed_programs_and_param_diagnostics() {
-    for (file, seed) in [("programs/circuit_nand.tpt", "1"), ("programs/dnf.tpt", "1"), ("programs/sbox_involution.tpt", "1")] {
+    for (file, seed) in
+        [("programs/circuit_nand.tpt", "1"), ("programs/dnf.tpt", "1"), ("programs/sbox_involution.tpt", "1")]
+    {
         let result = tpt(&["synth", file, "--seed", seed]);
         assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
         let name = Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -289,7 +293,16 @@ fn snapshots_of_printed_programs_and_param_diagnostics() {
 
 #[test]
 fn snapshot_of_an_honest_failure() {
-    let result = tpt(&["synth", "programs/circuit_adder.tpt", "--backend", "gradsearch-plus", "--max-steps", "200", "--seed", "3"]);
+    let result = tpt(&[
+        "synth",
+        "programs/circuit_adder.tpt",
+        "--backend",
+        "gradsearch-plus",
+        "--max-steps",
+        "200",
+        "--seed",
+        "3",
+    ]);
     assert_eq!(result.status.code(), Some(1));
     insta::assert_snapshot!("synth_adder_failure_diagnostics", stable_stderr(&result));
 }
@@ -313,7 +326,8 @@ fn unwritable_output_paths_are_refused_before_the_search() {
         assert_eq!(result.status.code(), Some(2), "{flag}");
         let stderr = text(&result.stderr);
         assert!(
-            stderr.contains("cannot write `no/such/directory/out.svg`: the directory `no/such/directory` does not exist"),
+            stderr
+                .contains("cannot write `no/such/directory/out.svg`: the directory `no/such/directory` does not exist"),
             "{flag}: {stderr}"
         );
         assert!(!stderr.contains(" step(s)"), "{flag}: the search must not have run: {stderr}");

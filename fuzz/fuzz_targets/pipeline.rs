@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
         seed: 0,
         interrupt: &interrupt,
         trace: false,
+            progress: None,
     };
     let (program, graph) = (&compiled.program, &compiled.graph);
     let verify = |a: &[u32]| tpt::result::verifies(program, graph, a, options.limits.max_unroll);

@@ -204,7 +204,9 @@ pub fn main(args: BenchArgs) -> u8 {
     }
     progress.finish_and_clear();
     if let Some(path) = &args.plot {
-        if let Err(d) = super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(path), &svg)) {
+        if let Err(d) =
+            super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(path), &svg))
+        {
             reporter.emit(&[d]);
             failed = true;
         }
@@ -267,6 +269,7 @@ fn measure(
             seed: restart_seed(args.search.seed, run),
             interrupt,
             trace: false,
+            progress: None,
         };
         let report = solve(graph, &tape, &options, &verify);
         progress.inc(1);
@@ -380,7 +383,9 @@ fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
         write_row(row, args.json, None);
     }
     if let Some(plot) = &args.plot {
-        if let Err(d) = super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(plot), &svg)) {
+        if let Err(d) =
+            super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(plot), &svg))
+        {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }

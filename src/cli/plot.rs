@@ -157,12 +157,7 @@ fn files_plot(svg: &mut String, rows: &[Row]) -> Result<(), String> {
         .y_label_area_size(50)
         .build_cartesian_2d(x_range.clone(), 0.0..105.0)
         .map_err(failure)?;
-    rate_chart
-        .configure_mesh()
-        .x_label_formatter(&label_file)
-        .y_desc("% solved")
-        .draw()
-        .map_err(failure)?;
+    rate_chart.configure_mesh().x_label_formatter(&label_file).y_desc("% solved").draw().map_err(failure)?;
     let mut time_chart = ChartBuilder::on(&bottom)
         .caption("median seconds of successful runs (log10)", ("sans-serif", 20))
         .margin(10)
@@ -170,12 +165,7 @@ fn files_plot(svg: &mut String, rows: &[Row]) -> Result<(), String> {
         .y_label_area_size(50)
         .build_cartesian_2d(x_range, (min_log - 0.25)..(max_log + 0.25))
         .map_err(failure)?;
-    time_chart
-        .configure_mesh()
-        .x_label_formatter(&label_file)
-        .y_desc("log10 seconds")
-        .draw()
-        .map_err(failure)?;
+    time_chart.configure_mesh().x_label_formatter(&label_file).y_desc("log10 seconds").draw().map_err(failure)?;
     for (index, (label, points)) in series.iter().enumerate() {
         let colour = COLOURS[index % COLOURS.len()];
         let at = |x: usize| SegmentValue::CenterOf(x);
@@ -210,7 +200,12 @@ pub fn trace_plot(trace: &[tpt::solve::TracePoint], names: &[String], domains: &
     Ok(svg)
 }
 
-fn draw_trace(svg: &mut String, trace: &[tpt::solve::TracePoint], names: &[String], domains: &[u32]) -> Result<(), String> {
+fn draw_trace(
+    svg: &mut String,
+    trace: &[tpt::solve::TracePoint],
+    names: &[String],
+    domains: &[u32],
+) -> Result<(), String> {
     if trace.is_empty() {
         return Err("the run took no steps, so there is no trajectory to draw".to_string());
     }

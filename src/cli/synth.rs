@@ -1,17 +1,18 @@
 //! `tpt synth FILE`: find the params, print the synthesized program, report on the params.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::Diagnostic;
 use tpt::print::{print_program, print_sketch};
 use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
-use tpt::solve::{backend, registry, resolve_options, solve, RunOptions, Status};
+use tpt::solve::{backend, registry, resolve_options, solve, Progress, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
 
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
@@ -169,9 +170,16 @@ pub fn main(args: SynthArgs) -> u8 {
         seed: args.search.seed,
         interrupt: &interrupt,
         trace: args.trace.is_some(),
+        progress: None,
     };
     let verify = |assignment: &[u32]| verifies(program, graph, assignment, max_run);
-    let report = solve(graph, &tape, &run, &verify);
+    let report = if std::io::stderr().is_terminal() {
+        with_progress(info.name, |progress| {
+            solve(graph, &tape, &RunOptions { progress: Some(progress), ..run }, &verify)
+        })
+    } else {
+        solve(graph, &tape, &run, &verify)
+    };
     let values = param_values(program, graph, &report.assignment);
     let found = report.status == Status::Found;
 
@@ -269,6 +277,38 @@ fn describe_status(status: Status) -> &'static str {
 }
 
 /// Write to a file through a temporary file and a rename, or to stdout.
+/// Run `search` while a spinner on stderr shows its steps and the best candidate's violated
+/// observations; the spinner is cleared before anything else is printed.
+fn with_progress<T>(backend: &str, search: impl FnOnce(&Progress) -> T) -> T {
+    let progress = Progress::default();
+    let done = AtomicBool::new(false);
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                let steps = progress.steps.load(Ordering::Relaxed);
+                let best = progress.best_violations.load(Ordering::Relaxed);
+                let best = if best == usize::MAX {
+                    String::new()
+                } else {
+                    format!(", best candidate violates {best} observation(s)")
+                };
+                bar.set_message(format!("{backend}: {steps} step(s){best}"));
+                bar.tick();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        let result = search(&progress);
+        done.store(true, Ordering::Relaxed);
+        result
+    })
+}
+
 /// An error unless `path`'s directory exists, so that a long run does not end unable to write
 /// its result.
 pub fn writable_directory(path: &Path) -> Result<(), Diagnostic> {

@@ -27,7 +27,7 @@ use rand::RngExt;
 use crate::graph::Graph;
 use crate::tape::{OneHot, Tape};
 
-pub use run::{restart_seed, solve, RunOptions, SolveReport, Status, TracePoint};
+pub use run::{restart_seed, solve, Progress, RunOptions, SolveReport, Status, TracePoint};
 
 /// The random number generator every back end uses; seeded from `--seed`.
 pub type Rng = rand_chacha::ChaCha8Rng;

@@ -3,7 +3,7 @@
 //! Results are deterministic for a seed: the verified restart with the lowest index wins,
 //! and restarts with higher indices stop as soon as a lower one has won.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,22 @@ pub struct RunOptions<'a> {
     pub interrupt: &'a AtomicBool,
     /// Record a trace point after every step (of restart 0, or the winning restart).
     pub trace: bool,
+    /// Counters to update as the run goes (for a progress display); `None`: no updates.
+    pub progress: Option<&'a Progress>,
+}
+
+/// Live counters of a run, summed over its restarts, that another thread may read.
+#[derive(Debug)]
+pub struct Progress {
+    pub steps: AtomicU64,
+    /// Fewest violated observations of any candidate so far (`usize::MAX` before the first).
+    pub best_violations: AtomicUsize,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress { steps: AtomicU64::new(0), best_violations: AtomicUsize::new(usize::MAX) }
+    }
 }
 
 /// How a run ended.
@@ -222,6 +238,9 @@ fn run_restart(
         }
         let outcome = solver.step(&mut problem, &mut rng);
         steps += 1;
+        if let Some(progress) = options.progress {
+            progress.steps.fetch_add(1, Ordering::Relaxed);
+        }
         let candidate = solver.candidate();
         if !checked_any || last_checked.as_slice() != candidate {
             // Integer evaluation first; the float loss only matters for a candidate that may
@@ -250,6 +269,9 @@ fn run_restart(
         let better = violations.cmp(&best.violations).then(loss.total_cmp(&best.loss)).is_lt();
         if better || best.violations == usize::MAX {
             best.violations = violations;
+            if let Some(progress) = options.progress {
+                progress.best_violations.fetch_min(violations, Ordering::Relaxed);
+            }
             best.loss = loss;
             best.assignment.clear();
             best.assignment.extend_from_slice(candidate);

@@ -71,10 +71,9 @@ impl OneHot {
                     operands: operands.iter().map(|&o| (slot_of[o], tape.layout[o].domain as u32)).collect(),
                     table: table.clone(),
                 },
-                Op::Mix { selector, choices } => Instr::Mix {
-                    selector: slot_of[*selector],
-                    choices: choices.iter().map(|&c| slot_of[c]).collect(),
-                },
+                Op::Mix { selector, choices } => {
+                    Instr::Mix { selector: slot_of[*selector], choices: choices.iter().map(|&c| slot_of[c]).collect() }
+                }
             })
             .collect();
         let mut checks_at = vec![Vec::new(); instrs.len()];
@@ -188,7 +187,8 @@ impl OneHot {
                 Instr::Input { .. } | Instr::Const { .. } => false,
                 Instr::Table { operands, .. } => operands.iter().any(|&(o, _)| o >= start && self.dirty[o]),
                 Instr::Mix { selector, choices } => {
-                    (*selector >= start && self.dirty[*selector]) || choices.iter().any(|&c| c >= start && self.dirty[c])
+                    (*selector >= start && self.dirty[*selector])
+                        || choices.iter().any(|&c| c >= start && self.dirty[c])
                 }
             };
             self.dirty[index] = dirty;

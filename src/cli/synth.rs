@@ -53,7 +53,7 @@ pub struct SearchArgs {
     #[arg(long = "opt", value_name = "KEY=VALUE", value_parser = parse_opt)]
     pub opts: Vec<(String, f64)>,
     /// Steps per restart.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 100_000)]
     pub max_steps: u64,
     /// Wall-clock limit in seconds for the whole run.
     #[arg(long, value_name = "SECONDS")]

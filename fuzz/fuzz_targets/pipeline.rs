@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(compiled) = tpt::pipeline::compile(&sources, main, None, &options) else { return };
     let Ok(tape) = tpt::tape::Tape::new(&compiled.graph, &options.limits) else { return };
     let interrupt = AtomicBool::new(false);
-    let Some(info) = backend("gradsearch-plus") else { return };
+    // The default back end: gradsearch-la, whose lookahead runs the integer one-hot evaluator.
+    let Some(info) = backend("gradsearch-la") else { return };
     let Ok(backend_options) = resolve_options(info, &[]) else { return };
     let run = RunOptions {
         backend: info,
@@ -29,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         seed: 0,
         interrupt: &interrupt,
         trace: false,
-            progress: None,
+        progress: None,
     };
     let (program, graph) = (&compiled.program, &compiled.graph);
     let verify = |a: &[u32]| tpt::result::verifies(program, graph, a, options.limits.max_unroll);

@@ -136,6 +136,7 @@ impl<'a> Checker<'a> {
             })
             .collect();
         self.errors.extend(unknown_errors);
+        self.examples_before_declarations();
         if self.errors.is_empty() {
             Ok(Checked { program: self.program, warnings: self.warnings })
         } else {
@@ -945,6 +946,30 @@ impl<'a> Checker<'a> {
         if self.errors.len() == errors_before {
             self.program.examples.push(data);
         }
+    }
+
+    /// An example sees the arrays declared above it; inputs and outputs declared below it are
+    /// still part of the program, so the example leaves such outputs unobserved and is
+    /// missing such inputs (an error: every example gives every input).
+    fn examples_before_declarations(&mut self) {
+        let count = self.program.arrays.len();
+        let mut missing_inputs = Vec::new();
+        for example in &mut self.program.examples {
+            let known = example.values.len();
+            example.values.resize(count, None);
+            example.entry_spans.resize(count, None);
+            for array in self.program.arrays.iter().skip(known) {
+                if array.kind == DeclKind::Input {
+                    missing_inputs.push(
+                        Diagnostic::error(format!("this example does not give input `{}`", array.name))
+                            .with_label(example.span, format!("`{}` is missing", array.name))
+                            .with_secondary(array.name_span, "declared here, below the example")
+                            .with_help("every example gives every input in full; declare the inputs above the examples"),
+                    );
+                }
+            }
+        }
+        self.errors.extend(missing_inputs);
     }
 
     /// `example 3`, or `example 3 (a = 1, b = 0)` for an example inside loops, so that a

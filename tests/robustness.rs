@@ -322,6 +322,25 @@ fn jointly_impossible_branches_are_dead_code() {
     assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
 }
 
+/// Regression (found by the `pipeline` fuzz target): an example above the declaration of an
+/// output made lowering read past the example's values. Such an example leaves the output
+/// unobserved; one above an input's declaration is missing that input (an error, in
+/// tests/errors/example_before_input.tpt).
+#[test]
+fn examples_above_later_declarations() {
+    let source = "input a: 2; output y: 2; example { a = 1; y = 1; }\n\
+                  output z: 2; y = a; z = 1 - a;\n\
+                  example { a = 0; y = 0; z = 1; }\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("late.tpt", source);
+    let compiled = compile(&sources, main, None, &CheckOptions::default());
+    let compiled = compiled.unwrap_or_else(|d| panic!("{}", render_to_string(&d, &sources)));
+    let z = compiled.program.array_named("z").expect("z is declared");
+    let observed: Vec<Option<u32>> = compiled.program.examples.iter().map(|e| e.observed(z, 0)).collect();
+    assert_eq!(observed, [None, Some(1)], "the first example does not observe z");
+    front_end(source.as_bytes());
+}
+
 // ------------------------------------------------------------------ generated programs
 
 // Mutations mostly produce programs the parser or the checker rejects. The generator below

@@ -149,14 +149,7 @@ fn every_gradient_back_end_solves_a_small_parity_chain() {
 
 #[test]
 fn the_sat_back_end_solves_every_circuit() {
-    for file in [
-        "programs/circuit_nand.tpt",
-        "programs/circuit_swap.tpt",
-        "programs/circuit_shift.tpt",
-        "programs/circuit_adder.tpt",
-        "programs/circuit_2bit_adder.tpt",
-        "programs/circuit_2bit_adder_16.tpt",
-    ] {
+    for file in SOLVED_BY_DEFAULT.iter().filter(|f| f.starts_with("programs/circuit_")) {
         synth_and_run(file, &["--backend", "sat"]);
     }
 }

@@ -964,7 +964,9 @@ impl<'a> Checker<'a> {
                         Diagnostic::error(format!("this example does not give input `{}`", array.name))
                             .with_label(example.span, format!("`{}` is missing", array.name))
                             .with_secondary(array.name_span, "declared here, below the example")
-                            .with_help("every example gives every input in full; declare the inputs above the examples"),
+                            .with_help(
+                                "every example gives every input in full; declare the inputs above the examples",
+                            ),
                     );
                 }
             }

@@ -404,22 +404,20 @@ impl SmtWriter<'_> {
         let values = &self.model.vars[var].values;
         let name = smt_name(self.model, var);
         let contiguous = values.windows(2).all(|w| w[1] == w[0] + 1);
-        let (at_most, at_least) = match self.sort {
-            SmtSort::Int => ("<=", "<="),
-            SmtSort::BitVec => ("bvule", "bvule"),
+        let le = match self.sort {
+            SmtSort::Int => "<=",
+            SmtSort::BitVec => "bvule",
         };
         match values[..] {
             [] => "false".to_string(),
             [only] => self.equals(var, only),
             // Bit-vectors are unsigned: no lower bound needed from zero.
             [0, .., last] if contiguous && self.sort == SmtSort::BitVec => {
-                format!("({at_most} {name} {})", self.literal(last, var))
+                format!("({le} {name} {})", self.literal(last, var))
             }
-            [first, .., last] if contiguous => format!(
-                "(and ({at_least} {} {name}) ({at_most} {name} {}))",
-                self.literal(first, var),
-                self.literal(last, var)
-            ),
+            [first, .., last] if contiguous => {
+                format!("(and ({le} {} {name}) ({le} {name} {}))", self.literal(first, var), self.literal(last, var))
+            }
             _ => {
                 let options: Vec<String> = values.iter().map(|&v| self.equals(var, v)).collect();
                 format!("(or {})", options.join(" "))

@@ -312,10 +312,7 @@ fn with_progress<T>(backend: &str, search: impl FnOnce(&Progress) -> T) -> T {
 /// An error unless `path`'s directory exists, so that a long run does not end unable to write
 /// its result.
 pub fn writable_directory(path: &Path) -> Result<(), Diagnostic> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(path);
     if dir.is_dir() {
         Ok(())
     } else {
@@ -327,6 +324,14 @@ pub fn writable_directory(path: &Path) -> Result<(), Diagnostic> {
     }
 }
 
+/// The directory a file is written in (`.` for a bare file name).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     let Some(path) = path else {
         let mut stdout = std::io::stdout().lock();
@@ -335,11 +340,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
         return Ok(());
     };
     let fail = |e: std::io::Error| Diagnostic::error(format!("cannot write `{}`: {}", path.display(), io_reason(&e)));
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(fail)?;
     file.write_all(text.as_bytes()).map_err(fail)?;
     // Temporary files are private; the result gets the target's permissions, or the usual
     // permissions of a new file.

@@ -53,17 +53,14 @@ impl Solver for Exhaustive {
             if n % POLL_EVERY == POLL_EVERY - 1 && problem.should_stop() {
                 break;
             }
-            // Integer evaluation first; the float loss only ranks near-best candidates.
-            let violations = problem.violations_at(&self.next);
+            // The float loss only ranks candidates that tie or beat the best so far.
+            let (loss, violations) = problem.check_unless_worse(&self.next, self.score.0);
             let hit = violations == 0;
-            if hit || violations <= self.score.0 {
-                let (loss, _) = problem.check(&self.next);
-                // A satisfying assignment replaces the candidate even when an earlier one also
-                // violated nothing: the run loop keeps going only if that one failed verification.
-                if hit || (violations, loss) < self.score {
-                    self.candidate.copy_from_slice(&self.next);
-                    self.score = (violations, loss);
-                }
+            // A satisfying assignment replaces the candidate even when an earlier one also
+            // violated nothing: the run loop keeps going only if that one failed verification.
+            if hit || (violations, loss) < self.score {
+                self.candidate.copy_from_slice(&self.next);
+                self.score = (violations, loss);
             }
             if !advance(&mut self.next, &self.domains) {
                 self.exhausted = true;

@@ -101,6 +101,18 @@ impl<'a> Problem<'a> {
         (loss, self.tape.violations())
     }
 
+    /// Like `check`, but the float loss is computed only when the assignment violates at most
+    /// `bound` observations (by integer evaluation first); otherwise it is infinite, for a
+    /// candidate that cannot rank among the best anyway.
+    pub fn check_unless_worse(&mut self, assignment: &[u32], bound: usize) -> (f64, usize) {
+        let violations = self.violations_at(assignment);
+        if violations <= bound {
+            (self.check(assignment).0, violations)
+        } else {
+            (f64::INFINITY, violations)
+        }
+    }
+
     /// Violated observations at a discrete assignment, by exact integer evaluation (no loss;
     /// cheaper than `check`). Also the starting point of `violations_after_move`.
     pub fn violations_at(&mut self, assignment: &[u32]) -> usize {

@@ -243,14 +243,10 @@ fn run_restart(
         }
         let candidate = solver.candidate();
         if !checked_any || last_checked.as_slice() != candidate {
-            // Integer evaluation first; the float loss only matters for a candidate that may
-            // be the best so far (or for the trace).
-            let violations = problem.violations_at(candidate);
-            last = if options.trace || violations <= best.violations {
-                (problem.check(candidate).0, violations)
-            } else {
-                (f64::INFINITY, violations)
-            };
+            // The float loss only matters for a candidate that may be the best so far (or for
+            // the trace).
+            let bound = if options.trace { usize::MAX } else { best.violations };
+            last = problem.check_unless_worse(candidate, bound);
             last_checked.clear();
             last_checked.extend_from_slice(candidate);
             checked_any = true;

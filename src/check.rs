@@ -936,9 +936,7 @@ impl<'a> Checker<'a> {
             };
             if let Some(missing) = missing {
                 self.errors.push(
-                    Diagnostic::error(format!("this example does not give input `{missing}`"))
-                        .with_label(example.span, format!("`{missing}` is missing"))
-                        .with_secondary(array.name_span, "declared here")
+                    missing_input(example.span, &missing, array.name_span, "declared here")
                         .with_help("every example gives every input in full"),
                 );
             }
@@ -961,9 +959,7 @@ impl<'a> Checker<'a> {
             for array in self.program.arrays.iter().skip(known) {
                 if array.kind == DeclKind::Input {
                     missing_inputs.push(
-                        Diagnostic::error(format!("this example does not give input `{}`", array.name))
-                            .with_label(example.span, format!("`{}` is missing", array.name))
-                            .with_secondary(array.name_span, "declared here, below the example")
+                        missing_input(example.span, &array.name, array.name_span, "declared here, below the example")
                             .with_help(
                                 "every example gives every input in full; declare the inputs above the examples",
                             ),
@@ -1344,4 +1340,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub fn dedup(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut seen = HashSet::new();
     diagnostics.into_iter().filter(|d| seen.insert((d.message.clone(), d.primary_span()))).collect()
+}
+
+/// "this example does not give input `x`", at the example and the input's declaration.
+fn missing_input(example: Span, missing: &str, declared: Span, declared_note: &str) -> Diagnostic {
+    Diagnostic::error(format!("this example does not give input `{missing}`"))
+        .with_label(example, format!("`{missing}` is missing"))
+        .with_secondary(declared, declared_note)
 }

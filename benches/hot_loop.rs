@@ -61,7 +61,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
     let info = backend(["gradsearch-ra", "gradsearch-plus", "gradsearch-la"][BACKEND]).expect("registered");
     let options = resolve_options(info, &[]).expect("defaults");
     let interrupt = AtomicBool::new(false);
-    let never = |_: &[u32]| false;
+    let never = |_: &[u32]| None;
     bencher.bench_local(|| {
         let run = RunOptions {
             backend: info,

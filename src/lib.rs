@@ -21,3 +21,4 @@ pub mod result;
 pub mod solve;
 pub mod span;
 pub mod tape;
+pub mod verify;

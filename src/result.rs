@@ -1,34 +1,198 @@
-//! Solver result -> what the user is told: the full param values, the diagnostics on each
-//! synthesized param (its value, params no observation depends on, values the examples do
-//! not pin down), and the observations a failed candidate violates.
+//! Solver report -> what the user is told: a [`Synthesis`] with its status, the verified
+//! params or the best unverified candidate, the diagnostics on each synthesized param (its
+//! value, params no observation depends on, values the examples do not pin down), the
+//! observations a failed candidate violates, the printed program and the JSON form.
 
 use crate::ast::DeclKind;
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
 use crate::interp::{run_example, Failure, Outcome, ParamValues};
+use crate::pipeline::Compiled;
 use crate::program::{ArrayId, ExampleData, Program};
+use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
+use crate::verify::{param_values, Verified};
 
-/// Every param's values: bound elements from the declarations, the others from the solver's
-/// assignment (one value per graph param).
-pub fn param_values(program: &Program, graph: &Graph, assignment: &[u32]) -> ParamValues {
-    let mut values: ParamValues = vec![Vec::new(); program.arrays.len()];
-    for (id, array) in program.params() {
-        values[id] = match &array.binding {
-            Some(binding) => binding.iter().map(|v| v.unwrap_or(0)).collect(),
-            None => vec![0; array.len()],
-        };
-    }
-    for (slot, &value) in graph.params.iter().zip(assignment) {
-        values[slot.array][slot.flat] = value;
-    }
-    values
+/// What a search produced.
+#[derive(Clone, Debug)]
+pub struct Synthesis {
+    /// The back end that ran.
+    pub backend: &'static str,
+    pub seed: u64,
+    report: SolveReport,
 }
 
-/// Exact check of an assignment on every example.
-pub fn verifies(program: &Program, graph: &Graph, assignment: &[u32], max_steps: u64) -> bool {
-    let values = param_values(program, graph, assignment);
-    crate::interp::verify(program, &values, max_steps)
+/// Which form of the program to print.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrintForm {
+    /// Specialized to the params: folded, unrolled where that reads better, dead code removed.
+    Program,
+    /// The original text with only the param declarations bound.
+    Sketch,
+}
+
+impl Synthesis {
+    pub fn new(backend: &'static str, seed: u64, report: SolveReport) -> Self {
+        Synthesis { backend, seed, report }
+    }
+
+    pub fn status(&self) -> Status {
+        self.report.status
+    }
+
+    /// The params the interpreter confirmed on every example (present exactly when found).
+    pub fn verified(&self) -> Option<&Verified> {
+        self.report.verified.as_ref()
+    }
+
+    /// The best candidate of a search that found nothing, when the back end has one to show
+    /// (exact back ends do not).
+    pub fn best_candidate(&self) -> Option<&Candidate> {
+        self.report.best.as_ref()
+    }
+
+    /// Steps of the restart that produced the result.
+    pub fn steps(&self) -> u64 {
+        self.report.steps
+    }
+
+    pub fn seconds(&self) -> f64 {
+        self.report.seconds
+    }
+
+    pub fn report(&self) -> &SolveReport {
+        &self.report
+    }
+
+    pub fn trace(&self) -> &[TracePoint] {
+        &self.report.trace
+    }
+
+    /// Every param's values: verified, or those of the best candidate; `None` when there is
+    /// neither.
+    pub fn values(&self, compiled: &Compiled) -> Option<ParamValues> {
+        match (&self.report.verified, &self.report.best) {
+            (Some(verified), _) => Some(verified.values().clone()),
+            (None, Some(best)) => Some(param_values(&compiled.program, &compiled.graph, &best.assignment)),
+            (None, None) => None,
+        }
+    }
+
+    /// What to tell the user beside the program: the synthesized params and what the examples
+    /// leave open; or why nothing was found and what the best candidate violates.
+    pub fn diagnostics(&self, compiled: &Compiled) -> Vec<Diagnostic> {
+        let (program, graph) = (&compiled.program, &compiled.graph);
+        let max_steps = compiled.limits.max_unroll;
+        if let Some(verified) = &self.report.verified {
+            return match Tape::new(graph, &compiled.limits) {
+                Ok(tape) => param_diagnostics(program, graph, &tape, verified.assignment()),
+                Err(_) => Vec::new(),
+            };
+        }
+        match (self.report.status, &self.report.best) {
+            (Status::Impossible, _) => vec![Diagnostic::error(
+                "no assignment of the params satisfies every example (the whole search space was covered)",
+            )],
+            (status, Some(best)) => {
+                let mut diagnostics = vec![Diagnostic::warning(format!(
+                    "no program found ({}); the best candidate violates {} observation(s)",
+                    describe_status(status),
+                    best.violations
+                ))];
+                let values = param_values(program, graph, &best.assignment);
+                diagnostics.extend(violated_observations(program, &values, max_steps));
+                diagnostics
+            }
+            (status, None) => vec![Diagnostic::warning(format!(
+                "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
+                describe_status(status),
+                self.backend
+            ))],
+        }
+    }
+
+    /// The program as source: for a found result, the synthesized program; for the best
+    /// candidate of a search that found nothing, the same form under a first line saying
+    /// that it is not a solution; `None` when there is no candidate.
+    pub fn printed(&self, compiled: &Compiled, form: PrintForm) -> Option<String> {
+        let values = self.values(compiled)?;
+        let print = |values: &ParamValues| match form {
+            PrintForm::Program => {
+                crate::print::print_program(&compiled.source, &compiled.parsed.file, &compiled.program, values)
+            }
+            PrintForm::Sketch => {
+                crate::print::print_sketch(&compiled.source, &compiled.parsed.file, &compiled.program, values)
+            }
+        };
+        let text = print(&values);
+        match (&self.report.verified, &self.report.best) {
+            (Some(_), _) => Some(text),
+            (None, Some(best)) => Some(format!(
+                "// NOT A SOLUTION: the best candidate of a search that found none ({}); it violates {} observation(s).\n{text}",
+                describe_status(self.report.status),
+                best.violations
+            )),
+            (None, None) => None,
+        }
+    }
+
+    /// The machine-readable result: status, statistics and the params (`null` without a
+    /// candidate).
+    pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
+        let report = &self.report;
+        let params = self.values(compiled).map(|values| {
+            compiled
+                .program
+                .params()
+                .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
+                .collect::<serde_json::Map<_, _>>()
+        });
+        let violations = match (&report.verified, &report.best) {
+            (Some(_), _) => Some(0),
+            (None, Some(best)) => Some(best.violations),
+            (None, None) => None,
+        };
+        serde_json::json!({
+            "status": report.status,
+            "backend": self.backend,
+            "seed": self.seed,
+            "steps": report.steps,
+            "total_steps": report.total_steps,
+            "restart": report.restart,
+            "restarts_run": report.restarts_run,
+            "seconds": report.seconds,
+            "evaluations": report.evaluations,
+            "violations": violations,
+            "params": params,
+        })
+    }
+
+    /// One line: how the search ended, by which back end, with which seed, how long it took.
+    pub fn summary(&self, file: &str) -> String {
+        let report = &self.report;
+        format!(
+            "{file}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
+            describe_status(report.status),
+            self.backend,
+            self.seed,
+            report.steps,
+            report.restart + 1,
+            report.restarts_run,
+            report.seconds
+        )
+    }
+}
+
+/// A status in words.
+pub fn describe_status(status: Status) -> &'static str {
+    match status {
+        Status::Found => "found",
+        Status::StepBudget => "step budget exhausted",
+        Status::Timeout => "timed out",
+        Status::Interrupted => "interrupted",
+        Status::GaveUp => "the back end gave up",
+        Status::Impossible => "proven impossible",
+    }
 }
 
 /// `[0, [1, 2]]`-style text of an array's values.

@@ -5,16 +5,17 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{render_to_string, SourceMap};
 use tpt::limits::Limits;
-use tpt::pipeline::{compile, Compiled};
-use tpt::result::verifies;
-use tpt::solve::{backend, resolve_options, solve, Progress, RunOptions, SolveReport, Status};
-use tpt::tape::Tape;
+use tpt::pipeline::{compile, synthesize, Compiled, SearchConfig};
+use tpt::result::Synthesis;
+use tpt::solve::{Progress, Status};
+use tpt::verify::Verifier;
 
 const RELAXATIONS: [&str; 6] = ["fmgd", "fmgd-reg", "temp-softmax", "temp-softmax-reg", "gumbel", "neural"];
 
@@ -50,42 +51,36 @@ impl<'a> Run<'a> {
     }
 }
 
-fn run(compiled: &Compiled, spec: &Run) -> SolveReport {
-    let info = backend(spec.backend).unwrap_or_else(|| panic!("no back end `{}`", spec.backend));
-    let given: Vec<(String, f64)> = spec.opts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    let options = resolve_options(info, &given).expect("valid options");
-    (info.admissible)(&compiled.graph, &options).expect("admissible");
-    let tape = Tape::new(&compiled.graph, &Limits::default()).expect("tape");
-    let interrupt = AtomicBool::new(false);
-    let progress = Progress::default();
-    let run = RunOptions {
-        backend: info,
-        options,
+fn run(compiled: &Compiled, spec: &Run) -> Synthesis {
+    let progress = Arc::new(Progress::default());
+    let config = SearchConfig {
+        backend: spec.backend.to_string(),
+        options: spec.opts.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         max_steps: spec.max_steps,
         timeout: spec.timeout,
         restarts: spec.restarts,
         seed: spec.seed,
-        interrupt: &interrupt,
-        trace: false,
-        progress: Some(&progress),
+        progress: Some(Arc::clone(&progress)),
+        ..SearchConfig::default()
     };
-    let (program, graph) = (&compiled.program, &compiled.graph);
-    let verify = |a: &[u32]| verifies(program, graph, a, Limits::default().max_unroll);
-    let report = solve(graph, &tape, &run, &verify);
+    let synthesis = synthesize(compiled, &config).unwrap_or_else(|d| panic!("{}: {}", spec.backend, d.message));
     // The live counters a progress display reads agree with the report.
-    assert_eq!(progress.steps.load(Ordering::Relaxed), report.total_steps, "{}", spec.backend);
-    if report.status == Status::Found {
+    assert_eq!(progress.steps.load(Ordering::Relaxed), synthesis.report().total_steps, "{}", spec.backend);
+    if synthesis.status() == Status::Found {
         assert_eq!(progress.best_violations.load(Ordering::Relaxed), 0, "{}", spec.backend);
     }
-    report
+    synthesis
 }
 
 /// Run and assert that a verified program was found.
 fn assert_solves(compiled: &Compiled, what: &str, spec: &Run) {
     let report = run(compiled, spec);
-    assert_eq!(report.status, Status::Found, "{} on {what} (seed {}): {report:?}", spec.backend, spec.seed);
+    assert_eq!(report.status(), Status::Found, "{} on {what} (seed {}): {report:?}", spec.backend, spec.seed);
+    // Checked again here, independently of the search's own verification.
+    let verified = report.verified().expect("a found result holds verified params");
+    let verifier = Verifier::new(&compiled.program, &compiled.graph, Limits::default().max_unroll);
     assert!(
-        verifies(&compiled.program, &compiled.graph, &report.assignment, Limits::default().max_unroll),
+        verifier.check(verified.assignment()).is_some(),
         "{} on {what}: the reported assignment does not verify",
         spec.backend
     );
@@ -183,10 +178,10 @@ const ODD_CYCLE: &str = "param p[3]: 2;\noutput y[3]: bool;\n\
 fn exhaustive_proves_an_odd_cycle_impossible() {
     let compiled = compile_text("odd_cycle.tpt", ODD_CYCLE, &[]);
     let report = run(&compiled, &Run::new("exhaustive", 0, 1));
-    assert_eq!(report.status, Status::Impossible, "{report:?}");
+    assert_eq!(report.status(), Status::Impossible, "{report:?}");
     // A relaxation cannot prove anything: it runs out of steps.
     let report = run(&compiled, &Run::new("fmgd", 0, 200));
-    assert_eq!(report.status, Status::StepBudget, "{report:?}");
+    assert_eq!(report.status(), Status::StepBudget, "{report:?}");
 }
 
 #[test]
@@ -200,7 +195,7 @@ fn exhaustive_honours_the_timeout() {
     let compiled = compile_text("parity_chain_x1.tpt", &text, &[("K", 27)]);
     let started = Instant::now();
     let report = run(&compiled, &Run { timeout: Some(Duration::from_millis(200)), ..Run::new("exhaustive", 0, 1) });
-    assert_eq!(report.status, Status::Timeout, "{report:?}");
+    assert_eq!(report.status(), Status::Timeout, "{report:?}");
     assert!(started.elapsed() < Duration::from_secs(3), "stopped only after {:?}", started.elapsed());
 }
 

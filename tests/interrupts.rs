@@ -1,5 +1,6 @@
-//! Stopping: `--timeout` and SIGINT/SIGTERM end every kind of back end promptly with the best
-//! candidate and its diagnostics (exit 1), and an interrupted `bench` keeps its finished rows.
+//! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end every kind of back end
+//! promptly; gradient and local back ends show their best candidate, labelled as not a
+//! solution, exact ones show none; an interrupted `bench` keeps its finished rows.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -50,9 +51,14 @@ fn timeouts_stop_every_kind_of_back_end_with_the_best_candidate() {
         assert_eq!(code, Some(1), "{backend}: {stderr}");
         assert!(stderr.contains("timed out"), "{backend}: {stderr}");
         if backend != "sat" {
-            // Gradient and local back ends have a candidate to show.
+            // Gradient and local back ends have a candidate to show, labelled as what it is.
             assert!(stdout.contains("param gate"), "{backend}: the best candidate is printed:\n{stdout}");
+            assert!(stdout.starts_with("// NOT A SOLUTION"), "{backend}: the candidate is labelled:\n{stdout}");
             assert!(stderr.contains("violates"), "{backend}: {stderr}");
+        } else {
+            // An exact back end that did not answer has nothing to show.
+            assert_eq!(stdout, "", "{backend}: no candidate is invented");
+            assert!(!stderr.contains("violates"), "{backend}: {stderr}");
         }
     }
 }
@@ -77,15 +83,19 @@ fn timeouts_stop_the_enumeration_and_the_external_solver() {
 
 #[test]
 fn sigterm_and_sigint_stop_synthesis_with_the_best_candidate() {
-    for (name, backend) in [("TERM", "gradsearch-plus"), ("INT", "gradsearch-ra"), ("INT", "sat")] {
+    for (name, code, backend) in [("TERM", 143, "gradsearch-plus"), ("INT", 130, "gradsearch-ra"), ("INT", 130, "sat")]
+    {
         let child = spawn(&["synth", HARD, "--backend", backend, "--max-steps", "1000000000"]);
         std::thread::sleep(Duration::from_millis(700));
         signal(&child, name);
-        let (code, stdout, stderr) = finish(child, Duration::from_secs(30));
-        assert_eq!(code, Some(1), "{backend} after SIG{name}: {stderr}");
+        let (exit, stdout, stderr) = finish(child, Duration::from_secs(30));
+        assert_eq!(exit, Some(code), "{backend} after SIG{name}: {stderr}");
         assert!(stderr.contains("interrupted"), "{stderr}");
         if backend != "sat" {
             assert!(stdout.contains("param gate"), "the best candidate is printed:\n{stdout}");
+            assert!(stdout.starts_with("// NOT A SOLUTION"), "the candidate is labelled:\n{stdout}");
+        } else {
+            assert_eq!(stdout, "", "{backend}: no candidate is invented");
         }
     }
 }
@@ -108,7 +118,7 @@ fn an_interrupted_bench_keeps_its_finished_rows() {
     std::thread::sleep(Duration::from_millis(1500));
     signal(&child, "INT");
     let (code, stdout, stderr) = finish(child, Duration::from_secs(30));
-    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(code, Some(130), "{stderr}");
     assert!(stdout.contains("| programs/parity_chain.tpt | gradsearch-ra |"), "the finished row is kept:\n{stdout}");
     assert!(!stdout.contains("circuit_2bit_adder_16"), "the unfinished row is not reported:\n{stdout}");
     assert!(stderr.contains("interrupted"), "{stderr}");

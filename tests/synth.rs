@@ -181,6 +181,35 @@ fn exact_back_ends_prove_impossibility() {
     assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
 }
 
+#[test]
+fn exact_back_ends_invent_no_candidate() {
+    // Proven impossible: no program on stdout, and `"params": null` in JSON (there were
+    // all-zero "best candidates" with their violations before).
+    let file = scratch("impossible_json.tpt");
+    std::fs::write(&file, IMPOSSIBLE).expect("write");
+    let file = file.to_string_lossy().into_owned();
+    let result = tpt(&["synth", &file, "--backend", "sat"]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+    assert_eq!(text(&result.stdout), "", "nothing is printed for an impossible sketch");
+    assert!(!text(&result.stderr).contains("candidate"), "{}", text(&result.stderr));
+    let result = tpt(&["synth", &file, "--backend", "exhaustive", "--json"]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(value["status"], "impossible");
+    assert!(value["params"].is_null(), "{value}");
+    assert!(value["violations"].is_null(), "{value}");
+    // Timed out before answering: the same, exit 1.
+    let hard = "programs/circuit_2bit_adder_16.tpt";
+    let result = tpt(&["synth", hard, "--backend", "exhaustive", "--opt", "limit=1e30", "--timeout", "0.2", "--json"]);
+    assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(value["status"], "timeout");
+    assert!(value["params"].is_null(), "{value}");
+    let result = tpt(&["synth", hard, "--backend", "exhaustive", "--opt", "limit=1e30", "--timeout", "0.2"]);
+    assert_eq!(text(&result.stdout), "", "no candidate is printed");
+    assert!(text(&result.stderr).contains("no candidate to show"), "{}", text(&result.stderr));
+}
+
 /// True when z3 is on PATH. Outside CI a missing z3 skips the test loudly; in CI it fails.
 fn z3_available(test: &str) -> bool {
     let found = Command::new("z3").arg("--version").output().is_ok_and(|o| o.status.success());

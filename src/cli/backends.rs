@@ -2,8 +2,8 @@
 
 use tpt::solve::registry;
 
-use super::synth::DEFAULT_BACKEND;
 use super::EXIT_OK;
+use tpt::pipeline::DEFAULT_BACKEND;
 
 pub fn main() -> u8 {
     for info in registry() {

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,13 +13,11 @@ use rayon::prelude::*;
 
 use tpt::check::CheckOptions;
 use tpt::diagnostics::Diagnostic;
-use tpt::pipeline::{compile, Compiled};
-use tpt::result::verifies;
-use tpt::solve::{backend, resolve_options, restart_seed, solve, RunOptions, Status};
-use tpt::tape::Tape;
+use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
+use tpt::solve::{backend, restart_seed, Status};
 
-use super::synth::{interrupt_flag, unknown_backend, writable_directory, write_output, SearchArgs};
-use super::{io_reason, LimitArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
+use super::{io_reason, LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -213,7 +211,7 @@ pub fn main(args: BenchArgs) -> u8 {
     }
     if interrupt.load(Ordering::Relaxed) {
         eprintln!("interrupted: {} finished row(s) kept", rows.len());
-        return EXIT_FAILED;
+        return super::synth::interrupted_exit_code();
     }
     if failed {
         EXIT_USER_ERROR
@@ -243,38 +241,25 @@ fn measure(
     setting: &[(String, i64)],
     name: &str,
     args: &BenchArgs,
-    interrupt: &AtomicBool,
+    interrupt: &Arc<AtomicBool>,
     progress: &ProgressBar,
 ) -> Result<Row, Diagnostic> {
-    let info = backend(name).ok_or_else(|| unknown_backend(name))?;
-    let options = resolve_options(info, &args.search.opts).map_err(Diagnostic::error)?;
-    (info.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
-    let mut tape = Tape::new(&compiled.graph, &args.limits.limits())?;
-    tape.set_loss(args.search.loss_kind(), 1e-6);
-    let timeout = args.search.timeout()?;
-    let max_run = args.limits.max_unroll;
-    let (program, graph) = (&compiled.program, &compiled.graph);
-    let verify = |assignment: &[u32]| verifies(program, graph, assignment, max_run);
+    let config = SearchConfig {
+        backend: name.to_string(),
+        timeout: args.search.timeout()?,
+        interrupt: Arc::clone(interrupt),
+        ..args.search.config()
+    };
+    let search = Search::new(compiled, &config)?;
     let outcomes = Mutex::new(Vec::new());
     (0..args.runs).into_par_iter().for_each(|run| {
         if interrupt.load(Ordering::Relaxed) {
             return;
         }
-        let options = RunOptions {
-            backend: info,
-            options: options.clone(),
-            max_steps: args.search.max_steps,
-            timeout,
-            restarts: args.search.restarts,
-            seed: restart_seed(args.search.seed, run),
-            interrupt,
-            trace: false,
-            progress: None,
-        };
-        let report = solve(graph, &tape, &options, &verify);
+        let synthesis = search.run_with_seed(restart_seed(args.search.seed, run));
         progress.inc(1);
         if let Ok(mut list) = outcomes.lock() {
-            list.push((report.status, report.steps, report.seconds));
+            list.push((synthesis.status(), synthesis.steps(), synthesis.seconds()));
         }
     });
     let outcomes = outcomes.into_inner().unwrap_or_default();

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,17 +10,16 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::Diagnostic;
-use tpt::print::{print_program, print_sketch};
-use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
-use tpt::solve::{backend, registry, resolve_options, solve, Progress, RunOptions, Status};
-use tpt::tape::{LossKind, Tape};
+use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
+use tpt::result::PrintForm;
+use tpt::solve::{Progress, Status};
+use tpt::tape::LossKind;
 
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
-
-/// The back end used when `--backend` is not given (see docs/backends.md for why).
-pub const DEFAULT_BACKEND: &str = "gradsearch-la";
+/// What shells and cargo exit with after SIGINT (128 + 2); SIGTERM gives 143.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {
@@ -53,7 +52,7 @@ pub struct SearchArgs {
     #[arg(long = "opt", value_name = "KEY=VALUE", value_parser = parse_opt)]
     pub opts: Vec<(String, f64)>,
     /// Steps per restart.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     pub max_steps: u64,
     /// Wall-clock limit in seconds for the whole run.
     #[arg(long, value_name = "SECONDS")]
@@ -90,6 +89,20 @@ impl SearchArgs {
         }
     }
 
+    /// The search settings these arguments give (the timeout is checked by `timeout`).
+    pub fn config(&self) -> SearchConfig {
+        SearchConfig {
+            backend: self.backend.clone(),
+            options: self.opts.clone(),
+            max_steps: self.max_steps,
+            timeout: self.timeout().ok().flatten(),
+            restarts: self.restarts,
+            seed: self.seed,
+            loss: self.loss_kind(),
+            ..SearchConfig::default()
+        }
+    }
+
     pub fn loss_kind(&self) -> LossKind {
         if self.loss == "mse" {
             LossKind::SquaredError
@@ -99,19 +112,27 @@ impl SearchArgs {
     }
 }
 
+/// The number of the last SIGINT or SIGTERM received (0: none), for the exit code.
+static LAST_SIGNAL: std::sync::OnceLock<Arc<AtomicUsize>> = std::sync::OnceLock::new();
+
 /// Install SIGINT/SIGTERM handlers that set the returned flag.
 pub fn interrupt_flag() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
+    let last = LAST_SIGNAL.get_or_init(|| Arc::new(AtomicUsize::new(0)));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register_usize(signal, Arc::clone(last), signal as usize);
         let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
     }
     flag
 }
 
-pub fn unknown_backend(name: &str) -> Diagnostic {
-    let names: Vec<&str> = registry().iter().map(|b| b.name).collect();
-    Diagnostic::error(format!("no back end named `{name}`"))
-        .with_help(format!("the back ends are: {}", names.join(", ")))
+/// The exit code after an interrupt: 128 + the signal's number, as shells report it (130
+/// after SIGINT, 143 after SIGTERM).
+pub fn interrupted_exit_code() -> u8 {
+    match LAST_SIGNAL.get().map_or(0, |last| last.load(Ordering::Relaxed)) {
+        signal @ 1..=127 => 128 + signal as u8,
+        _ => EXIT_INTERRUPTED,
+    }
 }
 
 pub fn main(args: SynthArgs) -> u8 {
@@ -120,23 +141,23 @@ pub fn main(args: SynthArgs) -> u8 {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let Some(info) = backend(&args.search.backend) else {
-        reporter.emit(&[unknown_backend(&args.search.backend)]);
-        return EXIT_USER_ERROR;
-    };
-    let options = match resolve_options(info, &args.search.opts) {
-        Ok(options) => options,
-        Err(message) => {
-            reporter.emit(&[Diagnostic::error(message)]);
+    let timeout = match args.search.timeout() {
+        Ok(t) => t,
+        Err(d) => {
+            reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
     };
-    if let Err(message) = (info.admissible)(&compiled.graph, &options) {
-        reporter.emit(&[Diagnostic::error(message)]);
-        return EXIT_USER_ERROR;
-    }
-    let timeout = match args.search.timeout() {
-        Ok(t) => t,
+    let terminal = std::io::stderr().is_terminal();
+    let config = SearchConfig {
+        timeout,
+        trace: args.trace.is_some(),
+        interrupt: interrupt_flag(),
+        progress: terminal.then(|| Arc::new(Progress::default())),
+        ..args.search.config()
+    };
+    let search = match Search::new(&compiled, &config) {
+        Ok(search) => search,
         Err(d) => {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
@@ -149,90 +170,18 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     }
-    let mut tape = match Tape::new(&compiled.graph, &args.compile.limits.limits()) {
-        Ok(tape) => tape,
-        Err(d) => {
-            reporter.emit(&[d]);
-            return EXIT_USER_ERROR;
-        }
+    let synthesis = match &config.progress {
+        Some(progress) => with_progress(search.backend().name, progress, || search.run()),
+        None => search.run(),
     };
-    tape.set_loss(args.search.loss_kind(), 1e-6);
-    let interrupt = interrupt_flag();
-    let program = &compiled.program;
-    let graph = &compiled.graph;
-    let max_run = args.compile.limits.max_unroll;
-    let run = RunOptions {
-        backend: info,
-        options,
-        max_steps: args.search.max_steps,
-        timeout,
-        restarts: args.search.restarts,
-        seed: args.search.seed,
-        interrupt: &interrupt,
-        trace: args.trace.is_some(),
-        progress: None,
-    };
-    let verify = |assignment: &[u32]| verifies(program, graph, assignment, max_run);
-    let report = if std::io::stderr().is_terminal() {
-        with_progress(info.name, |progress| {
-            solve(graph, &tape, &RunOptions { progress: Some(progress), ..run }, &verify)
-        })
-    } else {
-        solve(graph, &tape, &run, &verify)
-    };
-    let values = param_values(program, graph, &report.assignment);
-    let found = report.status == Status::Found;
-
-    let mut diagnostics = Vec::new();
-    if found {
-        diagnostics.extend(param_diagnostics(program, graph, &tape, &report.assignment));
-    } else if report.status != Status::Impossible {
-        diagnostics.push(Diagnostic::warning(format!(
-            "no program found ({}); the best candidate violates {} observation(s)",
-            describe_status(report.status),
-            report.violations
-        )));
-        diagnostics.extend(violated_observations(program, &values, max_run));
-    }
+    let form = if args.print == "sketch" { PrintForm::Sketch } else { PrintForm::Program };
     let text = if args.json {
-        let json = serde_json::json!({
-            "status": report.status,
-            "backend": info.name,
-            "seed": args.search.seed,
-            "steps": report.steps,
-            "total_steps": report.total_steps,
-            "restart": report.restart,
-            "restarts_run": report.restarts_run,
-            "seconds": report.seconds,
-            "evaluations": report.evaluations,
-            "violations": report.violations,
-            "params": program.params().map(|(id, a)| (a.name.clone(), serde_json::json!(values[id]))).collect::<serde_json::Map<_, _>>(),
-        });
-        format!("{json:#}\n")
-    } else if report.status == Status::Impossible {
-        String::new()
-    } else if args.print == "sketch" {
-        print_sketch(reporter.sources.text(0), &compiled.parsed.file, program, &values)
+        format!("{:#}\n", synthesis.json(&compiled))
     } else {
-        print_program(reporter.sources.text(0), &compiled.parsed.file, program, &values)
+        synthesis.printed(&compiled, form).unwrap_or_default()
     };
-    reporter.emit(&diagnostics);
-    if report.status == Status::Impossible {
-        reporter.emit(&[Diagnostic::error(
-            "no assignment of the params satisfies every example (the whole search space was covered)",
-        )]);
-    }
-    eprintln!(
-        "{}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
-        args.compile.file.display(),
-        if found { "found" } else { describe_status(report.status) },
-        info.name,
-        args.search.seed,
-        report.steps,
-        report.restart + 1,
-        report.restarts_run,
-        report.seconds
-    );
+    reporter.emit(&synthesis.diagnostics(&compiled));
+    eprintln!("{}", synthesis.summary(&args.compile.file.display().to_string()));
     // The result first: a trace that cannot be written must not lose it, and a result file
     // that cannot be written falls back to stdout.
     if let Err(d) = write_output(args.output.as_deref(), &text) {
@@ -241,15 +190,21 @@ pub fn main(args: SynthArgs) -> u8 {
         return EXIT_USER_ERROR;
     }
     if let Some(path) = &args.trace {
-        if let Err(d) = write_trace(path, &report.trace, graph) {
+        if let Err(d) = write_trace(path, synthesis.trace(), &compiled.graph) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
     }
-    match report.status {
+    exit_code(synthesis.status())
+}
+
+/// The exit code of a search's status (README, "Exit codes").
+pub fn exit_code(status: Status) -> u8 {
+    match status {
         Status::Found => EXIT_OK,
         Status::Impossible => EXIT_IMPOSSIBLE,
-        _ => EXIT_FAILED,
+        Status::Interrupted => interrupted_exit_code(),
+        Status::StepBudget | Status::Timeout | Status::GaveUp => EXIT_FAILED,
     }
 }
 
@@ -265,22 +220,10 @@ fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph
     }
 }
 
-fn describe_status(status: Status) -> &'static str {
-    match status {
-        Status::Found => "found",
-        Status::StepBudget => "step budget exhausted",
-        Status::Timeout => "timed out",
-        Status::Interrupted => "interrupted",
-        Status::GaveUp => "the back end gave up",
-        Status::Impossible => "proven impossible",
-    }
-}
-
 /// Write to a file through a temporary file and a rename, or to stdout.
 /// Run `search` while a spinner on stderr shows its steps and the best candidate's violated
 /// observations; the spinner is cleared before anything else is printed.
-fn with_progress<T>(backend: &str, search: impl FnOnce(&Progress) -> T) -> T {
-    let progress = Progress::default();
+fn with_progress<T>(backend: &str, progress: &Progress, search: impl FnOnce() -> T) -> T {
     let done = AtomicBool::new(false);
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -303,7 +246,7 @@ fn with_progress<T>(backend: &str, search: impl FnOnce(&Progress) -> T) -> T {
             }
             bar.finish_and_clear();
         });
-        let result = search(&progress);
+        let result = search();
         done.store(true, Ordering::Relaxed);
         result
     })

@@ -77,8 +77,8 @@ impl Solver for Exhaustive {
         &self.candidate
     }
 
-    fn uses_step_budget(&self) -> bool {
-        false
+    fn is_exact(&self) -> bool {
+        true
     }
 }
 

@@ -27,7 +27,7 @@ use rand::RngExt;
 use crate::graph::Graph;
 use crate::tape::{OneHot, Tape};
 
-pub use run::{restart_seed, solve, Progress, RunOptions, SolveReport, Status, TracePoint};
+pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
 
 /// The random number generator every back end uses; seeded from `--seed`.
 pub type Rng = rand_chacha::ChaCha8Rng;
@@ -215,9 +215,11 @@ pub trait Solver: Send {
     fn soft_values(&self) -> Option<&[f64]> {
         None
     }
-    /// Whether `--max-steps` applies (exact back ends are bounded by time only).
-    fn uses_step_budget(&self) -> bool {
-        true
+    /// Whether the back end is exact: it answers at once (a model, or a proof that none
+    /// exists) instead of improving a candidate, so `--max-steps` does not apply (it is
+    /// bounded by time only) and a run it did not finish has no candidate to report.
+    fn is_exact(&self) -> bool {
+        false
     }
 }
 

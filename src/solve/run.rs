@@ -13,6 +13,10 @@ use rayon::prelude::*;
 use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
 use crate::graph::Graph;
 use crate::tape::Tape;
+use crate::verify::Verified;
+
+/// The exact check of a candidate on every example: only what it returns counts as found.
+pub type Verify<'a> = dyn Fn(&[u32]) -> Option<Verified> + Sync + 'a;
 
 /// How to run a back end.
 pub struct RunOptions<'a> {
@@ -74,19 +78,32 @@ pub struct TracePoint {
     pub confidence: Option<Vec<f32>>,
 }
 
+/// A discrete candidate that was not verified, with how far it is from satisfying the
+/// examples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// One value per graph param.
+    pub assignment: Vec<u32>,
+    /// Observations it violates (by the one-hot evaluation of the graph).
+    pub violations: usize,
+    pub loss: f64,
+}
+
 /// The result of a run.
 #[derive(Clone, Debug)]
 pub struct SolveReport {
     pub status: Status,
-    /// The verified assignment, or the best candidate seen (fewest violations, lowest loss).
-    pub assignment: Vec<u32>,
-    pub violations: usize,
-    pub loss: f64,
-    /// Steps taken by the restart that produced `assignment`.
+    /// The assignment the interpreter confirmed: present exactly when `status` is `Found`.
+    pub verified: Option<Verified>,
+    /// Without a verified assignment, the best candidate seen (fewest violations, then lowest
+    /// loss), for back ends whose candidates mean something before they finish; exact back
+    /// ends have none (their only candidate is an answer).
+    pub best: Option<Candidate>,
+    /// Steps taken by the restart that produced the result.
     pub steps: u64,
     /// Steps taken by all restarts together.
     pub total_steps: u64,
-    /// Index of the restart that produced `assignment`.
+    /// Index of the restart that produced the result.
     pub restart: usize,
     pub restarts_run: usize,
     pub seconds: f64,
@@ -97,6 +114,9 @@ pub struct SolveReport {
 
 struct RestartResult {
     status: Status,
+    verified: Option<Verified>,
+    /// Whether the back end's candidates are approximations worth reporting (not exact).
+    reports_candidates: bool,
     assignment: Vec<u32>,
     violations: usize,
     loss: f64,
@@ -115,12 +135,7 @@ pub fn restart_seed(seed: u64, index: usize) -> u64 {
 
 /// Run the back end on the graph. `verify` is the exact check of a candidate on every
 /// example; only candidates it accepts are reported as found.
-pub fn solve(
-    graph: &Graph,
-    tape: &Tape,
-    options: &RunOptions,
-    verify: &(dyn Fn(&[u32]) -> bool + Sync),
-) -> SolveReport {
+pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) -> SolveReport {
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let winner = AtomicUsize::new(usize::MAX);
@@ -158,9 +173,8 @@ pub fn solve(
     let Some(chosen) = chosen else {
         return SolveReport {
             status: if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout },
-            assignment: graph.params.iter().map(|_| 0).collect(),
-            violations: usize::MAX,
-            loss: f64::INFINITY,
+            verified: None,
+            best: None,
             steps: 0,
             total_steps: total,
             restart: 0,
@@ -178,11 +192,12 @@ pub fn solve(
     } else {
         result.status
     };
+    let best = (result.verified.is_none() && result.reports_candidates && result.violations != usize::MAX)
+        .then_some(Candidate { assignment: result.assignment, violations: result.violations, loss: result.loss });
     SolveReport {
         status,
-        assignment: result.assignment,
-        violations: result.violations,
-        loss: result.loss,
+        verified: result.verified,
+        best,
         steps: result.steps,
         total_steps: total,
         restart,
@@ -200,15 +215,17 @@ fn run_restart(
     index: usize,
     deadline: Option<Instant>,
     winner: &AtomicUsize,
-    verify: &(dyn Fn(&[u32]) -> bool + Sync),
+    verify: &Verify,
 ) -> RestartResult {
     let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
     let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
     let mut solver = (options.backend.make)(&options.options);
     solver.start(&mut problem, &mut rng);
-    let budget = solver.uses_step_budget();
+    let budget = !solver.is_exact();
     let mut best = RestartResult {
         status: Status::StepBudget,
+        verified: None,
+        reports_candidates: !solver.is_exact(),
         assignment: solver.candidate().to_vec(),
         violations: usize::MAX,
         loss: f64::INFINITY,
@@ -275,7 +292,8 @@ fn run_restart(
         }
         // The graph says every observation holds; only the exact interpreter decides.
         if violations == 0 && !rejected {
-            if verify(candidate) {
+            if let Some(verified) = verify(candidate) {
+                best.verified = Some(verified);
                 best.assignment.clear();
                 best.assignment.extend_from_slice(candidate);
                 best.violations = 0;

@@ -145,8 +145,8 @@ impl Solver for Sat {
         &self.candidate
     }
 
-    fn uses_step_budget(&self) -> bool {
-        false
+    fn is_exact(&self) -> bool {
+        true
     }
 }
 

@@ -70,8 +70,8 @@ impl Solver for Smt {
         &self.candidate
     }
 
-    fn uses_step_budget(&self) -> bool {
-        false
+    fn is_exact(&self) -> bool {
+        true
     }
 }
 

@@ -30,7 +30,8 @@ pub struct Checked {
 /// Check a parsed file. On failure, the diagnostics hold at least one error.
 pub fn check(file: &ast::File, options: &CheckOptions) -> Result<Checked, Vec<Diagnostic>> {
     let mut checker = Checker::new(file, options);
-    for item in &file.items {
+    for (id, item) in file.items.iter().enumerate() {
+        checker.current_item = id;
         checker.item(item);
     }
     checker.finish()
@@ -83,6 +84,8 @@ struct Checker<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     example_work: u64,
+    /// The file item being checked.
+    current_item: ItemId,
 }
 
 impl<'a> Checker<'a> {
@@ -109,6 +112,7 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             example_work: 0,
+            current_item: 0,
         }
     }
 
@@ -138,6 +142,7 @@ impl<'a> Checker<'a> {
         self.errors.extend(unknown_errors);
         self.examples_before_declarations();
         if self.errors.is_empty() {
+            self.program.number_exprs();
             Ok(Checked { program: self.program, warnings: self.warnings })
         } else {
             Err(dedup(self.errors))
@@ -477,11 +482,11 @@ impl<'a> Checker<'a> {
     /// Resolve a name used as a value (not indexed, not called).
     fn name(&mut self, ident: &ast::Ident, span: Span) -> Option<Expr> {
         if let Some((_, slot)) = self.loop_vars.iter().rev().find(|(n, _)| *n == ident.name) {
-            return Some(Expr { kind: ExprKind::LoopVar(*slot), span });
+            return Some(Expr::at(ExprKind::LoopVar(*slot), span));
         }
         if let Some(params) = &self.fn_params {
             if let Some(position) = params.iter().position(|(n, _)| *n == ident.name) {
-                return Some(Expr { kind: ExprKind::FnArg(position), span });
+                return Some(Expr::at(ExprKind::FnArg(position), span));
             }
         }
         let Some(&(symbol, declared)) = self.names.get(&ident.name) else {
@@ -490,11 +495,11 @@ impl<'a> Checker<'a> {
         };
         match symbol {
             Symbol::Poisoned => None,
-            Symbol::Const(id) => Some(Expr { kind: ExprKind::Const(id), span }),
+            Symbol::Const(id) => Some(Expr::at(ExprKind::Const(id), span)),
             Symbol::Array(id) => {
                 let array = &self.program.arrays[id];
                 if array.dims.is_empty() {
-                    return Some(Expr { kind: ExprKind::Elem { array: id, indices: Vec::new() }, span });
+                    return Some(Expr::at(ExprKind::Elem { array: id, indices: Vec::new() }, span));
                 }
                 let dims = array.dims.len();
                 self.error(
@@ -576,7 +581,7 @@ impl<'a> Checker<'a> {
     /// checked for every iteration when the program is unrolled.
     fn check_constant_indices(&mut self, array: ArrayId, indices: &[Expr]) {
         for (dim, index) in indices.iter().enumerate() {
-            if !index.is_constant() || uses_loop_var(index) {
+            if !index.is_constant() || index.uses_loop_var() {
                 continue;
             }
             let Ok(value) = eval_const(&self.program, index, &[]) else {
@@ -596,7 +601,7 @@ impl<'a> Checker<'a> {
         let kind = match &expr.kind {
             ast::ExprKind::Int(value) => ExprKind::Int(*value),
             ast::ExprKind::Name(ident) => return self.name(ident, span),
-            ast::ExprKind::Paren(inner) => return self.expr(inner).map(|e| Expr { kind: e.kind, span }),
+            ast::ExprKind::Paren(inner) => return self.expr(inner).map(|e| Expr::at(e.kind, span)),
             ast::ExprKind::Index { base, indices } => {
                 let (array, indices) = self.element(base, indices, span)?;
                 ExprKind::Elem { array, indices }
@@ -628,7 +633,7 @@ impl<'a> Checker<'a> {
                 ExprKind::Match { scrutinee: Box::new(scrutinee?), arms: arms? }
             }
         };
-        Some(Expr { kind, span })
+        Some(Expr::at(kind, span))
     }
 
     fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
@@ -657,7 +662,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        Some(Expr { kind: ExprKind::Call { func: id, args: resolved? }, span })
+        Some(Expr::at(ExprKind::Call { func: id, args: resolved? }, span))
     }
 
     fn arms<A, B>(
@@ -798,7 +803,7 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        Some(Stmt { kind, span })
+        Some(Stmt { kind, span, item: self.current_item })
     }
 
     // ------------------------------------------------------------------ examples
@@ -1241,24 +1246,6 @@ pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
-    }
-}
-
-fn uses_loop_var(expr: &Expr) -> bool {
-    match &expr.kind {
-        ExprKind::LoopVar(_) => true,
-        ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::FnArg(_) => false,
-        ExprKind::Elem { indices, .. } => indices.iter().any(uses_loop_var),
-        ExprKind::Call { args, .. } => args.iter().any(uses_loop_var),
-        ExprKind::Unary { operand, .. } => uses_loop_var(operand),
-        ExprKind::Binary { lhs, rhs, .. } => uses_loop_var(lhs) || uses_loop_var(rhs),
-        ExprKind::If { branches, otherwise } => {
-            branches.iter().any(|(c, v)| uses_loop_var(c) || uses_loop_var(v)) || uses_loop_var(otherwise)
-        }
-        ExprKind::Match { scrutinee, arms } => {
-            uses_loop_var(scrutinee)
-                || arms.iter().any(|arm| uses_loop_var(&arm.body) || arm.patterns.iter().flatten().any(uses_loop_var))
-        }
     }
 }
 

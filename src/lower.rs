@@ -73,8 +73,8 @@ struct Operands {
     names: Vec<String>,
     /// Where each operand is read in the source (once per occurrence).
     spans: Vec<Vec<Span>>,
-    /// Operand position of each element-read expression, by address.
-    by_expr: HashMap<*const Expr, usize>,
+    /// Operand position of each element-read expression.
+    by_expr: HashMap<ExprId, usize>,
 }
 
 /// A computation tabulated over its operands.
@@ -133,7 +133,7 @@ struct Lowerer<'p> {
 
 struct EnumEnv<'a> {
     loop_vars: &'a [i64],
-    by_expr: &'a HashMap<*const Expr, usize>,
+    by_expr: &'a HashMap<ExprId, usize>,
     values: &'a [i64],
 }
 
@@ -147,7 +147,7 @@ impl Env for EnumEnv<'_> {
     }
 
     fn element(&mut self, _: &Program, expr: &Expr) -> Result<i64, EvalError> {
-        match self.by_expr.get(&(expr as *const Expr)) {
+        match self.by_expr.get(&expr.id) {
             Some(&position) => Ok(self.values[position]),
             None => Err(EvalError::NotConstant { span: expr.span }),
         }
@@ -419,7 +419,7 @@ impl<'p> Lowerer<'p> {
                     operands.nodes.len() - 1
                 }
             };
-            operands.by_expr.insert(expr as *const Expr, position);
+            operands.by_expr.insert(expr.id, position);
             operands.spans[position].push(expr.span);
             return Ok(());
         }

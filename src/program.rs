@@ -101,13 +101,32 @@ impl ArrayInfo {
     }
 }
 
+/// Identifies an expression of a checked program: the checker numbers every expression of
+/// the body once (see [`Program::number_exprs`]), so that later stages can key tables by
+/// expression without holding references into the tree. Expressions built later (by the
+/// printer) carry [`ExprId::NONE`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub u32);
+
+impl ExprId {
+    pub const NONE: ExprId = ExprId(u32::MAX);
+}
+
 #[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    pub id: ExprId,
 }
 
-#[derive(Clone, Debug)]
+/// Equality compares the code, not where it came from or its number.
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        self.kind == other.kind
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),
     Const(ConstId),
@@ -144,58 +163,100 @@ pub enum ExprKind {
 }
 
 impl Expr {
-    /// The direct sub-expressions evaluated at run time: indices, arguments, operands,
-    /// conditions, scrutinees and arm bodies (not `match` patterns, which are constants).
-    pub fn children(&self) -> Vec<&Expr> {
-        match &self.kind {
+    /// An expression without a source position or number (built after checking).
+    pub fn synthetic(kind: ExprKind) -> Expr {
+        Expr { kind, span: Span::default(), id: ExprId::NONE }
+    }
+
+    /// An expression at a source position, not yet numbered.
+    pub fn at(kind: ExprKind, span: Span) -> Expr {
+        Expr { kind, span, id: ExprId::NONE }
+    }
+
+    /// The direct sub-expressions, in evaluation order: indices, arguments, operands,
+    /// conditions and values, the scrutinee, then each arm's patterns and body.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        let (list, boxes, branches, arms): (&[Expr], [Option<&Expr>; 2], &[(Expr, Expr)], &[Arm<Expr>]) =
+            match &self.kind {
+                ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
+                    (&[], [None, None], &[], &[])
+                }
+                ExprKind::Elem { indices, .. } => (indices, [None, None], &[], &[]),
+                ExprKind::Call { args, .. } => (args, [None, None], &[], &[]),
+                ExprKind::Unary { operand, .. } => (&[], [Some(operand), None], &[], &[]),
+                ExprKind::Binary { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
+                ExprKind::If { branches, otherwise } => (&[], [None, Some(otherwise)], branches, &[]),
+                ExprKind::Match { scrutinee, arms } => (&[], [Some(scrutinee), None], &[], arms),
+            };
+        let [first, last] = boxes;
+        list.iter()
+            .chain(first)
+            .chain(branches.iter().flat_map(|(c, v)| [c, v]))
+            .chain(last)
+            .chain(arms.iter().flat_map(|arm| arm.patterns.iter().flatten().chain(std::iter::once(&arm.body))))
+    }
+
+    /// The direct sub-expressions, mutably, in the order of [`Expr::children`].
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
             ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
-            ExprKind::Elem { indices, .. } => indices.iter().collect(),
-            ExprKind::Call { args, .. } => args.iter().collect(),
-            ExprKind::Unary { operand, .. } => vec![operand],
-            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::Elem { indices: list, .. } | ExprKind::Call { args: list, .. } => list.iter_mut().collect(),
+            ExprKind::Unary { operand, .. } => vec![&mut **operand],
+            ExprKind::Binary { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
             ExprKind::If { branches, otherwise } => {
-                branches.iter().flat_map(|(c, v)| [c, v]).chain([&**otherwise]).collect()
+                branches.iter_mut().flat_map(|(c, v)| [c, v]).chain(std::iter::once(&mut **otherwise)).collect()
             }
-            ExprKind::Match { scrutinee, arms } => {
-                std::iter::once(&**scrutinee).chain(arms.iter().map(|a| &a.body)).collect()
-            }
+            ExprKind::Match { scrutinee, arms } => std::iter::once(&mut **scrutinee)
+                .chain(
+                    arms.iter_mut()
+                        .flat_map(|arm| arm.patterns.iter_mut().flatten().chain(std::iter::once(&mut arm.body))),
+                )
+                .collect(),
         }
+    }
+
+    /// Every expression of the tree, this one first (pre-order).
+    pub fn walk<'a>(&'a self, visit: &mut dyn FnMut(&'a Expr)) {
+        visit(self);
+        for child in self.children() {
+            child.walk(visit);
+        }
+    }
+
+    /// Every expression of the tree, mutably, children before their parent (post-order).
+    pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Expr)) {
+        for child in self.children_mut() {
+            child.walk_mut(visit);
+        }
+        visit(self);
+    }
+
+    /// The first expression of the tree (pre-order) that satisfies `test`.
+    pub fn find(&self, test: &dyn Fn(&Expr) -> bool) -> Option<&Expr> {
+        if test(self) {
+            return Some(self);
+        }
+        self.children().find_map(|child| child.find(test))
+    }
+
+    pub fn any(&self, test: &dyn Fn(&Expr) -> bool) -> bool {
+        self.find(test).is_some()
     }
 
     /// True when the expression reads no array element: its value is known at compile time
     /// once the loop variables are.
     pub fn is_constant(&self) -> bool {
-        match &self.kind {
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => true,
-            ExprKind::Elem { .. } => false,
-            ExprKind::Call { args, .. } => args.iter().all(Expr::is_constant),
-            ExprKind::Unary { operand, .. } => operand.is_constant(),
-            ExprKind::Binary { lhs, rhs, .. } => lhs.is_constant() && rhs.is_constant(),
-            ExprKind::If { branches, otherwise } => {
-                branches.iter().all(|(c, v)| c.is_constant() && v.is_constant()) && otherwise.is_constant()
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                scrutinee.is_constant() && arms.iter().all(|arm| arm.body.is_constant())
-            }
-        }
+        self.first_runtime_read().is_none()
     }
 
     /// The first array element this expression reads, if any.
     pub fn first_runtime_read(&self) -> Option<&Expr> {
-        match &self.kind {
-            ExprKind::Elem { .. } => Some(self),
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => None,
-            ExprKind::Call { args, .. } => args.iter().find_map(Expr::first_runtime_read),
-            ExprKind::Unary { operand, .. } => operand.first_runtime_read(),
-            ExprKind::Binary { lhs, rhs, .. } => lhs.first_runtime_read().or_else(|| rhs.first_runtime_read()),
-            ExprKind::If { branches, otherwise } => branches
-                .iter()
-                .find_map(|(c, v)| c.first_runtime_read().or_else(|| v.first_runtime_read()))
-                .or_else(|| otherwise.first_runtime_read()),
-            ExprKind::Match { scrutinee, arms } => {
-                scrutinee.first_runtime_read().or_else(|| arms.iter().find_map(|arm| arm.body.first_runtime_read()))
-            }
-        }
+        self.find(&|e| matches!(e.kind, ExprKind::Elem { .. }))
+    }
+
+    /// True when a loop variable occurs in the expression.
+    pub fn uses_loop_var(&self) -> bool {
+        self.any(&|e| matches!(e.kind, ExprKind::LoopVar(_)))
     }
 }
 
@@ -207,19 +268,122 @@ pub struct Arm<B> {
     pub span: Span,
 }
 
+/// Equality compares the code, not where it came from.
+impl<B: PartialEq> PartialEq for Arm<B> {
+    fn eq(&self, other: &Arm<B>) -> bool {
+        self.patterns == other.patterns && self.body == other.body
+    }
+}
+
+/// Which top-level item of the file a statement came from (an index into `ast::File::items`).
+pub type ItemId = usize;
+
 #[derive(Clone, Debug)]
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
+    /// The top-level item the statement is part of.
+    pub item: ItemId,
 }
 
-#[derive(Clone, Debug)]
+/// Equality compares the code, not where it came from.
+impl PartialEq for Stmt {
+    fn eq(&self, other: &Stmt) -> bool {
+        self.kind == other.kind
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     Assign { array: ArrayId, indices: Vec<Expr>, value: Expr, target_span: Span },
     For { slot: usize, var_name: String, var_span: Span, start: Expr, end: Expr, body: Vec<Stmt> },
     If { branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Option<Vec<Stmt>> },
     Match { scrutinee: Expr, arms: Vec<Arm<Vec<Stmt>>> },
     Observe(Expr),
+}
+
+impl Stmt {
+    /// A statement built after checking (by the printer), placed in `item`.
+    pub fn synthetic(kind: StmtKind, item: ItemId) -> Stmt {
+        Stmt { kind, span: Span::default(), item }
+    }
+
+    /// The expressions the statement evaluates before any nested block runs: target indices
+    /// and value, loop bounds, conditions, the scrutinee and the arms' patterns, the
+    /// `observe`d expression.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match &self.kind {
+            StmtKind::Assign { indices, value, .. } => indices.iter().chain([value]).collect(),
+            StmtKind::For { start, end, .. } => vec![start, end],
+            StmtKind::If { branches, .. } => branches.iter().map(|(c, _)| c).collect(),
+            StmtKind::Match { scrutinee, arms } => {
+                std::iter::once(scrutinee).chain(arms.iter().flat_map(|a| a.patterns.iter().flatten())).collect()
+            }
+            StmtKind::Observe(e) => vec![e],
+        }
+    }
+
+    pub fn exprs_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            StmtKind::Assign { indices, value, .. } => indices.iter_mut().chain([value]).collect(),
+            StmtKind::For { start, end, .. } => vec![start, end],
+            StmtKind::If { branches, .. } => branches.iter_mut().map(|(c, _)| c).collect(),
+            StmtKind::Match { scrutinee, arms } => std::iter::once(scrutinee)
+                .chain(arms.iter_mut().flat_map(|a| a.patterns.iter_mut().flatten()))
+                .collect(),
+            StmtKind::Observe(e) => vec![e],
+        }
+    }
+
+    /// The nested statement sequences, in source order.
+    pub fn blocks(&self) -> Vec<&Vec<Stmt>> {
+        match &self.kind {
+            StmtKind::Assign { .. } | StmtKind::Observe(_) => Vec::new(),
+            StmtKind::For { body, .. } => vec![body],
+            StmtKind::If { branches, otherwise } => branches.iter().map(|(_, b)| b).chain(otherwise).collect(),
+            StmtKind::Match { arms, .. } => arms.iter().map(|a| &a.body).collect(),
+        }
+    }
+
+    pub fn blocks_mut(&mut self) -> Vec<&mut Vec<Stmt>> {
+        match &mut self.kind {
+            StmtKind::Assign { .. } | StmtKind::Observe(_) => Vec::new(),
+            StmtKind::For { body, .. } => vec![body],
+            StmtKind::If { branches, otherwise } => {
+                branches.iter_mut().map(|(_, b)| b).chain(otherwise.iter_mut()).collect()
+            }
+            StmtKind::Match { arms, .. } => arms.iter_mut().map(|a| &mut a.body).collect(),
+        }
+    }
+
+    /// Every expression of the statement and of the statements nested in it, each tree
+    /// whole, in source order.
+    pub fn walk_exprs<'a>(&'a self, visit: &mut dyn FnMut(&'a Expr)) {
+        for expr in self.exprs() {
+            expr.walk(visit);
+        }
+        for block in self.blocks() {
+            for stmt in block {
+                stmt.walk_exprs(visit);
+            }
+        }
+    }
+
+    pub fn walk_exprs_mut(&mut self, visit: &mut dyn FnMut(&mut Expr)) {
+        for expr in self.exprs_mut() {
+            expr.walk_mut(visit);
+        }
+        for block in self.blocks_mut() {
+            for stmt in block {
+                stmt.walk_exprs_mut(visit);
+            }
+        }
+    }
+
+    /// Number of statements in the tree, this one included.
+    pub fn count(&self) -> usize {
+        1 + self.blocks().iter().map(|b| b.iter().map(Stmt::count).sum::<usize>()).sum::<usize>()
+    }
 }
 
 /// One example: the values of the inputs and the observed values of the outputs.
@@ -262,6 +426,17 @@ pub struct Program {
 }
 
 impl Program {
+    /// Give every expression of the body a distinct [`ExprId`].
+    pub fn number_exprs(&mut self) {
+        let mut next = 0u32;
+        for stmt in &mut self.body {
+            stmt.walk_exprs_mut(&mut |expr| {
+                expr.id = ExprId(next);
+                next += 1;
+            });
+        }
+    }
+
     pub fn params(&self) -> impl Iterator<Item = (ArrayId, &ArrayInfo)> {
         self.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Param)
     }

@@ -223,7 +223,7 @@ fn to_checked(e: &E) -> program::Expr {
                 .collect(),
         },
     };
-    program::Expr { kind, span: Span::default() }
+    program::Expr::synthetic(kind)
 }
 
 /// A checked expression as it is, nothing folded.

@@ -64,20 +64,15 @@ impl Env for ParamEnv<'_> {
 /// What an expression reads: (params, anything else: inputs, vars, outputs).
 fn reads(program: &Program, e: &Expr) -> (bool, bool) {
     let (mut params, mut others) = (false, false);
-    visit_reads(program, e, &mut |kind| match kind {
-        DeclKind::Param => params = true,
-        _ => others = true,
+    e.walk(&mut |e| {
+        if let ExprKind::Elem { array, .. } = &e.kind {
+            match program.arrays[*array].kind {
+                DeclKind::Param => params = true,
+                _ => others = true,
+            }
+        }
     });
     (params, others)
-}
-
-fn visit_reads(program: &Program, e: &Expr, f: &mut dyn FnMut(DeclKind)) {
-    if let ExprKind::Elem { array, .. } = &e.kind {
-        f(program.arrays[*array].kind);
-    }
-    for child in e.children() {
-        visit_reads(program, child, f);
-    }
 }
 
 /// How a loop came out.

@@ -176,18 +176,20 @@ impl Expr {
     /// The direct sub-expressions, in evaluation order: indices, arguments, operands,
     /// conditions and values, the scrutinee, then each arm's patterns and body.
     pub fn children(&self) -> impl Iterator<Item = &Expr> {
-        let (list, boxes, branches, arms): (&[Expr], [Option<&Expr>; 2], &[(Expr, Expr)], &[Arm<Expr>]) =
-            match &self.kind {
-                ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
-                    (&[], [None, None], &[], &[])
-                }
-                ExprKind::Elem { indices, .. } => (indices, [None, None], &[], &[]),
-                ExprKind::Call { args, .. } => (args, [None, None], &[], &[]),
-                ExprKind::Unary { operand, .. } => (&[], [Some(operand), None], &[], &[]),
-                ExprKind::Binary { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
-                ExprKind::If { branches, otherwise } => (&[], [None, Some(otherwise)], branches, &[]),
-                ExprKind::Match { scrutinee, arms } => (&[], [Some(scrutinee), None], &[], arms),
-            };
+        // The four shapes children come in: a list, up to two boxed operands (the second
+        // after the branches), condition-value pairs and arms.
+        type Parts<'e> = (&'e [Expr], [Option<&'e Expr>; 2], &'e [(Expr, Expr)], &'e [Arm<Expr>]);
+        let (list, boxes, branches, arms): Parts = match &self.kind {
+            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
+                (&[], [None, None], &[], &[])
+            }
+            ExprKind::Elem { indices, .. } => (indices, [None, None], &[], &[]),
+            ExprKind::Call { args, .. } => (args, [None, None], &[], &[]),
+            ExprKind::Unary { operand, .. } => (&[], [Some(operand), None], &[], &[]),
+            ExprKind::Binary { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
+            ExprKind::If { branches, otherwise } => (&[], [None, Some(otherwise)], branches, &[]),
+            ExprKind::Match { scrutinee, arms } => (&[], [Some(scrutinee), None], &[], arms),
+        };
         let [first, last] = boxes;
         list.iter()
             .chain(first)

@@ -22,16 +22,47 @@ pub enum Item {
     Const(ConstDecl),
     Fn(FnDecl),
     Decl(Decl),
+    /// A statement of the program, run once per example.
     Stmt(Stmt),
+    /// Examples: one `example` block, or a constant loop or `if` around examples only.
+    Examples(ExampleItem),
 }
 
 impl Item {
+    /// Every expression in the item, each sub-expression included (pre-order): in
+    /// declarations, bindings, bodies, statements and example values.
+    pub fn walk_exprs(&self, visit: &mut dyn FnMut(&Expr)) {
+        fn domain(d: &Domain, visit: &mut dyn FnMut(&Expr)) {
+            if let Domain::Size(e) = d {
+                e.walk(visit);
+            }
+        }
+        match self {
+            Item::Const(c) => c.value.walk(visit),
+            Item::Fn(f) => {
+                f.params.iter().for_each(|p| domain(&p.domain, visit));
+                domain(&f.result, visit);
+                f.body.walk(visit);
+            }
+            Item::Decl(d) => {
+                d.dims.iter().for_each(|e| e.walk(visit));
+                domain(&d.domain, visit);
+                if let Some(init) = &d.init {
+                    init.walk_exprs(visit);
+                }
+            }
+            Item::Stmt(s) => s.walk_exprs(visit),
+            Item::Examples(e) => e.walk_exprs(visit),
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Item::Const(c) => c.span,
             Item::Fn(f) => f.span,
             Item::Decl(d) => d.span,
             Item::Stmt(s) => s.span,
+            Item::Examples(e) => e.span,
         }
     }
 }
@@ -125,9 +156,25 @@ pub enum ValueKind {
     Hole,
 }
 
+impl Value {
+    /// Every expression in the value (repeat counts included), each sub-expression included.
+    pub fn walk_exprs(&self, visit: &mut dyn FnMut(&Expr)) {
+        match &self.kind {
+            ValueKind::Expr(e) => e.walk(visit),
+            ValueKind::List(items) => items.iter().for_each(|v| v.walk_exprs(visit)),
+            ValueKind::Repeat(item, count) => {
+                item.walk_exprs(visit);
+                count.walk(visit);
+            }
+            ValueKind::Hole => {}
+        }
+    }
+}
+
+/// A braced sequence: of statements in program code, of example items around examples.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Block {
-    pub stmts: Vec<Stmt>,
+pub struct Block<S = Stmt> {
+    pub stmts: Vec<S>,
     pub span: Span,
 }
 
@@ -157,8 +204,84 @@ pub enum StmtKind {
     Match { scrutinee: Expr, arms: Vec<MatchArm<Block>> },
     /// `observe e;`
     Observe(Expr),
+}
+
+impl Stmt {
+    /// Every expression in the statement and the statements nested in it (pre-order).
+    pub fn walk_exprs(&self, visit: &mut dyn FnMut(&Expr)) {
+        match &self.kind {
+            StmtKind::Assign { target, value } => {
+                target.indices.iter().for_each(|e| e.walk(visit));
+                value.walk(visit);
+            }
+            StmtKind::For { start, end, body, .. } => {
+                start.walk(visit);
+                end.walk(visit);
+                body.stmts.iter().for_each(|s| s.walk_exprs(visit));
+            }
+            StmtKind::If { branches, otherwise } => {
+                for (condition, block) in branches {
+                    condition.walk(visit);
+                    block.stmts.iter().for_each(|s| s.walk_exprs(visit));
+                }
+                otherwise.iter().flat_map(|b| &b.stmts).for_each(|s| s.walk_exprs(visit));
+            }
+            StmtKind::Match { scrutinee, arms } => {
+                scrutinee.walk(visit);
+                for arm in arms {
+                    arm.pattern.walk_exprs(visit);
+                    arm.body.stmts.iter().for_each(|s| s.walk_exprs(visit));
+                }
+            }
+            StmtKind::Observe(e) => e.walk(visit),
+        }
+    }
+}
+
+impl ExampleItem {
+    /// Every expression in the item: bounds, conditions, entry indices and values.
+    pub fn walk_exprs(&self, visit: &mut dyn FnMut(&Expr)) {
+        match &self.kind {
+            ExampleItemKind::Example(example) => {
+                for entry in &example.entries {
+                    entry.target.indices.iter().for_each(|e| e.walk(visit));
+                    entry.value.walk_exprs(visit);
+                }
+            }
+            ExampleItemKind::For { start, end, body, .. } => {
+                start.walk(visit);
+                end.walk(visit);
+                body.stmts.iter().for_each(|i| i.walk_exprs(visit));
+            }
+            ExampleItemKind::If { branches, otherwise } => {
+                for (condition, block) in branches {
+                    condition.walk(visit);
+                    block.stmts.iter().for_each(|i| i.walk_exprs(visit));
+                }
+                otherwise.iter().flat_map(|b| &b.stmts).for_each(|i| i.walk_exprs(visit));
+            }
+        }
+    }
+}
+
+/// An item that gives examples: examples stand at the top level, alone or inside constant
+/// loops and `if`s that hold nothing else (a truth table written as loops).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleItem {
+    pub kind: ExampleItemKind,
+    pub span: Span,
+}
+
+// A file has few example items, so the size of the loop variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExampleItemKind {
     /// `example { name = v; .. }`
     Example(Example),
+    /// `for var in start..end { examples }`
+    For { var: Ident, start: Expr, end: Expr, body: Block<ExampleItem> },
+    /// `if c { examples } else { examples }`
+    If { branches: Vec<(Expr, Block<ExampleItem>)>, otherwise: Option<Block<ExampleItem>> },
 }
 
 /// One arm of a `match`; `B` is a block for the statement form and an expression for the
@@ -179,6 +302,12 @@ pub enum Pattern {
 }
 
 impl Pattern {
+    pub fn walk_exprs(&self, visit: &mut dyn FnMut(&Expr)) {
+        if let Pattern::Values(values) = self {
+            values.iter().for_each(|v| v.walk(visit));
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Pattern::Values(values) => values.iter().map(|v| v.span).reduce(Span::to).unwrap_or_default(),
@@ -310,6 +439,14 @@ pub enum ExprKind {
 }
 
 impl Expr {
+    /// This expression and every sub-expression (pre-order).
+    pub fn walk(&self, visit: &mut dyn FnMut(&Expr)) {
+        visit(self);
+        for child in self.kind.children() {
+            child.walk(visit);
+        }
+    }
+
     /// Build a node, computing its depth from its children.
     pub fn new(kind: ExprKind, span: Span) -> Expr {
         let child_depth = kind.children().map(|c| c.depth).max().unwrap_or(0);

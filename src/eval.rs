@@ -3,7 +3,8 @@
 //! come from is the caller's business, through [`Env`].
 
 use crate::ast::{BinOp, UnOp};
-use crate::program::{Arm, ArrayId, Expr, ExprKind, FnId, Program};
+use crate::diagnostics::Diagnostic;
+use crate::program::{Arm, ArrayId, ArrayInfo, Expr, ExprKind, FnId, Program};
 use crate::span::Span;
 
 /// Why an expression has no value.
@@ -130,6 +131,19 @@ impl Env for ConstEnv<'_> {
 /// Evaluate a constant expression with the given loop variable values.
 pub fn eval_const(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<i64, EvalError> {
     eval(program, expr, &mut ConstEnv { loop_vars, fn_args: &[] })
+}
+
+/// The value of a constant expression, or the error that evaluating it raised, worded for a
+/// constant expression (these are evaluated when the program is checked).
+pub fn constant_value(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<i64, Diagnostic> {
+    eval_const(program, expr, loop_vars).map_err(|error| {
+        let mut diagnostic = eval_error_diagnostic(program, &error, "");
+        diagnostic.message = format!("{} in a constant expression", diagnostic.message);
+        if let EvalError::DivisionByZero { .. } = error {
+            diagnostic.help = vec!["constant expressions are evaluated when the program is checked".to_string()];
+        }
+        diagnostic
+    })
 }
 
 /// Evaluate the indices of an element read and return the flat position, checking ranges.
@@ -268,4 +282,65 @@ fn eval_binary(
         BinOp::And | BinOp::Or => truth(b) as i64,
     };
     Ok(result)
+}
+
+/// "1 value", "3 values": the label of a list of the wrong length.
+pub fn values_label(count: i64) -> String {
+    if count == 1 {
+        "1 value".to_string()
+    } else {
+        format!("{count} values")
+    }
+}
+
+/// The diagnostic for a constant index outside its dimension.
+pub fn index_out_of_range(info: &ArrayInfo, dim: usize, value: i64, span: Span) -> Diagnostic {
+    let size = info.dims[dim];
+    let which = if info.dims.len() > 1 { format!("dimension {} of ", dim + 1) } else { String::new() };
+    Diagnostic::error(format!("index {value} is out of range for `{}`", info.name))
+        .with_label(span, format!("{which}`{}` has indices 0..{size}", info.name))
+        .with_secondary(info.name_span, "declared here")
+}
+
+/// The diagnostic of an evaluation error; `when` names the operand values at fault ("`x` = 3"),
+/// or is empty when there are none. The message says what went wrong, the label says what the
+/// marked sub-expression was, and the help says how such an error is usually fixed.
+pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -> Diagnostic {
+    let what = error.describe(program);
+    let suffix = if when.is_empty() { String::new() } else { format!(" when {when}") };
+    let (label, help) = match error {
+        EvalError::DivisionByZero { .. } => (
+            "this is 0".to_string(),
+            Some("guard the division, e.g. `if d != 0 { x / d } else { 0 }`".to_string()),
+        ),
+        EvalError::Overflow { .. } => (
+            "this overflows".to_string(),
+            Some("integers are signed 64-bit: values lie between -2^63 and 2^63 - 1".to_string()),
+        ),
+        EvalError::FnArgument { func, arg, value, .. } => {
+            let name = &program.fns[*func].params[*arg].0;
+            (
+                format!("this is {value}"),
+                Some(format!("keep the argument in range (for example with `%`), or widen the domain of `{name}`")),
+            )
+        }
+        EvalError::NoMatchingArm { value, .. } => (
+            format!("this is {value}"),
+            Some(format!(
+                "a `match` expression needs a value for everything its scrutinee can be: add an arm for {value}, or a `_` arm"
+            )),
+        ),
+        EvalError::IndexOutOfRange { index, .. } => (
+            format!("this is {index}"),
+            Some("keep the index in range (for example with `%`), or make the array larger".to_string()),
+        ),
+        EvalError::Unassigned { .. } => ("read here".to_string(), None),
+        EvalError::OutOfDomain { value, .. } => (format!("this is {value}"), None),
+        EvalError::NotConstant { .. } | EvalError::TooManySteps { .. } => (what.clone(), None),
+    };
+    let diagnostic = Diagnostic::error(format!("{what}{suffix}")).with_label(error.span(), format!("{label}{suffix}"));
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
 }

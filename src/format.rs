@@ -12,8 +12,8 @@ mod doc;
 mod expr;
 
 use crate::ast::{
-    Block, ConstDecl, Decl, Domain, Example, ExampleEntry, Expr, File, FnDecl, Item, MatchArm, Place, Stmt, StmtKind,
-    Value,
+    Block, ConstDecl, Decl, Domain, Example, ExampleEntry, ExampleItem, ExampleItemKind, Expr, File, FnDecl, Item,
+    MatchArm, Place, Stmt, StmtKind, Value,
 };
 use crate::parse::Parsed;
 use crate::span::Span;
@@ -144,6 +144,7 @@ impl Builder<'_> {
             Item::Fn(f) => self.fn_decl(f),
             Item::Decl(d) => decl_doc(d),
             Item::Stmt(s) => self.stmt(s),
+            Item::Examples(e) => self.example_item(e),
         }
     }
 
@@ -170,15 +171,32 @@ impl Builder<'_> {
             StmtKind::Assign { target, value } => cat([place_doc(target), text(" = "), expr_doc(value), text(";")]),
             StmtKind::Observe(e) => cat([text("observe "), expr_doc(e), text(";")]),
             StmtKind::For { var, start, end, body } => {
-                let head =
-                    cat([text(format!("for {} in ", var.name)), expr_doc(start), text(".."), expr_doc(end), text(" ")]);
                 let body = self.block(body, body.span.start);
-                with_body(head, body)
+                with_body(for_head(&var.name, start, end), body)
             }
-            StmtKind::If { branches, otherwise } => self.if_stmt(branches, otherwise.as_ref()),
+            StmtKind::If { branches, otherwise } => self.if_chain(branches, otherwise.as_ref(), Self::block),
             StmtKind::Match { scrutinee, arms } => self.match_stmt(stmt.span, scrutinee, arms),
-            StmtKind::Example(example) => self.example(example),
         }
+    }
+
+    /// Examples, and the loops and `if`s around them (always broken over lines).
+    fn example_item(&mut self, item: &ExampleItem) -> Doc {
+        match &item.kind {
+            ExampleItemKind::Example(example) => self.example(example),
+            ExampleItemKind::For { var, start, end, body } => {
+                let body = self.example_block(body, body.span.start);
+                with_body(for_head(&var.name, start, end), body)
+            }
+            ExampleItemKind::If { branches, otherwise } => {
+                self.if_chain(branches, otherwise.as_ref(), Self::example_block)
+            }
+        }
+    }
+
+    fn example_block(&mut self, block: &Block<ExampleItem>, lo: usize) -> Braced {
+        let region = region(lo, block.span.start, block.span.end);
+        let seq = self.sequence(&block.stmts, region, |_, i| example_item_span(i), Self::example_item, |_, _| false);
+        braced(seq, false)
     }
 
     /// A block; one line when it holds one assignment or `observe` and no comment.
@@ -195,23 +213,28 @@ impl Builder<'_> {
 
     /// An `if` chain: on one line when every block may be and it fits, else every block broken
     /// with `} else if c {` on the closing lines.
-    fn if_stmt(&mut self, branches: &[(Expr, Block)], otherwise: Option<&Block>) -> Doc {
+    fn if_chain<S>(
+        &mut self,
+        branches: &[(Expr, Block<S>)],
+        otherwise: Option<&Block<S>>,
+        block: fn(&mut Self, &Block<S>, usize) -> Braced,
+    ) -> Doc {
         let mut flat = Some(String::new());
         let mut broken = Vec::new();
         // Comments between one block and the next `{` belong to the next block's region, so
         // that they stay in order.
         let mut lo = branches.first().map_or(0, |(_, b)| b.span.start);
-        for (i, (cond, block)) in branches.iter().enumerate() {
+        for (i, (cond, body_block)) in branches.iter().enumerate() {
             let keyword = if i == 0 { "if " } else { " else if " };
             let head = cat([text(keyword), expr_doc(cond), text(" ")]);
-            let body = self.block(block, lo);
-            lo = block.span.end;
+            let body = block(self, body_block, lo);
+            lo = body_block.span.end;
             flat = join_flat(flat, &head, &body);
             broken.extend([head, body.broken]);
         }
-        if let Some(block) = otherwise {
+        if let Some(otherwise) = otherwise {
             let head = text(" else ");
-            let body = self.block(block, lo);
+            let body = block(self, otherwise, lo);
             flat = join_flat(flat, &head, &body);
             broken.extend([head, body.broken]);
         }
@@ -272,6 +295,7 @@ fn region(lo: usize, brace: usize, end: usize) -> Region {
 fn item_span(item: &Item) -> Span {
     match item {
         Item::Stmt(s) => stmt_span(s),
+        Item::Examples(e) => example_item_span(e),
         other => other.span(),
     }
 }
@@ -280,13 +304,27 @@ fn item_span(item: &Item) -> Span {
 /// runs on to the next token, over any comments in between.
 fn stmt_span(stmt: &Stmt) -> Span {
     match &stmt.kind {
-        StmtKind::If { branches, otherwise } => {
-            let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
-            let end = last.map_or(stmt.span.end, |b| b.span.end.min(stmt.span.end));
-            Span::new(stmt.span.start, end)
-        }
+        StmtKind::If { branches, otherwise } => if_span(stmt.span, branches, otherwise.as_ref()),
         _ => stmt.span,
     }
+}
+
+fn example_item_span(item: &ExampleItem) -> Span {
+    match &item.kind {
+        ExampleItemKind::If { branches, otherwise } => if_span(item.span, branches, otherwise.as_ref()),
+        _ => item.span,
+    }
+}
+
+fn if_span<S>(span: Span, branches: &[(Expr, Block<S>)], otherwise: Option<&Block<S>>) -> Span {
+    let last = otherwise.or(branches.last().map(|(_, b)| b));
+    let end = last.map_or(span.end, |b| b.span.end.min(span.end));
+    Span::new(span.start, end)
+}
+
+/// `for i in a..b `
+fn for_head(var: &str, start: &Expr, end: &Expr) -> Doc {
+    cat([text(format!("for {var} in ")), expr_doc(start), text(".."), expr_doc(end), text(" ")])
 }
 
 /// A braced body from its sequence; `may_be_flat` says whether one line is allowed at all.
@@ -336,21 +374,8 @@ fn item_kind(item: &Item) -> ItemKind {
         Item::Const(_) => ItemKind::Const,
         Item::Fn(_) => ItemKind::Fn,
         Item::Decl(_) => ItemKind::Decl,
-        Item::Stmt(s) if only_examples(s) => ItemKind::Example,
         Item::Stmt(_) => ItemKind::Stmt,
-    }
-}
-
-/// An example, or a constant loop or `if` around nothing but examples (a truth table).
-fn only_examples(stmt: &Stmt) -> bool {
-    let all = |b: &Block| !b.stmts.is_empty() && b.stmts.iter().all(only_examples);
-    match &stmt.kind {
-        StmtKind::Example(_) => true,
-        StmtKind::For { body, .. } => all(body),
-        StmtKind::If { branches, otherwise } => {
-            branches.iter().all(|(_, b)| all(b)) && otherwise.as_ref().is_none_or(all)
-        }
-        _ => false,
+        Item::Examples(_) => ItemKind::Example,
     }
 }
 

@@ -3,10 +3,10 @@
 
 pub mod ast;
 pub mod check;
-pub mod data;
 pub mod diagnostics;
 pub mod encode;
 pub mod eval;
+pub mod examples;
 pub mod format;
 pub mod graph;
 pub mod interp;

@@ -7,9 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ast::DeclKind;
-use crate::check::{dedup, eval_error_diagnostic, index_out_of_range};
+use crate::check::dedup;
 use crate::diagnostics::Diagnostic;
 use crate::eval::{arm_position, element_position, eval, Env, EvalError};
+use crate::eval::{eval_error_diagnostic, index_out_of_range};
 use crate::graph::*;
 use crate::limits::Limits;
 use crate::program::*;

@@ -159,6 +159,9 @@ fn parse_diagnostic(
     match error {
         ParseError::UnrecognizedToken { token: (start, token, end), expected } => {
             let span = Span::new(start, end);
+            if let Some(diagnostic) = misplaced_example(&token, span, &expected) {
+                return diagnostic;
+            }
             let expected_text = describe_expected(&expected);
             let before = &tokens[..tokens.iter().take_while(|t| t.2 <= start).count()];
             let previous = before.last();
@@ -213,6 +216,29 @@ fn parse_diagnostic(
     }
 }
 
+/// Examples stand at the top level, alone or in constant loops and `if`s of examples only; an
+/// `example` among program statements, or a statement among examples, gets its own message.
+fn misplaced_example(token: &Token, span: Span, expected: &[String]) -> Option<Diagnostic> {
+    let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
+    let help = "examples stand at the top level, or inside loops and `if`s that hold only examples (with constant bounds and conditions)";
+    if matches!(token, Token::Example) && !expects("example") {
+        return Some(
+            Diagnostic::error("an example cannot stand inside program code")
+                .with_label(span, "this example")
+                .with_help(help),
+        );
+    }
+    let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Match);
+    if statement && expects("example") && !expects("identifier") {
+        return Some(
+            Diagnostic::error("examples and program statements are mixed in one block")
+                .with_label(span, "a program statement among examples")
+                .with_help("put the examples in a loop of their own: the program runs once per example"),
+        );
+    }
+    None
+}
+
 /// The innermost opening bracket that is still open at the end of the tokens.
 fn unclosed_bracket(tokens: &[(usize, Token, usize)]) -> Option<(usize, Token, usize)> {
     let mut open: Vec<&(usize, Token, usize)> = Vec::new();
@@ -248,7 +274,7 @@ fn terminal_word(terminal: &str) -> String {
 const EXPRESSION_STARTS: [&str; 7] = ["identifier", "integer", "(", "-", "!", "if", "match"];
 /// Tokens that start a declaration, and a statement; summarised the same way.
 const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
-const STATEMENT_STARTS: [&str; 6] = ["for", "if", "match", "observe", "example", "identifier"];
+const STATEMENT_STARTS: [&str; 5] = ["for", "if", "match", "observe", "identifier"];
 
 fn describe_expected(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();
@@ -264,6 +290,10 @@ fn describe_expected(expected: &[String]) -> String {
             words.push(word.to_string());
             summarised.extend(group);
         }
+    }
+    // Where statements may stand at the top level, so may examples: "a statement" covers both.
+    if summarised.contains(&"observe") {
+        summarised.push("example");
     }
     for name in &names {
         if !summarised.contains(name) {
@@ -400,6 +430,25 @@ mod tests {
         let source = "if a { x = 1; } else if b { x = 2; } else { x = 3; }\nmatch t { 0 | 1 => { y = 0; } _ => { y = 1; } }\nz = match t { 0 => 1, _ => if a { 2 } else { 3 } };";
         let parsed = parse(source, 256).expect("parses");
         assert_eq!(parsed.file.items.len(), 3);
+    }
+
+    #[test]
+    fn examples_are_items_of_their_own() {
+        let source = "for a in 0..2 { for b in 0..2 { example { x = [a, b]; } } }\nfor i in 0..2 { y[i] = 0; }\n\
+                      if K > 1 { example { x = 1; } } else { example { x = 0; } }\nfor i in 0..0 {}\n";
+        let parsed = parse(source, 256).expect("parses");
+        let kinds: Vec<bool> = parsed.file.items.iter().map(|i| matches!(i, crate::ast::Item::Examples(_))).collect();
+        assert_eq!(kinds, [true, false, true, false]);
+    }
+
+    #[test]
+    fn misplaced_examples_are_explained() {
+        let inside = parse("for i in 0..2 { y[i] = 0; example { x = 1; } }", 256).unwrap_err();
+        assert_eq!(inside[0].message, "an example cannot stand inside program code");
+        let in_match = parse("match t { 0 => { example { x = 1; } } }", 256).unwrap_err();
+        assert_eq!(in_match[0].message, "an example cannot stand inside program code");
+        let mixed = parse("for i in 0..2 { example { x = 1; } y[i] = 0; }", 256).unwrap_err();
+        assert_eq!(mixed[0].message, "examples and program statements are mixed in one block");
     }
 
     #[test]

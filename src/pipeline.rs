@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::check::{check, CheckOptions};
-use crate::data::load_examples;
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
+use crate::examples::json::load_examples;
 use crate::graph::Graph;
 use crate::limits::Limits;
 use crate::lower::lower;

@@ -97,15 +97,8 @@ pub fn specialize_program(
     program: &Program,
     values: &ParamValues,
 ) -> Result<String, Unsupported> {
-    // The checker puts every top-level statement that holds no example into the body, in
-    // order; `body_items[k]` is the file item of `program.body[k]`.
-    let body_items: Vec<usize> = file
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| matches!(item, ast::Item::Stmt(s) if !emit::holds_examples(s)))
-        .map(|(i, _)| i)
-        .collect();
+    // `body_items[k]` is the file item of `program.body[k]`.
+    let body_items: Vec<usize> = program.body.iter().map(|stmt| stmt.item).collect();
     if body_items.len() != program.body.len() || values.len() != program.arrays.len() {
         return residual::unsupported("a program that does not match its file or values");
     }

@@ -331,7 +331,7 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
                     .with_label_in(example.source, example.span, "in this example", false),
             ),
             Failure::Error(error) => {
-                let mut diagnostic = crate::check::eval_error_diagnostic(program, error, "").with_label_in(
+                let mut diagnostic = crate::eval::eval_error_diagnostic(program, error, "").with_label_in(
                     example.source,
                     example.span,
                     "in this example",

@@ -773,7 +773,8 @@ fn mutated_data_files_never_panic() {
             let mut sources = SourceMap::new();
             sources.add("data.tpt", program);
             let data = sources.add("data.json", text.clone());
-            let loaded = tpt::data::load_examples(&compiled.program, &text, data, "data.json", &Limits::default());
+            let loaded =
+                tpt::examples::json::load_examples(&compiled.program, &text, data, "data.json", &Limits::default());
             if let Err(diagnostics) = loaded {
                 for diagnostic in &diagnostics {
                     for label in diagnostic.labels.iter().filter(|l| l.source == data) {

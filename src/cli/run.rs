@@ -115,8 +115,9 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
     let text = serde_json::json!({ "examples": [serde_json::Value::Object(object)] }).to_string();
     // The JSON text was built here, not read from a file, so the labels that point into it
     // (the primary ones) become notes; the secondary ones point into the program and stay.
-    let mut examples = tpt::data::load_examples(program, &text, 0, "--input", &tpt::limits::Limits::default())
-        .map_err(|diagnostics| diagnostics.into_iter().map(input_diagnostic).collect::<Vec<_>>())?;
+    let mut examples =
+        tpt::examples::json::load_examples(program, &text, 0, "--input", &tpt::limits::Limits::default())
+            .map_err(|diagnostics| diagnostics.into_iter().map(input_diagnostic).collect::<Vec<_>>())?;
     Ok(examples.remove(0))
 }
 

@@ -26,19 +26,6 @@ use super::residual::{stmt_from_checked, unsupported, Result, SKind, Tag, E, S};
 use super::syntax::Syntax;
 use super::value_text;
 
-/// Whether a statement holds an `example` (then it is a loop or `if` of examples).
-pub fn holds_examples(stmt: &ast::Stmt) -> bool {
-    match &stmt.kind {
-        ast::StmtKind::Example(_) => true,
-        ast::StmtKind::For { body, .. } => body.stmts.iter().any(holds_examples),
-        ast::StmtKind::If { branches, otherwise } => {
-            branches.iter().map(|(_, b)| b).chain(otherwise).any(|b| b.stmts.iter().any(holds_examples))
-        }
-        ast::StmtKind::Match { arms, .. } => arms.iter().any(|a| a.body.stmts.iter().any(holds_examples)),
-        ast::StmtKind::Assign { .. } | ast::StmtKind::Observe(_) => false,
-    }
-}
-
 /// The span of an item up to its last token (the parser's span of an `if` without `else`
 /// may run on to the next token).
 fn item_span(item: &Item) -> Span {
@@ -101,82 +88,11 @@ impl Uses {
 
 /// The names of the functions an item calls (any call, in any expression it holds).
 fn calls_in_item(item: &Item, out: &mut HashSet<String>) {
-    fn expr(e: &ast::Expr, out: &mut HashSet<String>) {
+    item.walk_exprs(&mut |e| {
         if let ast::ExprKind::Call { func, .. } = &e.kind {
             out.insert(func.name.clone());
         }
-        for child in e.kind.children() {
-            expr(child, out);
-        }
-    }
-    fn domain(d: &ast::Domain, out: &mut HashSet<String>) {
-        if let ast::Domain::Size(e) = d {
-            expr(e, out);
-        }
-    }
-    fn value(v: &ast::Value, out: &mut HashSet<String>) {
-        match &v.kind {
-            ast::ValueKind::Expr(e) => expr(e, out),
-            ast::ValueKind::List(items) => items.iter().for_each(|i| value(i, out)),
-            ast::ValueKind::Repeat(item, n) => {
-                value(item, out);
-                expr(n, out);
-            }
-            ast::ValueKind::Hole => {}
-        }
-    }
-    fn stmt(s: &ast::Stmt, out: &mut HashSet<String>) {
-        match &s.kind {
-            ast::StmtKind::Assign { target, value: v } => {
-                target.indices.iter().for_each(|i| expr(i, out));
-                expr(v, out);
-            }
-            ast::StmtKind::For { start, end, body, .. } => {
-                expr(start, out);
-                expr(end, out);
-                body.stmts.iter().for_each(|s| stmt(s, out));
-            }
-            ast::StmtKind::If { branches, otherwise } => {
-                for (c, b) in branches {
-                    expr(c, out);
-                    b.stmts.iter().for_each(|s| stmt(s, out));
-                }
-                otherwise.iter().flat_map(|b| &b.stmts).for_each(|s| stmt(s, out));
-            }
-            ast::StmtKind::Match { scrutinee, arms } => {
-                expr(scrutinee, out);
-                for arm in arms {
-                    if let ast::Pattern::Values(values) = &arm.pattern {
-                        values.iter().for_each(|v| expr(v, out));
-                    }
-                    arm.body.stmts.iter().for_each(|s| stmt(s, out));
-                }
-            }
-            ast::StmtKind::Observe(e) => expr(e, out),
-            ast::StmtKind::Example(example) => {
-                for entry in &example.entries {
-                    entry.target.indices.iter().for_each(|i| expr(i, out));
-                    value(&entry.value, out);
-                }
-            }
-        }
-    }
-    match item {
-        Item::Const(c) => expr(&c.value, out),
-        Item::Fn(f) => {
-            f.params.iter().for_each(|p| domain(&p.domain, out));
-            domain(&f.result, out);
-            expr(&f.body, out);
-        }
-        Item::Decl(d) => {
-            d.dims.iter().for_each(|e| expr(e, out));
-            domain(&d.domain, out);
-            if let Some(init) = &d.init {
-                value(init, out);
-            }
-        }
-        Item::Stmt(s) => stmt(s, out),
-    }
+    });
 }
 
 /// What every item needs to know about the residual code.
@@ -281,7 +197,7 @@ impl<'a> Emitter<'a> {
             pending_blank |= self.blank_between(boundary, lead);
             boundary = trail.max(span.end);
             let original = match item {
-                Item::Stmt(s) if !holds_examples(s) => match body.next() {
+                Item::Stmt(_) => match body.next() {
                     Some(original) => Some((original, code[i].as_slice())),
                     None => return unsupported("more statements than the checked program has"),
                 },
@@ -340,7 +256,7 @@ impl<'a> Emitter<'a> {
                 DeclKind::Var if context.uses.holds(self.program, &d.name.name) => verbatim(),
                 DeclKind::Var => dropped,
             },
-            (Item::Stmt(_), None) => verbatim(),
+            (Item::Examples(_), _) | (Item::Stmt(_), None) => verbatim(),
             (Item::Stmt(_), Some((original, code))) => {
                 // A statement that came out unchanged keeps its text and comments.
                 if let [only] = code {
@@ -414,6 +330,7 @@ impl<'a> Emitter<'a> {
                 Item::Fn(f) => kept.contains(&f.name.name),
                 Item::Decl(d) if d.kind == DeclKind::Var => uses.holds(self.program, &d.name.name),
                 Item::Stmt(_) => !program_stmts.contains(&i),
+                Item::Examples(_) => true,
                 Item::Const(_) | Item::Decl(_) => true,
             };
             if calls {

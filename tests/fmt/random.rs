@@ -113,16 +113,32 @@ fn block(stmts: Vec<Stmt>) -> Block {
     Block { stmts, span: Span::default() }
 }
 
-fn example() -> impl Strategy<Value = StmtKind> {
+fn example_item() -> impl Strategy<Value = ExampleItem> {
     let entry = (place(), value()).prop_map(|(target, value)| ExampleEntry { target, value, span: Span::default() });
-    vec(entry, 0..4).prop_map(|entries| StmtKind::Example(Example { entries, span: Span::default() }))
+    let leaf = vec(entry, 0..4)
+        .prop_map(|entries| ExampleItemKind::Example(Example { entries, span: Span::default() }))
+        .prop_map(|kind| ExampleItem { kind, span: Span::default() });
+    leaf.prop_recursive(2, 12, 3, |inner| {
+        // Blocks of example items are never empty: an empty block is a program loop.
+        let body = vec(inner, 1..3).prop_map(|stmts| Block { stmts, span: Span::default() }).boxed();
+        prop_oneof![
+            (ident(), expr(), expr(), body.clone()).prop_map(|(var, start, end, body)| ExampleItemKind::For {
+                var,
+                start,
+                end,
+                body
+            }),
+            (vec((expr(), body.clone()), 1..3), prop::option::of(body))
+                .prop_map(|(branches, otherwise)| ExampleItemKind::If { branches, otherwise }),
+        ]
+        .prop_map(|kind| ExampleItem { kind, span: Span::default() })
+    })
 }
 
 fn stmt() -> impl Strategy<Value = Stmt> {
     let leaf = prop_oneof![
         3 => (place(), expr()).prop_map(|(target, value)| StmtKind::Assign { target, value }),
         1 => expr().prop_map(StmtKind::Observe),
-        1 => example(),
     ];
     leaf.prop_map(stmt_of).prop_recursive(3, 24, 4, |inner| {
         let body = vec(inner, 0..3).prop_map(block).boxed();
@@ -176,6 +192,7 @@ fn item() -> impl Strategy<Value = Item> {
             })
         ),
         3 => stmt().prop_map(Item::Stmt),
+        1 => example_item().prop_map(Item::Examples),
     ]
 }
 

@@ -1,16 +1,18 @@
 //! JSON data file -> examples. `{"examples": [{"x0": 0, "y": [0, 0, null]}, ..]}`: one object
-//! per example, inputs given in full, `null` for an unobserved output element. Every problem
-//! is reported with the file name and the JSON path of the offending value, and points at that
-//! value in the file.
+//! per example, inputs given in full, `null` for an unobserved output element. Each value
+//! becomes a [`ValueTree`] checked like the sketch's own examples; every problem is reported
+//! with the file name and the JSON path of the offending value, and points at that value in the
+//! file.
 
 use std::fmt;
 
 use serde_json::Value;
 
+use super::{Assembly, At, Entry, Origin, ValueKind, ValueTree, Values};
 use crate::ast::DeclKind;
 use crate::diagnostics::{Diagnostic, SourceId};
 use crate::limits::Limits;
-use crate::program::{ArrayInfo, ExampleData, Program};
+use crate::program::{ExampleData, Program};
 use crate::span::Span;
 
 const SHAPE_HELP: &str = "the data file holds `{\"examples\": [{\"input\": value, ..}, ..]}`";
@@ -66,20 +68,17 @@ pub fn load_examples(
     let whole = char_span(text, 0);
     for (position, entry) in list.iter().enumerate() {
         let path = list_path.index(position);
-        match example(program, entry, &path, &data) {
-            Ok(mut found) => {
-                let (span, entries) = spans.get(position).map_or((whole, &[][..]), |(s, e)| (*s, &e[..]));
-                found.source = source;
-                found.span = span;
-                found.entry_spans = program
-                    .arrays
-                    .iter()
-                    .map(|array| Some(entries.iter().find(|(n, _)| *n == array.name).map_or(span, |e| e.1)))
-                    .collect();
-                found.label = format!("{file_name}: {path}");
-                examples.push(found);
-            }
-            Err(mut found) => errors.append(&mut found),
+        let (span, entries) = spans.get(position).map_or((whole, &[][..]), |(s, e)| (*s, &e[..]));
+        let before = errors.len();
+        let mut found = example(program, entry, &path, &data, span, &mut errors);
+        if errors.len() == before {
+            // Every array points at its entry, or at the example when it has none.
+            found.entry_spans = program
+                .arrays
+                .iter()
+                .map(|array| Some(entries.iter().find(|(n, _)| *n == array.name).map_or(span, |e| e.1)))
+                .collect();
+            examples.push(found);
         }
         if errors.len() > 50 {
             break;
@@ -94,14 +93,14 @@ pub fn load_examples(
 
 /// One step into a JSON value: a member of an object or an element of a list.
 #[derive(Clone, Debug)]
-enum Step {
+pub enum Step {
     Key(String),
     Index(usize),
 }
 
 /// Where a value sits in the data file, as `examples[1].y[0]`.
 #[derive(Clone, Debug, Default)]
-struct JsonPath(Vec<Step>);
+pub struct JsonPath(Vec<Step>);
 
 impl JsonPath {
     fn key(&self, name: &str) -> JsonPath {
@@ -131,7 +130,7 @@ impl fmt::Display for JsonPath {
 }
 
 /// The data file being read, for building diagnostics that point into it.
-struct DataFile<'a> {
+pub struct DataFile<'a> {
     text: &'a str,
     source: SourceId,
     file_name: &'a str,
@@ -155,7 +154,7 @@ impl DataFile<'_> {
     }
 
     /// "file: path: message", pointing at the value at `path`.
-    fn error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
         Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(
             self.source,
             self.span(path),
@@ -181,24 +180,25 @@ fn char_span(text: &str, offset: usize) -> Span {
     Span::new(start, end)
 }
 
-fn example(program: &Program, entry: &Value, path: &JsonPath, data: &DataFile) -> Result<ExampleData, Vec<Diagnostic>> {
+/// One example of the file (assembled even when it has errors, which are recorded).
+fn example(
+    program: &Program,
+    entry: &Value,
+    path: &JsonPath,
+    data: &DataFile,
+    span: Span,
+    errors: &mut Vec<Diagnostic>,
+) -> ExampleData {
+    let mut assembly = Assembly::new(program, data.source, span, format!("{}: {path}", data.file_name));
     let Some(object) = entry.as_object() else {
-        return Err(vec![data.error(
+        errors.push(data.error(
             path,
             format!("expected an object of inputs and outputs, found {}", kind_of(entry)),
             "this example",
-        )]);
+        ));
+        return assembly.data;
     };
-    let mut found = ExampleData {
-        source: 0,
-        span: Span::default(),
-        label: String::new(),
-        values: vec![None; program.arrays.len()],
-        entry_spans: vec![None; program.arrays.len()],
-    };
-    let mut errors = Vec::new();
-    // Inputs whose value is wrong are not reported as missing as well.
-    let mut failed = vec![false; program.arrays.len()];
+    let origin = Origin::Data(data);
     for (name, value) in object {
         let at = path.key(name);
         let Some(id) = program.array_named(name) else {
@@ -225,93 +225,30 @@ fn example(program: &Program, entry: &Value, path: &JsonPath, data: &DataFile) -
                 )
                 .with_secondary(info.name_span, format!("`{name}` is declared here")),
             );
-            failed[id] = true;
+            assembly.failed.insert(id);
             continue;
         }
-        let mut flat = Vec::with_capacity(info.len());
-        match flatten(value, info, &info.dims, &at, &mut flat) {
-            Ok(()) => found.values[id] = Some(flat),
-            Err((bad, message, label)) => {
-                errors.push(data.error(&bad, message, label).with_secondary(info.name_span, "declared here"));
-                failed[id] = true;
-            }
-        }
+        let entry = Entry { array: id, indices: Vec::new(), value: value_tree(value, at), span };
+        let mut values = Values { program, origin, loop_values: &[], errors };
+        assembly.fill(&mut values, &entry);
     }
-    for (id, info) in program.arrays.iter().enumerate() {
-        if info.kind == DeclKind::Input && found.values[id].is_none() && !failed[id] {
-            errors.push(
-                data.error(
-                    path,
-                    format!("input `{}` is missing", info.name),
-                    format!("no `{}` in this example", info.name),
-                )
-                .with_help("every example gives every input in full"),
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(found)
-    } else {
-        Err(errors)
-    }
+    assembly.finish(program, origin, &At::Json(path.clone()), errors)
 }
 
-/// Why a value is wrong: where it is, the message, and the label at the value.
-type ValueError = (JsonPath, String, String);
-
-/// Flatten a nested JSON array of the declared shape.
-fn flatten(
-    value: &Value,
-    info: &ArrayInfo,
-    shape: &[usize],
-    at: &JsonPath,
-    out: &mut Vec<Option<u32>>,
-) -> Result<(), ValueError> {
-    let fail = |message: String, label: &str| Err((at.clone(), message, label.to_string()));
-    match shape.split_first() {
-        None => match value {
-            Value::Null if info.kind == DeclKind::Output => {
-                out.push(None);
-                Ok(())
-            }
-            Value::Null => fail("inputs cannot be null; every input element needs a value".to_string(), "null"),
-            Value::Number(n) => match n.as_i64() {
-                Some(v) if v >= 0 && v < info.domain as i64 => {
-                    out.push(Some(v as u32));
-                    Ok(())
-                }
-                Some(v) => fail(
-                    format!("{v} is outside the domain of `{}`", info.name),
-                    &format!("`{}` takes values 0..{}", info.name, info.domain),
-                ),
-                None => fail(format!("{n} is not an integer"), "not an integer"),
-            },
-            Value::Array(_) => {
-                fail(format!("expected a single value for an element of `{}`, found a list", info.name), "a list")
-            }
-            other => fail(format!("expected an integer, found {}", kind_of(other)), kind_of(other)),
+/// A JSON value as a value tree: integers, lists, `null` holes, and anything else as what it is.
+fn value_tree(value: &Value, at: JsonPath) -> ValueTree {
+    let kind = match value {
+        Value::Null => ValueKind::Hole,
+        Value::Number(n) => match n.as_i64() {
+            Some(v) => ValueKind::Int(v),
+            None => ValueKind::Other(format!("{n}, which is not an integer")),
         },
-        Some((&n, rest)) => match value {
-            Value::Array(items) if items.len() == n => {
-                for (i, item) in items.iter().enumerate() {
-                    flatten(item, info, rest, &at.index(i), out)?;
-                }
-                Ok(())
-            }
-            Value::Array(items) => fail(
-                format!("expected {n} values for `{}`, found {}", info.name, items.len()),
-                &crate::check::values_label(items.len() as i64),
-            ),
-            Value::Null if info.kind == DeclKind::Output => {
-                out.extend(std::iter::repeat_n(None, shape.iter().product()));
-                Ok(())
-            }
-            other => fail(
-                format!("expected a list of {n} values for `{}`, found {}", info.name, kind_of(other)),
-                kind_of(other),
-            ),
-        },
-    }
+        Value::Array(items) => {
+            ValueKind::List(items.iter().enumerate().map(|(i, item)| value_tree(item, at.index(i))).collect())
+        }
+        other => ValueKind::Other(kind_of(other).to_string()),
+    };
+    ValueTree { kind, at: At::Json(at) }
 }
 
 fn kind_of(value: &Value) -> &'static str {

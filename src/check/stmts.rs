@@ -1,0 +1,92 @@
+//! Statements -> checked statements: assignment targets, loops (their variables get slots),
+//! conditions and `match` arms, `observe`.
+
+use super::Checker;
+use crate::ast::{self, DeclKind};
+use crate::diagnostics::Diagnostic;
+use crate::program::*;
+
+impl Checker<'_> {
+    pub(super) fn block(&mut self, block: &ast::Block) -> Option<Vec<Stmt>> {
+        let mut stmts = Vec::new();
+        let mut ok = true;
+        for stmt in &block.stmts {
+            match self.stmt(stmt) {
+                Some(s) => stmts.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then_some(stmts)
+    }
+
+    pub(super) fn stmt(&mut self, stmt: &ast::Stmt) -> Option<Stmt> {
+        let span = stmt.span;
+        let kind = match &stmt.kind {
+            ast::StmtKind::Assign { target, value } => {
+                let value = self.expr(value);
+                let (array, indices) = self.element(&target.name, &target.indices, target.span)?;
+                let info = &self.program.arrays[array];
+                if !matches!(info.kind, DeclKind::Var | DeclKind::Output) {
+                    let (kind, help) = match info.kind {
+                        DeclKind::Param => ("param", "params are found by synthesis; assign to a `var` or `output`"),
+                        _ => ("input", "inputs are given by each example; copy the input into a `var` to change it"),
+                    };
+                    let article = if kind == "input" { "an" } else { "a" };
+                    let declared = info.span;
+                    self.error(
+                        Diagnostic::error(format!("cannot assign to {kind} `{}`", target.name.name))
+                            .with_label(target.span, format!("`{}` is {article} {kind}", target.name.name))
+                            .with_secondary(declared, "declared here")
+                            .with_help(help),
+                    );
+                    return None;
+                }
+                StmtKind::Assign { array, indices, value: value?, target_span: target.span }
+            }
+            ast::StmtKind::For { var, start, end, body } => {
+                let start = self.constant_expr(start, "a loop bound");
+                let end = self.constant_expr(end, "a loop bound");
+                let slot = self.loop_vars.len();
+                self.loop_vars.push((var.name.clone(), slot));
+                self.program.loop_depth = self.program.loop_depth.max(slot + 1);
+                let body = self.block(body);
+                self.loop_vars.pop();
+                StmtKind::For {
+                    slot,
+                    var_name: var.name.clone(),
+                    var_span: var.span,
+                    start: start?,
+                    end: end?,
+                    body: body?,
+                }
+            }
+            ast::StmtKind::If { branches, otherwise } => {
+                let mut resolved = Vec::new();
+                let mut ok = true;
+                for (condition, block) in branches {
+                    match (self.expr(condition), self.block(block)) {
+                        (Some(c), Some(b)) => resolved.push((c, b)),
+                        _ => ok = false,
+                    }
+                }
+                let otherwise = match otherwise {
+                    Some(block) => Some(self.block(block)?),
+                    None => None,
+                };
+                if !ok {
+                    return None;
+                }
+                StmtKind::If { branches: resolved, otherwise }
+            }
+            ast::StmtKind::Match { scrutinee, arms } => {
+                let scrutinee = self.expr(scrutinee);
+                let arms = self.arms(arms, |checker, block| checker.block(block));
+                StmtKind::Match { scrutinee: scrutinee?, arms: arms? }
+            }
+            ast::StmtKind::Observe(expr) => StmtKind::Observe(self.expr(expr)?),
+        };
+        Some(Stmt { kind, span, item: self.current_item })
+    }
+
+    // ------------------------------------------------------------------ examples
+}

@@ -6,7 +6,10 @@
 //! prod_i p_i[v_i]` (the mean-field lift of a runtime expression); a *mix* node computes
 //! `out = sum_k P(selector = k) * choice_k` (a runtime `if`, `match` or index).
 
+use std::collections::HashMap;
+
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Dfs, Reversed, Walker};
 
 use crate::program::ArrayId;
 use crate::span::Span;
@@ -154,18 +157,45 @@ impl Graph {
 
     /// Nodes from which an observation is reachable; the others cannot affect the loss.
     pub fn live_nodes(&self) -> Vec<bool> {
-        let mut live = vec![false; self.len()];
-        for observation in &self.observations {
-            live[observation.node] = true;
-        }
-        for id in (0..self.len()).rev() {
-            if live[id] {
-                for operand in self.node(id).operands() {
-                    live[operand] = true;
+        self.reachable(self.observations.iter().map(|o| o.node), true)
+    }
+
+    /// Nodes reachable from a param: those whose value depends on some param.
+    pub fn param_dependents(&self) -> Vec<bool> {
+        self.reachable(self.params.iter().map(|p| p.node), false)
+    }
+
+    /// The nodes that read `node`, directly or not, and `node` itself (its forward cone), in
+    /// topological order.
+    pub fn cone(&self, node: NodeId) -> Vec<NodeId> {
+        let mut cone: Vec<NodeId> =
+            Dfs::new(&self.dag, NodeIndex::new(node)).iter(&self.dag).map(|n| n.index()).collect();
+        cone.sort_unstable();
+        cone
+    }
+
+    /// The nodes reachable from `starts` along the edges (operand to reader), or against
+    /// them (`backwards`: reader to operand).
+    fn reachable(&self, starts: impl Iterator<Item = NodeId>, backwards: bool) -> Vec<bool> {
+        let mut seen = vec![false; self.len()];
+        let reversed = Reversed(&self.dag);
+        let mut dfs = Dfs::empty(&self.dag);
+        for start in starts {
+            if seen[start] {
+                continue;
+            }
+            dfs.move_to(NodeIndex::new(start));
+            if backwards {
+                while let Some(node) = dfs.next(reversed) {
+                    seen[node.index()] = true;
+                }
+            } else {
+                while let Some(node) = dfs.next(&self.dag) {
+                    seen[node.index()] = true;
                 }
             }
         }
-        live
+        seen
     }
 
     /// Counts of nodes by kind: params, inputs, constants, tables, mixes.
@@ -182,5 +212,108 @@ impl Graph {
             counts[slot] += 1;
         }
         counts
+    }
+}
+
+/// What makes two nodes the same: the same constant, or the same table or mixture over the
+/// same operands.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum NodeKey {
+    Const(u32),
+    Table(Vec<NodeId>, Vec<u32>),
+    Mix(NodeId, Vec<NodeId>),
+}
+
+/// The graph has reached its node limit; nothing was added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeLimit;
+
+/// Builds a graph. Nodes are hash-consed (a constant, table or mixture that already exists is
+/// reused), tables and mixtures are simplified as they are added (a constant table is a
+/// constant, an identity table is its operand, a mixture of one choice is that choice), and
+/// the number of nodes stays within a limit.
+pub struct GraphBuilder {
+    graph: Graph,
+    cache: HashMap<NodeKey, NodeId>,
+    max_nodes: u64,
+}
+
+impl GraphBuilder {
+    pub fn new(num_examples: usize, max_nodes: u64) -> Self {
+        GraphBuilder { graph: Graph { num_examples, ..Graph::default() }, cache: HashMap::new(), max_nodes }
+    }
+
+    /// The graph so far.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    /// The graph's lists of params, inputs and observations, which the builder does not keep.
+    pub fn graph_mut(&mut self) -> &mut Graph {
+        &mut self.graph
+    }
+
+    pub fn finish(self) -> Graph {
+        self.graph
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        self.graph.node(id)
+    }
+
+    fn add(&mut self, key: Option<NodeKey>, node: Node) -> Result<NodeId, NodeLimit> {
+        if let Some(&id) = key.as_ref().and_then(|k| self.cache.get(k)) {
+            return Ok(id);
+        }
+        if self.graph.len() as u64 >= self.max_nodes {
+            return Err(NodeLimit);
+        }
+        let id = self.graph.add(node);
+        if let Some(key) = key {
+            self.cache.insert(key, id);
+        }
+        Ok(id)
+    }
+
+    /// A node of its own (a param or an input element), never shared.
+    pub fn unique(&mut self, node: Node) -> Result<NodeId, NodeLimit> {
+        self.add(None, node)
+    }
+
+    pub fn constant(&mut self, value: u32, span: Span) -> Result<NodeId, NodeLimit> {
+        let node = Node { kind: NodeKind::Const { value }, domain: value + 1, span, batched: false };
+        self.add(Some(NodeKey::Const(value)), node)
+    }
+
+    /// A table node over `operands`, simplified when it is constant or a plain copy.
+    pub fn table(&mut self, operands: Vec<NodeId>, table: Vec<u32>, span: Span) -> Result<NodeId, NodeLimit> {
+        let first = table.first().copied().unwrap_or(0);
+        if table.iter().all(|&v| v == first) {
+            return self.constant(first, span);
+        }
+        if operands.len() == 1
+            && self.node(operands[0]).domain as usize == table.len()
+            && table.iter().enumerate().all(|(i, &v)| i as u32 == v)
+        {
+            return Ok(operands[0]);
+        }
+        let domain = table.iter().copied().max().unwrap_or(0) + 1;
+        let batched = operands.iter().any(|&o| self.node(o).batched);
+        let key = NodeKey::Table(operands.clone(), table.clone());
+        let node = Node { kind: NodeKind::Table { operands, table }, domain, span, batched };
+        self.add(Some(key), node)
+    }
+
+    /// A mixture: `choices[k]` when the selector is `k`; a mixture of equal choices is that
+    /// choice.
+    pub fn mix(&mut self, selector: NodeId, choices: Vec<NodeId>, span: Span) -> Result<NodeId, NodeLimit> {
+        if choices.iter().all(|&c| c == choices[0]) {
+            return Ok(choices[0]);
+        }
+        let domain = choices.iter().map(|&c| self.node(c).domain).max().unwrap_or(1);
+        let batched = self.node(selector).batched || choices.iter().any(|&c| self.node(c).batched);
+        let key = NodeKey::Mix(selector, choices.clone());
+        let node = Node { kind: NodeKind::Mix { selector, choices }, domain, span, batched };
+        self.add(Some(key), node)
     }
 }

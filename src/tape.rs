@@ -82,6 +82,33 @@ pub struct Tape {
     example_loss: Vec<f64>,
     /// Scratch for the table kernels, sized for the widest table.
     scratch: Vec<usize>,
+    /// Per param: the positions in `ops` of the live nodes that depend on it (its cone), in
+    /// order; `None` when all cones together would be too large to keep.
+    param_cones: Option<std::sync::Arc<Vec<Vec<u32>>>>,
+}
+
+/// The most cone entries kept for all params together (16 MiB).
+const CONE_BUDGET: usize = 1 << 22;
+
+/// Each param's cone as positions in `ops`, from the graph's reachability.
+fn param_cones(graph: &Graph, ops: &[(usize, Op)]) -> Option<Vec<Vec<u32>>> {
+    let mut position = vec![u32::MAX; graph.len()];
+    for (index, (node, _)) in ops.iter().enumerate() {
+        position[*node] = index as u32;
+    }
+    let mut total = 0usize;
+    let mut cones = Vec::with_capacity(graph.params.len());
+    for param in &graph.params {
+        // Nodes outside the tape (not live) are left out; node order is op order.
+        let cone: Vec<u32> =
+            graph.cone(param.node).into_iter().map(|n| position[n]).filter(|&p| p != u32::MAX).collect();
+        total += cone.len();
+        if total > CONE_BUDGET {
+            return None;
+        }
+        cones.push(cone);
+    }
+    Some(cones)
 }
 
 impl Tape {
@@ -91,11 +118,7 @@ impl Tape {
         let n = graph.len();
         // Live nodes reach an observation; grad nodes also depend on a param.
         let live = graph.live_nodes();
-        let mut depends_on_param = vec![false; n];
-        for (id, node) in graph.nodes() {
-            depends_on_param[id] =
-                matches!(node.kind, NodeKind::Param { .. }) || node.operands().iter().any(|&o| depends_on_param[o]);
-        }
+        let depends_on_param = graph.param_dependents();
         let examples = graph.num_examples.max(1);
         let mut layout = Vec::with_capacity(n);
         let mut offset = 0usize;
@@ -140,7 +163,9 @@ impl Tape {
             .iter()
             .map(|o| Check { node: o.node, expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect() })
             .collect();
+        let param_cones = param_cones(graph, &ops).map(std::sync::Arc::new);
         Ok(Tape {
+            param_cones,
             ops,
             layout,
             values: vec![0.0; offset],
@@ -166,6 +191,11 @@ impl Tape {
     /// Length of the flat parameter vector: every param's distribution, concatenated.
     pub fn theta_len(&self) -> usize {
         self.theta_len
+    }
+
+    /// Per param, the positions of the tape's operations that depend on it (see `param_cones`).
+    fn cones(&self) -> Option<&[Vec<u32>]> {
+        self.param_cones.as_deref().map(Vec::as_slice)
     }
 
     /// Offset into theta and domain of each param.

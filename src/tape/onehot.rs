@@ -4,18 +4,16 @@
 //! At a one-hot point every node of the graph is one-hot too, so a table node is one lookup
 //! and a mixture node one copy; the float forward pass computes the same values at the cost of
 //! the tables' full products. A move of one param only changes the nodes downstream of it (its
-//! cone), so `violations_with` re-evaluates just those, counts the change in violated
-//! observations, and restores them. This is what makes exact lookahead (`gradsearch-la`) and
+//! cone, found from the graph's reachability when the tape is built), so `violations_with`
+//! re-evaluates just those, counts the change in violated observations, and restores them;
+//! when the cones were too many to keep (huge graphs with many params), each move scans the
+//! ops after the param's first reader instead. This is what makes exact lookahead (`gradsearch-la`) and
 //! enumeration (`exhaustive`) cheap.
 
 use super::{Op, Tape};
 
 /// "No value": a mixture whose selector picks no choice (the float pass gives all-zero mass).
 const NONE: u32 = u32::MAX;
-
-/// Cones are cached up to this many (op, param) entries in total; past it (huge graphs with
-/// many params) each move scans the ops after the param's first reader instead.
-const CONE_BUDGET: usize = 1 << 22;
 
 #[derive(Clone, Debug)]
 enum Instr {
@@ -88,20 +86,13 @@ impl OneHot {
             })
             .collect();
         let params = tape.param_offsets.len();
-        let mut readers: Vec<Vec<usize>> = vec![Vec::new(); instrs.len()];
         let mut first_reader = vec![instrs.len(); params];
         for (index, instr) in instrs.iter().enumerate() {
-            match instr {
-                Instr::Param { param } => first_reader[*param] = first_reader[*param].min(index),
-                Instr::Table { operands, .. } => operands.iter().for_each(|&(o, _)| readers[o].push(index)),
-                Instr::Mix { selector, choices } => {
-                    readers[*selector].push(index);
-                    choices.iter().for_each(|&c| readers[c].push(index));
-                }
-                Instr::Input { .. } | Instr::Const { .. } => {}
+            if let Instr::Param { param } = instr {
+                first_reader[*param] = first_reader[*param].min(index);
             }
         }
-        let cones = cones_within_budget(&instrs, &readers, params);
+        let cones = tape.cones().map(<[Vec<u32>]>::to_vec);
         let examples = tape.examples.max(1);
         OneHot {
             values: vec![0; instrs.len() * examples],
@@ -240,34 +231,6 @@ impl OneHot {
             }
         }
     }
-}
-
-/// Every param's downstream instructions, or `None` when they would exceed the budget.
-fn cones_within_budget(instrs: &[Instr], readers: &[Vec<usize>], params: usize) -> Option<Vec<Vec<u32>>> {
-    let mut cones = vec![Vec::new(); params];
-    let mut seen = vec![usize::MAX; instrs.len()];
-    let mut total = 0usize;
-    let mut stack = Vec::new();
-    for (index, instr) in instrs.iter().enumerate() {
-        let Instr::Param { param } = instr else { continue };
-        stack.push(index);
-        while let Some(at) = stack.pop() {
-            if seen[at] == *param {
-                continue;
-            }
-            seen[at] = *param;
-            cones[*param].push(at as u32);
-            total += 1;
-            if total > CONE_BUDGET {
-                return None;
-            }
-            stack.extend(readers[at].iter().copied().filter(|&r| seen[r] != *param));
-        }
-    }
-    for cone in &mut cones {
-        cone.sort_unstable();
-    }
-    Some(cones)
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ impl Env for EnumEnv<'_> {
 }
 
 impl Lowerer<'_> {
+    /// Which element an index list selects: a constant position, or a selector node whose
     /// value `s` selects the flat position `positions[s]`.
     pub(super) fn index_selector(&mut self, array: ArrayId, indices: &[Expr], span: Span) -> Lowering<Selected> {
         let position = |program: &Program, env: &mut dyn Env| {

@@ -268,8 +268,6 @@ impl<'p> Lowerer<'p> {
         }
     }
 
-    /// Which element an index list selects: a constant position, or a selector node whose
-
     /// Add the current loop variable values to a diagnostic raised inside loops.
     pub(super) fn in_loop(&self, diagnostic: Diagnostic) -> Diagnostic {
         if self.loop_spans.is_empty() {

@@ -255,8 +255,6 @@ impl Checker<'_> {
         self.program.arrays.push(info);
         self.declare(&decl.name, Symbol::Array(id));
     }
-
-    // ------------------------------------------------------------------ expressions
 }
 
 /// "`a` = 1 and `b` = 3": the arguments of a `fn` by name.

@@ -132,8 +132,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    // ------------------------------------------------------------------ declarations
-
     fn item(&mut self, item: &ast::Item) {
         match item {
             ast::Item::Const(c) => self.const_decl(c),

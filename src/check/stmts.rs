@@ -87,6 +87,4 @@ impl Checker<'_> {
         };
         Some(Stmt { kind, span, item: self.current_item })
     }
-
-    // ------------------------------------------------------------------ examples
 }

@@ -151,8 +151,6 @@ impl<'p> Lowerer<'p> {
 
     // ------------------------------------------------------------------ nodes
 
-    // ------------------------------------------------------------------ nodes
-
     /// A node from the builder, or the error of a program over the node limit.
     fn built(&mut self, result: Result<NodeId, NodeLimit>, span: Span) -> Lowering<NodeId> {
         match result {

@@ -15,6 +15,7 @@ use crate::ast::{
     Block, ConstDecl, Decl, Domain, Example, ExampleEntry, ExampleItem, ExampleItemKind, Expr, File, FnDecl, Item,
     MatchArm, Place, Stmt, StmtKind, Value,
 };
+use crate::lexer::Comment;
 use crate::parse::Parsed;
 use crate::span::Span;
 
@@ -30,6 +31,29 @@ pub const WIDTH: usize = 100;
 pub fn format_source(source: &str, parsed: &Parsed) -> String {
     let mut builder = Builder { trivia: Some(Trivia::new(source, &parsed.comments)) };
     let doc = builder.file(&parsed.file);
+    finish(render(&doc, WIDTH))
+}
+
+/// One top-level entry of a printed program (a synthesized program built from its sketch).
+#[derive(Clone, Debug)]
+pub enum Printed {
+    /// An item of the source, possibly changed but keeping its span: the comments around it
+    /// print with it.
+    Source(Item),
+    /// A generated item, printed without comments after an empty line when `blank_before`.
+    Generated { item: Item, blank_before: bool },
+    /// Source text that is not printed (`span`): its comments are dropped, and an empty line
+    /// before it (`blank_before`) goes before the next line printed instead.
+    Skipped { span: Span, blank_before: bool },
+    /// An empty line before the next line printed.
+    Blank,
+}
+
+/// Canonical text of a printed program: `entries` in order, with the comments of the source
+/// that come before, between and after them. One pass of the formatter; nothing is parsed.
+pub fn format_printed(source: &str, comments: &[Comment], entries: &[Printed]) -> String {
+    let mut builder = Builder { trivia: Some(Trivia::new(source, comments)) };
+    let doc = builder.printed(entries);
     finish(render(&doc, WIDTH))
 }
 
@@ -83,16 +107,44 @@ impl Builder<'_> {
                 seq.plain_element(false, text(comment.text.clone()));
             }
         }
-        let (_, body) = seq.body();
-        // The body starts with a line break; the file does not.
-        match body {
-            Doc::Concat(mut parts) if matches!(parts.first(), Some(Doc::Hard)) => {
-                parts.remove(0);
-                cat(parts)
+        body_lines(seq)
+    }
+
+    fn printed(&mut self, entries: &[Printed]) -> Doc {
+        let Some(trivia) = self.trivia.as_mut() else {
+            return Doc::default();
+        };
+        let hi = trivia.source_len();
+        let mut seq = Seq::start(trivia, Region { lo: 0, brace: None, hi });
+        for entry in entries {
+            match entry {
+                Printed::Source(item) => {
+                    let span = item_span(item);
+                    if let Some(trivia) = self.trivia.as_mut() {
+                        seq.gap(trivia, span.start);
+                    }
+                    let doc = self.item(item);
+                    if let Some(trivia) = self.trivia.as_mut() {
+                        let hoisted = trivia.take(span.start, span.end);
+                        seq.element(trivia, span, hoisted, doc);
+                    }
+                }
+                Printed::Generated { item, blank_before } => {
+                    seq.generated_element(*blank_before, Builder { trivia: None }.item(item));
+                }
+                Printed::Skipped { span, blank_before } => {
+                    if let Some(trivia) = self.trivia.as_mut() {
+                        seq.gap(trivia, span.start);
+                        seq.skip(trivia, span.end, *blank_before);
+                    }
+                }
+                Printed::Blank => seq.blank_next(),
             }
-            Doc::Hard => Doc::default(),
-            other => other,
         }
+        if let Some(trivia) = self.trivia.as_mut() {
+            seq.gap(trivia, hi);
+        }
+        body_lines(seq)
     }
 
     /// Lay out `items` (of a region) as lines, with the comments of the region.
@@ -283,6 +335,19 @@ impl Builder<'_> {
         let region = region(brace, brace, example.span.end);
         let seq = self.sequence(&example.entries, region, |_, e| e.span, |_, e| entry_doc(e), |_, _| false);
         with_body(text("example "), braced(seq, true))
+    }
+}
+
+/// The lines of a top-level sequence: its body without the line break it starts with.
+fn body_lines(seq: Seq) -> Doc {
+    let (_, body) = seq.body();
+    match body {
+        Doc::Concat(mut parts) if matches!(parts.first(), Some(Doc::Hard)) => {
+            parts.remove(0);
+            cat(parts)
+        }
+        Doc::Hard => Doc::default(),
+        other => other,
     }
 }
 

@@ -280,12 +280,19 @@ impl<B: PartialEq> PartialEq for Arm<B> {
 /// Which top-level item of the file a statement came from (an index into `ast::File::items`).
 pub type ItemId = usize;
 
+/// Where a statement came from: the file item it is part of, and, for a statement that the
+/// printer unrolled out of a top-level loop, the value of the loop variable in its iteration.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub item: ItemId,
+    pub iteration: Option<i64>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
-    /// The top-level item the statement is part of.
-    pub item: ItemId,
+    pub origin: Origin,
 }
 
 /// Equality compares the code, not where it came from.
@@ -295,7 +302,7 @@ impl PartialEq for Stmt {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum StmtKind {
     Assign { array: ArrayId, indices: Vec<Expr>, value: Expr, target_span: Span },
     For { slot: usize, var_name: String, var_span: Span, start: Expr, end: Expr, body: Vec<Stmt> },
@@ -304,10 +311,30 @@ pub enum StmtKind {
     Observe(Expr),
 }
 
+/// Equality compares the code, not where it came from.
+impl PartialEq for StmtKind {
+    fn eq(&self, other: &StmtKind) -> bool {
+        use StmtKind::*;
+        match (self, other) {
+            (Assign { array: a, indices: i, value: v, .. }, Assign { array: b, indices: j, value: w, .. }) => {
+                a == b && i == j && v == w
+            }
+            (
+                For { slot: a, var_name: n, start: s, end: e, body: x, .. },
+                For { slot: b, var_name: m, start: t, end: f, body: y, .. },
+            ) => a == b && n == m && s == t && e == f && x == y,
+            (If { branches: a, otherwise: x }, If { branches: b, otherwise: y }) => a == b && x == y,
+            (Match { scrutinee: a, arms: x }, Match { scrutinee: b, arms: y }) => a == b && x == y,
+            (Observe(a), Observe(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
 impl Stmt {
-    /// A statement built after checking (by the printer), placed in `item`.
-    pub fn synthetic(kind: StmtKind, item: ItemId) -> Stmt {
-        Stmt { kind, span: Span::default(), item }
+    /// A statement built after checking (by the printer), from `origin`.
+    pub fn synthetic(kind: StmtKind, origin: Origin) -> Stmt {
+        Stmt { kind, span: Span::default(), origin }
     }
 
     /// The expressions the statement evaluates before any nested block runs: target indices

@@ -118,10 +118,10 @@ impl Synthesis {
         let values = self.values(compiled)?;
         let print = |values: &ParamValues| match form {
             PrintForm::Program => {
-                crate::print::print_program(&compiled.source, &compiled.parsed.file, &compiled.program, values)
+                crate::print::print_program(&compiled.source, &compiled.parsed, &compiled.program, values)
             }
             PrintForm::Sketch => {
-                crate::print::print_sketch(&compiled.source, &compiled.parsed.file, &compiled.program, values)
+                crate::print::print_sketch(&compiled.source, &compiled.parsed, &compiled.program, values)
             }
         };
         let text = print(&values);
@@ -192,18 +192,6 @@ pub fn describe_status(status: Status) -> &'static str {
         Status::Interrupted => "interrupted",
         Status::GaveUp => "the back end gave up",
         Status::Impossible => "proven impossible",
-    }
-}
-
-/// `[0, [1, 2]]`-style text of an array's values.
-pub fn format_values(values: &[u32], dims: &[usize]) -> String {
-    match dims.split_first() {
-        None => values.first().map_or("0".to_string(), |v| v.to_string()),
-        Some((_, rest)) => {
-            let block: usize = rest.iter().product::<usize>().max(1);
-            let parts: Vec<String> = values.chunks(block).map(|c| format_values(c, rest)).collect();
-            format!("[{}]", parts.join(", "))
-        }
     }
 }
 

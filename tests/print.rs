@@ -125,7 +125,7 @@ fn printed_bound(sketch: &Path) -> (String, Compiled, ParamValues) {
     let (source, compiled) = compile_file(sketch);
     let (_, bound) = compile_file(&root().join("programs/bound").join(sketch.file_name().expect("file name")));
     let values = bound_values(&compiled.program, &bound.program);
-    let text = specialize_program(&source, &compiled.parsed.file, &compiled.program, &values)
+    let text = specialize_program(&source, &compiled.parsed, &compiled.program, &values)
         .unwrap_or_else(|e| panic!("{}: {e:?}", sketch.display()));
     (text, compiled, values)
 }
@@ -187,7 +187,14 @@ fn random_values(program: &Program, random: &mut Random) -> ParamValues {
 /// construct specialization declines is an `observe` that reads nothing and can never hold,
 /// in a branch the values take: the lowering rejects it outside runtime branches (the sketch
 /// form with these values does not compile either), and `print_program` prints the sketch.
-fn check_random(label: &str, source: &str, program: &Program, file: &tpt::ast::File, random: &mut Random, runs: usize) {
+fn check_random(
+    label: &str,
+    source: &str,
+    program: &Program,
+    file: &tpt::parse::Parsed,
+    random: &mut Random,
+    runs: usize,
+) {
     for run in 0..runs {
         let values = random_values(program, random);
         let printed = print_program(source, file, program, &values);
@@ -211,7 +218,7 @@ fn random_params_print_programs_that_behave_like_the_sketch() {
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for sketch in sketches() {
         let (source, compiled) = compile_file(&sketch);
-        check_random(&name(&sketch), &source, &compiled.program, &compiled.parsed.file, &mut random, 40);
+        check_random(&name(&sketch), &source, &compiled.program, &compiled.parsed, &mut random, 40);
     }
 }
 
@@ -221,9 +228,9 @@ fn overridden_constants_print_their_values() {
     let source = fs::read_to_string(&path).expect("read");
     let compiled = compile_text("parity_chain", &source, &[("K".to_string(), 12)]).expect("compiles");
     let mut random = Random(7);
-    check_random("parity_chain K=12", &source, &compiled.program, &compiled.parsed.file, &mut random, 10);
+    check_random("parity_chain K=12", &source, &compiled.program, &compiled.parsed, &mut random, 10);
     let values = random_values(&compiled.program, &mut random);
-    let text = specialize_program(&source, &compiled.parsed.file, &compiled.program, &values).expect("prints");
+    let text = specialize_program(&source, &compiled.parsed, &compiled.program, &values).expect("prints");
     assert!(text.contains("const K = 12;"), "{text}");
 }
 
@@ -240,7 +247,7 @@ fn random_sketches_print_programs_that_behave_like_them() {
         };
         compiled_count += 1;
         let label = format!("sketch {seed}:\n{source}");
-        check_random(&label, &source, &compiled.program, &compiled.parsed.file, &mut random, 8);
+        check_random(&label, &source, &compiled.program, &compiled.parsed, &mut random, 8);
     }
     // The generator is meant to produce programs that check; most of them must.
     assert!(compiled_count * 10 >= sketches * 9, "only {compiled_count} of {sketches} random sketches compile");

@@ -85,6 +85,6 @@ impl Checker<'_> {
             }
             ast::StmtKind::Observe(expr) => StmtKind::Observe(self.expr(expr)?),
         };
-        Some(Stmt { kind, span, item: self.current_item })
+        Some(Stmt { kind, span, origin: Origin { item: self.current_item, iteration: None } })
     }
 }

@@ -124,12 +124,21 @@ pub struct Seq {
     pub commented: bool,
     prev_end: usize,
     attach: Attach,
+    /// An empty line goes before the next line, whatever the source has there.
+    blank_next: bool,
 }
 
 impl Seq {
     /// A sequence for formatting without source: no comments, no cursor.
     pub fn plain() -> Self {
-        Seq { open: Vec::new(), lines: Vec::new(), commented: false, prev_end: 0, attach: Attach::Nothing }
+        Seq {
+            open: Vec::new(),
+            lines: Vec::new(),
+            commented: false,
+            prev_end: 0,
+            attach: Attach::Nothing,
+            blank_next: false,
+        }
     }
 
     /// Start a sequence, placing the comments that come before its opening brace.
@@ -167,7 +176,9 @@ impl Seq {
                 line.doc = cat([std::mem::take(&mut line.doc), suffix]);
             }
             _ => {
-                let blank_before = !self.lines.is_empty() && trivia.blank_between(self.prev_end, comment.span.start);
+                let blank_before = !self.lines.is_empty()
+                    && (std::mem::take(&mut self.blank_next)
+                        || trivia.blank_between(self.prev_end, comment.span.start));
                 self.lines.push(Line { blank_before, doc: text(comment.text.clone()) });
                 self.attach = Attach::LastLine;
             }
@@ -177,7 +188,8 @@ impl Seq {
 
     /// Add an element at `span`, built as `doc`, after the comments `hoisted` out of it.
     pub fn element(&mut self, trivia: &Trivia, span: Span, hoisted: Vec<&Comment>, doc: Doc) {
-        let mut blank_before = !self.lines.is_empty() && trivia.blank_between(self.prev_end, span.start);
+        let mut blank_before = !self.lines.is_empty()
+            && (std::mem::take(&mut self.blank_next) || trivia.blank_between(self.prev_end, span.start));
         for comment in hoisted {
             self.commented = true;
             self.lines.push(Line { blank_before, doc: text(comment.text.clone()) });
@@ -190,8 +202,28 @@ impl Seq {
 
     /// Add an element when formatting without source.
     pub fn plain_element(&mut self, blank_before: bool, doc: Doc) {
-        let blank_before = blank_before && !self.lines.is_empty();
+        let blank_before = (blank_before || std::mem::take(&mut self.blank_next)) && !self.lines.is_empty();
         self.lines.push(Line { blank_before, doc });
+    }
+
+    /// Move past source text that is not printed (`..end`), dropping the comments in it; an
+    /// empty line before it (`blank_before`) goes before the next line instead.
+    pub fn skip(&mut self, trivia: &mut Trivia, end: usize, blank_before: bool) {
+        let _dropped = trivia.take(self.prev_end, end);
+        self.prev_end = self.prev_end.max(end);
+        self.attach = Attach::Nothing;
+        self.blank_next |= blank_before;
+    }
+
+    /// An empty line before the next line, whatever the source has there.
+    pub fn blank_next(&mut self) {
+        self.blank_next = true;
+    }
+
+    /// Add an element that has no place in the source (no comments go with it).
+    pub fn generated_element(&mut self, blank_before: bool, doc: Doc) {
+        self.plain_element(blank_before, doc);
+        self.attach = Attach::Nothing;
     }
 
     /// The lines, each preceded by its line break (and empty line), for a braced body.

@@ -1,5 +1,5 @@
-//! Residual statements -> the same without the assignments whose values never reach an output
-//! or an `observe`.
+//! Specialized statements -> the same without the assignments whose values never reach an
+//! output or an `observe`.
 //!
 //! Liveness is computed per array element over the program as it runs: kept loops are
 //! walked iteration by iteration (their bounds are known), so a statement inside a loop is
@@ -10,12 +10,12 @@
 //!
 //! A statement kept for one iteration runs, and reads, in all of them; so the walk repeats,
 //! adding the reads of every kept statement, until the set of kept statements is stable.
+//! Statements are known by their position in a pre-order walk of the tree.
 
 use crate::ast::{DeclKind, UnOp};
-use crate::program::{ArrayId, Program};
+use crate::program::{ArrayId, Expr, Program, Stmt, StmtKind};
 
-use super::residual::{eval_closed, unsupported, Result, SKind, E, S};
-use super::simplify::unary;
+use super::simplify::{eval_closed, int, unary, unsupported, visit_elems, Result};
 
 /// The live elements of every var and output, indexed by array.
 #[derive(Clone)]
@@ -65,7 +65,7 @@ impl Live {
 }
 
 /// The elements an element access may reach, and whether it reaches exactly one.
-pub fn candidates(program: &Program, array: ArrayId, indices: &[E], loops: &[Option<i64>]) -> (Vec<usize>, bool) {
+pub fn candidates(program: &Program, array: ArrayId, indices: &[Expr], loops: &[Option<i64>]) -> (Vec<usize>, bool) {
     let info = &program.arrays[array];
     let mut flats = vec![0usize];
     let mut exact = true;
@@ -91,49 +91,54 @@ struct Pass<'p> {
     loops: Vec<Option<i64>>,
 }
 
-/// Remove dead code; statements are renumbered first.
-pub fn remove_dead(program: &Program, mut stmts: Vec<S>) -> Result<Vec<S>> {
-    let total = number(&mut stmts, 0);
+/// Remove dead code.
+pub fn remove_dead(program: &Program, stmts: Vec<Stmt>) -> Result<Vec<Stmt>> {
+    let total: usize = stmts.iter().map(Stmt::count).sum();
     let mut pass = Pass { program, kept: vec![false; total], changed: true, loops: vec![None; program.loop_depth] };
     while pass.changed {
         pass.changed = false;
         let mut live = Live::at_end(program);
-        pass.block(&stmts, &mut live)?;
+        pass.block(&stmts, 0, &mut live)?;
     }
-    Ok(prune(program, stmts, &pass.kept))
+    let mut next = 0;
+    Ok(prune(program, stmts, &pass.kept, &mut next))
 }
 
-/// Give every statement a distinct id in pre-order; returns the next free id.
-pub fn number(stmts: &mut [S], mut next: usize) -> usize {
-    for s in stmts {
-        s.id = next;
-        next += 1;
-        for block in s.kind.blocks_mut() {
-            next = number(block, next);
-        }
-    }
-    next
-}
-
-fn prune(program: &Program, stmts: Vec<S>, kept: &[bool]) -> Vec<S> {
+/// The pre-order positions of the statements of a block that starts at `first`.
+fn positions(stmts: &[Stmt], first: usize) -> Vec<usize> {
+    let mut at = first;
     stmts
-        .into_iter()
-        .filter(|s| kept.get(s.id).copied().unwrap_or(true))
-        .map(|mut s| {
-            for block in s.kind.blocks_mut() {
-                *block = prune(program, std::mem::take(block), kept);
-            }
-            tidy(program, s)
+        .iter()
+        .map(|s| {
+            let here = at;
+            at += s.count();
+            here
         })
         .collect()
+}
+
+fn prune(program: &Program, stmts: Vec<Stmt>, kept: &[bool], next: &mut usize) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for mut s in stmts {
+        let here = *next;
+        *next += 1;
+        let keep = kept.get(here).copied().unwrap_or(true);
+        for block in s.blocks_mut() {
+            *block = prune(program, std::mem::take(block), kept, next);
+        }
+        if keep {
+            out.push(tidy(program, s));
+        }
+    }
+    out
 }
 
 /// Drop what removing statements left empty where that changes nothing: an empty `else`,
 /// empty trailing branches of an `if` and arms of a `match` (conditions and scrutinees have
 /// no effects); `if c {} else { .. }` becomes `if !c { .. }`.
-fn tidy(program: &Program, mut s: S) -> S {
+fn tidy(program: &Program, mut s: Stmt) -> Stmt {
     match &mut s.kind {
-        SKind::If { branches, otherwise } => {
+        StmtKind::If { branches, otherwise } => {
             if otherwise.as_ref().is_some_and(Vec::is_empty) {
                 *otherwise = None;
             }
@@ -142,13 +147,13 @@ fn tidy(program: &Program, mut s: S) -> S {
             }
             if let ([(condition, block)], Some(_)) = (branches.as_mut_slice(), otherwise.as_ref()) {
                 if block.is_empty() {
-                    let negated = unary(program, UnOp::Not, std::mem::replace(condition, E::Int(0)));
+                    let negated = unary(program, UnOp::Not, std::mem::replace(condition, int(0)));
                     *condition = negated;
                     *block = otherwise.take().unwrap_or_default();
                 }
             }
         }
-        SKind::Match { arms, .. } => {
+        StmtKind::Match { arms, .. } => {
             while arms.len() > 1 && arms.last().is_some_and(|a| a.body.is_empty()) {
                 arms.pop();
             }
@@ -167,8 +172,8 @@ impl Pass<'_> {
     }
 
     /// Make live everything `e` may read.
-    fn reads(&self, e: &E, live: &mut Live) {
-        e.visit_elems(&mut |array, indices| {
+    fn reads(&self, e: &Expr, live: &mut Live) {
+        visit_elems(e, &mut |array, indices| {
             let (flats, _) = candidates(self.program, array, indices, &self.loops);
             for flat in flats {
                 live.set(array, flat, true);
@@ -176,25 +181,34 @@ impl Pass<'_> {
         });
     }
 
-    fn block(&mut self, stmts: &[S], live: &mut Live) -> Result<()> {
-        for s in stmts.iter().rev() {
-            self.stmt(s, live)?;
+    /// Walk a block whose first statement has pre-order position `first`, last to first.
+    fn block(&mut self, stmts: &[Stmt], first: usize, live: &mut Live) -> Result<()> {
+        for (s, id) in stmts.iter().zip(positions(stmts, first)).rev() {
+            self.stmt(s, id, live)?;
         }
         Ok(())
     }
 
-    fn any_kept(&self, blocks: &[&Vec<S>]) -> bool {
-        blocks.iter().any(|b| b.iter().any(|s| self.kept[s.id]))
+    /// Whether any statement directly in the blocks of the statement at `id` is kept.
+    fn any_kept(&self, s: &Stmt, id: usize) -> bool {
+        let mut first = id + 1;
+        for block in s.blocks() {
+            if positions(block, first).iter().any(|&p| self.kept[p]) {
+                return true;
+            }
+            first += block.iter().map(Stmt::count).sum::<usize>();
+        }
+        false
     }
 
-    fn stmt(&mut self, s: &S, live: &mut Live) -> Result<()> {
+    fn stmt(&mut self, s: &Stmt, id: usize, live: &mut Live) -> Result<()> {
         match &s.kind {
-            SKind::Assign { array, indices, value } => {
+            StmtKind::Assign { array, indices, value, .. } => {
                 let (targets, exact) = candidates(self.program, *array, indices, &self.loops);
                 if targets.iter().any(|&f| live.get(*array, f)) {
-                    self.keep(s.id);
+                    self.keep(id);
                 }
-                if self.kept[s.id] {
+                if self.kept[id] {
                     if exact {
                         for &f in &targets {
                             live.set(*array, f, false);
@@ -206,11 +220,11 @@ impl Pass<'_> {
                     }
                 }
             }
-            SKind::Observe(e) => {
-                self.keep(s.id);
+            StmtKind::Observe(e) => {
+                self.keep(id);
                 self.reads(e, live);
             }
-            SKind::For { slot, start, end, body, .. } => {
+            StmtKind::For { slot, start, end, body, .. } => {
                 let bounds =
                     (eval_closed(self.program, start, &self.loops), eval_closed(self.program, end, &self.loops));
                 let (Some(lo), Some(hi)) = bounds else {
@@ -221,33 +235,35 @@ impl Pass<'_> {
                 }
                 for value in (lo..hi).rev() {
                     self.loops[*slot] = Some(value);
-                    self.block(body, live)?;
+                    self.block(body, id + 1, live)?;
                 }
                 self.loops[*slot] = None;
-                if self.any_kept(&[body]) {
-                    self.keep(s.id);
+                if self.any_kept(s, id) {
+                    self.keep(id);
                 }
             }
-            SKind::If { .. } | SKind::Match { .. } => {
+            StmtKind::If { .. } | StmtKind::Match { .. } => {
                 let after = live.clone();
                 // Without an `else` (or a `_` arm) there is a path through no branch at all.
                 let complete = match &s.kind {
-                    SKind::If { otherwise, .. } => otherwise.is_some(),
-                    SKind::Match { arms, .. } => arms.iter().any(|a| a.patterns.is_none()),
+                    StmtKind::If { otherwise, .. } => otherwise.is_some(),
+                    StmtKind::Match { arms, .. } => arms.iter().any(|a| a.patterns.is_none()),
                     _ => false,
                 };
                 let mut joined = if complete { Live::empty(self.program) } else { after.clone() };
-                for block in s.kind.blocks() {
+                let mut first = id + 1;
+                for block in s.blocks() {
                     let mut path = after.clone();
-                    self.block(block, &mut path)?;
+                    self.block(block, first, &mut path)?;
                     joined.union(&path);
+                    first += block.iter().map(Stmt::count).sum::<usize>();
                 }
                 *live = joined;
-                if self.any_kept(&s.kind.blocks()) {
-                    self.keep(s.id);
+                if self.any_kept(s, id) {
+                    self.keep(id);
                 }
-                if self.kept[s.id] {
-                    for e in s.kind.head() {
+                if self.kept[id] {
+                    for e in s.exprs() {
                         self.reads(e, live);
                     }
                 }

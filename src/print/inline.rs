@@ -1,4 +1,4 @@
-//! Residual statements -> the same with single-use temporaries substituted into their use:
+//! Specialized statements -> the same with single-use temporaries substituted into their use:
 //! `arg1 = wires[0]; arg2 = wires[1]; wires[3] = arg1 != arg2;` becomes
 //! `wires[3] = wires[0] != wires[1];`.
 //!
@@ -22,10 +22,9 @@
 use std::collections::HashSet;
 
 use crate::ast::DeclKind;
-use crate::program::{ArrayId, Program};
+use crate::program::{ArrayId, Expr, ExprKind, Program, Stmt, StmtKind};
 
-use super::residual::{self as r, count, SKind, E, S};
-use super::simplify;
+use super::simplify::{self, has_hopeless_observe, int, literal_flat, size, visit_elems};
 
 /// The largest expression (in nodes) that substitution may build.
 const MAX_NODES: usize = 64;
@@ -41,21 +40,21 @@ fn overlaps(a: Access, b: Access) -> bool {
     a.0 == b.0 && (a.1.is_none() || b.1.is_none() || a.1 == b.1)
 }
 
-fn access(program: &Program, array: ArrayId, indices: &[E]) -> Access {
-    (array, E::literal_flat(program, array, indices))
+fn access(program: &Program, array: ArrayId, indices: &[Expr]) -> Access {
+    (array, literal_flat(program, array, indices))
 }
 
 /// Every element `e` reads.
-fn expr_reads(program: &Program, e: &E, out: &mut Vec<Access>) {
-    e.visit_elems(&mut |array, indices| out.push(access(program, array, indices)));
+fn expr_reads(program: &Program, e: &Expr, out: &mut Vec<Access>) {
+    visit_elems(e, &mut |array, indices| out.push(access(program, array, indices)));
 }
 
 /// Every element a statement (with nested ones) reads.
-fn stmt_reads(program: &Program, s: &S, out: &mut Vec<Access>) {
-    for e in s.kind.head() {
+fn stmt_reads(program: &Program, s: &Stmt, out: &mut Vec<Access>) {
+    for e in s.exprs() {
         expr_reads(program, e, out);
     }
-    for block in s.kind.blocks() {
+    for block in s.blocks() {
         for inner in block {
             stmt_reads(program, inner, out);
         }
@@ -63,32 +62,32 @@ fn stmt_reads(program: &Program, s: &S, out: &mut Vec<Access>) {
 }
 
 /// Every element a statement (with nested ones) may write.
-fn stmt_writes(program: &Program, s: &S, out: &mut Vec<Access>) {
-    if let SKind::Assign { array, indices, .. } = &s.kind {
+fn stmt_writes(program: &Program, s: &Stmt, out: &mut Vec<Access>) {
+    if let StmtKind::Assign { array, indices, .. } = &s.kind {
         out.push(access(program, *array, indices));
     }
-    for block in s.kind.blocks() {
+    for block in s.blocks() {
         for inner in block {
             stmt_writes(program, inner, out);
         }
     }
 }
 
-fn reads_of(program: &Program, s: &S) -> Vec<Access> {
+fn reads_of(program: &Program, s: &Stmt) -> Vec<Access> {
     let mut out = Vec::new();
     stmt_reads(program, s, &mut out);
     out
 }
 
-fn writes_of(program: &Program, s: &S) -> Vec<Access> {
+fn writes_of(program: &Program, s: &Stmt) -> Vec<Access> {
     let mut out = Vec::new();
     stmt_writes(program, s, &mut out);
     out
 }
 
 /// Substitute every single-use temporary.
-pub fn inline_temporaries(program: &Program, stmts: &mut Vec<S>) {
-    if count(stmts) > MAX_STATEMENTS {
+pub fn inline_temporaries(program: &Program, stmts: &mut Vec<Stmt>) {
+    if stmts.iter().map(Stmt::count).sum::<usize>() > MAX_STATEMENTS {
         return;
     }
     // Vars first: an output accumulated through a temporary (`y = y || term;`) can only be
@@ -110,12 +109,12 @@ pub fn inline_temporaries(program: &Program, stmts: &mut Vec<S>) {
 
 /// Substitute every assignment to `var`, first to last; false (with `stmts` spoiled) when
 /// one cannot be.
-fn inline_all(program: &Program, stmts: &mut Vec<S>, var: ArrayId) -> bool {
+fn inline_all(program: &Program, stmts: &mut Vec<Stmt>, var: ArrayId) -> bool {
     // A failure ends the attempt, so nothing is ever skipped here.
     let mut skip = HashSet::new();
     loop {
         let reads = global_reads(program, stmts, var);
-        match first_definition(program, stmts, var, true, reads, &mut skip) {
+        match first_definition(program, stmts, 0, var, true, reads, &mut skip) {
             None => return true,
             Some(false) => return false,
             Some(true) => {}
@@ -124,53 +123,62 @@ fn inline_all(program: &Program, stmts: &mut Vec<S>, var: ArrayId) -> bool {
 }
 
 /// Substitute the assignments to `output` that are overwritten later; the others stay.
-fn inline_overwritten(program: &Program, stmts: &mut Vec<S>, output: ArrayId) {
+fn inline_overwritten(program: &Program, stmts: &mut Vec<Stmt>, output: ArrayId) {
     let mut skip = HashSet::new();
-    while first_definition(program, stmts, output, true, 0, &mut skip).is_some() {}
+    while first_definition(program, stmts, 0, output, true, 0, &mut skip).is_some() {}
 }
 
 /// Reads of any element of `array` in the whole program.
-fn global_reads(program: &Program, stmts: &[S], array: ArrayId) -> usize {
+fn global_reads(program: &Program, stmts: &[Stmt], array: ArrayId) -> usize {
     stmts.iter().flat_map(|s| reads_of(program, s)).filter(|a| a.0 == array).count()
 }
 
-/// Find the first assignment to `array` (in program order) whose statement id is not in
-/// `skip`, and try to substitute it; a failed one is skipped from then on. `None` when there
-/// is none left. `global_reads` counts the reads of `array` in the whole program.
+/// Find the first assignment to `array` (in program order) whose pre-order position is not
+/// in `skip`, and try to substitute it; a failed one is skipped from then on (positions before
+/// it do not change when a later one is substituted). `None` when there is none left.
+/// `first` is the position of `seq[0]`; `global_reads` counts the reads of `array` in the
+/// whole program.
+#[allow(clippy::too_many_arguments)]
 fn first_definition(
     program: &Program,
-    seq: &mut Vec<S>,
+    seq: &mut Vec<Stmt>,
+    first: usize,
     array: ArrayId,
     top: bool,
     global_reads: usize,
     skip: &mut HashSet<usize>,
 ) -> Option<bool> {
+    let mut position = first;
     for k in 0..seq.len() {
-        if let SKind::Assign { array: a, .. } = seq[k].kind {
-            if a == array && !skip.contains(&seq[k].id) {
+        if let StmtKind::Assign { array: a, .. } = seq[k].kind {
+            if a == array && !skip.contains(&position) {
                 let done = substitute(program, seq, k, top, global_reads);
                 if !done {
-                    skip.insert(seq[k].id);
+                    skip.insert(position);
                 }
                 return Some(done);
             }
         }
-        for block in seq[k].kind.blocks_mut() {
-            if let Some(done) = first_definition(program, block, array, false, global_reads, skip) {
+        let mut inner = position + 1;
+        for block in seq[k].blocks_mut() {
+            let size: usize = block.iter().map(Stmt::count).sum();
+            if let Some(done) = first_definition(program, block, inner, array, false, global_reads, skip) {
                 return Some(done);
             }
+            inner += size;
         }
+        position += seq[k].count();
     }
     None
 }
 
 /// Try to substitute the assignment `seq[k]` into its one use; true when done.
-fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_reads: usize) -> bool {
-    let SKind::Assign { array, indices, value } = &seq[k].kind else {
+fn substitute(program: &Program, seq: &mut Vec<Stmt>, k: usize, top: bool, global_reads: usize) -> bool {
+    let StmtKind::Assign { array, indices, value, .. } = &seq[k].kind else {
         return false;
     };
     let (array, value) = (*array, value.clone());
-    let Some(flat) = E::literal_flat(program, array, indices) else {
+    let Some(flat) = literal_flat(program, array, indices) else {
         return false;
     };
     let target: Access = (array, Some(flat));
@@ -195,7 +203,7 @@ fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_r
     // It must be read once, exactly, and first thing.
     let head_reads: Vec<Access> = {
         let mut out = Vec::new();
-        for e in seq[j].kind.head() {
+        for e in seq[j].exprs() {
             expr_reads(program, e, &mut out);
         }
         out
@@ -206,8 +214,8 @@ fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_r
         return false;
     }
     // The value must die at the use.
-    let overwritten_by_use = matches!(&seq[j].kind, SKind::Assign { array: a, indices, .. }
-        if *a == array && E::literal_flat(program, *a, indices) == Some(flat));
+    let overwritten_by_use = matches!(&seq[j].kind, StmtKind::Assign { array: a, indices, .. }
+        if *a == array && literal_flat(program, *a, indices) == Some(flat));
     // An output's assignment only merges into the next assignment to the same element
     // (`y = 0; y = y || a;`): moving it into a temporary would hide what the output holds.
     if !overwritten_by_use && (!is_var || !dies_after(program, seq, j, target, top, global_reads)) {
@@ -215,14 +223,14 @@ fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_r
     }
     // Substitute, and check the size of what was built.
     let mut used = seq[j].clone();
-    for e in used.kind.head_mut() {
-        *e = replace(program, std::mem::replace(e, E::Int(0)), target, &value);
+    for e in used.exprs_mut() {
+        *e = replace(program, std::mem::replace(e, int(0)), target, &value);
     }
-    if used.kind.head().iter().any(|e| e.size() > MAX_NODES || combinations(program, e) > MAX_COMBINATIONS) {
+    if used.exprs().iter().any(|e| size(e) > MAX_NODES || combinations(program, e) > MAX_COMBINATIONS) {
         return false;
     }
     let rebuilt = simplify::resimplify(program, used);
-    if r::has_hopeless_observe(&rebuilt) {
+    if has_hopeless_observe(&rebuilt) {
         return false;
     }
     seq.splice(j..=j, rebuilt);
@@ -231,12 +239,12 @@ fn substitute(program: &Program, seq: &mut Vec<S>, k: usize, top: bool, global_r
 }
 
 /// Whether the value of the var element `target` is dead after `seq[j]`.
-fn dies_after(program: &Program, seq: &[S], j: usize, target: Access, top: bool, global_reads: usize) -> bool {
+fn dies_after(program: &Program, seq: &[Stmt], j: usize, target: Access, top: bool, global_reads: usize) -> bool {
     for s in &seq[j + 1..] {
         if reads_of(program, s).iter().any(|&a| overlaps(a, target)) {
             return false;
         }
-        if let SKind::Assign { array, indices, .. } = &s.kind {
+        if let StmtKind::Assign { array, indices, .. } = &s.kind {
             if access(program, *array, indices) == target {
                 return true;
             }
@@ -248,8 +256,8 @@ fn dies_after(program: &Program, seq: &[S], j: usize, target: Access, top: bool,
 }
 
 /// `e` with every read of `target` replaced by `value`, simplified on the way up.
-fn replace(program: &Program, e: E, target: Access, value: &E) -> E {
-    if let E::Elem(array, indices) = &e {
+fn replace(program: &Program, e: Expr, target: Access, value: &Expr) -> Expr {
+    if let ExprKind::Elem { array, indices } = &e.kind {
         if access(program, *array, indices) == target {
             return value.clone();
         }
@@ -259,20 +267,16 @@ fn replace(program: &Program, e: E, target: Access, value: &E) -> E {
 
 /// The product of the domains of the distinct elements an expression reads: what the
 /// checker enumerates for it.
-fn combinations(program: &Program, e: &E) -> u64 {
-    fn distinct<'a>(e: &'a E, seen: &mut Vec<&'a E>) {
-        for child in e.children() {
-            distinct(child, seen);
+fn combinations(program: &Program, e: &Expr) -> u64 {
+    let mut seen: Vec<&Expr> = Vec::new();
+    e.walk(&mut |x| {
+        if matches!(x.kind, ExprKind::Elem { .. }) && !seen.contains(&x) {
+            seen.push(x);
         }
-        if matches!(e, E::Elem(..)) && !seen.contains(&e) {
-            seen.push(e);
-        }
-    }
-    let mut seen = Vec::new();
-    distinct(e, &mut seen);
+    });
     seen.iter()
-        .map(|x| match x {
-            E::Elem(array, _) => program.arrays[*array].domain as u64,
+        .map(|x| match &x.kind {
+            ExprKind::Elem { array, .. } => program.arrays[*array].domain as u64,
             _ => 1,
         })
         .fold(1u64, |acc, d| acc.saturating_mul(d))

@@ -1,5 +1,5 @@
-//! Checked program + param values -> residual statements: the partial evaluation at the
-//! heart of `--print program`.
+//! Checked program + param values -> specialized statements (checked code again): the
+//! partial evaluation at the heart of `--print program`.
 //!
 //! Params are folded to their values in *structural* positions only: the conditions of `if`
 //! and the scrutinees of `match` (statements and expressions), and indices (`wires[in1[g]]`
@@ -17,10 +17,9 @@
 use crate::ast::DeclKind;
 use crate::eval::{element_position, eval, eval_const, matching_arm, Env, EvalError};
 use crate::interp::ParamValues;
-use crate::program::{Arm as CheckedArm, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::program::{Arm, Expr, ExprKind, Origin, Program, Stmt, StmtKind};
 
-use super::residual::{self as r, count, unsupported, Arm, Result, SKind, Tag, E, S};
-use super::simplify;
+use super::simplify::{self, eval_closed, int, literal, reads_element, unsupported, Result};
 
 /// The most statements one unrolled loop may produce. Past it the loop is printed as
 /// written (unfolded), which stays correct: a program that large is not read anyway.
@@ -79,9 +78,9 @@ fn reads(program: &Program, e: &Expr) -> (bool, bool) {
 pub enum Loop {
     /// No iterations, or none that leaves any code.
     Empty,
-    Kept(S),
-    /// The code of each iteration, the variable replaced by its value.
-    Unrolled(Vec<Vec<S>>),
+    Kept(Box<Stmt>),
+    /// The code of each iteration (with the variable's value), the variable replaced by it.
+    Unrolled(Vec<(i64, Vec<Stmt>)>),
 }
 
 impl<'p> Specializer<'p> {
@@ -89,33 +88,31 @@ impl<'p> Specializer<'p> {
         Specializer { program, values, loops: vec![0; program.loop_depth] }
     }
 
-    /// The top-level statements, `items[k]` being the file item of `program.body[k]`.
-    pub fn top_level(&mut self, items: &[usize]) -> Result<Vec<S>> {
+    /// The top-level statements, each with its origin: the item of the statement it came
+    /// from, and the iteration when it came from an unrolled top-level loop.
+    pub fn top_level(&mut self) -> Result<Vec<Stmt>> {
         let program = self.program;
         let mut out = Vec::new();
-        let mut para = 0;
-        for (stmt, &item) in program.body.iter().zip(items) {
-            let mut tagged = |stmts: Vec<S>, para: usize, iteration: bool| {
-                out.extend(stmts.into_iter().map(|s| S { tag: Tag { item, para, iteration }, ..s }));
+        for stmt in &program.body {
+            let item = stmt.origin.item;
+            let mut placed = |stmts: Vec<Stmt>, iteration: Option<i64>| {
+                out.extend(stmts.into_iter().map(|s| Stmt { origin: Origin { item, iteration }, ..s }));
             };
             if let StmtKind::For { .. } = stmt.kind {
                 match self.for_loop(stmt)? {
                     Loop::Unrolled(iterations) => {
-                        for code in iterations {
-                            tagged(code, para, true);
-                            para += 1;
+                        for (value, code) in iterations {
+                            placed(code, Some(value));
                         }
                     }
-                    Loop::Kept(s) => tagged(vec![s], para, false),
+                    Loop::Kept(s) => placed(vec![*s], None),
                     Loop::Empty => {}
                 }
-                para += 1;
                 continue;
             }
             let mut stmts = Vec::new();
             self.stmt(stmt, &mut stmts)?;
-            tagged(stmts, para, false);
-            para += 1;
+            placed(stmts, None);
         }
         Ok(out)
     }
@@ -131,83 +128,81 @@ impl<'p> Specializer<'p> {
     }
 
     /// A structural position: folded when it reads params and nothing else.
-    fn index(&self, e: &Expr) -> Result<E> {
+    fn index(&self, e: &Expr) -> Result<Expr> {
         self.expr(e, true)
     }
 
     /// A condition or scrutinee: folded when it reads nothing but params and constants.
-    fn cond(&self, e: &Expr) -> Result<E> {
+    fn cond(&self, e: &Expr) -> Result<Expr> {
         if !reads(self.program, e).1 {
             if let Some(v) = self.eval(e) {
-                return Ok(E::Int(v));
+                return Ok(int(v));
             }
         }
         self.expr(e, true)
     }
 
-    fn expr(&self, e: &Expr, structural: bool) -> Result<E> {
+    fn expr(&self, e: &Expr, structural: bool) -> Result<Expr> {
         let p = self.program;
         if structural && reads(p, e) == (true, false) {
             if let Some(v) = self.eval(e) {
-                return Ok(E::Int(v));
+                return Ok(int(v));
             }
         }
         let sub = |x: &Expr| self.expr(x, structural);
-        Ok(match &e.kind {
-            ExprKind::Int(v) => E::Int(*v),
-            ExprKind::Const(id) => E::Const(*id),
-            ExprKind::LoopVar(slot) => E::Loop(*slot),
+        let kind = match &e.kind {
             ExprKind::FnArg(_) => return unsupported("a function parameter outside its function"),
+            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) => e.kind.clone(),
             ExprKind::Elem { array, indices } => {
-                E::Elem(*array, indices.iter().map(|i| self.index(i)).collect::<Result<_>>()?)
+                ExprKind::Elem { array: *array, indices: indices.iter().map(|i| self.index(i)).collect::<Result<_>>()? }
             }
-            ExprKind::Call { func, args } => simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?),
-            ExprKind::Unary { op, operand } => simplify::unary(p, *op, sub(operand)?),
-            ExprKind::Binary { op, lhs, rhs } => simplify::binary(p, *op, sub(lhs)?, sub(rhs)?),
+            ExprKind::Call { func, args } => {
+                return Ok(simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?))
+            }
+            ExprKind::Unary { op, operand } => return Ok(simplify::unary(p, *op, sub(operand)?)),
+            ExprKind::Binary { op, lhs, rhs } => return Ok(simplify::binary(p, *op, sub(lhs)?, sub(rhs)?)),
             ExprKind::If { branches, otherwise } => {
                 let mut kept = Vec::new();
                 let mut chosen = &**otherwise;
                 for (c, v) in branches {
-                    match self.cond(c)? {
-                        E::Int(0) => {}
-                        E::Int(_) => {
+                    let c = self.cond(c)?;
+                    match literal(&c) {
+                        Some(0) => {}
+                        Some(_) => {
                             chosen = v;
                             break;
                         }
-                        c => kept.push((c, sub(v)?)),
+                        None => kept.push((c, sub(v)?)),
                     }
                 }
-                simplify::if_expr(kept, sub(chosen)?)
+                return Ok(simplify::if_expr(kept, sub(chosen)?));
             }
             ExprKind::Match { scrutinee, arms } => {
                 let scrutinee = self.cond(scrutinee)?;
-                if let E::Int(value) = scrutinee {
+                if let Some(value) = literal(&scrutinee) {
                     if let Some(arm) = self.pick(arms, value)? {
                         return sub(&arm.body);
                     }
                 }
                 let arms = arms
                     .iter()
-                    .map(|a| Ok(Arm { patterns: self.patterns(a)?, body: sub(&a.body)? }))
+                    .map(|a| Ok(Arm { patterns: a.patterns.clone(), body: sub(&a.body)?, span: a.span }))
                     .collect::<Result<_>>()?;
-                E::Match(Box::new(scrutinee), arms)
+                ExprKind::Match { scrutinee: Box::new(scrutinee), arms }
             }
-        })
-    }
-
-    fn patterns<B>(&self, arm: &CheckedArm<B>) -> Result<Option<Vec<E>>> {
-        arm.patterns.as_ref().map(|ps| ps.iter().map(r::from_checked).collect()).transpose()
+        };
+        Ok(Expr::synthetic(kind))
     }
 
     /// The arm a known scrutinee selects (patterns may use the loop variables).
-    fn pick<'a, B>(&self, arms: &'a [CheckedArm<B>], value: i64) -> Result<Option<&'a CheckedArm<B>>> {
+    fn pick<'a, B>(&self, arms: &'a [Arm<B>], value: i64) -> Result<Option<&'a Arm<B>>> {
         match matching_arm(self.program, arms, value, &mut self.env()) {
             Ok(arm) => Ok(arm),
             Err(_) => unsupported("a `match` pattern that does not evaluate"),
         }
     }
 
-    fn block(&mut self, stmts: &[Stmt]) -> Result<Vec<S>> {
+    fn block(&mut self, stmts: &[Stmt]) -> Result<Vec<Stmt>> {
         let mut out = Vec::new();
         for stmt in stmts {
             self.stmt(stmt, &mut out)?;
@@ -215,7 +210,7 @@ impl<'p> Specializer<'p> {
         Ok(out)
     }
 
-    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<S>) -> Result<()> {
+    fn stmt(&mut self, stmt: &Stmt, out: &mut Vec<Stmt>) -> Result<()> {
         match &stmt.kind {
             StmtKind::Assign { array, indices, value, .. } => {
                 let indices = indices.iter().map(|i| self.index(i)).collect::<Result<_>>()?;
@@ -224,20 +219,21 @@ impl<'p> Specializer<'p> {
             }
             StmtKind::For { .. } => match self.for_loop(stmt)? {
                 Loop::Empty => {}
-                Loop::Kept(s) => out.push(s),
-                Loop::Unrolled(iterations) => out.extend(iterations.into_iter().flatten()),
+                Loop::Kept(s) => out.push(*s),
+                Loop::Unrolled(iterations) => out.extend(iterations.into_iter().flat_map(|(_, code)| code)),
             },
             StmtKind::If { branches, otherwise } => {
                 let mut kept = Vec::new();
                 let mut chosen = otherwise.as_deref();
                 for (c, block) in branches {
-                    match self.cond(c)? {
-                        E::Int(0) => {}
-                        E::Int(_) => {
+                    let c = self.cond(c)?;
+                    match literal(&c) {
+                        Some(0) => {}
+                        Some(_) => {
                             chosen = Some(block);
                             break;
                         }
-                        c => kept.push((c, self.block(block)?)),
+                        None => kept.push((c, self.block(block)?)),
                     }
                 }
                 let otherwise = chosen.map(|b| self.block(b)).transpose()?;
@@ -245,7 +241,7 @@ impl<'p> Specializer<'p> {
             }
             StmtKind::Match { scrutinee, arms } => {
                 let scrutinee = self.cond(scrutinee)?;
-                if let E::Int(value) = scrutinee {
+                if let Some(value) = literal(&scrutinee) {
                     if let Some(arm) = self.pick(arms, value)? {
                         let body = self.block(&arm.body)?;
                         out.extend(body);
@@ -254,7 +250,7 @@ impl<'p> Specializer<'p> {
                 }
                 let arms = arms
                     .iter()
-                    .map(|a| Ok(Arm { patterns: self.patterns(a)?, body: self.block(&a.body)? }))
+                    .map(|a| Ok(Arm { patterns: a.patterns.clone(), body: self.block(&a.body)?, span: a.span }))
                     .collect::<Result<_>>()?;
                 out.extend(simplify::match_stmt(self.program, scrutinee, arms));
             }
@@ -266,17 +262,17 @@ impl<'p> Specializer<'p> {
                 }
                 let folded = self.expr(e, false)?;
                 let loops: Vec<Option<i64>> = self.loops.iter().copied().map(Some).collect();
-                match known.or_else(|| r::eval_closed(p, &folded, &loops)) {
+                match known.or_else(|| eval_closed(p, &folded, &loops)) {
                     Some(1) => {}
                     // It fails in every example. The lowering rejects an `observe` that reads
                     // no element and can never hold, so it is printed as written unless
                     // folding left it a read.
                     Some(_) => {
-                        let failing = if r::reads_element(&folded) { folded } else { r::from_checked(e)? };
-                        if !r::reads_element(&failing) {
+                        let failing = if reads_element(&folded) { folded } else { e.clone() };
+                        if !reads_element(&failing) {
                             return unsupported("an `observe` that can never hold");
                         }
-                        out.push(S::new(SKind::Observe(failing)));
+                        out.push(Stmt::synthetic(StmtKind::Observe(failing), Origin::default()));
                     }
                     None => out.extend(simplify::observe(folded)),
                 }
@@ -303,30 +299,30 @@ impl<'p> Specializer<'p> {
         }
         // Iterations that give the same code as the first are not stored: only the first,
         // and every iteration from the first that differs on.
-        let mut first: Option<Vec<S>> = None;
+        let mut first: Option<Vec<Stmt>> = None;
         let mut same_as_first = 0usize;
-        let mut different: Vec<(i64, Vec<S>)> = Vec::new();
+        let mut different: Vec<(i64, Vec<Stmt>)> = Vec::new();
         let mut unrolled_size = 0usize;
         for value in lo..hi {
             self.loops[slot] = value;
             let code = self.block(body)?;
             match &first {
                 None => {
-                    unrolled_size = count(&code);
+                    unrolled_size = code.iter().map(Stmt::count).sum();
                     first = Some(code);
                     same_as_first = 1;
                 }
                 Some(f) if different.is_empty() && code == *f => {
                     same_as_first += 1;
-                    unrolled_size += count(f);
+                    unrolled_size += f.iter().map(Stmt::count).sum::<usize>();
                 }
                 Some(_) => {
-                    unrolled_size += count(&code);
+                    unrolled_size += code.iter().map(Stmt::count).sum::<usize>();
                     different.push((value, code));
                 }
             }
             if !different.is_empty() && unrolled_size > MAX_UNROLLED {
-                return Ok(Loop::Kept(r::stmt_from_checked(stmt)?));
+                return Ok(Loop::Kept(Box::new(stmt.clone())));
             }
         }
         let first = first.unwrap_or_default();
@@ -334,20 +330,21 @@ impl<'p> Specializer<'p> {
             if first.is_empty() {
                 return Ok(Loop::Empty);
             }
-            let kind = SKind::For {
+            let kind = StmtKind::For {
                 slot,
-                name: var_name.clone(),
+                var_name: var_name.clone(),
+                var_span: Default::default(),
                 start: self.index(start)?,
                 end: self.index(end)?,
                 body: first,
             };
-            return Ok(Loop::Kept(S::new(kind)));
+            return Ok(Loop::Kept(Box::new(Stmt::synthetic(kind, Origin::default()))));
         }
         let p = self.program;
-        let substituted = |code: &[S], value: i64| -> Vec<S> {
-            code.iter().flat_map(|s| simplify::subst_stmt(p, s, slot, value)).collect()
+        let substituted = |code: &[Stmt], value: i64| -> (i64, Vec<Stmt>) {
+            (value, code.iter().flat_map(|s| simplify::subst_stmt(p, s, slot, value)).collect())
         };
-        let mut iterations: Vec<Vec<S>> =
+        let mut iterations: Vec<(i64, Vec<Stmt>)> =
             (lo..lo + same_as_first as i64).map(|value| substituted(&first, value)).collect();
         iterations.extend(different.iter().map(|(value, code)| substituted(code, *value)));
         Ok(Loop::Unrolled(iterations))

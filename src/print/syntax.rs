@@ -1,13 +1,14 @@
-//! Residual code -> AST nodes (without spans: the formatter ignores them), for printing with
-//! `format_file`. Loop variables of kept loops get their names back from their loops.
+//! Checked code -> AST nodes (without spans: printed without comments), for the printed
+//! program. Names come back from the program's tables; loop variables of kept loops get their
+//! names back from their loops.
 
 use crate::ast::{self, UnOp};
-use crate::program::Program;
+use crate::program::{Arm, Expr, ExprKind, Program, Stmt, StmtKind};
 use crate::span::Span;
 
-use super::residual::{unsupported, Result, SKind, E, S};
+use super::simplify::{unsupported, Result};
 
-/// Turns residual code into AST nodes (without spans: the formatter ignores them).
+/// Turns checked code into AST nodes.
 pub struct Syntax<'p> {
     pub program: &'p Program,
     /// The name of each kept loop's variable, by slot.
@@ -34,39 +35,48 @@ impl<'p> Syntax<'p> {
         Syntax { program, loops: vec![None; program.loop_depth] }
     }
 
-    pub fn expr(&self, e: &E) -> Result<ast::Expr> {
+    fn exprs(&self, es: &[Expr]) -> Result<Vec<ast::Expr>> {
+        es.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn patterns<B>(&self, arm: &Arm<B>) -> Result<ast::Pattern> {
+        Ok(pattern(arm.patterns.as_deref().map(|ps| self.exprs(ps)).transpose()?))
+    }
+
+    pub fn expr(&self, e: &Expr) -> Result<ast::Expr> {
         use ast::ExprKind as K;
         let p = self.program;
-        let boxed = |e: &E| self.expr(e).map(Box::new);
-        let all = |es: &[E]| es.iter().map(|e| self.expr(e)).collect::<Result<Vec<_>>>();
-        Ok(node(match e {
-            E::Int(v) if *v < 0 => {
-                // Literals are non-negative; i64::MIN never reaches here (see `fold_literal`).
+        let boxed = |e: &Expr| self.expr(e).map(Box::new);
+        Ok(node(match &e.kind {
+            ExprKind::Int(v) if *v < 0 => {
+                // Literals are non-negative; i64::MIN never reaches here (folding skips it).
                 K::Unary { op: UnOp::Neg, operand: Box::new(node(K::Int(v.checked_neg().unwrap_or(i64::MAX)))) }
             }
-            E::Int(v) => K::Int(*v),
-            E::Const(id) => K::Name(ident(&p.consts[*id].name)),
-            E::Loop(slot) => match self.loops.get(*slot).cloned().flatten() {
+            ExprKind::Int(v) => K::Int(*v),
+            ExprKind::Const(id) => K::Name(ident(&p.consts[*id].name)),
+            ExprKind::LoopVar(slot) => match self.loops.get(*slot).cloned().flatten() {
                 Some(name) => K::Name(ident(&name)),
                 None => return unsupported("a loop variable outside its loop"),
             },
-            E::Elem(array, indices) if indices.is_empty() => K::Name(ident(&p.arrays[*array].name)),
-            E::Elem(array, indices) => K::Index { base: ident(&p.arrays[*array].name), indices: all(indices)? },
-            E::Call(func, args) => K::Call { func: ident(&p.fns[*func].name), args: all(args)? },
-            E::Unary(op, a) => K::Unary { op: *op, operand: boxed(a)? },
-            E::Binary(op, a, b) => K::Binary { op: *op, lhs: boxed(a)?, rhs: boxed(b)? },
-            E::If(branches, otherwise) => K::If {
+            ExprKind::FnArg(_) => return unsupported("a function parameter outside its function"),
+            ExprKind::Elem { array, indices } if indices.is_empty() => K::Name(ident(&p.arrays[*array].name)),
+            ExprKind::Elem { array, indices } => {
+                K::Index { base: ident(&p.arrays[*array].name), indices: self.exprs(indices)? }
+            }
+            ExprKind::Call { func, args } => K::Call { func: ident(&p.fns[*func].name), args: self.exprs(args)? },
+            ExprKind::Unary { op, operand } => K::Unary { op: *op, operand: boxed(operand)? },
+            ExprKind::Binary { op, lhs, rhs } => K::Binary { op: *op, lhs: boxed(lhs)?, rhs: boxed(rhs)? },
+            ExprKind::If { branches, otherwise } => K::If {
                 branches: branches.iter().map(|(c, v)| Ok((self.expr(c)?, self.expr(v)?))).collect::<Result<_>>()?,
                 otherwise: boxed(otherwise)?,
             },
-            E::Match(scrutinee, arms) => K::Match {
+            ExprKind::Match { scrutinee, arms } => K::Match {
                 scrutinee: boxed(scrutinee)?,
                 arms: arms
                     .iter()
                     .map(|a| {
-                        let patterns = a.patterns.as_deref().map(all).transpose()?;
                         Ok(ast::MatchArm {
-                            pattern: pattern(patterns),
+                            pattern: self.patterns(a)?,
                             body: self.expr(&a.body)?,
                             span: Span::default(),
                         })
@@ -76,50 +86,45 @@ impl<'p> Syntax<'p> {
         }))
     }
 
-    pub fn block(&mut self, stmts: &[S]) -> Result<ast::Block> {
+    pub fn block(&mut self, stmts: &[Stmt]) -> Result<ast::Block> {
         let stmts = stmts.iter().map(|s| self.stmt(s)).collect::<Result<_>>()?;
         Ok(ast::Block { stmts, span: Span::default() })
     }
 
-    pub fn stmt(&mut self, s: &S) -> Result<ast::Stmt> {
+    pub fn stmt(&mut self, s: &Stmt) -> Result<ast::Stmt> {
         use ast::StmtKind as K;
         let p = self.program;
         let kind = match &s.kind {
-            SKind::Assign { array, indices, value } => K::Assign {
+            StmtKind::Assign { array, indices, value, .. } => K::Assign {
                 target: ast::Place {
                     name: ident(&p.arrays[*array].name),
-                    indices: indices.iter().map(|i| self.expr(i)).collect::<Result<_>>()?,
+                    indices: self.exprs(indices)?,
                     span: Span::default(),
                 },
                 value: self.expr(value)?,
             },
-            SKind::Observe(e) => K::Observe(self.expr(e)?),
-            SKind::For { slot, name, start, end, body } => {
+            StmtKind::Observe(e) => K::Observe(self.expr(e)?),
+            StmtKind::For { slot, var_name, start, end, body, .. } => {
                 let (start, end) = (self.expr(start)?, self.expr(end)?);
                 let Some(entry) = self.loops.get_mut(*slot) else {
                     return unsupported("a loop nested deeper than the program's loops");
                 };
-                let outer = entry.replace(name.clone());
+                let outer = entry.replace(var_name.clone());
                 let body = self.block(body);
                 self.loops[*slot] = outer;
-                K::For { var: ident(name), start, end, body: body? }
+                K::For { var: ident(var_name), start, end, body: body? }
             }
-            SKind::If { branches, otherwise } => K::If {
+            StmtKind::If { branches, otherwise } => K::If {
                 branches: branches.iter().map(|(c, b)| Ok((self.expr(c)?, self.block(b)?))).collect::<Result<_>>()?,
                 otherwise: otherwise.as_deref().map(|b| self.block(b)).transpose()?,
             },
-            SKind::Match { scrutinee, arms } => K::Match {
+            StmtKind::Match { scrutinee, arms } => K::Match {
                 scrutinee: self.expr(scrutinee)?,
                 arms: arms
                     .iter()
                     .map(|a| {
-                        let patterns = a
-                            .patterns
-                            .as_ref()
-                            .map(|ps| ps.iter().map(|e| self.expr(e)).collect::<Result<_>>())
-                            .transpose()?;
                         Ok(ast::MatchArm {
-                            pattern: pattern(patterns),
+                            pattern: self.patterns(a)?,
                             body: self.block(&a.body)?,
                             span: Span::default(),
                         })

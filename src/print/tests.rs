@@ -36,8 +36,8 @@ fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamValues {
 fn printed_with(source: &str, bound: &[(&str, &[u32])], overrides: &[(&str, i64)]) -> String {
     let compiled = compiled(source, overrides);
     let params = values(&compiled, bound);
-    let text = specialize_program(source, &compiled.parsed.file, &compiled.program, &params)
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let text =
+        specialize_program(source, &compiled.parsed, &compiled.program, &params).unwrap_or_else(|e| panic!("{e:?}"));
     if let Err(e) = reproduces(&text, &compiled.program, &params) {
         panic!("the printed program {e}:\n{text}");
     }
@@ -428,7 +428,7 @@ example { x = 1; }
 ";
     let compiled = compiled(source, &[]);
     let params = values(&compiled, &[("c", &[1])]);
-    let (file, program) = (&compiled.parsed.file, &compiled.program);
+    let (file, program) = (&compiled.parsed, &compiled.program);
     assert!(specialize_program(source, file, program, &params).is_err());
     assert_eq!(print_program(source, file, program, &params), print_sketch(source, file, program, &params));
 }
@@ -437,7 +437,7 @@ example { x = 1; }
 fn values_that_do_not_fit_print_the_sketch_without_panicking() {
     let source = "param p[2]: 3;\ninput x: bool;\noutput y: bool;\ny = x;\nexample { x = 1; }\n";
     let compiled = compiled(source, &[]);
-    let (file, program) = (&compiled.parsed.file, &compiled.program);
+    let (file, program) = (&compiled.parsed, &compiled.program);
     for wrong in [vec![], vec![vec![1]], vec![vec![1, 2, 0], vec![], vec![]]] {
         let printed = print_program(source, file, program, &wrong);
         assert_eq!(printed, print_sketch(source, file, program, &wrong));

@@ -4,14 +4,15 @@
 //! single-use temporaries inlined); `print_sketch` keeps the original text and only rewrites
 //! the param declarations with their values.
 //!
-//! The passes of `print_program`, each in its own module: `specialize` (partial evaluation
-//! into `residual` code), `dead` (liveness), `inline` (temporaries), `emit` (source text,
-//! with `syntax` turning residual code back into AST).
+//! The passes of `print_program` work on the checked program's own code, each in its own
+//! module: `specialize` (partial evaluation), `dead` (liveness), `inline` (temporaries), with
+//! `simplify` building the code they produce; `emit` turns the result into the printed
+//! program's syntax tree (`syntax` for the generated statements), which the formatter prints
+//! once with the source's comments.
 
 mod dead;
 mod emit;
 mod inline;
-mod residual;
 mod simplify;
 mod specialize;
 mod syntax;
@@ -20,14 +21,66 @@ mod tests;
 
 use crate::ast::{self, DeclKind};
 use crate::check::{check, CheckOptions};
+use crate::format::{format_printed, Printed};
 use crate::interp::{bound_params, run_example, ParamValues};
 use crate::limits::Limits;
 use crate::lower::lower;
-use crate::parse::parse;
+use crate::parse::{parse, Parsed};
 use crate::program::{ExampleData, Program};
-use crate::result::format_values;
+use crate::span::Span;
 
-pub use residual::Unsupported;
+pub use simplify::Unsupported;
+
+/// `[0, [1, 2]]`-style text of an array's values.
+pub fn format_values(values: &[u32], dims: &[usize]) -> String {
+    match dims.split_first() {
+        None => values.first().map_or("0".to_string(), |v| v.to_string()),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product::<usize>().max(1);
+            let parts: Vec<String> = values.chunks(block).map(|c| format_values(c, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+/// An integer literal as syntax (`-3` is a negation).
+fn literal(value: i64) -> ast::Expr {
+    let int = |v: i64| ast::Expr::new(ast::ExprKind::Int(v), Span::default());
+    if value < 0 {
+        let kind = ast::ExprKind::Unary { op: ast::UnOp::Neg, operand: Box::new(int(value.unsigned_abs() as i64)) };
+        ast::Expr::new(kind, Span::default())
+    } else {
+        int(value)
+    }
+}
+
+/// The param values as syntax: nested lists, with `[v; n]` where every element is the same
+/// (reusing the declaration's dimensions, so the binding survives the same `--set`).
+fn value_tree(values: &[u32], dims: &[usize], dim_exprs: &[ast::Expr]) -> ast::Value {
+    let value = |kind| ast::Value { kind, span: Span::default() };
+    if let Some(&first) = values.first() {
+        if !dims.is_empty() && values.iter().all(|&v| v == first) && dim_exprs.len() == dims.len() {
+            let mut tree = value(ast::ValueKind::Expr(literal(first as i64)));
+            for dim in dim_exprs.iter().rev() {
+                tree = value(ast::ValueKind::Repeat(Box::new(tree), dim.clone()));
+            }
+            return tree;
+        }
+    }
+    list_tree(values, dims)
+}
+
+/// Nested lists of literals, as `format_values` writes them.
+fn list_tree(values: &[u32], dims: &[usize]) -> ast::Value {
+    let value = |kind| ast::Value { kind, span: Span::default() };
+    match dims.split_first() {
+        None => value(ast::ValueKind::Expr(literal(values.first().copied().unwrap_or(0) as i64))),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product::<usize>().max(1);
+            value(ast::ValueKind::List(values.chunks(block).map(|chunk| list_tree(chunk, rest)).collect()))
+        }
+    }
+}
 
 /// The param values as a `.tpt` value: nested lists, with `[v; n]` where every element is
 /// the same (reusing the dimension's source text, so the text survives the same `--set`).
@@ -45,7 +98,8 @@ pub fn value_text(values: &[u32], dims: &[usize], dim_texts: &[String]) -> Strin
 }
 
 /// The original source with every param declaration bound to its value.
-pub fn print_sketch(source: &str, file: &ast::File, program: &Program, values: &ParamValues) -> String {
+pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues) -> String {
+    let file = &parsed.file;
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for item in &file.items {
         let ast::Item::Decl(decl) = item else {
@@ -83,30 +137,58 @@ pub fn print_sketch(source: &str, file: &ast::File, program: &Program, values: &
 /// "What synthesis prints"). Should specialization meet a construct it cannot handle, or
 /// its result not check or not behave like the sketch on the examples (which would be a
 /// bug), the sketch form is printed instead: it is correct by construction.
-pub fn print_program(source: &str, file: &ast::File, program: &Program, values: &ParamValues) -> String {
-    match specialize_program(source, file, program, values) {
-        Ok(text) if reproduces(&text, program, values).is_ok() => text,
-        _ => print_sketch(source, file, program, values),
+pub fn print_program(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues) -> String {
+    let printed = specialized_entries(source, parsed, program, values)
+        .ok()
+        .filter(|entries| behaves_the_same(entries, program, values).is_ok());
+    match printed {
+        Some(entries) => format_printed(source, &parsed.comments, &entries),
+        None => print_sketch(source, parsed, program, values),
     }
 }
 
 /// The specialized program, without the fallback of [`print_program`] (for tests).
 pub fn specialize_program(
     source: &str,
-    file: &ast::File,
+    parsed: &Parsed,
     program: &Program,
     values: &ParamValues,
 ) -> Result<String, Unsupported> {
-    // `body_items[k]` is the file item of `program.body[k]`.
-    let body_items: Vec<usize> = program.body.iter().map(|stmt| stmt.item).collect();
-    if body_items.len() != program.body.len() || values.len() != program.arrays.len() {
-        return residual::unsupported("a program that does not match its file or values");
+    let entries = specialized_entries(source, parsed, program, values)?;
+    Ok(format_printed(source, &parsed.comments, &entries))
+}
+
+/// The printed program's entries: the sketch specialized, dead code removed, temporaries
+/// inlined, and the result laid out item by item.
+fn specialized_entries(
+    source: &str,
+    parsed: &Parsed,
+    program: &Program,
+    values: &ParamValues,
+) -> Result<Vec<Printed>, Unsupported> {
+    if values.len() != program.arrays.len() || program.body.iter().any(|s| s.origin.item >= parsed.file.items.len()) {
+        return simplify::unsupported("a program that does not match its file or values");
     }
-    let stmts = specialize::Specializer::new(program, values).top_level(&body_items)?;
+    let stmts = specialize::Specializer::new(program, values).top_level()?;
     let mut stmts = dead::remove_dead(program, stmts)?;
     inline::inline_temporaries(program, &mut stmts);
     let stmts = dead::remove_dead(program, stmts)?;
-    emit::Emitter::new(source, file, program, values).emit(&stmts, &body_items)
+    let mut comments = parsed.comments.clone();
+    comments.sort_by_key(|c| c.span.start);
+    emit::Emitter::new(source, &parsed.file, &comments, program, values).emit(&stmts)
+}
+
+/// Check the printed program (its syntax tree: nothing is parsed) and compare it with the
+/// sketch on the sketch's examples.
+fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues) -> Result<(), String> {
+    let items = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Printed::Source(item) | Printed::Generated { item, .. } => Some(item.clone()),
+            Printed::Skipped { .. } | Printed::Blank => None,
+        })
+        .collect();
+    checked_behaviour(&ast::File { items, span: Span::default() }, program, values)
 }
 
 /// Generous bounds for checking a printed program: the sketch it came from already passed
@@ -125,12 +207,18 @@ fn printed_limits() -> Limits {
     }
 }
 
-/// Check a printed program and compare it with the sketch on the sketch's examples.
+/// Parse and check a printed program and compare it with the sketch on the sketch's examples
+/// (for tests of the printed text).
 pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result<(), String> {
+    let parsed = parse(text, printed_limits().max_depth).map_err(|d| format!("does not parse: {}", d[0].message))?;
+    checked_behaviour(&parsed.file, program, values)
+}
+
+/// Check (and lower) a printed program and compare it with the sketch on its examples.
+fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) -> Result<(), String> {
     let limits = printed_limits();
-    let parsed = parse(text, limits.max_depth).map_err(|d| format!("does not parse: {}", d[0].message))?;
     let options = CheckOptions { overrides: Vec::new(), limits: limits.clone() };
-    let printed = check(&parsed.file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
+    let printed = check(file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
     lower(&printed, &limits).map_err(|d| format!("does not lower: {}", d[0].message))?;
     let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
     same_behaviour(program, values, &printed, &printed_values)

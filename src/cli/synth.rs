@@ -11,13 +11,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::Diagnostic;
 use tpt::print::{print_program, print_sketch};
-use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
+use tpt::result::{
+    conflict_diagnostic, conflict_json, param_diagnostics, param_values, verifies, violated_observations,
+};
 use tpt::solve::{backend, registry, resolve_options, solve, Progress, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
 
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
+/// A bug in tpt was detected (the exit code of a Rust panic, so that scripts treat both alike).
+pub const EXIT_INTERNAL_ERROR: u8 = 101;
 
 /// The back end used when `--backend` is not given (see docs/backends.md for why).
 pub const DEFAULT_BACKEND: &str = "gradsearch-la";
@@ -186,7 +190,7 @@ pub fn main(args: SynthArgs) -> u8 {
     let mut diagnostics = Vec::new();
     if found {
         diagnostics.extend(param_diagnostics(program, graph, &tape, &report.assignment));
-    } else if report.status != Status::Impossible {
+    } else if !matches!(report.status, Status::Impossible | Status::InternalError) {
         diagnostics.push(Diagnostic::warning(format!(
             "no program found ({}); the best candidate violates {} observation(s)",
             describe_status(report.status),
@@ -207,9 +211,10 @@ pub fn main(args: SynthArgs) -> u8 {
             "evaluations": report.evaluations,
             "violations": report.violations,
             "params": program.params().map(|(id, a)| (a.name.clone(), serde_json::json!(values[id]))).collect::<serde_json::Map<_, _>>(),
+            "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(program, &reporter.sources, c)),
         });
         format!("{json:#}\n")
-    } else if report.status == Status::Impossible {
+    } else if matches!(report.status, Status::Impossible | Status::InternalError) {
         String::new()
     } else if args.print == "sketch" {
         print_sketch(reporter.sources.text(0), &compiled.parsed.file, program, &values)
@@ -217,10 +222,10 @@ pub fn main(args: SynthArgs) -> u8 {
         print_program(reporter.sources.text(0), &compiled.parsed.file, program, &values)
     };
     reporter.emit(&diagnostics);
-    if report.status == Status::Impossible {
-        reporter.emit(&[Diagnostic::error(
-            "no assignment of the params satisfies every example (the whole search space was covered)",
-        )]);
+    match report.status {
+        Status::Impossible => reporter.emit(&[impossibility_diagnostic(program, report.conflict.as_deref())]),
+        Status::InternalError => reporter.emit(&internal_error_diagnostics(&report, program, &values, max_run)),
+        _ => {}
     }
     eprintln!(
         "{}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
@@ -246,11 +251,42 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     }
-    match report.status {
+    exit_code(report.status)
+}
+
+fn exit_code(status: Status) -> u8 {
+    match status {
         Status::Found => EXIT_OK,
         Status::Impossible => EXIT_IMPOSSIBLE,
+        Status::InternalError => EXIT_INTERNAL_ERROR,
         _ => EXIT_FAILED,
     }
+}
+
+/// Why no program fits: the examples that cannot hold together, when the back end found them.
+fn impossibility_diagnostic(program: &tpt::program::Program, conflict: Option<&[usize]>) -> Diagnostic {
+    match conflict {
+        Some(conflict) if !conflict.is_empty() => conflict_diagnostic(program, conflict),
+        _ => Diagnostic::error(
+            "no assignment of the params satisfies every example (the whole search space was covered)",
+        ),
+    }
+}
+
+/// A bug in tpt: what disagreed, and what the interpreter says of the candidate.
+fn internal_error_diagnostics(
+    report: &tpt::solve::SolveReport,
+    program: &tpt::program::Program,
+    values: &tpt::interp::ParamValues,
+    max_run: u64,
+) -> Vec<Diagnostic> {
+    let detail = report.internal_error.as_deref().unwrap_or("the graph and the exact interpreter disagree");
+    let mut diagnostics = vec![Diagnostic::error(format!(
+        "internal error: {detail}; this is a bug in tpt; please report it with the program"
+    ))
+    .with_help("no result is given: the search relies on the graph and the interpreter agreeing")];
+    diagnostics.extend(violated_observations(program, values, max_run));
+    diagnostics
 }
 
 fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph::Graph) -> Result<(), Diagnostic> {
@@ -273,6 +309,7 @@ fn describe_status(status: Status) -> &'static str {
         Status::Interrupted => "interrupted",
         Status::GaveUp => "the back end gave up",
         Status::Impossible => "proven impossible",
+        Status::InternalError => "internal error",
     }
 }
 
@@ -353,4 +390,39 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     }
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_has_its_own_exit_code_and_asks_for_a_report() {
+        assert_eq!(exit_code(Status::InternalError), 101);
+        let codes: Vec<u8> = [Status::Found, Status::StepBudget, Status::Impossible].map(exit_code).to_vec();
+        assert_eq!(codes, [EXIT_OK, EXIT_FAILED, EXIT_IMPOSSIBLE]);
+        assert!(![EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR, EXIT_IMPOSSIBLE].contains(&EXIT_INTERNAL_ERROR));
+        let report = tpt::solve::SolveReport {
+            status: Status::InternalError,
+            assignment: Vec::new(),
+            violations: 0,
+            loss: 0.0,
+            steps: 1,
+            total_steps: 1,
+            restart: 0,
+            restarts_run: 1,
+            seconds: 0.0,
+            evaluations: 1,
+            trace: Vec::new(),
+            conflict: None,
+            internal_error: Some("the graph and the interpreter disagree".to_string()),
+        };
+        let diagnostics = internal_error_diagnostics(&report, &tpt::program::Program::default(), &Vec::new(), 10);
+        assert_eq!(
+            diagnostics[0].message,
+            "internal error: the graph and the interpreter disagree; this is a bug in tpt; please report it with \
+             the program"
+        );
+        assert!(diagnostics[0].is_error());
+    }
 }

@@ -10,6 +10,7 @@
 //!   "found" passes the interpreter, and every proof of impossibility names examples that
 //!   are impossible together (by enumeration) and each needed (dropping one makes the rest
 //!   satisfiable).
+//!
 //! The programs come from the generator shared with `robustness.rs`, in a small shape; their
 //! examples are computed by the interpreter from random params, and in about half of the
 //! programs one observed value is then changed, so that many have no solution.

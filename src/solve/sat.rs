@@ -178,7 +178,7 @@ enum Outcome {
 
 /// Solve the model's CNF (`Cnf::from_model`, without selectors) on the engine: a model gives
 /// the params. The synthesis problem itself is solved without selectors because assumptions
-/// change CaDiCaL's search: with every selector assumed it took several times longer on the
+/// change CaDiCaL's search: with every selector assumed it took a quarter longer on the
 /// 16-example 2-bit adder (docs/backends.md).
 fn solve_model(model: &Model, cnf: &Cnf, engine: &mut dyn Engine) -> Outcome {
     match engine.solve(&[]) {

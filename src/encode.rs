@@ -31,10 +31,11 @@ pub enum Constraint {
     Table { out: VarId, operands: Vec<VarId>, results: Vec<u32> },
     /// `out = choices[k].1` when the selector's value is `choices[k].0`.
     Mix { out: VarId, selector: VarId, choices: Vec<(u32, Term)> },
-    /// The variable must take this value.
-    Fix { var: VarId, value: u32 },
-    /// Unsatisfiable: an observation contradicts a value known at compile time.
-    False,
+    /// The variable must take this value: an observation of example `example`.
+    Fix { var: VarId, value: u32, example: usize },
+    /// Unsatisfiable: an observation of example `example` contradicts a value known at
+    /// compile time.
+    False { example: usize },
 }
 
 /// The constraint model of a graph.
@@ -44,6 +45,8 @@ pub struct Model {
     pub constraints: Vec<Constraint>,
     /// The variable of each graph param (params are never known).
     pub params: Vec<VarId>,
+    /// The number of examples (observation constraints name theirs).
+    pub num_examples: usize,
 }
 
 impl Model {
@@ -67,7 +70,7 @@ impl Model {
 
     /// Build the model of a graph.
     pub fn build(graph: &Graph) -> Model {
-        let mut model = Model::default();
+        let mut model = Model { num_examples: graph.num_examples, ..Model::default() };
         let live = graph.live_nodes();
         let examples = graph.num_examples.max(1);
         // terms[node][example] (one entry for nodes shared by all examples).
@@ -122,11 +125,11 @@ impl Model {
                 let list = &terms[observation.node];
                 match list[if list.len() == 1 { 0 } else { example }] {
                     Term::Known(v) if v == expected => {}
-                    Term::Known(_) => model.constraints.push(Constraint::False),
+                    Term::Known(_) => model.constraints.push(Constraint::False { example }),
                     Term::Var(var) if model.vars[var].values.contains(&expected) => {
-                        model.constraints.push(Constraint::Fix { var, value: expected })
+                        model.constraints.push(Constraint::Fix { var, value: expected, example })
                     }
-                    Term::Var(_) => model.constraints.push(Constraint::False),
+                    Term::Var(_) => model.constraints.push(Constraint::False { example }),
                 }
             }
         }
@@ -183,7 +186,16 @@ impl Model {
 
     /// True when an observation contradicts known values: no assignment can satisfy it.
     pub fn trivially_false(&self) -> bool {
-        self.constraints.iter().any(|c| matches!(c, Constraint::False))
+        self.contradicted_example().is_some()
+    }
+
+    /// The first example one of whose observations contradicts values known at compile time:
+    /// that example alone cannot hold, whatever the params.
+    pub fn contradicted_example(&self) -> Option<usize> {
+        self.constraints.iter().find_map(|c| match c {
+            Constraint::False { example } => Some(*example),
+            _ => None,
+        })
     }
 }
 
@@ -201,13 +213,33 @@ pub struct Cnf {
     pub clauses: Vec<Vec<i32>>,
     /// For each model variable, the literal of each of its values.
     pub literals: Vec<Vec<i32>>,
+    /// With [`Cnf::with_selectors`], one literal per example that switches its observations
+    /// on: the formula with every selector assumed true is the synthesis problem, and the
+    /// selectors among the failed assumptions of an unsatisfiable solve name examples that
+    /// cannot all hold together. Empty otherwise.
+    pub selectors: Vec<i32>,
 }
 
 impl Cnf {
     /// One-hot encoding: a literal per (variable, value), with exactly-one constraints;
-    /// two-valued variables use one boolean and its negation.
+    /// two-valued variables use one boolean and its negation. Observations are unit clauses.
     pub fn from_model(model: &Model) -> Cnf {
+        Cnf::encode(model, false)
+    }
+
+    /// The same encoding with each example's observations conditioned on its selector
+    /// literal (`selector -> observation`). Every other clause defines a value from the values
+    /// it depends on, so with all selectors false any param assignment satisfies the formula.
+    pub fn with_selectors(model: &Model) -> Cnf {
+        Cnf::encode(model, true)
+    }
+
+    fn encode(model: &Model, selectors: bool) -> Cnf {
         let mut cnf = Cnf::default();
+        if selectors {
+            cnf.selectors = (1..=model.num_examples as i32).collect();
+            cnf.num_vars = model.num_examples as u32;
+        }
         for var in &model.vars {
             let n = var.values.len();
             if n == 2 {
@@ -255,12 +287,20 @@ impl Cnf {
         }
     }
 
+    /// The clause of an observation of `example`, guarded by its selector when there are
+    /// selectors.
+    fn observation(&mut self, example: usize, literal: Option<i32>) {
+        let mut clause: Vec<i32> = self.selectors.get(example).map(|&s| -s).into_iter().collect();
+        clause.extend(literal);
+        self.clauses.push(clause);
+    }
+
     fn constraint(&mut self, model: &Model, constraint: &Constraint) {
         match constraint {
-            Constraint::False => self.clauses.push(Vec::new()),
-            Constraint::Fix { var, value } => {
-                let clause = self.lit(model, *var, *value).map_or_else(Vec::new, |l| vec![l]);
-                self.clauses.push(clause);
+            Constraint::False { example } => self.observation(*example, None),
+            Constraint::Fix { var, value, example } => {
+                let literal = self.lit(model, *var, *value);
+                self.observation(*example, literal);
             }
             Constraint::Table { out, operands, results } => {
                 let sizes: Vec<usize> = operands.iter().map(|&o| model.vars[o].values.len()).collect();
@@ -486,8 +526,8 @@ impl SmtWriter<'_> {
         let mut facts = Vec::new();
         for constraint in &model.constraints {
             match constraint {
-                Constraint::False => facts.push("false".to_string()),
-                Constraint::Fix { var, value } => facts.push(self.equals(*var, *value)),
+                Constraint::False { .. } => facts.push("false".to_string()),
+                Constraint::Fix { var, value, .. } => facts.push(self.equals(*var, *value)),
                 Constraint::Table { out: target, operands, results } => {
                     definitions[*target] = Some(self.table_term(*target, operands, results));
                 }

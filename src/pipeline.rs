@@ -24,14 +24,24 @@ use crate::verify::Verifier;
 /// A program compiled as far as the graph.
 #[derive(Debug)]
 pub struct Compiled {
-    /// The program's source text (the printer keeps its comments and spelling).
-    pub source: String,
+    /// The texts of the program and of its data file, if any (the printer keeps the program's
+    /// comments and spelling; messages about examples point into either).
+    pub sources: SourceMap,
+    /// Which of `sources` is the program.
+    pub main: SourceId,
     pub parsed: Parsed,
     pub program: Program,
     pub graph: Graph,
     pub warnings: Vec<Diagnostic>,
     /// The bounds it was compiled under; the search and the verifier keep to them too.
     pub limits: Limits,
+}
+
+impl Compiled {
+    /// The program's source text.
+    pub fn source(&self) -> &str {
+        self.sources.text(self.main)
+    }
 }
 
 /// Decode a file's bytes; invalid UTF-8 is reported at the first bad byte.
@@ -67,7 +77,8 @@ pub fn compile(
     let lowered = lower(&program, &options.limits)?;
     warnings.extend(lowered.warnings);
     Ok(Compiled {
-        source: source.to_string(),
+        sources: sources.clone(),
+        main,
         parsed,
         program,
         graph: lowered.graph,

@@ -1,10 +1,11 @@
 //! Solver report -> what the user is told: a [`Synthesis`] with its status, the verified
 //! params or the best unverified candidate, the diagnostics on each synthesized param (its
 //! value, params no observation depends on, values the examples do not pin down), the
-//! observations a failed candidate violates, the printed program and the JSON form.
+//! observations a failed candidate violates, the examples that a proof of impossibility found
+//! cannot hold together, the printed program and the JSON form.
 
 use crate::ast::DeclKind;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::graph::Graph;
 use crate::interp::{run_example, Failure, Outcome, ParamValues};
 use crate::pipeline::Compiled;
@@ -90,9 +91,25 @@ impl Synthesis {
             };
         }
         match (self.report.status, &self.report.best) {
-            (Status::Impossible, _) => vec![Diagnostic::error(
-                "no assignment of the params satisfies every example (the whole search space was covered)",
-            )],
+            (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
+                Some(conflict) if !conflict.is_empty() => conflict_diagnostic(program, conflict),
+                _ => Diagnostic::error(
+                    "no assignment of the params satisfies every example (the whole search space was covered)",
+                ),
+            }],
+            (Status::InternalError, best) => {
+                let detail =
+                    self.report.internal_error.as_deref().unwrap_or("the graph and the exact interpreter disagree");
+                let mut diagnostics = vec![Diagnostic::error(format!(
+                    "internal error: {detail}; this is a bug in tpt; please report it with the program"
+                ))
+                .with_help("no result is given: the search relies on the graph and the interpreter agreeing")];
+                if let Some(best) = best {
+                    let values = param_values(program, graph, &best.assignment);
+                    diagnostics.extend(violated_observations(program, &values, max_steps));
+                }
+                diagnostics
+            }
             (status, Some(best)) => {
                 let mut diagnostics = vec![Diagnostic::warning(format!(
                     "no program found ({}); the best candidate violates {} observation(s)",
@@ -118,12 +135,15 @@ impl Synthesis {
         let values = self.values(compiled)?;
         let print = |values: &ParamValues| match form {
             PrintForm::Program => {
-                crate::print::print_program(&compiled.source, &compiled.parsed, &compiled.program, values)
+                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values)
             }
             PrintForm::Sketch => {
-                crate::print::print_sketch(&compiled.source, &compiled.parsed, &compiled.program, values)
+                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values)
             }
         };
+        if self.report.status == Status::InternalError {
+            return None;
+        }
         let text = print(&values);
         match (&self.report.verified, &self.report.best) {
             (Some(_), _) => Some(text),
@@ -140,7 +160,7 @@ impl Synthesis {
     /// candidate).
     pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
         let report = &self.report;
-        let params = self.values(compiled).map(|values| {
+        let params = self.values(compiled).filter(|_| report.status != Status::InternalError).map(|values| {
             compiled
                 .program
                 .params()
@@ -164,6 +184,7 @@ impl Synthesis {
             "evaluations": report.evaluations,
             "violations": violations,
             "params": params,
+            "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
         })
     }
 
@@ -192,6 +213,7 @@ pub fn describe_status(status: Status) -> &'static str {
         Status::Interrupted => "interrupted",
         Status::GaveUp => "the back end gave up",
         Status::Impossible => "proven impossible",
+        Status::InternalError => "internal error",
     }
 }
 
@@ -348,4 +370,73 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
         diagnostics.push(diagnostic);
     }
     diagnostics
+}
+
+/// The diagnostic of a proof of impossibility that found `conflict` (indices of examples) to
+/// be unsatisfiable together: one error with a label on each of those examples. Examples
+/// written once inside a loop share a span and so share a label.
+pub fn conflict_diagnostic(program: &Program, conflict: &[usize]) -> Diagnostic {
+    let examples: Vec<&ExampleData> = conflict.iter().filter_map(|&e| program.examples.get(e)).collect();
+    let message = match examples[..] {
+        [one] => format!("no program satisfies {}", one.label),
+        _ => format!("no program satisfies these {} examples together", examples.len()),
+    };
+    let mut places: Vec<(usize, crate::span::Span, Vec<&str>)> = Vec::new();
+    for example in &examples {
+        match places.iter_mut().find(|(source, span, _)| *source == example.source && *span == example.span) {
+            Some((_, _, labels)) => labels.push(&example.label),
+            None => places.push((example.source, example.span, vec![&example.label])),
+        }
+    }
+    let mut diagnostic = Diagnostic::error(message);
+    for (source, span, labels) in places {
+        diagnostic = diagnostic.with_label_in(source, span, shorten_labels(&labels), true);
+    }
+    let covered = "the whole search space was covered: no assignment of the params satisfies every example";
+    let help = if examples.len() == 1 {
+        "whatever the params, the program cannot produce what this example expects; check its values"
+    } else {
+        "no one program fits all of them; check their expected values, or widen the sketch"
+    };
+    diagnostic.with_note(covered).with_help(help)
+}
+
+/// `example 1, example 3`, or the first few and how many more.
+fn shorten_labels(labels: &[&str]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = labels.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+    if labels.len() > SHOWN {
+        text.push_str(&format!(" and {} more", labels.len() - SHOWN));
+    }
+    text
+}
+
+/// The examples of a conflict for `--json`: each one's label, file, and 1-based line and
+/// column (in characters) of its start.
+pub fn conflict_json(program: &Program, sources: &SourceMap, conflict: &[usize]) -> serde_json::Value {
+    let entries = conflict
+        .iter()
+        .filter_map(|&e| program.examples.get(e))
+        .map(|example| {
+            let (line, column) = line_column(sources.text(example.source), example.span.start);
+            serde_json::json!({
+                "label": example.label,
+                "file": sources.name(example.source),
+                "line": line,
+                "column": column,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(entries)
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }

@@ -14,6 +14,9 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRng, TestRunner};
 
+mod support;
+
+use support::{compile_text, computed_example, random_inputs, random_params, small_limits, Dice, Generator};
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{render_to_string, SourceMap};
 use tpt::interp::{bound_params, run_example};
@@ -22,19 +25,6 @@ use tpt::pipeline::{compile, decode};
 
 /// How long one mutated program may take through the whole front end.
 const TIMEOUT: Duration = Duration::from_secs(20);
-
-fn small_limits() -> Limits {
-    Limits {
-        max_depth: 48,
-        max_unroll: 20_000,
-        max_enum: 1 << 12,
-        max_elements: 1 << 12,
-        max_domain: 256,
-        max_examples: 500,
-        max_nodes: 20_000,
-        max_memory_mib: 64,
-    }
-}
 
 /// Every seed program's bytes.
 fn seeds() -> Vec<Vec<u8>> {
@@ -352,272 +342,7 @@ fn examples_above_later_declarations() {
 //    compile-time error, so an accepted program has none;
 // 2. the graph agrees with the interpreter: on one-hot params it violates exactly the
 //    observations the interpreter finds violated.
-
-/// A small deterministic random source (xorshift), seeded by proptest.
-struct Dice(u64);
-
-impl Dice {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// A declared array of the generated program: name, kind keyword, dimensions (none for a
-/// scalar) and domain.
-struct Declared {
-    name: String,
-    kind: &'static str,
-    dims: Vec<u64>,
-    domain: u64,
-}
-
-struct Generator {
-    dice: Dice,
-    arrays: Vec<Declared>,
-    loop_vars: Vec<(String, u64)>,
-    /// The kinds of arrays expressions may read (only params and inputs while the vars and
-    /// outputs get their first values).
-    readable: &'static [&'static str],
-}
-
-impl Generator {
-    fn new(seed: u64) -> Self {
-        let mut dice = Dice(seed | 1);
-        let mut arrays = Vec::new();
-        for (kind, prefix) in [("param", "p"), ("input", "x"), ("var", "v"), ("output", "y")] {
-            for n in 0..3 {
-                let dims = match n {
-                    0 => Vec::new(),
-                    1 => vec![2 + dice.below(2)],
-                    _ => vec![2, 2 + dice.below(2)],
-                };
-                arrays.push(Declared { name: format!("{prefix}{n}"), kind, dims, domain: 2 + dice.below(3) });
-            }
-        }
-        Generator { dice, arrays, loop_vars: Vec::new(), readable: &["param", "input", "var", "output"] }
-    }
-
-    fn declarations(&self) -> String {
-        let mut text = String::new();
-        for a in &self.arrays {
-            let dims: String = a.dims.iter().map(|d| format!("[{d}]")).collect();
-            text.push_str(&format!("{} {}{dims}: {};\n", a.kind, a.name, a.domain));
-        }
-        text
-    }
-
-    /// An index into an array of length `len`: constant (sometimes out of range), a loop
-    /// variable, or a runtime value.
-    fn index(&mut self, len: u64, depth: u32) -> String {
-        match self.dice.below(20) {
-            0..=7 => {
-                let past_the_end = u64::from(self.dice.chance(2));
-                self.dice.below(len + past_the_end).to_string()
-            }
-            8..=11 if self.loop_vars.iter().any(|&(_, count)| count <= len) => {
-                let fitting: Vec<&String> =
-                    self.loop_vars.iter().filter(|&&(_, count)| count <= len).map(|(name, _)| name).collect();
-                self.dice.pick(&fitting).to_string()
-            }
-            8..=18 => format!("({}) % {len}", self.expr(depth + 1)),
-            // A raw runtime value, which may select out of range.
-            _ => self.read(depth + 1, self.readable),
-        }
-    }
-
-    fn read(&mut self, depth: u32, kinds: &[&str]) -> String {
-        self.element(depth, kinds).0
-    }
-
-    /// An element of an array of one of `kinds`, with the array's domain.
-    fn element(&mut self, depth: u32, kinds: &[&str]) -> (String, u64) {
-        let candidates: Vec<usize> = (0..self.arrays.len()).filter(|&i| kinds.contains(&self.arrays[i].kind)).collect();
-        let chosen = *self.dice.pick(&candidates);
-        let (mut text, dims, domain) =
-            (self.arrays[chosen].name.clone(), self.arrays[chosen].dims.clone(), self.arrays[chosen].domain);
-        for len in dims {
-            text.push_str(&format!("[{}]", self.index(len, depth)));
-        }
-        (text, domain)
-    }
-
-    fn expr(&mut self, depth: u32) -> String {
-        if depth >= 3 || self.dice.chance(35) {
-            return match self.dice.below(6) {
-                0 => self.dice.below(4).to_string(),
-                1 if !self.loop_vars.is_empty() => self.dice.pick(&self.loop_vars).0.clone(),
-                _ => self.read(depth, self.readable),
-            };
-        }
-        match self.dice.below(9) {
-            0..=3 => {
-                let op = *self.dice.pick(&["+", "-", "*", "/", "%", "==", "!=", "<", "<=", "&&", "||"]);
-                let (a, b) = (self.expr(depth + 1), self.expr(depth + 1));
-                // Most divisors are kept away from zero, so that not every division is refused.
-                if matches!(op, "/" | "%") && self.dice.chance(80) {
-                    format!("({a} {op} ({b} % 3 + 1))")
-                } else {
-                    format!("({a} {op} {b})")
-                }
-            }
-            4 => format!("!{}", self.expr(depth + 1)),
-            5 => format!(
-                "(if {} {{ {} }} else {{ {} }})",
-                self.expr(depth + 1),
-                self.expr(depth + 1),
-                self.expr(depth + 1)
-            ),
-            6 => {
-                let wildcard =
-                    if self.dice.chance(80) { format!(", _ => {}", self.expr(depth + 1)) } else { String::new() };
-                format!(
-                    "(match {} {{ 0 => {}, 1 | 2 => {}{wildcard} }})",
-                    self.expr(depth + 1),
-                    self.expr(depth + 1),
-                    self.expr(depth + 1)
-                )
-            }
-            _ => {
-                let domain = 2 + self.dice.below(3);
-                format!("(({}) % {domain})", self.expr(depth + 1))
-            }
-        }
-    }
-
-    fn assignment(&mut self, depth: u32) -> String {
-        let (target, domain) = self.element(depth, &["var", "output"]);
-        let value = self.expr(depth);
-        if self.dice.chance(85) {
-            format!("{target} = ({value}) % {domain};\n")
-        } else {
-            format!("{target} = {value};\n")
-        }
-    }
-
-    fn block(&mut self, depth: u32) -> String {
-        let count = 1 + self.dice.below(3);
-        (0..count).map(|_| self.stmt(depth + 1)).collect()
-    }
-
-    fn stmt(&mut self, depth: u32) -> String {
-        if depth >= 3 {
-            return self.assignment(depth);
-        }
-        match self.dice.below(10) {
-            0..=3 => self.assignment(depth),
-            4..=5 => {
-                let condition = self.expr(depth + 1);
-                let then = self.block(depth);
-                let otherwise =
-                    if self.dice.chance(50) { format!(" else {{\n{}}}", self.block(depth)) } else { String::new() };
-                format!("if {condition} {{\n{then}}}{otherwise}\n")
-            }
-            6 => {
-                let scrutinee = self.expr(depth + 1);
-                let (a, b) = (self.block(depth), self.block(depth));
-                let rest =
-                    if self.dice.chance(50) { format!("_ => {{\n{}}}\n", self.block(depth)) } else { String::new() };
-                format!("match {scrutinee} {{\n0 => {{\n{a}}}\n1 | 2 => {{\n{b}}}\n{rest}}}\n")
-            }
-            7 => {
-                let name = format!("i{}", self.loop_vars.len());
-                let count = 1 + self.dice.below(3);
-                self.loop_vars.push((name.clone(), count));
-                let body = self.block(depth);
-                self.loop_vars.pop();
-                format!("for {name} in 0..{count} {{\n{body}}}\n")
-            }
-            _ => format!("observe {};\n", self.expr(depth + 1)),
-        }
-    }
-
-    /// A whole program without examples.
-    fn program(&mut self) -> String {
-        let mut text = self.declarations();
-        self.readable = &["param", "input"];
-        // Most programs give every var and output a first value, so that reads before
-        // assignment do not reject nearly all of them.
-        for i in 0..self.arrays.len() {
-            let (kind, name, dims) = (self.arrays[i].kind, self.arrays[i].name.clone(), self.arrays[i].dims.clone());
-            if !matches!(kind, "var" | "output") || self.dice.chance(3) {
-                continue;
-            }
-            let domain = self.arrays[i].domain;
-            let value = self.read(2, &["param", "input"]);
-            match dims[..] {
-                [] => text.push_str(&format!("{name} = ({value}) % {domain};\n")),
-                [n] => text.push_str(&format!("for k in 0..{n} {{ {name}[k] = ({value} + k) % {domain}; }}\n")),
-                _ => text.push_str(&format!(
-                    "for k in 0..{} {{ for l in 0..{} {{ {name}[k][l] = ({value} + k + l) % {domain}; }} }}\n",
-                    dims[0], dims[1]
-                )),
-            }
-        }
-        self.readable = &["param", "input", "var", "output"];
-        for _ in 0..2 + self.dice.below(4) {
-            text.push_str(&self.stmt(0));
-        }
-        text
-    }
-}
-
-fn compile_text(text: &str) -> Result<tpt::pipeline::Compiled, String> {
-    let mut sources = SourceMap::new();
-    let main = sources.add("generated.tpt", text.to_string());
-    let options = CheckOptions { overrides: Vec::new(), limits: small_limits() };
-    compile(&sources, main, None, &options).map_err(|diagnostics| render_to_string(&diagnostics, &sources))
-}
-
-/// Random param values for every param element of `program`.
-fn random_params(program: &tpt::program::Program, dice: &mut Dice) -> tpt::interp::ParamValues {
-    let mut values = vec![Vec::new(); program.arrays.len()];
-    for (id, array) in program.params() {
-        values[id] = (0..array.len()).map(|_| dice.below(u64::from(array.domain)) as u32).collect();
-    }
-    values
-}
-
-/// An example with random inputs and no observations.
-fn random_inputs(program: &tpt::program::Program, dice: &mut Dice) -> tpt::program::ExampleData {
-    let values = program
-        .arrays
-        .iter()
-        .map(|array| {
-            (array.kind == tpt::ast::DeclKind::Input)
-                .then(|| (0..array.len()).map(|_| Some(dice.below(u64::from(array.domain)) as u32)).collect())
-        })
-        .collect();
-    tpt::program::ExampleData {
-        source: 0,
-        span: Default::default(),
-        label: "generated".to_string(),
-        values,
-        entry_spans: vec![None; program.arrays.len()],
-    }
-}
-
-/// `1`, `[1, _, 0]` or `[[1, 0], [_, 1]]` for an example block.
-fn example_value(values: &[Option<i64>], dims: &[usize]) -> String {
-    match dims.split_first() {
-        None => values[0].map_or("_".to_string(), |v| v.to_string()),
-        Some((_, rest)) => {
-            let block: usize = rest.iter().product();
-            let parts: Vec<String> = values.chunks(block).map(|chunk| example_value(chunk, rest)).collect();
-            format!("[{}]", parts.join(", "))
-        }
-    }
-}
+// The generator is in `support/mod.rs`, shared with `differential.rs`.
 
 /// The interpreter's failures on every example of the program; a run-time error is a bug.
 fn interpreter_failures(
@@ -652,28 +377,9 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
     let mut with_examples = text.clone();
     for _ in 0..3 {
         let example = random_inputs(program, &mut dice);
-        let outcome = run_example(program, &chosen, &example, small_limits().max_unroll);
-        if let Some(tpt::interp::Failure::Error(error)) =
-            outcome.failures.iter().find(|f| matches!(f, tpt::interp::Failure::Error(_)))
-        {
-            return Err(TestCaseError::fail(format!(
-                "an accepted program fails at run time ({}) with params {chosen:?}:\n{text}",
-                error.describe(program)
-            )));
-        }
-        let mut entries = String::new();
-        for (id, array) in program.arrays.iter().enumerate() {
-            let values: Vec<Option<i64>> = match array.kind {
-                tpt::ast::DeclKind::Input => (0..array.len()).map(|f| Some(i64::from(example.input(id, f)))).collect(),
-                tpt::ast::DeclKind::Output => outcome.outputs[id].clone(),
-                _ => continue,
-            };
-            if values.iter().all(Option::is_none) {
-                continue;
-            }
-            entries.push_str(&format!("{} = {}; ", array.name, example_value(&values, &array.dims)));
-        }
-        with_examples.push_str(&format!("example {{ {entries}}}\n"));
+        let block = computed_example(program, &chosen, &example)
+            .map_err(|error| TestCaseError::fail(format!("{error}:\n{text}")))?;
+        with_examples.push_str(&block);
     }
     let compiled = match compile_text(&with_examples) {
         Ok(compiled) => compiled,

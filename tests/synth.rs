@@ -360,3 +360,73 @@ fn unwritable_output_paths_are_refused_before_the_search() {
     let written = std::fs::read_to_string(&out).expect("output");
     assert!(written.contains("param gate") && !written.contains("old contents"), "{written}");
 }
+
+/// Stderr without the summary line (its timing and back-end name vary).
+fn diagnostics_only(output: &Output) -> String {
+    text(&output.stderr).lines().filter(|line| !line.contains(" step(s), restart ")).collect::<Vec<_>>().join("\n")
+}
+
+/// A proof of impossibility names a minimal set of examples that cannot hold together, with
+/// a label on each; every exact back end names the same set (one SAT solver shrinks it).
+#[test]
+fn impossibility_names_the_examples_that_cannot_hold_together() {
+    let file = "tests/impossible/one_gate_xor.tpt";
+    let sat = tpt(&["synth", file, "--backend", "sat"]);
+    assert_eq!(sat.status.code(), Some(3), "{}", text(&sat.stderr));
+    assert!(sat.stdout.is_empty(), "no program is printed: {}", text(&sat.stdout));
+    insta::assert_snapshot!("synth_impossible_conflicting_examples", stable_stderr(&sat));
+    let mut backends = vec!["exhaustive"];
+    if z3_available("impossibility_names_the_examples_that_cannot_hold_together (smt part)") {
+        backends.push("smt");
+    }
+    for backend in backends {
+        let other = tpt(&["synth", file, "--backend", backend]);
+        assert_eq!(other.status.code(), Some(3), "{backend}: {}", text(&other.stderr));
+        assert_eq!(diagnostics_only(&other), diagnostics_only(&sat), "{backend}");
+    }
+    let json = tpt(&["synth", file, "--backend", "sat", "--json"]);
+    assert_eq!(json.status.code(), Some(3));
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("valid JSON");
+    assert_eq!(value["status"], "impossible");
+    assert_eq!(
+        value["conflicting_examples"],
+        serde_json::json!([
+            {"label": "example 1", "file": file, "line": 12, "column": 1},
+            {"label": "example 4", "file": file, "line": 15, "column": 1},
+        ])
+    );
+    let found = tpt(&["synth", "programs/circuit_nand.tpt", "--backend", "sat", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&found.stdout).expect("valid JSON");
+    assert_eq!(value["conflicting_examples"], serde_json::Value::Null, "only a proof of impossibility has them");
+}
+
+/// An example that contradicts the program whatever the params is a conflict on its own.
+#[test]
+fn an_example_contradicted_at_compile_time_is_its_own_conflict() {
+    let file = scratch("impossible_at_compile_time.tpt");
+    std::fs::write(&file, IMPOSSIBLE).expect("write");
+    let file = file.to_string_lossy().into_owned();
+    let result = tpt(&["synth", &file, "--backend", "sat", "--json"]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+    let stderr = text(&result.stderr);
+    // AND and OR of two ones are both one: no pair of gates gives XOR's 0 on (1, 1).
+    assert!(stderr.contains("no program satisfies example 4 (a = 1, b = 1)"), "{stderr}");
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    let labels: Vec<&str> =
+        value["conflicting_examples"].as_array().expect("a list").iter().filter_map(|e| e["label"].as_str()).collect();
+    assert_eq!(labels, ["example 4 (a = 1, b = 1)"]);
+}
+
+/// The default `sat` engine answers the same way every time: one solver, not the first of two
+/// to finish (which printed different `in2` values for `circuit_nand` from run to run).
+#[test]
+fn the_sat_back_end_prints_the_same_program_every_run() {
+    for file in ["programs/circuit_nand.tpt", "programs/circuit_adder.tpt"] {
+        let first = tpt(&["synth", file, "--backend", "sat"]);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+        for _ in 0..5 {
+            let again = tpt(&["synth", file, "--backend", "sat"]);
+            assert_eq!(text(&again.stdout), text(&first.stdout), "{file}");
+        }
+    }
+}

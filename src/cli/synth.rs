@@ -20,6 +20,8 @@ use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXI
 pub const EXIT_IMPOSSIBLE: u8 = 3;
 /// What shells and cargo exit with after SIGINT (128 + 2); SIGTERM gives 143.
 pub const EXIT_INTERRUPTED: u8 = 130;
+/// A bug in tpt was detected (the exit code of a Rust panic, so that scripts treat both alike).
+pub const EXIT_INTERNAL_ERROR: u8 = 101;
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {
@@ -204,6 +206,7 @@ pub fn exit_code(status: Status) -> u8 {
         Status::Found => EXIT_OK,
         Status::Impossible => EXIT_IMPOSSIBLE,
         Status::Interrupted => interrupted_exit_code(),
+        Status::InternalError => EXIT_INTERNAL_ERROR,
         Status::StepBudget | Status::Timeout | Status::GaveUp => EXIT_FAILED,
     }
 }
@@ -296,4 +299,45 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
     }
     file.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_internal_error_has_its_own_exit_code_and_asks_for_a_report() {
+        assert_eq!(exit_code(Status::InternalError), 101);
+        let codes: Vec<u8> = [Status::Found, Status::StepBudget, Status::Impossible].map(exit_code).to_vec();
+        assert_eq!(codes, [EXIT_OK, EXIT_FAILED, EXIT_IMPOSSIBLE]);
+        assert!(![EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR, EXIT_IMPOSSIBLE].contains(&EXIT_INTERNAL_ERROR));
+        let report = tpt::solve::SolveReport {
+            status: Status::InternalError,
+            verified: None,
+            best: Some(tpt::solve::Candidate { assignment: vec![0], violations: 0, loss: 0.0 }),
+            steps: 1,
+            total_steps: 1,
+            restart: 0,
+            restarts_run: 1,
+            seconds: 0.0,
+            evaluations: 1,
+            trace: Vec::new(),
+            conflict: None,
+            internal_error: Some("the graph and the interpreter disagree".to_string()),
+        };
+        let mut sources = tpt::diagnostics::SourceMap::new();
+        let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");
+        let compiled = tpt::pipeline::compile(&sources, main, None, &Default::default()).expect("compiles");
+        let synthesis = tpt::result::Synthesis::new("sat", 0, report);
+        let diagnostics = synthesis.diagnostics(&compiled);
+        assert_eq!(
+            diagnostics[0].message,
+            "internal error: the graph and the interpreter disagree; this is a bug in tpt; please report it with \
+             the program"
+        );
+        // No program and no params are given for a result the tool cannot trust.
+        assert_eq!(synthesis.printed(&compiled, PrintForm::Program), None);
+        assert!(synthesis.json(&compiled)["params"].is_null());
+        assert!(diagnostics[0].is_error());
+    }
 }

@@ -1,9 +1,11 @@
 //! `exhaustive`: enumerates every assignment of the params in odometer order (the last param
-//! varies fastest), evaluating each exactly with one forward pass. Each step covers a chunk,
-//! so that the run loop can honour `--timeout` and interrupts between chunks. An assignment
-//! that violates no observation becomes the candidate at once, for the run loop to verify;
-//! when the enumeration wraps around, the space is covered and the step reports
-//! `Exhausted`: no assignment satisfies the examples. Spaces larger than `limit` assignments
+//! varies fastest), counting each one's violated observations with the integer one-hot
+//! evaluator (`tape/onehot.rs`). Each step covers a chunk, so that the run loop can honour
+//! `--timeout` and interrupts between chunks. An assignment that violates no observation
+//! becomes the candidate at once, for the run loop to verify (a rejection there is an
+//! internal error that ends the run); when the enumeration wraps around, the space is covered
+//! and the step reports `Exhausted`: no assignment satisfies the examples, and the bundled SAT
+//! solver names examples that cannot hold together. Spaces larger than `limit` assignments
 //! are refused before the run starts.
 
 use super::{option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
@@ -18,6 +20,7 @@ struct Exhaustive {
     /// Violations and loss of `candidate`.
     score: (usize, f64),
     exhausted: bool,
+    conflict: Option<Vec<usize>>,
 }
 
 /// Move `x` to the next assignment in odometer order; false when it wrapped back to zero.
@@ -56,14 +59,15 @@ impl Solver for Exhaustive {
             // The float loss only ranks candidates that tie or beat the best so far.
             let (loss, violations) = problem.check_unless_worse(&self.next, self.score.0);
             let hit = violations == 0;
-            // A satisfying assignment replaces the candidate even when an earlier one also
-            // violated nothing: the run loop keeps going only if that one failed verification.
             if hit || (violations, loss) < self.score {
                 self.candidate.copy_from_slice(&self.next);
                 self.score = (violations, loss);
             }
             if !advance(&mut self.next, &self.domains) {
                 self.exhausted = true;
+                if !hit {
+                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                }
                 return StepOutcome::Exhausted;
             }
             if hit {
@@ -75,6 +79,10 @@ impl Solver for Exhaustive {
 
     fn candidate(&self) -> &[u32] {
         &self.candidate
+    }
+
+    fn conflict(&self) -> Option<Vec<usize>> {
+        self.conflict.clone()
     }
 
     fn is_exact(&self) -> bool {
@@ -118,6 +126,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
         candidate: Vec::new(),
         score: (usize::MAX, f64::INFINITY),
         exhausted: false,
+        conflict: None,
     })
 }
 

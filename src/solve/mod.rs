@@ -4,7 +4,8 @@
 //!
 //! Success is decided here, never by a solver: a candidate counts only when the one-hot
 //! forward pass violates no observation *and* the exact verifier (supplied by the caller)
-//! confirms it on every example.
+//! confirms it on every example. A candidate the graph accepts and the verifier rejects is an
+//! internal error that ends the run.
 
 mod exhaustive;
 mod fmgd;
@@ -213,6 +214,11 @@ pub trait Solver: Send {
     fn candidate(&self) -> &[u32];
     /// Each param's current distribution, for traces (discrete back ends give one-hot).
     fn soft_values(&self) -> Option<&[f64]> {
+        None
+    }
+    /// After a step returned `Exhausted`: examples (indices) that cannot all hold together,
+    /// when the back end found such a set.
+    fn conflict(&self) -> Option<Vec<usize>> {
         None
     }
     /// Whether the back end is exact: it answers at once (a model, or a proof that none

@@ -1,7 +1,10 @@
 //! The run loop: independent restarts (in parallel), each stepping one back end until the
 //! candidate is verified, the step budget or the time runs out, or the user interrupts.
 //! Results are deterministic for a seed: the verified restart with the lowest index wins,
-//! and restarts with higher indices stop as soon as a lower one has won.
+//! and restarts with higher indices stop as soon as a lower one has won. A candidate that the
+//! graph says violates nothing but the exact interpreter rejects is a bug in tpt (the lowering
+//! or an encoding disagrees with the interpreter): it stops every restart and the run ends
+//! with `Status::InternalError`, never with a result built on it.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -64,6 +67,9 @@ pub enum Status {
     GaveUp,
     /// An exact back end covered the whole space: no assignment satisfies the examples.
     Impossible,
+    /// The graph and the exact interpreter disagree on a candidate: a bug in tpt, described
+    /// in `SolveReport::internal_error`.
+    InternalError,
 }
 
 /// One point of an optimization trajectory.
@@ -110,6 +116,12 @@ pub struct SolveReport {
     /// Forward passes of all restarts together (local search spends many per step).
     pub evaluations: u64,
     pub trace: Vec<TracePoint>,
+    /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
+    /// that cannot all hold together, when the back end found such a set. It is minimal (no
+    /// member can be left out) unless the run's time ran out while it was being shrunk.
+    pub conflict: Option<Vec<usize>>,
+    /// With `Status::InternalError`: what disagreed (`best` is the candidate).
+    pub internal_error: Option<String>,
 }
 
 struct RestartResult {
@@ -123,6 +135,8 @@ struct RestartResult {
     steps: u64,
     evaluations: u64,
     trace: Vec<TracePoint>,
+    conflict: Option<Vec<usize>>,
+    internal_error: Option<String>,
 }
 
 /// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
@@ -139,19 +153,28 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let started = Instant::now();
     let deadline = options.timeout.map(|t| started + t);
     let winner = AtomicUsize::new(usize::MAX);
+    // Set by a restart that met an internal error: every other restart stops.
+    let broken = AtomicBool::new(false);
     let total_steps = AtomicUsize::new(0);
     let evaluations = AtomicUsize::new(0);
     let restarts = options.restarts.max(1);
     let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
     (0..restarts).into_par_iter().for_each(|index| {
-        if winner.load(Ordering::SeqCst) < index || options.interrupt.load(Ordering::Relaxed) {
+        if winner.load(Ordering::SeqCst) < index
+            || options.interrupt.load(Ordering::Relaxed)
+            || broken.load(Ordering::SeqCst)
+        {
             return;
         }
-        let result = run_restart(graph, tape, options, index, deadline, &winner, verify);
+        let shared = Shared { deadline, winner: &winner, broken: &broken };
+        let result = run_restart(graph, tape, options, index, &shared, verify);
         total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
         evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
         if result.status == Status::Found {
             winner.fetch_min(index, Ordering::SeqCst);
+        }
+        if result.status == Status::InternalError {
+            broken.store(true, Ordering::SeqCst);
         }
         if let Ok(mut list) = results.lock() {
             list.push((index, result));
@@ -160,7 +183,9 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let mut list = results.into_inner().unwrap_or_default();
     list.sort_by_key(|(index, _)| *index);
     let restarts_run = list.len();
-    let chosen = list.iter().position(|(_, r)| r.status == Status::Found).or_else(|| {
+    // An internal error outranks everything: whatever else was found rests on the same graph.
+    let chosen = list.iter().position(|(_, r)| r.status == Status::InternalError);
+    let chosen = chosen.or_else(|| list.iter().position(|(_, r)| r.status == Status::Found)).or_else(|| {
         // No success: the best candidate, fewest violations then lowest loss.
         (0..list.len()).min_by(|&a, &b| {
             let (ra, rb) = (&list[a].1, &list[b].1);
@@ -182,18 +207,26 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             seconds,
             evaluations,
             trace: Vec::new(),
+            conflict: None,
+            internal_error: None,
         };
     };
     let (restart, result) = list.swap_remove(chosen);
-    let status = if result.status == Status::Found {
-        Status::Found
-    } else if list.iter().any(|(_, r)| r.status == Status::Impossible) {
-        Status::Impossible
-    } else {
-        result.status
+    let (status, conflict) = match result.status {
+        Status::Found | Status::InternalError | Status::Impossible => (result.status, result.conflict),
+        // Another restart's proof of impossibility holds for the whole run.
+        _ => match list.iter().find(|(_, r)| r.status == Status::Impossible) {
+            Some((_, proof)) => (Status::Impossible, proof.conflict.clone()),
+            None => (result.status, None),
+        },
     };
-    let best = (result.verified.is_none() && result.reports_candidates && result.violations != usize::MAX)
-        .then_some(Candidate { assignment: result.assignment, violations: result.violations, loss: result.loss });
+    // The candidate an internal error is about is shown whatever the back end.
+    let shown = status == Status::InternalError || (result.reports_candidates && result.violations != usize::MAX);
+    let best = (result.verified.is_none() && shown).then_some(Candidate {
+        assignment: result.assignment,
+        violations: result.violations,
+        loss: result.loss,
+    });
     SolveReport {
         status,
         verified: result.verified,
@@ -205,7 +238,18 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         seconds,
         evaluations,
         trace: result.trace,
+        conflict,
+        internal_error: result.internal_error,
     }
+}
+
+/// What the restarts of one run share.
+struct Shared<'a> {
+    deadline: Option<Instant>,
+    /// The lowest index of a verified restart so far (`usize::MAX`: none).
+    winner: &'a AtomicUsize,
+    /// Set when a restart met an internal error.
+    broken: &'a AtomicBool,
 }
 
 fn run_restart(
@@ -213,10 +257,10 @@ fn run_restart(
     tape: &Tape,
     options: &RunOptions,
     index: usize,
-    deadline: Option<Instant>,
-    winner: &AtomicUsize,
+    shared: &Shared,
     verify: &Verify,
 ) -> RestartResult {
+    let deadline = shared.deadline;
     let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
     let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
     let mut solver = (options.backend.make)(&options.options);
@@ -232,12 +276,13 @@ fn run_restart(
         steps: 0,
         evaluations: 0,
         trace: Vec::new(),
+        conflict: None,
+        internal_error: None,
     };
-    // The last candidate checked, and whether the verifier has already rejected it; both
-    // buffers are reused so that the loop does not allocate per step.
+    // The last candidate checked; the buffer is reused so that the loop does not allocate per
+    // step.
     let mut last_checked: Vec<u32> = Vec::with_capacity(best.assignment.len());
     let mut checked_any = false;
-    let mut rejected = false;
     let mut last = (f64::INFINITY, usize::MAX);
     let mut steps = 0u64;
     let status = loop {
@@ -247,7 +292,7 @@ fn run_restart(
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break Status::Timeout;
         }
-        if winner.load(Ordering::SeqCst) < index {
+        if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
             break Status::GaveUp;
         }
         if budget && steps >= options.max_steps {
@@ -267,7 +312,6 @@ fn run_restart(
             last_checked.clear();
             last_checked.extend_from_slice(candidate);
             checked_any = true;
-            rejected = false;
         }
         let (loss, violations) = last;
         if options.trace && (index == 0 || options.restarts > 1) {
@@ -290,22 +334,33 @@ fn run_restart(
             best.assignment.extend_from_slice(candidate);
             best.steps = steps;
         }
-        // The graph says every observation holds; only the exact interpreter decides.
-        if violations == 0 && !rejected {
+        // The graph says every observation holds; only the exact interpreter decides. The
+        // two must agree at every one-hot point, so a rejection here is a bug in tpt, and an
+        // exact back end must not go on to call the space exhausted.
+        if violations == 0 {
+            best.assignment.clear();
+            best.assignment.extend_from_slice(candidate);
+            best.violations = 0;
+            best.loss = loss;
+            best.steps = steps;
             if let Some(verified) = verify(candidate) {
                 best.verified = Some(verified);
-                best.assignment.clear();
-                best.assignment.extend_from_slice(candidate);
-                best.violations = 0;
-                best.loss = loss;
-                best.steps = steps;
                 break Status::Found;
             }
-            rejected = true;
+            best.internal_error = Some(format!(
+                "the lowered graph violates no observation at a candidate of `{}` (step {steps}, restart {}) \
+                 that the exact interpreter rejects",
+                options.backend.name,
+                index + 1
+            ));
+            break Status::InternalError;
         }
         match outcome {
             StepOutcome::Continue => {}
-            StepOutcome::Exhausted => break Status::Impossible,
+            StepOutcome::Exhausted => {
+                best.conflict = solver.conflict();
+                break Status::Impossible;
+            }
             StepOutcome::Finished => break Status::GaveUp,
         }
     };

@@ -1,7 +1,9 @@
 //! `smt`: the exact back end through an external SMT solver. The graph's constraint model
-//! (`encode`) is written as SMT-LIB 2 with bounded integer params, `z3` (or else `cvc5`)
-//! found on PATH solves it, and the model's values become the candidate; `unsat` proves
-//! that no program fits the examples.
+//! (`encode`) is written as SMT-LIB 2 (params as bit-vectors, or bounded integers with
+//! `--opt ints=1`; every other value defined from them), `z3` (or else `cvc5`) found on PATH
+//! solves it, and the model's values become the candidate; `unsat` proves that no program
+//! fits the examples, and the bundled SAT solver then names examples that cannot hold
+//! together.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -33,6 +35,7 @@ pub fn find_solver() -> Option<(PathBuf, &'static [&'static str])> {
 struct Smt {
     candidate: Vec<u32>,
     sort: SmtSort,
+    conflict: Option<Vec<usize>>,
 }
 
 /// What the solver answered.
@@ -52,7 +55,10 @@ impl Solver for Smt {
         let text = smt2(&model, self.sort);
         let Some((solver, args)) = find_solver() else { return StepOutcome::Finished };
         match run_solver(&solver, args, &text, problem) {
-            Answer::Unsat => StepOutcome::Exhausted,
+            Answer::Unsat => {
+                self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                StepOutcome::Exhausted
+            }
             Answer::Unknown => StepOutcome::Continue,
             Answer::Sat(values) => {
                 for (slot, &var) in self.candidate.iter_mut().zip(&model.params) {
@@ -68,6 +74,10 @@ impl Solver for Smt {
 
     fn candidate(&self) -> &[u32] {
         &self.candidate
+    }
+
+    fn conflict(&self) -> Option<Vec<usize>> {
+        self.conflict.clone()
     }
 
     fn is_exact(&self) -> bool {
@@ -199,7 +209,7 @@ fn literal_value(token: &str) -> Option<i64> {
 
 fn make(options: &Options) -> Box<dyn Solver> {
     let sort = if option(options, "ints") != 0.0 { SmtSort::Int } else { SmtSort::BitVec };
-    Box::new(Smt { candidate: Vec::new(), sort })
+    Box::new(Smt { sort, ..Smt::default() })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {

@@ -122,6 +122,27 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
+/// The closest of `candidates` to a mistyped `name`, if it is close enough to be a likely typo
+/// (for a "did you mean" help). The distance is the optimal string alignment distance:
+/// insertions, deletions, substitutions and swaps of two adjacent characters each cost 1,
+/// since a swap (`wirse` for `wires`) is a common typo.
+pub fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
+    // Names of one or two letters have too many neighbours to guess from.
+    let length = name.chars().count();
+    let limit = (length / 3).min(3);
+    // Very long names are not typed by hand, and comparing them costs their length squared.
+    if limit == 0 || length > 64 {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .map(|c| (strsim::osa_distance(name, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Render diagnostics as text. `color` should be on only when writing to a terminal.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     for diagnostic in diagnostics {

@@ -52,7 +52,7 @@ impl<'a> Run<'a> {
 
 fn run(compiled: &Compiled, spec: &Run) -> SolveReport {
     let info = backend(spec.backend).unwrap_or_else(|| panic!("no back end `{}`", spec.backend));
-    let given: Vec<(String, f64)> = spec.opts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let given: Vec<(String, String)> = spec.opts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let options = resolve_options(info, &given).expect("valid options");
     (info.admissible)(&compiled.graph, &options).expect("admissible");
     let tape = Tape::new(&compiled.graph, &Limits::default()).expect("tape");

@@ -202,7 +202,7 @@ fn the_smt_back_end_solves_small_circuits() {
     // Values of several widths (zero-extended into wider mixtures), and the integer sort.
     for file in ["programs/fsm_div3.tpt", "programs/dnf.tpt"] {
         synth_and_run(file, &["--backend", "smt"]);
-        synth_and_run(file, &["--backend", "smt", "--opt", "ints=1"]);
+        synth_and_run(file, &["--backend", "smt", "--opt", "ints=true"]);
     }
 }
 
@@ -245,6 +245,69 @@ fn unknown_back_ends_and_options_are_user_errors() {
     let result = tpt(&["synth", "programs/parity_chain.tpt", "--opt", "nope=1"]);
     assert_eq!(result.status.code(), Some(2));
     assert!(text(&result.stderr).contains("has no option `nope`"));
+}
+
+/// Each mistake in `--backend`, `--opt` or `--restarts` is an error (exit 2) before the
+/// search, saying what is accepted; none is silently replaced by a default or a clamp.
+#[test]
+fn option_mistakes_name_what_is_accepted() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--opt", "epsilon=2"], "`--opt epsilon=2`: `epsilon` must be a number in [0, 1]"),
+        (&["--opt", "lookahead=-5"], "`lookahead` must be an integer in [0, 1000000]"),
+        (&["--opt", "lookahead=1.5"], "`lookahead` must be an integer in [0, 1000000]"),
+        (&["--opt", "beta=0"], "`beta` must be a number in (0, 1]"),
+        (&["--opt", "beta=x"], "`beta` must be a number in (0, 1]"),
+        (&["--opt", "lookahed=4"], "did you mean `lookahead`?"),
+        (&["--opt", "beta=0.2", "--opt", "beta=0.3"], "`--opt beta` is given twice"),
+        (&["--backend", "sat", "--opt", "engine=3"], "`engine` must be one of portfolio, cadical, batsat"),
+        (&["--backend", "sat", "--opt", "engine=CaDiCaL"], "did you mean `engine=cadical`?"),
+        (&["--backend", "smt", "--opt", "ints=2"], "`ints` must be true or false"),
+        (&["--backend", "exhaustive", "--opt", "chunk=0"], "`chunk` must be an integer >= 1"),
+        (&["--backend", "SAT"], "did you mean `sat`?"),
+        (&["--backend", "gradsearch_la"], "did you mean `gradsearch-la`?"),
+        (&["--backend", "z3"], "did you mean `smt`?"),
+        (&["--backend", "gradsearch-lla"], "did you mean `gradsearch-la`?"),
+        (&["--restarts", "0"], "a run needs at least one restart"),
+    ];
+    for (extra, expected) in cases {
+        // A hard program with a long budget: reaching the search would take seconds.
+        let mut args = vec!["synth", "programs/circuit_2bit_adder_16.tpt", "--max-steps", "100000000"];
+        args.extend_from_slice(extra);
+        let result = tpt(&args);
+        let stderr = text(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: expected `{expected}` in:\n{stderr}");
+        assert!(!stderr.contains(" step(s)"), "{extra:?}: the search must not have run: {stderr}");
+    }
+    // Values in range are taken, in every type's spelling.
+    for extra in [
+        &["--opt", "lookahead=1e1", "--opt", "patience=0"][..],
+        &["--backend", "exhaustive", "--opt", "limit=1e30"][..],
+        &["--backend", "temp-softmax", "--opt", "linear=1", "--max-steps", "10"][..],
+        &["--backend", "sat", "--opt", "engine=batsat"][..],
+    ] {
+        let mut args = vec!["synth", "programs/circuit_nand.tpt"];
+        args.extend_from_slice(extra);
+        let result = tpt(&args);
+        assert_ne!(result.status.code(), Some(2), "{extra:?}: {}", text(&result.stderr));
+    }
+}
+
+/// `tpt backends` lists every option with its type and range beside its default.
+#[test]
+fn backends_lists_types_ranges_and_defaults() {
+    let result = Command::new(env!("CARGO_BIN_EXE_tpt")).arg("backends").output().expect("the tpt binary runs");
+    assert_eq!(result.status.code(), Some(0));
+    let stdout = text(&result.stdout);
+    for line in [
+        "--opt lookahead=16  integer in [0, 1000000]",
+        "--opt epsilon=0.05  number in [0, 1]",
+        "--opt engine=portfolio  one of portfolio, cadical, batsat",
+        "--opt ints=false  true or false",
+        "--opt limit=100000000  number >= 0",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
 }
 
 #[test]

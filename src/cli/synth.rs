@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tpt::diagnostics::Diagnostic;
 use tpt::print::{print_program, print_sketch};
 use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
-use tpt::solve::{backend, registry, resolve_options, solve, Progress, RunOptions, Status};
+use tpt::solve::{backend, registry, resolve_options, solve, suggest_backend, Progress, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
 
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
@@ -49,9 +49,10 @@ pub struct SearchArgs {
     /// The back end (see `tpt backends`).
     #[arg(long, default_value = DEFAULT_BACKEND)]
     pub backend: String,
-    /// A back end hyperparameter: `--opt beta=0.2` (repeatable).
+    /// A back end hyperparameter: `--opt beta=0.2` (repeatable; `tpt backends` lists each
+    /// back end's options with their types, ranges and defaults).
     #[arg(long = "opt", value_name = "KEY=VALUE", value_parser = parse_opt)]
-    pub opts: Vec<(String, f64)>,
+    pub opts: Vec<(String, String)>,
     /// Steps per restart.
     #[arg(long, default_value_t = 100_000)]
     pub max_steps: u64,
@@ -59,7 +60,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Independent restarts, run in parallel; the verified one with the lowest index wins.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = parse_restarts)]
     pub restarts: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 0)]
@@ -69,14 +70,20 @@ pub struct SearchArgs {
     pub loss: String,
 }
 
-fn parse_opt(text: &str) -> Result<(String, f64), String> {
-    let (key, value) = text.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, found `{text}`"))?;
-    let value: f64 =
-        value.trim().parse().map_err(|_| format!("the value of `{key}` must be a number, found `{value}`"))?;
-    if !value.is_finite() {
-        return Err(format!("the value of `{key}` must be finite"));
+fn parse_restarts(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("a run needs at least one restart".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a positive integer, found `{text}`")),
     }
-    Ok((key.trim().to_string(), value))
+}
+
+/// `KEY=VALUE`; the value's text is parsed by the type the back end declares for the key.
+fn parse_opt(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("expected KEY=VALUE, found `{text}`")),
+    }
 }
 
 impl SearchArgs {
@@ -110,8 +117,12 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 
 pub fn unknown_backend(name: &str) -> Diagnostic {
     let names: Vec<&str> = registry().iter().map(|b| b.name).collect();
-    Diagnostic::error(format!("no back end named `{name}`"))
-        .with_help(format!("the back ends are: {}", names.join(", ")))
+    let list = format!("the back ends are: {}", names.join(", "));
+    let help = match suggest_backend(name) {
+        Some(best) => format!("did you mean `{best}`? {list}"),
+        None => list,
+    };
+    Diagnostic::error(format!("no back end named `{name}`")).with_help(help)
 }
 
 pub fn main(args: SynthArgs) -> u8 {
@@ -126,8 +137,8 @@ pub fn main(args: SynthArgs) -> u8 {
     };
     let options = match resolve_options(info, &args.search.opts) {
         Ok(options) => options,
-        Err(message) => {
-            reporter.emit(&[Diagnostic::error(message)]);
+        Err(error) => {
+            reporter.emit(&[error.into()]);
             return EXIT_USER_ERROR;
         }
     };

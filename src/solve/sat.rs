@@ -1,14 +1,16 @@
 //! `sat`: the exact back end. The graph becomes a constraint model (`encode`), the model a
-//! one-hot CNF, and the CNF is solved by CaDiCaL (bundled by the `cadical` crate) or, with
-//! `--opt engine=1`, by batsat (a pure-Rust CDCL solver). A model gives the params;
-//! unsatisfiability proves that no program fits the examples.
+//! one-hot CNF, and the CNF is solved by CaDiCaL (bundled by the `cadical` crate) and batsat
+//! (a pure-Rust CDCL solver) in parallel, the first answer winning; `--opt engine=cadical` or
+//! `--opt engine=batsat` runs one alone. A model gives the params; unsatisfiability proves
+//! that no program fits the examples.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use batsat::{lbool, Callbacks, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
-use super::{BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
+use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
@@ -48,8 +50,18 @@ enum Answer {
 #[derive(Default)]
 struct Sat {
     candidate: Vec<u32>,
-    /// 0: both engines in parallel, the first answer wins; 1: CaDiCaL; 2: batsat.
-    engine: u32,
+    engine: Engine,
+}
+
+/// Which SAT solver runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Engine {
+    /// Both in parallel; the first answer wins.
+    #[default]
+    Portfolio,
+    Cadical,
+    Batsat,
 }
 
 /// Run CaDiCaL and batsat side by side; the first definite answer stops the other. Neither
@@ -122,9 +134,9 @@ impl Solver for Sat {
         let seed = rng.random_range(1.0..1e6);
         let alone = AtomicBool::new(false);
         let answer = match self.engine {
-            1 => solve_with_cadical(&cnf, Stop { run, answered: &alone }),
-            2 => solve_with_batsat(&cnf, Stop { run, answered: &alone }, seed),
-            _ => solve_with_portfolio(&cnf, run, seed),
+            Engine::Cadical => solve_with_cadical(&cnf, Stop { run, answered: &alone }),
+            Engine::Batsat => solve_with_batsat(&cnf, Stop { run, answered: &alone }, seed),
+            Engine::Portfolio => solve_with_portfolio(&cnf, run, seed),
         };
         let values = match answer {
             Answer::Unsat => return StepOutcome::Exhausted,
@@ -151,7 +163,7 @@ impl Solver for Sat {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Sat { candidate: Vec::new(), engine: super::option(options, "engine") as u32 })
+    Box::new(Sat { candidate: Vec::new(), engine: options.decode::<SatParams>().engine })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
@@ -160,14 +172,21 @@ fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
 
 const OPTIONS: &[OptionInfo] = &[OptionInfo {
     key: "engine",
-    default: 0.0,
-    help: "the SAT solver: 0 CaDiCaL and batsat in parallel (the first answer wins), 1 CaDiCaL, 2 batsat",
+    kind: Kind::Choice(&["portfolio", "cadical", "batsat"]),
+    help: "the SAT solver: CaDiCaL and batsat in parallel (the first answer wins), or one of them",
 }];
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SatParams {
+    engine: Engine,
+}
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "sat",
     summary: "exact: one-hot CNF solved by bundled SAT solvers (CaDiCaL and batsat in parallel); proves impossibility",
     options: OPTIONS,
+    defaults: || Options::of(&SatParams::default()),
     make,
     admissible,
 };

@@ -271,7 +271,8 @@ fn option_mistakes_name_what_is_accepted() {
     ];
     for (extra, expected) in cases {
         // A hard program with a long budget: reaching the search would take seconds.
-        let mut args = vec!["synth", "programs/circuit_2bit_adder_16.tpt", "--max-steps", "100000000"];
+        let mut args =
+            vec!["synth", "programs/circuit_2bit_adder_16.tpt", "--max-steps", "100000000", "--timeout", "5"];
         args.extend_from_slice(extra);
         let result = tpt(&args);
         let stderr = text(&result.stderr);
@@ -387,6 +388,37 @@ fn unwritable_output_paths_are_refused_before_the_search() {
         );
         assert!(!stderr.contains(" step(s)"), "{flag}: the search must not have run: {stderr}");
     }
+    // A directory, or an extension that names no format the flag writes.
+    let cases: &[(&str, &str, &str)] = &[
+        ("-o", "programs", "`-o programs`: `programs` is a directory"),
+        ("-o", "no-such-directory/", "`-o no-such-directory/`: `no-such-directory/` is a directory"),
+        ("--trace", "programs", "`--trace programs`: `programs` is a directory"),
+        ("--trace", "trace.png", "`--trace trace.png`: unknown output format `.png`"),
+        ("--trace", "trace", "`--trace trace`: the file name has no extension"),
+    ];
+    for (flag, path, expected) in cases {
+        let result = tpt(&[
+            "synth",
+            "programs/circuit_2bit_adder_16.tpt",
+            "--backend",
+            "fmgd",
+            "--max-steps",
+            "100000000",
+            "--timeout",
+            "5",
+            flag,
+            path,
+        ]);
+        assert_eq!(result.status.code(), Some(2), "{flag} {path}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(expected), "{flag} {path}: {stderr}");
+        assert!(!stderr.contains(" step(s)"), "{flag} {path}: the search must not have run: {stderr}");
+    }
+    // The trace's format follows the extension, in any case.
+    let upper = scratch("TRACE.CSV");
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--trace", &upper.to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(std::fs::read_to_string(&upper).is_ok_and(|t| t.starts_with("step,")), "a CSV trace");
     let out = scratch("written-whole.tpt");
     std::fs::write(&out, "old contents").expect("write");
     let result = tpt(&["synth", "programs/circuit_nand.tpt", "-o", &out.to_string_lossy()]);

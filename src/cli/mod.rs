@@ -22,6 +22,7 @@ mod check;
 mod emit;
 mod fmt;
 mod graph;
+mod output;
 mod plot;
 mod run;
 mod synth;

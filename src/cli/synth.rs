@@ -15,9 +15,13 @@ use tpt::result::{param_diagnostics, param_values, verifies, violated_observatio
 use tpt::solve::{backend, registry, resolve_options, solve, suggest_backend, Progress, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
 
+use super::output::check_output_path;
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
+
+/// The formats `--trace` writes, by extension.
+const TRACE_FORMATS: &[&str] = &["svg", "csv"];
 
 /// The back end used when `--backend` is not given (see docs/backends.md for why).
 pub const DEFAULT_BACKEND: &str = "gradsearch-la";
@@ -154,8 +158,10 @@ pub fn main(args: SynthArgs) -> u8 {
         }
     };
     // Output paths are checked before the search, not after it.
-    for path in args.output.iter().chain(&args.trace) {
-        if let Err(d) = writable_directory(path) {
+    let outputs =
+        args.output.iter().map(|p| ("-o", p, &[][..])).chain(args.trace.iter().map(|p| ("--trace", p, TRACE_FORMATS)));
+    for (flag, path, formats) in outputs {
+        if let Err(d) = check_output_path(flag, path, formats) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }

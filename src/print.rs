@@ -79,6 +79,41 @@ pub fn print_sketch(source: &str, file: &ast::File, program: &Program, values: &
     out
 }
 
+/// The printed text with a comment on the line above each named param's declaration:
+/// `marks` holds (param name, comment text), e.g. `("in2", "any value works for in2[1]")`.
+/// Used for the params any value of which works (docs/language.md, "What synthesis prints").
+pub fn mark_params(text: &str, marks: &[(String, String)]) -> String {
+    if marks.is_empty() {
+        return text.to_string();
+    }
+    let Ok(parsed) = parse(text, Limits::default().max_depth) else {
+        return text.to_string();
+    };
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for item in &parsed.file.items {
+        let ast::Item::Decl(decl) = item else {
+            continue;
+        };
+        let Some((_, comment)) = marks.iter().find(|(name, _)| decl.kind == DeclKind::Param && *name == decl.name.name)
+        else {
+            continue;
+        };
+        // Above the line the declaration starts on, indented like it.
+        let line_start = text[..decl.span.start].rfind('\n').map_or(0, |at| at + 1);
+        let indent: String = text[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        inserts.push((line_start, format!("{indent}// {comment}\n")));
+    }
+    let mut out = String::with_capacity(text.len() + inserts.iter().map(|(_, t)| t.len()).sum::<usize>());
+    let mut at = 0;
+    for (position, insert) in inserts {
+        out.push_str(&text[at..position]);
+        out.push_str(&insert);
+        at = position;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// The program specialized to the param values, as canonical source (see docs/language.md,
 /// "What synthesis prints"). Should specialization meet a construct it cannot handle, or
 /// its result not check or not behave like the sketch on the examples (which would be a

@@ -27,6 +27,11 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Synthesize, then check the printed program with `tpt run`.
 fn synth_and_run(file: &str, extra: &[&str]) -> String {
+    synth_and_run_with_stderr(file, extra).0
+}
+
+/// `synth_and_run`, also returning the synthesis's stderr.
+fn synth_and_run_with_stderr(file: &str, extra: &[&str]) -> (String, String) {
     let out = scratch(&format!("{}-{}.tpt", file.replace('/', "_"), extra.join("_").replace(['=', ' '], "")));
     let out_text = out.to_string_lossy().into_owned();
     let mut args = vec!["synth", file, "-o", &out_text];
@@ -41,7 +46,7 @@ fn synth_and_run(file: &str, extra: &[&str]) -> String {
         "the printed program of {file} fails `tpt run`:\n{printed}\n{}",
         text(&run.stderr)
     );
-    printed
+    (printed, text(&result.stderr))
 }
 
 /// Every shipped program: `tpt synth FILE` with no options (default back end, seed and step
@@ -88,10 +93,13 @@ fn every_program_is_listed() {
     assert_eq!(listed, found, "list every program in SOLVED_BY_DEFAULT");
 }
 
+/// ... and prints no warning: a warning means something is wrong with the sketch or its
+/// examples (a param no observation can reach), which the shipped programs never are.
 #[test]
 fn the_default_back_end_solves_every_program_and_the_output_runs() {
     for file in SOLVED_BY_DEFAULT {
-        synth_and_run(file, &[]);
+        let (_, stderr) = synth_and_run_with_stderr(file, &[]);
+        assert!(!stderr.contains("Warning"), "{file}: the default run warns:\n{stderr}");
     }
 }
 
@@ -316,8 +324,51 @@ fn param_diagnostics_report_values_and_underdetermined_params() {
     let result = tpt(&["synth", "programs/circuit_nand.tpt", "--seed", "1"]);
     let stderr = text(&result.stderr);
     assert!(stderr.contains("synthesized `gate`"), "{stderr}");
-    // NOT ignores its second operand, so some `in2` is never pinned down.
-    assert!(stderr.contains("no observation depends on") || stderr.contains("do not pin down"), "{stderr}");
+    // NOT ignores its second operand: any value works for it at the found values, which is a
+    // note (the graph does connect it to the output), not a warning.
+    assert!(stderr.contains("Advice: any value works for `in2[1]`"), "{stderr}");
+    assert!(!stderr.contains("Warning"), "{stderr}");
+    assert!(
+        text(&result.stdout).contains("// any value works for in2[1]\nparam in2[G]: W = "),
+        "the printed program marks it"
+    );
+}
+
+const UNREACHABLE: &str = "// `q` is never read; `p` decides `y`; `r` only feeds a var no example observes.
+input x: 2;
+param p: 2;
+param q[2]: 3;
+param r: 2;
+output y: 2;
+var unseen: 2;
+y = (x + p) % 2;
+unseen = r;
+example { x = 0; y = 1; }
+example { x = 1; y = 0; }
+";
+
+/// A param from which the graph reaches no observation is a warning; any value of it works,
+/// which the printed program (either form) marks with a comment that `tpt fmt` keeps.
+#[test]
+fn params_no_observation_can_reach_are_warnings_and_marked() {
+    let file = scratch("unreachable.tpt");
+    std::fs::write(&file, UNREACHABLE).expect("write");
+    let file = file.to_string_lossy().into_owned();
+    for form in ["program", "sketch"] {
+        let (printed, stderr) = synth_and_run_with_stderr(&file, &["--print", form]);
+        assert!(stderr.contains("Warning: no observation depends on `q[0]`, `q[1]`"), "{stderr}");
+        assert!(stderr.contains("Warning: no observation depends on `r`"), "{stderr}");
+        assert!(!stderr.contains("no observation depends on `p`"), "{stderr}");
+        assert!(printed.contains("// any value works for every element of q\nparam q[2]: 3 = "), "{printed}");
+        assert!(printed.contains("// any value works for r\nparam r: 2 = "), "{printed}");
+        assert!(!printed.contains("works for p"), "{printed}");
+        if form == "program" {
+            let out = scratch("unreachable-printed.tpt");
+            std::fs::write(&out, &printed).expect("write");
+            let fmt = tpt(&["fmt", "--check", &out.to_string_lossy()]);
+            assert_eq!(fmt.status.code(), Some(0), "the marked program is canonically formatted:\n{printed}");
+        }
+    }
 }
 
 /// The stderr of a run with the timing in the summary line replaced (it varies).

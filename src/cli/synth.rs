@@ -10,8 +10,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::Diagnostic;
-use tpt::print::{print_program, print_sketch};
-use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
+use tpt::print::{mark_params, print_program, print_sketch};
+use tpt::result::{analyse_params, param_diagnostics, param_values, verifies, violated_observations};
 use tpt::solve::{backend, registry, resolve_options, solve, suggest_backend, Progress, RunOptions, Status};
 use tpt::tape::{LossKind, Tape};
 
@@ -201,8 +201,11 @@ pub fn main(args: SynthArgs) -> u8 {
     let found = report.status == Status::Found;
 
     let mut diagnostics = Vec::new();
+    let mut marks = Vec::new();
     if found {
-        diagnostics.extend(param_diagnostics(program, graph, &tape, &report.assignment));
+        let analysis = analyse_params(program, graph, &tape, &report.assignment, max_run);
+        diagnostics.extend(param_diagnostics(program, graph, &report.assignment, &analysis));
+        marks = analysis.marks(program, graph);
     } else if report.status != Status::Impossible {
         diagnostics.push(Diagnostic::warning(format!(
             "no program found ({}); the best candidate violates {} observation(s)",
@@ -229,9 +232,9 @@ pub fn main(args: SynthArgs) -> u8 {
     } else if report.status == Status::Impossible {
         String::new()
     } else if args.print == "sketch" {
-        print_sketch(reporter.sources.text(0), &compiled.parsed.file, program, &values)
+        mark_params(&print_sketch(reporter.sources.text(0), &compiled.parsed.file, program, &values), &marks)
     } else {
-        print_program(reporter.sources.text(0), &compiled.parsed.file, program, &values)
+        mark_params(&print_program(reporter.sources.text(0), &compiled.parsed.file, program, &values), &marks)
     };
     reporter.emit(&diagnostics);
     if report.status == Status::Impossible {

@@ -44,10 +44,17 @@ pub fn value_text(values: &[u32], dims: &[usize], dim_texts: &[String]) -> Strin
     format_values(values, dims)
 }
 
-/// The original source with every param declaration bound to its value.
+/// The original source with every param declaration bound to its value, and every const set
+/// with `--set` given its new value (so that the text runs on its own, like the program form).
 pub fn print_sketch(source: &str, file: &ast::File, program: &Program, values: &ParamValues) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for item in &file.items {
+        if let ast::Item::Const(c) = item {
+            if let Some(info) = program.consts.iter().find(|info| info.name == c.name.name && info.overridden) {
+                edits.push((c.span.start, c.span.end, format!("const {} = {};", c.name.name, info.value)));
+            }
+            continue;
+        }
         let ast::Item::Decl(decl) = item else {
             continue;
         };

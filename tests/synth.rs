@@ -118,6 +118,31 @@ fn the_sketch_form_also_runs() {
     assert!(printed.contains("param gate[G]: 5 = ["), "{printed}");
 }
 
+/// Every `--set` the tests use (here, in bench.rs and in backends_relax.rs), by program, and one
+/// that changes the length of a param with values that differ (a sketch printed with the
+/// sketch's own `const G = 2;` beside three values would not run).
+const SETTINGS_THE_TESTS_USE: &[(&str, &str)] = &[
+    ("programs/parity_chain.tpt", "K=4"),
+    ("programs/parity_chain.tpt", "K=8"),
+    ("programs/parity_chain.tpt", "K=16"),
+    ("programs/parity_chain.tpt", "K=30"),
+    ("programs/parity_chain.tpt", "K=64"),
+    ("programs/circuit_nand.tpt", "G=3"),
+];
+
+/// Both printed forms stand alone: `tpt run` (without `--set`) accepts them and reproduces
+/// every example, under every setting.
+#[test]
+fn every_printed_form_runs_under_every_set() {
+    for (file, set) in SETTINGS_THE_TESTS_USE {
+        for form in ["program", "sketch"] {
+            let printed = synth_and_run(file, &["--set", set, "--print", form]);
+            let (name, value) = set.split_once('=').expect("NAME=VALUE");
+            assert!(printed.contains(&format!("const {name} = {value};")), "{file} {set} {form}:\n{printed}");
+        }
+    }
+}
+
 #[test]
 fn unsolved_programs_fail_honestly_with_the_best_candidate() {
     for file in NOT_SOLVED_BY_THE_PAPERS_METHODS {

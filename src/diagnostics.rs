@@ -7,6 +7,9 @@ use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKin
 
 use crate::span::Span;
 
+mod long_lines;
+use long_lines::CutText;
+
 /// Which source file a label points into: the `.tpt` file is 0, a `--data` file is 1, ...
 pub type SourceId = usize;
 
@@ -122,6 +125,27 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(Diagnostic::is_error)
 }
 
+/// The closest of `candidates` to a mistyped `name`, if it is close enough to be a likely typo
+/// (for a "did you mean" help). The distance is the optimal string alignment distance:
+/// insertions, deletions, substitutions and swaps of two adjacent characters each cost 1,
+/// since a swap (`wirse` for `wires`) is a common typo.
+pub fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
+    // Names of one or two letters have too many neighbours to guess from.
+    let length = name.chars().count();
+    let limit = (length / 3).min(3);
+    // Very long names are not typed by hand, and comparing them costs their length squared.
+    if limit == 0 || length > 64 {
+        return None;
+    }
+    candidates
+        .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .map(|c| (strsim::osa_distance(name, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
 /// Render diagnostics as text. `color` should be on only when writing to a terminal.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     for diagnostic in diagnostics {
@@ -160,17 +184,30 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     // labels are given in source order, those in the main label's file first (a data file
     // error shows the data file before the program's declaration).
     labels.sort_by_key(|l| (l.source != main.source, l.source, l.span.start));
+    // ariadne slices the text at the spans, so a span that splits a character (a byte offset
+    // into a multi-byte character) is widened to whole characters.
+    let spans: Vec<Span> = labels.iter().map(|l| whole_characters(sources.text(l.source), l.span)).collect();
+    let main_span = whole_characters(sources.text(main.source), main.span);
+    // Long lines are cut around the labels; the spans are moved into the cut texts.
+    let mut cut: Vec<Option<CutText>> = (0..sources.files.len()).map(|_| None).collect();
+    for (id, slot) in cut.iter_mut().enumerate() {
+        let points: Vec<usize> =
+            labels.iter().zip(&spans).filter(|(l, _)| l.source == id).flat_map(|(_, s)| [s.start, s.end]).collect();
+        if !points.is_empty() {
+            *slot = Some(CutText::new(sources.text(id), &points)).filter(|c| c.cut);
+        }
+    }
+    let moved = |source: SourceId, span: Span| match &cut[source] {
+        Some(c) => Span::new(c.map(span.start), c.map(span.end)),
+        None => span,
+    };
     let name = |id: SourceId| sources.name(id).to_string();
     let config = Config::default().with_color(color).with_index_type(IndexType::Byte);
-    let mut report =
-        Report::build(kind, (name(main.source), whole_characters(sources.text(main.source), main.span).range()))
-            .with_config(config)
-            .with_message(&diagnostic.message);
-    for label in &labels {
-        // ariadne slices the text at the span, so a span that splits a character (a byte
-        // offset into a multi-byte character) is widened to whole characters.
-        let span = whole_characters(sources.text(label.source), label.span);
-        let mut ariadne_label = AriadneLabel::new((name(label.source), span.range()));
+    let mut report = Report::build(kind, (name(main.source), moved(main.source, main_span).range()))
+        .with_config(config)
+        .with_message(&diagnostic.message);
+    for (label, &span) in labels.iter().zip(&spans) {
+        let mut ariadne_label = AriadneLabel::new((name(label.source), moved(label.source, span).range()));
         if !label.message.is_empty() {
             ariadne_label = ariadne_label.with_message(&label.message);
         }
@@ -189,8 +226,34 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     for note in &diagnostic.notes {
         report = report.with_note(note);
     }
-    let cache = ariadne::sources(sources.files.iter().map(|(name, text)| (name.clone(), text.clone())));
-    report.finish().write(cache, &mut *out)
+    let texts = sources
+        .files
+        .iter()
+        .zip(&cut)
+        .map(|((name, text), cut)| (name.clone(), cut.as_ref().map_or_else(|| text.clone(), |c| c.text.clone())));
+    if cut.iter().all(Option::is_none) {
+        return report.finish().write(ariadne::sources(texts), &mut *out);
+    }
+    let mut buffer = Vec::new();
+    report.finish().write(ariadne::sources(texts), &mut buffer)?;
+    let mut rendered = String::from_utf8_lossy(&buffer).into_owned();
+    // ariadne prints the column of each snippet's first place from the text it was given;
+    // for a cut text that is the column in the cut line, so the original's is put back. The
+    // snippets come in the order of the labels' sources, after the message's line.
+    let mut from = rendered.find('\n').unwrap_or(0);
+    let mut seen: Vec<SourceId> = Vec::new();
+    for (label, span) in labels.iter().zip(&spans) {
+        if seen.contains(&label.source) {
+            continue;
+        }
+        seen.push(label.source);
+        let at = if label.source == main.source { main_span.start } else { span.start };
+        if cut[label.source].is_some() {
+            let column = long_lines::column(sources.text(label.source), at);
+            from = long_lines::fix_location(&mut rendered, from, sources.name(label.source), column);
+        }
+    }
+    out.write_all(rendered.as_bytes())
 }
 
 /// The smallest span of whole characters that covers `span` (which lies within `text`).
@@ -225,4 +288,52 @@ fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io
         writeln!(out, "   Note: {note}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line of a 40 KB source that holds an error is cut to a window around the label; the
+    /// underline sits under the labelled text and the location gives the original column.
+    #[test]
+    fn long_lines_are_cut_around_the_label() {
+        let before = "é".repeat(20_000);
+        let after = "ü".repeat(20_000);
+        let text = format!("first line\n/* {before} */ y = (x + zzz) % 2; /* {after} */\nlast line\n");
+        let mut sources = SourceMap::new();
+        sources.add("long.tpt", text.clone());
+        let at = text.find("zzz").expect("zzz");
+        let diagnostic = Diagnostic::error("cannot find `zzz`").with_label(Span::new(at, at + 3), "not declared");
+        let rendered = render_to_string(&[diagnostic], &sources);
+        assert!(rendered.len() < 2_000, "{} bytes:\n{rendered}", rendered.len());
+        let column = text[..at].chars().count() - "first line\n".len() + 1;
+        assert!(rendered.contains(&format!("[ long.tpt:2:{column} ]")), "{rendered}");
+        let lines: Vec<&str> = rendered.lines().collect();
+        let source_line = lines.iter().position(|l| l.contains("(x + zzz)")).expect("the source line is shown");
+        let underline = lines[source_line + 1];
+        let shown = lines[source_line];
+        let target = shown.char_indices().position(|(i, _)| shown[i..].starts_with("zzz")).expect("zzz");
+        let mark = underline.chars().position(|c| c == '─').expect("an underline");
+        assert_eq!(mark, target, "the underline is under `zzz`:\n{rendered}");
+    }
+
+    #[test]
+    fn short_lines_render_as_before() {
+        let text = "input x: 2;\ny = zzz;\n";
+        let mut sources = SourceMap::new();
+        sources.add("short.tpt", text);
+        let at = text.find("zzz").expect("zzz");
+        let diagnostic = Diagnostic::error("cannot find `zzz`").with_label(Span::new(at, at + 3), "not declared");
+        let rendered = render_to_string(&[diagnostic], &sources);
+        assert!(rendered.contains("[ short.tpt:2:5 ]") && rendered.contains(" 2 │ y = zzz;"), "{rendered}");
+    }
+
+    #[test]
+    fn closest_suggests_likely_typos_only() {
+        assert_eq!(closest("wirse", &["wires", "gates"]), Some("wires"));
+        assert_eq!(closest("lookahed", &["lookahead", "beta"]), Some("lookahead"));
+        assert_eq!(closest("ab", &["ac"]), None, "too short to guess");
+        assert_eq!(closest("epsilon", &["beta"]), None);
+    }
 }

@@ -38,8 +38,8 @@ pub fn format_source(source: &str, parsed: &Parsed) -> String {
 #[derive(Clone, Debug)]
 pub enum Printed {
     /// An item of the source, possibly changed but keeping its span: the comments around it
-    /// print with it.
-    Source(Item),
+    /// print with it, and `note` (a comment of the printer's) on the line above it.
+    Source { item: Item, note: Option<String> },
     /// A generated item, printed without comments after an empty line when `blank_before`.
     Generated { item: Item, blank_before: bool },
     /// Source text that is not printed (`span`): its comments are dropped, and an empty line
@@ -118,10 +118,13 @@ impl Builder<'_> {
         let mut seq = Seq::start(trivia, Region { lo: 0, brace: None, hi });
         for entry in entries {
             match entry {
-                Printed::Source(item) => {
+                Printed::Source { item, note } => {
                     let span = item_span(item);
                     if let Some(trivia) = self.trivia.as_mut() {
                         seq.gap(trivia, span.start);
+                        if let Some(note) = note {
+                            seq.note(trivia, span.start, text(format!("// {note}")));
+                        }
                     }
                     let doc = self.item(item);
                     if let Some(trivia) = self.trivia.as_mut() {

@@ -16,7 +16,9 @@ use crate::lower::lower;
 use crate::parse::{parse, Parsed};
 use crate::program::Program;
 use crate::result::Synthesis;
-use crate::solve::{backend, registry, resolve_options, solve, BackendInfo, Options, Progress, RunOptions};
+use crate::solve::{
+    backend, registry, resolve_options, solve, suggest_backend, BackendInfo, Options, Progress, RunOptions,
+};
 use crate::span::Span;
 use crate::tape::{LossKind, Tape};
 use crate::verify::Verifier;
@@ -92,8 +94,8 @@ pub fn compile(
 pub struct SearchConfig {
     /// The back end's name (see `tpt backends`).
     pub backend: String,
-    /// Hyperparameters, `--opt key=value`.
-    pub options: Vec<(String, f64)>,
+    /// Hyperparameters, `--opt key=value` (the text of each value, read by the option's type).
+    pub options: Vec<(String, String)>,
     /// Steps per restart (gradient and local back ends; exact ones are bounded by time).
     pub max_steps: u64,
     /// Wall-clock limit for the whole run.
@@ -149,7 +151,7 @@ impl<'c> Search<'c> {
     /// Everything that can be wrong with the settings is reported here, before any search.
     pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
         let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
-        let options = resolve_options(backend, &config.options).map_err(Diagnostic::error)?;
+        let options = resolve_options(backend, &config.options).map_err(Diagnostic::from)?;
         (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
@@ -199,9 +201,13 @@ pub fn synthesize(compiled: &Compiled, config: &SearchConfig) -> Result<Synthesi
     Ok(Search::new(compiled, config)?.run())
 }
 
-/// The error for a back-end name that does not exist.
+/// The error for a back-end name that does not exist, with the likeliest meant one.
 pub fn unknown_backend(name: &str) -> Diagnostic {
     let names: Vec<&str> = registry().iter().map(|b| b.name).collect();
-    Diagnostic::error(format!("no back end named `{name}`"))
-        .with_help(format!("the back ends are: {}", names.join(", ")))
+    let list = format!("the back ends are: {}", names.join(", "));
+    let help = match suggest_backend(name) {
+        Some(best) => format!("did you mean `{best}`? {list}"),
+        None => list,
+    };
+    Diagnostic::error(format!("no back end named `{name}`")).with_help(help)
 }

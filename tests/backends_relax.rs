@@ -55,7 +55,7 @@ fn run(compiled: &Compiled, spec: &Run) -> Synthesis {
     let progress = Arc::new(Progress::default());
     let config = SearchConfig {
         backend: spec.backend.to_string(),
-        options: spec.opts.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        options: spec.opts.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         max_steps: spec.max_steps,
         timeout: spec.timeout,
         restarts: spec.restarts,

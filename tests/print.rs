@@ -197,7 +197,7 @@ fn check_random(
 ) {
     for run in 0..runs {
         let values = random_values(program, random);
-        let printed = print_program(source, file, program, &values);
+        let printed = print_program(source, file, program, &values, &[]);
         match specialize_program(source, file, program, &values) {
             Ok(text) => {
                 if let Err(e) = reproduces(&text, program, &values) {
@@ -206,7 +206,7 @@ fn check_random(
                 assert_eq!(text, printed, "{label} (run {run}, {values:?}): fell back to the sketch form");
             }
             Err(Unsupported(why)) if why.contains("can never hold") => {
-                assert_eq!(printed, print_sketch(source, file, program, &values));
+                assert_eq!(printed, print_sketch(source, file, program, &values, &[]));
             }
             Err(e) => panic!("{label} (run {run}, {values:?}): {e:?}"),
         }

@@ -120,7 +120,7 @@ fn a_wrong_binding_fails_and_names_the_example() {
         let (source, compiled) = compile_file(&path);
         let (values, label) =
             breaking_change(&compiled).unwrap_or_else(|| panic!("{path}: no single param change breaks the program"));
-        let wrong = print_sketch(&source, &compiled.parsed, &compiled.program, &values);
+        let wrong = print_sketch(&source, &compiled.parsed, &compiled.program, &values, &[]);
         let name: PathBuf = Path::new(&path).file_name().expect("a name").into();
         std::fs::write(dir.path().join(&name), &wrong).expect("writable temporary file");
         let name = name.to_string_lossy().into_owned();

@@ -27,6 +27,11 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Synthesize, then check the printed program with `tpt run`.
 fn synth_and_run(file: &str, extra: &[&str]) -> String {
+    synth_and_run_with_stderr(file, extra).0
+}
+
+/// `synth_and_run`, also returning the synthesis's stderr.
+fn synth_and_run_with_stderr(file: &str, extra: &[&str]) -> (String, String) {
     let out = scratch(&format!("{}-{}.tpt", file.replace('/', "_"), extra.join("_").replace(['=', ' '], "")));
     let out_text = out.to_string_lossy().into_owned();
     let mut args = vec!["synth", file, "-o", &out_text];
@@ -41,7 +46,7 @@ fn synth_and_run(file: &str, extra: &[&str]) -> String {
         "the printed program of {file} fails `tpt run`:\n{printed}\n{}",
         text(&run.stderr)
     );
-    printed
+    (printed, text(&result.stderr))
 }
 
 /// Every shipped program: `tpt synth FILE` with no options (default back end, seed and step
@@ -88,10 +93,13 @@ fn every_program_is_listed() {
     assert_eq!(listed, found, "list every program in SOLVED_BY_DEFAULT");
 }
 
+/// ... and prints no warning: a warning means something is wrong with the sketch or its
+/// examples (a param no observation can reach), which the shipped programs never are.
 #[test]
 fn the_default_back_end_solves_every_program_and_the_output_runs() {
     for file in SOLVED_BY_DEFAULT {
-        synth_and_run(file, &[]);
+        let (_, stderr) = synth_and_run_with_stderr(file, &[]);
+        assert!(!stderr.contains("Warning"), "{file}: the default run warns:\n{stderr}");
     }
 }
 
@@ -108,6 +116,31 @@ fn the_papers_best_method_solves_what_the_paper_solved() {
 fn the_sketch_form_also_runs() {
     let printed = synth_and_run("programs/circuit_nand.tpt", &["--print", "sketch", "--seed", "3"]);
     assert!(printed.contains("param gate[G]: 5 = ["), "{printed}");
+}
+
+/// Every `--set` the tests use (here, in bench.rs and in backends_relax.rs), by program, and one
+/// that changes the length of a param with values that differ (a sketch printed with the
+/// sketch's own `const G = 2;` beside three values would not run).
+const SETTINGS_THE_TESTS_USE: &[(&str, &str)] = &[
+    ("programs/parity_chain.tpt", "K=4"),
+    ("programs/parity_chain.tpt", "K=8"),
+    ("programs/parity_chain.tpt", "K=16"),
+    ("programs/parity_chain.tpt", "K=30"),
+    ("programs/parity_chain.tpt", "K=64"),
+    ("programs/circuit_nand.tpt", "G=3"),
+];
+
+/// Both printed forms stand alone: `tpt run` (without `--set`) accepts them and reproduces
+/// every example, under every setting.
+#[test]
+fn every_printed_form_runs_under_every_set() {
+    for (file, set) in SETTINGS_THE_TESTS_USE {
+        for form in ["program", "sketch"] {
+            let printed = synth_and_run(file, &["--set", set, "--print", form]);
+            let (name, value) = set.split_once('=').expect("NAME=VALUE");
+            assert!(printed.contains(&format!("const {name} = {value};")), "{file} {set} {form}:\n{printed}");
+        }
+    }
 }
 
 #[test]
@@ -231,7 +264,7 @@ fn the_smt_back_end_solves_small_circuits() {
     // Values of several widths (zero-extended into wider mixtures), and the integer sort.
     for file in ["programs/fsm_div3.tpt", "programs/dnf.tpt"] {
         synth_and_run(file, &["--backend", "smt"]);
-        synth_and_run(file, &["--backend", "smt", "--opt", "ints=1"]);
+        synth_and_run(file, &["--backend", "smt", "--opt", "ints=true"]);
     }
 }
 
@@ -276,13 +309,120 @@ fn unknown_back_ends_and_options_are_user_errors() {
     assert!(text(&result.stderr).contains("has no option `nope`"));
 }
 
+/// Each mistake in `--backend`, `--opt` or `--restarts` is an error (exit 2) before the
+/// search, saying what is accepted; none is silently replaced by a default or a clamp.
+#[test]
+fn option_mistakes_name_what_is_accepted() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--opt", "epsilon=2"], "`--opt epsilon=2`: `epsilon` must be a number in [0, 1]"),
+        (&["--opt", "lookahead=-5"], "`lookahead` must be an integer in [0, 1000000]"),
+        (&["--opt", "lookahead=1.5"], "`lookahead` must be an integer in [0, 1000000]"),
+        (&["--opt", "beta=0"], "`beta` must be a number in (0, 1]"),
+        (&["--opt", "beta=x"], "`beta` must be a number in (0, 1]"),
+        (&["--opt", "lookahed=4"], "did you mean `lookahead`?"),
+        (&["--opt", "beta=0.2", "--opt", "beta=0.3"], "`--opt beta` is given twice"),
+        (&["--backend", "sat", "--opt", "engine=3"], "`engine` must be one of cadical, batsat"),
+        (&["--backend", "sat", "--opt", "engine=CaDiCaL"], "did you mean `engine=cadical`?"),
+        (&["--backend", "smt", "--opt", "ints=2"], "`ints` must be true or false"),
+        (&["--backend", "exhaustive", "--opt", "chunk=0"], "`chunk` must be an integer >= 1"),
+        (&["--backend", "SAT"], "did you mean `sat`?"),
+        (&["--backend", "gradsearch_la"], "did you mean `gradsearch-la`?"),
+        (&["--backend", "z3"], "did you mean `smt`?"),
+        (&["--backend", "gradsearch-lla"], "did you mean `gradsearch-la`?"),
+        (&["--restarts", "0"], "a run needs at least one restart"),
+    ];
+    for (extra, expected) in cases {
+        // A hard program with a long budget: reaching the search would take seconds.
+        let mut args =
+            vec!["synth", "programs/circuit_2bit_adder_16.tpt", "--max-steps", "100000000", "--timeout", "5"];
+        args.extend_from_slice(extra);
+        let result = tpt(&args);
+        let stderr = text(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: expected `{expected}` in:\n{stderr}");
+        assert!(!stderr.contains(" step(s)"), "{extra:?}: the search must not have run: {stderr}");
+    }
+    // Values in range are taken, in every type's spelling.
+    for extra in [
+        &["--opt", "lookahead=1e1", "--opt", "patience=0"][..],
+        &["--backend", "exhaustive", "--opt", "limit=1e30"][..],
+        &["--backend", "temp-softmax", "--opt", "linear=1", "--max-steps", "10"][..],
+        &["--backend", "sat", "--opt", "engine=batsat"][..],
+    ] {
+        let mut args = vec!["synth", "programs/circuit_nand.tpt"];
+        args.extend_from_slice(extra);
+        let result = tpt(&args);
+        assert_ne!(result.status.code(), Some(2), "{extra:?}: {}", text(&result.stderr));
+    }
+}
+
+/// `tpt backends` lists every option with its type and range beside its default.
+#[test]
+fn backends_lists_types_ranges_and_defaults() {
+    let result = Command::new(env!("CARGO_BIN_EXE_tpt")).arg("backends").output().expect("the tpt binary runs");
+    assert_eq!(result.status.code(), Some(0));
+    let stdout = text(&result.stdout);
+    for line in [
+        "--opt lookahead=16  integer in [0, 1000000]",
+        "--opt epsilon=0.05  number in [0, 1]",
+        "--opt engine=cadical  one of cadical, batsat",
+        "--opt ints=false  true or false",
+        "--opt limit=100000000  number >= 0",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+}
+
 #[test]
 fn param_diagnostics_report_values_and_underdetermined_params() {
     let result = tpt(&["synth", "programs/circuit_nand.tpt", "--seed", "1"]);
     let stderr = text(&result.stderr);
     assert!(stderr.contains("synthesized `gate`"), "{stderr}");
-    // NOT ignores its second operand, so some `in2` is never pinned down.
-    assert!(stderr.contains("no observation depends on") || stderr.contains("do not pin down"), "{stderr}");
+    // NOT ignores its second operand: any value works for it at the found values, which is a
+    // note (the graph does connect it to the output), not a warning.
+    assert!(stderr.contains("Advice: any value works for `in2[1]`"), "{stderr}");
+    assert!(!stderr.contains("Warning"), "{stderr}");
+    assert!(
+        text(&result.stdout).contains("// any value works for in2[1]\nparam in2[G]: W = "),
+        "the printed program marks it"
+    );
+}
+
+const UNREACHABLE: &str = "// `q` is never read; `p` decides `y`; `r` only feeds a var no example observes.
+input x: 2;
+param p: 2;
+param q[2]: 3;
+param r: 2;
+output y: 2;
+var unseen: 2;
+y = (x + p) % 2;
+unseen = r;
+example { x = 0; y = 1; }
+example { x = 1; y = 0; }
+";
+
+/// A param from which the graph reaches no observation is a warning; any value of it works,
+/// which the printed program (either form) marks with a comment that `tpt fmt` keeps.
+#[test]
+fn params_no_observation_can_reach_are_warnings_and_marked() {
+    let file = scratch("unreachable.tpt");
+    std::fs::write(&file, UNREACHABLE).expect("write");
+    let file = file.to_string_lossy().into_owned();
+    for form in ["program", "sketch"] {
+        let (printed, stderr) = synth_and_run_with_stderr(&file, &["--print", form]);
+        assert!(stderr.contains("Warning: no observation depends on `q[0]`, `q[1]`"), "{stderr}");
+        assert!(stderr.contains("Warning: no observation depends on `r`"), "{stderr}");
+        assert!(!stderr.contains("no observation depends on `p`"), "{stderr}");
+        assert!(printed.contains("// any value works for every element of q\nparam q[2]: 3 = "), "{printed}");
+        assert!(printed.contains("// any value works for r\nparam r: 2 = "), "{printed}");
+        assert!(!printed.contains("works for p"), "{printed}");
+        if form == "program" {
+            let out = scratch("unreachable-printed.tpt");
+            std::fs::write(&out, &printed).expect("write");
+            let fmt = tpt(&["fmt", "--check", &out.to_string_lossy()]);
+            assert_eq!(fmt.status.code(), Some(0), "the marked program is canonically formatted:\n{printed}");
+        }
+    }
 }
 
 /// The stderr of a run with the timing in the summary line replaced (it varies).
@@ -353,6 +493,37 @@ fn unwritable_output_paths_are_refused_before_the_search() {
         );
         assert!(!stderr.contains(" step(s)"), "{flag}: the search must not have run: {stderr}");
     }
+    // A directory, or an extension that names no format the flag writes.
+    let cases: &[(&str, &str, &str)] = &[
+        ("-o", "programs", "`-o programs`: `programs` is a directory"),
+        ("-o", "no-such-directory/", "`-o no-such-directory/`: `no-such-directory/` is a directory"),
+        ("--trace", "programs", "`--trace programs`: `programs` is a directory"),
+        ("--trace", "trace.png", "`--trace trace.png`: unknown output format `.png`"),
+        ("--trace", "trace", "`--trace trace`: the file name has no extension"),
+    ];
+    for (flag, path, expected) in cases {
+        let result = tpt(&[
+            "synth",
+            "programs/circuit_2bit_adder_16.tpt",
+            "--backend",
+            "fmgd",
+            "--max-steps",
+            "100000000",
+            "--timeout",
+            "5",
+            flag,
+            path,
+        ]);
+        assert_eq!(result.status.code(), Some(2), "{flag} {path}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(expected), "{flag} {path}: {stderr}");
+        assert!(!stderr.contains(" step(s)"), "{flag} {path}: the search must not have run: {stderr}");
+    }
+    // The trace's format follows the extension, in any case.
+    let upper = scratch("TRACE.CSV");
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--trace", &upper.to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert!(std::fs::read_to_string(&upper).is_ok_and(|t| t.starts_with("step,")), "a CSV trace");
     let out = scratch("written-whole.tpt");
     std::fs::write(&out, "old contents").expect("write");
     let result = tpt(&["synth", "programs/circuit_nand.tpt", "-o", &out.to_string_lossy()]);

@@ -2,8 +2,9 @@
 //! later" hints), element reads checked against their arrays, calls against their `fn`s,
 //! constant expressions evaluated.
 
-use super::{closest, Checker, Symbol};
+use super::{Checker, Symbol};
 use crate::ast;
+use crate::diagnostics::closest;
 use crate::diagnostics::Diagnostic;
 use crate::eval::{constant_value, eval_const, index_out_of_range};
 use crate::program::*;

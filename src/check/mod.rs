@@ -14,7 +14,7 @@ mod stmts;
 use std::collections::{HashMap, HashSet};
 
 use crate::ast;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{closest, Diagnostic};
 use crate::limits::Limits;
 use crate::program::*;
 use crate::span::Span;
@@ -159,50 +159,6 @@ impl<'a> Checker<'a> {
         }
         self.names.insert(name.name.clone(), (symbol, name.span));
     }
-}
-
-/// The closest name by edit distance, if it is close enough to be a likely typo.
-pub fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
-    // Names of one or two letters have too many neighbours to guess from.
-    let length = name.chars().count();
-    let limit = (length / 3).min(3);
-    // Very long names are not typed by hand, and comparing them costs their length squared.
-    if limit == 0 || length > 64 {
-        return None;
-    }
-    candidates
-        .iter()
-        .filter(|c| c.chars().count().abs_diff(length) <= limit)
-        .map(|c| (edit_distance(name, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-/// adjacent characters each cost 1, since a swap (`wirse` for `wires`) is a common typo.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // rows[i][j] is the distance between a[..i] and b[..j].
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 /// Drop repeated diagnostics (the same message at the same place), keeping the first.

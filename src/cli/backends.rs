@@ -1,4 +1,4 @@
-//! `tpt backends`: every back end with its hyperparameters and their defaults.
+//! `tpt backends`: every back end with its hyperparameters: their types, ranges and defaults.
 
 use tpt::solve::registry;
 
@@ -9,8 +9,19 @@ pub fn main() -> u8 {
     for info in registry() {
         let default = if info.name == DEFAULT_BACKEND { " (default)" } else { "" };
         outln!("{}{default}\n    {}", info.name, info.summary);
-        for option in info.options {
-            outln!("    --opt {}={}    {}", option.key, option.default, option.help);
+        let defaults = (info.defaults)();
+        let rows: Vec<(String, String, &str)> = info
+            .options
+            .iter()
+            .map(|option| {
+                let value = defaults.get(option.key).map_or_else(String::new, |v| option.kind.text(v));
+                (format!("--opt {}={value}", option.key), option.kind.describe(), option.help)
+            })
+            .collect();
+        let setting = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        let kind = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+        for (option, range, help) in &rows {
+            outln!("    {option:setting$}  {range:kind$}  {help}");
         }
         outln!();
     }

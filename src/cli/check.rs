@@ -1,26 +1,62 @@
-//! `tpt check FILE`: compile and summarise.
+//! `tpt check FILE...`: compile each file and summarise it; the exit code is the worst of the
+//! files'.
+
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{load_and_compile, CompileArgs, Reporter, EXIT_OK};
+use super::{
+    display_name, load_and_compile, stdin_at_most_once, CompileArgs, LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR,
+};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// The .tpt files (`-`: standard input).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Override a constant: `--set K=64` (repeatable; applies to every file).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::parse_override)]
+    pub overrides: Vec<(String, i64)>,
+    /// Read more examples from a JSON file (for every file).
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
     #[command(flatten)]
-    pub compile: CompileArgs,
+    pub limits: LimitArgs,
 }
 
 pub fn main(args: CheckArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.color);
-    let compiled = match load_and_compile(&args.compile, &mut reporter) {
+    if let Err(d) = stdin_at_most_once(&args.files) {
+        Reporter::new(&args.color).emit(&[d]);
+        return EXIT_USER_ERROR;
+    }
+    let mut worst = EXIT_OK;
+    for file in &args.files {
+        let compile = CompileArgs {
+            file: file.clone(),
+            overrides: args.overrides.clone(),
+            data: args.data.clone(),
+            color: args.color.clone(),
+            limits: args.limits.clone(),
+        };
+        worst = worst.max(check_one(&compile));
+    }
+    worst
+}
+
+fn check_one(args: &CompileArgs) -> u8 {
+    let mut reporter = Reporter::new(&args.color);
+    let compiled = match load_and_compile(args, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.compile.limits.limits()) {
+    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.limits.limits()) {
         Ok(bytes) => bytes,
         Err(diagnostic) => {
             reporter.emit(&[diagnostic]);
-            return super::EXIT_USER_ERROR;
+            return EXIT_USER_ERROR;
         }
     };
     let program = &compiled.program;
@@ -28,7 +64,7 @@ pub fn main(args: CheckArgs) -> u8 {
     let declared = program.params().count();
     outln!(
         "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s), {} of buffers",
-        args.compile.file.display(),
+        display_name(&args.file),
         program.examples.len(),
         compiled.graph.unrolled_statements,
         compiled.graph.len(),

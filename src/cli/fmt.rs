@@ -1,24 +1,29 @@
-//! `tpt fmt FILE`: print the canonical formatting of a file (comments kept); `--write`
-//! rewrites the file, `--check` only reports whether it is formatted.
+//! `tpt fmt FILE...`: print the canonical formatting of a file (comments kept); `--write`
+//! rewrites each file, `--check` only reports which are not formatted. `-` is standard input.
+//! The exit code is the worst of the files': 0 formatted, 1 not formatted (`--check`), 2 an
+//! error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use tpt::diagnostics::Diagnostic;
 use tpt::format::format_source;
 use tpt::parse::parse;
 
 use super::synth::write_output;
-use super::{Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::{display_name, is_stdin, stdin_at_most_once, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
 pub struct FmtArgs {
-    /// The .tpt file.
-    pub file: PathBuf,
-    /// Rewrite the file in place (through a temporary file and a rename).
+    /// The .tpt files (`-`: standard input). Several need `--write` or `--check`.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Rewrite each file in place (through a temporary file and a rename).
     #[arg(long, conflicts_with = "check")]
     pub write: bool,
-    /// Print nothing; exit 1 when the file is not canonically formatted.
+    /// Print nothing but the names of the files that are not canonically formatted; exit 1
+    /// when there is one.
     #[arg(long)]
     pub check: bool,
     /// Maximum nesting of brackets, blocks and expressions.
@@ -30,8 +35,30 @@ pub struct FmtArgs {
 }
 
 pub fn main(args: FmtArgs) -> u8 {
+    if let Err(d) = usage(&args) {
+        Reporter::new(&args.color).emit(&[d]);
+        return EXIT_USER_ERROR;
+    }
+    args.files.iter().map(|file| format_one(&args, file)).max().unwrap_or(EXIT_OK)
+}
+
+/// Mistakes in the arguments, found before any file is read.
+fn usage(args: &FmtArgs) -> Result<(), Diagnostic> {
+    stdin_at_most_once(&args.files)?;
+    if args.write && args.files.iter().any(|f| is_stdin(f)) {
+        return Err(Diagnostic::error("`--write` cannot rewrite `-` (standard input)")
+            .with_help("without `--write`, the formatted text goes to stdout"));
+    }
+    if args.files.len() > 1 && !args.write && !args.check {
+        return Err(Diagnostic::error("formatting several files needs `--write` or `--check`")
+            .with_help("`--write` rewrites each file; `--check` lists those that are not formatted"));
+    }
+    Ok(())
+}
+
+fn format_one(args: &FmtArgs, file: &Path) -> u8 {
     let mut reporter = Reporter::new(&args.color);
-    let id = match reporter.load(&args.file) {
+    let id = match reporter.load(file) {
         Ok(id) => id,
         Err(d) => {
             reporter.emit(&[d]);
@@ -51,14 +78,13 @@ pub fn main(args: FmtArgs) -> u8 {
         if formatted == source {
             return EXIT_OK;
         }
-        eprintln!("{}: not formatted (run `tpt fmt --write`)", args.file.display());
+        eprintln!("{}: not formatted (run `tpt fmt --write`)", display_name(file));
         return EXIT_FAILED;
     }
-    let target = args.write.then_some(args.file.as_path());
     if args.write && formatted == source {
         return EXIT_OK;
     }
-    match write_output(target, &formatted) {
+    match write_output(args.write.then_some(file), &formatted) {
         Ok(()) => EXIT_OK,
         Err(d) => {
             reporter.emit(&[d]);

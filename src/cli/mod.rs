@@ -22,6 +22,7 @@ mod check;
 mod emit;
 mod fmt;
 mod graph;
+mod output;
 mod plot;
 mod run;
 mod synth;
@@ -70,7 +71,7 @@ pub enum Command {
 /// Options every command that compiles a program takes.
 #[derive(Args, Debug, Clone)]
 pub struct CompileArgs {
-    /// The .tpt file.
+    /// The .tpt file (`-`: standard input).
     pub file: PathBuf,
     /// Override a constant: `--set K=64` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
@@ -129,7 +130,7 @@ impl LimitArgs {
     }
 }
 
-fn parse_override(text: &str) -> Result<(String, i64), String> {
+pub fn parse_override(text: &str) -> Result<(String, i64), String> {
     let (name, value) = text.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, found `{text}`"))?;
     let value: i64 =
         value.trim().parse().map_err(|_| format!("the value of `{name}` must be an integer, found `{value}`"))?;
@@ -173,11 +174,16 @@ impl Reporter {
         let _ = lock.flush();
     }
 
-    /// Read a file into the source map, or report why it cannot be read.
+    /// Read a file (`-`: standard input) into the source map, or report why it cannot be read.
     pub fn load(&mut self, path: &Path) -> Result<SourceId, Diagnostic> {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|error| Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error))))?;
+        let name = display_name(path);
+        let read = if is_stdin(path) {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map(|_| bytes)
+        } else {
+            std::fs::read(path)
+        };
+        let bytes = read.map_err(|error| Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&error))))?;
         match decode(&bytes) {
             Ok(text) => Ok(self.sources.add(name, text)),
             Err(diagnostic) => {
@@ -194,6 +200,28 @@ impl Reporter {
             }
         }
     }
+}
+
+/// Whether a file argument means standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// How a file argument is named in messages: `<stdin>` for `-`.
+pub fn display_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// An error when `-` (standard input, which can be read once) is given more than once.
+pub fn stdin_at_most_once(files: &[PathBuf]) -> Result<(), Diagnostic> {
+    if files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        return Err(Diagnostic::error("`-` (standard input) is given more than once; it can be read only once"));
+    }
+    Ok(())
 }
 
 fn clamp_to_char(text: &str, at: usize) -> tpt::span::Span {

@@ -15,6 +15,7 @@ use tpt::result::PrintForm;
 use tpt::solve::{Progress, Status};
 use tpt::tape::LossKind;
 
+use super::output::check_output_path;
 use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
@@ -22,6 +23,9 @@ pub const EXIT_IMPOSSIBLE: u8 = 3;
 pub const EXIT_INTERRUPTED: u8 = 130;
 /// A bug in tpt was detected (the exit code of a Rust panic, so that scripts treat both alike).
 pub const EXIT_INTERNAL_ERROR: u8 = 101;
+
+/// The formats `--trace` writes, by extension.
+const TRACE_FORMATS: &[&str] = &["svg", "csv"];
 
 #[derive(Args, Debug)]
 pub struct SynthArgs {
@@ -50,9 +54,10 @@ pub struct SearchArgs {
     /// The back end (see `tpt backends`).
     #[arg(long, default_value = DEFAULT_BACKEND)]
     pub backend: String,
-    /// A back end hyperparameter: `--opt beta=0.2` (repeatable).
+    /// A back end hyperparameter: `--opt beta=0.2` (repeatable; `tpt backends` lists each
+    /// back end's options with their types, ranges and defaults).
     #[arg(long = "opt", value_name = "KEY=VALUE", value_parser = parse_opt)]
-    pub opts: Vec<(String, f64)>,
+    pub opts: Vec<(String, String)>,
     /// Steps per restart.
     #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     pub max_steps: u64,
@@ -60,7 +65,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Independent restarts, run in parallel; the verified one with the lowest index wins.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = parse_restarts)]
     pub restarts: usize,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 0)]
@@ -70,14 +75,20 @@ pub struct SearchArgs {
     pub loss: String,
 }
 
-fn parse_opt(text: &str) -> Result<(String, f64), String> {
-    let (key, value) = text.split_once('=').ok_or_else(|| format!("expected KEY=VALUE, found `{text}`"))?;
-    let value: f64 =
-        value.trim().parse().map_err(|_| format!("the value of `{key}` must be a number, found `{value}`"))?;
-    if !value.is_finite() {
-        return Err(format!("the value of `{key}` must be finite"));
+fn parse_restarts(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("a run needs at least one restart".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a positive integer, found `{text}`")),
     }
-    Ok((key.trim().to_string(), value))
+}
+
+/// `KEY=VALUE`; the value's text is parsed by the type the back end declares for the key.
+fn parse_opt(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.trim().to_string(), value.trim().to_string())),
+        _ => Err(format!("expected KEY=VALUE, found `{text}`")),
+    }
 }
 
 impl SearchArgs {
@@ -166,8 +177,10 @@ pub fn main(args: SynthArgs) -> u8 {
         }
     };
     // Output paths are checked before the search, not after it.
-    for path in args.output.iter().chain(&args.trace) {
-        if let Err(d) = writable_directory(path) {
+    let outputs =
+        args.output.iter().map(|p| ("-o", p, &[][..])).chain(args.trace.iter().map(|p| ("--trace", p, TRACE_FORMATS)));
+    for (flag, path, formats) in outputs {
+        if let Err(d) = check_output_path(flag, path, formats) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }

@@ -215,6 +215,16 @@ impl Seq {
         self.blank_next |= blank_before;
     }
 
+    /// A line of the formatter's own just before the element at `upto` (after the comments
+    /// that lead it), taking the empty line that would have gone before the element.
+    pub fn note(&mut self, trivia: &Trivia, upto: usize, doc: Doc) {
+        let blank_before = !self.lines.is_empty()
+            && (std::mem::take(&mut self.blank_next) || trivia.blank_between(self.prev_end, upto));
+        self.lines.push(Line { blank_before, doc });
+        self.attach = Attach::Nothing;
+        self.prev_end = self.prev_end.max(upto);
+    }
+
     /// An empty line before the next line, whatever the source has there.
     pub fn blank_next(&mut self) {
         self.blank_next = true;

@@ -91,6 +91,7 @@ pub struct Emitter<'a> {
     values: &'a ParamValues,
     /// Sorted by position.
     comments: &'a [Comment],
+    marks: &'a [super::Mark],
 }
 
 impl<'a> Emitter<'a> {
@@ -100,8 +101,9 @@ impl<'a> Emitter<'a> {
         comments: &'a [Comment],
         program: &'a Program,
         values: &'a ParamValues,
+        marks: &'a [super::Mark],
     ) -> Self {
-        Emitter { source, file, program, values, comments }
+        Emitter { source, file, program, values, comments, marks }
     }
 
     /// The end of the comments that trail the text ending at `end` on its line.
@@ -153,16 +155,21 @@ impl<'a> Emitter<'a> {
             boundary = trail.max(span.end);
             let skipped = Printed::Skipped { span: Span::new(lead, trail.max(span.end)), blank_before };
             let kept = match item {
-                Item::Const(c) => Printed::Source(Item::Const(self.const_decl(c))),
-                Item::Fn(f) if fns.contains(&f.name.name) => Printed::Source(item.clone()),
+                Item::Const(c) => Printed::Source { item: Item::Const(self.const_decl(c)), note: None },
+                Item::Fn(f) if fns.contains(&f.name.name) => Printed::Source { item: item.clone(), note: None },
                 Item::Fn(_) => skipped,
                 Item::Decl(d) => match d.kind {
-                    DeclKind::Param => Printed::Source(Item::Decl(self.param_decl(d)?)),
-                    DeclKind::Input | DeclKind::Output => Printed::Source(item.clone()),
-                    DeclKind::Var if uses.holds(self.program, &d.name.name) => Printed::Source(item.clone()),
+                    DeclKind::Param => {
+                        let note = self.marks.iter().find(|(name, _)| *name == d.name.name).map(|(_, c)| c.clone());
+                        Printed::Source { item: Item::Decl(self.param_decl(d)?), note }
+                    }
+                    DeclKind::Input | DeclKind::Output => Printed::Source { item: item.clone(), note: None },
+                    DeclKind::Var if uses.holds(self.program, &d.name.name) => {
+                        Printed::Source { item: item.clone(), note: None }
+                    }
                     DeclKind::Var => skipped,
                 },
-                Item::Examples(_) => Printed::Source(item.clone()),
+                Item::Examples(_) => Printed::Source { item: item.clone(), note: None },
                 Item::Stmt(_) => {
                     let Some(original) = body.next() else {
                         return unsupported("more statements than the checked program has");
@@ -170,7 +177,7 @@ impl<'a> Emitter<'a> {
                     // A statement that came out unchanged keeps its syntax and comments.
                     if let [only] = code[i].as_slice() {
                         if **only == *original {
-                            entries.push(Printed::Source(item.clone()));
+                            entries.push(Printed::Source { item: item.clone(), note: None });
                             continue;
                         }
                     }

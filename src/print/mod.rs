@@ -97,11 +97,22 @@ pub fn value_text(values: &[u32], dims: &[usize], dim_texts: &[String]) -> Strin
     format_values(values, dims)
 }
 
-/// The original source with every param declaration bound to its value.
-pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues) -> String {
-    let file = &parsed.file;
+/// A comment to print above a param's declaration: the param's name and the comment's text
+/// (without `//`). Synthesis marks params that any value satisfies this way.
+pub type Mark = (String, String);
+
+/// The original source with every param declaration bound to its value (under its mark, if
+/// it has one), and every const set with `--set` given its new value (so that the text runs on
+/// its own, like the program form).
+pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, marks: &[Mark]) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for item in &file.items {
+    for item in &parsed.file.items {
+        if let ast::Item::Const(c) = item {
+            if let Some(info) = program.consts.iter().find(|info| info.name == c.name.name && info.overridden) {
+                edits.push((c.span.start, c.span.end, format!("const {} = {};", c.name.name, info.value)));
+            }
+            continue;
+        }
         let ast::Item::Decl(decl) = item else {
             continue;
         };
@@ -120,7 +131,16 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
         let head = &source[decl.span.start..head_end];
         let dim_texts: Vec<String> = decl.dims.iter().map(|d| source[d.span.range()].to_string()).collect();
         let value = value_text(values, &info.dims, &dim_texts);
-        edits.push((decl.span.start, decl.span.end, format!("{head} = {value};")));
+        let mark = match marks.iter().find(|(name, _)| *name == decl.name.name) {
+            // On the line above, indented like the declaration.
+            Some((_, comment)) => {
+                let line_start = source[..decl.span.start].rfind('\n').map_or(0, |at| at + 1);
+                let indent: String = source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+                format!("// {comment}\n{indent}")
+            }
+            None => String::new(),
+        };
+        edits.push((decl.span.start, decl.span.end, format!("{mark}{head} = {value};")));
     }
     let mut out = String::with_capacity(source.len());
     let mut at = 0;
@@ -137,13 +157,13 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
 /// "What synthesis prints"). Should specialization meet a construct it cannot handle, or
 /// its result not check or not behave like the sketch on the examples (which would be a
 /// bug), the sketch form is printed instead: it is correct by construction.
-pub fn print_program(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues) -> String {
-    let printed = specialized_entries(source, parsed, program, values)
+pub fn print_program(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, marks: &[Mark]) -> String {
+    let printed = specialized_entries(source, parsed, program, values, marks)
         .ok()
         .filter(|entries| behaves_the_same(entries, program, values).is_ok());
     match printed {
         Some(entries) => format_printed(source, &parsed.comments, &entries),
-        None => print_sketch(source, parsed, program, values),
+        None => print_sketch(source, parsed, program, values, marks),
     }
 }
 
@@ -154,7 +174,7 @@ pub fn specialize_program(
     program: &Program,
     values: &ParamValues,
 ) -> Result<String, Unsupported> {
-    let entries = specialized_entries(source, parsed, program, values)?;
+    let entries = specialized_entries(source, parsed, program, values, &[])?;
     Ok(format_printed(source, &parsed.comments, &entries))
 }
 
@@ -165,6 +185,7 @@ fn specialized_entries(
     parsed: &Parsed,
     program: &Program,
     values: &ParamValues,
+    marks: &[Mark],
 ) -> Result<Vec<Printed>, Unsupported> {
     if values.len() != program.arrays.len() || program.body.iter().any(|s| s.origin.item >= parsed.file.items.len()) {
         return simplify::unsupported("a program that does not match its file or values");
@@ -175,7 +196,7 @@ fn specialized_entries(
     let stmts = dead::remove_dead(program, stmts)?;
     let mut comments = parsed.comments.clone();
     comments.sort_by_key(|c| c.span.start);
-    emit::Emitter::new(source, &parsed.file, &comments, program, values).emit(&stmts)
+    emit::Emitter::new(source, &parsed.file, &comments, program, values, marks).emit(&stmts)
 }
 
 /// Check the printed program (its syntax tree: nothing is parsed) and compare it with the
@@ -184,7 +205,7 @@ fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues
     let items = entries
         .iter()
         .filter_map(|entry| match entry {
-            Printed::Source(item) | Printed::Generated { item, .. } => Some(item.clone()),
+            Printed::Source { item, .. } | Printed::Generated { item, .. } => Some(item.clone()),
             Printed::Skipped { .. } | Printed::Blank => None,
         })
         .collect();

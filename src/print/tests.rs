@@ -430,7 +430,7 @@ example { x = 1; }
     let params = values(&compiled, &[("c", &[1])]);
     let (file, program) = (&compiled.parsed, &compiled.program);
     assert!(specialize_program(source, file, program, &params).is_err());
-    assert_eq!(print_program(source, file, program, &params), print_sketch(source, file, program, &params));
+    assert_eq!(print_program(source, file, program, &params, &[]), print_sketch(source, file, program, &params, &[]));
 }
 
 #[test]
@@ -439,8 +439,8 @@ fn values_that_do_not_fit_print_the_sketch_without_panicking() {
     let compiled = compiled(source, &[]);
     let (file, program) = (&compiled.parsed, &compiled.program);
     for wrong in [vec![], vec![vec![1]], vec![vec![1, 2, 0], vec![], vec![]]] {
-        let printed = print_program(source, file, program, &wrong);
-        assert_eq!(printed, print_sketch(source, file, program, &wrong));
+        let printed = print_program(source, file, program, &wrong, &[]);
+        assert_eq!(printed, print_sketch(source, file, program, &wrong, &[]));
     }
 }
 

@@ -8,7 +8,9 @@
 //! solver names examples that cannot hold together. Spaces larger than `limit` assignments
 //! are refused before the run starts.
 
-use super::{option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use serde::{Deserialize, Serialize};
+
+use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::graph::Graph;
 
 struct Exhaustive {
@@ -96,7 +98,7 @@ fn space_size(graph: &Graph) -> Option<u128> {
 }
 
 fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
-    let limit = option(options, "limit");
+    let limit = options.decode::<ExhaustiveParams>().limit;
     let bits: f64 = graph.params.iter().map(|p| (p.domain as f64).log2()).sum();
     let size = space_size(graph);
     if size.is_some_and(|s| (s as f64) <= limit) {
@@ -110,17 +112,35 @@ fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
 }
 
 const OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "limit", default: 1e8, help: "largest number of assignments the back end agrees to enumerate" },
+    OptionInfo {
+        key: "limit",
+        // A number rather than an integer, so that spaces beyond 2^63 can be allowed (1e30).
+        kind: Kind::at_least(0.0),
+        help: "largest number of assignments the back end agrees to enumerate",
+    },
     OptionInfo {
         key: "chunk",
-        default: 1000.0,
+        kind: Kind::integer_from(1),
         help: "assignments evaluated per step (between checks of the time limit)",
     },
 ];
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExhaustiveParams {
+    limit: f64,
+    chunk: u64,
+}
+
+impl Default for ExhaustiveParams {
+    fn default() -> Self {
+        ExhaustiveParams { limit: 1e8, chunk: 1000 }
+    }
+}
+
 fn make(options: &Options) -> Box<dyn Solver> {
     Box::new(Exhaustive {
-        chunk: option(options, "chunk").max(1.0) as u64,
+        chunk: options.decode::<ExhaustiveParams>().chunk,
         domains: Vec::new(),
         next: Vec::new(),
         candidate: Vec::new(),
@@ -134,6 +154,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     name: "exhaustive",
     summary: "enumerates every assignment: finds a solution or proves there is none (small spaces only)",
     options: OPTIONS,
+    defaults: || Options::of(&ExhaustiveParams::default()),
     make,
     admissible,
 }];

@@ -4,30 +4,64 @@
 //! one-hot penalty of `relax.rs` (the Gini impurity, weighted by `reg`). Defaults and the
 //! measurements behind them: docs/backends.md.
 
-use super::relax::{Relaxation, Schedule, Settings};
-use super::{always_admissible, option, BackendInfo, OptionInfo, Options, Solver};
+use serde::{Deserialize, Serialize};
 
-const RATE: OptionInfo = OptionInfo { key: "lr", default: 1.0, help: "Adam learning rate on the logits" };
-const INIT: OptionInfo = OptionInfo { key: "init", default: 0.1, help: "standard deviation of the initial logits" };
-const REG: OptionInfo =
-    OptionInfo { key: "reg", default: 0.03, help: "weight of the one-hot penalty reg * sum p(1 - p) per param" };
+use super::relax::{Relaxation, Schedule, Settings};
+use super::{always_admissible, BackendInfo, Kind, OptionInfo, Options, Solver};
+
+pub(super) const RATE: OptionInfo =
+    OptionInfo { key: "lr", kind: Kind::above(0.0), help: "Adam learning rate on the logits" };
+pub(super) const INIT: OptionInfo =
+    OptionInfo { key: "init", kind: Kind::at_least(0.0), help: "standard deviation of the initial logits" };
+pub(super) const REG: OptionInfo = OptionInfo {
+    key: "reg",
+    kind: Kind::at_least(0.0),
+    help: "weight of the one-hot penalty reg * sum p(1 - p) per param",
+};
 
 const FMGD_OPTIONS: &[OptionInfo] = &[RATE, INIT];
 const FMGD_REG_OPTIONS: &[OptionInfo] = &[RATE, INIT, REG];
 
-/// Settings shared by both: temperature 1 throughout, no noise; `reg` is 0 when not given.
-fn settings(options: &Options) -> Settings {
-    Settings {
-        rate: option(options, "lr"),
-        init: option(options, "init").max(0.0),
-        penalty: option(options, "reg"),
-        temperature: Schedule::CONSTANT,
-        gumbel: false,
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FmgdParams {
+    lr: f64,
+    init: f64,
+}
+
+impl Default for FmgdParams {
+    fn default() -> Self {
+        FmgdParams { lr: 1.0, init: 0.1 }
     }
 }
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FmgdRegParams {
+    lr: f64,
+    init: f64,
+    reg: f64,
+}
+
+impl Default for FmgdRegParams {
+    fn default() -> Self {
+        FmgdRegParams { lr: 1.0, init: 0.1, reg: 0.03 }
+    }
+}
+
+/// Temperature 1 throughout, no noise.
+fn settings(rate: f64, init: f64, penalty: f64) -> Settings {
+    Settings { rate, init, penalty, temperature: Schedule::CONSTANT, gumbel: false }
+}
+
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Relaxation::new(settings(options)))
+    let p: FmgdParams = options.decode();
+    Box::new(Relaxation::new(settings(p.lr, p.init, 0.0)))
+}
+
+fn make_reg(options: &Options) -> Box<dyn Solver> {
+    let p: FmgdRegParams = options.decode();
+    Box::new(Relaxation::new(settings(p.lr, p.init, p.reg)))
 }
 
 pub static BACKENDS: [BackendInfo; 2] = [
@@ -35,6 +69,7 @@ pub static BACKENDS: [BackendInfo; 2] = [
         name: "fmgd",
         summary: "continuous relaxation (TerpreT's FMGD): Adam on the softmax logits of every param",
         options: FMGD_OPTIONS,
+        defaults: || Options::of(&FmgdParams::default()),
         make,
         admissible: always_admissible,
     },
@@ -42,7 +77,8 @@ pub static BACKENDS: [BackendInfo; 2] = [
         name: "fmgd-reg",
         summary: "FMGD plus a penalty reg * sum p(1 - p) pushing every param toward one-hot",
         options: FMGD_REG_OPTIONS,
-        make,
+        defaults: || Options::of(&FmgdRegParams::default()),
+        make: make_reg,
         admissible: always_admissible,
     },
 ];

@@ -13,9 +13,10 @@
 //! - `ste`: the same with threshold 0 (section 2.5: STE is Bop with a zero threshold).
 
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
 use super::{
-    always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+    always_admissible, random_assignment, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
 };
 
 /// How the family member behaves; every field is an `--opt` key.
@@ -39,16 +40,28 @@ struct Settings {
 }
 
 impl Settings {
-    fn from(options: &Options, threshold: bool) -> Self {
-        let get = |key: &str| option(options, key);
+    fn family(p: &FamilyParams) -> Self {
         Settings {
-            beta: get("beta").clamp(1e-9, 1.0),
-            epsilon: get("epsilon").clamp(0.0, 1.0),
-            smooth: get("smooth").clamp(0.0, 0.5),
-            patience: get("patience").max(0.0),
-            boost: get("boost").max(1.0),
-            threshold: threshold.then(|| get("tau")),
-            lookahead: get("lookahead").clamp(0.0, 1e6) as usize,
+            beta: p.beta,
+            epsilon: p.epsilon,
+            smooth: p.smooth,
+            patience: p.patience as f64,
+            boost: p.boost,
+            threshold: None,
+            lookahead: p.lookahead,
+        }
+    }
+
+    /// Bop and STE: the family's other features off.
+    fn thresholded(p: &ThresholdParams) -> Self {
+        Settings {
+            beta: p.beta,
+            epsilon: 0.0,
+            smooth: 0.0,
+            patience: 0.0,
+            boost: 1.0,
+            threshold: Some(p.tau),
+            lookahead: 0,
         }
     }
 }
@@ -292,101 +305,122 @@ impl GradSearch {
     }
 }
 
-const BETA: OptionInfo =
-    OptionInfo { key: "beta", default: 0.1, help: "weight of the newest gradient in the running average" };
-
-fn family_options(beta: f64, epsilon: f64, smooth: f64, patience: f64, lookahead: f64) -> [OptionInfo; 6] {
-    [
-        OptionInfo { default: beta, ..BETA },
-        OptionInfo { key: "epsilon", default: epsilon, help: "probability of a random move instead of the greedy one" },
-        OptionInfo {
-            key: "smooth",
-            default: smooth,
-            help: "probability mass kept on each unselected value in the forward pass",
-        },
-        OptionInfo {
-            key: "patience",
-            default: patience,
-            help: "steps without a new best loss before a stalled example is up-weighted (0: never)",
-        },
-        OptionInfo { key: "boost", default: 2.0, help: "factor by which a stalled example's weight grows" },
-        OptionInfo {
-            key: "lookahead",
-            default: lookahead,
-            help: "evaluate this many best-scored moves exactly and take the best (0: none)",
-        },
-    ]
+/// The options of `gradsearch`, `gradsearch-ra`, `gradsearch-plus` and `gradsearch-la`; the
+/// defaults are `gradsearch`'s (algorithm 1: the raw gradient, nothing else).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FamilyParams {
+    beta: f64,
+    epsilon: f64,
+    smooth: f64,
+    patience: u64,
+    boost: f64,
+    lookahead: usize,
 }
 
-static GRADSEARCH_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
-    std::sync::LazyLock::new(|| family_options(1.0, 0.0, 0.0, 0.0, 0.0));
-static RA_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
-    std::sync::LazyLock::new(|| family_options(0.1, 0.0, 0.0, 0.0, 0.0));
-static PLUS_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
-    std::sync::LazyLock::new(|| family_options(0.1, 0.1, 0.01, 50.0, 0.0));
-static LOOKAHEAD_OPTIONS: std::sync::LazyLock<[OptionInfo; 6]> =
-    std::sync::LazyLock::new(|| family_options(0.3, 0.05, 0.01, 0.0, 16.0));
+impl Default for FamilyParams {
+    fn default() -> Self {
+        FamilyParams { beta: 1.0, epsilon: 0.0, smooth: 0.0, patience: 0, boost: 2.0, lookahead: 0 }
+    }
+}
+
+/// The options of `bop` and `ste`; the defaults are Bop's.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ThresholdParams {
+    beta: f64,
+    tau: f64,
+}
+
+impl Default for ThresholdParams {
+    fn default() -> Self {
+        ThresholdParams { beta: 0.05, tau: 3e4 }
+    }
+}
+
+/// The running average's weight: 0 would never update it.
+const BETA_RANGE: Kind = Kind::Number { low: std::ops::Bound::Excluded(0.0), high: std::ops::Bound::Included(1.0) };
+
+const FAMILY_OPTIONS: &[OptionInfo] = &[
+    OptionInfo { key: "beta", kind: BETA_RANGE, help: "weight of the newest gradient in the running average" },
+    OptionInfo {
+        key: "epsilon",
+        kind: Kind::PROBABILITY,
+        help: "probability of a random move instead of the greedy one",
+    },
+    OptionInfo {
+        key: "smooth",
+        kind: Kind::between(0.0, 0.5),
+        help: "probability mass kept on each unselected value in the forward pass",
+    },
+    OptionInfo {
+        key: "patience",
+        kind: Kind::integer_from(0),
+        help: "steps without a new best loss before a stalled example is up-weighted (0: never)",
+    },
+    OptionInfo { key: "boost", kind: Kind::at_least(1.0), help: "factor by which a stalled example's weight grows" },
+    OptionInfo {
+        key: "lookahead",
+        kind: Kind::Integer { min: 0, max: 1_000_000 },
+        help: "evaluate this many best-scored moves exactly and take the best (0: none)",
+    },
+];
 
 const BOP_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "beta", default: 0.05, help: "adaptivity rate gamma of Bop's running average of the gradient" },
-    OptionInfo { key: "tau", default: 3e4, help: "threshold: a param moves when its estimated loss decrease exceeds tau (the loss gradient of a violated observation is about 1e6)" },
+    OptionInfo { key: "beta", kind: BETA_RANGE, help: "adaptivity rate gamma of Bop's running average of the gradient" },
+    OptionInfo { key: "tau", kind: Kind::at_least(0.0), help: "threshold: a param moves when its estimated loss decrease exceeds tau (the loss gradient of a violated observation is about 1e6)" },
 ];
 const STE_OPTIONS: &[OptionInfo] = &[
     OptionInfo {
         key: "beta",
-        default: 0.005,
+        kind: BETA_RANGE,
         help: "weight of the newest gradient in the running average (1: the raw gradient)",
     },
     OptionInfo {
         key: "tau",
-        default: 0.0,
+        kind: Kind::at_least(0.0),
         help: "threshold: a param moves when its estimated loss decrease exceeds tau",
     },
 ];
 
 fn make_family(options: &Options) -> Box<dyn Solver> {
-    let mut full = options.clone();
-    for key in ["epsilon", "smooth", "patience", "boost", "lookahead"] {
-        full.entry(key.to_string()).or_insert(0.0);
-    }
-    Box::new(GradSearch::new(Settings::from(&full, false)))
+    Box::new(GradSearch::new(Settings::family(&options.decode())))
 }
 
 fn make_thresholded(options: &Options) -> Box<dyn Solver> {
-    let mut full = options.clone();
-    for key in ["epsilon", "smooth", "patience", "boost", "lookahead"] {
-        full.entry(key.to_string()).or_insert(0.0);
-    }
-    Box::new(GradSearch::new(Settings::from(&full, true)))
+    Box::new(GradSearch::new(Settings::thresholded(&options.decode())))
 }
 
-pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 6]> = std::sync::LazyLock::new(|| {
-    [
+pub static BACKENDS: [BackendInfo; 6] = [
         BackendInfo {
             name: "gradsearch",
             summary: "GradSearch (algorithm 1): the best Taylor-scored Hamming-1 move each step",
-            options: &*GRADSEARCH_OPTIONS,
+            options: FAMILY_OPTIONS,
+            defaults: || Options::of(&FamilyParams::default()),
             make: make_family,
             admissible: always_admissible,
         },
         BackendInfo {
             name: "gradsearch-ra",
             summary: "GradSearch scoring moves from a running average of the gradient (section 3.1)",
-            options: &*RA_OPTIONS,
+            options: FAMILY_OPTIONS,
+            defaults: || Options::of(&FamilyParams { beta: 0.1, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
         },
         BackendInfo {
             name: "gradsearch-plus",
             summary: "GradSearch+ (section 3.2): running average, random moves, smoothing, example re-weighting",
-            options: &*PLUS_OPTIONS,
+            options: FAMILY_OPTIONS,
+            defaults: || Options::of(&FamilyParams { beta: 0.1, epsilon: 0.1, smooth: 0.01, patience: 50, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
         },
         BackendInfo {
             name: "gradsearch-la",
             summary: "GradSearch with lookahead: the best-scored moves are evaluated exactly and the best taken",
-            options: &*LOOKAHEAD_OPTIONS,
+            options: FAMILY_OPTIONS,
+            defaults: || Options::of(&FamilyParams { beta: 0.3, epsilon: 0.05, smooth: 0.01, lookahead: 16, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
         },
@@ -394,6 +428,7 @@ pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 6]> = std::sync::LazyLock
             name: "bop",
             summary: "Bop generalized to categorical params: every param moves when its averaged estimate beats tau",
             options: BOP_OPTIONS,
+            defaults: || Options::of(&ThresholdParams::default()),
             make: make_thresholded,
             admissible: always_admissible,
         },
@@ -401,8 +436,8 @@ pub static BACKENDS: std::sync::LazyLock<[BackendInfo; 6]> = std::sync::LazyLock
             name: "ste",
             summary: "straight-through estimator (Bop with threshold 0): every param moves when its averaged estimate is a decrease",
             options: STE_OPTIONS,
+            defaults: || Options::of(&ThresholdParams { beta: 0.005, tau: 0.0 }),
             make: make_thresholded,
             admissible: always_admissible,
         },
-    ]
-});
+];

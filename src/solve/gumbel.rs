@@ -6,24 +6,21 @@
 //! behind them: docs/backends.md.
 
 use super::relax::{Relaxation, Settings};
-use super::temp_softmax::{schedule, ANNEAL, LINEAR, T_END, T_START};
-use super::{always_admissible, option, BackendInfo, OptionInfo, Options, Solver};
+use super::temp_softmax::{TempParams, TEMP_OPTIONS};
+use super::{always_admissible, BackendInfo, Options, Solver};
 
-const GUMBEL_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "lr", default: 0.03, help: "Adam learning rate on the logits" },
-    OptionInfo { key: "init", default: 0.1, help: "standard deviation of the initial logits" },
-    OptionInfo { default: 1.0, ..T_START },
-    OptionInfo { default: 0.3, ..T_END },
-    OptionInfo { default: 1000.0, ..ANNEAL },
-    LINEAR,
-];
+/// `temp-softmax`'s options with a smaller learning rate and a warmer end: the noise needs both.
+fn defaults() -> TempParams {
+    TempParams { lr: 0.03, t_end: 0.3, ..TempParams::default() }
+}
 
 fn make(options: &Options) -> Box<dyn Solver> {
+    let p: TempParams = options.decode();
     Box::new(Relaxation::new(Settings {
-        rate: option(options, "lr"),
-        init: option(options, "init").max(0.0),
+        rate: p.lr,
+        init: p.init,
         penalty: 0.0,
-        temperature: schedule(options),
+        temperature: p.schedule(),
         gumbel: true,
     }))
 }
@@ -31,7 +28,8 @@ fn make(options: &Options) -> Box<dyn Solver> {
 pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     name: "gumbel",
     summary: "Gumbel-softmax: fresh Gumbel noise on the logits every step, annealed temperature",
-    options: GUMBEL_OPTIONS,
+    options: TEMP_OPTIONS,
+    defaults: || Options::of(&defaults()),
     make,
     admissible: always_admissible,
 }];

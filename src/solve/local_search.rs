@@ -7,9 +7,10 @@
 //! costs one forward and one backward pass. Defaults and measurements: docs/backends.md.
 
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
 use super::{
-    always_admissible, option, random_assignment, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+    always_admissible, random_assignment, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
 };
 
 struct LocalSearch {
@@ -102,23 +103,32 @@ impl Solver for LocalSearch {
 
 const OPTIONS: &[OptionInfo] = &[OptionInfo {
     key: "epsilon",
-    default: 0.05,
+    kind: Kind::PROBABILITY,
     help: "probability of a random Hamming-1 move instead of the best one",
 }];
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LocalSearchParams {
+    epsilon: f64,
+}
+
+impl Default for LocalSearchParams {
+    fn default() -> Self {
+        LocalSearchParams { epsilon: 0.05 }
+    }
+}
+
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(LocalSearch {
-        epsilon: option(options, "epsilon").clamp(0.0, 1.0),
-        offsets: Vec::new(),
-        movable: Vec::new(),
-        x: Vec::new(),
-    })
+    let params: LocalSearchParams = options.decode();
+    Box::new(LocalSearch { epsilon: params.epsilon, offsets: Vec::new(), movable: Vec::new(), x: Vec::new() })
 }
 
 pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     name: "local-search",
     summary: "gradient-free local search: the exactly best Hamming-1 move each step, with random moves",
     options: OPTIONS,
+    defaults: || Options::of(&LocalSearchParams::default()),
     make,
     admissible: always_admissible,
 }];

@@ -13,13 +13,13 @@ mod gradsearch;
 mod gumbel;
 mod local_search;
 mod neural;
+mod options;
 mod relax;
 mod run;
 mod sat;
 mod smt;
 mod temp_softmax;
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -28,6 +28,7 @@ use rand::RngExt;
 use crate::graph::Graph;
 use crate::tape::{OneHot, Tape};
 
+pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options};
 pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
 
 /// The random number generator every back end uses; seeded from `--seed`.
@@ -229,22 +230,13 @@ pub trait Solver: Send {
     }
 }
 
-/// Hyperparameters given with `--opt key=value`.
-pub type Options = BTreeMap<String, f64>;
-
-/// A hyperparameter a back end accepts.
-#[derive(Clone, Copy, Debug)]
-pub struct OptionInfo {
-    pub key: &'static str,
-    pub default: f64,
-    pub help: &'static str,
-}
-
 /// A back end in the registry.
 pub struct BackendInfo {
     pub name: &'static str,
     pub summary: &'static str,
     pub options: &'static [OptionInfo],
+    /// Every option's default: the back end's `Params::default()`, as options.
+    pub defaults: fn() -> Options,
     pub make: fn(&Options) -> Box<dyn Solver>,
     /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
     /// too large); checked before any restart starts, so that the user gets a clear error.
@@ -274,25 +266,30 @@ pub fn backend(name: &str) -> Option<&'static BackendInfo> {
     registry().into_iter().find(|b| b.name == name)
 }
 
-/// Resolve `--opt` values against a back end's declared options (with defaults filled in);
-/// an unknown key is an error naming the keys that exist.
-pub fn resolve_options(info: &BackendInfo, given: &[(String, f64)]) -> Result<Options, String> {
-    let mut options: Options = info.options.iter().map(|o| (o.key.to_string(), o.default)).collect();
-    for (key, value) in given {
-        if !options.contains_key(key) {
-            let keys: Vec<&str> = info.options.iter().map(|o| o.key).collect();
-            return Err(if keys.is_empty() {
-                format!("back end `{}` takes no options, but `{key}` was given", info.name)
-            } else {
-                format!("back end `{}` has no option `{key}`; its options are: {}", info.name, keys.join(", "))
-            });
-        }
-        options.insert(key.clone(), *value);
-    }
-    Ok(options)
-}
+/// Well-known solver names and spellings, and the back end that covers each.
+const BACKEND_ALIASES: &[(&str, &str)] = &[
+    ("z3", "smt"),
+    ("cvc5", "smt"),
+    ("cvc4", "smt"),
+    ("cadical", "sat"),
+    ("batsat", "sat"),
+    ("minisat", "sat"),
+    ("kissat", "sat"),
+    ("cdcl", "sat"),
+    ("gradsearch+", "gradsearch-plus"),
+    ("brute-force", "exhaustive"),
+];
 
-/// An option's value (declared options always have one after `resolve_options`).
-pub fn option(options: &Options, key: &str) -> f64 {
-    options.get(key).copied().unwrap_or(0.0)
+/// The back end a mistyped or unknown `--backend` name most likely means: the same name in
+/// another case or with `_` for `-`, a well-known solver's back end, or the closest name.
+pub fn suggest_backend(name: &str) -> Option<&'static str> {
+    let names: Vec<&'static str> = registry().iter().map(|b| b.name).collect();
+    let normalized = name.trim().to_lowercase().replace('_', "-");
+    if let Some(&same) = names.iter().find(|&&n| n == normalized) {
+        return Some(same);
+    }
+    if let Some(&(_, target)) = BACKEND_ALIASES.iter().find(|(alias, _)| *alias == normalized) {
+        return Some(target);
+    }
+    crate::diagnostics::closest(&normalized, &names)
 }

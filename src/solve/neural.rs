@@ -6,8 +6,11 @@
 //! along the directions the hidden layer spans. The candidate is the argmax of the logits.
 //! Defaults and the measurements behind them: docs/backends.md.
 
+use serde::{Deserialize, Serialize};
+
+use super::fmgd::INIT;
 use super::relax::{argmax_each, normal, softmax, softmax_backward, Adam};
-use super::{always_admissible, option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{always_admissible, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 
 /// Where each block of weights lives in the one flat vector Adam trains.
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,10 +60,10 @@ struct Neural {
 }
 
 impl Neural {
-    fn new(options: &Options) -> Self {
-        let hidden = option(options, "hidden").clamp(1.0, 4096.0) as usize;
+    fn new(params: &NeuralParams) -> Self {
+        let hidden = params.hidden;
         Neural {
-            init: option(options, "init").max(0.0),
+            init: params.init,
             shape: Shape { hidden, outputs: 0 },
             offsets: Vec::new(),
             input: Vec::new(),
@@ -72,7 +75,7 @@ impl Neural {
             p: Vec::new(),
             grad_p: Vec::new(),
             grad_z: Vec::new(),
-            adam: Adam::new(option(options, "lr")),
+            adam: Adam::new(params.lr),
             x: Vec::new(),
         }
     }
@@ -175,19 +178,38 @@ impl Solver for Neural {
 }
 
 const NEURAL_OPTIONS: &[OptionInfo] = &[
-    OptionInfo { key: "lr", default: 0.01, help: "Adam learning rate on the network's weights" },
-    OptionInfo { key: "init", default: 0.1, help: "standard deviation of the initial logits" },
-    OptionInfo { key: "hidden", default: 32.0, help: "width of the fixed random input and of the hidden tanh layer" },
+    OptionInfo { key: "lr", kind: Kind::above(0.0), help: "Adam learning rate on the network's weights" },
+    INIT,
+    OptionInfo {
+        key: "hidden",
+        kind: Kind::Integer { min: 1, max: 4096 },
+        help: "width of the fixed random input and of the hidden tanh layer",
+    },
 ];
 
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NeuralParams {
+    lr: f64,
+    init: f64,
+    hidden: usize,
+}
+
+impl Default for NeuralParams {
+    fn default() -> Self {
+        NeuralParams { lr: 0.01, init: 0.1, hidden: 32 }
+    }
+}
+
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Neural::new(options))
+    Box::new(Neural::new(&options.decode()))
 }
 
 pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     name: "neural",
     summary: "neural reparameterization: a one-hidden-layer tanh network maps a fixed random input to all logits",
     options: NEURAL_OPTIONS,
+    defaults: || Options::of(&NeuralParams::default()),
     make,
     admissible: always_admissible,
 }];
@@ -202,10 +224,7 @@ mod tests {
     #[test]
     fn network_gradient_matches_finite_differences() {
         let mut rng = Rng::seed_from_u64(7);
-        let mut options = Options::new();
-        options.insert("hidden".into(), 3.0);
-        options.insert("init".into(), 1.0);
-        let mut net = Neural::new(&options);
+        let mut net = Neural::new(&NeuralParams { hidden: 3, init: 1.0, ..NeuralParams::default() });
         let s = Shape { hidden: 3, outputs: 5 };
         net.shape = s;
         net.offsets = vec![(0, 2), (2, 3)];

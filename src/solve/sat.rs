@@ -1,6 +1,6 @@
 //! `sat`: graph -> constraint model (`encode`) -> one-hot CNF -> param values from a model of
 //! the CNF, or a proof that none exist together with the examples that cannot all hold. The
-//! CNF is solved by CaDiCaL (bundled by the `cadical` crate) or, with `--opt engine=2`, by
+//! CNF is solved by CaDiCaL (bundled by the `cadical` crate) or, with `--opt engine=batsat`, by
 //! batsat (a pure-Rust CDCL solver). One solver answers, never a race between two, so that a
 //! seed always prints the same program (docs/backends.md has the measurements).
 //!
@@ -12,8 +12,9 @@
 
 use batsat::{lbool, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
-use super::{BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
+use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
@@ -229,9 +230,18 @@ pub fn conflicting_examples(graph: &Graph, stop: StopCondition) -> Option<Vec<us
 #[derive(Default)]
 struct Sat {
     candidate: Vec<u32>,
-    /// 1 (or anything but 2): CaDiCaL; 2: batsat.
-    engine: u32,
+    engine: EngineChoice,
     conflict: Option<Vec<usize>>,
+}
+
+/// Which SAT solver answers: one, never a race between two, so that a seed always gives the
+/// same program.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum EngineChoice {
+    #[default]
+    Cadical,
+    Batsat,
 }
 
 impl Solver for Sat {
@@ -247,7 +257,7 @@ impl Solver for Sat {
             Outcome::Impossible
         } else {
             let cnf = Cnf::from_model(&model);
-            if self.engine == 2 {
+            if self.engine == EngineChoice::Batsat {
                 let seed = rng.random_range(1.0..1e6);
                 solve_model(&model, &cnf, &mut Batsat::new(&cnf, stop, seed))
             } else {
@@ -282,20 +292,30 @@ impl Solver for Sat {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Sat { engine: super::option(options, "engine") as u32, ..Sat::default() })
+    Box::new(Sat { engine: options.decode::<SatParams>().engine, ..Sat::default() })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
     Ok(())
 }
 
-const OPTIONS: &[OptionInfo] =
-    &[OptionInfo { key: "engine", default: 1.0, help: "the SAT solver: 1 CaDiCaL, 2 batsat (pure Rust)" }];
+const OPTIONS: &[OptionInfo] = &[OptionInfo {
+    key: "engine",
+    kind: Kind::Choice(&["cadical", "batsat"]),
+    help: "the SAT solver: CaDiCaL, or batsat (pure Rust)",
+}];
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SatParams {
+    engine: EngineChoice,
+}
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "sat",
     summary: "exact: one-hot CNF solved by the bundled CaDiCaL; proves impossibility and names conflicting examples",
     options: OPTIONS,
+    defaults: || Options::of(&SatParams::default()),
     make,
     admissible,
 };

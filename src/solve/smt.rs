@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::{option, BackendInfo, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use serde::{Deserialize, Serialize};
+
+use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt_name, Model, SmtSort};
 use crate::graph::Graph;
 
@@ -208,7 +210,7 @@ fn literal_value(token: &str) -> Option<i64> {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    let sort = if option(options, "ints") != 0.0 { SmtSort::Int } else { SmtSort::BitVec };
+    let sort = if options.decode::<SmtParams>().ints { SmtSort::Int } else { SmtSort::BitVec };
     Box::new(Smt { sort, ..Smt::default() })
 }
 
@@ -223,14 +225,21 @@ fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
 
 const OPTIONS: &[OptionInfo] = &[OptionInfo {
     key: "ints",
-    default: 0.0,
-    help: "1: encode values as bounded integers instead of bit-vectors (slower on the circuits)",
+    kind: Kind::Bool,
+    help: "encode values as bounded integers instead of bit-vectors (slower on the circuits)",
 }];
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtParams {
+    ints: bool,
+}
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "smt",
     summary: "exact: SMT-LIB with bit-vector params, solved by z3 (or cvc5) on PATH; proves impossibility",
     options: OPTIONS,
+    defaults: || Options::of(&SmtParams::default()),
     make,
     admissible,
 };

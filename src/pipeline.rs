@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
+use crate::examples::contradictions;
 use crate::examples::json::load_examples;
 use crate::graph::Graph;
 use crate::limits::Limits;
@@ -75,6 +76,10 @@ pub fn compile(
     if let Some(data) = data {
         let examples = load_examples(&program, sources.text(data), data, sources.name(data), &options.limits)?;
         program.examples.extend(examples);
+    }
+    let contradictions = contradictions(&program);
+    if !contradictions.is_empty() {
+        return Err(contradictions);
     }
     let lowered = lower(&program, &options.limits)?;
     warnings.extend(lowered.warnings);

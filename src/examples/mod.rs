@@ -5,7 +5,7 @@
 
 pub mod json;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::ast::DeclKind;
 use crate::diagnostics::Diagnostic;
@@ -304,6 +304,49 @@ pub fn missing_input(origin: Origin, at: &At, missing: &str, declared: Span, dec
     origin
         .error(at, format!("this example does not give input `{missing}`"), format!("`{missing}` is missing"))
         .with_secondary(declared, declared_note)
+}
+
+/// Pairs of examples that give the same inputs and observe different values of an output
+/// element: a program computes one output for one input, so no params satisfy both. One
+/// error per pair (the first few pairs), pointing at both examples.
+pub fn contradictions(program: &Program) -> Vec<Diagnostic> {
+    const SHOWN: usize = 10;
+    let inputs: Vec<ArrayId> =
+        program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Input).map(|(id, _)| id).collect();
+    let outputs: Vec<ArrayId> =
+        program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Output).map(|(id, _)| id).collect();
+    let mut first_with: HashMap<Vec<Option<Vec<Option<u32>>>>, Vec<usize>> = HashMap::new();
+    let mut errors = Vec::new();
+    for (index, example) in program.examples.iter().enumerate() {
+        let key: Vec<Option<Vec<Option<u32>>>> = inputs.iter().map(|&id| example.values[id].clone()).collect();
+        let earlier = first_with.entry(key).or_default();
+        // The first earlier example it contradicts is enough to name.
+        let clash = earlier.iter().find_map(|&other| {
+            let first = &program.examples[other];
+            outputs.iter().find_map(|&id| {
+                let len = program.arrays[id].len();
+                (0..len).find_map(|flat| match (first.observed(id, flat), example.observed(id, flat)) {
+                    (Some(a), Some(b)) if a != b => Some((other, id, flat, a, b)),
+                    _ => None,
+                })
+            })
+        });
+        earlier.push(index);
+        let Some((other, array, flat, a, b)) = clash else { continue };
+        if errors.len() == SHOWN {
+            errors.push(Diagnostic::note("further examples that contradict each other are not shown"));
+            break;
+        }
+        let first = &program.examples[other];
+        let element = program.arrays[array].element_name(flat);
+        errors.push(
+            Diagnostic::error(format!("{} and {} give the same inputs but observe different outputs", first.label, example.label))
+                .with_label_in(first.source, first.entry_spans[array].unwrap_or(first.span), format!("`{element}` is {a} here"), true)
+                .with_label_in(example.source, example.entry_spans[array].unwrap_or(example.span), format!("and {b} here"), true)
+                .with_help("a program computes one output for one input, so no params can satisfy both; correct or remove one of them"),
+        );
+    }
+    errors
 }
 
 /// The examples of the sketch, resolved: loops and conditions around `example` blocks whose

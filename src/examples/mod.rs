@@ -315,10 +315,12 @@ pub fn contradictions(program: &Program) -> Vec<Diagnostic> {
         program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Input).map(|(id, _)| id).collect();
     let outputs: Vec<ArrayId> =
         program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Output).map(|(id, _)| id).collect();
-    let mut first_with: HashMap<Vec<Option<Vec<Option<u32>>>>, Vec<usize>> = HashMap::new();
+    // The examples seen so far, by their input values.
+    type Inputs = Vec<Option<Vec<Option<u32>>>>;
+    let mut first_with: HashMap<Inputs, Vec<usize>> = HashMap::new();
     let mut errors = Vec::new();
     for (index, example) in program.examples.iter().enumerate() {
-        let key: Vec<Option<Vec<Option<u32>>>> = inputs.iter().map(|&id| example.values[id].clone()).collect();
+        let key: Inputs = inputs.iter().map(|&id| example.values[id].clone()).collect();
         let earlier = first_with.entry(key).or_default();
         // The first earlier example it contradicts is enough to name.
         let clash = earlier.iter().find_map(|&other| {

@@ -226,3 +226,21 @@ fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io
     }
     Ok(())
 }
+
+/// A count and its noun, the noun in the number that agrees with the count: `1 step`,
+/// `2 steps`, `0 steps`. For nouns without a plain `s` plural, see [`agreeing`].
+pub fn plural(count: impl std::fmt::Display, noun: &str) -> String {
+    let count = count.to_string();
+    let s = if count == "1" { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}
+
+/// The word that agrees with `count`: `one` for 1, `many` otherwise (`index`/`indices`,
+/// `was`/`were`).
+pub fn agreeing<'a>(count: impl std::fmt::Display, one: &'a str, many: &'a str) -> &'a str {
+    if count.to_string() == "1" {
+        one
+    } else {
+        many
+    }
+}

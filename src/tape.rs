@@ -696,8 +696,10 @@ mod tests {
     #[test]
     fn the_loss_of_a_solution_is_exactly_zero_and_never_negative() {
         // p = 1 is the solution; p = 0 violates both examples.
-        let mut tape = tape_for("input x: 2; param p: 2; output y: 2; y = (x + p) % 2;
-            example { x = 0; y = 1; } example { x = 1; y = 0; }");
+        let mut tape = tape_for(
+            "input x: 2; param p: 2; output y: 2; y = (x + p) % 2;
+            example { x = 0; y = 1; } example { x = 1; y = 0; }",
+        );
         for kind in [LossKind::CrossEntropy, LossKind::SquaredError] {
             tape.set_loss(kind, 1e-6);
             for (value, violated) in [(1usize, false), (0, true)] {

@@ -25,6 +25,7 @@ mod graph;
 mod plot;
 mod run;
 mod synth;
+mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -135,6 +135,10 @@ pub fn main(args: SynthArgs) -> u8 {
         reporter.emit(&[Diagnostic::error(message)]);
         return EXIT_USER_ERROR;
     }
+    if let Some(Err(d)) = args.trace.as_ref().map(|_| super::plot::check_traceable(info, &options)) {
+        reporter.emit(&[d]);
+        return EXIT_USER_ERROR;
+    }
     let timeout = match args.search.timeout() {
         Ok(t) => t,
         Err(d) => {
@@ -241,7 +245,15 @@ pub fn main(args: SynthArgs) -> u8 {
         return EXIT_USER_ERROR;
     }
     if let Some(path) = &args.trace {
-        if let Err(d) = write_trace(path, &report.trace, graph) {
+        let run = super::plot::TraceRun {
+            file: &args.compile.file,
+            settings: &args.compile.overrides,
+            backend: info.name,
+            seed: args.search.seed,
+            status: report.status,
+            steps: report.steps,
+        };
+        if let Err(d) = super::plot::write_trace(path, &report.trace, graph, &run) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
@@ -250,18 +262,6 @@ pub fn main(args: SynthArgs) -> u8 {
         Status::Found => EXIT_OK,
         Status::Impossible => EXIT_IMPOSSIBLE,
         _ => EXIT_FAILED,
-    }
-}
-
-fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph::Graph) -> Result<(), Diagnostic> {
-    let names: Vec<String> = graph.params.iter().map(|p| p.name.clone()).collect();
-    let domains: Vec<u32> = graph.params.iter().map(|p| p.domain).collect();
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        write_output(Some(path), &super::plot::trace_csv(trace, &names))
-    } else {
-        let svg = super::plot::trace_plot(trace, &names, &domains).map_err(Diagnostic::error)?;
-        write_output(Some(path), &svg)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{self, DeclKind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{agreeing, plural, Diagnostic};
 use crate::eval::{eval, eval_const, ConstEnv, EvalError};
 use crate::limits::Limits;
 use crate::program::*;
@@ -498,10 +498,18 @@ impl<'a> Checker<'a> {
                 }
                 let dims = array.dims.len();
                 self.error(
-                    Diagnostic::error(format!("`{}` is an array and needs {dims} index(es) here", ident.name))
-                        .with_label(span, "a whole array is not a value")
-                        .with_secondary(declared, "declared here")
-                        .with_help(format!("select one element, e.g. `{}{}`", ident.name, "[0]".repeat(dims))),
+                    Diagnostic::error(format!(
+                        "`{}` is an array and needs {dims} {} here",
+                        ident.name,
+                        agreeing(dims, "index", "indices")
+                    ))
+                    .with_label(span, "a whole array is not a value")
+                    .with_secondary(declared, "declared here")
+                    .with_help(format!(
+                        "select one element, e.g. `{}{}`",
+                        ident.name,
+                        "[0]".repeat(dims)
+                    )),
                 );
                 None
             }
@@ -553,7 +561,7 @@ impl<'a> Checker<'a> {
         if resolved.len() != array.dims.len() {
             let message = match array.dims.len() {
                 0 => format!("`{}` is a scalar and cannot be indexed", base.name),
-                n => format!("`{}` has {n} dimension(s) but {} index(es) are given", base.name, resolved.len()),
+                n => format!("`{}` has {} but {}", base.name, plural(n, "dimension"), indices_given(resolved.len())),
             };
             let dims = array.dims.len();
             let help = match dims {
@@ -651,9 +659,15 @@ impl<'a> Checker<'a> {
         let arity = self.program.fns[id].params.len();
         if args.len() != arity {
             self.error(
-                Diagnostic::error(format!("`{}` takes {arity} argument(s) but {} were given", func.name, args.len()))
-                    .with_label(span, "wrong number of arguments")
-                    .with_secondary(self.program.fns[id].name_span, "declared here"),
+                Diagnostic::error(format!(
+                    "`{}` takes {} but {} {} given",
+                    func.name,
+                    plural(arity, "argument"),
+                    args.len(),
+                    agreeing(args.len(), "was", "were")
+                ))
+                .with_label(span, "wrong number of arguments")
+                .with_secondary(self.program.fns[id].name_span, "declared here"),
             );
             return None;
         }
@@ -1028,10 +1042,10 @@ impl<'a> Checker<'a> {
         if indices.len() > info.dims.len() {
             self.error(
                 Diagnostic::error(format!(
-                    "`{}` has {} dimension(s) but {} index(es) are given",
+                    "`{}` has {} but {}",
                     info.name,
-                    info.dims.len(),
-                    indices.len()
+                    plural(info.dims.len(), "dimension"),
+                    indices_given(indices.len())
                 ))
                 .with_label(target.span, "too many indices"),
             );
@@ -1347,4 +1361,9 @@ fn missing_input(example: Span, missing: &str, declared: Span, declared_note: &s
     Diagnostic::error(format!("this example does not give input `{missing}`"))
         .with_label(example, format!("`{missing}` is missing"))
         .with_secondary(declared, declared_note)
+}
+
+/// `1 index is given`, `2 indices are given`.
+fn indices_given(count: usize) -> String {
+    format!("{count} {} given", agreeing(count, "index is", "indices are"))
 }

@@ -2,6 +2,8 @@
 
 use clap::Args;
 
+use tpt::diagnostics::plural;
+
 use super::{load_and_compile, CompileArgs, Reporter, EXIT_OK};
 
 #[derive(Args, Debug)]
@@ -27,11 +29,13 @@ pub fn main(args: CheckArgs) -> u8 {
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
     outln!(
-        "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s), {} of buffers",
+        "{}: ok: {}, {}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
         args.compile.file.display(),
-        program.examples.len(),
-        compiled.graph.unrolled_statements,
-        compiled.graph.len(),
+        plural(declared, "param declaration"),
+        plural(unknowns, "unknown element"),
+        plural(program.examples.len(), "example"),
+        plural(compiled.graph.unrolled_statements, "unrolled statement"),
+        plural(compiled.graph.len(), "graph node"),
         human_bytes(bytes)
     );
     EXIT_OK

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use tpt::diagnostics::Diagnostic;
+use tpt::diagnostics::{plural, Diagnostic};
 use tpt::print::{print_program, print_sketch};
 use tpt::result::{param_diagnostics, param_values, verifies, violated_observations};
 use tpt::solve::{backend, registry, resolve_options, solve, Progress, RunOptions, Status};
@@ -192,9 +192,9 @@ pub fn main(args: SynthArgs) -> u8 {
         diagnostics.extend(param_diagnostics(program, graph, &tape, &report.assignment));
     } else if report.status != Status::Impossible {
         diagnostics.push(Diagnostic::warning(format!(
-            "no program found ({}); the best candidate violates {} observation(s)",
+            "no program found ({}); the best candidate violates {}",
             describe_status(report.status),
-            report.violations
+            plural(report.violations, "observation")
         )));
         diagnostics.extend(violated_observations(program, &values, max_run));
     }
@@ -227,15 +227,15 @@ pub fn main(args: SynthArgs) -> u8 {
         )]);
     }
     eprintln!(
-        "{}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
+        "{}: {} by {} (seed {}) in {}, restart {} of {}, {}",
         args.compile.file.display(),
         if found { "found" } else { describe_status(report.status) },
         info.name,
         args.search.seed,
-        report.steps,
+        plural(report.steps, "step"),
         report.restart + 1,
         report.restarts_run,
-        report.seconds
+        super::table::duration_text(report.seconds)
     );
     // The result first: a trace that cannot be written must not lose it, and a result file
     // that cannot be written falls back to stdout.
@@ -295,9 +295,9 @@ fn with_progress<T>(backend: &str, search: impl FnOnce(&Progress) -> T) -> T {
                 let best = if best == usize::MAX {
                     String::new()
                 } else {
-                    format!(", best candidate violates {best} observation(s)")
+                    format!(", best candidate violates {}", plural(best, "observation"))
                 };
-                bar.set_message(format!("{backend}: {steps} step(s){best}"));
+                bar.set_message(format!("{backend}: {}{best}", plural(steps, "step")));
                 bar.tick();
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }

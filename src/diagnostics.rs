@@ -190,7 +190,23 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
         report = report.with_note(note);
     }
     let cache = ariadne::sources(sources.files.iter().map(|(name, text)| (name.clone(), text.clone())));
-    report.finish().write(cache, &mut *out)
+    let mut buffer = Vec::new();
+    report.finish().write(cache, &mut buffer)?;
+    out.write_all(&lowercase_header(buffer, kind))
+}
+
+/// The report with its first word as the other messages of the command line write it
+/// (`error:`, like clap and rustc) instead of ariadne's `Error:`.
+fn lowercase_header(report: Vec<u8>, kind: ReportKind) -> Vec<u8> {
+    let (from, to): (&[u8], &[u8]) = match kind {
+        ReportKind::Error => (b"Error:", b"error:"),
+        ReportKind::Warning => (b"Warning:", b"warning:"),
+        _ => (b"Advice:", b"note:"),
+    };
+    match report.windows(from.len()).position(|window| window == from) {
+        Some(at) => [&report[..at], to, &report[at + from.len()..]].concat(),
+        None => report,
+    }
 }
 
 /// The smallest span of whole characters that covers `span` (which lies within `text`).
@@ -209,9 +225,9 @@ fn whole_characters(text: &str, span: Span) -> Span {
 fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {
     // The same layout as ariadne's reports, for diagnostics that point at no source.
     let (word, code) = match diagnostic.severity {
-        Severity::Error => ("Error", "31"),
-        Severity::Warning => ("Warning", "33"),
-        Severity::Note => ("Advice", "36"),
+        Severity::Error => ("error", "31"),
+        Severity::Warning => ("warning", "33"),
+        Severity::Note => ("note", "36"),
     };
     if color {
         writeln!(out, "\x1b[{code}m{word}:\x1b[0m {}", diagnostic.message)?;

@@ -121,3 +121,19 @@ fn emit_takes_the_smt_back_ends_options_by_the_same_names() {
     let help = text(&tpt(&["emit", "--help"]).stdout);
     assert!(help.contains("--opt <KEY=VALUE>") && !help.contains("--ints"), "{help}");
 }
+
+#[test]
+fn the_tools_errors_begin_like_claps() {
+    let clap = tpt(&["synth", "programs/circuit_nand.tpt", "--no-such-flag"]);
+    let own = tpt(&["synth", "programs/circuit_nand.tpt", "--backend", "no-such", "--color", "never"]);
+    let source = tpt(&["check", "tests/errors/fn_wrong_arity.tpt", "--color", "never"]);
+    for output in [&clap, &own, &source] {
+        assert_eq!(output.status.code(), Some(2));
+        assert!(text(&output.stderr).starts_with("error: "), "{}", text(&output.stderr));
+    }
+    // Warnings and notes follow suit.
+    let synth = tpt(&["synth", "programs/circuit_nand.tpt", "--seed", "1", "--color", "never"]);
+    let stderr = text(&synth.stderr);
+    assert!(stderr.starts_with("note: synthesized `gate`"), "{stderr}");
+    assert!(!stderr.contains("Advice:") && !stderr.contains("Warning:"), "{stderr}");
+}

@@ -10,8 +10,8 @@ use tpt::diagnostics::plural;
 
 use super::super::table::Row;
 use super::{
-    chart, distinct, draw_title, failure, file_names, finish, integer_text, marker, marker_outline, power_of_ten_count,
-    power_of_ten_seconds, wrap, Area, Axis, Mesh, COLOURS,
+    chart, distinct, draw_marker, draw_title, failure, file_names, finish, integer_text, marker_outline,
+    power_of_ten_count, power_of_ten_seconds, wrap, Area, Axis, Mesh, COLOURS,
 };
 
 /// Width of the legend column to the right of the charts.
@@ -127,14 +127,13 @@ fn draw_sweep(svg: &mut String, rows: &[Row], name: &str) -> Result<String, Stri
         label: Box::new(move |p| integer_text(if doubling { p.exp2().round() } else { p.round() })),
         description: if doubling { format!("{name} (log scale)") } else { name.to_string() },
     };
-    let several_files = distinct(rows.iter().map(|r| r.file.as_str())).len() > 1;
-    let file_names = file_names(&distinct(rows.iter().map(|r| r.file.as_str())));
     let files = distinct(rows.iter().map(|r| r.file.as_str()));
+    let names = file_names(&files);
     let series = series_of(rows, |row| {
         let mut label = row.backend.clone();
-        if several_files {
+        if files.len() > 1 {
             let index = files.iter().position(|f| *f == row.file).unwrap_or(0);
-            label.push_str(&format!(" {}", file_names[index]));
+            label.push_str(&format!(" {}", names[index]));
         }
         for (key, v) in row.set.iter().filter(|(key, _)| key.as_str() != name) {
             label.push_str(&format!(" {key}={v}"));
@@ -166,14 +165,14 @@ fn draw_sweep(svg: &mut String, rows: &[Row], name: &str) -> Result<String, Stri
             .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
             .map_err(failure)?;
         for point in &points {
-            marker((point.0, point.1), index, colour)(&mut rate_chart)?;
+            draw_marker(&mut rate_chart, (point.0, point.1), index, colour)?;
         }
         // A back end that solved nothing at some setting has no steps there: the line breaks.
         for run in points.split(|p| p.2.is_none()) {
             let run: Vec<(f64, f64)> = run.iter().filter_map(|p| p.2.map(|s| (p.0, s.max(1.0).log10()))).collect();
             steps_chart.draw_series(LineSeries::new(run.iter().copied(), colour.stroke_width(2))).map_err(failure)?;
             for &point in &run {
-                marker(point, index, colour)(&mut steps_chart)?;
+                draw_marker(&mut steps_chart, point, index, colour)?;
             }
         }
         legend_entries.push((label.clone(), index));
@@ -219,15 +218,15 @@ fn draw_files(svg: &mut String, rows: &[Row]) -> Result<String, String> {
     let (log_low, log_high) = logs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &s| (lo.min(s), hi.max(s)));
     let (log_low, log_high) = if logs.is_empty() { (-3.0, 0.0) } else { (log_low, log_high) };
 
-    let names = categories.clone();
-    let axis = |description: &str| Axis {
-        range: 0.0..categories.len() as f64,
-        ticks: (0..categories.len()).map(|i| i as f64 + 0.5).collect(),
-        label: {
-            let names = names.clone();
-            Box::new(move |v| names.get(v.floor().max(0.0) as usize).cloned().unwrap_or_default())
-        },
-        description: description.into(),
+    // Category i spans i..i + 1 and is named at its middle.
+    let category_axis = || {
+        let names = categories.clone();
+        Axis {
+            range: 0.0..categories.len() as f64,
+            ticks: (0..categories.len()).map(|i| i as f64 + 0.5).collect(),
+            label: Box::new(move |v| names.get(v.floor().max(0.0) as usize).cloned().unwrap_or_default()),
+            description: String::new(),
+        }
     };
     let width = (160 * categories.len() as u32 + 200).max(900) + LEGEND_WIDTH;
     let title = bench_title(rows, "success rate and median time per file", width);
@@ -236,11 +235,17 @@ fn draw_files(svg: &mut String, rows: &[Row]) -> Result<String, String> {
     let body = draw_title(&root, &title)?;
     let (charts, legend) = body.split_horizontally(width - LEGEND_WIDTH);
     let (top, bottom) = charts.split_vertically(charts.dim_in_pixel().1 / 2);
-    let mut rate_chart =
-        chart(&top, "runs that found a verified program", &axis(""), &Axis::percent("solved"), 70, Mesh::Horizontal)?;
+    let mut rate_chart = chart(
+        &top,
+        "runs that found a verified program",
+        &category_axis(),
+        &Axis::percent("solved"),
+        70,
+        Mesh::Horizontal,
+    )?;
     let time_axis = Axis::powers_of_ten(log_low, log_high, "median time (log scale)", power_of_ten_seconds);
     let mut time_chart =
-        chart(&bottom, "median time of the successful runs", &axis(""), &time_axis, 70, Mesh::Horizontal)?;
+        chart(&bottom, "median time of the successful runs", &category_axis(), &time_axis, 70, Mesh::Horizontal)?;
     for (index, backend) in backends.iter().enumerate() {
         let colour = COLOURS[index % COLOURS.len()];
         for row in rows.iter().filter(|r| r.backend == *backend) {
@@ -251,7 +256,7 @@ fn draw_files(svg: &mut String, rows: &[Row]) -> Result<String, String> {
             let top_edge = vec![(corners[0].0, corners[1].1), corners[1]];
             rate_chart.draw_series([PathElement::new(top_edge, colour.stroke_width(3))]).map_err(failure)?;
             if let Some(s) = seconds(row) {
-                marker((x, s), index, colour)(&mut time_chart)?;
+                draw_marker(&mut time_chart, (x, s), index, colour)?;
             }
         }
     }

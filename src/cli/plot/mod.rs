@@ -223,15 +223,10 @@ fn marker_outline(shape: usize) -> Vec<(i32, i32)> {
     }
 }
 
-fn marker(at: (f64, f64), shape: usize, colour: RGBColor) -> impl Fn(&mut Chart) -> Result<(), String> {
-    move |chart: &mut Chart| {
-        chart
-            .draw_series(std::iter::once(
-                EmptyElement::at(at) + PathElement::new(marker_outline(shape), colour.stroke_width(2)),
-            ))
-            .map(|_| ())
-            .map_err(failure)
-    }
+/// A hollow marker of `shape` at `at`.
+fn draw_marker(chart: &mut Chart, at: (f64, f64), shape: usize, colour: RGBColor) -> Result<(), String> {
+    let marker = EmptyElement::at(at) + PathElement::new(marker_outline(shape), colour.stroke_width(2));
+    chart.draw_series(std::iter::once(marker)).map(|_| ()).map_err(failure)
 }
 
 /// Draw `lines` centred at the top of `area` (the first larger); returns the area below.
@@ -277,6 +272,7 @@ fn file_names(files: &[&str]) -> Vec<String> {
     }
 }
 
+/// The values in the order they first come, each once.
 fn distinct<'r>(values: impl Iterator<Item = &'r str>) -> Vec<&'r str> {
     let mut out: Vec<&str> = Vec::new();
     for value in values {

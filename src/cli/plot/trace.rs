@@ -11,7 +11,7 @@ use tpt::solve::{BackendInfo, Status, TracePoint};
 
 use super::super::synth::write_output;
 use super::{
-    chart, draw_title, escape, failure, file_names, finish, integer_text, marker, nice_step, Axis, Mesh, COLOURS,
+    chart, draw_marker, draw_title, escape, failure, file_names, finish, integer_text, nice_step, Axis, Mesh, COLOURS,
 };
 
 /// What the title of a trace says about the run.
@@ -51,7 +51,7 @@ pub fn check_traceable(info: &BackendInfo, options: &tpt::solve::Options) -> Res
         return Ok(());
     }
     Err(Diagnostic::error(format!(
-        "`--trace`: the `{}` back end has no trajectory to trace (it is exact: it answers in one step, not by improving a candidate)",
+        "`--trace`: the `{}` back end has no trajectory to trace (it is exact: it covers the search space instead of improving a candidate step by step)",
         info.name
     ))
     .with_help("trace a back end that searches step by step, e.g. `--backend gradsearch-ra`"))
@@ -73,7 +73,7 @@ pub fn write_trace(path: &Path, trace: &[TracePoint], graph: &Graph, run: &Trace
 /// The optimization trajectory: loss per step on top, and below it every param's value over
 /// the steps as a heatmap (for relaxed back ends, the probability of the current value), one
 /// row per param, each row named on the axis or, where rows are too thin, on hover.
-pub fn trace_plot(trace: &[TracePoint], names: &[String], domains: &[u32], run: &TraceRun) -> Result<String, String> {
+fn trace_plot(trace: &[TracePoint], names: &[String], domains: &[u32], run: &TraceRun) -> Result<String, String> {
     if trace.is_empty() {
         return Err("the run took no steps, so there is no trajectory to draw".to_string());
     }
@@ -124,7 +124,7 @@ pub fn trace_plot(trace: &[TracePoint], names: &[String], domains: &[u32], run: 
         // A short run gets a marker per step, so that a run of one step still shows its point.
         if steps <= 60 {
             for point in trace.iter().filter(|p| p.loss.is_finite()) {
-                marker((point.step as f64, point.loss), 0, COLOURS[0])(&mut loss_chart)?;
+                draw_marker(&mut loss_chart, (point.step as f64, point.loss), 0, COLOURS[0])?;
             }
         }
         // Param 0 is the top row.
@@ -210,7 +210,7 @@ fn loss_axis(max_loss: f64) -> Axis {
 }
 
 /// The trajectory as CSV: step, loss, violations, then every param's value.
-pub fn trace_csv(trace: &[TracePoint], names: &[String]) -> String {
+fn trace_csv(trace: &[TracePoint], names: &[String]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = ["step", "loss", "violations"].into_iter().map(str::to_string).chain(names.iter().cloned());
     let _ = writer.write_record(header);

@@ -231,11 +231,12 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
         .iter()
         .zip(&cut)
         .map(|((name, text), cut)| (name.clone(), cut.as_ref().map_or_else(|| text.clone(), |c| c.text.clone())));
-    if cut.iter().all(Option::is_none) {
-        return report.finish().write(ariadne::sources(texts), &mut *out);
-    }
     let mut buffer = Vec::new();
     report.finish().write(ariadne::sources(texts), &mut buffer)?;
+    let buffer = lowercase_header(buffer, kind);
+    if cut.iter().all(Option::is_none) {
+        return out.write_all(&buffer);
+    }
     let mut rendered = String::from_utf8_lossy(&buffer).into_owned();
     // ariadne prints the column of each snippet's first place from the text it was given;
     // for a cut text that is the column in the cut line, so the original's is put back. The
@@ -256,6 +257,20 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     out.write_all(rendered.as_bytes())
 }
 
+/// The report with its first word as the other messages of the command line write it
+/// (`error:`, like clap and rustc) instead of ariadne's `Error:`.
+fn lowercase_header(report: Vec<u8>, kind: ReportKind) -> Vec<u8> {
+    let (from, to): (&[u8], &[u8]) = match kind {
+        ReportKind::Error => (b"Error:", b"error:"),
+        ReportKind::Warning => (b"Warning:", b"warning:"),
+        _ => (b"Advice:", b"note:"),
+    };
+    match report.windows(from.len()).position(|window| window == from) {
+        Some(at) => [&report[..at], to, &report[at + from.len()..]].concat(),
+        None => report,
+    }
+}
+
 /// The smallest span of whole characters that covers `span` (which lies within `text`).
 fn whole_characters(text: &str, span: Span) -> Span {
     let mut start = span.start;
@@ -272,9 +287,9 @@ fn whole_characters(text: &str, span: Span) -> Span {
 fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {
     // The same layout as ariadne's reports, for diagnostics that point at no source.
     let (word, code) = match diagnostic.severity {
-        Severity::Error => ("Error", "31"),
-        Severity::Warning => ("Warning", "33"),
-        Severity::Note => ("Advice", "36"),
+        Severity::Error => ("error", "31"),
+        Severity::Warning => ("warning", "33"),
+        Severity::Note => ("note", "36"),
     };
     if color {
         writeln!(out, "\x1b[{code}m{word}:\x1b[0m {}", diagnostic.message)?;
@@ -288,6 +303,24 @@ fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io
         writeln!(out, "   Note: {note}")?;
     }
     Ok(())
+}
+
+/// A count and its noun, the noun in the number that agrees with the count: `1 step`,
+/// `2 steps`, `0 steps`. For nouns without a plain `s` plural, see [`agreeing`].
+pub fn plural(count: impl std::fmt::Display, noun: &str) -> String {
+    let count = count.to_string();
+    let s = if count == "1" { "" } else { "s" };
+    format!("{count} {noun}{s}")
+}
+
+/// The word that agrees with `count`: `one` for 1, `many` otherwise (`index`/`indices`,
+/// `was`/`were`).
+pub fn agreeing<'a>(count: impl std::fmt::Display, one: &'a str, many: &'a str) -> &'a str {
+    if count.to_string() == "1" {
+        one
+    } else {
+        many
+    }
 }
 
 #[cfg(test)]

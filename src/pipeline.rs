@@ -171,6 +171,11 @@ impl<'c> Search<'c> {
         &self.config
     }
 
+    /// Whether the back end is exact (answers at once, bounded by time only; no trajectory).
+    pub fn is_exact(&self) -> bool {
+        (self.backend.make)(&self.options).is_exact()
+    }
+
     /// Run the search with the configured seed.
     pub fn run(&self) -> Synthesis {
         self.run_with_seed(self.config.seed)

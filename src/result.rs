@@ -5,7 +5,7 @@
 //! a proof of impossibility found cannot hold together, the printed program and the JSON form.
 
 use crate::ast::DeclKind;
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{plural, Diagnostic, SourceMap};
 use crate::graph::Graph;
 use crate::interp::{run_example, Failure, Outcome, ParamValues};
 use crate::pipeline::Compiled;
@@ -129,9 +129,9 @@ impl Synthesis {
             }
             (status, Some(best)) => {
                 let mut diagnostics = vec![Diagnostic::warning(format!(
-                    "no program found ({}); the best candidate violates {} observation(s)",
+                    "no program found ({}); the best candidate violates {}",
                     describe_status(status),
-                    best.violations
+                    plural(best.violations, "observation")
                 ))];
                 let values = param_values(program, graph, &best.assignment);
                 diagnostics.extend(violated_observations(program, &values, max_steps));
@@ -166,9 +166,9 @@ impl Synthesis {
         match (&self.report.verified, &self.report.best) {
             (Some(_), _) => Some(text),
             (None, Some(best)) => Some(format!(
-                "// NOT A SOLUTION: the best candidate of a search that found none ({}); it violates {} observation(s).\n{text}",
+                "// NOT A SOLUTION: the best candidate of a search that found none ({}); it violates {}.\n{text}",
                 describe_status(self.report.status),
-                best.violations
+                plural(best.violations, "observation")
             )),
             (None, None) => None,
         }
@@ -210,16 +210,35 @@ impl Synthesis {
     pub fn summary(&self, file: &str) -> String {
         let report = &self.report;
         format!(
-            "{file}: {} by {} (seed {}) in {} step(s), restart {} of {}, {:.3} s",
+            "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}",
             describe_status(report.status),
             self.backend,
             self.seed,
-            report.steps,
+            plural(report.steps, "step"),
             report.restart + 1,
             report.restarts_run,
-            report.seconds
+            duration_text(report.seconds)
         )
     }
+}
+
+/// A duration in a unit that fits it: `420 µs`, `1.23 ms`, `12.3 s`.
+pub fn duration_text(seconds: f64) -> String {
+    let (value, unit) = if seconds < 0.9995e-3 {
+        (seconds * 1e6, "µs")
+    } else if seconds < 0.9995 {
+        (seconds * 1e3, "ms")
+    } else {
+        (seconds, "s")
+    };
+    let decimals = if value < 9.995 {
+        2
+    } else if value < 99.95 {
+        1
+    } else {
+        0
+    };
+    format!("{value:.decimals$} {unit}")
 }
 
 /// A status in words.

@@ -17,7 +17,7 @@ pub use onehot::OneHot;
 /// The loss on each observed element.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum LossKind {
-    /// `-ln(p[observed] + epsilon)`.
+    /// `-ln((p[observed] + epsilon) / (1 + epsilon))`: 0 when the observed value is certain.
     #[default]
     CrossEntropy,
     /// `sum_z (p[z] - onehot(observed)[z])^2`.
@@ -334,7 +334,13 @@ impl Tape {
                 let values = &self.values[self.slice(check.node, example)];
                 self.example_loss[example] += match self.loss_kind {
                     LossKind::CrossEntropy => {
-                        -(values.get(expected as usize).copied().unwrap_or(0.0) + self.epsilon).ln()
+                        // -ln((p + epsilon) / (1 + epsilon)): epsilon keeps the loss finite at
+                        // p = 0, and the division makes a certain observation cost exactly 0
+                        // rather than -ln(1 + epsilon) < 0, so that a loss is never negative.
+                        // The gradient is that of -ln(p + epsilon). A probability a rounding
+                        // error put above 1 counts as 1.
+                        let p = values.get(expected as usize).copied().unwrap_or(0.0).min(1.0);
+                        0.0 - ((p - 1.0) / (1.0 + self.epsilon)).ln_1p()
                     }
                     LossKind::SquaredError => values
                         .iter()
@@ -715,5 +721,31 @@ mod tests {
         let loss = tape.forward(&theta, &[]);
         assert_eq!(tape.violations(), 2);
         assert!(loss > 10.0);
+    }
+
+    #[test]
+    fn the_loss_of_a_solution_is_exactly_zero_and_never_negative() {
+        // p = 1 is the solution; p = 0 violates both examples.
+        let mut tape = tape_for(
+            "input x: 2; param p: 2; output y: 2; y = (x + p) % 2;
+            example { x = 0; y = 1; } example { x = 1; y = 0; }",
+        );
+        for kind in [LossKind::CrossEntropy, LossKind::SquaredError] {
+            tape.set_loss(kind, 1e-6);
+            for (value, violated) in [(1usize, false), (0, true)] {
+                let mut theta = vec![0.0; tape.theta_len()];
+                theta[tape.param_offsets()[0].0 + value] = 1.0;
+                let loss = tape.forward(&theta, &[]);
+                assert!(loss.is_sign_positive(), "{kind:?}, p = {value}: loss {loss}");
+                if violated {
+                    assert!(loss > 1.0, "{kind:?}: {loss}");
+                } else {
+                    assert_eq!(loss.to_bits(), 0.0f64.to_bits(), "{kind:?}: a solution costs exactly +0, not {loss}");
+                }
+            }
+            // A relaxed point never goes below zero either.
+            let theta = relaxed_theta(&tape, 7);
+            assert!(tape.forward(&theta, &[]) > 0.0);
+        }
     }
 }

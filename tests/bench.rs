@@ -79,12 +79,24 @@ fn bench_json_rows_have_the_documented_keys_and_counts() {
 
 #[test]
 fn bench_from_csv_rejects_a_file_it_did_not_write() {
-    let broken = scratch("broken.csv");
-    std::fs::write(&broken, "file,backend\nnot,a,row\n").expect("write");
-    let result = tpt(&["bench", "--from-csv", &broken.to_string_lossy()]);
-    assert_eq!(result.status.code(), Some(2));
-    let stderr = text(&result.stderr);
-    assert!(stderr.contains("line 2 is not a row written by `tpt bench --csv`"), "{stderr}");
+    let header = "file,backend,set,runs,solved,mean_steps,median_seconds,mean_seconds,mean_seconds_all,impossible";
+    for (contents, line) in [
+        ("file,backend\nnot,a,row\n".to_string(), 1),
+        (format!("{header}\nnot,a,row\n"), 2),
+        (format!("{header}\nf.tpt,sat,,3,1,1,0.1,0.1,0.1,0\nf.tpt,sat,K=x,3,1,1,0.1,0.1,0.1,0\n"), 3),
+        (format!("{header}\nf.tpt,sat,,3,4,1,0.1,0.1,0.1,0\n"), 2),
+    ] {
+        let broken = scratch("broken.csv");
+        std::fs::write(&broken, &contents).expect("write");
+        let result = tpt(&["bench", "--from-csv", &broken.to_string_lossy()]);
+        assert_eq!(result.status.code(), Some(2), "{contents}");
+        let stderr = text(&result.stderr);
+        assert!(
+            stderr.contains(&format!("line {line} is not a row written by `tpt bench --csv`")),
+            "{contents}: {stderr}"
+        );
+        assert!(text(&result.stdout).is_empty(), "nothing printed before the error");
+    }
     let missing = tpt(&["bench", "--from-csv", "no/such/rows.csv"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("cannot read `no/such/rows.csv`"), "{}", text(&missing.stderr));
@@ -107,8 +119,8 @@ fn bench_markdown_table_by_default() {
     ]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let stdout = text(&result.stdout);
-    assert!(stdout.starts_with("| file | backend | set | runs | solved |"), "{stdout}");
-    assert!(stdout.contains("| programs/circuit_nand.tpt | gradsearch-plus |  | 2 | 2 | 100% |"), "{stdout}");
+    assert!(stdout.starts_with("| file | backend | set | runs | solved | impossible | rate |"), "{stdout}");
+    assert!(stdout.contains("| programs/circuit_nand.tpt | gradsearch-plus |  | 2 | 2 | 0 | 100% |"), "{stdout}");
     let svg = std::fs::read_to_string(&plot).expect("plot written");
     assert!(svg.contains("circuit_nand") && svg.contains("parity_chain"), "files on the x axis");
 }
@@ -126,14 +138,20 @@ fn emitted_cnf_is_dimacs_with_the_params_named() {
 
 #[test]
 fn emitted_smt2_is_solved_by_z3() {
-    // Both sorts: bit-vectors (the default) and bounded integers (`--ints`).
-    for (flag, declaration) in
-        [(None, "(declare-fun |gate[0]| () (_ BitVec 3))"), (Some("--ints"), "(declare-fun |gate[0]| () Int)")]
+    // Both sorts: bit-vectors (the default) and bounded integers (`--opt ints=1`, the option's
+    // name for `synth --backend smt` too; `--ints` is kept as a hidden alias).
+    for (index, (flags, declaration)) in [
+        (vec![], "(declare-fun |gate[0]| () (_ BitVec 3))"),
+        (vec!["--opt", "ints=1"], "(declare-fun |gate[0]| () Int)"),
+        (vec!["--ints"], "(declare-fun |gate[0]| () Int)"),
+    ]
+    .into_iter()
+    .enumerate()
     {
-        let file = scratch(&format!("nand{}.smt2", flag.unwrap_or("")));
+        let file = scratch(&format!("nand{index}.smt2"));
         let file_arg = file.to_string_lossy().into_owned();
         let mut args = vec!["emit", "smt2", "programs/circuit_nand.tpt", "-o", &file_arg];
-        args.extend(flag);
+        args.extend(flags);
         let result = tpt(&args);
         assert_eq!(result.status.code(), Some(0));
         let smt = std::fs::read_to_string(&file).expect("written");
@@ -181,11 +199,16 @@ fn traces_are_written_as_svg_and_csv() {
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|r| r.len() == header.len()));
     assert_eq!(rows.last().map(|r| r[2]), Some("0"), "the last step is the solution");
+    for row in &rows {
+        let loss: f64 = row[1].parse().expect("a number");
+        assert!(loss >= 0.0 && !row[1].starts_with('-'), "a loss is never negative: {row:?}");
+    }
+    assert_eq!(rows.last().map(|r| r[1]), Some("0"), "a solution costs exactly 0");
 }
 
 #[test]
 fn bench_refuses_unwritable_outputs_before_the_sweep() {
-    for flag in ["--plot", "--csv"] {
+    for (flag, name) in [("--plot", "rows.svg"), ("--csv", "rows.csv")] {
         let result = tpt(&[
             "bench",
             "programs/circuit_2bit_adder_16.tpt",
@@ -196,11 +219,141 @@ fn bench_refuses_unwritable_outputs_before_the_sweep() {
             "--max-steps",
             "100000000",
             flag,
-            "no/such/directory/rows",
+            &format!("no/such/directory/{name}"),
         ]);
         assert_eq!(result.status.code(), Some(2), "{flag}");
         let stderr = text(&result.stderr);
         assert!(stderr.contains("the directory `no/such/directory` does not exist"), "{flag}: {stderr}");
         assert!(text(&result.stdout).is_empty(), "{flag}: no rows were run");
     }
+}
+
+/// A sweep that would take minutes if it started: the errors below must come first.
+fn long_sweep<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "bench",
+        "programs/circuit_2bit_adder_16.tpt",
+        "--backends",
+        "fmgd",
+        "--runs",
+        "100",
+        "--max-steps",
+        "100000000",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn bench_output_paths_need_the_extension_of_their_format() {
+    let dir = scratch("a_directory.svg");
+    std::fs::create_dir_all(&dir).expect("directory");
+    let dir = dir.to_string_lossy().into_owned();
+    let cases = [
+        (vec!["--plot", "rows.png"], "`--plot rows.png`: the file name must end in `.svg`"),
+        (vec!["--plot", "rows"], "`--plot rows`: the file name must end in `.svg`"),
+        (vec!["--csv", "rows.svg"], "`--csv rows.svg`: the file name must end in `.csv`"),
+        (vec!["--plot", dir.as_str()], "is a directory"),
+    ];
+    for (extra, message) in cases {
+        let result = tpt(&long_sweep(&extra));
+        assert_eq!(result.status.code(), Some(2), "{extra:?}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(message), "{extra:?}: {stderr}");
+        assert!(text(&result.stdout).is_empty(), "{extra:?}: no rows were run");
+    }
+    // The same holds when the rows come from a CSV file.
+    let result = tpt(&["bench", "--from-csv", "tests/bench/sweep.csv", "--plot", "rows.pdf"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("must end in `.svg`"));
+}
+
+#[test]
+fn bench_backend_and_backends_do_not_combine() {
+    let result = tpt(&long_sweep(&["--backend", "sat"]));
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("cannot be used with") && stderr.contains("'--backend <BACKEND>'"), "{stderr}");
+    // `--backend` names one back end; a list is a mistake that points at `--backends`.
+    let result = tpt(&["bench", "programs/circuit_nand.tpt", "--backend", "sat,bop", "--runs", "1"]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("`--backends sat,bop`"), "{stderr}");
+    // One back end with `--backend` is measured alone.
+    let result = tpt(&["bench", "programs/circuit_nand.tpt", "--backend", "sat", "--runs", "1", "--json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let rows: Vec<serde_json::Value> =
+        text(&result.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["backend"], "sat");
+}
+
+#[test]
+fn bench_set_twice_for_one_constant_is_an_error() {
+    let result = tpt(&long_sweep(&["--set", "G=2", "--set", "G=3"]));
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("`--set G=..` is given twice"), "{stderr}");
+    assert!(stderr.contains("`--set G=V1,V2,..`"), "{stderr}");
+    assert!(text(&result.stdout).is_empty());
+}
+
+#[test]
+fn bench_reports_proven_impossible_runs_in_their_own_column() {
+    let result = tpt(&["bench", "tests/bench/impossible.tpt", "--backends", "sat,exhaustive", "--runs", "2"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    assert!(stdout.contains("| tests/bench/impossible.tpt | sat |  | 2 | 0 | 2 | 0% | - | - | - |"), "{stdout}");
+    assert!(stdout.contains("| tests/bench/impossible.tpt | exhaustive |  | 2 | 0 | 2 | 0% | - | - | - |"), "{stdout}");
+}
+
+#[test]
+fn bench_table_gives_times_in_units_that_fit() {
+    // Fixed rows, so that the table is the same on every machine.
+    let result =
+        tpt(&["bench", "--from-csv", "tests/bench/sweep.csv", "--from-csv", "tests/bench/files_old_format.csv"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let stdout = text(&result.stdout);
+    insta::assert_snapshot!("bench_table_from_csv", stdout);
+    assert!(!stdout.contains("0.000"), "no time reads 0.000: {stdout}");
+}
+
+#[test]
+fn a_file_name_with_a_comma_survives_the_csv_round_trip() {
+    let program = scratch("nand, copy \"one\".tpt");
+    std::fs::copy("programs/circuit_nand.tpt", &program).expect("copy");
+    let program = program.to_string_lossy().into_owned();
+    let csv = scratch("comma rows.csv");
+    let csv = csv.to_string_lossy().into_owned();
+    let result = tpt(&[
+        "bench",
+        &program,
+        "--backends",
+        "sat,gradsearch-la",
+        "--runs",
+        "2",
+        "--set",
+        "W=2",
+        "--csv",
+        &csv,
+        "--json",
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let again = tpt(&["bench", "--from-csv", &csv, "--json"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again.stderr));
+    let rows = |output: &Output| -> Vec<serde_json::Value> {
+        text(&output.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect()
+    };
+    let (first, second) = (rows(&result), rows(&again));
+    assert_eq!(first.len(), 2);
+    // Every field, times included, reads back as written.
+    assert_eq!(first, second);
+    assert_eq!(second[0]["file"], program.as_str());
+    // Rows read back can be written again, to combine sweeps in one file.
+    let combined = scratch("combined.csv");
+    let combined_arg = combined.to_string_lossy().into_owned();
+    let result = tpt(&["bench", "--from-csv", &csv, "--from-csv", &csv, "--csv", &combined_arg, "--json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let written = std::fs::read_to_string(&combined).expect("combined written");
+    assert_eq!(written.lines().count(), 5, "a header and 2 x 2 rows:\n{written}");
 }

@@ -70,7 +70,7 @@ fn every_bound_program_runs() {
     for path in programs_in("programs/bound") {
         let (code, stdout, stderr) = tpt(root(), &["run", &path]);
         assert_eq!(code, 0, "`tpt run {path}` failed:\n{stdout}{stderr}");
-        assert!(stdout.contains("example(s) pass"), "{path}: {stdout}");
+        assert!(stdout.contains(" examples pass") || stdout.contains(" example passes"), "{path}: {stdout}");
     }
 }
 
@@ -82,6 +82,27 @@ fn run_outputs() {
         let text = format!("$ tpt run {path}\n--- stdout\n{stdout}--- stderr\n{stderr}--- exit code: {code}\n");
         insta::assert_snapshot!(format!("run_{name}"), text);
     }
+}
+
+#[test]
+fn run_on_a_new_input_says_what_it_computed() {
+    // Nothing is expected of a new input, so no `ok`: the line gives the input and the outputs.
+    let mut text = String::new();
+    for (path, input) in [
+        ("programs/bound/circuit_nand.tpt", "x=[1,0]"),
+        ("programs/bound/fsm_div3.tpt", "s=[1,1,0,0,0]"),
+        ("programs/bound/turing_invert.tpt", "tape0=[1,0,1,0,0]"),
+    ] {
+        let (code, stdout, stderr) = tpt(root(), &["run", path, "--input", input]);
+        assert!(!stdout.contains(": ok:"), "{path}: {stdout}");
+        text.push_str(&format!(
+            "$ tpt run {path} --input {input}\n--- stdout\n{stdout}--- stderr\n{stderr}--- exit code: {code}\n"
+        ));
+    }
+    let (code, stdout, _) = tpt(root(), &["run", "programs/bound/parity_chain.tpt"]);
+    assert_eq!(code, 0);
+    text.push_str(&format!("$ tpt run programs/bound/parity_chain.tpt\n--- stdout\n{stdout}"));
+    insta::assert_snapshot!("run_new_inputs", text);
 }
 
 /// The first single-element change of the bound params that makes some example fail, with

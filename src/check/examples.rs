@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::Checker;
 use crate::ast::{self, DeclKind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{plural, Diagnostic};
 use crate::examples::{missing_input, At, Entry, ExampleSource, Expansion, Origin, ValueKind, ValueTree};
 
 impl Checker<'_> {
@@ -126,10 +126,10 @@ impl Checker<'_> {
         if indices.len() > info.dims.len() {
             self.error(
                 Diagnostic::error(format!(
-                    "`{}` has {} dimension(s) but {} index(es) are given",
+                    "`{}` has {} but {}",
                     info.name,
-                    info.dims.len(),
-                    indices.len()
+                    plural(info.dims.len(), "dimension"),
+                    super::exprs::indices_given(indices.len())
                 ))
                 .with_label(target.span, "too many indices"),
             );

@@ -4,8 +4,8 @@
 
 use super::{Checker, Symbol};
 use crate::ast;
-use crate::diagnostics::closest;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{agreeing, closest, plural};
 use crate::eval::{constant_value, eval_const, index_out_of_range};
 use crate::program::*;
 use crate::span::Span;
@@ -94,10 +94,18 @@ impl Checker<'_> {
                 }
                 let dims = array.dims.len();
                 self.error(
-                    Diagnostic::error(format!("`{}` is an array and needs {dims} index(es) here", ident.name))
-                        .with_label(span, "a whole array is not a value")
-                        .with_secondary(declared, "declared here")
-                        .with_help(format!("select one element, e.g. `{}{}`", ident.name, "[0]".repeat(dims))),
+                    Diagnostic::error(format!(
+                        "`{}` is an array and needs {dims} {} here",
+                        ident.name,
+                        agreeing(dims, "index", "indices")
+                    ))
+                    .with_label(span, "a whole array is not a value")
+                    .with_secondary(declared, "declared here")
+                    .with_help(format!(
+                        "select one element, e.g. `{}{}`",
+                        ident.name,
+                        "[0]".repeat(dims)
+                    )),
                 );
                 None
             }
@@ -154,7 +162,7 @@ impl Checker<'_> {
         if resolved.len() != array.dims.len() {
             let message = match array.dims.len() {
                 0 => format!("`{}` is a scalar and cannot be indexed", base.name),
-                n => format!("`{}` has {n} dimension(s) but {} index(es) are given", base.name, resolved.len()),
+                n => format!("`{}` has {} but {}", base.name, plural(n, "dimension"), indices_given(resolved.len())),
             };
             let dims = array.dims.len();
             let help = match dims {
@@ -252,9 +260,15 @@ impl Checker<'_> {
         let arity = self.program.fns[id].params.len();
         if args.len() != arity {
             self.error(
-                Diagnostic::error(format!("`{}` takes {arity} argument(s) but {} were given", func.name, args.len()))
-                    .with_label(span, "wrong number of arguments")
-                    .with_secondary(self.program.fns[id].name_span, "declared here"),
+                Diagnostic::error(format!(
+                    "`{}` takes {} but {} {} given",
+                    func.name,
+                    plural(arity, "argument"),
+                    args.len(),
+                    agreeing(args.len(), "was", "were")
+                ))
+                .with_label(span, "wrong number of arguments")
+                .with_secondary(self.program.fns[id].name_span, "declared here"),
             );
             return None;
         }
@@ -289,4 +303,9 @@ impl Checker<'_> {
         }
         ok.then_some(resolved)
     }
+}
+
+/// `1 index is given`, `2 indices are given`.
+pub(super) fn indices_given(count: usize) -> String {
+    format!("{count} {} given", agreeing(count, "index is", "indices are"))
 }

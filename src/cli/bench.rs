@@ -1,9 +1,9 @@
-//! `tpt bench FILE... --backend a,b --runs N --set NAME=v1,v2`: success rate, steps and time
+//! `tpt bench FILE... --backends a,b --runs N --set NAME=v1,v2`: success rate, steps and time
 //! of independent runs for every file x back end x setting. Every row is written as soon as
 //! it is finished, so an interrupted sweep keeps what it measured.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -12,12 +12,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use tpt::check::CheckOptions;
-use tpt::diagnostics::Diagnostic;
+use tpt::diagnostics::{plural, Diagnostic, SourceId};
 use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
 use tpt::solve::{backend, restart_seed, Status};
 
 use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
-use super::{io_reason, LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
+use super::table::{markdown_header, read_csv, row_text, CsvWriter, Row};
+use super::{LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -26,15 +27,16 @@ pub struct BenchArgs {
     pub files: Vec<PathBuf>,
     /// Run nothing: read the rows of earlier `--csv` files (to draw `--plot` again; repeat
     /// the flag to combine several sweeps).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "files")]
     pub from_csv: Vec<PathBuf>,
-    /// Back ends, comma separated (default: the default back end).
-    #[arg(long = "backends", alias = "backend", value_delimiter = ',')]
+    /// Several back ends, comma separated (one back end: `--backend`; not both).
+    #[arg(long = "backends", value_name = "NAME,..", value_delimiter = ',', conflicts_with = "backend")]
     pub backends: Vec<String>,
     /// Independent runs per file, back end and setting.
     #[arg(long, default_value_t = 10)]
     pub runs: usize,
-    /// Sweep a constant: `--set K=4,8,16` (repeatable: the product of all is swept).
+    /// Sweep a constant: `--set K=4,8,16` (repeatable for different constants: the product of
+    /// all is swept).
     #[arg(long = "set", value_name = "NAME=V1,V2,..")]
     pub sweeps: Vec<String>,
     /// Runs in parallel (default: one per core).
@@ -43,8 +45,8 @@ pub struct BenchArgs {
     /// Print one JSON object per row instead of a markdown table.
     #[arg(long)]
     pub json: bool,
-    /// Also write the rows to this CSV file.
-    #[arg(long, value_name = "FILE")]
+    /// Also write the rows to this CSV file (times in seconds, full precision).
+    #[arg(long, value_name = "FILE.csv")]
     pub csv: Option<PathBuf>,
     /// Draw success rate (and mean steps) against the swept setting, one line per back end.
     #[arg(long, value_name = "FILE.svg")]
@@ -61,30 +63,20 @@ pub struct BenchArgs {
     pub limits: LimitArgs,
 }
 
-/// One measured row.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Row {
-    pub file: String,
-    pub backend: String,
-    pub set: serde_json::Map<String, serde_json::Value>,
-    pub runs: usize,
-    pub solved: usize,
-    /// Mean steps of the successful runs.
-    pub mean_steps: Option<f64>,
-    /// Median and mean wall time of the successful runs, in seconds.
-    pub median_seconds: Option<f64>,
-    pub mean_seconds: Option<f64>,
-    /// Mean wall time of all runs, successful or not.
-    pub mean_seconds_all: f64,
-    pub impossible: usize,
-}
-
 fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic> {
     let mut settings: Vec<Vec<(String, i64)>> = vec![Vec::new()];
+    let mut names: Vec<&str> = Vec::new();
     for sweep in sweeps {
         let (name, values) = sweep
             .split_once('=')
             .ok_or_else(|| Diagnostic::error(format!("`--set {sweep}`: expected NAME=V1,V2,..")))?;
+        let name = name.trim();
+        // Two flags for one constant would each override the other in every setting.
+        if names.contains(&name) {
+            return Err(Diagnostic::error(format!("`--set {name}=..` is given twice"))
+                .with_help(format!("give all the values in one flag: `--set {name}=V1,V2,..`")));
+        }
+        names.push(name);
         let values: Result<Vec<i64>, _> = values.split(',').map(|v| v.trim().parse::<i64>()).collect();
         let values = values.map_err(|_| Diagnostic::error(format!("`--set {sweep}`: the values must be integers")))?;
         settings = settings
@@ -92,7 +84,7 @@ fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic
             .flat_map(|setting| {
                 values.iter().map(move |&v| {
                     let mut next = setting.clone();
-                    next.push((name.trim().to_string(), v));
+                    next.push((name.to_string(), v));
                     next
                 })
             })
@@ -101,17 +93,32 @@ fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic
     Ok(settings)
 }
 
+/// An error unless `path` names a file with the extension of its format (`--plot` writes SVG,
+/// `--csv` CSV) in a directory that exists; checked before the sweep, not after it.
+fn check_output(flag: &str, path: &Path, extension: &str) -> Result<(), Diagnostic> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(Diagnostic::error(format!("`{flag} {shown}`: `{shown}` is a directory"))
+            .with_help(format!("name a `.{extension}` file")));
+    }
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
+        return Err(Diagnostic::error(format!("`{flag} {shown}`: the file name must end in `.{extension}`"))
+            .with_help(format!("`{flag}` writes {}", extension.to_uppercase())));
+    }
+    writable_directory(path)
+}
+
 pub fn main(args: BenchArgs) -> u8 {
     let mut reporter = Reporter::new(&args.color);
-    if !args.from_csv.is_empty() {
-        return replot(&args, &reporter);
-    }
-    // Output paths are checked before the sweep, not after it.
-    for path in args.plot.iter().chain(&args.csv) {
-        if let Err(d) = writable_directory(path) {
+    let outputs = args.plot.iter().map(|p| ("--plot", p, "svg")).chain(args.csv.iter().map(|p| ("--csv", p, "csv")));
+    for (flag, path, extension) in outputs {
+        if let Err(d) = check_output(flag, path, extension) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
+    }
+    if !args.from_csv.is_empty() {
+        return replot(&args, &reporter);
     }
     let settings = match parse_sweeps(&args.sweeps) {
         Ok(s) => s,
@@ -123,11 +130,36 @@ pub fn main(args: BenchArgs) -> u8 {
     let backends: Vec<String> =
         if args.backends.is_empty() { vec![args.search.backend.clone()] } else { args.backends.clone() };
     for name in &backends {
-        if backend(name).is_none() {
-            reporter.emit(&[unknown_backend(name)]);
-            return EXIT_USER_ERROR;
+        if backend(name).is_some() {
+            continue;
+        }
+        let diagnostic = if args.backends.is_empty() && name.contains(',') {
+            Diagnostic::error(format!("`--backend {name}`: `--backend` names one back end"))
+                .with_help(format!("for several, use `--backends {name}`"))
+        } else {
+            unknown_backend(name)
+        };
+        reporter.emit(&[diagnostic]);
+        return EXIT_USER_ERROR;
+    }
+    // Every file is read before the first run: a missing one stops the sweep before it starts.
+    let mut sources: Vec<SourceId> = Vec::new();
+    for path in &args.files {
+        match reporter.load(path) {
+            Ok(id) => sources.push(id),
+            Err(d) => {
+                reporter.emit(&[d]);
+                return EXIT_USER_ERROR;
+            }
         }
     }
+    let data = match args.data.as_deref().map(|path| reporter.load(path)).transpose() {
+        Ok(data) => data,
+        Err(d) => {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
         Ok(pool) => pool,
@@ -136,21 +168,12 @@ pub fn main(args: BenchArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    let mut csv = match &args.csv {
-        None => None,
-        Some(path) => match std::fs::File::create(path) {
-            Ok(mut file) => {
-                let _ = writeln!(
-                    file,
-                    "file,backend,set,runs,solved,mean_steps,median_seconds,mean_seconds,mean_seconds_all,impossible"
-                );
-                Some(file)
-            }
-            Err(e) => {
-                reporter.emit(&[Diagnostic::error(format!("cannot write `{}`: {}", path.display(), io_reason(&e)))]);
-                return EXIT_USER_ERROR;
-            }
-        },
+    let mut csv = match args.csv.as_deref().map(CsvWriter::create).transpose() {
+        Ok(csv) => csv,
+        Err(d) => {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
     };
     let interrupt = interrupt_flag();
     let total = (args.files.len() * backends.len() * settings.len() * args.runs) as u64;
@@ -164,16 +187,17 @@ pub fn main(args: BenchArgs) -> u8 {
         ProgressBar::hidden()
     };
     if !args.json {
-        outln!("| file | backend | set | runs | solved | rate | mean steps | median s | mean s |");
-        outln!("|---|---|---|---|---|---|---|---|---|");
+        outln!("{}", markdown_header());
     }
     let mut rows = Vec::new();
     let mut failed = false;
-    'sweep: for file in &args.files {
+    'sweep: for (file, &main) in args.files.iter().zip(&sources) {
         for setting in &settings {
-            let compiled = match compile_file(file, setting, &args, &mut reporter) {
+            let options = CheckOptions { overrides: setting.clone(), limits: args.limits.limits() };
+            let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,
-                Err(()) => {
+                Err(diagnostics) => {
+                    reporter.emit(&diagnostics);
                     failed = true;
                     continue;
                 }
@@ -195,22 +219,24 @@ pub fn main(args: BenchArgs) -> u8 {
                 if interrupt.load(Ordering::Relaxed) {
                     break 'sweep;
                 }
-                write_row(&row, args.json, csv.as_mut());
+                outln!("{}", row_text(&row, args.json));
+                if let Some(Err(d)) = csv.as_mut().map(|csv| csv.push(&row)) {
+                    reporter.emit(&[d]);
+                    failed = true;
+                }
                 rows.push(row);
             }
         }
     }
     progress.finish_and_clear();
     if let Some(path) = &args.plot {
-        if let Err(d) =
-            super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(path), &svg))
-        {
+        if let Err(d) = draw(path, &rows) {
             reporter.emit(&[d]);
             failed = true;
         }
     }
     if interrupt.load(Ordering::Relaxed) {
-        eprintln!("interrupted: {} finished row(s) kept", rows.len());
+        eprintln!("interrupted: {} kept", plural(rows.len(), "finished row"));
         return super::synth::interrupted_exit_code();
     }
     if failed {
@@ -220,24 +246,14 @@ pub fn main(args: BenchArgs) -> u8 {
     }
 }
 
-fn compile_file(
-    file: &std::path::Path,
-    setting: &[(String, i64)],
-    args: &BenchArgs,
-    reporter: &mut Reporter,
-) -> Result<Compiled, ()> {
-    let main = reporter.load(file).map_err(|d| reporter.emit(&[d]))?;
-    let data = match &args.data {
-        None => None,
-        Some(path) => Some(reporter.load(path).map_err(|d| reporter.emit(&[d]))?),
-    };
-    let options = CheckOptions { overrides: setting.to_vec(), limits: args.limits.limits() };
-    compile(&reporter.sources, main, data, &options).map_err(|d| reporter.emit(&d))
+fn draw(path: &Path, rows: &[Row]) -> Result<(), Diagnostic> {
+    let svg = super::plot::bench_plot(rows).map_err(Diagnostic::error)?;
+    write_output(Some(path), &svg)
 }
 
 fn measure(
     compiled: &Compiled,
-    file: &std::path::Path,
+    file: &Path,
     setting: &[(String, i64)],
     name: &str,
     args: &BenchArgs,
@@ -291,117 +307,35 @@ fn median(sorted: &[f64]) -> Option<f64> {
     }
 }
 
-fn set_text(row: &Row) -> String {
-    let parts: Vec<String> = row.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    parts.join(" ")
-}
-
-fn write_row(row: &Row, json: bool, csv: Option<&mut std::fs::File>) {
-    let number = |v: Option<f64>, digits: usize| v.map_or("-".to_string(), |v| format!("{v:.digits$}"));
-    if json {
-        if let Ok(text) = serde_json::to_string(row) {
-            outln!("{text}");
-        }
-    } else {
-        outln!(
-            "| {} | {} | {} | {} | {} | {:.0}% | {} | {} | {} |",
-            row.file,
-            row.backend,
-            set_text(row),
-            row.runs,
-            row.solved,
-            100.0 * row.solved as f64 / row.runs.max(1) as f64,
-            number(row.mean_steps, 1),
-            number(row.median_seconds, 3),
-            number(row.mean_seconds, 3)
-        );
-    }
-    if let Some(file) = csv {
-        let _ = writeln!(
-            file,
-            "{},{},{},{},{},{},{},{},{:.4},{}",
-            row.file,
-            row.backend,
-            set_text(row),
-            row.runs,
-            row.solved,
-            number(row.mean_steps, 2),
-            number(row.median_seconds, 4),
-            number(row.mean_seconds, 4),
-            row.mean_seconds_all,
-            row.impossible
-        );
-        let _ = file.flush();
-    }
-}
-
-/// Rows read back from a `--csv` file, drawn with `--plot` and printed like a sweep.
+/// Rows read back from `--csv` files: printed like a sweep, drawn with `--plot`, and written
+/// together to `--csv` (to combine several sweeps in one file).
 fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
     let mut rows = Vec::new();
     for path in &args.from_csv {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                reporter.emit(&[Diagnostic::error(format!("cannot read `{}`: {}", path.display(), io_reason(&e)))]);
+        match read_csv(path) {
+            Ok(more) => rows.extend(more),
+            Err(d) => {
+                reporter.emit(&[d]);
                 return EXIT_USER_ERROR;
-            }
-        };
-        for (number, line) in text.lines().enumerate().skip(1) {
-            match parse_csv_row(line) {
-                Some(row) => rows.push(row),
-                None => {
-                    reporter.emit(&[Diagnostic::error(format!(
-                        "{}: line {} is not a row written by `tpt bench --csv`",
-                        path.display(),
-                        number + 1
-                    ))]);
-                    return EXIT_USER_ERROR;
-                }
             }
         }
     }
     if !args.json {
-        outln!("| file | backend | set | runs | solved | rate | mean steps | median s | mean s |");
-        outln!("|---|---|---|---|---|---|---|---|---|");
+        outln!("{}", markdown_header());
     }
     for row in &rows {
-        write_row(row, args.json, None);
+        outln!("{}", row_text(row, args.json));
     }
-    if let Some(plot) = &args.plot {
-        if let Err(d) =
-            super::plot::bench_plot(&rows).map_err(Diagnostic::error).and_then(|svg| write_output(Some(plot), &svg))
-        {
-            reporter.emit(&[d]);
-            return EXIT_USER_ERROR;
-        }
+    let written = args.csv.as_deref().map(|path| {
+        let mut csv = CsvWriter::create(path)?;
+        rows.iter().try_for_each(|row| csv.push(row))
+    });
+    let drawn = args.plot.as_deref().map(|path| draw(path, &rows));
+    let errors: Vec<Diagnostic> = written.into_iter().chain(drawn).filter_map(Result::err).collect();
+    reporter.emit(&errors);
+    if errors.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_USER_ERROR
     }
-    EXIT_OK
-}
-
-/// One line of the CSV that `write_row` writes.
-fn parse_csv_row(line: &str) -> Option<Row> {
-    let fields: Vec<&str> = line.split(',').collect();
-    let [file, backend, set, runs, solved, mean_steps, median_seconds, mean_seconds, mean_seconds_all, impossible] =
-        fields[..]
-    else {
-        return None;
-    };
-    let optional = |text: &str| if text == "-" { Some(None) } else { text.parse::<f64>().ok().map(Some) };
-    let mut overrides = serde_json::Map::new();
-    for part in set.split_whitespace() {
-        let (name, value) = part.split_once('=')?;
-        overrides.insert(name.to_string(), serde_json::json!(value.parse::<i64>().ok()?));
-    }
-    Some(Row {
-        file: file.to_string(),
-        backend: backend.to_string(),
-        set: overrides,
-        runs: runs.parse().ok()?,
-        solved: solved.parse().ok()?,
-        mean_steps: optional(mean_steps)?,
-        median_seconds: optional(median_seconds)?,
-        mean_seconds: optional(mean_seconds)?,
-        mean_seconds_all: mean_seconds_all.parse().ok()?,
-        impossible: impossible.parse().ok()?,
-    })
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use tpt::diagnostics::plural;
+
 use super::{
     display_name, load_and_compile, stdin_at_most_once, CompileArgs, LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR,
 };
@@ -63,11 +65,13 @@ fn check_one(args: &CompileArgs) -> u8 {
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
     outln!(
-        "{}: ok: {declared} param declaration(s), {unknowns} unknown element(s), search space 2^{bits:.1}, {} example(s), {} unrolled statement(s), {} graph node(s), {} of buffers",
+        "{}: ok: {}, {}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
         display_name(&args.file),
-        program.examples.len(),
-        compiled.graph.unrolled_statements,
-        compiled.graph.len(),
+        plural(declared, "param declaration"),
+        plural(unknowns, "unknown element"),
+        plural(program.examples.len(), "example"),
+        plural(compiled.graph.unrolled_statements, "unrolled statement"),
+        plural(compiled.graph.len(), "graph node"),
         human_bytes(bytes)
     );
     EXIT_OK

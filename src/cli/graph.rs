@@ -1,8 +1,10 @@
-//! `tpt graph FILE`: the lowered graph in DOT, and a node-count summary on stderr.
+//! `tpt graph FILE`: the lowered graph in DOT, and a node-count summary on stderr (on stdout
+//! with `--summary`, which prints only the summary).
 
 use clap::Args;
 use petgraph::dot::{Config, Dot};
 
+use tpt::diagnostics::plural;
 use tpt::graph::{Graph, NodeKind, Target};
 use tpt::program::Program;
 
@@ -12,7 +14,7 @@ use super::{load_and_compile, CompileArgs, Reporter, EXIT_OK};
 pub struct GraphArgs {
     #[command(flatten)]
     pub compile: CompileArgs,
-    /// Print only the summary.
+    /// Print only the summary (to stdout).
     #[arg(long)]
     pub summary: bool,
 }
@@ -25,15 +27,25 @@ pub fn main(args: GraphArgs) -> u8 {
     };
     let graph = &compiled.graph;
     let [params, inputs, consts, tables, mixes] = graph.census();
-    eprintln!(
-        "{}: {} nodes ({params} params, {inputs} inputs, {consts} constants, {tables} tables, {mixes} mixtures), {} edges, {} observations, {} examples",
+    let summary = format!(
+        "{}: {} ({}, {}, {}, {}, {}), {}, {}, {}",
         args.compile.file.display(),
-        graph.len(),
-        graph.dag.edge_count(),
-        graph.observations.len(),
-        graph.num_examples
+        plural(graph.len(), "node"),
+        plural(params, "param"),
+        plural(inputs, "input"),
+        plural(consts, "constant"),
+        plural(tables, "table"),
+        plural(mixes, "mixture"),
+        plural(graph.dag.edge_count(), "edge"),
+        plural(graph.observations.len(), "observation"),
+        plural(graph.num_examples, "example")
     );
-    if !args.summary {
+    // The summary is the output when it is all that is asked for; beside the DOT text it goes
+    // to stderr, so that stdout stays a valid graph.
+    if args.summary {
+        outln!("{summary}");
+    } else {
+        eprintln!("{summary}");
         let source = reporter.sources.text(0);
         out!("{}", dot(graph, &compiled.program, source));
     }

@@ -26,6 +26,7 @@ mod output;
 mod plot;
 mod run;
 mod synth;
+mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -60,7 +61,8 @@ pub enum Command {
     Emit(emit::EmitArgs),
     /// Print the canonical formatting of a file (`--write` rewrites it).
     Fmt(fmt::FmtArgs),
-    /// Print the lowered graph in DOT, with a node-count summary on stderr.
+    /// Print the lowered graph in DOT, with a node-count summary on stderr (`--summary`: only
+    /// the summary, on stdout).
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
     Backends,

@@ -4,7 +4,7 @@
 use clap::Args;
 
 use tpt::ast::DeclKind;
-use tpt::diagnostics::Diagnostic;
+use tpt::diagnostics::{agreeing, plural, Diagnostic};
 use tpt::interp::{bound_params, run_example, Outcome};
 use tpt::program::{ExampleData, Program};
 use tpt::result::failure_diagnostics;
@@ -45,7 +45,10 @@ pub fn main(args: RunArgs) -> u8 {
             }
         };
         let outcome = run_example(program, &params, &example, max_steps);
-        print_outputs("input", program, &outcome);
+        // Nothing is expected of a new input, so the line says what the program computed; only
+        // an `observe` that fails makes it a failure.
+        let status = if outcome.passed() { None } else { Some("FAILED") };
+        print_outputs(&input_label(program, &example), status, program, &outcome);
         let diagnostics = failure_diagnostics(program, &example, &outcome);
         reporter.emit(&diagnostics);
         return if outcome.passed() { EXIT_OK } else { EXIT_FAILED };
@@ -53,7 +56,7 @@ pub fn main(args: RunArgs) -> u8 {
     let mut failed = 0;
     for example in &program.examples {
         let outcome = run_example(program, &params, example, max_steps);
-        print_outputs(&example.label, program, &outcome);
+        print_outputs(&example.label, Some(if outcome.passed() { "ok" } else { "FAILED" }), program, &outcome);
         if !outcome.passed() {
             failed += 1;
             reporter.emit(&failure_diagnostics(program, example, &outcome));
@@ -61,10 +64,14 @@ pub fn main(args: RunArgs) -> u8 {
     }
     let total = program.examples.len();
     if failed == 0 {
-        outln!("all {total} example(s) pass");
+        match total {
+            0 => outln!("the program has no examples to run"),
+            1 => outln!("the 1 example passes"),
+            _ => outln!("all {total} examples pass"),
+        }
         EXIT_OK
     } else {
-        outln!("{failed} of {total} example(s) fail");
+        outln!("{failed} of {} {}", plural(total, "example"), agreeing(failed, "fails", "fail"));
         EXIT_FAILED
     }
 }
@@ -148,13 +155,28 @@ fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {
     }
 }
 
-fn print_outputs(label: &str, program: &Program, outcome: &Outcome) {
+/// `input (x = [1, 0])`: the values given with `--input`.
+fn input_label(program: &Program, example: &ExampleData) -> String {
+    let mut parts = Vec::new();
+    for (id, array) in program.arrays.iter().enumerate() {
+        if let (DeclKind::Input, Some(Some(values))) = (array.kind, example.values.get(id)) {
+            let values: Vec<Option<i64>> = values.iter().map(|v| v.map(i64::from)).collect();
+            parts.push(format!("{} = {}", array.name, format_array(&values, &array.dims)));
+        }
+    }
+    format!("input ({})", parts.join(", "))
+}
+
+/// One line per run: its label, `ok`/`FAILED` when something was checked, and the outputs.
+fn print_outputs(label: &str, status: Option<&str>, program: &Program, outcome: &Outcome) {
     let mut parts = Vec::new();
     for (id, array) in program.arrays.iter().enumerate() {
         if array.kind == DeclKind::Output {
             parts.push(format!("{} = {}", array.name, format_array(&outcome.outputs[id], &array.dims)));
         }
     }
-    let status = if outcome.passed() { "ok" } else { "FAILED" };
-    outln!("{label}: {status}: {}", parts.join("; "));
+    match status {
+        Some(status) => outln!("{label}: {status}: {}", parts.join("; ")),
+        None => outln!("{label}: {}", parts.join("; ")),
+    }
 }

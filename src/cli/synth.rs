@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use tpt::diagnostics::Diagnostic;
+use tpt::diagnostics::{plural, Diagnostic};
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
 use tpt::solve::{Progress, Status};
@@ -176,6 +176,10 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    if let Some(Err(d)) = args.trace.as_ref().map(|_| super::plot::check_traceable(&search)) {
+        reporter.emit(&[d]);
+        return EXIT_USER_ERROR;
+    }
     // Output paths are checked before the search, not after it.
     let outputs =
         args.output.iter().map(|p| ("-o", p, &[][..])).chain(args.trace.iter().map(|p| ("--trace", p, TRACE_FORMATS)));
@@ -205,7 +209,15 @@ pub fn main(args: SynthArgs) -> u8 {
         return EXIT_USER_ERROR;
     }
     if let Some(path) = &args.trace {
-        if let Err(d) = write_trace(path, synthesis.trace(), &compiled.graph) {
+        let run = super::plot::TraceRun {
+            file: &args.compile.file,
+            settings: &args.compile.overrides,
+            backend: synthesis.backend,
+            seed: synthesis.seed,
+            status: synthesis.status(),
+            steps: synthesis.steps(),
+        };
+        if let Err(d) = super::plot::write_trace(path, synthesis.trace(), &compiled.graph, &run) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
@@ -224,19 +236,6 @@ pub fn exit_code(status: Status) -> u8 {
     }
 }
 
-fn write_trace(path: &Path, trace: &[tpt::solve::TracePoint], graph: &tpt::graph::Graph) -> Result<(), Diagnostic> {
-    let names: Vec<String> = graph.params.iter().map(|p| p.name.clone()).collect();
-    let domains: Vec<u32> = graph.params.iter().map(|p| p.domain).collect();
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        write_output(Some(path), &super::plot::trace_csv(trace, &names))
-    } else {
-        let svg = super::plot::trace_plot(trace, &names, &domains).map_err(Diagnostic::error)?;
-        write_output(Some(path), &svg)
-    }
-}
-
-/// Write to a file through a temporary file and a rename, or to stdout.
 /// Run `search` while a spinner on stderr shows its steps and the best candidate's violated
 /// observations; the spinner is cleared before anything else is printed.
 fn with_progress<T>(backend: &str, progress: &Progress, search: impl FnOnce() -> T) -> T {
@@ -254,9 +253,9 @@ fn with_progress<T>(backend: &str, progress: &Progress, search: impl FnOnce() ->
                 let best = if best == usize::MAX {
                     String::new()
                 } else {
-                    format!(", best candidate violates {best} observation(s)")
+                    format!(", best candidate violates {}", plural(best, "observation"))
                 };
-                bar.set_message(format!("{backend}: {steps} step(s){best}"));
+                bar.set_message(format!("{backend}: {}{best}", plural(steps, "step")));
                 bar.tick();
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }

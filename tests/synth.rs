@@ -180,6 +180,21 @@ fn every_gradient_back_end_solves_a_small_parity_chain() {
     }
 }
 
+/// `rank=random` is the same lookahead over a random shortlist, without a gradient: it still
+/// solves small sketches (exact local search on a sampled neighbourhood), and it is a different
+/// search from the Taylor ranking (the measurements in BENCHMARKS.md compare the two).
+#[test]
+fn gradsearch_la_with_a_random_ranking_solves_small_sketches() {
+    for seed in ["0", "1", "2"] {
+        let random = ["--backend", "gradsearch-la", "--opt", "rank=random", "--seed", seed];
+        synth_and_run("programs/parity_chain.tpt", &[&random[..], &["--set", "K=8"]].concat());
+        synth_and_run("programs/circuit_nand.tpt", &random);
+    }
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--opt", "rank=gradient"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("`rank` must be one of taylor, random"), "{}", text(&result.stderr));
+}
+
 #[test]
 fn the_sat_back_end_solves_every_circuit() {
     for file in SOLVED_BY_DEFAULT.iter().filter(|f| f.starts_with("programs/circuit_")) {

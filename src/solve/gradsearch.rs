@@ -37,6 +37,21 @@ struct Settings {
     /// Evaluate this many of the best-scored moves exactly and take the best of them
     /// (0: take the best-scored move, as the paper does).
     lookahead: usize,
+    /// How moves are ranked: by the Taylor score, or at random (which measures what the
+    /// gradient adds to the exact lookahead).
+    rank: Rank,
+}
+
+/// How the family ranks the Hamming-1 moves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Rank {
+    /// By the first-order Taylor estimate of the loss change (the paper's rule).
+    #[default]
+    Taylor,
+    /// Uniformly at random, without computing a gradient: with a lookahead, a random
+    /// shortlist of moves evaluated exactly (local search on a sampled neighbourhood).
+    Random,
 }
 
 impl Settings {
@@ -49,6 +64,7 @@ impl Settings {
             boost: p.boost,
             threshold: None,
             lookahead: p.lookahead,
+            rank: p.rank,
         }
     }
 
@@ -62,6 +78,7 @@ impl Settings {
             boost: 1.0,
             threshold: Some(p.tau),
             lookahead: 0,
+            rank: Rank::Taylor,
         }
     }
 }
@@ -204,6 +221,9 @@ impl Solver for GradSearch {
 
 impl GradSearch {
     fn step_with(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        if self.settings.rank == Rank::Random && self.settings.threshold.is_none() {
+            return self.random_step(offsets, problem, rng);
+        }
         self.fill_theta(offsets);
         let loss = problem.loss(&self.theta, &self.weights, Some(&mut self.grad));
         let beta = if self.started { self.settings.beta } else { 1.0 };
@@ -262,6 +282,58 @@ impl GradSearch {
 }
 
 impl GradSearch {
+    /// A step without a gradient (`rank=random`): the epsilon-greedy random move as usual,
+    /// else `lookahead` moves drawn uniformly without replacement, evaluated exactly, and the
+    /// one with the fewest violations taken (ties at random); with no lookahead, one random
+    /// move.
+    fn random_step(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let k = self.settings.lookahead.max(1);
+        if self.settings.lookahead == 0 || (self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon)) {
+            let i = self.movable[rng.random_range(0..self.movable.len())];
+            let domain = offsets[i].1 as u32;
+            self.x[i] = (self.x[i] + rng.random_range(1..domain)) % domain;
+            return StepOutcome::Continue;
+        }
+        self.moves.clear();
+        for (i, &(_, domain)) in offsets.iter().enumerate() {
+            for j in 0..domain as u32 {
+                if j != self.x[i] {
+                    self.moves.push((i, j, 0.0));
+                }
+            }
+        }
+        let k = k.min(self.moves.len());
+        // A partial Fisher-Yates shuffle draws the shortlist.
+        for m in 0..k {
+            let pick = rng.random_range(m..self.moves.len());
+            self.moves.swap(m, pick);
+        }
+        let mut best: Option<(usize, u32, usize)> = None;
+        let mut ties = 0u32;
+        problem.violations_at(&self.x);
+        for m in 0..k {
+            let (i, value, _) = self.moves[m];
+            let violations = problem.violations_after_move(i, value);
+            match best {
+                Some((_, _, b)) if violations > b => {}
+                Some((_, _, b)) if violations == b => {
+                    ties += 1;
+                    if rng.random_range(0..=ties) == 0 {
+                        best = Some((i, value, violations));
+                    }
+                }
+                _ => {
+                    best = Some((i, value, violations));
+                    ties = 0;
+                }
+            }
+        }
+        if let Some((i, value, _)) = best {
+            self.x[i] = value;
+        }
+        StepOutcome::Continue
+    }
+
     /// Score every move by the Taylor estimate, evaluate the `lookahead` best exactly (the
     /// integer evaluator re-runs only each move's cone) and take the best by violated observations, then loss; ties are
     /// broken at random. The gradient prunes the neighbourhood that exact local search
@@ -316,11 +388,20 @@ struct FamilyParams {
     patience: u64,
     boost: f64,
     lookahead: usize,
+    rank: Rank,
 }
 
 impl Default for FamilyParams {
     fn default() -> Self {
-        FamilyParams { beta: 1.0, epsilon: 0.0, smooth: 0.0, patience: 0, boost: 2.0, lookahead: 0 }
+        FamilyParams {
+            beta: 1.0,
+            epsilon: 0.0,
+            smooth: 0.0,
+            patience: 0,
+            boost: 2.0,
+            lookahead: 0,
+            rank: Rank::Taylor,
+        }
     }
 }
 
@@ -363,6 +444,11 @@ const FAMILY_OPTIONS: &[OptionInfo] = &[
         key: "lookahead",
         kind: Kind::Integer { min: 0, max: 1_000_000 },
         help: "evaluate this many best-scored moves exactly and take the best (0: none)",
+    },
+    OptionInfo {
+        key: "rank",
+        kind: Kind::Choice(&["taylor", "random"]),
+        help: "rank moves by the gradient's Taylor estimate, or at random without a gradient (a random shortlist for the lookahead)",
     },
 ];
 

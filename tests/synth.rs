@@ -202,6 +202,20 @@ fn the_sat_back_end_solves_every_circuit() {
     }
 }
 
+/// Counterexample-guided `sat` (one example first, then those the models fail) finds programs
+/// and proves impossibility like the all-at-once formula; its conflicting examples are a
+/// minimal impossible set among the examples it needed (tests/differential.rs checks both on
+/// generated programs).
+#[test]
+fn counterexample_guided_sat_solves_and_proves_impossibility() {
+    for file in ["programs/circuit_nand.tpt", "programs/circuit_shift.tpt", "programs/circuit_adder.tpt"] {
+        synth_and_run(file, &["--backend", "sat", "--opt", "cegis=true"]);
+    }
+    let result = tpt(&["synth", "tests/impossible/one_gate_xor.tpt", "--backend", "sat", "--opt", "cegis=true"]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+    assert!(text(&result.stderr).contains("no assignment of the params satisfies every example"));
+}
+
 const IMPOSSIBLE: &str = "// Two gates cannot compute XOR from AND and OR alone.
 input x[2]: bool;
 param g[2]: 2;

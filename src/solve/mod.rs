@@ -10,6 +10,7 @@
 mod exhaustive;
 mod fmgd;
 mod gradsearch;
+mod cdcl;
 mod gumbel;
 mod local_search;
 mod neural;
@@ -121,6 +122,14 @@ impl<'a> Problem<'a> {
         self.evaluations += 1;
         let tape = &self.tape;
         self.one_hot.get_or_insert_with(|| OneHot::new(tape)).set(assignment)
+    }
+
+    /// The examples an assignment fails (violates at least one observation of), by exact
+    /// integer evaluation: the counterexamples of counterexample-guided synthesis.
+    pub fn failing_examples(&mut self, assignment: &[u32]) -> Vec<usize> {
+        self.violations_at(assignment);
+        let counts = self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default();
+        counts.iter().enumerate().filter(|&(_, &count)| count > 0).map(|(example, _)| example).collect()
     }
 
     /// Violated observations after moving `param` to `value` from the last `violations_at`

@@ -157,6 +157,20 @@ impl OneHot {
         self.violations - before + after
     }
 
+    /// Violated observations of each example at the point of the last `set`.
+    pub fn violations_by_example(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.examples];
+        for (index, expected) in &self.checks {
+            let values = &self.values[index * self.examples..(index + 1) * self.examples];
+            for (example, (&want, &got)) in expected.iter().zip(values).enumerate() {
+                if want != NONE && want != got {
+                    counts[example] += 1;
+                }
+            }
+        }
+        counts
+    }
+
     fn cone_check_violations(&self, cone: &[u32]) -> usize {
         cone.iter().flat_map(|&index| &self.checks_at[index as usize]).map(|&c| self.check_violations(c)).sum()
     }
@@ -245,6 +259,21 @@ mod tests {
         tape.violations()
     }
 
+    /// Violated observations of one example by the float forward pass.
+    fn float_violations_of_example(tape: &mut Tape, assignment: &[u32], example: usize) -> usize {
+        let mut theta = vec![0.0; tape.theta_len()];
+        crate::solve::one_hot(tape.param_offsets(), assignment, &mut theta);
+        tape.forward(&theta, &[]);
+        tape.checks
+            .iter()
+            .filter(|check| {
+                let expected = check.expected[example];
+                expected != u32::MAX
+                    && tape.values[tape.slice(check.node, example)].get(expected as usize).copied().unwrap_or(0.0) < 0.5
+            })
+            .count()
+    }
+
     /// Every single-param move from a few random points, with cached cones and with the scan,
     /// against the float forward pass.
     fn agrees_with_the_float_pass(source: &str) {
@@ -263,6 +292,11 @@ mod tests {
             let base = float_violations(&mut tape, &x);
             assert_eq!(cached.set(&x), base);
             assert_eq!(scanning.set(&x), base);
+            let by_example = cached.violations_by_example();
+            assert_eq!(by_example.iter().sum::<usize>(), base);
+            for (example, &count) in by_example.iter().enumerate() {
+                assert_eq!(count, float_violations_of_example(&mut tape, &x, example), "example {example}");
+            }
             for param in 0..x.len() {
                 for value in 0..domains[param] {
                     let old = x[param];

@@ -148,7 +148,14 @@ impl Model {
         }
     }
 
-    fn table(&mut self, node: usize, example: Option<usize>, operands: &[Term], domains: &[u32], table: &[u32]) -> Term {
+    fn table(
+        &mut self,
+        node: usize,
+        example: Option<usize>,
+        operands: &[Term],
+        domains: &[u32],
+        table: &[u32],
+    ) -> Term {
         // Enumerate the combinations the operands can take; known operands are fixed.
         let choices: Vec<Vec<u32>> = operands.iter().map(|&t| self.values(t)).collect();
         let vars: Vec<VarId> =

@@ -301,7 +301,8 @@ fn exact_back_ends_agree_and_explain_impossibility() {
         let exhaustive = run(&case.compiled, "exhaustive");
         let sat = run(&case.compiled, "sat");
         let cegis = run_with_options(&case.compiled, "sat", &[("cegis", "true")]);
-        let mut reports = vec![("exhaustive", exhaustive), ("sat", sat), ("sat, cegis=true", cegis)];
+        let auto = run(&case.compiled, "auto");
+        let mut reports = vec![("exhaustive", exhaustive), ("sat", sat), ("sat, cegis=true", cegis), ("auto", auto)];
         // z3 costs a process per run: every fourth of these.
         if smt && (found + impossible) % 4 == 0 {
             reports.push(("smt", run(&case.compiled, "smt")));
@@ -333,7 +334,8 @@ fn exact_back_ends_agree_and_explain_impossibility() {
             reports[1].1.conflict.clone().unwrap_or_else(|| panic!("sat names no examples on\n{}", case.source()));
         let mut checked: Vec<Vec<usize>> = Vec::new();
         for (name, report) in &reports {
-            let named = report.conflict.clone().unwrap_or_else(|| panic!("{name} names no examples on\n{}", case.source()));
+            let named =
+                report.conflict.clone().unwrap_or_else(|| panic!("{name} names no examples on\n{}", case.source()));
             if !name.contains("cegis") {
                 assert_eq!(named, conflict, "{name}'s conflict on\n{}", case.source());
             }

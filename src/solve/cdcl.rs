@@ -10,6 +10,7 @@ use std::ffi::{c_char, c_int, c_void, CString};
 // The crate compiles CaDiCaL and links it; nothing of its Rust binding is used, so it must be
 // named for the linker to keep the library.
 extern crate cadical;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::StopCondition;
@@ -23,6 +24,7 @@ extern "C" {
     fn ccadical_val(solver: *mut c_void, lit: c_int) -> c_int;
     fn ccadical_failed(solver: *mut c_void, lit: c_int) -> c_int;
     fn ccadical_limit(solver: *mut c_void, name: *const c_char, limit: c_int);
+    #[cfg(test)]
     fn ccadical_set_option(solver: *mut c_void, name: *const c_char, value: c_int);
     fn ccadical_set_terminate(
         solver: *mut c_void,
@@ -48,33 +50,55 @@ pub enum Answer {
     Stopped,
 }
 
-/// What the solver's callbacks see: the run's stop condition, an extra flag another thread may
-/// raise, and where learnt units go.
+/// What another thread may see and steer of a running solve: a flag that ends it, the
+/// conflicts so far (one learnt clause per conflict, counted by the learn callback), a count of
+/// conflicts at which to end it, and the unit clauses learnt, each with the conflict count at
+/// which it was learnt.
+#[derive(Debug)]
+pub struct Watch {
+    pub cancel: AtomicBool,
+    pub conflicts: AtomicU64,
+    pub stop_at_conflicts: AtomicU64,
+    pub units: Mutex<Vec<(u64, i32)>>,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Watch {
+            cancel: AtomicBool::new(false),
+            conflicts: AtomicU64::new(0),
+            stop_at_conflicts: AtomicU64::new(u64::MAX),
+            units: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// What the solver's callbacks see: the run's stop condition and, when watched, the watch.
 struct Hooks<'a> {
     stop: StopCondition<'a>,
-    /// Raised by whoever wants this solve to end early (the other half of `auto`).
-    cancel: Option<Arc<std::sync::atomic::AtomicBool>>,
-    units: Option<Arc<Mutex<Vec<i32>>>>,
+    watch: Option<Arc<Watch>>,
 }
 
 extern "C" fn terminate(state: *mut c_void) -> c_int {
     // SAFETY: `state` is the `Hooks` box owned by the `Cdcl` whose solve is running.
     let hooks = unsafe { &*(state as *const Hooks) };
-    let cancelled = hooks.cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
-    c_int::from(cancelled || hooks.stop.reached())
+    let watched = hooks.watch.as_ref().is_some_and(|w| {
+        w.cancel.load(Ordering::Relaxed)
+            || w.conflicts.load(Ordering::Relaxed) >= w.stop_at_conflicts.load(Ordering::Relaxed)
+    });
+    c_int::from(watched || hooks.stop.reached())
 }
 
 extern "C" fn learn(state: *mut c_void, clause: *mut c_int) {
-    // SAFETY: as in `terminate`; CaDiCaL passes a zero-terminated clause, here of at most one
-    // literal (the learner's maximum length).
+    // SAFETY: as in `terminate`; CaDiCaL passes a zero-terminated clause.
     let hooks = unsafe { &*(state as *const Hooks) };
+    let Some(watch) = &hooks.watch else { return };
+    let count = watch.conflicts.fetch_add(1, Ordering::Relaxed) + 1;
     let first = unsafe { *clause };
     let second = if first == 0 { 0 } else { unsafe { *clause.add(1) } };
     if first != 0 && second == 0 {
-        if let Some(units) = &hooks.units {
-            if let Ok(mut list) = units.lock() {
-                list.push(first);
-            }
+        if let Ok(mut list) = watch.units.lock() {
+            list.push((count, first));
         }
     }
 }
@@ -93,24 +117,19 @@ impl<'a> Cdcl<'a> {
     pub fn new(stop: StopCondition<'a>) -> Self {
         // SAFETY: a fresh solver; released in `drop`.
         let handle = unsafe { ccadical_init() };
-        let mut hooks = Box::new(Hooks { stop, cancel: None, units: None });
+        let mut hooks = Box::new(Hooks { stop, watch: None });
         let state = &mut *hooks as *mut Hooks as *mut c_void;
         // SAFETY: the box outlives the solver (both are dropped together, the solver first).
         unsafe { ccadical_set_terminate(handle, state, Some(terminate)) };
         Cdcl { handle, hooks }
     }
 
-    /// End solves early when `cancel` is raised.
-    pub fn cancel_with(&mut self, cancel: Arc<std::sync::atomic::AtomicBool>) {
-        self.hooks.cancel = Some(cancel);
-    }
-
-    /// Collect the unit clauses the solver learns into `units`.
-    pub fn collect_units(&mut self, units: Arc<Mutex<Vec<i32>>>) {
-        self.hooks.units = Some(units);
+    /// Let `watch` count conflicts, collect learnt units and end solves (see `Watch`).
+    pub fn watch(&mut self, watch: Arc<Watch>) {
+        self.hooks.watch = Some(watch);
         let state = &mut *self.hooks as *mut Hooks as *mut c_void;
-        // SAFETY: as in `new`.
-        unsafe { ccadical_set_learn(self.handle, state, 1, Some(learn)) };
+        // SAFETY: as in `new`; every learnt clause is passed to `learn` (to count conflicts).
+        unsafe { ccadical_set_learn(self.handle, state, c_int::MAX, Some(learn)) };
     }
 
     pub fn add_clause(&mut self, clause: &[i32]) {
@@ -156,6 +175,7 @@ impl<'a> Cdcl<'a> {
     }
 
     /// Set one of CaDiCaL's options (before the first clause).
+    #[cfg(test)]
     pub fn set_option(&mut self, name: &str, value: i32) {
         let name = CString::new(name).unwrap_or_default();
         // SAFETY: CaDiCaL ignores names it does not know.
@@ -236,8 +256,8 @@ mod tests {
         // The same pigeonhole clauses, each widened by the literal 1 (variable 13): every model
         // sets it, and with its phase forced false the solver refutes the rest and learns it.
         let mut solver = Cdcl::new(never());
-        let units = Arc::new(Mutex::new(Vec::new()));
-        solver.collect_units(units.clone());
+        let watch = Arc::new(Watch::default());
+        solver.watch(watch.clone());
         solver.set_option("lucky", 0);
         for p in 0..4 {
             solver.add_clause(&[13, var(p, 0), var(p, 1), var(p, 2)]);
@@ -252,8 +272,26 @@ mod tests {
         solver.phase(-13);
         assert_eq!(solver.solve(&[], None), Answer::Sat);
         assert!(solver.holds(13));
-        let learnt = units.lock().map(|u| u.clone()).unwrap_or_default();
+        let learnt: Vec<i32> = watch.units.lock().map(|u| u.iter().map(|&(_, l)| l).collect()).unwrap_or_default();
         assert!(learnt.contains(&13), "{learnt:?}");
+        let conflicts = watch.conflicts.load(Ordering::Relaxed);
+        assert!(conflicts > 0 && watch.units.lock().is_ok_and(|u| u.iter().all(|&(at, _)| at <= conflicts)));
+        // A conflict budget through the watch ends the next solve.
+        let mut solver = Cdcl::new(never());
+        let watch = Arc::new(Watch::default());
+        watch.stop_at_conflicts.store(0, Ordering::Relaxed);
+        solver.watch(watch.clone());
+        for p in 0..4 {
+            solver.add_clause(&[var(p, 0), var(p, 1), var(p, 2)]);
+        }
+        for h in 0..3 {
+            for p in 0..4 {
+                for q in p + 1..4 {
+                    solver.add_clause(&[-var(p, h), -var(q, h)]);
+                }
+            }
+        }
+        assert_eq!(solver.solve(&[], None), Answer::Stopped);
         // A satisfiable formula under an assumption, and a failed assumption.
         let mut solver = Cdcl::new(never());
         solver.add_clause(&[-1, 2]);

@@ -83,8 +83,10 @@ impl Settings {
     }
 }
 
-struct GradSearch {
+pub(super) struct GradSearch {
     settings: Settings,
+    /// `[theta index]`: values no move may go to (proven impossible by `auto`'s solver).
+    banned: Vec<bool>,
     /// Each param's (offset, domain) in theta, copied from the problem once per restart.
     offsets: Vec<(usize, usize)>,
     /// Params with more than one value (the ones a random move can change).
@@ -107,6 +109,7 @@ impl GradSearch {
     fn new(settings: Settings) -> Self {
         GradSearch {
             settings,
+            banned: Vec::new(),
             offsets: Vec::new(),
             movable: Vec::new(),
             stalled: Vec::new(),
@@ -195,6 +198,7 @@ impl Solver for GradSearch {
         self.stalled = Vec::with_capacity(problem.num_examples());
         self.moves = Vec::with_capacity(self.offsets.iter().map(|&(_, d)| d.saturating_sub(1)).sum());
         self.x = random_assignment(&problem.domains, rng);
+        self.banned = vec![false; problem.theta_len()];
         self.theta = vec![0.0; problem.theta_len()];
         self.grad = vec![0.0; problem.theta_len()];
         self.average = vec![0.0; problem.theta_len()];
@@ -245,10 +249,7 @@ impl GradSearch {
             return StepOutcome::Continue;
         }
         if self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon) {
-            let i = self.movable[rng.random_range(0..self.movable.len())];
-            let domain = offsets[i].1 as u32;
-            let shift = rng.random_range(1..domain);
-            self.x[i] = (self.x[i] + shift) % domain;
+            self.random_move(offsets, rng);
             return StepOutcome::Continue;
         }
         if self.settings.lookahead > 0 {
@@ -282,6 +283,38 @@ impl GradSearch {
 }
 
 impl GradSearch {
+    /// `gradsearch-la` with its defaults, for `auto`.
+    pub(super) fn lookahead_search() -> GradSearch {
+        let defaults =
+            FamilyParams { beta: 0.3, epsilon: 0.05, smooth: 0.01, lookahead: 16, ..FamilyParams::default() };
+        GradSearch::new(Settings::family(&defaults))
+    }
+
+    /// No move goes to `value` of `param` any more (after `start`); a param with one value
+    /// left takes it at once.
+    pub(super) fn ban(&mut self, param: usize, value: u32) {
+        let (offset, domain) = self.offsets[param];
+        self.banned[offset + value as usize] = true;
+        let allowed: Vec<u32> = (0..domain as u32).filter(|&v| !self.banned[offset + v as usize]).collect();
+        if let [only] = allowed[..] {
+            self.x[param] = only;
+        }
+    }
+
+    /// A uniformly random Hamming-1 move to a value that is not banned (none when a few draws
+    /// all hit banned values).
+    fn random_move(&mut self, offsets: &[(usize, usize)], rng: &mut Rng) {
+        for _ in 0..8 {
+            let i = self.movable[rng.random_range(0..self.movable.len())];
+            let (offset, domain) = offsets[i];
+            let value = (self.x[i] + rng.random_range(1..domain as u32)) % domain as u32;
+            if !self.banned[offset + value as usize] {
+                self.x[i] = value;
+                return;
+            }
+        }
+    }
+
     /// A step without a gradient (`rank=random`): the epsilon-greedy random move as usual,
     /// else `lookahead` moves drawn uniformly without replacement, evaluated exactly, and the
     /// one with the fewest violations taken (ties at random); with no lookahead, one random
@@ -289,15 +322,13 @@ impl GradSearch {
     fn random_step(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         let k = self.settings.lookahead.max(1);
         if self.settings.lookahead == 0 || (self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon)) {
-            let i = self.movable[rng.random_range(0..self.movable.len())];
-            let domain = offsets[i].1 as u32;
-            self.x[i] = (self.x[i] + rng.random_range(1..domain)) % domain;
+            self.random_move(offsets, rng);
             return StepOutcome::Continue;
         }
         self.moves.clear();
-        for (i, &(_, domain)) in offsets.iter().enumerate() {
+        for (i, &(offset, domain)) in offsets.iter().enumerate() {
             for j in 0..domain as u32 {
-                if j != self.x[i] {
+                if j != self.x[i] && !self.banned[offset + j as usize] {
                     self.moves.push((i, j, 0.0));
                 }
             }
@@ -343,7 +374,7 @@ impl GradSearch {
         for (i, &(offset, domain)) in offsets.iter().enumerate() {
             let base = self.average[offset + self.x[i] as usize];
             for j in 0..domain as u32 {
-                if j != self.x[i] {
+                if j != self.x[i] && !self.banned[offset + j as usize] {
                     // A random tiebreak in the low bits keeps equal scores from favouring
                     // the first params.
                     let score = self.average[offset + j as usize] - base;
@@ -393,15 +424,7 @@ struct FamilyParams {
 
 impl Default for FamilyParams {
     fn default() -> Self {
-        FamilyParams {
-            beta: 1.0,
-            epsilon: 0.0,
-            smooth: 0.0,
-            patience: 0,
-            boost: 2.0,
-            lookahead: 0,
-            rank: Rank::Taylor,
-        }
+        FamilyParams { beta: 1.0, epsilon: 0.0, smooth: 0.0, patience: 0, boost: 2.0, lookahead: 0, rank: Rank::Taylor }
     }
 }
 

@@ -7,10 +7,11 @@
 //! confirms it on every example. A candidate the graph accepts and the verifier rejects is an
 //! internal error that ends the run.
 
+mod auto;
+mod cdcl;
 mod exhaustive;
 mod fmgd;
 mod gradsearch;
-mod cdcl;
 mod gumbel;
 mod local_search;
 mod neural;
@@ -47,13 +48,32 @@ pub struct Problem<'a> {
     deadline: Option<Instant>,
     stop: &'a AtomicBool,
     evaluations: u64,
+    /// The run's step budget per restart (`--max-steps`), for back ends that run a search of
+    /// their own inside one step (`auto`).
+    step_budget: u64,
 }
 
 impl<'a> Problem<'a> {
     pub fn new(graph: &'a Graph, tape: Tape, deadline: Option<Instant>, stop: &'a AtomicBool) -> Self {
         let domains = graph.params.iter().map(|p| p.domain).collect();
         let theta = vec![0.0; tape.theta_len()];
-        Problem { graph, tape, domains, theta, one_hot: None, deadline, stop, evaluations: 0 }
+        Problem { graph, tape, domains, theta, one_hot: None, deadline, stop, evaluations: 0, step_budget: u64::MAX }
+    }
+
+    /// Another problem over the same graph, tape, deadline and interrupt flag, with buffers of
+    /// its own (for a second thread).
+    pub fn fork(&self) -> Problem<'a> {
+        let mut problem = Problem::new(self.graph, self.tape.clone(), self.deadline, self.stop);
+        problem.step_budget = self.step_budget;
+        problem
+    }
+
+    pub fn set_step_budget(&mut self, steps: u64) {
+        self.step_budget = steps;
+    }
+
+    pub fn step_budget(&self) -> u64 {
+        self.step_budget
     }
 
     pub fn num_params(&self) -> usize {
@@ -237,6 +257,11 @@ pub trait Solver: Send {
     fn is_exact(&self) -> bool {
         false
     }
+    /// Whether a candidate that was not verified is worth reporting as the best found (by
+    /// default, for back ends that are not exact).
+    fn reports_candidates(&self) -> bool {
+        !self.is_exact()
+    }
 }
 
 /// A back end in the registry.
@@ -267,7 +292,7 @@ pub fn registry() -> Vec<&'static BackendInfo> {
         .chain(&neural::BACKENDS)
         .chain(&local_search::BACKENDS)
         .chain(&exhaustive::BACKENDS)
-        .chain([&sat::BACKEND, &smt::BACKEND])
+        .chain([&sat::BACKEND, &smt::BACKEND, &auto::BACKEND])
         .collect()
 }
 

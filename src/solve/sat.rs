@@ -212,15 +212,6 @@ impl Cegis {
         self.cnf.literals[var].get(position).copied()
     }
 
-    /// The param (graph order) and value a literal asserts, when it is a param literal that
-    /// holds exactly one value (for a boolean param, either polarity does).
-    pub fn param_value_of(&self, literal: i32) -> Option<(usize, u32)> {
-        self.model.params.iter().enumerate().find_map(|(param, &var)| {
-            let position = self.cnf.literals[var].iter().position(|&l| l == literal)?;
-            Some((param, self.model.vars[var].values[position]))
-        })
-    }
-
     /// The params of the engine's last model.
     fn params(&self, engine: &dyn Engine) -> Vec<u32> {
         self.model
@@ -266,7 +257,7 @@ impl Cegis {
 /// run had to stop before the first answer, or when the solver finds the examples satisfiable
 /// after all (a disagreement between exact methods, which the differential tests guard
 /// against).
-fn conflict_of(model: &Model, among: Option<&[usize]>, stop: StopCondition) -> Option<Vec<usize>> {
+pub(super) fn conflict_of(model: &Model, among: Option<&[usize]>, stop: StopCondition) -> Option<Vec<usize>> {
     if let Some(example) = model.contradicted_example() {
         return Some(vec![example]);
     }

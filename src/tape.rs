@@ -85,6 +85,8 @@ pub struct Tape {
     /// Per param: the positions in `ops` of the live nodes that depend on it (its cone), in
     /// order; `None` when all cones together would be too large to keep.
     param_cones: Option<std::sync::Arc<Vec<Vec<u32>>>>,
+    /// Per graph node: its position in `ops` (`u32::MAX` when not live).
+    op_position: Vec<u32>,
 }
 
 /// The most cone entries kept for all params together (16 MiB).
@@ -164,8 +166,13 @@ impl Tape {
             .map(|o| Check { node: o.node, expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect() })
             .collect();
         let param_cones = param_cones(graph, &ops).map(std::sync::Arc::new);
+        let mut op_position = vec![u32::MAX; graph.len()];
+        for (index, (node, _)) in ops.iter().enumerate() {
+            op_position[*node] = index as u32;
+        }
         Ok(Tape {
             param_cones,
+            op_position,
             ops,
             layout,
             values: vec![0.0; offset],

@@ -228,8 +228,14 @@ impl GradSearch {
         if self.settings.rank == Rank::Random && self.settings.threshold.is_none() {
             return self.random_step(offsets, problem, rng);
         }
-        self.fill_theta(offsets);
-        let loss = problem.loss(&self.theta, &self.weights, Some(&mut self.grad));
+        // At a one-hot point (no smoothing) the integer evaluation and the one-hot backward
+        // pass give the same loss and gradient as the float passes, more cheaply.
+        let loss = if self.settings.smooth > 0.0 {
+            self.fill_theta(offsets);
+            problem.loss(&self.theta, &self.weights, Some(&mut self.grad))
+        } else {
+            problem.loss_and_gradient_at(&self.x, &self.weights, &mut self.grad)
+        };
         let beta = if self.started { self.settings.beta } else { 1.0 };
         self.started = true;
         for (a, g) in self.average.iter_mut().zip(&self.grad) {

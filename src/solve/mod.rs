@@ -118,6 +118,15 @@ impl<'a> Problem<'a> {
         loss
     }
 
+    /// Loss and gradient at a discrete assignment, from the integer evaluation of the point
+    /// and the one-hot backward pass (`Tape::loss_and_gradient_at`): the numbers of
+    /// `loss_at`, at a fraction of its cost.
+    pub fn loss_and_gradient_at(&mut self, assignment: &[u32], weights: &[f64], grad: &mut [f64]) -> f64 {
+        self.violations_at(assignment);
+        let Some(one_hot) = self.one_hot.as_ref() else { return self.loss_at(assignment, weights, Some(grad)) };
+        self.tape.loss_and_gradient_at(one_hot, weights, grad)
+    }
+
     /// Loss and number of violated observations of a discrete assignment.
     pub fn check(&mut self, assignment: &[u32]) -> (f64, usize) {
         let loss = self.loss_at(assignment, &[], None);

@@ -271,13 +271,14 @@ fn auto_solves_and_proves_impossibility() {
 
 /// The printed program depends on the input and the seed only, not on which half of `auto`
 /// is faster: the same run twice prints the same bytes, whether the gradient answers (small
-/// circuits), the solver answers after rounds of phases from the gradient (a gradient budget
-/// too small for the 2-bit adder), or the solver answers alone.
+/// circuits), the solver answers after a gradient budget too small for the 2-bit adder (with
+/// and without the gradient's candidates as its phases), or the solver answers alone.
 #[test]
 fn auto_prints_the_same_program_for_a_seed() {
     let cases: &[&[&str]] = &[
         &["programs/circuit_adder.tpt", "--seed", "3"],
         &["programs/circuit_2bit_adder.tpt", "--seed", "1", "--max-steps", "3000", "--opt", "conflicts-per-step=20"],
+        &["programs/circuit_2bit_adder.tpt", "--seed", "2", "--max-steps", "5000", "--opt", "phases=true"],
         &["programs/circuit_shift.tpt", "--max-steps", "0"],
         &["programs/sorting_network.tpt", "--seed", "2", "--restarts", "2"],
     ];

@@ -1,13 +1,15 @@
 //! `auto`: graph -> params by the gradient search and a CDCL solver side by side. The
 //! gradient half is `gradsearch-la` (its defaults, `--max-steps` steps); the exact half is
-//! CaDiCaL on the model's CNF (`sat`'s encoding, every example at once), solved once, without
-//! interruptions other than phase exchanges at 8,192 conflicts and each doubling after. They
-//! run on two threads and share a clock of work: `conflicts-per-step` solver conflicts count as
-//! one gradient step.
+//! CaDiCaL on the model's CNF (`sat`'s encoding, every example at once), solved in one go.
+//! They run on two threads and share a clock of work: `conflicts-per-step` solver conflicts
+//! count as one gradient step.
 //!
-//! - At each phase exchange the solver takes the gradient's best candidate as of a quarter of
-//!   the solver's clock as its preferred decision phases (CaDiCaL's `phase`), waiting if the
-//!   gradient has not got that far.
+//! - With `phases=true` the solve pauses at 8,192 conflicts and each doubling after, and takes
+//!   the gradient's best candidate as of a quarter of the solver's clock as its preferred
+//!   decision phases (CaDiCaL's `phase`), waiting if the gradient has not got that far. Off by
+//!   default: each pause re-enters CaDiCaL's solve, which restarts its search schedules, and
+//!   that alone made the 16-example adder take 1.78 million conflicts instead of 131,000
+//!   (docs/backends.md).
 //! - Every 1,000 steps the gradient removes from its moves the param values ruled out by the
 //!   unit clauses the solver learnt up to a quarter of the gradient's clock, waiting if the
 //!   solver has not got that far.
@@ -58,7 +60,7 @@ struct AutoParams {
 
 impl Default for AutoParams {
     fn default() -> Self {
-        AutoParams { conflicts_per_step: 2.0, phases: true, units: true }
+        AutoParams { conflicts_per_step: 2.0, phases: false, units: true }
     }
 }
 

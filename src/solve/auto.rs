@@ -208,7 +208,7 @@ impl Auto {
                     return StepOutcome::Finished;
                 }
             }
-            if params.units && steps % UNITS_EVERY == 0 && steps > 0 {
+            if params.units && steps.is_multiple_of(UNITS_EVERY) && steps > 0 {
                 let upto = (steps as f64 * rate) as u64 / LAG;
                 while shared.watch.conflicts.load(Ordering::SeqCst) < upto
                     && !shared.solver_finished.load(Ordering::SeqCst)

@@ -349,7 +349,8 @@ impl Tape {
         for j in (0..n).rev() {
             let operand = operands[j];
             let l = self.layout[operand];
-            let own_missing = usize::from(values[j] == 0 && at.value(position[operand] as usize, example) as usize >= l.domain);
+            let own_missing =
+                usize::from(values[j] == 0 && at.value(position[operand] as usize, example) as usize >= l.domain);
             // Another operand with no value (all-zero mass) zeroes every product.
             if l.needs_grad && missing == own_missing {
                 let start = l.offset + example * l.stride;

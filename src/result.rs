@@ -5,7 +5,7 @@
 //! a proof of impossibility found cannot hold together, the printed program and the JSON form.
 
 use crate::ast::DeclKind;
-use crate::diagnostics::{plural, Diagnostic, SourceMap};
+use crate::diagnostics::{line_column, plural, Diagnostic, SourceMap};
 use crate::graph::Graph;
 use crate::interp::{run_example, Failure, Outcome, ParamValues};
 use crate::pipeline::Compiled;
@@ -583,15 +583,4 @@ pub fn conflict_json(program: &Program, sources: &SourceMap, conflict: &[usize])
         })
         .collect();
     serde_json::Value::Array(entries)
-}
-
-/// The 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }

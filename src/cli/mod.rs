@@ -26,6 +26,7 @@ mod output;
 mod plot;
 mod run;
 mod synth;
+mod shard;
 mod table;
 
 use std::io::{IsTerminal, Write};

@@ -91,6 +91,45 @@ pub fn load_examples(
     }
 }
 
+/// The text of a data file holding `examples` (each an object of inputs and outputs), one
+/// example per line, so that a message about example `i` points at line `i + 1`. Examples
+/// given as values rather than as a file (the Python package's) go through this text and
+/// [`load_examples`], and so get the same checks and messages as a `--data` file.
+pub fn data_file_text(examples: &[Value]) -> String {
+    let lines: Vec<String> = examples.iter().map(Value::to_string).collect();
+    format!("{{\"examples\": [{}]}}\n", lines.join(",\n"))
+}
+
+/// One example made of the inputs in `inputs` (name -> value, as in a data file) and no
+/// observations, to run a program on a new input. `name` says where the values came from
+/// (`--input`); messages read `--input x: ...`. The labels that would point into the JSON
+/// text built here become notes; those pointing into the program stay.
+pub fn inputs_example(
+    program: &Program,
+    inputs: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<ExampleData, Vec<Diagnostic>> {
+    for key in inputs.keys() {
+        if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
+            return Err(vec![Diagnostic::error(format!("`{name} {key}=..`: `{key}` is not an input of the program"))]);
+        }
+    }
+    let text = serde_json::json!({ "examples": [Value::Object(inputs.clone())] }).to_string();
+    let reword = |mut diagnostic: Diagnostic| {
+        diagnostic.message = diagnostic
+            .message
+            .replacen(&format!("{name}: examples[0]."), &format!("{name} "), 1)
+            .replacen(&format!("{name}: examples[0]: "), &format!("{name}: "), 1);
+        let (into_json, into_program): (Vec<_>, Vec<_>) = diagnostic.labels.drain(..).partition(|label| label.primary);
+        diagnostic.labels = into_program;
+        diagnostic.notes.extend(into_json.into_iter().map(|label| label.message));
+        diagnostic
+    };
+    let mut examples = load_examples(program, &text, 0, name, &Limits::default())
+        .map_err(|diagnostics| diagnostics.into_iter().map(reword).collect::<Vec<_>>())?;
+    Ok(examples.remove(0))
+}
+
 /// One step into a JSON value: a member of an object or an element of a list.
 #[derive(Clone, Debug)]
 pub enum Step {

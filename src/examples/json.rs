@@ -102,8 +102,10 @@ pub fn data_file_text(examples: &[Value]) -> String {
 
 /// One example made of the inputs in `inputs` (name -> value, as in a data file) and no
 /// observations, to run a program on a new input. `name` says where the values came from
-/// (`--input`); messages read `--input x: ...`. The labels that would point into the JSON
-/// text built here become notes; those pointing into the program stay.
+/// (`--input`): messages read `--input x: ...`, and the example is labelled `name`. The
+/// values were not written in any file, so messages point only into the program: the labels
+/// that would point into the JSON text built here become notes, and the example's span is
+/// empty (messages about it carry no "in this example" label).
 pub fn inputs_example(
     program: &Program,
     inputs: &serde_json::Map<String, Value>,
@@ -111,7 +113,19 @@ pub fn inputs_example(
 ) -> Result<ExampleData, Vec<Diagnostic>> {
     for key in inputs.keys() {
         if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
-            return Err(vec![Diagnostic::error(format!("`{name} {key}=..`: `{key}` is not an input of the program"))]);
+            let known: Vec<String> = program
+                .arrays
+                .iter()
+                .filter(|a| a.kind == DeclKind::Input)
+                .map(|a| format!("`{}`", a.name))
+                .collect();
+            let help = match known.len() {
+                0 => "the program has no inputs".to_string(),
+                _ => format!("the inputs are: {}", known.join(", ")),
+            };
+            return Err(vec![
+                Diagnostic::error(format!("{name}: `{key}` is not an input of the program")).with_help(help)
+            ]);
         }
     }
     let text = serde_json::json!({ "examples": [Value::Object(inputs.clone())] }).to_string();
@@ -127,7 +141,11 @@ pub fn inputs_example(
     };
     let mut examples = load_examples(program, &text, 0, name, &Limits::default())
         .map_err(|diagnostics| diagnostics.into_iter().map(reword).collect::<Vec<_>>())?;
-    Ok(examples.remove(0))
+    let mut example = examples.remove(0);
+    example.label = name.to_string();
+    example.span = Span::new(0, 0);
+    example.entry_spans = vec![None; program.arrays.len()];
+    Ok(example)
 }
 
 /// One step into a JSON value: a member of an object or an element of a list.

@@ -39,7 +39,7 @@ fn to_json_at(value: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResult<Va
         let float = float.value();
         return serde_json::Number::from_f64(float)
             .map(Value::Number)
-            .ok_or_else(|| PyValueError::new_err(format!("{what}: {float} is not a number of a domain")));
+            .ok_or_else(|| PyValueError::new_err(format!("{what}: {float} is not an integer")));
     }
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(Value::String(text.to_string()));

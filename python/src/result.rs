@@ -107,11 +107,14 @@ impl SynthResult {
         self.synthesis.printed(&self.compiled, PrintForm::Sketch)
     }
 
-    /// What the command line prints beside the program: the synthesized params and what the
+    /// What the command line prints beside the program: the warnings about the program that
+    /// was searched (with the examples given to `synth`), the synthesized params and what the
     /// examples leave open; or why nothing was found and what the best candidate violates.
     #[getter]
     fn diagnostics(&self) -> Vec<errors::Diagnostic> {
-        errors::convert(&self.synthesis.diagnostics(&self.compiled), &self.compiled.sources)
+        let mut diagnostics = self.compiled.warnings.clone();
+        diagnostics.extend(self.synthesis.diagnostics(&self.compiled));
+        errors::convert(&diagnostics, &self.compiled.sources)
     }
 
     /// One line: how the search ended, by which back end, with which seed, how long it took.

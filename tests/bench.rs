@@ -363,7 +363,7 @@ fn runs_without_times(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("runs written");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header = reader.headers().expect("a header").clone();
-    assert_eq!(header.iter().last(), Some("seconds"), "{text}");
+    assert_eq!(header.iter().next_back(), Some("seconds"), "{text}");
     reader
         .records()
         .map(|record| {
@@ -493,7 +493,11 @@ fn merging_shards_refuses_overlaps_and_warns_about_missing_runs() {
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let mixed = tpt(&["bench", "--from-csv", &rows_arg, &first]);
     assert_eq!(mixed.status.code(), Some(2));
-    assert!(text(&mixed.stderr).contains("mix rows (of `--csv`) and runs (of `--runs-csv`)"), "{}", text(&mixed.stderr));
+    assert!(
+        text(&mixed.stderr).contains("mix rows (of `--csv`) and runs (of `--runs-csv`)"),
+        "{}",
+        text(&mixed.stderr)
+    );
     let runs_out = scratch("no-runs.csv");
     let result = tpt(&["bench", "--from-csv", &rows_arg, "--runs-csv", &runs_out.to_string_lossy()]);
     assert_eq!(result.status.code(), Some(2));

@@ -48,8 +48,7 @@ fn to_json_at(value: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResult<Va
         return Ok(Value::Object(object(dict, what, depth)?));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let items: PyResult<Vec<Value>> =
-            value.try_iter()?.map(|item| to_json_at(&item?, what, depth + 1)).collect();
+        let items: PyResult<Vec<Value>> = value.try_iter()?.map(|item| to_json_at(&item?, what, depth + 1)).collect();
         return Ok(Value::Array(items?));
     }
     if value.hasattr("tolist")? {

@@ -17,8 +17,8 @@ use tpt::diagnostics::{plural, Diagnostic, SourceId};
 use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
 use tpt::solve::{backend, restart_seed};
 
-use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
 use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
+use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
 use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
 use super::{LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
@@ -381,10 +381,10 @@ fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
     let mut merged = Vec::new();
     if !runs.is_empty() {
         match merge_runs(runs) {
-            Ok((more, records, warnings)) => {
-                reporter.emit(&warnings);
-                rows = more;
-                merged = records;
+            Ok(result) => {
+                reporter.emit(&result.warnings);
+                rows = result.rows;
+                merged = result.runs;
             }
             Err(d) => {
                 reporter.emit(&[d]);
@@ -404,7 +404,8 @@ fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
     });
     let runs_written = args.runs_csv.as_deref().map(|path| RunsWriter::create(path)?.push(&merged));
     let drawn = args.plot.as_deref().map(|path| draw(path, &rows));
-    let errors: Vec<Diagnostic> = written.into_iter().chain(runs_written).chain(drawn).filter_map(Result::err).collect();
+    let errors: Vec<Diagnostic> =
+        written.into_iter().chain(runs_written).chain(drawn).filter_map(Result::err).collect();
     reporter.emit(&errors);
     if errors.is_empty() {
         EXIT_OK

@@ -25,8 +25,8 @@ mod graph;
 mod output;
 mod plot;
 mod run;
-mod synth;
 mod shard;
+mod synth;
 mod table;
 
 use std::io::{IsTerminal, Write};

@@ -76,7 +76,8 @@ impl RunRecord {
 }
 
 /// The CSV columns of `--runs-csv`, in order.
-pub const RUN_COLUMNS: [&str; 10] = ["file", "backend", "set", "cell", "run", "runs", "seed", "status", "steps", "seconds"];
+pub const RUN_COLUMNS: [&str; 10] =
+    ["file", "backend", "set", "cell", "run", "runs", "seed", "status", "steps", "seconds"];
 
 /// How a status is spelled in a run record.
 pub fn status_text(status: Status) -> String {
@@ -139,9 +140,10 @@ pub fn read_runs(name: &str, bytes: &[u8]) -> Result<Vec<RunRecord>, Diagnostic>
     for (index, record) in reader.deserialize::<RunRecord>().enumerate() {
         let line = index as u64 + 2;
         let record = record.map_err(|e| not_a_run(e.position().map_or(line, |p| p.line())))?;
-        let settings_read = record.set.split_whitespace().all(|part| {
-            part.split_once('=').is_some_and(|(_, value)| value.parse::<i64>().is_ok())
-        });
+        let settings_read = record
+            .set
+            .split_whitespace()
+            .all(|part| part.split_once('=').is_some_and(|(_, value)| value.parse::<i64>().is_ok()));
         let valid = settings_read
             && record.run < record.runs
             && statuses.contains(&record.status)
@@ -155,12 +157,27 @@ pub fn read_runs(name: &str, bytes: &[u8]) -> Result<Vec<RunRecord>, Diagnostic>
     Ok(records)
 }
 
+/// What the runs of several files merge into.
+pub struct Merged {
+    /// One row per cell, in the sweep's order.
+    pub rows: Vec<Row>,
+    /// Every run, cell by cell, each cell's in the order of their index.
+    pub runs: Vec<RunRecord>,
+    /// About cells with fewer runs than their sweep asked for.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// `file backend K=4`, the words that name a cell in messages.
+fn cell_name(file: &str, backend: &str, set: &str) -> String {
+    [file, backend, set].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ")
+}
+
 /// The rows of the runs read from several files (`(file name, records)`), one per cell: the
 /// runs of a cell are gathered from every file, the rows come in the order of the sweep, and
 /// the runs of a row in the order of their index. A run that two files both hold (the same
 /// cell, index and seed) is an error: the files overlap. Cells with fewer runs than their
 /// sweep gave them get a warning (a shard's file may be missing).
-pub fn merge_runs(files: Vec<(String, Vec<RunRecord>)>) -> Result<(Vec<Row>, Vec<RunRecord>, Vec<Diagnostic>), Diagnostic> {
+pub fn merge_runs(files: Vec<(String, Vec<RunRecord>)>) -> Result<Merged, Diagnostic> {
     // Cells by key, in order of first appearance; each with its runs and where each came from.
     let mut order: Vec<(String, String, String)> = Vec::new();
     let mut cells: HashMap<(String, String, String), Vec<(RunRecord, usize)>> = HashMap::new();
@@ -173,9 +190,10 @@ pub fn merge_runs(files: Vec<(String, Vec<RunRecord>)>) -> Result<(Vec<Row>, Vec
             });
             if let Some((_, first)) = runs.iter().find(|(r, _)| r.run == record.run && r.seed == record.seed) {
                 let (file, backend, set) = record.cell_key();
-                let cell = [file, backend, set].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+                let cell = cell_name(file, backend, set);
                 let (a, b) = (&files[*first].0, &files[file_index].0);
-                let place = if a == b { format!("in `{a}`, which is given twice") } else { format!("in both `{a}` and `{b}`") };
+                let place =
+                    if a == b { format!("in `{a}`, which is given twice") } else { format!("in both `{a}` and `{b}`") };
                 return Err(Diagnostic::error(format!(
                     "run {} of {cell} (seed {}) is {place}",
                     record.run, record.seed
@@ -203,8 +221,7 @@ pub fn merge_runs(files: Vec<(String, Vec<RunRecord>)>) -> Result<(Vec<Row>, Vec
         indices.dedup();
         let asked = runs.iter().map(|r| r.runs).max().unwrap_or(0);
         if indices.len() < asked {
-            let (file, backend, set) = &key;
-            let cell = [file.as_str(), backend, set].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+            let cell = cell_name(&key.0, &key.1, &key.2);
             warnings.push(
                 Diagnostic::warning(format!(
                     "{cell}: {} of the {} the sweep asked for",
@@ -217,7 +234,7 @@ pub fn merge_runs(files: Vec<(String, Vec<RunRecord>)>) -> Result<(Vec<Row>, Vec
         rows.push(Row::from_runs(&runs));
         merged.extend(runs);
     }
-    Ok((rows, merged, warnings))
+    Ok(Merged { rows, runs: merged, warnings })
 }
 
 #[cfg(test)]

@@ -113,12 +113,8 @@ pub fn inputs_example(
 ) -> Result<ExampleData, Vec<Diagnostic>> {
     for key in inputs.keys() {
         if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
-            let known: Vec<String> = program
-                .arrays
-                .iter()
-                .filter(|a| a.kind == DeclKind::Input)
-                .map(|a| format!("`{}`", a.name))
-                .collect();
+            let known: Vec<String> =
+                program.arrays.iter().filter(|a| a.kind == DeclKind::Input).map(|a| format!("`{}`", a.name)).collect();
             let help = match known.len() {
                 0 => "the program has no inputs".to_string(),
                 _ => format!("the inputs are: {}", known.join(", ")),

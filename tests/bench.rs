@@ -533,3 +533,22 @@ fn shard_arguments_are_checked() {
         assert!(stderr.contains(&format!("line {line} is not a run written by `tpt bench --runs-csv`")), "{stderr}");
     }
 }
+
+#[test]
+fn the_cluster_recipes_use_flags_that_bench_has() {
+    let help = text(&tpt(&["bench", "--help"]).stdout);
+    let mut checked = 0;
+    for doc in ["docs/cluster.md", "docs/sweep.sbatch"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+        let contents = std::fs::read_to_string(path).expect("readable").replace("\\\n", " ");
+        for line in contents.lines().filter(|l| l.contains("tpt bench ")) {
+            let command = &line[line.find("tpt bench ").expect("found")..];
+            for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+                let flag = flag.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+                assert!(help.contains(&format!("{flag} ")), "{doc}: `{flag}` is not a flag of bench: {line}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "the recipes were read ({checked} flags)");
+}

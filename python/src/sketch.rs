@@ -143,9 +143,11 @@ impl Sketch {
         };
         let interrupt = Arc::new(AtomicBool::new(false));
         config.interrupt = Arc::clone(&interrupt);
-        let search =
-            Search::new(&compiled, &config).map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
-        let (synthesis, signal) = py.detach(|| run_watching_signals(&search, &interrupt));
+        // Building the search (the tape) can take a while on a large graph, so it is done
+        // without the GIL too.
+        let (synthesis, signal) = py
+            .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
+            .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
         if synthesis.status() == Status::InternalError {
             let diagnostics = synthesis.diagnostics(&compiled);
             return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));

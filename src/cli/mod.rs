@@ -25,6 +25,7 @@ mod graph;
 mod output;
 mod plot;
 mod run;
+mod shard;
 mod synth;
 mod table;
 

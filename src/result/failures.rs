@@ -3,7 +3,7 @@
 //! (also as JSON).
 
 use crate::ast::DeclKind;
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{line_column, Diagnostic, SourceMap};
 use crate::interp::{run_example, Failure, Outcome, ParamValues};
 use crate::program::{ArrayId, ExampleData, Program};
 
@@ -40,18 +40,13 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
                     None => by_array.push((*array, vec![text])),
                 }
             }
-            Failure::Observe { span, actual } => diagnostics.push(
+            Failure::Observe { span, actual } => diagnostics.push(in_example(
                 Diagnostic::error(format!("{}: an `observe` does not hold", example.label))
-                    .with_label(*span, format!("this is {actual}, not 1"))
-                    .with_label_in(example.source, example.span, "in this example", false),
-            ),
+                    .with_label(*span, format!("this is {actual}, not 1")),
+                example,
+            )),
             Failure::Error(error) => {
-                let mut diagnostic = crate::eval::eval_error_diagnostic(program, error, "").with_label_in(
-                    example.source,
-                    example.span,
-                    "in this example",
-                    false,
-                );
+                let mut diagnostic = in_example(crate::eval::eval_error_diagnostic(program, error, ""), example);
                 diagnostic.message = format!("{}: {}", example.label, diagnostic.message);
                 diagnostics.push(diagnostic);
             }
@@ -75,6 +70,16 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
         diagnostics.push(diagnostic);
     }
     diagnostics
+}
+
+/// A label on the example a diagnostic is about; none for an example that was not written in
+/// any file (a new input to run on has an empty span).
+fn in_example(diagnostic: Diagnostic, example: &ExampleData) -> Diagnostic {
+    if example.span.is_empty() {
+        diagnostic
+    } else {
+        diagnostic.with_label_in(example.source, example.span, "in this example", false)
+    }
 }
 
 /// The diagnostic of a proof of impossibility that found `conflict` (indices of examples) to
@@ -133,15 +138,4 @@ pub fn conflict_json(program: &Program, sources: &SourceMap, conflict: &[usize])
         })
         .collect();
     serde_json::Value::Array(entries)
-}
-
-/// The 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }

@@ -296,13 +296,16 @@ impl Lowerer<'_> {
                 if let Some(position) = t.results.iter().position(|v| v.is_some_and(bad)) {
                     let value = t.results[position].unwrap_or(0);
                     let when = describe_combination(&t.names, &combination(&t, self.graph.graph(), position));
+                    let help = match complement_help(expr, value, domain) {
+                        Some(help) => help,
+                        None => "widen the domain of the target, or keep the value in range (for example with `%`)"
+                            .to_string(),
+                    };
                     let diagnostic =
                         Diagnostic::error(format!("this value can be {value}, outside the domain of `{}`", info.name))
                             .with_label(expr.span, format!("{value} when {when}"))
                             .with_secondary(info.name_span, format!("`{}` takes values 0..{domain}", info.name))
-                            .with_help(
-                                "widen the domain of the target, or keep the value in range (for example with `%`)",
-                            );
+                            .with_help(help);
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }
@@ -316,6 +319,17 @@ impl Lowerer<'_> {
     pub(super) fn selector(&mut self, roots: &[&Expr], span: Span, evaluate: Evaluate) -> Lowering<Computed> {
         self.compute(roots, span, evaluate)
     }
+}
+
+/// The advice for a negative value from an expression that uses `~`: it flips all 64 bits.
+fn complement_help(expr: &Expr, value: i64, domain: i64) -> Option<String> {
+    let complements = expr.any(&|e| matches!(e.kind, ExprKind::Unary { op: crate::ast::UnOp::BitNot, .. }));
+    if value >= 0 || !complements {
+        return None;
+    }
+    let mask = (domain.max(1) as u64).next_power_of_two() - 1;
+    let below = if (mask as i64) < domain { String::new() } else { format!(", then keep the result below {domain}") };
+    Some(format!("`~x` flips all 64 bits, so it is `-x - 1`: keep the bits of the domain with a mask, as in `~x & {mask}`{below}"))
 }
 
 /// A restriction of a computation's operand values to those an enclosing branch allows.

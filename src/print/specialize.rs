@@ -156,6 +156,9 @@ impl<'p> Specializer<'p> {
             ExprKind::Elem { array, indices } => {
                 ExprKind::Elem { array: *array, indices: indices.iter().map(|i| self.index(i)).collect::<Result<_>>()? }
             }
+            ExprKind::FromBits { elements } => {
+                ExprKind::FromBits { elements: elements.iter().map(sub).collect::<Result<_>>()? }
+            }
             ExprKind::Call { func, args } => {
                 return Ok(simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?))
             }

@@ -4,8 +4,9 @@
 //!
 //! A call is inlined only when it is exact and worth it:
 //! - some argument is known (it reads params and nothing else, or it is a constant without
-//!   loop variables) and, put into the body, decides an `if` or `match` there: the body with
-//!   the known arguments substituted has fewer branches than the body as written;
+//!   loop variables) and, put into the condition of an `if` or the scrutinee of a `match` in
+//!   the body, decides it. Elsewhere an argument stays as the caller wrote it (a param stays a
+//!   reference to the param, as in the specializer's value positions);
 //! - every argument that remains in the inlined code can only take values of its parameter's
 //!   domain, by the declared domains of what it reads ([`value_range`]). The body was
 //!   tabulated without error on every such value, and the call's result is the body's value,
@@ -17,7 +18,7 @@
 use crate::ast::{BinOp, UnOp};
 use crate::program::{Expr, ExprKind, FnId, Program};
 
-use super::simplify::{int, map_children, size};
+use super::simplify::{self, int, literal, map_children, size};
 
 /// The largest inlined expression (in nodes).
 const MAX_NODES: usize = 48;
@@ -36,8 +37,9 @@ pub fn inline(program: &Program, func: FnId, known: &[Option<i64>], args: &[Expr
         }
     }
     let literals: Vec<Option<Expr>> = known.iter().map(|v| v.map(int)).collect();
-    let decided = substitute(program, info.body.clone(), &literals);
-    if branches(&decided) >= branches(&info.body) {
+    let mut decisions = 0;
+    let decided = decide(program, info.body.clone(), &literals, &mut decisions);
+    if decisions == 0 {
         return None;
     }
     // Every argument left in the code must stay in its parameter's domain.
@@ -55,29 +57,60 @@ pub fn inline(program: &Program, func: FnId, known: &[Option<i64>], args: &[Expr
             return None;
         }
     }
-    let rest: Vec<Option<Expr>> = args.iter().map(|a| Some(a.clone())).collect();
-    let inlined = substitute(program, decided, &rest);
+    let arguments: Vec<Option<Expr>> = args.iter().map(|a| Some(a.clone())).collect();
+    let inlined = substitute(program, decided, &arguments);
     (size(&inlined) <= MAX_NODES).then_some(inlined)
 }
 
+/// The body with every `if` and `match` that the known arguments decide replaced by the
+/// branch they select, counting the decisions. Like the specializer's structural positions,
+/// only conditions and scrutinees see the known values: elsewhere an argument stays an
+/// argument, to print as the caller wrote it (a param stays a reference to the param).
+fn decide(program: &Program, e: Expr, literals: &[Option<Expr>], decisions: &mut usize) -> Expr {
+    let known = |condition: &Expr| literal(&substitute(program, condition.clone(), literals));
+    match e.kind {
+        ExprKind::If { branches, otherwise } => {
+            let mut kept = Vec::new();
+            let mut chosen = *otherwise;
+            for (condition, value) in branches {
+                match known(&condition) {
+                    Some(0) => *decisions += 1,
+                    Some(_) => {
+                        *decisions += 1;
+                        chosen = value;
+                        break;
+                    }
+                    None => kept.push((
+                        decide(program, condition, literals, decisions),
+                        decide(program, value, literals, decisions),
+                    )),
+                }
+            }
+            let otherwise = decide(program, chosen, literals, decisions);
+            simplify::if_expr(kept, otherwise)
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            if let Some(value) = known(&scrutinee) {
+                if let Some(Some(position)) = simplify::chosen_arm(program, &arms, value) {
+                    *decisions += 1;
+                    let body = arms.into_iter().nth(position).map_or(int(0), |arm| arm.body);
+                    return decide(program, body, literals, decisions);
+                }
+            }
+            let e = Expr::synthetic(ExprKind::Match { scrutinee, arms });
+            map_children(program, e, &mut |child| decide(program, child, literals, decisions))
+        }
+        kind => map_children(program, Expr { kind, ..e }, &mut |child| decide(program, child, literals, decisions)),
+    }
+}
+
 /// `e` with each function argument `i` replaced by `values[i]` where that is given, simplified
-/// on the way up (so a known scrutinee selects its arm).
+/// on the way up.
 fn substitute(program: &Program, e: Expr, values: &[Option<Expr>]) -> Expr {
     if let ExprKind::FnArg(i) = e.kind {
         return values.get(i).cloned().flatten().unwrap_or(e);
     }
     map_children(program, e, &mut |child| substitute(program, child, values))
-}
-
-/// The number of `if` and `match` expressions in the tree.
-fn branches(e: &Expr) -> usize {
-    let mut count = 0;
-    e.walk(&mut |x| {
-        if matches!(x.kind, ExprKind::If { .. } | ExprKind::Match { .. }) {
-            count += 1;
-        }
-    });
-    count
 }
 
 /// Bounds on the values an expression of the program's code can take, from the declared

@@ -503,21 +503,31 @@ impl Program {
 /// (used to name operands in messages: `wires[in1[2]]`).
 pub fn expr_text(program: &Program, expr: &Expr, loop_values: &[i64]) -> String {
     let mut out = String::new();
-    write_expr(program, expr, loop_values, 0, &mut out);
+    let value = |slot: usize| loop_values.get(slot).copied().unwrap_or(0).to_string();
+    write_expr(program, expr, &value, 0, &mut out);
     out
 }
 
-fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, out: &mut String) {
+/// Source-like text of a checked expression with loop variables by name (`wires[in1[g]]`):
+/// an expression as written, for messages that point at it.
+pub fn expr_text_named(program: &Program, expr: &Expr, loop_names: &[String]) -> String {
+    let mut out = String::new();
+    let name = |slot: usize| loop_names.get(slot).cloned().unwrap_or_else(|| "i".to_string());
+    write_expr(program, expr, &name, 0, &mut out);
+    out
+}
+
+fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String, outer: u8, out: &mut String) {
     match &expr.kind {
         ExprKind::Int(v) => out.push_str(&v.to_string()),
         ExprKind::Const(id) => out.push_str(&program.consts[*id].name),
-        ExprKind::LoopVar(slot) => out.push_str(&loop_values.get(*slot).copied().unwrap_or(0).to_string()),
+        ExprKind::LoopVar(slot) => out.push_str(&loop_var(*slot)),
         ExprKind::FnArg(i) => out.push_str(&format!("arg{i}")),
         ExprKind::Elem { array, indices } => {
             out.push_str(&program.arrays[*array].name);
             for index in indices {
                 out.push('[');
-                write_expr(program, index, loop_values, 0, out);
+                write_expr(program, index, loop_var, 0, out);
                 out.push(']');
             }
         }
@@ -528,13 +538,13 @@ fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, ou
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_expr(program, arg, loop_values, 0, out);
+                write_expr(program, arg, loop_var, 0, out);
             }
             out.push(')');
         }
         ExprKind::Unary { op, operand } => {
             out.push_str(op.symbol());
-            write_expr(program, operand, loop_values, UnOp::PRECEDENCE, out);
+            write_expr(program, operand, loop_var, UnOp::PRECEDENCE, out);
         }
         ExprKind::Binary { op, lhs, rhs } => {
             let precedence = op.precedence();
@@ -543,9 +553,9 @@ fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, ou
             }
             // Comparisons do not chain: a comparison on either side needs parentheses.
             let left = if op.is_comparison() { precedence + 1 } else { precedence };
-            write_expr(program, lhs, loop_values, left, out);
+            write_expr(program, lhs, loop_var, left, out);
             out.push_str(&format!(" {} ", op.symbol()));
-            write_expr(program, rhs, loop_values, precedence + 1, out);
+            write_expr(program, rhs, loop_var, precedence + 1, out);
             if precedence < outer {
                 out.push(')');
             }
@@ -556,7 +566,7 @@ fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, ou
                 out.push_str(&program.arrays[*array].name);
                 for index in indices.iter().take(indices.len().saturating_sub(1)) {
                     out.push('[');
-                    write_expr(program, index, loop_values, 0, out);
+                    write_expr(program, index, loop_var, 0, out);
                     out.push(']');
                 }
             }

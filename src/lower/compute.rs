@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::index_range::Culprit;
 use super::{Lowerer, Lowering};
 use crate::diagnostics::Diagnostic;
 use crate::eval::{element_position, eval, eval_error_diagnostic, index_out_of_range, Env, EvalError};
@@ -224,6 +225,14 @@ impl Lowerer<'_> {
                     let mut relevant: Vec<usize> = (0..values.len()).filter(|&p| inside(&operands.spans[p])).collect();
                     if relevant.is_empty() {
                         relevant = (0..values.len()).collect();
+                    }
+                    if let EvalError::IndexOutOfRange { .. } = error {
+                        let culprits: Vec<Culprit> = relevant
+                            .iter()
+                            .map(|&p| Culprit { name: &operands.names[p], node: operands.nodes[p], value: values[p] })
+                            .collect();
+                        let diagnostic = self.index_range_diagnostic(roots, &error, &culprits);
+                        return self.fail(diagnostic);
                     }
                     let names: Vec<String> = relevant.iter().map(|&p| operands.names[p].clone()).collect();
                     let picked: Vec<i64> = relevant.iter().map(|&p| values[p]).collect();

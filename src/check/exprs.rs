@@ -242,7 +242,7 @@ impl Checker<'_> {
 
     pub(super) fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
         match func.name.as_str() {
-            FROM_BITS => return self.from_bits(args, span),
+            FROM_BITS => return self.number_of_bits(args, span),
             BITS => {
                 self.error(
                     Diagnostic::error("`bits(v, n)` is a list, not a number")
@@ -328,7 +328,7 @@ const MAX_BITS: usize = 63;
 impl Checker<'_> {
     /// `from_bits(a)` or `from_bits(m[i])`: the elements of a one-dimensional array of bits,
     /// or of a row of a larger one, read as one binary number, most significant first.
-    fn from_bits(&mut self, args: &[ast::Expr], span: Span) -> Option<Expr> {
+    fn number_of_bits(&mut self, args: &[ast::Expr], span: Span) -> Option<Expr> {
         let usage = "`from_bits(a)` takes an array of bits (or a row `m[i]` of a larger one) and gives the number they spell, most significant bit first";
         let [arg] = args else {
             self.error(

@@ -83,7 +83,7 @@ impl<'p> Syntax<'p> {
                 K::Index { base: ident(&p.arrays[*array].name), indices: self.exprs(indices)? }
             }
             ExprKind::Call { func, args } => K::Call { func: ident(&p.fns[*func].name), args: self.exprs(args)? },
-            ExprKind::FromBits { elements } => return self.from_bits(elements),
+            ExprKind::FromBits { elements } => return self.bits_number_syntax(elements),
             ExprKind::Unary { op, operand } => K::Unary { op: *op, operand: boxed(operand)? },
             ExprKind::Binary { op, lhs, rhs } => K::Binary { op: *op, lhs: boxed(lhs)?, rhs: boxed(rhs)? },
             ExprKind::If { branches, otherwise } => K::If {
@@ -109,7 +109,7 @@ impl<'p> Syntax<'p> {
     /// `from_bits(a)` or `from_bits(m[i])` when the elements are still a whole row of one
     /// array; otherwise (a printer pass replaced some of them) the number they spell, written
     /// out: `(e0 * 2 + e1) * 2 + e2`.
-    fn from_bits(&self, elements: &[Expr]) -> Result<ast::Expr> {
+    fn bits_number_syntax(&self, elements: &[Expr]) -> Result<ast::Expr> {
         if let Some(row) = whole_row(self.program, elements) {
             return Ok(node(ast::ExprKind::Call { func: ident("from_bits"), args: vec![self.expr(&row)?] }));
         }

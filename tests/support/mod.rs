@@ -197,7 +197,7 @@ impl Generator {
                     self.expr(depth + 1)
                 )
             }
-            7 if self.dice.chance(40) => self.from_bits(depth).unwrap_or_else(|| "0".to_string()),
+            7 if self.dice.chance(40) => self.number_of_bits(depth).unwrap_or_else(|| "0".to_string()),
             _ => {
                 let domain = 2 + self.dice.below(3);
                 format!("(({}) % {domain})", self.expr(depth + 1))
@@ -206,7 +206,7 @@ impl Generator {
     }
 
     /// `from_bits` of a readable array of bits (a 1-D one, or a row of a 2-D one), if any.
-    fn from_bits(&mut self, depth: u32) -> Option<String> {
+    fn number_of_bits(&mut self, depth: u32) -> Option<String> {
         let candidates: Vec<usize> = (0..self.arrays.len())
             .filter(|&i| {
                 let a = &self.arrays[i];

@@ -582,3 +582,37 @@ fn identities_fold_only_where_exact_for_every_value() {
     // `!!a` is 0 or 1, not `a`, when `a` can be 5.
     assert_eq!(twice(UnOp::Not), "!!a");
 }
+
+#[test]
+fn from_bits_prints_as_written_with_its_row_folded() {
+    let source = "\
+param row: 2;
+param flip: bool;
+input m[2][3]: bool;
+output y: 8;
+if flip { y = 7 - from_bits(m[row]); } else { y = from_bits(m[row]); }
+example { m = [[0, 1, 1], [1, 0, 0]]; }
+";
+    assert_eq!(body(&printed(source, &[("row", &[1]), ("flip", &[1])])), "y = 7 - from_bits(m[1]);");
+    assert_eq!(body(&printed(source, &[("row", &[0]), ("flip", &[0])])), "y = from_bits(m[0]);");
+}
+
+#[test]
+fn from_bits_of_inlined_temporaries_reads_what_they_held() {
+    let source = "\
+input x[3]: bool;
+output y: 4;
+output z: 8;
+var t[2]: bool;
+var u[3]: bool;
+t[0] = x[1];
+t[1] = x[2];
+y = from_bits(t);
+for i in 0..3 { u[i] = x[i]; }
+z = from_bits(u);
+example { x = [0, 1, 1]; }
+";
+    // `t` goes, and held only part of a row of `x`: its number is written out. The loop that
+    // fills `u` is kept, and so is `u`.
+    assert_eq!(body(&printed(source, &[])), "y = x[1] * 2 + x[2];\nfor i in 0..3 { u[i] = x[i]; }\nz = from_bits(u);");
+}

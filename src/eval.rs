@@ -415,6 +415,40 @@ mod tests {
     }
 
     #[test]
+    fn bits_and_from_bits_are_inverses() {
+        let source = "\
+param p[4]: bool = bits(6, 4);
+param q[2][3]: bool = [bits(5, 3), bits(2, 3)];
+input row: 2;
+output a: 16;
+output b: 8;
+a = from_bits(p);
+b = from_bits(q[row]);
+for r in 0..2 {
+    example { row = r; }
+}
+";
+        let parsed = parse(source, 256).unwrap_or_else(|e| panic!("{}", e[0].message));
+        let program =
+            check(&parsed.file, &CheckOptions::default()).unwrap_or_else(|e| panic!("{}", e[0].message)).program;
+        let bound = |name: &str| program.arrays[program.array_named(name).expect("declared")].binding.clone();
+        let bits = |values: &[u32]| Some(values.iter().map(|&v| Some(v)).collect::<Vec<_>>());
+        assert_eq!(bound("p"), bits(&[0, 1, 1, 0]));
+        assert_eq!(bound("q"), bits(&[1, 0, 1, 0, 1, 0]));
+        let params = crate::interp::bound_params(&program).expect("bound");
+        let outputs: Vec<(Option<i64>, Option<i64>)> = program
+            .examples
+            .iter()
+            .map(|example| {
+                let run = crate::interp::run_example(&program, &params, example, u64::MAX);
+                let output = |name: &str| run.outputs[program.array_named(name).expect("declared")][0];
+                (output("a"), output("b"))
+            })
+            .collect();
+        assert_eq!(outputs, [(Some(6), Some(5)), (Some(6), Some(2))]);
+    }
+
+    #[test]
     fn shifts_multiply_and_divide_by_powers_of_two() {
         assert_eq!(value("3 << 4"), Ok(48));
         assert_eq!(value("48 >> 4"), Ok(3));

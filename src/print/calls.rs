@@ -126,7 +126,9 @@ pub fn value_range(program: &Program, e: &Expr) -> Option<(i64, i64)> {
         ExprKind::Const(id) => (program.consts[*id].value, program.consts[*id].value),
         ExprKind::Elem { array, .. } => domain(program.arrays[*array].domain),
         ExprKind::Call { func, .. } => domain(program.fns[*func].result_domain),
-        ExprKind::FromBits { elements } => (0, 1i64.checked_shl(elements.len() as u32)? - 1),
+        // At most 63 elements (the checker's limit), so the largest number fits.
+        ExprKind::FromBits { elements } if elements.len() < 64 => (0, ((1u64 << elements.len()) - 1) as i64),
+        ExprKind::FromBits { .. } => return None,
         ExprKind::LoopVar(_) | ExprKind::FnArg(_) => return None,
         ExprKind::Unary { op: UnOp::Not, .. } => (0, 1),
         ExprKind::Unary { op: UnOp::Neg, operand } => {

@@ -440,9 +440,12 @@ fn stable_stderr(output: &Output) -> String {
 
 #[test]
 fn snapshots_of_printed_programs_and_param_diagnostics() {
-    for (file, seed) in
-        [("programs/circuit_nand.tpt", "1"), ("programs/dnf.tpt", "1"), ("programs/sbox_involution.tpt", "1")]
-    {
+    for (file, seed) in [
+        ("programs/circuit_nand.tpt", "1"),
+        ("programs/dnf.tpt", "1"),
+        ("programs/sbox_involution.tpt", "1"),
+        ("programs/bits_clear_lowest.tpt", "1"),
+    ] {
         let result = tpt(&["synth", file, "--seed", seed]);
         assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
         let name = Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

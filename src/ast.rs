@@ -343,6 +343,8 @@ pub struct Expr {
 pub enum UnOp {
     Neg,
     Not,
+    /// `~`: bitwise complement (of the 64-bit two's-complement representation).
+    BitNot,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -360,6 +362,13 @@ pub enum BinOp {
     Ne,
     And,
     Or,
+    /// `&`, `|`, `^`: bitwise, on the 64-bit two's-complement representation.
+    BitAnd,
+    BitOr,
+    BitXor,
+    /// `<<`, `>>`: multiplication and floor division by a power of two.
+    Shl,
+    Shr,
 }
 
 impl UnOp {
@@ -367,8 +376,12 @@ impl UnOp {
         match self {
             UnOp::Neg => "-",
             UnOp::Not => "!",
+            UnOp::BitNot => "~",
         }
     }
+
+    /// Binding strength of every unary operator: tighter than any binary one.
+    pub const PRECEDENCE: u8 = 10;
 }
 
 impl BinOp {
@@ -387,18 +400,33 @@ impl BinOp {
             BinOp::Ne => "!=",
             BinOp::And => "&&",
             BinOp::Or => "||",
+            BinOp::BitAnd => "&",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
         }
     }
 
-    /// Binding strength: higher binds tighter.
+    /// Binding strength: higher binds tighter. The order is Rust's: bitwise operators bind
+    /// tighter than comparisons, so `x & 1 == 0` is `(x & 1) == 0`.
     pub fn precedence(self) -> u8 {
         match self {
             BinOp::Or => 1,
             BinOp::And => 2,
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => 3,
-            BinOp::Add | BinOp::Sub => 4,
-            BinOp::Mul | BinOp::Div | BinOp::Rem => 5,
+            BinOp::BitOr => 4,
+            BinOp::BitXor => 5,
+            BinOp::BitAnd => 6,
+            BinOp::Shl | BinOp::Shr => 7,
+            BinOp::Add | BinOp::Sub => 8,
+            BinOp::Mul | BinOp::Div | BinOp::Rem => 9,
         }
+    }
+
+    /// True for the comparisons, which do not chain.
+    pub fn is_comparison(self) -> bool {
+        self.precedence() == BinOp::Lt.precedence()
     }
 }
 

@@ -116,6 +116,36 @@ impl Diagnostic {
     }
 }
 
+/// Where a diagnostic points: its main label's file and the 1-based line and column (in
+/// characters) where that label starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Diagnostic {
+    /// The place of the main label, `None` for a diagnostic without one.
+    pub fn location(&self, sources: &SourceMap) -> Option<Location> {
+        let label = self.labels.iter().find(|l| l.primary).or(self.labels.first())?;
+        let (_, text) = sources.files.get(label.source)?;
+        let (line, column) = line_column(text, label.span.start);
+        Some(Location { file: sources.name(label.source).to_string(), line, column })
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
 /// A list of diagnostics that a stage collects before giving up; an `Err` of a stage is a
 /// non-empty list with at least one error.
 pub type Diagnostics = Vec<Diagnostic>;

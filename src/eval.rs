@@ -54,6 +54,11 @@ pub enum EvalError {
     TooManySteps {
         span: Span,
     },
+    /// A shift by a negative number of bits.
+    NegativeShift {
+        span: Span,
+        amount: i64,
+    },
 }
 
 impl EvalError {
@@ -67,7 +72,8 @@ impl EvalError {
             | EvalError::NotConstant { span }
             | EvalError::Unassigned { span, .. }
             | EvalError::OutOfDomain { span, .. }
-            | EvalError::TooManySteps { span } => *span,
+            | EvalError::TooManySteps { span }
+            | EvalError::NegativeShift { span, .. } => *span,
         }
     }
 
@@ -96,6 +102,7 @@ impl EvalError {
                 format!("{value} is outside the domain of `{}` (0..{})", a.name, a.domain)
             }
             EvalError::TooManySteps { .. } => "the run takes more steps than the unroll limit".to_string(),
+            EvalError::NegativeShift { amount, .. } => format!("shift by a negative number of bits ({amount})"),
         }
     }
 }
@@ -200,6 +207,7 @@ pub fn eval(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<i64, Ev
             match op {
                 UnOp::Neg => value.checked_neg().ok_or(EvalError::Overflow { span }),
                 UnOp::Not => Ok((!truth(value)) as i64),
+                UnOp::BitNot => Ok(!value),
             }
         }
         ExprKind::Binary { op, lhs, rhs } => eval_binary(program, *op, lhs, rhs, span, env),
@@ -218,6 +226,12 @@ pub fn eval(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<i64, Ev
                 None => Err(EvalError::NoMatchingArm { span: scrutinee.span, value }),
             }
         }
+        // The elements are bits (the checker allows only arrays of domain 2 or less), so this
+        // is the binary number they spell, most significant first.
+        ExprKind::FromBits { elements } => elements.iter().try_fold(0i64, |number, element| {
+            let bit = eval(program, element, env)?;
+            number.checked_mul(2).and_then(|n| n.checked_add(bit)).ok_or(EvalError::Overflow { span })
+        }),
     }
 }
 
@@ -280,8 +294,32 @@ fn eval_binary(
         BinOp::Eq => (a == b) as i64,
         BinOp::Ne => (a != b) as i64,
         BinOp::And | BinOp::Or => truth(b) as i64,
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        BinOp::Shl | BinOp::Shr if b < 0 => return Err(EvalError::NegativeShift { span: rhs.span, amount: b }),
+        BinOp::Shl => shift_left(a, b).ok_or(overflow)?,
+        BinOp::Shr => shift_right(a, b),
     };
     Ok(result)
+}
+
+/// `a << b` is `a * 2^b`; `None` when that does not fit in 64 bits.
+fn shift_left(a: i64, b: i64) -> Option<i64> {
+    if a == 0 {
+        return Some(0);
+    }
+    let bits = u32::try_from(b).ok().filter(|&b| b < 64)?;
+    let shifted = a.checked_shl(bits)?;
+    // `checked_shl` only refuses shifts of 64 bits or more: bits shifted out are checked here.
+    (shifted >> bits == a).then_some(shifted)
+}
+
+/// `a >> b` is `a / 2^b` rounded down (Euclidean, like `/`): an arithmetic shift, with every
+/// bit shifted out once `b` reaches 64.
+fn shift_right(a: i64, b: i64) -> i64 {
+    let bits = b.min(63) as u32;
+    a >> bits
 }
 
 /// "1 value", "3 values": the label of a list of the wrong length.
@@ -335,6 +373,10 @@ pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -
             Some("keep the index in range (for example with `%`), or make the array larger".to_string()),
         ),
         EvalError::Unassigned { .. } => ("read here".to_string(), None),
+        EvalError::NegativeShift { amount, .. } => (
+            format!("this is {amount}"),
+            Some("`a << b` and `a >> b` multiply and divide by 2^b: `b` must not be negative".to_string()),
+        ),
         EvalError::OutOfDomain { value, .. } => (format!("this is {value}"), None),
         EvalError::NotConstant { .. } | EvalError::TooManySteps { .. } => (what.clone(), None),
     };
@@ -342,5 +384,85 @@ pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -
     match help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{check, CheckOptions};
+    use crate::parse::parse;
+
+    /// The value of a constant expression, or the message of the error it raises.
+    fn value(expr: &str) -> Result<i64, String> {
+        let parsed = parse(&format!("const A = {expr};"), 256).map_err(|e| e[0].message.clone())?;
+        let checked = check(&parsed.file, &CheckOptions::default()).map_err(|e| e[0].message.clone())?;
+        Ok(checked.program.consts[0].value)
+    }
+
+    #[test]
+    fn bitwise_operators_work_on_twos_complement() {
+        assert_eq!(value("12 & 10"), Ok(8));
+        assert_eq!(value("12 | 10"), Ok(14));
+        assert_eq!(value("12 ^ 10"), Ok(6));
+        assert_eq!(value("~0"), Ok(-1));
+        assert_eq!(value("~5"), Ok(-6));
+        assert_eq!(value("~5 & 15"), Ok(10));
+        // Hacker's Delight: the lowest set bit, and the lowest set bit turned off.
+        assert_eq!(value("12 & -12"), Ok(4));
+        assert_eq!(value("12 & (12 - 1)"), Ok(8));
+        assert_eq!(value("0 & (0 - 1)"), Ok(0));
+        assert_eq!(value("-8 | 3"), Ok(-5));
+    }
+
+    #[test]
+    fn bits_and_from_bits_are_inverses() {
+        let source = "\
+param p[4]: bool = bits(6, 4);
+param q[2][3]: bool = [bits(5, 3), bits(2, 3)];
+input row: 2;
+output a: 16;
+output b: 8;
+a = from_bits(p);
+b = from_bits(q[row]);
+for r in 0..2 {
+    example { row = r; }
+}
+";
+        let parsed = parse(source, 256).unwrap_or_else(|e| panic!("{}", e[0].message));
+        let program =
+            check(&parsed.file, &CheckOptions::default()).unwrap_or_else(|e| panic!("{}", e[0].message)).program;
+        let bound = |name: &str| program.arrays[program.array_named(name).expect("declared")].binding.clone();
+        let bits = |values: &[u32]| Some(values.iter().map(|&v| Some(v)).collect::<Vec<_>>());
+        assert_eq!(bound("p"), bits(&[0, 1, 1, 0]));
+        assert_eq!(bound("q"), bits(&[1, 0, 1, 0, 1, 0]));
+        let params = crate::interp::bound_params(&program).expect("bound");
+        let outputs: Vec<(Option<i64>, Option<i64>)> = program
+            .examples
+            .iter()
+            .map(|example| {
+                let run = crate::interp::run_example(&program, &params, example, u64::MAX);
+                let output = |name: &str| run.outputs[program.array_named(name).expect("declared")][0];
+                (output("a"), output("b"))
+            })
+            .collect();
+        assert_eq!(outputs, [(Some(6), Some(5)), (Some(6), Some(2))]);
+    }
+
+    #[test]
+    fn shifts_multiply_and_divide_by_powers_of_two() {
+        assert_eq!(value("3 << 4"), Ok(48));
+        assert_eq!(value("48 >> 4"), Ok(3));
+        assert_eq!(value("-7 >> 1"), Ok(-4));
+        assert_eq!(value("-7 / 2"), value("-7 >> 1"));
+        assert_eq!(value("5 >> 64"), Ok(0));
+        assert_eq!(value("-5 >> 200"), Ok(-1));
+        assert_eq!(value("0 << 100"), Ok(0));
+        assert_eq!(value("-1 << 63"), Ok(i64::MIN));
+        assert_eq!(value("1 << 62"), Ok(1 << 62));
+        assert!(value("1 << 63").is_err_and(|m| m.contains("overflow")));
+        assert!(value("3 << 62").is_err_and(|m| m.contains("overflow")));
+        assert!(value("1 << 64").is_err_and(|m| m.contains("overflow")));
+        assert!(value("1 << -1").is_err_and(|m| m.contains("negative")));
+        assert!(value("8 >> -2").is_err_and(|m| m.contains("negative")));
     }
 }

@@ -119,6 +119,16 @@ pub enum Token {
     AndAnd,
     #[token("||")]
     OrOr,
+    #[token("&")]
+    Amp,
+    #[token("^")]
+    Caret,
+    #[token("~")]
+    Tilde,
+    #[token("<<")]
+    Shl,
+    #[token(">>")]
+    Shr,
 }
 
 fn parse_int(lex: &mut logos::Lexer<Token>) -> Result<i64, LexErrorKind> {
@@ -189,6 +199,11 @@ impl Token {
             Token::NotEq => "!=",
             Token::AndAnd => "&&",
             Token::OrOr => "||",
+            Token::Amp => "&",
+            Token::Caret => "^",
+            Token::Tilde => "~",
+            Token::Shl => "<<",
+            Token::Shr => ">>",
             _ => return None,
         })
     }
@@ -286,6 +301,38 @@ mod tests {
         assert_eq!(lexed.tokens.len(), 2);
         assert_eq!(lexed.comments.len(), 2);
         assert_eq!(lexed.comments[1].text, "/* two\n */");
+    }
+
+    #[test]
+    fn bitwise_operators_are_tokens_of_their_own() {
+        let lexed = lex("a&b|c^~d<<1>>2&&e||f<=g>=h");
+        let kinds: Vec<Token> = lexed.tokens.into_iter().map(|t| t.1).collect();
+        let ident = |n: &str| Token::Ident(n.into());
+        assert_eq!(
+            kinds,
+            vec![
+                ident("a"),
+                Token::Amp,
+                ident("b"),
+                Token::Pipe,
+                ident("c"),
+                Token::Caret,
+                Token::Tilde,
+                ident("d"),
+                Token::Shl,
+                Token::Int(1),
+                Token::Shr,
+                Token::Int(2),
+                Token::AndAnd,
+                ident("e"),
+                Token::OrOr,
+                ident("f"),
+                Token::Le,
+                ident("g"),
+                Token::Ge,
+                ident("h"),
+            ]
+        );
     }
 
     #[test]

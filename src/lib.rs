@@ -1,5 +1,44 @@
-//! tpt: program synthesis from sketches over finite domains. The library does no I/O of its
-//! own: it takes source text and returns values and diagnostics; only `main.rs` exits.
+//! tpt: program synthesis from sketches over finite domains.
+//!
+//! A sketch is a small imperative program whose unknowns are `param`s, with input/output
+//! examples. [`pipeline::compile`] takes its source text to a checked program and a
+//! differentiable graph; [`pipeline::synthesize`] finds the params with a back end (gradient
+//! search, relaxations, local search, or the exact `sat`/`smt`/`exhaustive`) and returns a
+//! [`result::Synthesis`]. A result is "found" only when the exact interpreter confirmed the
+//! params on every example ([`verify::Verified`] can be made in no other way); "impossible" is
+//! an exact proof. The library does no I/O of its own: it takes text and returns values and
+//! diagnostics ([`diagnostics::Diagnostic`], rendered with [`diagnostics::render`]); only the
+//! `tpt` binary reads files, prints and exits.
+//!
+//! ```
+//! use tpt::diagnostics::SourceMap;
+//! use tpt::pipeline::{compile, synthesize, SearchConfig};
+//! use tpt::result::PrintForm;
+//! use tpt::solve::Status;
+//!
+//! // Which of AND, OR and XOR turns these inputs into these outputs?
+//! let source = "
+//!     param op: 3;
+//!     input a: bool;
+//!     input b: bool;
+//!     output y: bool;
+//!     y = match op { 0 => a && b, 1 => a || b, _ => a != b };
+//!     example { a = 0; b = 1; y = 1; }
+//!     example { a = 1; b = 1; y = 0; }
+//! ";
+//! let mut sources = SourceMap::new();
+//! let main = sources.add("xor.tpt", source);
+//! let compiled = compile(&sources, main, None, &Default::default()).expect("the sketch checks");
+//! let synthesis = synthesize(&compiled, &SearchConfig::default()).expect("valid settings");
+//! assert_eq!(synthesis.status(), Status::Found);
+//! let program = synthesis.printed(&compiled, PrintForm::Program).expect("a program");
+//! assert!(program.contains("param op: 3 = 2;"));
+//! ```
+//!
+//! The modules follow the pipeline, one stage each (ARCHITECTURE.md maps them):
+//! source -> [`lexer`] -> [`parse`] ([`ast`]) -> [`check`] ([`program`], [`examples`]) ->
+//! [`lower`] ([`graph`]) -> [`tape`] -> [`solve`] -> [`verify`] ([`interp`]) -> [`result`]
+//! ([`print`](mod@print), [`format`](mod@format), [`diagnostics`]).
 
 pub mod ast;
 pub mod check;

@@ -146,6 +146,9 @@ fn lookalike(text: &str) -> Option<&'static str> {
         "∧" => "&&",
         "∨" => "||",
         "¬" => "!",
+        "⊕" => "^",
+        "≪" => "<<",
+        "≫" => ">>",
         "…" => "..",
         _ => return None,
     })
@@ -271,7 +274,7 @@ fn terminal_word(terminal: &str) -> String {
 }
 
 /// Tokens that can start an expression; when all of them are expected we say "an expression".
-const EXPRESSION_STARTS: [&str; 7] = ["identifier", "integer", "(", "-", "!", "if", "match"];
+const EXPRESSION_STARTS: [&str; 8] = ["identifier", "integer", "(", "-", "!", "~", "if", "match"];
 /// Tokens that start a declaration, and a statement; summarised the same way.
 const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
 const STATEMENT_STARTS: [&str; 5] = ["for", "if", "match", "observe", "identifier"];
@@ -301,7 +304,8 @@ fn describe_expected(expected: &[String]) -> String {
         }
     }
     // Keep messages short: binary operators after an expression are summarised.
-    const OPERATORS: [&str; 13] = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "&&", "||"];
+    const OPERATORS: [&str; 18] =
+        ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "&&", "||", "&", "|", "^", "<<", ">>"];
     if OPERATORS.iter().filter(|op| names.contains(op)).count() >= 8 {
         words.retain(|w| !OPERATORS.iter().any(|op| *w == format!("`{op}`")));
         words.push("an operator".to_string());
@@ -344,6 +348,14 @@ fn help_for(token: &Token, expected: &[String], previous: Option<&Token>, open: 
         }
     }
     let comparison = matches!(token, Token::Lt | Token::Le | Token::Gt | Token::Ge | Token::EqEq | Token::NotEq);
+    // After a pattern value the parser wants `=>` or `|`: an operator looser than `^` there
+    // belongs to a value that needs parentheses.
+    if (comparison || matches!(token, Token::AndAnd | Token::OrOr)) && expects("=>") {
+        let symbol = token.keyword_or_symbol().unwrap_or_default();
+        return Some(format!(
+            "`|` separates the values of a `match` pattern, so a value that uses `{symbol}` goes in parentheses: `(a {symbol} b) =>`"
+        ));
+    }
     if comparison && !expects("<") {
         return Some("comparisons do not chain: write `a < b && b < c` instead of `a < b < c`".to_string());
     }
@@ -371,6 +383,11 @@ fn help_for(token: &Token, expected: &[String], previous: Option<&Token>, open: 
                 | Token::NotEq
                 | Token::AndAnd
                 | Token::OrOr
+                | Token::Amp
+                | Token::Pipe
+                | Token::Caret
+                | Token::Shl
+                | Token::Shr
         )
     );
     if binary && expects("integer") {
@@ -449,6 +466,60 @@ mod tests {
         assert_eq!(in_match[0].message, "an example cannot stand inside program code");
         let mixed = parse("for i in 0..2 { example { x = 1; } y[i] = 0; }", 256).unwrap_err();
         assert_eq!(mixed[0].message, "examples and program statements are mixed in one block");
+    }
+
+    /// The tree of a constant's value, written back with every binary node in parentheses.
+    fn grouped(source: &str) -> String {
+        fn write(e: &Expr) -> String {
+            match &e.kind {
+                ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", write(lhs), op.symbol(), write(rhs)),
+                ExprKind::Unary { op, operand } => format!("{}{}", op.symbol(), write(operand)),
+                ExprKind::Name(name) => name.name.clone(),
+                ExprKind::Int(v) => v.to_string(),
+                ExprKind::Paren(inner) => write(inner),
+                other => format!("{other:?}"),
+            }
+        }
+        let parsed = parse(&format!("const A = {source};"), 256).unwrap_or_else(|e| panic!("{}", e[0].message));
+        match &parsed.file.items[0] {
+            crate::ast::Item::Const(c) => write(&c.value),
+            _ => unreachable!("a const"),
+        }
+    }
+
+    #[test]
+    fn bitwise_operators_bind_as_in_rust() {
+        assert_eq!(grouped("a | b ^ c & d << 1 + 2"), "(a | (b ^ (c & (d << (1 + 2)))))");
+        assert_eq!(grouped("x & 1 == 0"), "((x & 1) == 0)");
+        assert_eq!(grouped("a == b | c && d"), "((a == (b | c)) && d)");
+        assert_eq!(grouped("~x & -y >> 1"), "(~x & (-y >> 1))");
+        assert_eq!(grouped("a << b << c"), "((a << b) << c)");
+        assert_eq!(grouped("a * 2 << 1"), "((a * 2) << 1)");
+        assert_eq!(grouped("!~x"), "!~x");
+    }
+
+    #[test]
+    fn a_pipe_in_a_pattern_separates_values() {
+        let parsed = parse("y = match x { 0 | 1 ^ 2 => a | b, (1 | 2) => c, _ => 0 };", 256).expect("parses");
+        let crate::ast::Item::Stmt(stmt) = &parsed.file.items[0] else { panic!("a statement") };
+        let crate::ast::StmtKind::Assign { value, .. } = &stmt.kind else { panic!("an assignment") };
+        let ExprKind::Match { arms, .. } = &value.kind else { panic!("a match") };
+        let counts: Vec<usize> = arms
+            .iter()
+            .map(|arm| match &arm.pattern {
+                crate::ast::Pattern::Values(values) => values.len(),
+                crate::ast::Pattern::Wildcard(_) => 0,
+            })
+            .collect();
+        assert_eq!(counts, [2, 1, 0]);
+        assert!(matches!(arms[0].body.kind, ExprKind::Binary { op: crate::ast::BinOp::BitOr, .. }));
+    }
+
+    #[test]
+    fn a_comparison_in_a_pattern_asks_for_parentheses() {
+        let errors = parse("y = match x { x == 1 => 0, _ => 1 };", 256).unwrap_err();
+        let help = errors[0].help.join(" ");
+        assert!(help.contains("`(a == b) =>`"), "{help}");
     }
 
     #[test]

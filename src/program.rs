@@ -160,6 +160,12 @@ pub enum ExprKind {
         scrutinee: Box<Expr>,
         arms: Vec<Arm<Expr>>,
     },
+    /// `from_bits(a)`: the number whose binary digits, most significant first, are the
+    /// elements read (the whole of a one-dimensional array, or a row of a larger one; each
+    /// element read is an `Elem` of the same array with the row's indices and its position).
+    FromBits {
+        elements: Vec<Expr>,
+    },
 }
 
 impl Expr {
@@ -185,6 +191,7 @@ impl Expr {
             }
             ExprKind::Elem { indices, .. } => (indices, [None, None], &[], &[]),
             ExprKind::Call { args, .. } => (args, [None, None], &[], &[]),
+            ExprKind::FromBits { elements } => (elements, [None, None], &[], &[]),
             ExprKind::Unary { operand, .. } => (&[], [Some(operand), None], &[], &[]),
             ExprKind::Binary { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
             ExprKind::If { branches, otherwise } => (&[], [None, Some(otherwise)], branches, &[]),
@@ -202,7 +209,9 @@ impl Expr {
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         match &mut self.kind {
             ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
-            ExprKind::Elem { indices: list, .. } | ExprKind::Call { args: list, .. } => list.iter_mut().collect(),
+            ExprKind::Elem { indices: list, .. }
+            | ExprKind::Call { args: list, .. }
+            | ExprKind::FromBits { elements: list } => list.iter_mut().collect(),
             ExprKind::Unary { operand, .. } => vec![&mut **operand],
             ExprKind::Binary { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
             ExprKind::If { branches, otherwise } => {
@@ -494,21 +503,31 @@ impl Program {
 /// (used to name operands in messages: `wires[in1[2]]`).
 pub fn expr_text(program: &Program, expr: &Expr, loop_values: &[i64]) -> String {
     let mut out = String::new();
-    write_expr(program, expr, loop_values, 0, &mut out);
+    let value = |slot: usize| loop_values.get(slot).copied().unwrap_or(0).to_string();
+    write_expr(program, expr, &value, 0, &mut out);
     out
 }
 
-fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, out: &mut String) {
+/// Source-like text of a checked expression with loop variables by name (`wires[in1[g]]`):
+/// an expression as written, for messages that point at it.
+pub fn expr_text_named(program: &Program, expr: &Expr, loop_names: &[String]) -> String {
+    let mut out = String::new();
+    let name = |slot: usize| loop_names.get(slot).cloned().unwrap_or_else(|| "i".to_string());
+    write_expr(program, expr, &name, 0, &mut out);
+    out
+}
+
+fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String, outer: u8, out: &mut String) {
     match &expr.kind {
         ExprKind::Int(v) => out.push_str(&v.to_string()),
         ExprKind::Const(id) => out.push_str(&program.consts[*id].name),
-        ExprKind::LoopVar(slot) => out.push_str(&loop_values.get(*slot).copied().unwrap_or(0).to_string()),
+        ExprKind::LoopVar(slot) => out.push_str(&loop_var(*slot)),
         ExprKind::FnArg(i) => out.push_str(&format!("arg{i}")),
         ExprKind::Elem { array, indices } => {
             out.push_str(&program.arrays[*array].name);
             for index in indices {
                 out.push('[');
-                write_expr(program, index, loop_values, 0, out);
+                write_expr(program, index, loop_var, 0, out);
                 out.push(']');
             }
         }
@@ -519,25 +538,39 @@ fn write_expr(program: &Program, expr: &Expr, loop_values: &[i64], outer: u8, ou
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_expr(program, arg, loop_values, 0, out);
+                write_expr(program, arg, loop_var, 0, out);
             }
             out.push(')');
         }
         ExprKind::Unary { op, operand } => {
             out.push_str(op.symbol());
-            write_expr(program, operand, loop_values, 6, out);
+            write_expr(program, operand, loop_var, UnOp::PRECEDENCE, out);
         }
         ExprKind::Binary { op, lhs, rhs } => {
             let precedence = op.precedence();
             if precedence < outer {
                 out.push('(');
             }
-            write_expr(program, lhs, loop_values, precedence, out);
+            // Comparisons do not chain: a comparison on either side needs parentheses.
+            let left = if op.is_comparison() { precedence + 1 } else { precedence };
+            write_expr(program, lhs, loop_var, left, out);
             out.push_str(&format!(" {} ", op.symbol()));
-            write_expr(program, rhs, loop_values, precedence + 1, out);
+            write_expr(program, rhs, loop_var, precedence + 1, out);
             if precedence < outer {
                 out.push(')');
             }
+        }
+        ExprKind::FromBits { elements } => {
+            out.push_str("from_bits(");
+            if let Some(ExprKind::Elem { array, indices }) = elements.first().map(|e| &e.kind) {
+                out.push_str(&program.arrays[*array].name);
+                for index in indices.iter().take(indices.len().saturating_sub(1)) {
+                    out.push('[');
+                    write_expr(program, index, loop_var, 0, out);
+                    out.push(']');
+                }
+            }
+            out.push(')');
         }
         ExprKind::If { .. } | ExprKind::Match { .. } => {
             out.push_str(if matches!(expr.kind, ExprKind::If { .. }) { "if .." } else { "match .." })

@@ -333,6 +333,7 @@ impl Tape {
 
     fn loss(&mut self, weights: &[f64]) -> f64 {
         self.example_loss.fill(0.0);
+        let ln_one_plus_epsilon = (1.0 + self.epsilon).ln();
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
                 if expected == u32::MAX {
@@ -346,8 +347,10 @@ impl Tape {
                         // rather than -ln(1 + epsilon) < 0, so that a loss is never negative.
                         // The gradient is that of -ln(p + epsilon). A probability a rounding
                         // error put above 1 counts as 1.
+                        // One logarithm per observation (ln(1 + epsilon) is a constant of the
+                        // loop); at p = 1 the two logarithms are the same number.
                         let p = values.get(expected as usize).copied().unwrap_or(0.0).min(1.0);
-                        0.0 - ((p - 1.0) / (1.0 + self.epsilon)).ln_1p()
+                        (ln_one_plus_epsilon - (p + self.epsilon).ln()).max(0.0)
                     }
                     LossKind::SquaredError => values
                         .iter()

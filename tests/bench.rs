@@ -357,3 +357,198 @@ fn a_file_name_with_a_comma_survives_the_csv_round_trip() {
     let written = std::fs::read_to_string(&combined).expect("combined written");
     assert_eq!(written.lines().count(), 5, "a header and 2 x 2 rows:\n{written}");
 }
+
+/// The records of a `--runs-csv` file without their times (which differ from run to run).
+fn runs_without_times(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("runs written");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    assert_eq!(header.iter().next_back(), Some("seconds"), "{text}");
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a record");
+            record.iter().take(header.len() - 1).collect::<Vec<_>>().join(",")
+        })
+        .collect()
+}
+
+/// JSON rows without their times.
+fn rows_without_times(output: &Output) -> Vec<serde_json::Value> {
+    text(&output.stdout)
+        .lines()
+        .map(|line| {
+            let mut row: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+            let object = row.as_object_mut().expect("an object");
+            object.retain(|key, _| !key.contains("seconds"));
+            row
+        })
+        .collect()
+}
+
+#[test]
+fn shards_merged_equal_the_whole_sweep_row_for_row() {
+    // Two files, two back ends, two settings; 3 runs per cell, so that with 5 shards some
+    // cells have no run in some shards; a small step budget, so that some runs fail.
+    let copy = scratch("chain copy.tpt");
+    std::fs::copy("programs/parity_chain.tpt", &copy).expect("copy");
+    let copy = copy.to_string_lossy().into_owned();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "bench",
+            "programs/parity_chain.tpt",
+            &copy,
+            "--backends",
+            "gradsearch,bop",
+            "--runs",
+            "3",
+            "--set",
+            "K=6,10",
+            "--seed",
+            "7",
+            "--max-steps",
+            "40",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        tpt(&args)
+    };
+    let whole_csv = scratch("whole_runs.csv");
+    let whole = sweep(&["--runs-csv", &whole_csv.to_string_lossy()]);
+    assert_eq!(whole.status.code(), Some(0), "{}", text(&whole.stderr));
+    let whole_runs = runs_without_times(&whole_csv);
+    assert_eq!(whole_runs.len(), 2 * 2 * 2 * 3, "every run of the sweep");
+    for shards in [2, 5] {
+        let mut files = Vec::new();
+        for index in 1..=shards {
+            let file = scratch(&format!("shard-{index}-of-{shards}.csv"));
+            let shard = format!("{index}/{shards}");
+            let result = sweep(&["--shard", &shard, "--runs-csv", &file.to_string_lossy()]);
+            assert_eq!(result.status.code(), Some(0), "{shard}: {}", text(&result.stderr));
+            files.push(file.to_string_lossy().into_owned());
+        }
+        // Every run is in exactly one shard.
+        let mut union: Vec<String> = files.iter().flat_map(|f| runs_without_times(Path::new(f))).collect();
+        assert_eq!(union.len(), whole_runs.len(), "{shards} shards");
+        union.sort();
+        let mut sorted = whole_runs.clone();
+        sorted.sort();
+        assert_eq!(union, sorted, "{shards} shards hold the sweep's runs, seeds included");
+        // Merged (files given in reverse order), the rows and runs are the sweep's, in its order.
+        let merged_csv = scratch(&format!("merged-{shards}.csv"));
+        let mut args = vec!["bench", "--json", "--from-csv"];
+        args.extend(files.iter().rev().map(String::as_str));
+        let merged_arg = merged_csv.to_string_lossy().into_owned();
+        args.extend(["--runs-csv", &merged_arg]);
+        let merged = tpt(&args);
+        assert_eq!(merged.status.code(), Some(0), "{}", text(&merged.stderr));
+        assert!(text(&merged.stderr).is_empty(), "no warning: {}", text(&merged.stderr));
+        assert_eq!(rows_without_times(&merged), rows_without_times(&whole), "{shards} shards");
+        assert_eq!(runs_without_times(&merged_csv), whole_runs, "{shards} shards, run for run");
+    }
+}
+
+#[test]
+fn merging_shards_refuses_overlaps_and_warns_about_missing_runs() {
+    let shard = |index: usize, name: &str| {
+        let file = scratch(name);
+        let arg = file.to_string_lossy().into_owned();
+        let spec = format!("{index}/2");
+        let result = tpt(&[
+            "bench",
+            "programs/circuit_nand.tpt",
+            "--backends",
+            "gradsearch-la",
+            "--runs",
+            "4",
+            "--shard",
+            &spec,
+            "--runs-csv",
+            &arg,
+        ]);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        arg
+    };
+    let (first, second) = (shard(1, "overlap-1.csv"), shard(2, "overlap-2.csv"));
+    // The same file twice: every run of it twice.
+    let result = tpt(&["bench", "--from-csv", &first, &second, &first]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.contains("run 0 of programs/circuit_nand.tpt gradsearch-la (seed"), "{stderr}");
+    assert!(stderr.contains(&format!("is in `{first}`, which is given twice")), "{stderr}");
+    assert!(text(&result.stdout).is_empty());
+    // One shard alone: its rows, with a warning that runs are missing.
+    let result = tpt(&["bench", "--from-csv", &first, "--json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let stderr = text(&result.stderr);
+    assert!(
+        stderr.contains("warning: programs/circuit_nand.tpt gradsearch-la: 2 of the 4 runs the sweep asked for"),
+        "{stderr}"
+    );
+    assert_eq!(rows_without_times(&result)[0]["runs"], 2);
+    // Rows and runs do not mix, and rows have no runs to write.
+    let rows = scratch("rows-for-mixing.csv");
+    let rows_arg = rows.to_string_lossy().into_owned();
+    let result = tpt(&["bench", "--from-csv", &first, &second, "--csv", &rows_arg]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let mixed = tpt(&["bench", "--from-csv", &rows_arg, &first]);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert!(
+        text(&mixed.stderr).contains("mix rows (of `--csv`) and runs (of `--runs-csv`)"),
+        "{}",
+        text(&mixed.stderr)
+    );
+    let runs_out = scratch("no-runs.csv");
+    let result = tpt(&["bench", "--from-csv", &rows_arg, "--runs-csv", &runs_out.to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("`--runs-csv` needs runs to write"), "{}", text(&result.stderr));
+}
+
+#[test]
+fn shard_arguments_are_checked() {
+    for (args, message) in [
+        (vec!["--shard", "0/3", "--runs-csv", "r.csv"], "expected I/N with 1 <= I <= N"),
+        (vec!["--shard", "4/3", "--runs-csv", "r.csv"], "expected I/N with 1 <= I <= N"),
+        (vec!["--shard", "1/3"], "--runs-csv <FILE.csv>"),
+        (vec!["--runs-csv", "runs.svg"], "`--runs-csv runs.svg`: the file name must end in `.csv`"),
+    ] {
+        let result = tpt(&long_sweep(&args));
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(text(&result.stdout).is_empty(), "{args:?}: nothing ran");
+    }
+    // A broken runs file is refused with its line.
+    let header = "file,backend,set,cell,run,runs,seed,status,steps,seconds";
+    for (contents, line) in [
+        (format!("{header}\nf.tpt,sat,,0,0,2,1,found,1,0.1\nf.tpt,sat,,0,1,2,1,lost,1,0.1\n"), 3),
+        (format!("{header}\nf.tpt,sat,,0,2,2,1,found,1,0.1\n"), 2),
+        (format!("{header}\nf.tpt,sat,K=x,0,0,2,1,found,1,0.1\n"), 2),
+    ] {
+        let broken = scratch("broken-runs.csv");
+        std::fs::write(&broken, &contents).expect("write");
+        let result = tpt(&["bench", "--from-csv", &broken.to_string_lossy()]);
+        assert_eq!(result.status.code(), Some(2), "{contents}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains(&format!("line {line} is not a run written by `tpt bench --runs-csv`")), "{stderr}");
+    }
+}
+
+#[test]
+fn the_cluster_recipes_use_flags_that_bench_has() {
+    let help = text(&tpt(&["bench", "--help"]).stdout);
+    let mut checked = 0;
+    for doc in ["docs/cluster.md", "docs/sweep.sbatch"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(doc);
+        let contents = std::fs::read_to_string(path).expect("readable").replace("\\\n", " ");
+        for line in contents.lines().filter(|l| l.contains("tpt bench ")) {
+            let command = &line[line.find("tpt bench ").expect("found")..];
+            for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+                let flag = flag.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+                assert!(help.contains(&format!("{flag} ")), "{doc}: `{flag}` is not a flag of bench: {line}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "the recipes were read ({checked} flags)");
+}

@@ -137,3 +137,26 @@ fn the_tools_errors_begin_like_claps() {
     assert!(stderr.starts_with("note: synthesized `gate`"), "{stderr}");
     assert!(!stderr.contains("Advice:") && !stderr.contains("Warning:"), "{stderr}");
 }
+
+#[test]
+fn a_new_input_that_fails_an_observe_is_not_pointed_at_in_the_program() {
+    // The input was given on the command line, so the message names `--input` and points only
+    // at the `observe` (before, a label "in this example" pointed at unrelated program text).
+    let program = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("observe_guard.tpt");
+    std::fs::write(
+        &program,
+        "input x: 4;\nparam p: 2 = 1;\noutput y: 5;\ny = x + p;\nobserve x != 3;\nexample { x = 1; y = 2; }\n",
+    )
+    .expect("write");
+    let path = program.to_string_lossy().into_owned();
+    let result = tpt(&["run", &path, "--input", "x=3", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(text(&result.stdout), "input (x = 3): FAILED: y = 4\n");
+    let stderr = text(&result.stderr);
+    assert!(stderr.starts_with("error: --input: an `observe` does not hold\n"), "{stderr}");
+    assert!(stderr.contains("this is 0, not 1") && !stderr.contains("in this example"), "{stderr}");
+    // A name that is not an input says which names are.
+    let result = tpt(&["run", &path, "--input", "y=3", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("`--input y=..`: `y` is not an input of the program"));
+}

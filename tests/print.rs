@@ -26,13 +26,17 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shipped sketches with a bound solution in `programs/bound/` (an impossible sketch has
+/// none; `tests/synth.rs` proves those impossible).
 fn sketches() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(root().join("programs"))
         .expect("programs/")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "tpt"))
+        .filter(|p| p.file_name().is_some_and(|name| root().join("programs/bound").join(name).exists()))
         .collect();
     files.sort();
+    assert!(files.len() >= 15, "the shipped sketches with bound solutions: {files:?}");
     files
 }
 
@@ -136,6 +140,12 @@ fn bound_solutions_print_as_valid_specialized_programs() {
     for sketch in sketches() {
         let label = name(&sketch);
         let (text, original, values) = printed_bound(&sketch);
+        // The printer checks its output and falls back to the sketch form on a disagreement:
+        // it must not need to.
+        let source = fs::read_to_string(&sketch).expect("read");
+        if print_program(&source, &original.parsed, &original.program, &values, &[]) != text {
+            failures.push(format!("{label}: the printer fell back to the sketch form"));
+        }
         let printed = match compile_text(&label, &text, &[]) {
             Ok(printed) => printed,
             Err(e) => {
@@ -162,6 +172,15 @@ fn bound_solutions_print_as_valid_specialized_programs() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The bit-twiddling sketch's operations are a function whose first argument, a param,
+/// selects one: the printed program shows the operations chosen, and no longer the function.
+#[test]
+fn the_chosen_operations_print_inlined() {
+    let (text, _, _) = printed_bound(&root().join("programs/bits_clear_lowest.tpt"));
+    assert!(text.contains("r[2] = (r[0] - r[1]) % N;\nr[3] = r[0] & r[2];\n"), "{text}");
+    assert!(!text.contains("fn op") && !text.contains("op("), "{text}");
 }
 
 #[test]

@@ -157,3 +157,29 @@ fn a_wrong_binding_fails_and_names_the_example() {
         }
     }
 }
+
+/// The circuit programs give their examples with `bits(v, W)`, so a wider circuit (more
+/// scratch wires) is one `--set` away: the examples keep their inputs on the first wires and
+/// the rest at 0. (Their examples used to be lists of W values, which `--set W=..` broke.)
+#[test]
+fn circuit_examples_follow_the_width() {
+    for path in programs_in("programs").into_iter().filter(|p| p.contains("circuit_")) {
+        let (code, stdout, stderr) = tpt(root(), &["check", &path, "--set", "W=7"]);
+        assert_eq!(code, 0, "`tpt check {path} --set W=7` failed:\n{stdout}{stderr}");
+        let source = std::fs::read_to_string(root().join(&path)).expect("readable program");
+        let mut sources = SourceMap::new();
+        let main = sources.add(&path, source);
+        let wide = CheckOptions { overrides: vec![("W".to_string(), 7)], ..CheckOptions::default() };
+        let wide = compile(&sources, main, None, &wide).expect("compiles with W = 7").program;
+        let narrow = compile_file(&path).1.program;
+        let x = narrow.array_named("x").expect("an input `x`");
+        let width = narrow.arrays[x].len();
+        assert_eq!(wide.examples.len(), narrow.examples.len(), "{path}");
+        for (wide, narrow) in wide.examples.iter().zip(&narrow.examples) {
+            let (wide, narrow) = (wide.values[x].as_ref().expect("x"), narrow.values[x].as_ref().expect("x"));
+            assert_eq!(wide.len(), 7, "{path}");
+            assert_eq!(&wide[..width], &narrow[..], "{path}: the inputs stay on the first wires");
+            assert!(wide[width..].iter().all(|v| *v == Some(0)), "{path}: the added wires start at 0");
+        }
+    }
+}

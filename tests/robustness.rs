@@ -126,8 +126,8 @@ enum Mutation {
 
 const SNIPPETS: &[&str] = &[
     ";", "{", "}", "(", ")", "[", "]", ",", ":", "=", "=>", "->", "..", "|", "_", "+", "-", "*", "/", "%", "!", "<",
-    "==", "&&", "||", "const", "fn", "param", "input", "output", "var", "for", "in", "if", "else", "match", "observe",
-    "example", "bool", "x", "0", "1", "/*", "//", "\"", "$", "é", "\u{0}",
+    "==", "&&", "||", "&", "^", "~", "<<", ">>", "const", "fn", "param", "input", "output", "var", "for", "in", "if",
+    "else", "match", "observe", "example", "bool", "x", "0", "1", "/*", "//", "\"", "$", "é", "\u{0}",
 ];
 
 const NUMBERS: &[&str] =

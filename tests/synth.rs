@@ -53,6 +53,7 @@ fn synth_and_run_with_stderr(file: &str, extra: &[&str]) -> (String, String) {
 /// budget) solves each of them.
 const SOLVED_BY_DEFAULT: &[&str] = &[
     "programs/parity_chain.tpt",
+    "programs/bits_clear_lowest.tpt",
     "programs/circuit_nand.tpt",
     "programs/circuit_swap.tpt",
     "programs/circuit_shift.tpt",
@@ -546,9 +547,12 @@ fn stable_stderr(output: &Output) -> String {
 
 #[test]
 fn snapshots_of_printed_programs_and_param_diagnostics() {
-    for (file, seed) in
-        [("programs/circuit_nand.tpt", "1"), ("programs/dnf.tpt", "1"), ("programs/sbox_involution.tpt", "1")]
-    {
+    for (file, seed) in [
+        ("programs/circuit_nand.tpt", "1"),
+        ("programs/dnf.tpt", "1"),
+        ("programs/sbox_involution.tpt", "1"),
+        ("programs/bits_clear_lowest.tpt", "1"),
+    ] {
         let result = tpt(&["synth", file, "--seed", seed]);
         assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
         let name = Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

@@ -58,6 +58,15 @@ impl Checker<'_> {
     }
 
     pub(super) fn fn_decl(&mut self, decl: &ast::FnDecl) {
+        if [super::exprs::BITS, super::exprs::FROM_BITS].contains(&decl.name.name.as_str()) {
+            self.error(
+                Diagnostic::error(format!("`{}` is a built-in function", decl.name.name))
+                    .with_label(decl.name.span, "a function of this name is built in")
+                    .with_help("give this function another name"),
+            );
+            self.declare(&decl.name, Symbol::Poisoned);
+            return;
+        }
         let mut params = Vec::new();
         let mut ok = true;
         let mut seen: HashMap<&str, Span> = HashMap::new();

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::Checker;
 use crate::ast::{self, DeclKind};
-use crate::diagnostics::{plural, Diagnostic};
+use crate::diagnostics::{agreeing, plural, Diagnostic};
 use crate::examples::{missing_input, At, Entry, ExampleSource, Expansion, Origin, ValueKind, ValueTree};
 
 impl Checker<'_> {
@@ -141,6 +141,26 @@ impl Checker<'_> {
     /// A value of the sketch (an example entry or a param binding) as a value tree.
     pub(super) fn value_tree(&mut self, value: &ast::Value) -> Option<ValueTree> {
         let kind = match &value.kind {
+            // `bits(v, n)`: the list of the n bits of v.
+            ast::ValueKind::Expr(ast::Expr { kind: ast::ExprKind::Call { func, args }, span, .. })
+                if func.name == super::exprs::BITS =>
+            {
+                let [number, count] = args.as_slice() else {
+                    self.error(
+                        Diagnostic::error(format!(
+                            "`bits` takes 2 arguments but {} {} given",
+                            args.len(),
+                            agreeing(args.len(), "was", "were")
+                        ))
+                        .with_label(*span, "wrong number of arguments")
+                        .with_help("`bits(v, n)` is the list of the n bits of v, most significant first"),
+                    );
+                    return None;
+                };
+                let number = self.constant_expr(number, "the number of `bits(v, n)`");
+                let count = self.constant_expr(count, "the length of `bits(v, n)`");
+                ValueKind::Bits(number?, count?)
+            }
             ast::ValueKind::Expr(expr) => ValueKind::Expr(self.constant_expr(expr, "an example value")?),
             ast::ValueKind::List(items) => {
                 let items: Vec<Option<ValueTree>> = items.iter().map(|v| self.value_tree(v)).collect();

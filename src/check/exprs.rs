@@ -241,6 +241,18 @@ impl Checker<'_> {
     }
 
     pub(super) fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
+        match func.name.as_str() {
+            FROM_BITS => return self.number_of_bits(args, span),
+            BITS => {
+                self.error(
+                    Diagnostic::error("`bits(v, n)` is a list, not a number")
+                        .with_label(span, "the n bits of v, as a list")
+                        .with_help("`bits(v, n)` gives the whole value of an array in an example or a param binding (`x = bits(5, 4);`); in an expression, bit `i` (0 the least significant) of `v` is `v >> i & 1`"),
+                );
+                return None;
+            }
+            _ => {}
+        }
         let resolved = self.exprs(args);
         let Some(&(symbol, declared)) = self.names.get(&func.name) else {
             self.unknown_name(func);
@@ -302,6 +314,123 @@ impl Checker<'_> {
             }
         }
         ok.then_some(resolved)
+    }
+}
+
+/// The built-in functions: `bits(v, n)` (a list value, see `check::examples`) and
+/// `from_bits(a)` (an expression).
+pub(super) const BITS: &str = "bits";
+pub(super) const FROM_BITS: &str = "from_bits";
+
+/// The most elements `from_bits` reads: the number must fit in a signed 64-bit integer.
+const MAX_BITS: usize = 63;
+
+impl Checker<'_> {
+    /// `from_bits(a)` or `from_bits(m[i])`: the elements of a one-dimensional array of bits,
+    /// or of a row of a larger one, read as one binary number, most significant first.
+    fn number_of_bits(&mut self, args: &[ast::Expr], span: Span) -> Option<Expr> {
+        let usage = "`from_bits(a)` takes an array of bits (or a row `m[i]` of a larger one) and gives the number they spell, most significant bit first";
+        let [arg] = args else {
+            self.error(
+                Diagnostic::error(format!(
+                    "`from_bits` takes 1 argument but {} {} given",
+                    args.len(),
+                    agreeing(args.len(), "was", "were")
+                ))
+                .with_label(span, "wrong number of arguments")
+                .with_help(usage),
+            );
+            return None;
+        };
+        let (base, indices) = match &arg.kind {
+            ast::ExprKind::Name(name) => (name, &[][..]),
+            ast::ExprKind::Index { base, indices } => (base, indices.as_slice()),
+            _ => {
+                self.error(
+                    Diagnostic::error("`from_bits` needs an array")
+                        .with_label(arg.span, "not an array")
+                        .with_help(usage),
+                );
+                return None;
+            }
+        };
+        let array = match self.names.get(&base.name) {
+            _ if self.loop_vars.iter().any(|(n, _)| *n == base.name)
+                || self.fn_params.as_ref().is_some_and(|p| p.iter().any(|(n, _)| *n == base.name)) =>
+            {
+                None
+            }
+            Some(&(Symbol::Array(id), _)) => Some(id),
+            Some(&(Symbol::Poisoned, _)) => return None,
+            Some(_) => None,
+            None => {
+                self.unknown_name(base);
+                return None;
+            }
+        };
+        let Some(array) = array else {
+            self.error(
+                Diagnostic::error(format!("`from_bits` needs an array, and `{}` is not one", base.name))
+                    .with_label(arg.span, "not an array")
+                    .with_help(usage),
+            );
+            return None;
+        };
+        let resolved = self.exprs(indices)?;
+        let info = &self.program.arrays[array];
+        let (name, dims, domain, declared) = (info.name.clone(), info.dims.clone(), info.domain, info.name_span);
+        if dims.len() != resolved.len() + 1 {
+            let (message, help) = match dims.len() {
+                0 => (format!("`from_bits` needs an array, and `{name}` is a scalar"), usage.to_string()),
+                n => {
+                    let wanted = n - 1;
+                    (
+                        format!(
+                            "`from_bits` reads a row of `{name}`, which has {}: it needs {wanted} {} but {}",
+                            plural(n, "dimension"),
+                            agreeing(wanted, "index", "indices"),
+                            indices_given(resolved.len())
+                        ),
+                        format!("give every index but the last: `from_bits({name}{})`", "[..]".repeat(wanted)),
+                    )
+                }
+            };
+            self.error(
+                Diagnostic::error(message)
+                    .with_label(arg.span, "not a row of bits")
+                    .with_secondary(declared, "declared here")
+                    .with_help(help),
+            );
+            return None;
+        }
+        if domain > 2 {
+            self.error(
+                Diagnostic::error(format!("`from_bits` reads bits, and `{name}` takes values 0..{domain}"))
+                    .with_label(arg.span, "not an array of bits")
+                    .with_secondary(declared, "declared here")
+                    .with_help(format!("{usage}; declare `{name}` with domain `bool`")),
+            );
+            return None;
+        }
+        let length = dims[dims.len() - 1];
+        if length > MAX_BITS {
+            self.error(
+                Diagnostic::error(format!("`from_bits` of {length} bits does not fit in a 64-bit integer"))
+                    .with_label(arg.span, format!("{length} bits"))
+                    .with_secondary(declared, "declared here")
+                    .with_help(format!("numbers are signed 64-bit: `from_bits` reads at most {MAX_BITS} bits")),
+            );
+            return None;
+        }
+        self.check_constant_indices(array, &resolved);
+        let elements = (0..length)
+            .map(|position| {
+                let mut indices = resolved.clone();
+                indices.push(Expr::at(ExprKind::Int(position as i64), arg.span));
+                Expr::at(ExprKind::Elem { array, indices }, arg.span)
+            })
+            .collect();
+        Some(Expr::at(ExprKind::FromBits { elements }, span))
     }
 }
 

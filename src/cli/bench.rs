@@ -1,6 +1,7 @@
 //! `tpt bench FILE... --backends a,b --runs N --set NAME=v1,v2`: success rate, steps and time
 //! of independent runs for every file x back end x setting. Every row is written as soon as
-//! it is finished, so an interrupted sweep keeps what it measured.
+//! it is finished, so an interrupted sweep keeps what it measured. `--shard I/N` runs one
+//! slice of the sweep (see `shard.rs`); `--from-csv` reads rows back, or merges shards' runs.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -14,10 +15,11 @@ use rayon::prelude::*;
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{plural, Diagnostic, SourceId};
 use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
-use tpt::solve::{backend, restart_seed, Status};
+use tpt::solve::{backend, restart_seed};
 
+use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
 use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
-use super::table::{markdown_header, read_csv, row_text, CsvWriter, Row};
+use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
 use super::{LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
@@ -26,9 +28,19 @@ pub struct BenchArgs {
     #[arg(required_unless_present = "from_csv")]
     pub files: Vec<PathBuf>,
     /// Run nothing: read the rows of earlier `--csv` files (to draw `--plot` again; repeat
-    /// the flag to combine several sweeps).
-    #[arg(long, value_name = "FILE", conflicts_with = "files")]
+    /// the flag to combine several sweeps), or the runs of `--runs-csv` files (the shards of a
+    /// sweep), merged into one row per file, back end and setting.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["files", "shard"])]
     pub from_csv: Vec<PathBuf>,
+    /// Run only the I-th of N disjoint slices of the sweep (its runs numbered file x setting x
+    /// back end x run, the I-th of every N); the shards' `--runs-csv` files merge with
+    /// `--from-csv` into the whole sweep's rows.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, requires = "runs_csv")]
+    pub shard: Option<Shard>,
+    /// Also write one line per run to this CSV file (seed, status, steps, time), from which
+    /// `--from-csv` rebuilds the rows exactly.
+    #[arg(long, value_name = "FILE.csv")]
+    pub runs_csv: Option<PathBuf>,
     /// Several back ends, comma separated (one back end: `--backend`; not both).
     #[arg(long = "backends", value_name = "NAME,..", value_delimiter = ',', conflicts_with = "backend")]
     pub backends: Vec<String>,
@@ -110,7 +122,12 @@ fn check_output(flag: &str, path: &Path, extension: &str) -> Result<(), Diagnost
 
 pub fn main(args: BenchArgs) -> u8 {
     let mut reporter = Reporter::new(&args.color);
-    let outputs = args.plot.iter().map(|p| ("--plot", p, "svg")).chain(args.csv.iter().map(|p| ("--csv", p, "csv")));
+    let outputs = args
+        .plot
+        .iter()
+        .map(|p| ("--plot", p, "svg"))
+        .chain(args.csv.iter().map(|p| ("--csv", p, "csv")))
+        .chain(args.runs_csv.iter().map(|p| ("--runs-csv", p, "csv")));
     for (flag, path, extension) in outputs {
         if let Err(d) = check_output(flag, path, extension) {
             reporter.emit(&[d]);
@@ -175,8 +192,18 @@ pub fn main(args: BenchArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    let mut runs_csv = match args.runs_csv.as_deref().map(RunsWriter::create).transpose() {
+        Ok(csv) => csv,
+        Err(d) => {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    };
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    let cells = args.files.len() * settings.len() * backends.len();
+    let total: usize = (0..cells).map(|cell| shard.runs(cell, args.runs).len()).sum();
     let interrupt = interrupt_flag();
-    let total = (args.files.len() * backends.len() * settings.len() * args.runs) as u64;
+    let total = total as u64;
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(total);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} runs {elapsed_precise} {msg}") {
@@ -191,8 +218,14 @@ pub fn main(args: BenchArgs) -> u8 {
     }
     let mut rows = Vec::new();
     let mut failed = false;
-    'sweep: for (file, &main) in args.files.iter().zip(&sources) {
-        for setting in &settings {
+    // The cell of file f, setting s and back end b is number (f * settings + s) * backends + b.
+    let cell_of = |f: usize, s: usize, b: usize| (f * settings.len() + s) * backends.len() + b;
+    'sweep: for (f, (file, &main)) in args.files.iter().zip(&sources).enumerate() {
+        for (s, setting) in settings.iter().enumerate() {
+            // A shard compiles only the settings it has runs of.
+            if (0..backends.len()).all(|b| shard.runs(cell_of(f, s, b), args.runs).is_empty()) {
+                continue;
+            }
             let options = CheckOptions { overrides: setting.clone(), limits: args.limits.limits() };
             let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,
@@ -202,14 +235,19 @@ pub fn main(args: BenchArgs) -> u8 {
                     continue;
                 }
             };
-            for name in &backends {
+            for (b, name) in backends.iter().enumerate() {
                 if interrupt.load(Ordering::Relaxed) {
                     break 'sweep;
                 }
+                let cell = Cell { file, setting, backend: name, index: cell_of(f, s, b) };
+                let runs = shard.runs(cell.index, args.runs);
+                if runs.is_empty() {
+                    continue;
+                }
                 progress.set_message(format!("{} {name}", file.display()));
-                let row = pool.install(|| measure(&compiled, file, setting, name, &args, &interrupt, &progress));
-                let row = match row {
-                    Ok(row) => row,
+                let records = pool.install(|| measure(&compiled, &cell, &runs, &args, &interrupt, &progress));
+                let records = match records {
+                    Ok(records) => records,
                     Err(d) => {
                         reporter.emit(&[d]);
                         failed = true;
@@ -219,8 +257,13 @@ pub fn main(args: BenchArgs) -> u8 {
                 if interrupt.load(Ordering::Relaxed) {
                     break 'sweep;
                 }
+                let row = Row::from_runs(&records);
                 outln!("{}", row_text(&row, args.json));
                 if let Some(Err(d)) = csv.as_mut().map(|csv| csv.push(&row)) {
+                    reporter.emit(&[d]);
+                    failed = true;
+                }
+                if let Some(Err(d)) = runs_csv.as_mut().map(|csv| csv.push(&records)) {
                     reporter.emit(&[d]);
                     failed = true;
                 }
@@ -251,69 +294,98 @@ fn draw(path: &Path, rows: &[Row]) -> Result<(), Diagnostic> {
     write_output(Some(path), &svg)
 }
 
+/// One cell of the sweep: a file, a setting of its swept constants and a back end.
+struct Cell<'a> {
+    file: &'a Path,
+    setting: &'a [(String, i64)],
+    backend: &'a str,
+    /// Its position in the sweep.
+    index: usize,
+}
+
+/// Run the given runs of a cell (run `r` with the seed `restart_seed(seed, r)`); the records
+/// in the order of their index.
 fn measure(
     compiled: &Compiled,
-    file: &Path,
-    setting: &[(String, i64)],
-    name: &str,
+    cell: &Cell,
+    runs: &[usize],
     args: &BenchArgs,
     interrupt: &Arc<AtomicBool>,
     progress: &ProgressBar,
-) -> Result<Row, Diagnostic> {
+) -> Result<Vec<RunRecord>, Diagnostic> {
     let config = SearchConfig {
-        backend: name.to_string(),
+        backend: cell.backend.to_string(),
         timeout: args.search.timeout()?,
         interrupt: Arc::clone(interrupt),
         ..args.search.config()
     };
     let search = Search::new(compiled, &config)?;
-    let outcomes = Mutex::new(Vec::new());
-    (0..args.runs).into_par_iter().for_each(|run| {
+    let set: Vec<String> = cell.setting.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let records = Mutex::new(Vec::new());
+    runs.par_iter().for_each(|&run| {
         if interrupt.load(Ordering::Relaxed) {
             return;
         }
-        let synthesis = search.run_with_seed(restart_seed(args.search.seed, run));
+        let seed = restart_seed(args.search.seed, run);
+        let synthesis = search.run_with_seed(seed);
         progress.inc(1);
-        if let Ok(mut list) = outcomes.lock() {
-            list.push((synthesis.status(), synthesis.steps(), synthesis.seconds()));
+        let record = RunRecord {
+            file: cell.file.display().to_string(),
+            backend: cell.backend.to_string(),
+            set: set.join(" "),
+            cell: cell.index,
+            run,
+            runs: args.runs,
+            seed,
+            status: status_text(synthesis.status()),
+            steps: synthesis.steps(),
+            seconds: synthesis.seconds(),
+        };
+        if let Ok(mut list) = records.lock() {
+            list.push(record);
         }
     });
-    let outcomes = outcomes.into_inner().unwrap_or_default();
-    let solved: Vec<&(Status, u64, f64)> = outcomes.iter().filter(|o| o.0 == Status::Found).collect();
-    let mut seconds: Vec<f64> = solved.iter().map(|o| o.2).collect();
-    seconds.sort_by(f64::total_cmp);
-    let mean = |values: &[f64]| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
-    let steps: Vec<f64> = solved.iter().map(|o| o.1 as f64).collect();
-    let all_seconds: Vec<f64> = outcomes.iter().map(|o| o.2).collect();
-    Ok(Row {
-        file: file.display().to_string(),
-        backend: name.to_string(),
-        set: setting.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect(),
-        runs: outcomes.len(),
-        solved: solved.len(),
-        mean_steps: mean(&steps),
-        median_seconds: median(&seconds),
-        mean_seconds: mean(&seconds),
-        mean_seconds_all: mean(&all_seconds).unwrap_or(0.0),
-        impossible: outcomes.iter().filter(|o| o.0 == Status::Impossible).count(),
-    })
+    let mut records = records.into_inner().unwrap_or_default();
+    records.sort_by_key(|r| r.run);
+    Ok(records)
 }
 
-fn median(sorted: &[f64]) -> Option<f64> {
-    match sorted.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(sorted[n / 2]),
-        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
-}
-
-/// Rows read back from `--csv` files: printed like a sweep, drawn with `--plot`, and written
-/// together to `--csv` (to combine several sweeps in one file).
+/// Rows read back from `--csv` files, or merged from the runs of `--runs-csv` files: printed
+/// like a sweep, drawn with `--plot`, and written together to `--csv` (to combine several
+/// sweeps in one file) and, for runs, to `--runs-csv`.
 fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
     let mut rows = Vec::new();
+    let mut runs: Vec<(String, Vec<RunRecord>)> = Vec::new();
     for path in &args.from_csv {
         match read_csv(path) {
-            Ok(more) => rows.extend(more),
+            Ok(CsvFile::Rows(more)) => rows.extend(more),
+            Ok(CsvFile::Runs(more)) => runs.push((path.display().to_string(), more)),
+            Err(d) => {
+                reporter.emit(&[d]);
+                return EXIT_USER_ERROR;
+            }
+        }
+    }
+    // Rows are summaries and runs are what they summarize; together they would count twice.
+    if !rows.is_empty() && !runs.is_empty() || args.runs_csv.is_some() && runs.is_empty() {
+        let diagnostic = if runs.is_empty() {
+            Diagnostic::error("`--runs-csv` needs runs to write, and the `--from-csv` files hold rows")
+                .with_help("runs come from files that `tpt bench --runs-csv` wrote")
+        } else {
+            Diagnostic::error("the `--from-csv` files mix rows (of `--csv`) and runs (of `--runs-csv`)")
+                .with_help("give the rows of a sweep or the runs of its shards, not both")
+        };
+        reporter.emit(&[diagnostic]);
+        return EXIT_USER_ERROR;
+    }
+    let mut merged = Vec::new();
+    if !runs.is_empty() {
+        match merge_runs(runs) {
+            Ok(result) => {
+                reporter.emit(&result.warnings);
+                rows = result.rows;
+                merged = result.runs;
+            }
             Err(d) => {
                 reporter.emit(&[d]);
                 return EXIT_USER_ERROR;
@@ -330,8 +402,10 @@ fn replot(args: &BenchArgs, reporter: &Reporter) -> u8 {
         let mut csv = CsvWriter::create(path)?;
         rows.iter().try_for_each(|row| csv.push(row))
     });
+    let runs_written = args.runs_csv.as_deref().map(|path| RunsWriter::create(path)?.push(&merged));
     let drawn = args.plot.as_deref().map(|path| draw(path, &rows));
-    let errors: Vec<Diagnostic> = written.into_iter().chain(drawn).filter_map(Result::err).collect();
+    let errors: Vec<Diagnostic> =
+        written.into_iter().chain(runs_written).chain(drawn).filter_map(Result::err).collect();
     reporter.emit(&errors);
     if errors.is_empty() {
         EXIT_OK

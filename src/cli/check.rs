@@ -8,53 +8,38 @@ use clap::Args;
 use tpt::diagnostics::plural;
 
 use super::{
-    display_name, load_and_compile, stdin_at_most_once, CompileArgs, LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR,
+    display_name, load_and_compile, stdin_at_most_once, CompileArgs, ProgramArgs, Reporter, EXIT_OK, EXIT_USER_ERROR,
 };
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The .tpt files (`-`: standard input).
+    /// The .tpt files (`-`: standard input); `--set` and `--data` apply to each.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Override a constant: `--set K=64` (repeatable; applies to every file).
-    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = super::parse_override)]
-    pub overrides: Vec<(String, i64)>,
-    /// Read more examples from a JSON file (for every file).
-    #[arg(long, value_name = "FILE")]
-    pub data: Option<PathBuf>,
-    /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
-    pub color: String,
     #[command(flatten)]
-    pub limits: LimitArgs,
+    pub with: ProgramArgs,
 }
 
 pub fn main(args: CheckArgs) -> u8 {
     if let Err(d) = stdin_at_most_once(&args.files) {
-        Reporter::new(&args.color).emit(&[d]);
+        Reporter::new(&args.with.color).emit(&[d]);
         return EXIT_USER_ERROR;
     }
     let mut worst = EXIT_OK;
     for file in &args.files {
-        let compile = CompileArgs {
-            file: file.clone(),
-            overrides: args.overrides.clone(),
-            data: args.data.clone(),
-            color: args.color.clone(),
-            limits: args.limits.clone(),
-        };
+        let compile = CompileArgs { file: file.clone(), with: args.with.clone() };
         worst = worst.max(check_one(&compile));
     }
     worst
 }
 
 fn check_one(args: &CompileArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.color);
+    let mut reporter = Reporter::new(&args.with.color);
     let compiled = match load_and_compile(args, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.limits.limits()) {
+    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.with.limits.limits()) {
         Ok(bytes) => bytes,
         Err(diagnostic) => {
             reporter.emit(&[diagnostic]);

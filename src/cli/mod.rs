@@ -25,6 +25,7 @@ mod graph;
 mod output;
 mod plot;
 mod run;
+mod shard;
 mod synth;
 mod table;
 
@@ -75,6 +76,14 @@ pub enum Command {
 pub struct CompileArgs {
     /// The .tpt file (`-`: standard input).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub with: ProgramArgs,
+}
+
+/// How to read and report on a program, besides which file it is (shared by the commands that
+/// take one file and by `check`, which takes several).
+#[derive(Args, Debug, Clone)]
+pub struct ProgramArgs {
     /// Override a constant: `--set K=64` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
     pub overrides: Vec<(String, i64)>,
@@ -255,14 +264,14 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
         reporter.emit(&[d]);
         EXIT_USER_ERROR
     })?;
-    let data = match &args.data {
+    let data = match &args.with.data {
         None => None,
         Some(path) => Some(reporter.load(path).map_err(|d| {
             reporter.emit(&[d]);
             EXIT_USER_ERROR
         })?),
     };
-    let options = CheckOptions { overrides: args.overrides.clone(), limits: args.limits.limits() };
+    let options = CheckOptions { overrides: args.with.overrides.clone(), limits: args.with.limits.limits() };
     match compile(&reporter.sources, main, data, &options) {
         Ok(compiled) => {
             reporter.emit(&compiled.warnings);

@@ -22,7 +22,7 @@ pub struct RunArgs {
 }
 
 pub fn main(args: RunArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.color);
+    let mut reporter = Reporter::new(&args.compile.with.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -35,7 +35,7 @@ pub fn main(args: RunArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    let max_steps = args.compile.limits.max_unroll;
+    let max_steps = args.compile.with.limits.max_unroll;
     if !args.inputs.is_empty() {
         let example = match inputs_example(program, &args.inputs) {
             Ok(example) => example,
@@ -119,28 +119,7 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
             }
         }
     }
-    let text = serde_json::json!({ "examples": [serde_json::Value::Object(object)] }).to_string();
-    // The JSON text was built here, not read from a file, so the labels that point into it
-    // (the primary ones) become notes; the secondary ones point into the program and stay.
-    let mut examples =
-        tpt::examples::json::load_examples(program, &text, 0, "--input", &tpt::limits::Limits::default())
-            .map_err(|diagnostics| diagnostics.into_iter().map(input_diagnostic).collect::<Vec<_>>())?;
-    Ok(examples.remove(0))
-}
-
-/// A data-file diagnostic about the synthetic `--input` example, reworded for the command line.
-fn input_diagnostic(mut diagnostic: Diagnostic) -> Diagnostic {
-    diagnostic.message = diagnostic.message.replacen("--input: examples[0].", "--input ", 1).replacen(
-        "--input: examples[0]: ",
-        "--input: ",
-        1,
-    );
-    let (into_json, into_program): (Vec<_>, Vec<_>) = diagnostic.labels.drain(..).partition(|label| label.primary);
-    diagnostic.labels = into_program;
-    for label in into_json {
-        diagnostic.notes.push(label.message);
-    }
-    diagnostic
+    tpt::examples::json::inputs_example(program, &object, "--input")
 }
 
 fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {

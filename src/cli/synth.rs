@@ -149,7 +149,7 @@ pub fn interrupted_exit_code() -> u8 {
 }
 
 pub fn main(args: SynthArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.color);
+    let mut reporter = Reporter::new(&args.compile.with.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -211,7 +211,7 @@ pub fn main(args: SynthArgs) -> u8 {
     if let Some(path) = &args.trace {
         let run = super::plot::TraceRun {
             file: &args.compile.file,
-            settings: &args.compile.overrides,
+            settings: &args.compile.with.overrides,
             backend: synthesis.backend,
             seed: synthesis.seed,
             status: synthesis.status(),

@@ -1,6 +1,7 @@
 //! Rows of `tpt bench` -> a markdown table, JSON lines or CSV; and CSV written by `--csv` ->
-//! rows again (for `--from-csv`). The CSV goes through the `csv` crate, so that a file name
-//! with a comma or a quote survives the round trip.
+//! rows again (for `--from-csv`, which tells the runs of `--runs-csv` apart by their header).
+//! The CSV goes through the `csv` crate, so that a file name with a comma or a quote survives
+//! the round trip.
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use tpt::diagnostics::Diagnostic;
 
 use super::io_reason;
+use super::shard::{read_runs, RunRecord, RUN_COLUMNS};
 
 /// One measured row: a file, a back end and a setting of the swept constants.
 #[derive(Clone, Debug, Serialize)]
@@ -30,6 +32,32 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row of one cell from its runs (all of the same file, back end and setting), in the
+    /// order of their index: the sweep and the merge of its shards both build rows here, so
+    /// the two agree exactly.
+    pub fn from_runs(runs: &[RunRecord]) -> Row {
+        let first = runs.first();
+        let solved: Vec<&RunRecord> = runs.iter().filter(|r| r.status == "found").collect();
+        let mean = |values: &[f64]| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+        let steps: Vec<f64> = solved.iter().map(|r| r.steps as f64).collect();
+        let mut seconds: Vec<f64> = solved.iter().map(|r| r.seconds).collect();
+        let mean_seconds = mean(&seconds);
+        seconds.sort_by(f64::total_cmp);
+        let all_seconds: Vec<f64> = runs.iter().map(|r| r.seconds).collect();
+        Row {
+            file: first.map(|r| r.file.clone()).unwrap_or_default(),
+            backend: first.map(|r| r.backend.clone()).unwrap_or_default(),
+            set: first.and_then(|r| parse_set(&r.set)).unwrap_or_default(),
+            runs: runs.len(),
+            solved: solved.len(),
+            mean_steps: mean(&steps),
+            median_seconds: median(&seconds),
+            mean_seconds,
+            mean_seconds_all: mean(&all_seconds).unwrap_or(0.0),
+            impossible: runs.iter().filter(|r| r.status == "impossible").count(),
+        }
+    }
+
     /// The swept settings as `K=4 N=2`.
     pub fn set_text(&self) -> String {
         let parts: Vec<String> = self.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -40,6 +68,25 @@ impl Row {
     pub fn success_rate(&self) -> f64 {
         100.0 * self.solved as f64 / self.runs.max(1) as f64
     }
+}
+
+/// The middle value of sorted values (the mean of the two middle ones for an even count).
+fn median(sorted: &[f64]) -> Option<f64> {
+    match sorted.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(sorted[n / 2]),
+        n => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+/// `K=4 N=2` -> the settings; `None` when a part is not `NAME=INTEGER`.
+pub fn parse_set(text: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut set = serde_json::Map::new();
+    for part in text.split_whitespace() {
+        let (key, value) = part.split_once('=')?;
+        set.insert(key.to_string(), serde_json::json!(value.parse::<i64>().ok()?));
+    }
+    Some(set)
 }
 
 /// The header of the markdown table.
@@ -154,18 +201,31 @@ impl CsvWriter {
     }
 }
 
-/// The rows of a file that `--csv` wrote.
-pub fn read_csv(path: &Path) -> Result<Vec<Row>, Diagnostic> {
+/// What a CSV file of `tpt bench` holds: rows (`--csv`) or runs (`--runs-csv`).
+pub enum CsvFile {
+    Rows(Vec<Row>),
+    Runs(Vec<RunRecord>),
+}
+
+/// The rows or runs of a file that `--csv` or `--runs-csv` wrote, told apart by the header.
+pub fn read_csv(path: &Path) -> Result<CsvFile, Diagnostic> {
     let name = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::error(format!("cannot read `{name}`: {}", io_reason(&e))))?;
     let not_a_row = |line: u64| {
         Diagnostic::error(format!("{name}: line {line} is not a row written by `tpt bench --csv`"))
             .with_help(format!("the columns are: {}", COLUMNS.join(",")))
+            .with_help(format!("or, for the runs that `--runs-csv` writes: {}", RUN_COLUMNS.join(",")))
     };
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let header_matches = reader.headers().is_ok_and(|header| header.iter().eq(COLUMNS));
-    if !header_matches {
+    let header: Vec<String> = match reader.headers() {
+        Ok(header) => header.iter().map(str::to_string).collect(),
+        Err(_) => return Err(not_a_row(1)),
+    };
+    if header.iter().eq(RUN_COLUMNS) {
+        return read_runs(&name, &bytes).map(CsvFile::Runs);
+    }
+    if !header.iter().eq(COLUMNS) {
         return Err(not_a_row(1));
     }
     let mut rows = Vec::new();
@@ -173,12 +233,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Row>, Diagnostic> {
         let line = |e: &csv::Error| e.position().map_or(index as u64 + 2, |p| p.line());
         let record = record.map_err(|e| not_a_row(line(&e)))?;
         let line = index as u64 + 2;
-        let mut set = serde_json::Map::new();
-        for part in record.set.split_whitespace() {
-            let (key, value) = part.split_once('=').ok_or_else(|| not_a_row(line))?;
-            let value: i64 = value.parse().map_err(|_| not_a_row(line))?;
-            set.insert(key.to_string(), serde_json::json!(value));
-        }
+        let set = parse_set(&record.set).ok_or_else(|| not_a_row(line))?;
         if record.solved + record.impossible > record.runs {
             return Err(not_a_row(line));
         }
@@ -195,7 +250,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Row>, Diagnostic> {
             impossible: record.impossible,
         });
     }
-    Ok(rows)
+    Ok(CsvFile::Rows(rows))
 }
 
 #[cfg(test)]

@@ -91,6 +91,59 @@ pub fn load_examples(
     }
 }
 
+/// The text of a data file holding `examples` (each an object of inputs and outputs), one
+/// example per line, so that a message about example `i` points at line `i + 1`. Examples
+/// given as values rather than as a file (the Python package's) go through this text and
+/// [`load_examples`], and so get the same checks and messages as a `--data` file.
+pub fn data_file_text(examples: &[Value]) -> String {
+    let lines: Vec<String> = examples.iter().map(Value::to_string).collect();
+    format!("{{\"examples\": [{}]}}\n", lines.join(",\n"))
+}
+
+/// One example made of the inputs in `inputs` (name -> value, as in a data file) and no
+/// observations, to run a program on a new input. `name` says where the values came from
+/// (`--input`): messages read `--input x: ...`, and the example is labelled `name`. The
+/// values were not written in any file, so messages point only into the program: the labels
+/// that would point into the JSON text built here become notes, and the example's span is
+/// empty (messages about it carry no "in this example" label).
+pub fn inputs_example(
+    program: &Program,
+    inputs: &serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<ExampleData, Vec<Diagnostic>> {
+    for key in inputs.keys() {
+        if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
+            let known: Vec<String> =
+                program.arrays.iter().filter(|a| a.kind == DeclKind::Input).map(|a| format!("`{}`", a.name)).collect();
+            let help = match known.len() {
+                0 => "the program has no inputs".to_string(),
+                _ => format!("the inputs are: {}", known.join(", ")),
+            };
+            return Err(vec![
+                Diagnostic::error(format!("{name}: `{key}` is not an input of the program")).with_help(help)
+            ]);
+        }
+    }
+    let text = serde_json::json!({ "examples": [Value::Object(inputs.clone())] }).to_string();
+    let reword = |mut diagnostic: Diagnostic| {
+        diagnostic.message = diagnostic
+            .message
+            .replacen(&format!("{name}: examples[0]."), &format!("{name} "), 1)
+            .replacen(&format!("{name}: examples[0]: "), &format!("{name}: "), 1);
+        let (into_json, into_program): (Vec<_>, Vec<_>) = diagnostic.labels.drain(..).partition(|label| label.primary);
+        diagnostic.labels = into_program;
+        diagnostic.notes.extend(into_json.into_iter().map(|label| label.message));
+        diagnostic
+    };
+    let mut examples = load_examples(program, &text, 0, name, &Limits::default())
+        .map_err(|diagnostics| diagnostics.into_iter().map(reword).collect::<Vec<_>>())?;
+    let mut example = examples.remove(0);
+    example.label = name.to_string();
+    example.span = Span::new(0, 0);
+    example.entry_spans = vec![None; program.arrays.len()];
+    Ok(example)
+}
+
 /// One step into a JSON value: a member of an object or an element of a list.
 #[derive(Clone, Debug)]
 pub enum Step {

@@ -8,7 +8,7 @@ pub mod json;
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::DeclKind;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{plural, Diagnostic};
 use crate::eval::{constant_value, index_out_of_range, values_label};
 use crate::limits::Limits;
 use crate::program::{ArrayId, ArrayInfo, ExampleData, Expr, Program};
@@ -39,6 +39,8 @@ pub enum ValueKind {
     List(Vec<ValueTree>),
     /// `[v; n]`.
     Repeat(Box<ValueTree>, Expr),
+    /// `bits(v, n)`: the n binary digits of v, most significant first.
+    Bits(Expr, Expr),
     /// `_` in the sketch, `null` in a data file: an unobserved output element, or an unbound
     /// param element.
     Hole,
@@ -109,7 +111,7 @@ impl Values<'_> {
         let at = &tree.at;
         let kind_text = |kind: &ValueKind| match kind {
             ValueKind::Expr(_) | ValueKind::Int(_) => "a single value".to_string(),
-            ValueKind::List(_) | ValueKind::Repeat(..) => "a list".to_string(),
+            ValueKind::List(_) | ValueKind::Repeat(..) | ValueKind::Bits(..) => "a list".to_string(),
             ValueKind::Hole => format!("`{}`", origin.hole()),
             ValueKind::Other(what) => what.clone(),
         };
@@ -162,7 +164,7 @@ impl Values<'_> {
                 );
                 false
             }
-            (ValueKind::List(_) | ValueKind::Repeat(..), None) => {
+            (ValueKind::List(_) | ValueKind::Repeat(..) | ValueKind::Bits(..), None) => {
                 self.errors.push(
                     origin
                         .error(at, format!("expected a single value for `{name}`, found a list"), "a list")
@@ -186,6 +188,65 @@ impl Values<'_> {
                     return false;
                 }
                 items.iter().all(|item| self.flatten(item, rest, array, holes_allowed, out))
+            }
+            (ValueKind::Bits(number, count), Some((&n, rest))) => {
+                let (Some(number), Some(count)) = (self.evaluate(number), self.evaluate(count)) else {
+                    return false;
+                };
+                if !rest.is_empty() {
+                    self.errors.push(
+                        origin
+                            .error(
+                                at,
+                                format!("expected a list of lists for `{name}`, found a list of bits"),
+                                "a list of bits",
+                            )
+                            .with_secondary(array.name_span, "declared here")
+                            .with_help(format!("`bits(v, n)` gives one row: write `[bits(..), ..]` for the {n} rows")),
+                    );
+                    return false;
+                }
+                if count != n as i64 {
+                    self.errors.push(self.wrong_length(at, array, n, count));
+                    return false;
+                }
+                // `n` is a dimension, so the bits are produced only once it is known to fit.
+                let fits = number >= 0 && (count >= 63 || number < 1i64 << count);
+                if !fits {
+                    let needed = if number < 0 {
+                        "a negative number has no bits".to_string()
+                    } else {
+                        format!("it needs {}", plural(64 - number.leading_zeros(), "bit"))
+                    };
+                    self.errors.push(
+                        origin
+                            .error(at, format!("{number} does not fit in {}", plural(count, "bit")), needed)
+                            .with_secondary(array.name_span, "declared here")
+                            .with_help(if count < 63 {
+                                format!("`bits(v, {count})` takes a number v in 0..{}", 1i64 << count)
+                            } else {
+                                format!("`bits(v, {count})` takes a number v of at least 0")
+                            }),
+                    );
+                    return false;
+                }
+                for position in (0..count).rev() {
+                    let bit = (number >> position) & 1;
+                    if bit >= domain as i64 {
+                        self.errors.push(
+                            origin
+                                .error(
+                                    at,
+                                    format!("{bit} is outside the domain of `{name}`"),
+                                    format!("`{name}` takes values 0..{domain}"),
+                                )
+                                .with_secondary(array.name_span, "declared here"),
+                        );
+                        return false;
+                    }
+                    out.push(Some(bit as u32));
+                }
+                true
             }
             (ValueKind::Repeat(item, count), Some((&n, rest))) => {
                 let Some(count) = self.evaluate(count) else { return false };

@@ -16,7 +16,16 @@ pub fn indexed(name: &Ident, indices: &[Expr]) -> Doc {
 pub fn pattern_doc(pattern: &Pattern) -> Doc {
     match pattern {
         Pattern::Wildcard(_) => text("_"),
-        Pattern::Values(values) => cat(separated(values.iter().map(expr_doc), " | ")),
+        Pattern::Values(values) => {
+            // `|` separates the values, so a value built by code whose operator binds looser
+            // than `^` goes in parentheses (parsed ones have their `Paren` node).
+            let value = |v: &Expr| {
+                let loose =
+                    matches!(v.kind, ExprKind::Binary { op, .. } if op.precedence() < BinOp::BitXor.precedence());
+                operand_doc(v, loose)
+            };
+            cat(separated(values.iter().map(value), " | "))
+        }
     }
 }
 
@@ -70,10 +79,9 @@ fn needs_parens(op: BinOp, operand: &Expr, is_rhs: bool) -> bool {
     let ExprKind::Binary { op: inner, .. } = operand.kind else {
         return false;
     };
-    let comparison = op.precedence() == BinOp::Lt.precedence();
     match inner.precedence().cmp(&op.precedence()) {
         std::cmp::Ordering::Less => true,
-        std::cmp::Ordering::Equal => is_rhs || comparison,
+        std::cmp::Ordering::Equal => is_rhs || op.is_comparison(),
         std::cmp::Ordering::Greater => false,
     }
 }

@@ -126,3 +126,26 @@ fn empty_input_gives_empty_output() {
     assert_eq!(fmt(""), "");
     assert_eq!(fmt("  // only\n\n"), "// only\n");
 }
+
+#[test]
+fn code_built_bitwise_trees_get_needed_parentheses() {
+    use BinOp::*;
+    let (a, b, c) = (name("a"), name("b"), name("c"));
+    let or = bin(BitOr, a.clone(), b.clone());
+    assert_eq!(format_expr(&bin(BitAnd, or.clone(), c.clone())), "(a | b) & c");
+    assert_eq!(format_expr(&bin(BitOr, bin(BitAnd, a.clone(), b.clone()), c.clone())), "a & b | c");
+    assert_eq!(format_expr(&bin(BitOr, bin(Eq, a.clone(), b.clone()), c.clone())), "(a == b) | c");
+    assert_eq!(format_expr(&bin(Eq, bin(BitAnd, a.clone(), b.clone()), c.clone())), "a & b == c");
+    assert_eq!(format_expr(&bin(Shl, bin(Add, a.clone(), b.clone()), c.clone())), "a + b << c");
+    assert_eq!(format_expr(&bin(Add, bin(Shl, a.clone(), b.clone()), c.clone())), "(a << b) + c");
+    assert_eq!(format_expr(&bin(BitXor, a.clone(), bin(BitXor, b.clone(), c.clone()))), "a ^ (b ^ c)");
+    let not = e(ExprKind::Unary { op: UnOp::BitNot, operand: Box::new(bin(BitAnd, a.clone(), b.clone())) });
+    assert_eq!(format_expr(&not), "~(a & b)");
+    // `|` separates pattern values: a value with a looser operator is parenthesized.
+    let arm = |pattern, body| crate::ast::MatchArm { pattern, body, span: Span::default() };
+    let values = crate::ast::Pattern::Values(vec![or, bin(BitXor, a, b)]);
+    let wildcard = crate::ast::Pattern::Wildcard(Span::default());
+    let arms = vec![arm(values, e(ExprKind::Int(1))), arm(wildcard, e(ExprKind::Int(0)))];
+    let matched = e(ExprKind::Match { scrutinee: Box::new(c), arms });
+    assert_eq!(format_expr(&matched), "match c { (a | b) | a ^ b => 1, _ => 0 }");
+}

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::index_range::Culprit;
 use super::{Lowerer, Lowering};
 use crate::diagnostics::Diagnostic;
 use crate::eval::{element_position, eval, eval_error_diagnostic, index_out_of_range, Env, EvalError};
@@ -225,6 +226,14 @@ impl Lowerer<'_> {
                     if relevant.is_empty() {
                         relevant = (0..values.len()).collect();
                     }
+                    if let EvalError::IndexOutOfRange { .. } = error {
+                        let culprits: Vec<Culprit> = relevant
+                            .iter()
+                            .map(|&p| Culprit { name: &operands.names[p], node: operands.nodes[p], value: values[p] })
+                            .collect();
+                        let diagnostic = self.index_range_diagnostic(roots, &error, &culprits);
+                        return self.fail(diagnostic);
+                    }
                     let names: Vec<String> = relevant.iter().map(|&p| operands.names[p].clone()).collect();
                     let picked: Vec<i64> = relevant.iter().map(|&p| values[p]).collect();
                     let when = describe_combination(&names, &picked);
@@ -296,13 +305,16 @@ impl Lowerer<'_> {
                 if let Some(position) = t.results.iter().position(|v| v.is_some_and(bad)) {
                     let value = t.results[position].unwrap_or(0);
                     let when = describe_combination(&t.names, &combination(&t, self.graph.graph(), position));
+                    let help = match complement_help(expr, value, domain) {
+                        Some(help) => help,
+                        None => "widen the domain of the target, or keep the value in range (for example with `%`)"
+                            .to_string(),
+                    };
                     let diagnostic =
                         Diagnostic::error(format!("this value can be {value}, outside the domain of `{}`", info.name))
                             .with_label(expr.span, format!("{value} when {when}"))
                             .with_secondary(info.name_span, format!("`{}` takes values 0..{domain}", info.name))
-                            .with_help(
-                                "widen the domain of the target, or keep the value in range (for example with `%`)",
-                            );
+                            .with_help(help);
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }
@@ -316,6 +328,17 @@ impl Lowerer<'_> {
     pub(super) fn selector(&mut self, roots: &[&Expr], span: Span, evaluate: Evaluate) -> Lowering<Computed> {
         self.compute(roots, span, evaluate)
     }
+}
+
+/// The advice for a negative value from an expression that uses `~`: it flips all 64 bits.
+fn complement_help(expr: &Expr, value: i64, domain: i64) -> Option<String> {
+    let complements = expr.any(&|e| matches!(e.kind, ExprKind::Unary { op: crate::ast::UnOp::BitNot, .. }));
+    if value >= 0 || !complements {
+        return None;
+    }
+    let mask = (domain.max(1) as u64).next_power_of_two() - 1;
+    let below = if (mask as i64) < domain { String::new() } else { format!(", then keep the result below {domain}") };
+    Some(format!("`~x` flips all 64 bits, so it is `-x - 1`: keep the bits of the domain with a mask, as in `~x & {mask}`{below}"))
 }
 
 /// A restriction of a computation's operand values to those an enclosing branch allows.

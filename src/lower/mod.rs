@@ -5,12 +5,14 @@
 //! operand values at fault. Every node keeps the span of the syntax that caused it.
 //!
 //! This module unrolls statements and tracks what each element holds; `compute` tabulates
-//! runtime expressions and indexing, `branches` lowers runtime `if` and `match` into
-//! mixtures, `observe` records what the examples fix. Nodes are added through
-//! [`GraphBuilder`], which shares equal nodes and keeps the node limit.
+//! runtime expressions and indexing (with `index_range` explaining an index that can fall out
+//! of range), `branches` lowers runtime `if` and `match` into mixtures, `observe` records what
+//! the examples fix. Nodes are added through [`GraphBuilder`], which shares equal nodes and
+//! keeps the node limit.
 
 mod branches;
 mod compute;
+mod index_range;
 mod observe;
 
 use crate::ast::DeclKind;

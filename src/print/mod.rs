@@ -5,11 +5,13 @@
 //! the param declarations with their values.
 //!
 //! The passes of `print_program` work on the checked program's own code, each in its own
-//! module: `specialize` (partial evaluation), `dead` (liveness), `inline` (temporaries), with
-//! `simplify` building the code they produce; `emit` turns the result into the printed
+//! module: `specialize` (partial evaluation, with `calls` inlining the arm of a function that
+//! the arguments select), `dead` (liveness), `inline` (temporaries), with `simplify` building
+//! the code they produce; `emit` turns the result into the printed
 //! program's syntax tree (`syntax` for the generated statements), which the formatter prints
 //! once with the source's comments.
 
+mod calls;
 mod dead;
 mod emit;
 mod inline;

@@ -101,11 +101,17 @@ pub fn is_bool(program: &Program, e: &Expr) -> bool {
         ExprKind::Elem { array, .. } => program.arrays[*array].domain <= 2,
         ExprKind::Call { func, .. } => program.fns[*func].result_domain <= 2,
         ExprKind::Unary { op, .. } => *op == UnOp::Not,
+        // `a & b` is 0 or 1 when either side is (its other bits are 0); `|` and `^` when both are.
+        ExprKind::Binary { op: BinOp::BitAnd, lhs, rhs } => is_bool(program, lhs) || is_bool(program, rhs),
+        ExprKind::Binary { op: BinOp::BitOr | BinOp::BitXor, lhs, rhs } => {
+            is_bool(program, lhs) && is_bool(program, rhs)
+        }
         ExprKind::Binary { op, .. } => op.precedence() <= BinOp::Lt.precedence(),
         ExprKind::If { branches, otherwise } => {
             branches.iter().all(|(_, v)| is_bool(program, v)) && is_bool(program, otherwise)
         }
         ExprKind::Match { arms, .. } => arms.iter().all(|a| is_bool(program, &a.body)),
+        ExprKind::FromBits { elements } => elements.len() <= 1,
     }
 }
 
@@ -125,6 +131,7 @@ pub fn unary(program: &Program, op: UnOp, a: Expr) -> Expr {
         (_, ExprKind::Int(_)) => fold_literal(program, &node).unwrap_or(node),
         (UnOp::Not, ExprKind::Unary { op: UnOp::Not, operand: inner }) if is_bool(program, inner) => (**inner).clone(),
         (UnOp::Neg, ExprKind::Unary { op: UnOp::Neg, operand: inner }) => (**inner).clone(),
+        (UnOp::BitNot, ExprKind::Unary { op: UnOp::BitNot, operand: inner }) => (**inner).clone(),
         _ => node,
     }
 }
@@ -134,21 +141,43 @@ pub fn binary(program: &Program, op: BinOp, a: Expr, b: Expr) -> Expr {
         let node = Expr::synthetic(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) });
         return fold_literal(program, &node).unwrap_or(node);
     }
+    identity(program, op, &a, &b)
+        .unwrap_or_else(|| Expr::synthetic(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) }))
+}
+
+/// `a op b` without the operation, when an identity gives it for every value of `a` and `b`
+/// (`a + 0`, `x && 1` with `x` 0 or 1, `a ^ a`). Operands are pure and, in a checked program,
+/// evaluate without error, so dropping one (`a * 0`) changes no value.
+fn identity(program: &Program, op: BinOp, a: &Expr, b: &Expr) -> Option<Expr> {
+    use BinOp::*;
     let boolean = |e: &Expr| is_bool(program, e);
     let same = a == b;
-    let simpler = match (op, literal(&a), literal(&b)) {
-        (BinOp::And, Some(0), _) | (BinOp::And, _, Some(0)) => Some(int(0)),
-        (BinOp::And, Some(_), _) if boolean(&b) => Some(b.clone()),
-        (BinOp::And, _, Some(_)) if boolean(&a) => Some(a.clone()),
-        (BinOp::Or, Some(v), _) | (BinOp::Or, _, Some(v)) if v != 0 => Some(int(1)),
-        (BinOp::Or, Some(_), _) if boolean(&b) => Some(b.clone()),
-        (BinOp::Or, _, Some(_)) if boolean(&a) => Some(a.clone()),
-        (BinOp::And | BinOp::Or, _, _) if same && boolean(&a) => Some(a.clone()),
-        (BinOp::Eq | BinOp::Le | BinOp::Ge, _, _) if same => Some(int(1)),
-        (BinOp::Ne | BinOp::Lt | BinOp::Gt | BinOp::Sub, _, _) if same => Some(int(0)),
-        _ => None,
+    let simpler = match (op, literal(a), literal(b)) {
+        (And, Some(0), _) | (And, _, Some(0)) => int(0),
+        (And, Some(_), _) if boolean(b) => b.clone(),
+        (And, _, Some(_)) if boolean(a) => a.clone(),
+        (Or, Some(v), _) | (Or, _, Some(v)) if v != 0 => int(1),
+        (Or, Some(_), _) if boolean(b) => b.clone(),
+        (Or, _, Some(_)) if boolean(a) => a.clone(),
+        (And | Or, _, _) if same && boolean(a) => a.clone(),
+        (Eq | Le | Ge, _, _) if same => int(1),
+        (Ne | Lt | Gt | Sub | BitXor, _, _) if same => int(0),
+        (BitAnd | BitOr, _, _) if same => a.clone(),
+        // Arithmetic and bitwise identities.
+        (Add | BitOr | BitXor, Some(0), _) => b.clone(),
+        (Add | Sub | BitOr | BitXor | Shl | Shr, _, Some(0)) => a.clone(),
+        (Sub, Some(0), _) => unary(program, UnOp::Neg, b.clone()),
+        (Mul, Some(1), _) => b.clone(),
+        (Mul | Div, _, Some(1)) => a.clone(),
+        (Mul | BitAnd, Some(0), _) | (Mul | BitAnd, _, Some(0)) | (Rem, _, Some(1 | -1)) => int(0),
+        (Shl | Shr, Some(0), _) => int(0),
+        (BitAnd, Some(-1), _) => b.clone(),
+        (BitAnd, _, Some(-1)) => a.clone(),
+        (BitAnd, Some(1), _) if boolean(b) => b.clone(),
+        (BitAnd, _, Some(1)) if boolean(a) => a.clone(),
+        _ => return None,
     };
-    simpler.unwrap_or_else(|| Expr::synthetic(ExprKind::Binary { op, lhs: Box::new(a), rhs: Box::new(b) }))
+    Some(simpler)
 }
 
 pub fn call(program: &Program, func: FnId, args: Vec<Expr>) -> Expr {

@@ -19,6 +19,7 @@ use crate::eval::{element_position, eval, eval_const, matching_arm, Env, EvalErr
 use crate::interp::ParamValues;
 use crate::program::{Arm, Expr, ExprKind, Origin, Program, Stmt, StmtKind};
 
+use super::calls;
 use super::simplify::{self, eval_closed, int, literal, reads_element, unsupported, Result};
 
 /// The most statements one unrolled loop may produce. Past it the loop is printed as
@@ -156,8 +157,16 @@ impl<'p> Specializer<'p> {
             ExprKind::Elem { array, indices } => {
                 ExprKind::Elem { array: *array, indices: indices.iter().map(|i| self.index(i)).collect::<Result<_>>()? }
             }
+            ExprKind::FromBits { elements } => {
+                ExprKind::FromBits { elements: elements.iter().map(sub).collect::<Result<_>>()? }
+            }
             ExprKind::Call { func, args } => {
-                return Ok(simplify::call(p, *func, args.iter().map(sub).collect::<Result<_>>()?))
+                let specialized: Vec<Expr> = args.iter().map(sub).collect::<Result<_>>()?;
+                let known: Vec<Option<i64>> = args.iter().map(|a| self.known_argument(a)).collect();
+                if let Some(inlined) = calls::inline(p, *func, &known, &specialized) {
+                    return Ok(inlined);
+                }
+                return Ok(simplify::call(p, *func, specialized));
             }
             ExprKind::Unary { op, operand } => return Ok(simplify::unary(p, *op, sub(operand)?)),
             ExprKind::Binary { op, lhs, rhs } => return Ok(simplify::binary(p, *op, sub(lhs)?, sub(rhs)?)),
@@ -192,6 +201,17 @@ impl<'p> Specializer<'p> {
             }
         };
         Ok(Expr::synthetic(kind))
+    }
+
+    /// The value of a call's argument that may decide a branch of the function: one that
+    /// reads params and nothing else at runtime, or a constant that does not change from one
+    /// loop iteration to the next (so that inlining does not by itself unroll a loop).
+    fn known_argument(&self, arg: &Expr) -> Option<i64> {
+        match reads(self.program, arg) {
+            (_, true) => None,
+            (false, false) if arg.uses_loop_var() => None,
+            _ => self.eval(arg),
+        }
     }
 
     /// The arm a known scrutinee selects (patterns may use the loop variables).

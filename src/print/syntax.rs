@@ -8,6 +8,25 @@ use crate::span::Span;
 
 use super::simplify::{unsupported, Result};
 
+/// The array (`a`) or row (`m[i]`, an element read missing its last index) whose elements,
+/// in order, `elements` reads, if they are exactly that.
+fn whole_row(program: &Program, elements: &[Expr]) -> Option<Expr> {
+    let ExprKind::Elem { array, indices } = &elements.first()?.kind else { return None };
+    let (_, prefix) = indices.split_last()?;
+    let length = *program.arrays[*array].dims.last()?;
+    let in_order = elements.len() == length
+        && elements.iter().enumerate().all(|(position, e)| match &e.kind {
+            ExprKind::Elem { array: a, indices } => {
+                a == array
+                    && indices.split_last().is_some_and(|(last, rest)| {
+                        rest == prefix && matches!(last.kind, ExprKind::Int(v) if v == position as i64)
+                    })
+            }
+            _ => false,
+        });
+    in_order.then(|| Expr::synthetic(ExprKind::Elem { array: *array, indices: prefix.to_vec() }))
+}
+
 /// Turns checked code into AST nodes.
 pub struct Syntax<'p> {
     pub program: &'p Program,
@@ -64,6 +83,7 @@ impl<'p> Syntax<'p> {
                 K::Index { base: ident(&p.arrays[*array].name), indices: self.exprs(indices)? }
             }
             ExprKind::Call { func, args } => K::Call { func: ident(&p.fns[*func].name), args: self.exprs(args)? },
+            ExprKind::FromBits { elements } => return self.bits_number_syntax(elements),
             ExprKind::Unary { op, operand } => K::Unary { op: *op, operand: boxed(operand)? },
             ExprKind::Binary { op, lhs, rhs } => K::Binary { op: *op, lhs: boxed(lhs)?, rhs: boxed(rhs)? },
             ExprKind::If { branches, otherwise } => K::If {
@@ -84,6 +104,31 @@ impl<'p> Syntax<'p> {
                     .collect::<Result<_>>()?,
             },
         }))
+    }
+
+    /// `from_bits(a)` or `from_bits(m[i])` when the elements are still a whole row of one
+    /// array; otherwise (a printer pass replaced some of them) the number they spell, written
+    /// out: `(e0 * 2 + e1) * 2 + e2`.
+    fn bits_number_syntax(&self, elements: &[Expr]) -> Result<ast::Expr> {
+        if let Some(row) = whole_row(self.program, elements) {
+            return Ok(node(ast::ExprKind::Call { func: ident("from_bits"), args: vec![self.expr(&row)?] }));
+        }
+        let mut number: Option<ast::Expr> = None;
+        for element in elements {
+            let bit = self.expr(element)?;
+            number = Some(match number {
+                None => bit,
+                Some(high) => {
+                    let doubled = node(ast::ExprKind::Binary {
+                        op: ast::BinOp::Mul,
+                        lhs: Box::new(high),
+                        rhs: Box::new(node(ast::ExprKind::Int(2))),
+                    });
+                    node(ast::ExprKind::Binary { op: ast::BinOp::Add, lhs: Box::new(doubled), rhs: Box::new(bit) })
+                }
+            });
+        }
+        Ok(number.unwrap_or_else(|| node(ast::ExprKind::Int(0))))
     }
 
     pub fn block(&mut self, stmts: &[Stmt]) -> Result<ast::Block> {

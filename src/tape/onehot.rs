@@ -367,6 +367,7 @@ impl Tape {
     /// The loss at the one-hot point, by example into `example_loss`, as `forward` computes it.
     fn one_hot_loss(&mut self, at: &OneHot, weights: &[f64]) -> f64 {
         self.example_loss.fill(0.0);
+        let ln_one_plus_epsilon = (1.0 + self.epsilon).ln();
         for check in &self.checks {
             let op = self.op_position[check.node] as usize;
             let domain = self.layout[check.node].domain;
@@ -377,8 +378,9 @@ impl Tape {
                 let value = at.value(op, example);
                 self.example_loss[example] += match self.loss_kind {
                     LossKind::CrossEntropy => {
-                        let p = if value == expected { 1.0 } else { 0.0 };
-                        0.0 - ((p - 1.0) / (1.0 + self.epsilon)).ln_1p()
+                        // The float pass's formula, so that the two agree to the bit.
+                        let p: f64 = if value == expected { 1.0 } else { 0.0 };
+                        (ln_one_plus_epsilon - (p + self.epsilon).ln()).max(0.0)
                     }
                     LossKind::SquaredError => (0..domain)
                         .map(|z| {

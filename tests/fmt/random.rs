@@ -31,9 +31,8 @@ fn operand(op: BinOp, x: Expr, is_rhs: bool) -> Expr {
     let ExprKind::Binary { op: inner, .. } = x.kind else {
         return x;
     };
-    let comparison = op.precedence() == BinOp::Lt.precedence();
-    let needed =
-        inner.precedence() < op.precedence() || (inner.precedence() == op.precedence() && (is_rhs || comparison));
+    let needed = inner.precedence() < op.precedence()
+        || (inner.precedence() == op.precedence() && (is_rhs || op.is_comparison()));
     if needed {
         paren(x)
     } else {
@@ -43,13 +42,21 @@ fn operand(op: BinOp, x: Expr, is_rhs: bool) -> Expr {
 
 fn binop() -> impl Strategy<Value = BinOp> {
     use BinOp::*;
-    prop::sample::select(vec![Mul, Div, Rem, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, And, Or])
+    prop::sample::select(vec![
+        Mul, Div, Rem, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, And, Or, BitAnd, BitOr, BitXor, Shl, Shr,
+    ])
 }
 
 fn pattern(expr: BoxedStrategy<Expr>) -> impl Strategy<Value = Pattern> {
+    // `|` separates a pattern's values: a value whose operator binds looser than `^` is
+    // parenthesized, as the parser requires.
+    let value = expr.prop_map(|x| match x.kind {
+        ExprKind::Binary { op, .. } if op.precedence() < BinOp::BitXor.precedence() => paren(x),
+        _ => x,
+    });
     prop_oneof![
         1 => Just(Pattern::Wildcard(Span::default())),
-        3 => vec(expr, 1..3).prop_map(Pattern::Values),
+        3 => vec(value, 1..3).prop_map(Pattern::Values),
     ]
 }
 
@@ -66,9 +73,8 @@ fn expr() -> BoxedStrategy<Expr> {
                 lhs: Box::new(operand(op, l, false)),
                 rhs: Box::new(operand(op, r, true)),
             })),
-            1 => (prop::bool::ANY, inner.clone()).prop_map(|(neg, x)| {
+            1 => (prop::sample::select(vec![UnOp::Neg, UnOp::Not, UnOp::BitNot]), inner.clone()).prop_map(|(op, x)| {
                 let x = if matches!(x.kind, ExprKind::Binary { .. }) { paren(x) } else { x };
-                let op = if neg { UnOp::Neg } else { UnOp::Not };
                 e(ExprKind::Unary { op, operand: Box::new(x) })
             }),
             1 => inner.clone().prop_map(paren),

@@ -1,7 +1,7 @@
 //! Random sketches that check: a seed -> the source of a small program that uses params in
 //! every position the printer treats specially (conditions, scrutinees, indices, loops whose
-//! iterations differ or agree, `observe`s) around bool vars, so that every expression stays in
-//! its domain and every read follows a write.
+//! iterations differ or agree, `observe`s, call arguments that pick a function's arm) around
+//! bool vars, so that every expression stays in its domain and every read follows a write.
 
 /// xorshift: small, deterministic, enough for choosing among a few cases.
 pub struct Random(pub u64);
@@ -24,6 +24,9 @@ impl Random {
 const PRELUDE: &str = "\
 const N = 3;
 const M = 4;
+
+fn gate(op: N, a: bool, b: bool) -> bool { match op { 0 => a && b, 1 => a | b, _ => a != b } }
+fn pick(c: bool, a: bool, b: bool) -> bool { if c { a } else { b ^ c } }
 
 param p[M]: N;
 param b[M]: bool;
@@ -113,7 +116,13 @@ impl Gen {
             };
         }
         let d = depth - 1;
-        match self.random.below(6) {
+        match self.random.below(9) {
+            6 => format!("gate({}, {}, {})", self.gate_kind(), self.atom(d), self.atom(d)),
+            7 => format!("pick({}, {}, {})", self.cond(d), self.atom(d), self.atom(d)),
+            8 => {
+                let op = self.pick(&["&", "|", "^"]);
+                format!("{} {op} {}", self.atom(d), self.atom(d))
+            }
             0 => format!("!{}", self.atom(d)),
             1 | 2 => {
                 let op = self.pick(&["&&", "||", "!=", "=="]);
@@ -128,6 +137,15 @@ impl Gen {
                 self.bool_expr(d)
             ),
             _ => format!("b[{}] && {}", self.index_m(), self.atom(d)),
+        }
+    }
+
+    /// The first argument of `gate`: mostly decided by a param, so that the call is inlined.
+    fn gate_kind(&mut self) -> String {
+        match self.random.below(4) {
+            0 => "t + u".to_string(),
+            1 => self.random.below(3).to_string(),
+            _ => format!("p[{}]", self.index_m()),
         }
     }
 

@@ -164,15 +164,22 @@ impl Generator {
         }
         match self.dice.below(9) {
             0..=3 => {
-                let op = *self.dice.pick(&["+", "-", "*", "/", "%", "==", "!=", "<", "<=", "&&", "||"]);
+                let op = *self
+                    .dice
+                    .pick(&["+", "-", "*", "/", "%", "==", "!=", "<", "<=", "&&", "||", "&", "|", "^", "<<", ">>"]);
                 let (a, b) = (self.expr(depth + 1), self.expr(depth + 1));
-                // Most divisors are kept away from zero, so that not every division is refused.
+                // Most divisors are kept away from zero, so that not every division is refused,
+                // and most shifts are by less than 3 bits, so that not every shift leaves the
+                // domain.
                 if matches!(op, "/" | "%") && self.dice.chance(80) {
                     format!("({a} {op} ({b} % 3 + 1))")
+                } else if matches!(op, "<<" | ">>") && self.dice.chance(80) {
+                    format!("({a} {op} ({b} % 3))")
                 } else {
                     format!("({a} {op} {b})")
                 }
             }
+            4 if self.dice.chance(25) => format!("(~{} & 3)", self.expr(depth + 1)),
             4 => format!("!{}", self.expr(depth + 1)),
             5 => format!(
                 "(if {} {{ {} }} else {{ {} }})",
@@ -190,11 +197,30 @@ impl Generator {
                     self.expr(depth + 1)
                 )
             }
+            7 if self.dice.chance(40) => self.number_of_bits(depth).unwrap_or_else(|| "0".to_string()),
             _ => {
                 let domain = 2 + self.dice.below(3);
                 format!("(({}) % {domain})", self.expr(depth + 1))
             }
         }
+    }
+
+    /// `from_bits` of a readable array of bits (a 1-D one, or a row of a 2-D one), if any.
+    fn number_of_bits(&mut self, depth: u32) -> Option<String> {
+        let candidates: Vec<usize> = (0..self.arrays.len())
+            .filter(|&i| {
+                let a = &self.arrays[i];
+                self.readable.contains(&a.kind) && a.domain == 2 && !a.dims.is_empty()
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let chosen = *self.dice.pick(&candidates);
+        let (name, dims) = (self.arrays[chosen].name.clone(), self.arrays[chosen].dims.clone());
+        let rows: String =
+            dims[..dims.len() - 1].iter().map(|&len| format!("[{}]", self.index(len, depth + 1))).collect();
+        Some(format!("from_bits({name}{rows})"))
     }
 
     fn assignment(&mut self, depth: u32) -> String {

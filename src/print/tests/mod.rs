@@ -9,7 +9,9 @@ use crate::pipeline::{compile, Compiled};
 
 use super::{print_program, print_sketch, reproduces, specialize_program};
 
-fn compiled(source: &str, overrides: &[(&str, i64)]) -> Compiled {
+mod calls;
+
+pub(super) fn compiled(source: &str, overrides: &[(&str, i64)]) -> Compiled {
     let mut sources = SourceMap::new();
     let id = sources.add("test.tpt", source);
     let overrides = overrides.iter().map(|(n, v)| (n.to_string(), *v)).collect();
@@ -22,7 +24,7 @@ fn compiled(source: &str, overrides: &[(&str, i64)]) -> Compiled {
     }
 }
 
-fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamValues {
+pub(super) fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamValues {
     let program = &compiled.program;
     let mut params = vec![Vec::new(); program.arrays.len()];
     for (name, v) in values {
@@ -33,7 +35,7 @@ fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamValues {
 }
 
 /// The specialized program, checked to behave like the sketch on its examples.
-fn printed_with(source: &str, bound: &[(&str, &[u32])], overrides: &[(&str, i64)]) -> String {
+pub(super) fn printed_with(source: &str, bound: &[(&str, &[u32])], overrides: &[(&str, i64)]) -> String {
     let compiled = compiled(source, overrides);
     let params = values(&compiled, bound);
     let text =
@@ -44,13 +46,13 @@ fn printed_with(source: &str, bound: &[(&str, &[u32])], overrides: &[(&str, i64)
     text
 }
 
-fn printed(source: &str, bound: &[(&str, &[u32])]) -> String {
+pub(super) fn printed(source: &str, bound: &[(&str, &[u32])]) -> String {
     printed_with(source, bound, &[])
 }
 
 /// The statements of a printed program: the lines after the last declaration, up to the
 /// first example.
-fn body(text: &str) -> String {
+pub(super) fn body(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let start = lines
         .iter()

@@ -1,0 +1,266 @@
+//! `tpt.compile(source)` -> a `Sketch`; `Sketch.synth(...)` -> a `Result`, the search run on
+//! a thread of its own while the calling thread, without the GIL, watches for Ctrl-C.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
+
+use tpt::ast::DeclKind;
+use tpt::check::CheckOptions;
+use tpt::diagnostics::SourceMap;
+use tpt::examples::json::data_file_text;
+use tpt::pipeline::{compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
+use tpt::solve::Status;
+use tpt::tape::LossKind;
+
+use crate::convert;
+use crate::errors::{self, InternalError, SketchError};
+use crate::result::SynthResult;
+
+/// The name diagnostics give a sketch compiled without a `path`.
+const DEFAULT_PATH: &str = "<sketch>";
+/// The name diagnostics give the examples passed to `synth`.
+const EXAMPLES_NAME: &str = "<examples>";
+
+/// A compiled sketch: checked, its examples expanded, lowered to the graph the back ends search.
+#[pyclass(frozen, module = "tpt")]
+pub struct Sketch {
+    compiled: Arc<Compiled>,
+    options: CheckOptions,
+}
+
+/// Compile a sketch from its source text.
+#[pyfunction]
+#[pyo3(signature = (source, *, set = None, path = None))]
+pub fn compile(
+    py: Python<'_>,
+    source: &str,
+    set: Option<&Bound<'_, PyDict>>,
+    path: Option<String>,
+) -> PyResult<Sketch> {
+    let mut overrides = Vec::new();
+    for (name, value) in set.into_iter().flat_map(|dict| dict.iter()) {
+        let name: String = name.extract().map_err(|_| PyTypeError::new_err("set: the keys are constant names"))?;
+        if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err(format!(
+                "set[{name:?}]: a constant is an integer, not a value of type `{}`",
+                value.get_type().name()?
+            )));
+        }
+        overrides.push((name, value.extract::<i64>()?));
+    }
+    let options = CheckOptions { overrides, ..CheckOptions::default() };
+    let mut sources = SourceMap::new();
+    let main = sources.add(path.unwrap_or_else(|| DEFAULT_PATH.to_string()), source);
+    let compiled = py
+        .detach(|| compile_sources(&sources, main, None, &options))
+        .map_err(|diagnostics| errors::raise::<SketchError>(py, &diagnostics, &sources))?;
+    Ok(Sketch { compiled: Arc::new(compiled), options })
+}
+
+/// The search settings `synth` was given, checked.
+fn search_config(
+    backend: String,
+    seed: u64,
+    max_steps: u64,
+    timeout: Option<f64>,
+    restarts: usize,
+    options: Option<&Bound<'_, PyDict>>,
+    loss: &str,
+) -> PyResult<SearchConfig> {
+    if restarts == 0 {
+        return Err(PyValueError::new_err("restarts: a search needs at least one restart"));
+    }
+    let timeout = match timeout {
+        None => None,
+        Some(t) if t.is_finite() && t >= 0.0 => Some(Duration::from_secs_f64(t.min(1e9))),
+        Some(t) => return Err(PyValueError::new_err(format!("timeout: {t} is not a non-negative number of seconds"))),
+    };
+    let loss = match loss {
+        "ce" => LossKind::CrossEntropy,
+        "mse" => LossKind::SquaredError,
+        other => return Err(PyValueError::new_err(format!("loss: {other:?} is not \"ce\" or \"mse\""))),
+    };
+    let mut texts = Vec::new();
+    for (key, value) in options.into_iter().flat_map(|dict| dict.iter()) {
+        let key: String = key.extract().map_err(|_| PyTypeError::new_err("options: the keys are option names"))?;
+        // The value's text is read by the type the back end declares for the option, as on
+        // the command line.
+        let text = if let Ok(flag) = value.cast::<PyBool>() {
+            flag.is_true().to_string()
+        } else if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+            value.str()?.to_string()
+        } else if let Ok(text) = value.cast::<PyString>() {
+            text.to_string()
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "options[{key:?}]: give a number, a bool or a string, not a value of type `{}`",
+                value.get_type().name()?
+            )));
+        };
+        texts.push((key, text));
+    }
+    Ok(SearchConfig { backend, options: texts, max_steps, timeout, restarts, seed, loss, ..SearchConfig::default() })
+}
+
+#[pymethods]
+impl Sketch {
+    /// Search for the params. Returns a `Result`; raises `SketchError` for a wrong setting or
+    /// wrong examples (before any search), `KeyboardInterrupt` on Ctrl-C (with the result so
+    /// far as its `result` attribute) and `InternalError` for a bug in tpt.
+    #[pyo3(signature = (
+        *,
+        backend = DEFAULT_BACKEND.to_string(),
+        seed = 0,
+        max_steps = DEFAULT_MAX_STEPS,
+        timeout = None,
+        restarts = 1,
+        examples = None,
+        options = None,
+        loss = "ce",
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn synth(
+        &self,
+        py: Python<'_>,
+        backend: String,
+        seed: u64,
+        max_steps: u64,
+        timeout: Option<f64>,
+        restarts: usize,
+        examples: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+        loss: &str,
+    ) -> PyResult<SynthResult> {
+        let mut config = search_config(backend, seed, max_steps, timeout, restarts, options, loss)?;
+        let compiled = match examples {
+            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?)?),
+            None => Arc::clone(&self.compiled),
+        };
+        let interrupt = Arc::new(AtomicBool::new(false));
+        config.interrupt = Arc::clone(&interrupt);
+        // Building the search (the tape) can take a while on a large graph, so it is done
+        // without the GIL too.
+        let (synthesis, signal) = py
+            .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
+            .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
+        if synthesis.status() == Status::InternalError {
+            let diagnostics = synthesis.diagnostics(&compiled);
+            return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
+        }
+        let result = SynthResult::new(Arc::clone(&compiled), synthesis);
+        match signal {
+            None => Ok(result),
+            Some(error) => {
+                // The result so far (its best candidate, if the back end has one) rides on the
+                // exception, so that a long search stopped by hand is not lost.
+                if error.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    error.value(py).setattr("result", Py::new(py, result)?)?;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// The name diagnostics give the sketch.
+    #[getter]
+    fn path(&self) -> String {
+        self.compiled.sources.name(self.compiled.main).to_string()
+    }
+
+    /// The source text.
+    #[getter]
+    fn source(&self) -> String {
+        self.compiled.source().to_string()
+    }
+
+    /// The warnings found while compiling (e.g. a param no example can depend on).
+    #[getter]
+    fn warnings(&self) -> Vec<errors::Diagnostic> {
+        errors::convert(&self.compiled.warnings, &self.compiled.sources)
+    }
+
+    /// The params: name -> (shape, domain size); the shape is `()` for a single value.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.declared(py, DeclKind::Param)
+    }
+
+    /// The inputs: name -> (shape, domain size).
+    #[getter]
+    fn inputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.declared(py, DeclKind::Input)
+    }
+
+    /// The outputs: name -> (shape, domain size).
+    #[getter]
+    fn outputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.declared(py, DeclKind::Output)
+    }
+
+    /// The number of examples the sketch itself gives.
+    #[getter]
+    fn num_examples(&self) -> usize {
+        self.compiled.program.examples.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let (unknowns, bits) = self.compiled.program.search_space();
+        format!("<tpt.Sketch {:?}: {unknowns} unknown param elements, 2^{bits:.1} candidates>", self.path())
+    }
+}
+
+impl Sketch {
+    fn declared<'py>(&self, py: Python<'py>, kind: DeclKind) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for array in self.compiled.program.arrays.iter().filter(|a| a.kind == kind) {
+            dict.set_item(&array.name, (PyTuple::new(py, &array.dims)?, array.domain))?;
+        }
+        Ok(dict)
+    }
+
+    /// The sketch compiled again with `examples` appended to its own, read as a data file
+    /// named `<examples>` with one example per line (the same checks and messages as
+    /// `--data`).
+    fn with_examples(&self, py: Python<'_>, examples: Vec<serde_json::Value>) -> PyResult<Compiled> {
+        let mut sources = SourceMap::new();
+        let main = sources.add(self.compiled.sources.name(self.compiled.main), self.compiled.source());
+        let data = sources.add(EXAMPLES_NAME, data_file_text(&examples));
+        py.detach(|| compile_sources(&sources, main, Some(data), &self.options))
+            .map_err(|diagnostics| errors::raise::<SketchError>(py, &diagnostics, &sources))
+    }
+}
+
+/// How often the waiting thread looks for a signal while the search runs.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Run the search on a thread of its own; this thread (the caller's, without the GIL) takes
+/// the GIL every `SIGNAL_POLL` to run Python's signal handlers. When one raises (Ctrl-C's
+/// `KeyboardInterrupt`), the search is told to stop and its result is returned with the error.
+fn run_watching_signals(search: &Search, interrupt: &AtomicBool) -> (tpt::result::Synthesis, Option<PyErr>) {
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::channel();
+        let worker = scope.spawn(move || {
+            let synthesis = search.run();
+            let _ = done.send(());
+            synthesis
+        });
+        let mut signal = None;
+        while let Err(mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(SIGNAL_POLL) {
+            if signal.is_none() {
+                if let Err(error) = Python::attach(|py| py.check_signals()) {
+                    interrupt.store(true, Ordering::Relaxed);
+                    signal = Some(error);
+                }
+            }
+        }
+        match worker.join() {
+            Ok(synthesis) => (synthesis, signal),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}

@@ -1,0 +1,425 @@
+"""The tpt module: every function, attribute and error path, on small sketches."""
+
+import _thread
+import ast
+import math
+import pathlib
+import re
+import threading
+
+import numpy as np
+import pytest
+
+import tpt
+
+HERE = pathlib.Path(__file__).resolve().parent
+PACKAGE = HERE.parent
+
+# An unknown two-input Boolean function as a truth table; no examples of its own.
+GATE = """
+input a: 2;
+input b: 2;
+param table[2][2]: 2;
+output y: 2;
+y = table[a][b];
+"""
+
+# One bit p; an output left unassigned on some inputs, and an `observe` on the input.
+GUARD = """
+input x: 4;
+param p: 2;
+output y: 5;
+output z[2]: 2;
+output w: 2;
+y = x + p;
+z[0] = p;
+if x == 0 { z[1] = 1; w = 0; }
+observe x != 3;
+example { x = 1; y = 2; z = [1, _]; }
+"""
+
+# AND or OR cannot compute XOR: the exact back ends prove it.
+GATES = """
+input x[2]: bool;
+param g: 2;
+output y: bool;
+y = if g == 0 { x[0] && x[1] } else { x[0] || x[1] };
+for a in 0..2 { for b in 0..2 { example { x = [a, b]; y = (a + b) % 2; } } }
+"""
+
+# The parity chain: hard for plain gradient descent at large K.
+CHAIN = """
+const K = 8;
+input x0: 2;
+param p[K - 1]: 2;
+output y[K]: 2;
+var c[K]: 2;
+c[0] = x0;
+for i in 1..K { c[i] = p[i - 1]; }
+for i in 0..K { y[i] = (c[i] + c[(i + 1) % K]) % 2; }
+example { x0 = 0; y = [0; K]; }
+"""
+
+XOR_ROWS = [{"a": a, "b": b, "y": a ^ b} for a in (0, 1) for b in (0, 1)]
+
+
+# ------------------------------------------------------------------------------ compile
+
+
+def test_compile_gives_a_sketch_with_its_declarations():
+    sketch = tpt.compile(CHAIN, set={"K": 16}, path="chain.tpt")
+    assert sketch.path == "chain.tpt"
+    assert sketch.source == CHAIN
+    assert sketch.params == {"p": ((15,), 2)}
+    assert sketch.inputs == {"x0": ((), 2)}
+    assert sketch.outputs == {"y": ((16,), 2)}
+    assert sketch.num_examples == 1
+    assert sketch.warnings == []
+    assert repr(sketch) == '<tpt.Sketch "chain.tpt": 15 unknown param elements, 2^15.0 candidates>'
+    assert tpt.compile(GATE).path == "<sketch>"
+
+
+def test_compile_warnings_are_diagnostics():
+    (warning,) = tpt.compile(GATE).warnings
+    assert warning.severity == "warning"
+    assert warning.message == "nothing is observed"
+
+
+def test_a_broken_sketch_raises_sketch_error_with_structured_diagnostics():
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile("param p: 2;\noutput y: 2;\ny = q;\n", path="bad.tpt")
+    error = caught.value
+    (diagnostic,) = error.diagnostics
+    assert diagnostic.severity == "error"
+    assert diagnostic.message == "cannot find `q`"
+    assert (diagnostic.file, diagnostic.line, diagnostic.column) == ("bad.tpt", 3, 5)
+    assert diagnostic.notes == []
+    # The exception's message is the rendered diagnostic, as the command line prints it.
+    assert str(error) == diagnostic.rendered.rstrip()
+    assert str(diagnostic) == diagnostic.rendered
+    assert diagnostic.rendered.startswith("error: cannot find `q`\n")
+    assert "bad.tpt:3:5" in diagnostic.rendered
+    assert repr(diagnostic) == "<tpt.Diagnostic error at bad.tpt:3:5: \"cannot find `q`\">"
+    assert isinstance(error, Exception)
+
+
+def test_a_diagnostic_carries_its_help():
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile(CHAIN, set={"N": 3})
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "`--set N=..` names no constant of this program"
+    assert diagnostic.help == "the constants are: K"
+    assert diagnostic.file is None and diagnostic.line is None and diagnostic.column is None
+
+
+@pytest.mark.parametrize(
+    "set_, error, message",
+    [
+        ({"K": "16"}, TypeError, 'set["K"]: a constant is an integer, not a value of type `str`'),
+        ({"K": True}, TypeError, 'set["K"]: a constant is an integer, not a value of type `bool`'),
+        ({1: 16}, TypeError, "set: the keys are constant names"),
+        ({"K": 2**70}, OverflowError, "too large"),
+    ],
+)
+def test_set_values_must_be_integers(set_, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        tpt.compile(CHAIN, set=set_)
+
+
+# ------------------------------------------------------------------------------ synth
+
+
+def test_synth_finds_verified_params_and_prints_the_program():
+    sketch = tpt.compile(CHAIN, set={"K": 16}, path="chain.tpt")
+    result = sketch.synth(backend="gradsearch-ra", seed=3)
+    assert result.status == "found" and result.reason == "found"
+    assert result.backend == "gradsearch-ra" and result.seed == 3
+    assert isinstance(result.params["p"], np.ndarray)
+    assert result.params["p"].dtype == np.int64
+    assert result.params["p"].tolist() == [0] * 15
+    assert "param p[K - 1]: 2 = [0; K - 1];" in result.program
+    assert "param p[K - 1]: 2 = [0; K - 1];" in result.sketch
+    assert result.steps >= 1 and result.seconds >= 0
+    assert result.summary.startswith("chain.tpt: found by gradsearch-ra (seed 3) in ")
+    assert [d.message for d in result.diagnostics] == ["synthesized `p`"]
+    assert repr(result).startswith("<tpt.Result found by gradsearch-ra (seed 3) in ")
+    # Same sketch and seed, same answer.
+    again = sketch.synth(backend="gradsearch-ra", seed=3)
+    assert (again.steps, again.program) == (result.steps, result.program)
+
+
+def test_scalar_params_are_ints():
+    result = tpt.compile(GUARD).synth()
+    assert result.params == {"p": 1}
+    assert type(result.params["p"]) is int
+
+
+def test_examples_as_a_list_of_dicts_and_as_numpy_columns_mean_the_same():
+    sketch = tpt.compile(GATE)
+    from_rows = sketch.synth(examples=XOR_ROWS, backend="sat")
+    a, b = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    from_columns = sketch.synth(examples={"a": a, "b": b, "y": a ^ b}, backend="sat")
+    from_lists = sketch.synth(examples={"a": [0, 0, 1, 1], "b": (0, 1, 0, 1), "y": [0, 1, 1, 0]}, backend="sat")
+    for result in (from_rows, from_columns, from_lists):
+        assert result.status == "found"
+        assert result.params["table"].tolist() == [[0, 1], [1, 0]]
+    # The examples are the searched program's: the warning that nothing is observed is gone.
+    assert all(d.severity != "warning" for d in from_rows.diagnostics)
+
+
+def test_unobserved_outputs_are_none_or_masked():
+    sketch = tpt.compile(GATE)
+    rows = [dict(row) for row in XOR_ROWS]
+    rows[0]["y"] = None
+    assert sketch.synth(examples=rows, backend="sat").status == "found"
+    masked = np.ma.masked_array([0, 1, 1, 0], mask=[True, False, False, False])
+    result = sketch.synth(examples={"a": [0, 0, 1, 1], "b": [0, 1, 0, 1], "y": masked}, backend="exhaustive")
+    assert result.status == "found"
+    assert result.params["table"].tolist()[0][1:] == [1]
+    assert result.params["table"].tolist()[1] == [1, 0]
+
+
+def test_examples_are_checked_like_a_data_file():
+    sketch = tpt.compile(GATE)
+    with pytest.raises(tpt.SketchError) as caught:
+        sketch.synth(examples=[{"a": 0, "b": 0, "y": 0}, {"a": 0, "b": 2, "y": 0}])
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "<examples>: examples[1].b: 2 is outside the domain of `b`"
+    # Each example is a line of its own.
+    assert (diagnostic.file, diagnostic.line) == ("<examples>", 2)
+    assert '{"a":0,"b":2,"y":0}' in diagnostic.rendered
+
+
+@pytest.mark.parametrize(
+    "examples, message",
+    [
+        ([{"a": 0, "b": 0, "y": [0, 1]}], "<examples>: examples[0].y: expected a single value for `y`, found a list"),
+        ([{"a": 0, "b": 0, "q": 0}], "<examples>: examples[0].q: `q` is not an input or output of the program"),
+        ([{"a": 0, "y": 0}], "this example does not give input `b`"),
+        ([{"a": 0, "b": 0, "table": 0}], "`table` is a param; examples give inputs and outputs"),
+        ([{"a": 0, "b": 0, "y": "1"}], "expected an integer for `y`, found a string"),
+        ([{"a": 0, "b": 0, "y": True}], "expected an integer for `y`, found a boolean"),
+        ([{"a": 0, "b": 0, "y": 0.5}], "expected an integer for `y`, found 0.5, which is not an integer"),
+        ([{"a": None, "b": 0, "y": 0}], "cannot stand for a value of `a`"),
+        ([[0, 0, 0]], "expected an object of inputs and outputs, found a list"),
+        ([{"a": 0, "b": 0, "y": 0}, {"a": 0, "b": 0, "y": 1}], "give the same inputs but observe different outputs"),
+    ],
+)
+def test_wrong_examples_raise_the_data_file_messages(examples, message):
+    with pytest.raises(tpt.SketchError, match=re.escape(message)):
+        tpt.compile(GATE).synth(examples=examples)
+
+
+def make_cycle():
+    cycle = []
+    cycle.append(cycle)
+    return [{"a": cycle, "b": 0, "y": 0}]
+
+
+@pytest.mark.parametrize(
+    "examples, error, message",
+    [
+        ({"a": [0, 1], "b": [0], "y": [0, 1]}, ValueError, '"b" gives 1 examples and "a" gives 2'),
+        ({"a": 0, "b": [0], "y": [0]}, ValueError, 'examples["a"]: a dict of examples holds one array per name'),
+        ({1: [0]}, TypeError, "the keys of a dict of examples are input and output names"),
+        ([{1: 0}], TypeError, "examples[0]: the keys are input and output names"),
+        ("a=0", TypeError, "examples: give a list of dicts or a dict of arrays, not a value of type `str`"),
+        ([{"a": object(), "b": 0, "y": 0}], TypeError, "cannot use a value of type `object`"),
+        ([{"a": 2**70, "b": 0, "y": 0}], OverflowError, "is too large"),
+        ([{"a": math.nan, "b": 0, "y": 0}], ValueError, 'examples[0]["a"]: NaN is not an integer'),
+        (make_cycle(), ValueError, "nested more than 64 levels deep"),
+    ],
+)
+def test_examples_that_are_not_values_raise_python_errors(examples, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        tpt.compile(GATE).synth(examples=examples)
+
+
+def test_settings_are_checked_before_the_search():
+    sketch = tpt.compile(CHAIN)
+    with pytest.raises(tpt.SketchError, match="no back end named `gradsearch_la`") as caught:
+        sketch.synth(backend="gradsearch_la")
+    assert "did you mean `gradsearch-la`?" in caught.value.diagnostics[0].help
+    with pytest.raises(tpt.SketchError, match="must be a number in"):
+        sketch.synth(backend="gradsearch", options={"beta": 2})
+    with pytest.raises(tpt.SketchError, match="no option"):
+        sketch.synth(backend="gradsearch", options={"nonsense": 1})
+    with pytest.raises(TypeError, match=re.escape('options["beta"]: give a number, a bool or a string')):
+        sketch.synth(options={"beta": [0.5]})
+    with pytest.raises(ValueError, match="at least one restart"):
+        sketch.synth(restarts=0)
+    with pytest.raises(ValueError, match="is not a non-negative number of seconds"):
+        sketch.synth(timeout=-1.0)
+    with pytest.raises(ValueError, match='is not "ce" or "mse"'):
+        sketch.synth(loss="hinge")
+    with pytest.raises(OverflowError):
+        sketch.synth(seed=-1)
+
+
+def test_options_of_every_type_are_accepted():
+    sketch = tpt.compile(CHAIN)
+    assert sketch.synth(backend="gradsearch", options={"beta": 0.5}, loss="mse").status == "found"
+    assert sketch.synth(backend="smt", options={"ints": True}, timeout=30).status == "found"
+    assert sketch.synth(backend="gradsearch-la", options={"lookahead": 4}, restarts=2).status == "found"
+
+
+def test_impossible_is_a_proof_and_has_no_params():
+    result = tpt.compile(GATES).synth(backend="sat")
+    assert result.status == "impossible" and result.reason == "proven impossible"
+    assert result.params is None and result.program is None
+    (diagnostic,) = result.diagnostics
+    assert diagnostic.severity == "error"
+    assert diagnostic.message == "no program satisfies example 4 (a = 1, b = 1)"
+    assert (diagnostic.line, diagnostic.column) == (6, 33)
+
+
+def test_not_found_keeps_the_best_candidate_unverified():
+    result = tpt.compile(CHAIN, set={"K": 32}).synth(backend="gradsearch", max_steps=3)
+    assert result.status == "not_found" and result.reason == "step budget exhausted"
+    assert result.steps == 3
+    assert result.params["p"].shape == (31,)
+    assert result.program.startswith("// NOT A SOLUTION")
+    assert result.diagnostics[0].message.startswith("no program found (step budget exhausted)")
+
+
+def test_an_exact_back_end_out_of_time_has_no_candidate():
+    result = tpt.compile(CHAIN).synth(backend="sat", timeout=0)
+    assert result.status == "not_found" and result.reason == "timed out"
+    assert result.params is None and result.program is None and result.sketch is None
+
+
+def test_ctrl_c_interrupts_the_search_and_keeps_the_best_candidate():
+    sketch = tpt.compile(GATES)
+    # Simulate Ctrl-C once the search is under way: gradsearch never finds XOR from AND/OR
+    # (the timeout only keeps a broken build from hanging the tests).
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            sketch.synth(backend="gradsearch", max_steps=10**15, timeout=60)
+    finally:
+        timer.cancel()
+    result = caught.value.result
+    assert result.status == "interrupted" and result.reason == "interrupted"
+    assert result.params is not None and result.program.startswith("// NOT A SOLUTION")
+
+
+def test_the_search_releases_the_gil():
+    # A search on another thread for up to 5 s: this thread must get work done meanwhile.
+    sketch = tpt.compile(GATES)
+    finished = []
+
+    def search():
+        finished.append(sketch.synth(backend="gradsearch", max_steps=10**15, timeout=5.0))
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    total = 0
+    for i in range(200_000):
+        total += i
+    done_before_the_search = not finished
+    worker.join()
+    assert done_before_the_search, "the calling thread was held up until the search finished"
+    assert finished[0].status == "not_found" and finished[0].reason == "timed out"
+
+
+# ------------------------------------------------------------------------------ run
+
+
+def test_run_executes_the_found_program_on_new_inputs():
+    result = tpt.compile(GUARD).synth()
+    outputs = result.run({"x": 0})
+    assert list(outputs) == ["y", "z", "w"]
+    assert (outputs["y"], outputs["z"].tolist(), outputs["w"]) == (1, [1, 1], 0)
+    outputs = result.run({"x": np.int64(2)})
+    assert outputs["y"] == 3 and outputs["w"] is None
+    assert isinstance(outputs["z"], np.ma.MaskedArray)
+    assert outputs["z"].mask.tolist() == [False, True]
+    gate = tpt.compile(GATE).synth(examples=XOR_ROWS, backend="sat")
+    assert [gate.run({"a": row["a"], "b": row["b"]})["y"] for row in XOR_ROWS] == [0, 1, 1, 0]
+
+
+def test_run_refuses_wrong_inputs():
+    result = tpt.compile(GUARD).synth()
+    with pytest.raises(tpt.SketchError, match="input: `y` is not an input of the program") as caught:
+        result.run({"y": 0})
+    assert caught.value.diagnostics[0].help == "the inputs are: `x`"
+    with pytest.raises(tpt.SketchError, match="input x: 7 is outside the domain of `x`"):
+        result.run({"x": 7})
+    with pytest.raises(tpt.SketchError, match="this example does not give input `x`"):
+        result.run({})
+    with pytest.raises(TypeError, match="inputs: give a dict of input names and values"):
+        result.run([0])
+
+
+def test_run_raises_run_error_when_the_program_fails_on_the_input():
+    result = tpt.compile(GUARD).synth()
+    with pytest.raises(tpt.RunError) as caught:
+        result.run({"x": 3})
+    error = caught.value
+    assert isinstance(error, tpt.SketchError)
+    (diagnostic,) = error.diagnostics
+    assert diagnostic.message == "input: an `observe` does not hold"
+    assert (diagnostic.line, diagnostic.column) == (10, 9)
+    assert error.outputs["y"] == 4
+
+
+def test_run_needs_a_found_program():
+    result = tpt.compile(GATES).synth(backend="sat")
+    with pytest.raises(ValueError, match=re.escape("nothing was found (proven impossible)")):
+        result.run({"x": [0, 1]})
+
+
+# ------------------------------------------------------------------------------ backends
+
+
+def test_backends_lists_every_back_end_with_its_options():
+    backends = {backend.name: backend for backend in tpt.backends()}
+    assert {"gradsearch-la", "sat", "smt", "exhaustive", "fmgd"} <= set(backends)
+    assert [name for name, b in backends.items() if b.default] == [tpt.DEFAULT_BACKEND] == ["gradsearch-la"]
+    assert backends["sat"].exact and backends["smt"].exact and not backends["gradsearch"].exact
+    beta = {option.key: option for option in backends["gradsearch"].options}["beta"]
+    assert beta.kind == "number in (0, 1]"
+    assert isinstance(beta.default, float) and beta.help
+    ints = {option.key: option for option in backends["smt"].options}["ints"]
+    assert ints.default is False and ints.kind == "true or false"
+    assert repr(backends["sat"]) == "<tpt.Backend sat>"
+    assert repr(beta) == "<tpt.BackendOption beta (number in (0, 1])>"
+    for backend in backends.values():
+        assert backend.summary
+        for option in backend.options:
+            assert isinstance(option.default, (int, float, bool, str)), (backend.name, option.key)
+
+
+# ------------------------------------------------------------------------------ package
+
+
+def test_the_worked_example_of_the_readme_runs_as_written():
+    text = (PACKAGE / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 3
+    exec(compile("\n".join(blocks), "python/README.md", "exec"), {})
+
+
+def test_the_stubs_declare_what_the_module_holds():
+    stubs = ast.parse((PACKAGE / "tpt.pyi").read_text())
+    declared = set()
+    for node in stubs.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+            declared.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            declared.add(node.target.id)
+    # `tpt.tpt` is the extension module itself, whose names the package holds.
+    public = {name for name in dir(tpt) if not name.startswith("_")} - {"tpt"} | {"__version__"}
+    assert public == declared - {"Value"}
+    for name in ("Sketch", "Result", "Diagnostic", "Backend", "BackendOption"):
+        members = {
+            n.target.id if isinstance(n, ast.AnnAssign) else n.name
+            for c in stubs.body
+            if isinstance(c, ast.ClassDef) and c.name == name
+            for n in c.body
+            if isinstance(n, (ast.AnnAssign, ast.FunctionDef))
+        }
+        actual = {m for m in dir(getattr(tpt, name)) if not m.startswith("_")}
+        assert members == actual, name
+    assert tpt.__version__ == "0.1.0"

@@ -20,7 +20,7 @@ pub struct GraphArgs {
 }
 
 pub fn main(args: GraphArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,

@@ -87,6 +87,14 @@ pub struct ProgramArgs {
     /// Override a constant: `--set K=64` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
     pub overrides: Vec<(String, i64)>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// What every command that compiles a program takes besides the program and its constants
+/// (`bench` sweeps constants, so it takes these alone).
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
     /// Read more examples from a JSON file: {"examples": [{"x": 0, "y": [1, 0]}, ..]}.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
@@ -264,14 +272,14 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
         reporter.emit(&[d]);
         EXIT_USER_ERROR
     })?;
-    let data = match &args.with.data {
+    let data = match &args.with.input.data {
         None => None,
         Some(path) => Some(reporter.load(path).map_err(|d| {
             reporter.emit(&[d]);
             EXIT_USER_ERROR
         })?),
     };
-    let options = CheckOptions { overrides: args.with.overrides.clone(), limits: args.with.limits.limits() };
+    let options = CheckOptions { overrides: args.with.overrides.clone(), limits: args.with.input.limits.limits() };
     match compile(&reporter.sources, main, data, &options) {
         Ok(compiled) => {
             reporter.emit(&compiled.warnings);

@@ -22,7 +22,7 @@ pub struct RunArgs {
 }
 
 pub fn main(args: RunArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -35,7 +35,7 @@ pub fn main(args: RunArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    let max_steps = args.compile.with.limits.max_unroll;
+    let max_steps = args.compile.with.input.limits.max_unroll;
     if !args.inputs.is_empty() {
         let example = match inputs_example(program, &args.inputs) {
             Ok(example) => example,

@@ -149,7 +149,7 @@ pub fn interrupted_exit_code() -> u8 {
 }
 
 pub fn main(args: SynthArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,

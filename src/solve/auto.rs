@@ -38,7 +38,8 @@ use super::cdcl::{Cdcl, Watch};
 use super::gradsearch::GradSearch;
 use super::sat::{conflict_of, Cegis, Outcome};
 use super::{
-    always_admissible, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition,
+    always_admissible, BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+    StopCondition,
 };
 use crate::encode::{Cnf, Model};
 
@@ -97,7 +98,7 @@ fn pause() {
     std::thread::sleep(Duration::from_micros(200));
 }
 
-impl Solver for Auto {
+impl ExactBackend for Auto {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
@@ -141,16 +142,8 @@ impl Solver for Auto {
         })
     }
 
-    fn candidate(&self) -> &[u32] {
-        &self.candidate
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.conflict.clone()
-    }
-
-    fn is_exact(&self) -> bool {
-        true
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        (&self.candidate, self.conflict.as_deref())
     }
 
     fn reports_candidates(&self) -> bool {

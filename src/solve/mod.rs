@@ -273,6 +273,47 @@ pub trait Solver: Send {
     }
 }
 
+/// An exact back end: it answers at once, with a model or a proof that none exists, instead of
+/// improving a candidate. It is a `Solver` through the impl below, which reports its answer.
+pub trait ExactBackend: Send {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng);
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome;
+    /// The model's values (after a step returned `Finished`), and after `Exhausted` the
+    /// examples that cannot all hold together, when the back end found such a set.
+    fn answer(&self) -> (&[u32], Option<&[usize]>);
+    /// Whether an unverified candidate is worth reporting (by default not: an exact back end
+    /// that did not finish has no candidate).
+    fn reports_candidates(&self) -> bool {
+        false
+    }
+}
+
+impl<T: ExactBackend> Solver for T {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
+        ExactBackend::start(self, problem, rng);
+    }
+
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        ExactBackend::step(self, problem, rng)
+    }
+
+    fn candidate(&self) -> &[u32] {
+        self.answer().0
+    }
+
+    fn conflict(&self) -> Option<Vec<usize>> {
+        self.answer().1.map(<[usize]>::to_vec)
+    }
+
+    fn is_exact(&self) -> bool {
+        true
+    }
+
+    fn reports_candidates(&self) -> bool {
+        ExactBackend::reports_candidates(self)
+    }
+}
+
 /// A back end in the registry.
 pub struct BackendInfo {
     pub name: &'static str,

@@ -15,7 +15,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Answer, Cdcl};
-use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
+use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
@@ -310,7 +310,7 @@ enum EngineChoice {
     Batsat,
 }
 
-impl Solver for Sat {
+impl ExactBackend for Sat {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
@@ -349,16 +349,8 @@ impl Solver for Sat {
         }
     }
 
-    fn candidate(&self) -> &[u32] {
-        &self.candidate
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.conflict.clone()
-    }
-
-    fn is_exact(&self) -> bool {
-        true
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        (&self.candidate, self.conflict.as_deref())
     }
 }
 

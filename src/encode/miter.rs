@@ -189,6 +189,11 @@ impl Miter {
         }
     }
 
+    /// The literals that give the second program's params the values `params` (graph order).
+    pub fn param_literals(&self, params: &[u32]) -> Vec<i32> {
+        self.model.params.iter().zip(params).filter_map(|(&var, &value)| self.literal(var, value)).collect()
+    }
+
     /// The second program's params (graph order) in a model of the CNF.
     pub fn params(&self, holds: &dyn Fn(i32) -> bool) -> Vec<u32> {
         self.model.params.iter().map(|&var| self.value(Term::Var(var), holds)).collect()

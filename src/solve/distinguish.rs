@@ -152,6 +152,12 @@ pub fn distinguish(
     let mut given = 0;
     let mut listed: Vec<Verified> = vec![found.clone()];
     miter.add_block(graph, found.assignment());
+    // The search starts from the found program's params: a program that behaves differently
+    // usually differs from it in a few params only, and the found one already satisfies
+    // every example.
+    for literal in miter.param_literals(found.assignment()) {
+        engine.phase(literal);
+    }
     let mut distinction = Distinction::ended(Ending::Complete, conflicts);
     loop {
         for clause in &miter.cnf.clauses[given..] {

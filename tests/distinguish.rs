@@ -5,11 +5,21 @@
 //! `tpt run --input` give the outputs reported), examples that pin the behaviour down give
 //! `null`, a table with two free entries of three values has exactly nine behaviours.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
+use support::{compile_text, computed_example, random_inputs, random_params, small_limits, Dice, Generator, Shape};
+use tpt::ast::DeclKind;
+use tpt::graph::Target;
+use tpt::interp::{run_example, Failure};
+use tpt::program::{ExampleData, Program};
+use tpt::solve::distinguish::{distinguish, DistinguishConfig, Ending};
+use tpt::verify::Verifier;
 
 fn tpt(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tpt"))
@@ -200,4 +210,133 @@ fn results_without_a_program_have_no_check() {
     let json: Value = serde_json::from_slice(&result.stdout).expect("JSON");
     assert!(json["distinguish_check"].is_null());
     assert!(json["distinguishing_input"].is_null());
+}
+
+/// Every input of `program`'s declared domains, when there are at most `limit`.
+fn every_input(program: &Program, limit: usize) -> Option<Vec<ExampleData>> {
+    let elements: Vec<(usize, usize, u32)> = program
+        .arrays
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.kind == DeclKind::Input)
+        .flat_map(|(id, a)| (0..a.len()).map(move |flat| (id, flat, a.domain)))
+        .collect();
+    let count = elements.iter().try_fold(1usize, |n, &(_, _, d)| n.checked_mul(d as usize).filter(|&n| n <= limit))?;
+    let template = random_inputs(program, &mut Dice(1));
+    let mut all = Vec::with_capacity(count);
+    for mut index in 0..count {
+        let mut example = template.clone();
+        for &(array, flat, domain) in &elements {
+            if let Some(values) = example.values[array].as_mut() {
+                values[flat] = Some((index % domain as usize) as u32);
+            }
+            index /= domain as usize;
+        }
+        all.push(example);
+    }
+    Some(all)
+}
+
+/// What the check compares, on every input: the observed output elements when every
+/// `observe` holds, `None` when one fails (an input no example could give).
+type Behaviour = Vec<Option<Vec<Option<i64>>>>;
+
+fn behaviour_of(
+    program: &Program,
+    observed: &[(usize, usize)],
+    params: &tpt::interp::ParamValues,
+    inputs: &[ExampleData],
+) -> Option<Behaviour> {
+    let mut behaviour = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let outcome = run_example(program, params, input, small_limits().max_unroll);
+        if outcome.failures.iter().any(|f| matches!(f, Failure::Error(_))) {
+            return None;
+        }
+        let passes = outcome.failures.is_empty();
+        behaviour.push(passes.then(|| observed.iter().map(|&(a, f)| outcome.outputs[a][f]).collect()));
+    }
+    Some(behaviour)
+}
+
+/// Generated programs with small param and input spaces: the number of behaviours among all
+/// param assignments that fit the examples (by enumeration) is what `--all` lists, with the
+/// list complete; the check says "pinned down" exactly when there is one.
+#[test]
+fn the_check_agrees_with_enumeration_on_generated_programs() {
+    let shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3 };
+    let interrupt = AtomicBool::new(false);
+    let (mut cases, mut pinned, mut several) = (0, 0, 0);
+    for seed in 0..10_000u64 {
+        if cases >= 100 {
+            break;
+        }
+        let text = Generator::with_shape(0xD157_0000 + seed, shape).program();
+        let Ok(bare) = compile_text(&text) else { continue };
+        let mut dice = Dice(seed.rotate_left(17) | 1);
+        let chosen = random_params(&bare.program, &mut dice);
+        let examples: Option<String> = (0..2 + dice.below(2))
+            .map(|_| computed_example(&bare.program, &chosen, &random_inputs(&bare.program, &mut dice)).ok())
+            .collect();
+        let Some(compiled) = examples.and_then(|e| compile_text(&(text.clone() + &e)).ok()) else { continue };
+        let (program, graph) = (&compiled.program, &compiled.graph);
+        let space: f64 = graph.params.iter().map(|p| f64::from(p.domain).log2()).sum();
+        let Some(inputs) = every_input(program, 64) else { continue };
+        if space > 8.0 {
+            continue;
+        }
+        let verifier = Verifier::new(program, graph, small_limits().max_unroll);
+        let observed: Vec<(usize, usize)> = graph
+            .observations
+            .iter()
+            .filter_map(|o| if let Target::Output { array, flat } = o.target { Some((array, flat)) } else { None })
+            .collect();
+        // Every assignment of the graph's params, in mixed radix.
+        let domains: Vec<u32> = graph.params.iter().map(|p| p.domain).collect();
+        let total: usize = domains.iter().map(|&d| d as usize).product();
+        let mut behaviours = BTreeSet::new();
+        let mut found = None;
+        let mut runs_to_the_end = true;
+        for mut index in 0..total {
+            let assignment: Vec<u32> = domains
+                .iter()
+                .map(|&d| {
+                    let v = (index % d as usize) as u32;
+                    index /= d as usize;
+                    v
+                })
+                .collect();
+            let Some(verified) = verifier.check(&assignment) else { continue };
+            match behaviour_of(program, &observed, verified.values(), &inputs) {
+                Some(b) => behaviours.insert(b),
+                None => {
+                    runs_to_the_end = false;
+                    break;
+                }
+            };
+            found.get_or_insert(verified);
+        }
+        let Some(found) = found.filter(|_| runs_to_the_end) else { continue };
+        cases += 1;
+        let count = behaviours.len();
+        let config = DistinguishConfig { conflicts: 1_000_000, programs: 1 };
+        let check = distinguish(&verifier, &found, &config, &interrupt, None);
+        assert_ne!(check.ending, Ending::InternalError, "{:?}\n{}", check.internal_error, compiled.source());
+        assert_eq!(check.pinned_down(), count == 1, "{count} behaviours:\n{}", compiled.source());
+        if count == 1 {
+            pinned += 1;
+        } else {
+            several += 1;
+            assert!(check.input.is_some());
+        }
+        let config = DistinguishConfig { conflicts: 1_000_000, programs: count + 1 };
+        let all = distinguish(&verifier, &found, &config, &interrupt, None);
+        assert_eq!(all.ending, Ending::Complete, "{}", compiled.source());
+        assert_eq!(all.others.len() + 1, count, "{}", compiled.source());
+    }
+    // Floors, so that the test cannot pass by testing nothing.
+    assert!(
+        cases >= 100 && pinned >= 10 && several >= 10,
+        "{cases} cases, {pinned} pinned down, {several} with several"
+    );
 }

@@ -266,3 +266,37 @@ impl Synthesis {
         Some(parts.join("\n"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::SourceMap;
+    use crate::pipeline::{compile, synthesize, SearchConfig};
+
+    /// A check whose answer the interpreter does not confirm is an error, never an answer:
+    /// no distinguishing input is given, in words or in JSON.
+    #[test]
+    fn an_unconfirmed_answer_is_an_internal_error() {
+        let mut sources = SourceMap::new();
+        let text = "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n";
+        let main = sources.add("t.tpt", text);
+        let compiled = compile(&sources, main, None, &Default::default()).expect("compiles");
+        let config = SearchConfig { backend: "sat".to_string(), distinguish: None, ..SearchConfig::default() };
+        let synthesis = synthesize(&compiled, &config).expect("runs");
+        assert_eq!(synthesis.json(&compiled)["distinguish_check"], "off");
+        let distinction = Distinction {
+            ending: Ending::InternalError,
+            input: None,
+            others: Vec::new(),
+            internal_error: Some("the two programs behave alike on the miter's distinguishing input".to_string()),
+            conflicts: 10,
+        };
+        let synthesis = synthesis.with_distinction(distinction, 1);
+        let diagnostics = synthesis.diagnostics(&compiled);
+        let last = diagnostics.last().expect("diagnostics");
+        assert!(last.is_error() && last.message.starts_with("internal error: the two programs behave alike"));
+        let json = synthesis.json(&compiled);
+        assert_eq!(json["distinguish_check"], "internal_error");
+        assert!(json["distinguishing_input"].is_null());
+    }
+}

@@ -111,6 +111,34 @@ fn the_advice_names_the_input_and_both_outputs_at_the_input_declaration() {
     insta::assert_snapshot!("distinguish_offset_advice", advice);
 }
 
+/// Programs told apart by an `observe` alone: on the input named, one of the two printed
+/// programs fails the `observe` (`tpt run` exits 1) and the other satisfies it.
+#[test]
+fn an_observe_that_holds_for_one_program_only_distinguishes_them() {
+    let file = "tests/distinguish/observe.tpt";
+    let json = synth_json(&[file, "--backend", "sat", "--all", "5"]);
+    assert_eq!(json["programs"].as_array().map(Vec::len), Some(2));
+    assert_eq!(json["complete"], true);
+    let x = json["distinguishing_input"]["inputs"]["x"].as_u64().expect("x is a number");
+    let listed = tpt(&["synth", file, "--backend", "sat", "--all", "5"]);
+    let programs = listed_programs(&text(&listed.stdout), "observe");
+    let codes: Vec<Option<i32>> = programs
+        .iter()
+        .map(|p| tpt(&["run", &p.to_string_lossy(), "--input", &format!("x={x}")]).status.code())
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(sorted, [Some(0), Some(1)], "one passes, one fails the `observe` on x = {x}");
+    let result = tpt(&["synth", file, "--backend", "sat"]);
+    let stderr = text(&result.stderr);
+    let advice: String = stderr
+        .split("note: ")
+        .find(|part| part.starts_with("another program"))
+        .map(|part| part.lines().filter(|l| !l.contains("found by sat")).collect::<Vec<_>>().join("\n"))
+        .unwrap_or_default();
+    insta::assert_snapshot!("distinguish_observe_advice", advice);
+}
+
 #[test]
 fn examples_that_pin_the_behaviour_down_give_null() {
     for (file, backend) in

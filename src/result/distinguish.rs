@@ -90,21 +90,43 @@ fn elements_text(program: &Program, input: &DistinguishingInput, run: &Outcome) 
 /// The advice of a distinguishing input, pointing at the input declarations.
 fn advice(program: &Program, input: &DistinguishingInput) -> Diagnostic {
     let at = input_text(program, input);
-    let message = if input.differing().is_empty() {
-        let found_fails = input.found.failures.iter().any(|f| matches!(f, crate::interp::Failure::Observe { .. }));
-        let (fails, holds) = if found_fails { ("this one", "it") } else { ("it", "this one") };
-        format!("another program also fits every example, but on {at} an `observe` fails for {fails} where it holds for {holds}")
-    } else {
-        format!(
-            "another program also fits every example but gives {} on {at} where this one gives {}",
-            elements_text(program, input, &input.other),
-            elements_text(program, input, &input.found)
-        )
+    let failed_observe = |run: &Outcome| {
+        run.failures.iter().find_map(|f| {
+            if let crate::interp::Failure::Observe { span, .. } = f {
+                Some(*span)
+            } else {
+                None
+            }
+        })
+    };
+    // Which program fails an `observe` there, with the span of the first one it fails.
+    let observe = match (failed_observe(&input.found), failed_observe(&input.other)) {
+        (Some(span), _) => {
+            Some((span, "this one fails an `observe` that the other satisfies", "fails here for this one"))
+        }
+        (None, Some(span)) => Some((span, "it fails an `observe` that this one satisfies", "fails here for the other")),
+        (None, None) => None,
+    };
+    let (message, observe) = match observe {
+        Some((span, words, label)) if input.differing().is_empty() => {
+            (format!("another program also fits every example, but on {at} {words}"), Some((span, label)))
+        }
+        _ => (
+            format!(
+                "another program also fits every example but gives {} on {at} where this one gives {}",
+                elements_text(program, input, &input.other),
+                elements_text(program, input, &input.found)
+            ),
+            None,
+        ),
     };
     let mut diagnostic = Diagnostic::note(message);
     for (array, values) in inputs(program, input) {
         diagnostic =
             diagnostic.with_label(array.span, format!("{} = {}", array.name, array_text(&values, &array.dims)));
+    }
+    if let Some((span, label)) = observe {
+        diagnostic = diagnostic.with_secondary(span, label);
     }
     diagnostic.with_help(format!(
         "add an example for {at}; `tpt synth --all N` lists up to N programs that behave differently"

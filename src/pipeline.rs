@@ -5,7 +5,7 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
@@ -17,6 +17,7 @@ use crate::lower::lower;
 use crate::parse::{parse, Parsed};
 use crate::program::Program;
 use crate::result::Synthesis;
+use crate::solve::distinguish::{distinguish, DistinguishConfig};
 use crate::solve::{
     backend, registry, resolve_options, solve, suggest_backend, BackendInfo, Options, Progress, RunOptions,
 };
@@ -116,6 +117,9 @@ pub struct SearchConfig {
     pub interrupt: Arc<AtomicBool>,
     /// Live counters for a progress display.
     pub progress: Option<Arc<Progress>>,
+    /// After a program is found, check whether the examples pin its behaviour down (and, with
+    /// `programs` > 1, list programs that behave differently): `None` turns the check off.
+    pub distinguish: Option<DistinguishConfig>,
 }
 
 /// The back end used when none is named (docs/backends.md says why).
@@ -137,6 +141,7 @@ impl Default for SearchConfig {
             trace: false,
             interrupt: Arc::new(AtomicBool::new(false)),
             progress: None,
+            distinguish: Some(DistinguishConfig::default()),
         }
     }
 }
@@ -196,8 +201,21 @@ impl<'c> Search<'c> {
             trace: self.config.trace,
             progress: self.config.progress.as_deref(),
         };
+        let started = Instant::now();
         let report = solve(&compiled.graph, &self.tape, &run, &|assignment| verifier.check(assignment));
-        Synthesis::new(self.backend.name, seed, report)
+        let distinction = match (&self.config.distinguish, &report.verified) {
+            (Some(config), Some(found)) => {
+                // The check keeps to the run's `--timeout`, counted from the start of the search.
+                let deadline = self.config.timeout.map(|t| started + t);
+                Some((distinguish(&verifier, found, config, &self.config.interrupt, deadline), config.programs))
+            }
+            _ => None,
+        };
+        let synthesis = Synthesis::new(self.backend.name, seed, report);
+        match distinction {
+            Some((distinction, asked)) => synthesis.with_distinction(distinction, asked),
+            None => synthesis,
+        }
     }
 
     /// The tape, for analyses of a result (which params matter).

@@ -311,6 +311,8 @@ fn measure(
         backend: cell.backend.to_string(),
         timeout: args.search.timeout()?,
         interrupt: Arc::clone(interrupt),
+        // A benchmark measures the search; it reports nothing of the examples' check.
+        distinguish: None,
         ..args.search.config()
     };
     let search = Search::new(compiled, &config)?;

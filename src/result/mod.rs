@@ -4,16 +4,19 @@
 //! examples do not pin down), the observations a failed candidate violates, the examples that
 //! a proof of impossibility found cannot hold together, the printed program and the JSON form.
 
+mod distinguish;
 mod failures;
 mod params;
 
 use crate::diagnostics::{plural, Diagnostic};
 use crate::interp::ParamValues;
 use crate::pipeline::Compiled;
+use crate::solve::distinguish::Distinction;
 use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
 use crate::verify::{param_values, Verified};
 
+pub use distinguish::{distinction_diagnostics, input_text};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
 
@@ -28,6 +31,10 @@ pub struct Synthesis {
     report: SolveReport,
     /// What the examples say about each param of a found program, computed on first use.
     analysis: OnceLock<ParamAnalysis>,
+    /// Whether the examples pin the found program's behaviour down (`None`: not checked).
+    distinction: Option<Distinction>,
+    /// How many programs the check was asked to list (`tpt synth --all N`; 1 otherwise).
+    asked: usize,
 }
 
 /// Which form of the program to print.
@@ -41,7 +48,7 @@ pub enum PrintForm {
 
 impl Synthesis {
     pub fn new(backend: &'static str, seed: u64, report: SolveReport) -> Self {
-        Synthesis { backend, seed, report, analysis: OnceLock::new() }
+        Synthesis { backend, seed, report, analysis: OnceLock::new(), distinction: None, asked: 1 }
     }
 
     /// For a found program: which params no observation can depend on, which take any value,
@@ -58,6 +65,19 @@ impl Synthesis {
     /// The comments the printed program puts above params that any value satisfies.
     fn marks(&self, compiled: &Compiled) -> Vec<(String, String)> {
         self.analysis(compiled).map(|a| a.marks(&compiled.program, &compiled.graph)).unwrap_or_default()
+    }
+
+    /// The result with the check of whether the examples pin its behaviour down, asked to
+    /// list `asked` programs.
+    pub fn with_distinction(mut self, distinction: Distinction, asked: usize) -> Self {
+        self.distinction = Some(distinction);
+        self.asked = asked.max(1);
+        self
+    }
+
+    /// The check of whether the examples pin the behaviour down, when it ran.
+    pub fn distinction(&self) -> Option<&Distinction> {
+        self.distinction.as_ref()
     }
 
     pub fn status(&self) -> Status {
@@ -108,7 +128,11 @@ impl Synthesis {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
-            return param_diagnostics(program, graph, verified.assignment(), analysis);
+            let mut diagnostics = param_diagnostics(program, graph, verified.assignment(), analysis);
+            if let Some(distinction) = &self.distinction {
+                diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
+            }
+            return diagnostics;
         }
         match (self.report.status, &self.report.best) {
             (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
@@ -181,19 +205,13 @@ impl Synthesis {
     /// candidate).
     pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
         let report = &self.report;
-        let params = self.values(compiled).filter(|_| report.status != Status::InternalError).map(|values| {
-            compiled
-                .program
-                .params()
-                .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
-                .collect::<serde_json::Map<_, _>>()
-        });
+        let params = self.params_json(compiled);
         let violations = match (&report.verified, &report.best) {
             (Some(_), _) => Some(0),
             (None, Some(best)) => Some(best.violations),
             (None, None) => None,
         };
-        serde_json::json!({
+        let mut object = serde_json::json!({
             "status": report.status,
             "backend": self.backend,
             "seed": self.seed,
@@ -206,7 +224,26 @@ impl Synthesis {
             "violations": violations,
             "params": params,
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
-        })
+        });
+        if let Some(object) = object.as_object_mut() {
+            self.distinction_json(compiled, object);
+        }
+        object
+    }
+
+    /// The params by name (`null` without a candidate, or after an internal error).
+    fn params_json(&self, compiled: &Compiled) -> serde_json::Value {
+        let values = self.values(compiled).filter(|_| self.report.status != Status::InternalError);
+        match values {
+            Some(values) => serde_json::Value::Object(
+                compiled
+                    .program
+                    .params()
+                    .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
+                    .collect(),
+            ),
+            None => serde_json::Value::Null,
+        }
     }
 
     /// One line: how the search ended, by which back end, with which seed, how long it took.

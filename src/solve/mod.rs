@@ -9,6 +9,7 @@
 
 mod auto;
 mod cdcl;
+pub mod distinguish;
 mod exhaustive;
 mod fmgd;
 mod gradsearch;
@@ -197,7 +198,12 @@ pub struct StopCondition<'a> {
     deadline: Option<Instant>,
 }
 
-impl StopCondition<'_> {
+impl<'a> StopCondition<'a> {
+    /// Stop when `flag` is set or `deadline` has passed.
+    pub fn new(flag: &'a AtomicBool, deadline: Option<Instant>) -> Self {
+        StopCondition { flag, deadline }
+    }
+
     pub fn reached(&self) -> bool {
         self.flag.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
     }

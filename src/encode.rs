@@ -114,6 +114,9 @@ impl Model {
                         let choices: Vec<Term> = choices.iter().map(|&c| at(&terms, c)).collect();
                         model.mix(id, example, selector, &choices)
                     }
+                    // The exact encodings are of finite domains: a graph with reals is refused
+                    // before it gets here (`pipeline::refuse_reals`).
+                    _ => Term::Known(0),
                 };
                 per_example.push(term);
             }

@@ -18,7 +18,8 @@ use crate::parse::{parse, Parsed};
 use crate::program::Program;
 use crate::result::Synthesis;
 use crate::solve::{
-    backend, registry, resolve_options, solve, suggest_backend, BackendInfo, Options, Progress, RunOptions,
+    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, Options, Progress,
+    RealStage, RunOptions, REAL_PREFIX,
 };
 use crate::span::Span;
 use crate::tape::{LossKind, Tape};
@@ -149,6 +150,8 @@ pub struct Search<'c> {
     config: SearchConfig,
     backend: &'static BackendInfo,
     options: Options,
+    /// The options of the real-param stage (`--opt real-*`).
+    real_stage: RealStage,
     tape: Tape,
 }
 
@@ -156,11 +159,18 @@ impl<'c> Search<'c> {
     /// Everything that can be wrong with the settings is reported here, before any search.
     pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
         let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
-        let options = resolve_options(backend, &config.options).map_err(Diagnostic::from)?;
+        // `real-*` keys belong to the real-param stage, which runs beside any back end.
+        let (real_keys, backend_keys): (Vec<(String, String)>, Vec<(String, String)>) =
+            config.options.iter().cloned().partition(|(key, _)| key.starts_with(REAL_PREFIX));
+        let options = resolve_options(backend, &backend_keys).map_err(Diagnostic::from)?;
+        let real_stage = resolve_real_stage(&real_keys).map_err(Diagnostic::from)?;
+        if let Some(refusal) = refuse_reals(compiled, backend, &options) {
+            return Err(refusal);
+        }
         (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
-        Ok(Search { compiled, config: config.clone(), backend, options, tape })
+        Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape })
     }
 
     pub fn backend(&self) -> &'static BackendInfo {
@@ -195,8 +205,10 @@ impl<'c> Search<'c> {
             interrupt: &self.config.interrupt,
             trace: self.config.trace,
             progress: self.config.progress.as_deref(),
+            real_stage: Some(self.real_stage.clone()),
         };
-        let report = solve(&compiled.graph, &self.tape, &run, &|assignment| verifier.check(assignment));
+        let report =
+            solve(&compiled.graph, &self.tape, &run, &|assignment, reals| verifier.check_with_reals(assignment, reals));
         Synthesis::new(self.backend.name, seed, report)
     }
 
@@ -204,6 +216,30 @@ impl<'c> Search<'c> {
     pub fn tape(&self) -> &Tape {
         &self.tape
     }
+}
+
+/// The error of an exact back end on a program with reals: the exact encodings are of finite
+/// domains (docs/backends.md says why `smt` does not encode reals either). The error points
+/// at the first real param, or else at the first real declaration the graph uses.
+pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
+    let graph = &compiled.graph;
+    if !graph.has_reals() || !(backend.make)(options).is_exact() {
+        return None;
+    }
+    let program = &compiled.program;
+    let (span, what) = match graph.real_params.first() {
+        Some(param) => (param.span, format!("`{}` is a real param", program.arrays[param.array].name)),
+        None => {
+            let first = program.arrays.iter().find(|a| a.real).map(|a| (a.span, a.name.clone()));
+            let (span, name) = first.unwrap_or_default();
+            (span, format!("`{name}` is real"))
+        }
+    };
+    Some(
+        Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
+            .with_label(span, what)
+            .with_help("search with a back end that is not exact (the default `gradsearch-la`, or `local-search`), whose real params follow Adam; `sat`, `smt` and `exhaustive` encode finite domains only"),
+    )
 }
 
 /// Find the params of a compiled sketch: `Search::new(..)?.run()`.

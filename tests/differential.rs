@@ -249,7 +249,7 @@ fn the_smt_encoding_agrees_with_z3_and_the_interpreter() {
 /// Run an exact back end with its defaults on a case.
 fn run(compiled: &Compiled, name: &str) -> SolveReport {
     let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll);
-    run_with(compiled, name, 1, &|assignment: &[u32]| verifier.check(assignment))
+    run_with(compiled, name, 1, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
 }
 
 /// Run a back end with its defaults, `restarts` restarts and the given verifier.
@@ -269,6 +269,7 @@ fn run_with(compiled: &Compiled, name: &str, restarts: usize, verifier: &Verify)
         interrupt: &interrupt,
         trace: false,
         progress: None,
+        real_stage: None,
     };
     solve(graph, &tape, &run, verifier)
 }
@@ -351,7 +352,7 @@ fn a_candidate_the_interpreter_rejects_is_an_internal_error() {
                   y = (x + p[0] + p[1] * p[2]) % 3;\n\
                   example { x = 0; y = 1; }\nexample { x = 2; y = 0; }\n";
     let compiled = compile_text(source).unwrap_or_else(|e| panic!("{e}"));
-    let reject = |_: &[u32]| None;
+    let reject = |_: &[u32], _: &[f64]| None;
     for (name, restarts) in [("exhaustive", 1), ("sat", 1), ("local-search", 3), ("gradsearch-la", 2)] {
         let report = run_with(&compiled, name, restarts, &reject);
         assert_eq!(report.status, Status::InternalError, "{name}");

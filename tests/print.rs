@@ -14,7 +14,6 @@ use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
 use tpt::format::format_source;
 use tpt::interp::{bound_params, verify, ParamValues};
-use tpt::limits::Limits;
 use tpt::parse::parse;
 use tpt::pipeline::{compile, Compiled};
 use tpt::print::{print_program, print_sketch, reproduces, specialize_program, Unsupported};
@@ -43,7 +42,7 @@ fn name(path: &Path) -> String {
 fn compile_text(label: &str, text: &str, overrides: &[(String, i64)]) -> Result<Compiled, String> {
     let mut sources = SourceMap::new();
     let id = sources.add(label, text);
-    let options = CheckOptions { overrides: overrides.to_vec(), limits: Limits::default() };
+    let options = CheckOptions { overrides: overrides.to_vec(), ..CheckOptions::default() };
     compile(&sources, id, None, &options).map_err(|d| {
         let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
         format!("{label} does not compile: {}\n{text}", messages.join("; "))

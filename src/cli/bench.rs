@@ -71,6 +71,10 @@ pub struct BenchArgs {
     /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// How far a computed real output may be from its observed value, where an example does
+    /// not give its own tolerance.
+    #[arg(long, value_name = "T", default_value_t = tpt::check::DEFAULT_TOLERANCE, value_parser = super::parse_tolerance)]
+    pub tolerance: f64,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -226,7 +230,8 @@ pub fn main(args: BenchArgs) -> u8 {
             if (0..backends.len()).all(|b| shard.runs(cell_of(f, s, b), args.runs).is_empty()) {
                 continue;
             }
-            let options = CheckOptions { overrides: setting.clone(), limits: args.limits.limits() };
+            let options =
+                CheckOptions { overrides: setting.clone(), limits: args.limits.limits(), tolerance: args.tolerance };
             let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,
                 Err(diagnostics) => {

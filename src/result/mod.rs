@@ -12,7 +12,7 @@ use crate::interp::ParamValues;
 use crate::pipeline::Compiled;
 use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
-use crate::verify::{param_values, Verified};
+use crate::verify::{param_values_with_reals, Verified};
 
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
@@ -50,7 +50,7 @@ impl Synthesis {
         let verified = self.report.verified.as_ref()?;
         let (program, graph) = (&compiled.program, &compiled.graph);
         Some(self.analysis.get_or_init(|| match Tape::new(graph, &compiled.limits) {
-            Ok(tape) => analyse_params(program, graph, &tape, verified.assignment(), compiled.limits.max_unroll),
+            Ok(tape) => analyse_params(program, graph, &tape, verified, compiled.limits.max_unroll),
             Err(_) => ParamAnalysis::default(),
         }))
     }
@@ -97,7 +97,9 @@ impl Synthesis {
     pub fn values(&self, compiled: &Compiled) -> Option<ParamValues> {
         match (&self.report.verified, &self.report.best) {
             (Some(verified), _) => Some(verified.values().clone()),
-            (None, Some(best)) => Some(param_values(&compiled.program, &compiled.graph, &best.assignment)),
+            (None, Some(best)) => {
+                Some(param_values_with_reals(&compiled.program, &compiled.graph, &best.assignment, &best.reals))
+            }
             (None, None) => None,
         }
     }
@@ -108,7 +110,7 @@ impl Synthesis {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
-            return param_diagnostics(program, graph, verified.assignment(), analysis);
+            return param_diagnostics(program, graph, verified.values(), analysis);
         }
         match (self.report.status, &self.report.best) {
             (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
@@ -125,7 +127,7 @@ impl Synthesis {
                 ))
                 .with_help("no result is given: the search relies on the graph and the interpreter agreeing")];
                 if let Some(best) = best {
-                    let values = param_values(program, graph, &best.assignment);
+                    let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                     diagnostics.extend(violated_observations(program, &values, max_steps));
                 }
                 diagnostics
@@ -136,7 +138,7 @@ impl Synthesis {
                     describe_status(status),
                     plural(best.violations, "observation")
                 ))];
-                let values = param_values(program, graph, &best.assignment);
+                let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
@@ -185,7 +187,11 @@ impl Synthesis {
             compiled
                 .program
                 .params()
-                .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
+                .map(|(id, array)| {
+                    let value =
+                        if array.real { serde_json::json!(values.reals[id]) } else { serde_json::json!(values[id]) };
+                    (array.name.clone(), value)
+                })
                 .collect::<serde_json::Map<_, _>>()
         });
         let violations = match (&report.verified, &report.best) {

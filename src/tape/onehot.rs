@@ -72,6 +72,8 @@ impl OneHot {
                 Op::Mix { selector, choices } => {
                     Instr::Mix { selector: slot_of[*selector], choices: choices.iter().map(|&c| slot_of[c]).collect() }
                 }
+                // Tapes with reals are evaluated by the float pass in exact mode instead.
+                Op::Real(_) => Instr::Const { value: NONE },
             })
             .collect();
         let mut checks_at = vec![Vec::new(); instrs.len()];

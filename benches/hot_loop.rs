@@ -9,7 +9,7 @@ use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
 use tpt::pipeline::{compile, Compiled};
 use tpt::solve::{backend, resolve_options, solve, RunOptions};
-use tpt::tape::Tape;
+use tpt::tape::{OneHot, Tape};
 
 fn main() {
     divan::main();
@@ -50,6 +50,22 @@ fn forward_backward(bencher: divan::Bencher, name: &str) {
         let loss = tape.forward(&theta, &[]);
         tape.backward(&[], &mut grad);
         divan::black_box(loss)
+    });
+}
+
+/// The one-hot limit of a gradient step: the integer evaluation of a one-hot point (one
+/// lookup per node and example) and the one-hot backward pass (a lookup per input value),
+/// which give the loss and gradient `gradsearch` and `gradsearch-ra` use.
+#[divan::bench(args = ["parity_chain K=256", "circuit_adder"])]
+fn one_hot_forward_backward(bencher: divan::Bencher, name: &str) {
+    let compiled = programs().into_iter().find(|(n, _)| *n == name).map(|(_, c)| c).expect("program");
+    let mut tape = Tape::new(&compiled.graph, &Default::default()).expect("fits");
+    let mut at = OneHot::new(&tape);
+    let x: Vec<u32> = tape.param_offsets().iter().map(|&(_, d)| (d as u32) / 2).collect();
+    let mut grad = vec![0.0; tape.theta_len()];
+    bencher.bench_local(|| {
+        at.set(&x);
+        divan::black_box(tape.loss_and_gradient_at(&at, &[], &mut grad))
     });
 }
 

@@ -16,5 +16,11 @@ circuits="programs/circuit_nand.tpt programs/circuit_swap.tpt programs/circuit_s
 # 16-example adder in 300 s).
 ./target/release/tpt bench $circuits --backends smt --opt ints=1 --runs 3 --timeout 300 --jobs 1 \
     --csv benches/results/table2_smt_int.csv > benches/results/table2_smt_int.md
+# What the gradient's ranking buys: the same lookahead on a random shortlist, and exact local
+# search on the whole neighbourhood (10 runs each, the budget above).
+./target/release/tpt bench $circuits --backend gradsearch-la --opt rank=random --runs 10 --max-steps 20000 \
+    --timeout 60 --jobs 1 --csv benches/results/table2_la_random.csv > benches/results/table2_la_random.md
+./target/release/tpt bench $circuits --backend local-search --runs 10 --max-steps 20000 --timeout 60 --jobs 1 \
+    --csv benches/results/table2_local_search.csv > benches/results/table2_local_search.md
 ./target/release/tpt bench --from-csv benches/results/table2.csv --from-csv benches/results/table2_sat.csv \
     --from-csv benches/results/table2_smt.csv --plot benches/results/table2.svg > /dev/null

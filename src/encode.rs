@@ -22,6 +22,9 @@ pub enum Term {
 pub struct FdVar {
     pub values: Vec<u32>,
     pub name: String,
+    /// The example whose computation the variable belongs to; `None` for params and values
+    /// shared by every example.
+    pub example: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -58,13 +61,13 @@ impl Model {
         }
     }
 
-    fn new_var(&mut self, mut values: Vec<u32>, name: String) -> Term {
+    fn new_var(&mut self, mut values: Vec<u32>, name: String, example: Option<usize>) -> Term {
         values.sort_unstable();
         values.dedup();
         if values.len() == 1 {
             return Term::Known(values[0]);
         }
-        self.vars.push(FdVar { values, name });
+        self.vars.push(FdVar { values, name, example });
         Term::Var(self.vars.len() - 1)
     }
 
@@ -78,12 +81,12 @@ impl Model {
         for (id, node) in graph.nodes() {
             if let NodeKind::Param { param } = node.kind {
                 let name = graph.params[param].name.clone();
-                let term = model.new_var((0..node.domain).collect(), name);
+                let term = model.new_var((0..node.domain).collect(), name, None);
                 if let Term::Var(var) = term {
                     model.params.push(var);
                 } else {
                     // A param of domain 1 has one value: still give it a variable slot.
-                    model.vars.push(FdVar { values: vec![0], name: graph.params[param].name.clone() });
+                    model.vars.push(FdVar { values: vec![0], name: graph.params[param].name.clone(), example: None });
                     model.params.push(model.vars.len() - 1);
                 }
                 terms[id] = vec![term];
@@ -96,6 +99,7 @@ impl Model {
             let runs = if node.batched { examples } else { 1 };
             let mut per_example = Vec::with_capacity(runs);
             for example in 0..runs {
+                let owner = node.batched.then_some(example);
                 let at = |terms: &Vec<Vec<Term>>, operand: usize| {
                     let list = &terms[operand];
                     list[if list.len() == 1 { 0 } else { example }]
@@ -107,12 +111,12 @@ impl Model {
                     NodeKind::Table { operands, table } => {
                         let operand_terms: Vec<Term> = operands.iter().map(|&o| at(&terms, o)).collect();
                         let domains: Vec<u32> = operands.iter().map(|&o| graph.node(o).domain).collect();
-                        model.table(id, example, &operand_terms, &domains, table)
+                        model.table(id, owner, &operand_terms, &domains, table)
                     }
                     NodeKind::Mix { selector, choices } => {
                         let selector = at(&terms, *selector);
                         let choices: Vec<Term> = choices.iter().map(|&c| at(&terms, c)).collect();
-                        model.mix(id, example, selector, &choices)
+                        model.mix(id, owner, selector, &choices)
                     }
                     // The exact encodings are of finite domains: a graph with reals is refused
                     // before it gets here (`pipeline::refuse_reals`).
@@ -139,7 +143,22 @@ impl Model {
         model
     }
 
-    fn table(&mut self, node: usize, example: usize, operands: &[Term], domains: &[u32], table: &[u32]) -> Term {
+    /// The name of node `node`'s variable in `example` (`None`: shared by every example).
+    fn node_name(node: usize, example: Option<usize>) -> String {
+        match example {
+            Some(example) => format!("n{node}_e{example}"),
+            None => format!("n{node}"),
+        }
+    }
+
+    fn table(
+        &mut self,
+        node: usize,
+        example: Option<usize>,
+        operands: &[Term],
+        domains: &[u32],
+        table: &[u32],
+    ) -> Term {
         // Enumerate the combinations the operands can take; known operands are fixed.
         let choices: Vec<Vec<u32>> = operands.iter().map(|&t| self.values(t)).collect();
         let vars: Vec<VarId> =
@@ -161,14 +180,14 @@ impl Model {
                 *p = 0;
             }
         }
-        let out = self.new_var(results.clone(), format!("n{node}_e{example}"));
+        let out = self.new_var(results.clone(), Model::node_name(node, example), example);
         if let Term::Var(out) = out {
             self.constraints.push(Constraint::Table { out, operands: vars, results });
         }
         out
     }
 
-    fn mix(&mut self, node: usize, example: usize, selector: Term, choices: &[Term]) -> Term {
+    fn mix(&mut self, node: usize, example: Option<usize>, selector: Term, choices: &[Term]) -> Term {
         match selector {
             Term::Known(k) => choices.get(k as usize).copied().unwrap_or(Term::Known(0)),
             Term::Var(selector) => {
@@ -178,12 +197,20 @@ impl Model {
                     .filter_map(|&k| choices.get(k as usize).map(|&t| (k, t)))
                     .collect();
                 let values: Vec<u32> = reachable.iter().flat_map(|&(_, t)| self.values(t)).collect();
-                let out = self.new_var(values, format!("n{node}_e{example}"));
+                let out = self.new_var(values, Model::node_name(node, example), example);
                 if let Term::Var(out) = out {
                     self.constraints.push(Constraint::Mix { out, selector, choices: reachable });
                 }
                 out
             }
+        }
+    }
+
+    /// The example a constraint belongs to (`None`: shared by every example).
+    pub fn owner(&self, constraint: &Constraint) -> Option<usize> {
+        match constraint {
+            Constraint::Table { out, .. } | Constraint::Mix { out, .. } => self.vars[*out].example,
+            Constraint::Fix { example, .. } | Constraint::False { example } => Some(*example),
         }
     }
 
@@ -238,30 +265,80 @@ impl Cnf {
     }
 
     fn encode(model: &Model, selectors: bool) -> Cnf {
-        let mut cnf = Cnf::default();
-        if selectors {
-            cnf.selectors = (1..=model.num_examples as i32).collect();
-            cnf.num_vars = model.num_examples as u32;
-        }
-        for var in &model.vars {
-            let n = var.values.len();
-            if n == 2 {
-                cnf.num_vars += 1;
-                let x = cnf.num_vars as i32;
-                cnf.literals.push(vec![-x, x]);
-                continue;
-            }
-            let first = cnf.num_vars as i32 + 1;
-            cnf.num_vars += n as u32;
-            let lits: Vec<i32> = (0..n as i32).map(|i| first + i).collect();
-            cnf.clauses.push(lits.clone());
-            cnf.at_most_one(&lits);
-            cnf.literals.push(lits);
+        let mut cnf = Cnf::start(model, selectors);
+        for var in 0..model.vars.len() {
+            cnf.allocate(model, var);
+            cnf.exactly_one(var);
         }
         for constraint in &model.constraints {
             cnf.constraint(model, constraint);
         }
         cnf
+    }
+
+    /// An empty formula with selectors (when asked for) and no variables yet.
+    fn start(model: &Model, selectors: bool) -> Cnf {
+        let mut cnf = Cnf::default();
+        if selectors {
+            cnf.selectors = (1..=model.num_examples as i32).collect();
+            cnf.num_vars = model.num_examples as u32;
+        }
+        cnf
+    }
+
+    /// The literals of every model variable (and the selectors, when asked for), without any
+    /// clause: `add_part` then adds the clauses of the shared values and of one example at a
+    /// time, so that a formula can grow with the examples it needs (counterexample-guided
+    /// synthesis). Numbering is stable: literals never change as parts are added.
+    pub fn allocate_all(model: &Model, selectors: bool) -> Cnf {
+        let mut cnf = Cnf::start(model, selectors);
+        for var in 0..model.vars.len() {
+            cnf.allocate(model, var);
+        }
+        cnf
+    }
+
+    /// Add the clauses of one part of the model: the values shared by every example
+    /// (`None`), or the computation and observations of one example. Returns the index of
+    /// the first clause added.
+    pub fn add_part(&mut self, model: &Model, part: Option<usize>) -> usize {
+        let first = self.clauses.len();
+        for (var, fd) in model.vars.iter().enumerate() {
+            if fd.example == part {
+                self.exactly_one(var);
+            }
+        }
+        for constraint in &model.constraints {
+            if model.owner(constraint) == part {
+                self.constraint(model, constraint);
+            }
+        }
+        first
+    }
+
+    /// Give variable `var` its literals: one boolean for two values, else one per value.
+    fn allocate(&mut self, model: &Model, var: VarId) {
+        let n = model.vars[var].values.len();
+        if n == 2 {
+            self.num_vars += 1;
+            let x = self.num_vars as i32;
+            self.literals.push(vec![-x, x]);
+            return;
+        }
+        let first = self.num_vars as i32 + 1;
+        self.num_vars += n as u32;
+        self.literals.push((0..n as i32).map(|i| first + i).collect());
+    }
+
+    /// At least one and at most one of `var`'s literals (nothing for a boolean).
+    fn exactly_one(&mut self, var: VarId) {
+        let lits = &self.literals[var];
+        if lits.len() == 2 && lits[0] == -lits[1] {
+            return;
+        }
+        let lits = lits.clone();
+        self.clauses.push(lits.clone());
+        self.at_most_one(&lits);
     }
 
     fn lit(&self, model: &Model, var: VarId, value: u32) -> Option<i32> {

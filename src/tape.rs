@@ -91,6 +91,8 @@ pub struct Tape {
     param_cones: Option<std::sync::Arc<Vec<Vec<u32>>>>,
     /// The real params, inputs and observations, and the mode of evaluation of reals.
     real: real::Reals,
+    /// Per graph node: its position in `ops` (`u32::MAX` when not live).
+    op_position: Vec<u32>,
 }
 
 /// The most cone entries kept for all params together (16 MiB).
@@ -176,9 +178,14 @@ impl Tape {
             .map(|o| Check { node: o.node, expected: o.expected.iter().map(|e| e.unwrap_or(u32::MAX)).collect() })
             .collect();
         let param_cones = param_cones(graph, &ops).map(std::sync::Arc::new);
+        let mut op_position = vec![u32::MAX; graph.len()];
+        for (index, (node, _)) in ops.iter().enumerate() {
+            op_position[*node] = index as u32;
+        }
         Ok(Tape {
             real: real::Reals::new(graph),
             param_cones,
+            op_position,
             ops,
             layout,
             values: vec![0.0; offset],

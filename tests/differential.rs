@@ -248,14 +248,26 @@ fn the_smt_encoding_agrees_with_z3_and_the_interpreter() {
 
 /// Run an exact back end with its defaults on a case.
 fn run(compiled: &Compiled, name: &str) -> SolveReport {
-    let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll);
-    run_with(compiled, name, 1, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
+    run_with_options(compiled, name, &[])
 }
 
-/// Run a back end with its defaults, `restarts` restarts and the given verifier.
-fn run_with(compiled: &Compiled, name: &str, restarts: usize, verifier: &Verify) -> SolveReport {
+/// Run a back end with some options given (`--opt key=value`) on a case.
+fn run_with_options(compiled: &Compiled, name: &str, given: &[(&str, &str)]) -> SolveReport {
+    let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll);
+    run_with(compiled, name, given, 1, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
+}
+
+/// Run a back end with the given options, `restarts` restarts and the given verifier.
+fn run_with(
+    compiled: &Compiled,
+    name: &str,
+    given: &[(&str, &str)],
+    restarts: usize,
+    verifier: &Verify,
+) -> SolveReport {
     let info = backend(name).expect("a registered back end");
-    let options = resolve_options(info, &[]).expect("default options");
+    let given: Vec<(String, String)> = given.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let options = resolve_options(info, &given).expect("valid options");
     let graph = &compiled.graph;
     let tape = tpt::tape::Tape::new(graph, &small_limits()).expect("a tape within the limits");
     let interrupt = AtomicBool::new(false);
@@ -289,7 +301,9 @@ fn exact_back_ends_agree_and_explain_impossibility() {
         let (program, graph) = (&case.compiled.program, &case.compiled.graph);
         let exhaustive = run(&case.compiled, "exhaustive");
         let sat = run(&case.compiled, "sat");
-        let mut reports = vec![("exhaustive", exhaustive), ("sat", sat)];
+        let cegis = run_with_options(&case.compiled, "sat", &[("cegis", "true")]);
+        let auto = run(&case.compiled, "auto");
+        let mut reports = vec![("exhaustive", exhaustive), ("sat", sat), ("sat, cegis=true", cegis), ("auto", auto)];
         // z3 costs a process per run: every fourth of these.
         if smt && (found + impossible) % 4 == 0 {
             reports.push(("smt", run(&case.compiled, "smt")));
@@ -314,32 +328,54 @@ fn exact_back_ends_agree_and_explain_impossibility() {
             continue;
         }
         impossible += 1;
-        // Every exact back end names the same conflicting examples (one SAT solver shrinks
-        // them, deterministically), and they are a minimal impossible set.
+        // Every exact back end names a minimal impossible set; those that prove impossibility
+        // on every example at once name the same set (one SAT solver shrinks it,
+        // deterministically), counterexample-guided `sat` one among the examples it needed.
         let conflict =
             reports[1].1.conflict.clone().unwrap_or_else(|| panic!("sat names no examples on\n{}", case.source()));
+        let mut checked: Vec<Vec<usize>> = Vec::new();
         for (name, report) in &reports {
-            assert_eq!(report.conflict.as_ref(), Some(&conflict), "{name}'s conflict on\n{}", case.source());
-        }
-        assert!(!conflict.is_empty() && conflict.iter().all(|&e| e < program.examples.len()), "{conflict:?}");
-        let together = run(&with_examples(&case, &conflict), "exhaustive");
-        assert_eq!(together.status, Status::Impossible, "conflict {conflict:?} is satisfiable on\n{}", case.source());
-        for drop in 0..conflict.len() {
-            let mut rest = conflict.clone();
-            rest.remove(drop);
-            let without = run(&with_examples(&case, &rest), "exhaustive");
-            assert_eq!(
-                without.status,
-                Status::Found,
-                "conflict {conflict:?} is not minimal: without example {} it is still impossible, on\n{}",
-                conflict[drop] + 1,
-                case.source()
-            );
+            let named =
+                report.conflict.clone().unwrap_or_else(|| panic!("{name} names no examples on\n{}", case.source()));
+            if !name.contains("cegis") {
+                assert_eq!(named, conflict, "{name}'s conflict on\n{}", case.source());
+            }
+            if checked.contains(&named) {
+                continue;
+            }
+            assert_minimal_conflict(&case, &named, name);
+            checked.push(named);
         }
         cores += 1;
     }
     eprintln!("{found} found and {impossible} impossible by every exact back end ({smt_runs} with smt too)");
     assert!(found >= 100 && impossible >= 200 && cores == impossible, "{found} found, {impossible} impossible");
+}
+
+/// `conflict` (named by back end `name`) holds examples that are impossible together, each of
+/// them needed: without any one the rest has a solution.
+fn assert_minimal_conflict(case: &Case, conflict: &[usize], name: &str) {
+    let program = &case.compiled.program;
+    assert!(!conflict.is_empty() && conflict.iter().all(|&e| e < program.examples.len()), "{name}: {conflict:?}");
+    let together = run(&with_examples(case, conflict), "exhaustive");
+    assert_eq!(
+        together.status,
+        Status::Impossible,
+        "{name}'s conflict {conflict:?} is satisfiable on\n{}",
+        case.source()
+    );
+    for drop in 0..conflict.len() {
+        let mut rest = conflict.to_vec();
+        rest.remove(drop);
+        let without = run(&with_examples(case, &rest), "exhaustive");
+        assert_eq!(
+            without.status,
+            Status::Found,
+            "{name}'s conflict {conflict:?} is not minimal: without example {} it is still impossible, on\n{}",
+            conflict[drop] + 1,
+            case.source()
+        );
+    }
 }
 
 /// The graph and the interpreter must agree at every one-hot point; when they do not (here
@@ -354,7 +390,7 @@ fn a_candidate_the_interpreter_rejects_is_an_internal_error() {
     let compiled = compile_text(source).unwrap_or_else(|e| panic!("{e}"));
     let reject = |_: &[u32], _: &[f64]| None;
     for (name, restarts) in [("exhaustive", 1), ("sat", 1), ("local-search", 3), ("gradsearch-la", 2)] {
-        let report = run_with(&compiled, name, restarts, &reject);
+        let report = run_with(&compiled, name, &[], restarts, &reject);
         assert_eq!(report.status, Status::InternalError, "{name}");
         let detail = report.internal_error.unwrap_or_default();
         assert!(detail.contains("the exact interpreter rejects"), "{name}: {detail}");

@@ -37,6 +37,21 @@ struct Settings {
     /// Evaluate this many of the best-scored moves exactly and take the best of them
     /// (0: take the best-scored move, as the paper does).
     lookahead: usize,
+    /// How moves are ranked: by the Taylor score, or at random (which measures what the
+    /// gradient adds to the exact lookahead).
+    rank: Rank,
+}
+
+/// How the family ranks the Hamming-1 moves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Rank {
+    /// By the first-order Taylor estimate of the loss change (the paper's rule).
+    #[default]
+    Taylor,
+    /// Uniformly at random, without computing a gradient: with a lookahead, a random
+    /// shortlist of moves evaluated exactly (local search on a sampled neighbourhood).
+    Random,
 }
 
 impl Settings {
@@ -49,6 +64,7 @@ impl Settings {
             boost: p.boost,
             threshold: None,
             lookahead: p.lookahead,
+            rank: p.rank,
         }
     }
 
@@ -62,12 +78,15 @@ impl Settings {
             boost: 1.0,
             threshold: Some(p.tau),
             lookahead: 0,
+            rank: Rank::Taylor,
         }
     }
 }
 
-struct GradSearch {
+pub(super) struct GradSearch {
     settings: Settings,
+    /// `[theta index]`: values no move may go to (proven impossible by `auto`'s solver).
+    banned: Vec<bool>,
     /// Each param's (offset, domain) in theta, copied from the problem once per restart.
     offsets: Vec<(usize, usize)>,
     /// Params with more than one value (the ones a random move can change).
@@ -90,6 +109,7 @@ impl GradSearch {
     fn new(settings: Settings) -> Self {
         GradSearch {
             settings,
+            banned: Vec::new(),
             offsets: Vec::new(),
             movable: Vec::new(),
             stalled: Vec::new(),
@@ -178,6 +198,7 @@ impl Solver for GradSearch {
         self.stalled = Vec::with_capacity(problem.num_examples());
         self.moves = Vec::with_capacity(self.offsets.iter().map(|&(_, d)| d.saturating_sub(1)).sum());
         self.x = random_assignment(&problem.domains, rng);
+        self.banned = vec![false; problem.theta_len()];
         self.theta = vec![0.0; problem.theta_len()];
         self.grad = vec![0.0; problem.theta_len()];
         self.average = vec![0.0; problem.theta_len()];
@@ -204,8 +225,17 @@ impl Solver for GradSearch {
 
 impl GradSearch {
     fn step_with(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
-        self.fill_theta(offsets);
-        let loss = problem.loss(&self.theta, &self.weights, Some(&mut self.grad));
+        if self.settings.rank == Rank::Random && self.settings.threshold.is_none() {
+            return self.random_step(offsets, problem, rng);
+        }
+        // At a one-hot point (no smoothing) the integer evaluation and the one-hot backward
+        // pass give the same loss and gradient as the float passes, more cheaply.
+        let loss = if self.settings.smooth > 0.0 {
+            self.fill_theta(offsets);
+            problem.loss(&self.theta, &self.weights, Some(&mut self.grad))
+        } else {
+            problem.loss_and_gradient_at(&self.x, &self.weights, &mut self.grad)
+        };
         let beta = if self.started { self.settings.beta } else { 1.0 };
         self.started = true;
         for (a, g) in self.average.iter_mut().zip(&self.grad) {
@@ -225,10 +255,7 @@ impl GradSearch {
             return StepOutcome::Continue;
         }
         if self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon) {
-            let i = self.movable[rng.random_range(0..self.movable.len())];
-            let domain = offsets[i].1 as u32;
-            let shift = rng.random_range(1..domain);
-            self.x[i] = (self.x[i] + shift) % domain;
+            self.random_move(offsets, rng);
             return StepOutcome::Continue;
         }
         if self.settings.lookahead > 0 {
@@ -262,6 +289,88 @@ impl GradSearch {
 }
 
 impl GradSearch {
+    /// `gradsearch-la` with its defaults, for `auto`.
+    pub(super) fn lookahead_search() -> GradSearch {
+        let defaults =
+            FamilyParams { beta: 0.3, epsilon: 0.05, smooth: 0.01, lookahead: 16, ..FamilyParams::default() };
+        GradSearch::new(Settings::family(&defaults))
+    }
+
+    /// No move goes to `value` of `param` any more (after `start`); a param with one value
+    /// left takes it at once.
+    pub(super) fn ban(&mut self, param: usize, value: u32) {
+        let (offset, domain) = self.offsets[param];
+        self.banned[offset + value as usize] = true;
+        let allowed: Vec<u32> = (0..domain as u32).filter(|&v| !self.banned[offset + v as usize]).collect();
+        if let [only] = allowed[..] {
+            self.x[param] = only;
+        }
+    }
+
+    /// A uniformly random Hamming-1 move to a value that is not banned (none when a few draws
+    /// all hit banned values).
+    fn random_move(&mut self, offsets: &[(usize, usize)], rng: &mut Rng) {
+        for _ in 0..8 {
+            let i = self.movable[rng.random_range(0..self.movable.len())];
+            let (offset, domain) = offsets[i];
+            let value = (self.x[i] + rng.random_range(1..domain as u32)) % domain as u32;
+            if !self.banned[offset + value as usize] {
+                self.x[i] = value;
+                return;
+            }
+        }
+    }
+
+    /// A step without a gradient (`rank=random`): the epsilon-greedy random move as usual,
+    /// else `lookahead` moves drawn uniformly without replacement, evaluated exactly, and the
+    /// one with the fewest violations taken (ties at random); with no lookahead, one random
+    /// move.
+    fn random_step(&mut self, offsets: &[(usize, usize)], problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let k = self.settings.lookahead.max(1);
+        if self.settings.lookahead == 0 || (self.settings.epsilon > 0.0 && rng.random_bool(self.settings.epsilon)) {
+            self.random_move(offsets, rng);
+            return StepOutcome::Continue;
+        }
+        self.moves.clear();
+        for (i, &(offset, domain)) in offsets.iter().enumerate() {
+            for j in 0..domain as u32 {
+                if j != self.x[i] && !self.banned[offset + j as usize] {
+                    self.moves.push((i, j, 0.0));
+                }
+            }
+        }
+        let k = k.min(self.moves.len());
+        // A partial Fisher-Yates shuffle draws the shortlist.
+        for m in 0..k {
+            let pick = rng.random_range(m..self.moves.len());
+            self.moves.swap(m, pick);
+        }
+        let mut best: Option<(usize, u32, usize)> = None;
+        let mut ties = 0u32;
+        problem.violations_at(&self.x);
+        for m in 0..k {
+            let (i, value, _) = self.moves[m];
+            let violations = problem.violations_after_move(i, value);
+            match best {
+                Some((_, _, b)) if violations > b => {}
+                Some((_, _, b)) if violations == b => {
+                    ties += 1;
+                    if rng.random_range(0..=ties) == 0 {
+                        best = Some((i, value, violations));
+                    }
+                }
+                _ => {
+                    best = Some((i, value, violations));
+                    ties = 0;
+                }
+            }
+        }
+        if let Some((i, value, _)) = best {
+            self.x[i] = value;
+        }
+        StepOutcome::Continue
+    }
+
     /// Score every move by the Taylor estimate, evaluate the `lookahead` best exactly (the
     /// integer evaluator re-runs only each move's cone) and take the best by violated observations, then loss; ties are
     /// broken at random. The gradient prunes the neighbourhood that exact local search
@@ -271,7 +380,7 @@ impl GradSearch {
         for (i, &(offset, domain)) in offsets.iter().enumerate() {
             let base = self.average[offset + self.x[i] as usize];
             for j in 0..domain as u32 {
-                if j != self.x[i] {
+                if j != self.x[i] && !self.banned[offset + j as usize] {
                     // A random tiebreak in the low bits keeps equal scores from favouring
                     // the first params.
                     let score = self.average[offset + j as usize] - base;
@@ -316,11 +425,12 @@ struct FamilyParams {
     patience: u64,
     boost: f64,
     lookahead: usize,
+    rank: Rank,
 }
 
 impl Default for FamilyParams {
     fn default() -> Self {
-        FamilyParams { beta: 1.0, epsilon: 0.0, smooth: 0.0, patience: 0, boost: 2.0, lookahead: 0 }
+        FamilyParams { beta: 1.0, epsilon: 0.0, smooth: 0.0, patience: 0, boost: 2.0, lookahead: 0, rank: Rank::Taylor }
     }
 }
 
@@ -363,6 +473,11 @@ const FAMILY_OPTIONS: &[OptionInfo] = &[
         key: "lookahead",
         kind: Kind::Integer { min: 0, max: 1_000_000 },
         help: "evaluate this many best-scored moves exactly and take the best (0: none)",
+    },
+    OptionInfo {
+        key: "rank",
+        kind: Kind::Choice(&["taylor", "random"]),
+        help: "rank moves by the gradient's Taylor estimate, or at random without a gradient (a random shortlist for the lookahead)",
     },
 ];
 

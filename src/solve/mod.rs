@@ -7,6 +7,8 @@
 //! confirms it on every example. A candidate the graph accepts and the verifier rejects is an
 //! internal error that ends the run.
 
+mod auto;
+mod cdcl;
 mod exhaustive;
 mod fmgd;
 mod gradsearch;
@@ -55,6 +57,9 @@ pub struct Problem<'a> {
     has_reals: bool,
     /// The point of the last `violations_at`, for `violations_after_move` with reals.
     point: Vec<u32>,
+    /// The run's step budget per restart (`--max-steps`), for back ends that run a search of
+    /// their own inside one step (`auto`).
+    step_budget: u64,
 }
 
 impl<'a> Problem<'a> {
@@ -75,7 +80,25 @@ impl<'a> Problem<'a> {
             reals,
             has_reals,
             point: Vec::new(),
+            step_budget: u64::MAX,
         }
+    }
+
+    /// Another problem over the same graph, tape, deadline and interrupt flag, with buffers of
+    /// its own (for a second thread).
+    pub fn fork(&self) -> Problem<'a> {
+        let mut problem = Problem::new(self.graph, self.tape.clone(), self.deadline, self.stop);
+        problem.step_budget = self.step_budget;
+        problem.reals.clone_from(&self.reals);
+        problem
+    }
+
+    pub fn set_step_budget(&mut self, steps: u64) {
+        self.step_budget = steps;
+    }
+
+    pub fn step_budget(&self) -> u64 {
+        self.step_budget
     }
 
     /// Number of real params.
@@ -146,6 +169,19 @@ impl<'a> Problem<'a> {
         loss
     }
 
+    /// Loss and gradient at a discrete assignment, from the integer evaluation of the point
+    /// and the one-hot backward pass (`Tape::loss_and_gradient_at`): the numbers of
+    /// `loss_at`, at a fraction of its cost. With reals (which the integer evaluation does not
+    /// know) it is `loss_at`, with the comparisons of reals relaxed.
+    pub fn loss_and_gradient_at(&mut self, assignment: &[u32], weights: &[f64], grad: &mut [f64]) -> f64 {
+        if self.has_reals {
+            return self.loss_at(assignment, weights, Some(grad));
+        }
+        self.violations_at(assignment);
+        let Some(one_hot) = self.one_hot.as_ref() else { return self.loss_at(assignment, weights, Some(grad)) };
+        self.tape.loss_and_gradient_at(one_hot, weights, grad)
+    }
+
     /// Loss and number of violated observations of a discrete assignment (with the current
     /// reals, evaluated exactly).
     pub fn check(&mut self, assignment: &[u32]) -> (f64, usize) {
@@ -182,6 +218,14 @@ impl<'a> Problem<'a> {
         self.evaluations += 1;
         let tape = &self.tape;
         self.one_hot.get_or_insert_with(|| OneHot::new(tape)).set(assignment)
+    }
+
+    /// The examples an assignment fails (violates at least one observation of), by exact
+    /// integer evaluation: the counterexamples of counterexample-guided synthesis.
+    pub fn failing_examples(&mut self, assignment: &[u32]) -> Vec<usize> {
+        self.violations_at(assignment);
+        let counts = self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default();
+        counts.iter().enumerate().filter(|&(_, &count)| count > 0).map(|(example, _)| example).collect()
     }
 
     /// Violated observations after moving `param` to `value` from the last `violations_at`
@@ -297,6 +341,11 @@ pub trait Solver: Send {
     fn is_exact(&self) -> bool {
         false
     }
+    /// Whether a candidate that was not verified is worth reporting as the best found (by
+    /// default, for back ends that are not exact).
+    fn reports_candidates(&self) -> bool {
+        !self.is_exact()
+    }
 }
 
 /// A back end in the registry.
@@ -327,7 +376,7 @@ pub fn registry() -> Vec<&'static BackendInfo> {
         .chain(&neural::BACKENDS)
         .chain(&local_search::BACKENDS)
         .chain(&exhaustive::BACKENDS)
-        .chain([&sat::BACKEND, &smt::BACKEND])
+        .chain([&sat::BACKEND, &smt::BACKEND, &auto::BACKEND])
         .collect()
 }
 

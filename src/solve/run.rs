@@ -229,7 +229,9 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         },
     };
     // The candidate an internal error is about is shown whatever the back end.
-    let shown = status == Status::InternalError || (result.reports_candidates && result.violations != usize::MAX);
+    // A proof of impossibility has no candidate worth showing, whatever the back end.
+    let shown = status == Status::InternalError
+        || (result.reports_candidates && result.violations != usize::MAX && status != Status::Impossible);
     let best = (result.verified.is_none() && shown).then_some(Candidate {
         assignment: result.assignment,
         reals: result.reals,
@@ -272,6 +274,7 @@ fn run_restart(
     let deadline = shared.deadline;
     let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
     let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
+    problem.set_step_budget(options.max_steps);
     let mut solver = (options.backend.make)(&options.options);
     if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
         solver = Box::new(Hybrid::new(solver, stage));
@@ -281,7 +284,7 @@ fn run_restart(
     let mut best = RestartResult {
         status: Status::StepBudget,
         verified: None,
-        reports_candidates: !solver.is_exact(),
+        reports_candidates: solver.reports_candidates(),
         assignment: solver.candidate().to_vec(),
         reals: problem.reals().to_vec(),
         violations: usize::MAX,

@@ -14,11 +14,12 @@ use batsat::{lbool, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
+use super::cdcl::{Answer, Cdcl};
 use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
-/// The run's stop condition, polled by the SAT solvers.
+/// The run's stop condition, polled by batsat.
 struct Stop<'a>(StopCondition<'a>);
 
 impl batsat::Callbacks for Stop<'_> {
@@ -27,53 +28,29 @@ impl batsat::Callbacks for Stop<'_> {
     }
 }
 
-impl cadical::Callbacks for Stop<'_> {
-    fn terminate(&mut self) -> bool {
-        self.0.reached()
-    }
-}
-
-/// What a solve under assumptions answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Answer {
-    Sat,
-    Unsat,
-    /// Stopped by the deadline or an interrupt.
-    Stopped,
-}
-
-/// A SAT solver loaded with one CNF, solved incrementally under assumptions (DIMACS literals).
-trait Engine {
-    fn solve(&mut self, assumptions: &[i32]) -> Answer;
+/// A SAT solver that takes clauses (DIMACS literals) between solves and solves under
+/// assumptions.
+pub(super) trait Engine {
+    fn add_clause(&mut self, clause: &[i32]);
+    /// Solve under assumptions; with `conflicts`, give up (`Stopped`) after that many
+    /// conflicts where the solver supports a limit.
+    fn solve(&mut self, assumptions: &[i32], conflicts: Option<u32>) -> Answer;
     /// The value of a literal in the last model.
     fn holds(&self, literal: i32) -> bool;
 }
 
-struct Cadical<'a>(cadical::Solver<Stop<'a>>);
-
-impl<'a> Cadical<'a> {
-    fn new(cnf: &Cnf, stop: StopCondition<'a>) -> Self {
-        let mut solver: cadical::Solver<Stop> = cadical::Solver::new();
-        solver.set_callbacks(Some(Stop(stop)));
-        for clause in &cnf.clauses {
-            solver.add_clause(clause.iter().copied());
-        }
-        Cadical(solver)
+impl Engine for Cdcl<'_> {
+    fn add_clause(&mut self, clause: &[i32]) {
+        Cdcl::add_clause(self, clause);
     }
-}
 
-impl Engine for Cadical<'_> {
-    fn solve(&mut self, assumptions: &[i32]) -> Answer {
-        match self.0.solve_with(assumptions.iter().copied()) {
-            Some(true) => Answer::Sat,
-            Some(false) => Answer::Unsat,
-            None => Answer::Stopped,
-        }
+    fn solve(&mut self, assumptions: &[i32], conflicts: Option<u32>) -> Answer {
+        Cdcl::solve(self, assumptions, conflicts)
     }
 
     fn holds(&self, literal: i32) -> bool {
         // CaDiCaL leaves out variables the formula does not constrain; any value does.
-        self.0.value(literal).unwrap_or(literal < 0)
+        Cdcl::holds(self, literal)
     }
 }
 
@@ -85,28 +62,30 @@ struct Batsat<'a> {
 }
 
 impl<'a> Batsat<'a> {
-    fn new(cnf: &Cnf, stop: StopCondition<'a>, seed: f64) -> Self {
+    fn new(stop: StopCondition<'a>, seed: f64) -> Self {
         let options = SolverOpts { random_seed: seed, ..SolverOpts::default() };
-        let mut solver = batsat::Solver::new(options, Stop(stop));
-        let vars: Vec<Var> = (0..cnf.num_vars).map(|_| solver.new_var_default()).collect();
-        let mut engine = Batsat { solver, vars, consistent: true };
-        for clause in &cnf.clauses {
-            let mut lits: Vec<Lit> = clause.iter().map(|&l| engine.lit(l)).collect();
-            if !engine.solver.add_clause_reuse(&mut lits) {
-                engine.consistent = false;
-                break;
-            }
-        }
-        engine
+        Batsat { solver: batsat::Solver::new(options, Stop(stop)), vars: Vec::new(), consistent: true }
     }
 
-    fn lit(&self, literal: i32) -> Lit {
-        Lit::new(self.vars[(literal.unsigned_abs() - 1) as usize], literal > 0)
+    fn lit(&mut self, literal: i32) -> Lit {
+        let index = (literal.unsigned_abs() - 1) as usize;
+        while self.vars.len() <= index {
+            let var = self.solver.new_var_default();
+            self.vars.push(var);
+        }
+        Lit::new(self.vars[index], literal > 0)
     }
 }
 
 impl Engine for Batsat<'_> {
-    fn solve(&mut self, assumptions: &[i32]) -> Answer {
+    fn add_clause(&mut self, clause: &[i32]) {
+        let mut lits: Vec<Lit> = clause.iter().map(|&l| self.lit(l)).collect();
+        if self.consistent && !self.solver.add_clause_reuse(&mut lits) {
+            self.consistent = false;
+        }
+    }
+
+    fn solve(&mut self, assumptions: &[i32], _conflicts: Option<u32>) -> Answer {
         if !self.consistent {
             return Answer::Unsat;
         }
@@ -122,7 +101,11 @@ impl Engine for Batsat<'_> {
     }
 
     fn holds(&self, literal: i32) -> bool {
-        self.solver.value_lit(self.lit(literal)) == lbool::TRUE
+        let index = (literal.unsigned_abs() - 1) as usize;
+        match self.vars.get(index) {
+            Some(&var) => self.solver.value_lit(Lit::new(var, literal > 0)) == lbool::TRUE,
+            None => literal < 0,
+        }
     }
 }
 
@@ -132,13 +115,13 @@ impl Engine for Batsat<'_> {
 /// to that solve's failed assumptions). When it finishes, every member is needed: dropping
 /// any one makes the rest satisfiable. When the run must stop first, the set so far is
 /// returned; it is still proven unsatisfiable.
-fn shrink(engine: &mut Cadical, mut core: Vec<i32>, stop: StopCondition) -> Vec<i32> {
+fn shrink(engine: &mut Cdcl, mut core: Vec<i32>, stop: StopCondition) -> Vec<i32> {
     // `core[..needed]` are members already shown to be needed.
     let mut needed = 0;
     while needed < core.len() && !stop.reached() {
         let mut rest = core.clone();
         rest.remove(needed);
-        match engine.solve(&rest) {
+        match engine.solve(&rest, None) {
             Answer::Unsat => {
                 // Members found needed before stay needed in any subset, so the failed
                 // assumptions keep them.
@@ -153,8 +136,8 @@ fn shrink(engine: &mut Cadical, mut core: Vec<i32>, stop: StopCondition) -> Vec<
 
 /// The assumptions of the last (unsatisfiable) solve that its proof used; all of them if the
 /// engine names none (the proof then needs no assumption, which the encoding rules out).
-fn failed_among(engine: &Cadical, assumptions: Vec<i32>) -> Vec<i32> {
-    let failed: Vec<i32> = assumptions.iter().copied().filter(|&s| engine.0.failed(s)).collect();
+fn failed_among(engine: &Cdcl, assumptions: Vec<i32>) -> Vec<i32> {
+    let failed: Vec<i32> = assumptions.iter().copied().filter(|&s| engine.failed(s)).collect();
     if failed.is_empty() {
         assumptions
     } else {
@@ -169,51 +152,132 @@ fn examples_of(cnf: &Cnf, core: &[i32]) -> Vec<usize> {
     examples
 }
 
-/// What one solve of the synthesis problem found.
-enum Outcome {
-    /// The value of each param (model order).
+/// What a search for the params found.
+pub(super) enum Outcome {
+    /// The value of each param (model order); the graph violates no observation with them.
     Found(Vec<u32>),
+    /// No params satisfy the examples in `Cegis::active`, so none satisfy them all.
     Impossible,
     Stopped,
 }
 
-/// Solve the model's CNF (`Cnf::from_model`, without selectors) on the engine: a model gives
-/// the params. The synthesis problem itself is solved without selectors because assumptions
-/// change CaDiCaL's search: with every selector assumed it took a quarter longer on the
-/// 16-example 2-bit adder (docs/backends.md).
-fn solve_model(model: &Model, cnf: &Cnf, engine: &mut dyn Engine) -> Outcome {
-    match engine.solve(&[]) {
-        Answer::Stopped => Outcome::Stopped,
-        Answer::Unsat => Outcome::Impossible,
-        Answer::Sat => Outcome::Found(
-            model
-                .params
-                .iter()
-                .map(|&var| {
-                    let values = &model.vars[var].values;
-                    let chosen = cnf.literals[var].iter().position(|&l| engine.holds(l));
-                    chosen.map_or(values[0], |position| values[position])
-                })
-                .collect(),
-        ),
+/// Counterexample-guided synthesis (as in Sketch and ABC's exact synthesis) over the model's
+/// CNF: the solver starts with the clauses of the shared values and of one example; each model
+/// it finds is evaluated exactly on every example (the integer one-hot evaluator, which the run
+/// loop's interpreter check confirms), and the first example it fails joins the formula, until
+/// a model fails none. The formula grows with the examples it needs, not with all of them. An
+/// unsatisfiable formula over some examples proves that no params satisfy all of them. With
+/// `all` every example is in the formula from the start (the plain synthesis problem).
+pub(super) struct Cegis {
+    pub model: Model,
+    cnf: Cnf,
+    /// The examples in the formula, in the order they joined.
+    pub active: Vec<usize>,
+    in_formula: Vec<bool>,
+    /// Clauses of `cnf` already given to the engine.
+    given: usize,
+}
+
+impl Cegis {
+    pub fn new(model: Model, engine: &mut dyn Engine, all: bool) -> Cegis {
+        let cnf = Cnf::allocate_all(&model, false);
+        let examples = model.num_examples;
+        let mut cegis = Cegis { cnf, active: Vec::new(), in_formula: vec![false; examples], given: 0, model };
+        cegis.cnf.add_part(&cegis.model, None);
+        let first: Vec<usize> = if all { (0..examples).collect() } else { (0..examples.min(1)).collect() };
+        for example in first {
+            cegis.add_example(example);
+        }
+        cegis.flush(engine);
+        cegis
+    }
+
+    fn add_example(&mut self, example: usize) {
+        self.cnf.add_part(&self.model, Some(example));
+        self.in_formula[example] = true;
+        self.active.push(example);
+    }
+
+    fn flush(&mut self, engine: &mut dyn Engine) {
+        for clause in &self.cnf.clauses[self.given..] {
+            engine.add_clause(clause);
+        }
+        self.given = self.cnf.clauses.len();
+    }
+
+    /// The literal that says param `param` (graph order) takes `value`.
+    pub fn param_literal(&self, param: usize, value: u32) -> Option<i32> {
+        let var = self.model.params[param];
+        let position = self.model.vars[var].values.binary_search(&value).ok()?;
+        self.cnf.literals[var].get(position).copied()
+    }
+
+    /// The params of the engine's last model.
+    fn params(&self, engine: &dyn Engine) -> Vec<u32> {
+        self.model
+            .params
+            .iter()
+            .map(|&var| {
+                let values = &self.model.vars[var].values;
+                let chosen = self.cnf.literals[var].iter().position(|&l| engine.holds(l));
+                chosen.map_or(values[0], |position| values[position])
+            })
+            .collect()
+    }
+
+    /// Solve, adding counterexamples, until a model satisfies every example, the formula is
+    /// unsatisfiable, or the solve stops (the run's stop condition, or `conflicts` conflicts
+    /// in one solve; the state is kept, so calling again resumes).
+    pub fn search(&mut self, engine: &mut dyn Engine, problem: &mut Problem, conflicts: Option<u32>) -> Outcome {
+        loop {
+            match engine.solve(&[], conflicts) {
+                Answer::Stopped => return Outcome::Stopped,
+                Answer::Unsat => return Outcome::Impossible,
+                Answer::Sat => {
+                    let values = self.params(engine);
+                    let failing = problem.failing_examples(&values);
+                    let new: Vec<usize> = failing.into_iter().filter(|&e| !self.in_formula[e]).collect();
+                    if new.is_empty() {
+                        return Outcome::Found(values);
+                    }
+                    // One counterexample at a time, as Sketch and ABC do (adding every failing
+                    // example at once measured slower still, docs/backends.md).
+                    self.add_example(new[0]);
+                    self.flush(engine);
+                }
+            }
+        }
     }
 }
 
-/// After a proof that no params satisfy the model's examples: a small set of examples
-/// (indices, ascending) that cannot all hold together, found with CaDiCaL on the model's CNF
-/// with selectors and shrunk while the run's time allows. An example contradicted at compile
-/// time is such a set on its own. `None` when the run had to stop before the first answer, or
-/// when the solver finds the examples satisfiable after all (a disagreement between exact
-/// methods, which the differential tests guard against).
-fn conflict_of(model: &Model, stop: StopCondition) -> Option<Vec<usize>> {
+/// After a proof that no params satisfy the model's examples (`among`: those of a subset, or
+/// every one): a small set of examples (indices, ascending) that cannot all hold together,
+/// found with CaDiCaL on the CNF of those examples with selectors, shrunk while the run's time
+/// allows. An example contradicted at compile time is such a set on its own. `None` when the
+/// run had to stop before the first answer, or when the solver finds the examples satisfiable
+/// after all (a disagreement between exact methods, which the differential tests guard
+/// against).
+pub(super) fn conflict_of(model: &Model, among: Option<&[usize]>, stop: StopCondition) -> Option<Vec<usize>> {
     if let Some(example) = model.contradicted_example() {
         return Some(vec![example]);
     }
-    let cnf = Cnf::with_selectors(model);
-    let mut engine = Cadical::new(&cnf, stop);
-    match engine.solve(&cnf.selectors) {
+    let mut cnf = Cnf::allocate_all(model, true);
+    cnf.add_part(model, None);
+    let examples: Vec<usize> = match among {
+        Some(list) => list.to_vec(),
+        None => (0..model.num_examples).collect(),
+    };
+    for &example in &examples {
+        cnf.add_part(model, Some(example));
+    }
+    let mut engine = Cdcl::new(stop);
+    for clause in &cnf.clauses {
+        engine.add_clause(clause);
+    }
+    let selectors: Vec<i32> = examples.iter().map(|&e| cnf.selectors[e]).collect();
+    match engine.solve(&selectors, None) {
         Answer::Unsat => {
-            let failed = failed_among(&engine, cnf.selectors.clone());
+            let failed = failed_among(&engine, selectors);
             let core = examples_of(&cnf, &shrink(&mut engine, failed, stop));
             (!core.is_empty()).then_some(core)
         }
@@ -224,13 +288,15 @@ fn conflict_of(model: &Model, stop: StopCondition) -> Option<Vec<usize>> {
 /// `conflict_of` the graph's model, for the other exact back ends once they have proved
 /// impossibility in their own way.
 pub fn conflicting_examples(graph: &Graph, stop: StopCondition) -> Option<Vec<usize>> {
-    conflict_of(&Model::build(graph), stop)
+    conflict_of(&Model::build(graph), None, stop)
 }
 
 #[derive(Default)]
 struct Sat {
     candidate: Vec<u32>,
     engine: EngineChoice,
+    /// Counterexample-guided: start from one example and add those the models fail.
+    cegis: bool,
     conflict: Option<Vec<usize>>,
 }
 
@@ -253,24 +319,29 @@ impl Solver for Sat {
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         let model = Model::build(problem.graph);
         let stop = problem.stop_condition();
-        let outcome = if model.trivially_false() {
-            Outcome::Impossible
+        if let Some(example) = model.contradicted_example() {
+            self.conflict = Some(vec![example]);
+            return StepOutcome::Exhausted;
+        }
+        let mut cadical;
+        let mut batsat;
+        let engine: &mut dyn Engine = if self.engine == EngineChoice::Batsat {
+            batsat = Batsat::new(stop, rng.random_range(1.0..1e6));
+            &mut batsat
         } else {
-            let cnf = Cnf::from_model(&model);
-            if self.engine == EngineChoice::Batsat {
-                let seed = rng.random_range(1.0..1e6);
-                solve_model(&model, &cnf, &mut Batsat::new(&cnf, stop, seed))
-            } else {
-                solve_model(&model, &cnf, &mut Cadical::new(&cnf, stop))
-            }
+            cadical = Cdcl::new(stop);
+            &mut cadical
         };
-        match outcome {
+        let mut cegis = Cegis::new(model, engine, !self.cegis);
+        match cegis.search(engine, problem, None) {
             Outcome::Found(values) => {
                 self.candidate = values;
                 StepOutcome::Finished
             }
             Outcome::Impossible => {
-                self.conflict = conflict_of(&model, stop);
+                // Impossible for the examples in the formula, so for all of them: the
+                // explanation is looked for among those.
+                self.conflict = conflict_of(&cegis.model, Some(&cegis.active), stop);
                 StepOutcome::Exhausted
             }
             // Stopped by the deadline or an interrupt: the run loop reports it.
@@ -292,23 +363,38 @@ impl Solver for Sat {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Sat { engine: options.decode::<SatParams>().engine, ..Sat::default() })
+    let params: SatParams = options.decode();
+    Box::new(Sat { engine: params.engine, cegis: params.cegis, ..Sat::default() })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
     Ok(())
 }
 
-const OPTIONS: &[OptionInfo] = &[OptionInfo {
-    key: "engine",
-    kind: Kind::Choice(&["cadical", "batsat"]),
-    help: "the SAT solver: CaDiCaL, or batsat (pure Rust)",
-}];
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        key: "engine",
+        kind: Kind::Choice(&["cadical", "batsat"]),
+        help: "the SAT solver: CaDiCaL, or batsat (pure Rust)",
+    },
+    OptionInfo {
+        key: "cegis",
+        kind: Kind::Bool,
+        help: "counterexample-guided: start from one example and add those the solver's models fail (false: every example at once)",
+    },
+];
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SatParams {
     engine: EngineChoice,
+    cegis: bool,
+}
+
+impl Default for SatParams {
+    fn default() -> Self {
+        SatParams { engine: EngineChoice::Cadical, cegis: false }
+    }
 }
 
 pub static BACKEND: BackendInfo = BackendInfo {

@@ -10,7 +10,7 @@
 //! ops after the param's first reader instead. This is what makes exact lookahead (`gradsearch-la`) and
 //! enumeration (`exhaustive`) cheap.
 
-use super::{Op, Tape};
+use super::{LossKind, Op, Tape};
 
 /// "No value": a mixture whose selector picks no choice (the float pass gives all-zero mass).
 const NONE: u32 = u32::MAX;
@@ -159,6 +159,20 @@ impl OneHot {
         self.violations - before + after
     }
 
+    /// Violated observations of each example at the point of the last `set`.
+    pub fn violations_by_example(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.examples];
+        for (index, expected) in &self.checks {
+            let values = &self.values[index * self.examples..(index + 1) * self.examples];
+            for (example, (&want, &got)) in expected.iter().zip(values).enumerate() {
+                if want != NONE && want != got {
+                    counts[example] += 1;
+                }
+            }
+        }
+        counts
+    }
+
     fn cone_check_violations(&self, cone: &[u32]) -> usize {
         cone.iter().flat_map(|&index| &self.checks_at[index as usize]).map(|&c| self.check_violations(c)).sum()
     }
@@ -235,6 +249,192 @@ impl OneHot {
     }
 }
 
+impl OneHot {
+    /// The value of tape operation `op` in `example` at the point of the last `set`
+    /// (`NONE` when a mixture selects no choice).
+    fn value(&self, op: usize, example: usize) -> u32 {
+        self.values[op * self.examples + example]
+    }
+}
+
+impl Tape {
+    /// The loss and its gradient at the one-hot point where `at` was last `set`, the same
+    /// numbers `forward` and `backward` give there, without the float forward pass and with
+    /// a cheaper backward pass: every operand is one-hot, so a table sends each input value
+    /// the adjoint of the one row it selects (a lookup per input value instead of a sum over
+    /// every combination), and a mixture passes adjoints to its selected choice only. The
+    /// sums are the float pass's with its zero terms left out, so the results agree to the
+    /// bit. Used by the gradient back ends without smoothing (`gradsearch`, `gradsearch-ra`).
+    pub fn loss_and_gradient_at(&mut self, at: &OneHot, weights: &[f64], grad: &mut [f64]) -> f64 {
+        let loss = self.one_hot_loss(at, weights);
+        self.adjoints.fill(0.0);
+        grad.fill(0.0);
+        self.one_hot_seed(at, weights);
+        let ops = std::mem::take(&mut self.ops);
+        let position = std::mem::take(&mut self.op_position);
+        for (op, (node, kind)) in ops.iter().enumerate().rev() {
+            let layout = self.layout[*node];
+            if !layout.needs_grad {
+                continue;
+            }
+            let runs = if layout.stride == 0 { 1 } else { self.examples };
+            for example in 0..runs {
+                let out = layout.offset + example * layout.stride;
+                match kind {
+                    Op::Param { theta } => {
+                        for z in 0..layout.domain {
+                            grad[theta + z] += self.adjoints[out + z];
+                        }
+                    }
+                    Op::Input { .. } | Op::Const { .. } => {}
+                    Op::Table { operands, table } => {
+                        self.table_backward_one_hot(at, &position, operands, table, out, example);
+                    }
+                    // A tape with reals never comes here (`Problem::loss_and_gradient_at` takes
+                    // the float passes for it): the integer evaluation knows no reals.
+                    Op::Real(_) => {}
+                    Op::Mix { selector, choices } => {
+                        let selected = at.value(position[*selector] as usize, example) as usize;
+                        let selector_layout = self.layout[*selector];
+                        let selector_at = selector_layout.offset + example * selector_layout.stride;
+                        for (k, &choice) in choices.iter().enumerate() {
+                            let l = self.layout[choice];
+                            let from = l.offset + example * l.stride;
+                            if k == selected && l.needs_grad {
+                                for z in 0..l.domain {
+                                    self.adjoints[from + z] += self.adjoints[out + z];
+                                }
+                            }
+                            if selector_layout.needs_grad {
+                                let value = at.value(position[choice] as usize, example) as usize;
+                                if value < l.domain {
+                                    self.adjoints[selector_at + k] += self.adjoints[out + value];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let _ = op;
+        }
+        self.ops = ops;
+        self.op_position = position;
+        loss
+    }
+
+    /// A table's backward pass at a one-hot point: operand `j`'s adjoint at `u` gains the
+    /// output's adjoint at the row with `u` in place `j` and the other operands' values.
+    fn table_backward_one_hot(
+        &mut self,
+        at: &OneHot,
+        position: &[u32],
+        operands: &[usize],
+        table: &[u32],
+        out: usize,
+        example: usize,
+    ) {
+        let mut values = std::mem::take(&mut self.scratch);
+        for (slot, &o) in values.iter_mut().zip(operands) {
+            *slot = at.value(position[o] as usize, example) as usize;
+        }
+        let n = operands.len();
+        // Strides of the operands in the table's mixed radix (first operand most significant)
+        // and the row of the point; a value out of its domain (no value) gives no row.
+        let mut missing = 0;
+        let mut row = 0usize;
+        for (i, &o) in operands.iter().enumerate() {
+            let domain = self.layout[o].domain;
+            if values[i] >= domain {
+                missing += 1;
+                values[i] = 0;
+            }
+            row = row * domain + values[i];
+        }
+        let mut stride = 1usize;
+        for j in (0..n).rev() {
+            let operand = operands[j];
+            let l = self.layout[operand];
+            let own_missing =
+                usize::from(values[j] == 0 && at.value(position[operand] as usize, example) as usize >= l.domain);
+            // Another operand with no value (all-zero mass) zeroes every product.
+            if l.needs_grad && missing == own_missing {
+                let start = l.offset + example * l.stride;
+                let base = row - values[j] * stride;
+                for u in 0..l.domain {
+                    self.adjoints[start + u] += self.adjoints[out + table[base + u * stride] as usize];
+                }
+            }
+            stride *= l.domain;
+        }
+        self.scratch = values;
+    }
+
+    /// The loss at the one-hot point, by example into `example_loss`, as `forward` computes it.
+    fn one_hot_loss(&mut self, at: &OneHot, weights: &[f64]) -> f64 {
+        self.example_loss.fill(0.0);
+        let ln_one_plus_epsilon = (1.0 + self.epsilon).ln();
+        for check in &self.checks {
+            let op = self.op_position[check.node] as usize;
+            let domain = self.layout[check.node].domain;
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let value = at.value(op, example);
+                self.example_loss[example] += match self.loss_kind {
+                    LossKind::CrossEntropy => {
+                        // The float pass's formula, so that the two agree to the bit.
+                        let p: f64 = if value == expected { 1.0 } else { 0.0 };
+                        (ln_one_plus_epsilon - (p + self.epsilon).ln()).max(0.0)
+                    }
+                    LossKind::SquaredError => (0..domain)
+                        .map(|z| {
+                            let p = if z as u32 == value { 1.0 } else { 0.0 };
+                            let target = if z as u32 == expected { 1.0 } else { 0.0 };
+                            (p - target) * (p - target)
+                        })
+                        .sum::<f64>(),
+                };
+            }
+        }
+        self.example_loss.iter().enumerate().map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0)).sum()
+    }
+
+    /// The loss's adjoints on the observed nodes at the one-hot point (`seed_adjoints`).
+    fn one_hot_seed(&mut self, at: &OneHot, weights: &[f64]) {
+        for check in &self.checks {
+            let layout = self.layout[check.node];
+            if !layout.needs_grad {
+                continue;
+            }
+            let op = self.op_position[check.node] as usize;
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let weight = weights.get(example).copied().unwrap_or(1.0);
+                let start = layout.offset + example * layout.stride;
+                let value = at.value(op, example);
+                match self.loss_kind {
+                    LossKind::CrossEntropy => {
+                        if (expected as usize) < layout.domain {
+                            let p = if value == expected { 1.0 } else { 0.0 };
+                            self.adjoints[start + expected as usize] -= weight / (p + self.epsilon);
+                        }
+                    }
+                    LossKind::SquaredError => {
+                        for z in 0..layout.domain {
+                            let p = if z as u32 == value { 1.0 } else { 0.0 };
+                            let target = if z as u32 == expected { 1.0 } else { 0.0 };
+                            self.adjoints[start + z] += weight * 2.0 * (p - target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +445,21 @@ mod tests {
         crate::solve::one_hot(tape.param_offsets(), assignment, &mut theta);
         tape.forward(&theta, &[]);
         tape.violations()
+    }
+
+    /// Violated observations of one example by the float forward pass.
+    fn float_violations_of_example(tape: &mut Tape, assignment: &[u32], example: usize) -> usize {
+        let mut theta = vec![0.0; tape.theta_len()];
+        crate::solve::one_hot(tape.param_offsets(), assignment, &mut theta);
+        tape.forward(&theta, &[]);
+        tape.checks
+            .iter()
+            .filter(|check| {
+                let expected = check.expected[example];
+                expected != u32::MAX
+                    && tape.values[tape.slice(check.node, example)].get(expected as usize).copied().unwrap_or(0.0) < 0.5
+            })
+            .count()
     }
 
     /// Every single-param move from a few random points, with cached cones and with the scan,
@@ -265,6 +480,11 @@ mod tests {
             let base = float_violations(&mut tape, &x);
             assert_eq!(cached.set(&x), base);
             assert_eq!(scanning.set(&x), base);
+            let by_example = cached.violations_by_example();
+            assert_eq!(by_example.iter().sum::<usize>(), base);
+            for (example, &count) in by_example.iter().enumerate() {
+                assert_eq!(count, float_violations_of_example(&mut tape, &x, example), "example {example}");
+            }
             for param in 0..x.len() {
                 for value in 0..domains[param] {
                     let old = x[param];
@@ -276,6 +496,55 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The one-hot loss and gradient equal the float passes' to the bit, at random points of
+    /// programs with tables of one to three operands, mixtures, observations of several
+    /// examples and both losses, with weights.
+    fn one_hot_gradient_agrees_with_the_float_pass(source: &str) {
+        let mut tape = tape_for(source);
+        let domains: Vec<u32> = tape.param_offsets().iter().map(|&(_, d)| d as u32).collect();
+        let mut at = OneHot::new(&tape);
+        let weights: Vec<f64> = (0..tape.num_examples()).map(|e| 1.0 + e as f64 * 0.25).collect();
+        let mut state = 11u64;
+        for round in 0..40 {
+            let x: Vec<u32> = domains
+                .iter()
+                .map(|&d| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    ((state >> 33) % d as u64) as u32
+                })
+                .collect();
+            let kind = if round % 2 == 0 { LossKind::CrossEntropy } else { LossKind::SquaredError };
+            tape.set_loss(kind, 1e-6);
+            let mut theta = vec![0.0; tape.theta_len()];
+            crate::solve::one_hot(tape.param_offsets(), &x, &mut theta);
+            let float_loss = tape.forward(&theta, &weights);
+            let mut float_grad = vec![0.0; theta.len()];
+            tape.backward(&weights, &mut float_grad);
+            let float_examples = tape.example_loss().to_vec();
+            at.set(&x);
+            let mut grad = vec![1.0; theta.len()];
+            let loss = tape.loss_and_gradient_at(&at, &weights, &mut grad);
+            assert_eq!(loss.to_bits(), float_loss.to_bits(), "{kind:?} at {x:?}");
+            assert_eq!(tape.example_loss(), &float_examples[..], "{kind:?} at {x:?}");
+            for (i, (a, b)) in grad.iter().zip(&float_grad).enumerate() {
+                assert!(a == b, "{kind:?} at {x:?}: theta[{i}] one-hot {a} float {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_hot_gradients_agree_with_the_float_pass() {
+        one_hot_gradient_agrees_with_the_float_pass(crate::tape::tests::CIRCUIT);
+        one_hot_gradient_agrees_with_the_float_pass(
+            "input x: 3; param p: 3; param q[2]: 2; param table[3][2]: 4; param r[3]: 3; output y: 4; var t: 4;
+            t = table[x][q[1]];
+            if p == x { t = q[0] + 1; } else if p > x { t = 3; }
+            match q[0] { 0 => { y = t; } _ => { y = (t + p + r[0] * r[1] + r[2] * x) % 4; } }
+            observe q[0] != q[1] || p == 2;
+            for v in 0..3 { example { x = v; y = (v + 1) % 4; } }",
+        );
     }
 
     #[test]

@@ -1,0 +1,384 @@
+//! `auto`: graph -> params by the gradient search and a CDCL solver side by side. The
+//! gradient half is `gradsearch-la` (its defaults, `--max-steps` steps); the exact half is
+//! CaDiCaL on the model's CNF (`sat`'s encoding, every example at once), solved in one go.
+//! They run on two threads and share a clock of work: `conflicts-per-step` solver conflicts
+//! count as one gradient step.
+//!
+//! - With `phases=true` the solve pauses at 8,192 conflicts and each doubling after, and takes
+//!   the gradient's best candidate as of a quarter of the solver's clock as its preferred
+//!   decision phases (CaDiCaL's `phase`), waiting if the gradient has not got that far. Off by
+//!   default: each pause re-enters CaDiCaL's solve, which restarts its search schedules, and
+//!   that alone made the 16-example adder take 1.78 million conflicts instead of 131,000
+//!   (docs/backends.md).
+//! - Every 1,000 steps the gradient removes from its moves the param values ruled out by the
+//!   unit clauses the solver learnt up to a quarter of the gradient's clock, waiting if the
+//!   solver has not got that far.
+//! - The answer is the one found first on the shared clock (the gradient's on a tie): a
+//!   gradient solution at step n wins unless the solver finds a model within n times
+//!   `conflicts-per-step` conflicts (the solver is stopped there); a solver model after c
+//!   conflicts wins once the gradient has taken c / `conflicts-per-step` steps without a
+//!   solution (or spent its budget). A proof of impossibility ends the run at once.
+//!
+//! Everything the halves tell each other, and which answer wins, is thus decided by counts of
+//! work, never by which thread is faster: the printed program depends only on the input and
+//! the seed. Waiting is the price: the half that is ahead on the clock waits for the other
+//! when it needs what the other has not computed yet. After the gradient's budget the solver
+//! goes on alone until `--timeout`, so `auto` finds a program when one exists and proves
+//! impossibility when none does, given time.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::cdcl::{Cdcl, Watch};
+use super::gradsearch::GradSearch;
+use super::sat::{conflict_of, Cegis, Outcome};
+use super::{
+    always_admissible, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition,
+};
+use crate::encode::{Cnf, Model};
+
+/// Conflicts before the first phase exchange; the exchanges then come at each doubling.
+const FIRST_EXCHANGE: u64 = 8192;
+/// What one half takes from the other is as of this fraction of its own clock, so that it
+/// waits only when the other is this many times slower than the clock's rate.
+const LAG: u64 = 4;
+/// Gradient steps between two looks at the solver's learnt units.
+const UNITS_EVERY: u64 = 1000;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct AutoParams {
+    conflicts_per_step: f64,
+    phases: bool,
+    units: bool,
+}
+
+impl Default for AutoParams {
+    fn default() -> Self {
+        AutoParams { conflicts_per_step: 2.0, phases: false, units: true }
+    }
+}
+
+struct Auto {
+    params: AutoParams,
+    candidate: Vec<u32>,
+    conflict: Option<Vec<usize>>,
+    /// Each param literal of the CNF and the (param, value) it asserts when it holds.
+    param_literals: HashMap<i32, (usize, u32)>,
+}
+
+/// What the two halves share.
+struct Shared {
+    watch: Arc<Watch>,
+    /// Gradient steps taken; `u64::MAX` once the gradient has stopped (budget spent, or a
+    /// solution found).
+    steps: AtomicU64,
+    /// The gradient's best candidate each time it improved: (step, candidate).
+    bests: Mutex<Vec<(u64, Vec<u32>)>>,
+    /// Set when the solver has sent its report.
+    solver_finished: AtomicBool,
+}
+
+/// The solver's answer and the conflicts it took.
+struct Report {
+    outcome: Outcome,
+    conflicts: u64,
+    /// With `Outcome::Impossible`: the conflicting examples.
+    conflict: Option<Vec<usize>>,
+}
+
+/// Sleep briefly while waiting for the other half.
+fn pause() {
+    std::thread::sleep(Duration::from_micros(200));
+}
+
+impl Solver for Auto {
+    fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+        self.candidate = vec![0; problem.num_params()];
+        self.conflict = None;
+    }
+
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let model = Model::build(problem.graph);
+        if let Some(example) = model.contradicted_example() {
+            self.conflict = Some(vec![example]);
+            return StepOutcome::Exhausted;
+        }
+        // The solver numbers the CNF's literals the same way (`Cnf::allocate_all`).
+        let cnf = Cnf::allocate_all(&model, false);
+        self.param_literals = model
+            .params
+            .iter()
+            .enumerate()
+            .flat_map(|(param, &var)| {
+                let values = &model.vars[var].values;
+                cnf.literals[var].iter().zip(values).map(move |(&lit, &value)| (lit, (param, value)))
+            })
+            .collect();
+        let shared = Shared {
+            watch: Arc::new(Watch::default()),
+            steps: AtomicU64::new(0),
+            bests: Mutex::new(Vec::new()),
+            solver_finished: AtomicBool::new(false),
+        };
+        let mut solver_problem = problem.fork();
+        let (to_gradient, reports) = mpsc::channel::<Report>();
+        let params = self.params.clone();
+        let stop = problem.stop_condition();
+        std::thread::scope(|scope| {
+            let shared = &shared;
+            let solver_params = params.clone();
+            scope.spawn(move || solver_half(model, &mut solver_problem, stop, shared, &solver_params, to_gradient));
+            let result = self.gradient_half(problem, rng, &params, shared, &reports);
+            // Whatever the solver is doing no longer matters.
+            shared.watch.cancel.store(true, Ordering::SeqCst);
+            result
+        })
+    }
+
+    fn candidate(&self) -> &[u32] {
+        &self.candidate
+    }
+
+    fn conflict(&self) -> Option<Vec<usize>> {
+        self.conflict.clone()
+    }
+
+    fn is_exact(&self) -> bool {
+        true
+    }
+
+    fn reports_candidates(&self) -> bool {
+        true
+    }
+}
+
+impl Auto {
+    /// The gradient half; decides the answer.
+    fn gradient_half(
+        &mut self,
+        problem: &mut Problem,
+        rng: &mut Rng,
+        params: &AutoParams,
+        shared: &Shared,
+        reports: &mpsc::Receiver<Report>,
+    ) -> StepOutcome {
+        let rate = params.conflicts_per_step;
+        let mut search = GradSearch::lookahead_search();
+        search.start(problem, rng);
+        let budget = problem.step_budget();
+        let mut steps = 0u64;
+        let mut best = usize::MAX;
+        let mut gradient_done = budget == 0;
+        let mut solver_model: Option<(Vec<u32>, u64)> = None;
+        let mut units_applied = 0usize;
+        if gradient_done {
+            shared.steps.store(u64::MAX, Ordering::SeqCst);
+        }
+        loop {
+            if problem.should_stop() {
+                return StepOutcome::Continue;
+            }
+            if solver_model.is_none() {
+                let report = if gradient_done { reports.recv().ok() } else { reports.try_recv().ok() };
+                if let Some(report) = report {
+                    match report.outcome {
+                        Outcome::Impossible => {
+                            self.conflict = report.conflict;
+                            return StepOutcome::Exhausted;
+                        }
+                        Outcome::Found(values) => solver_model = Some((values, report.conflicts)),
+                        Outcome::Stopped => return StepOutcome::Continue,
+                    }
+                } else if gradient_done {
+                    // The solver thread ended without a report.
+                    return StepOutcome::Continue;
+                }
+            }
+            // A solver model found after c conflicts wins once the gradient has taken c / rate
+            // steps without a solution.
+            if let Some((values, conflicts)) = &solver_model {
+                if gradient_done || steps as f64 * rate >= *conflicts as f64 {
+                    self.candidate.clone_from(values);
+                    return StepOutcome::Finished;
+                }
+            }
+            if params.units && steps.is_multiple_of(UNITS_EVERY) && steps > 0 {
+                let upto = (steps as f64 * rate) as u64 / LAG;
+                while shared.watch.conflicts.load(Ordering::SeqCst) < upto
+                    && !shared.solver_finished.load(Ordering::SeqCst)
+                {
+                    if problem.should_stop() {
+                        return StepOutcome::Continue;
+                    }
+                    pause();
+                }
+                let units: Vec<(u64, i32)> = shared.watch.units.lock().map(|u| u.clone()).unwrap_or_default();
+                let fresh: Vec<i32> =
+                    units.iter().skip(units_applied).take_while(|&&(at, _)| at <= upto).map(|&(_, l)| l).collect();
+                units_applied += fresh.len();
+                for lit in fresh {
+                    for (param, value) in self.banned_by(problem, lit) {
+                        search.ban(param, value);
+                    }
+                }
+            }
+            let outcome = search.step(problem, rng);
+            steps += 1;
+            let violations = problem.violations_at(search.candidate());
+            if violations < best {
+                best = violations;
+                self.candidate = search.candidate().to_vec();
+                if let Ok(mut bests) = shared.bests.lock() {
+                    bests.push((steps, self.candidate.clone()));
+                }
+            }
+            if violations == 0 {
+                shared.steps.store(u64::MAX, Ordering::SeqCst);
+                return self.gradient_found(steps, rate, shared, &mut solver_model, reports);
+            }
+            if outcome != StepOutcome::Continue || steps >= budget {
+                gradient_done = true;
+                shared.steps.store(u64::MAX, Ordering::SeqCst);
+            } else {
+                shared.steps.store(steps, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// The gradient found a solution at step `steps`: it wins unless the solver finds a model
+    /// within `steps * rate` conflicts (the solver is stopped there).
+    fn gradient_found(
+        &mut self,
+        steps: u64,
+        rate: f64,
+        shared: &Shared,
+        solver_model: &mut Option<(Vec<u32>, u64)>,
+        reports: &mpsc::Receiver<Report>,
+    ) -> StepOutcome {
+        let deadline = (steps as f64 * rate).ceil() as u64;
+        shared.watch.stop_at_conflicts.store(deadline, Ordering::SeqCst);
+        if solver_model.is_none() {
+            if let Ok(report) = reports.recv() {
+                if let Outcome::Found(values) = report.outcome {
+                    *solver_model = Some((values, report.conflicts));
+                }
+            }
+        }
+        if let Some((values, conflicts)) = solver_model.take() {
+            if (conflicts as f64) < steps as f64 * rate {
+                self.candidate = values;
+            }
+        }
+        StepOutcome::Finished
+    }
+
+    /// The param values a learnt unit clause rules out: every other value when it says a
+    /// param takes one value, that value when it says a param does not.
+    fn banned_by(&self, problem: &Problem, lit: i32) -> Vec<(usize, u32)> {
+        if let Some(&(param, value)) = self.param_literals.get(&lit) {
+            return (0..problem.domains[param]).filter(|&v| v != value).map(|v| (param, v)).collect();
+        }
+        self.param_literals.get(&-lit).copied().into_iter().collect()
+    }
+}
+
+/// The solver half: one CaDiCaL instance, one solve, interrupted only for phase exchanges.
+fn solver_half(
+    model: Model,
+    problem: &mut Problem,
+    stop: StopCondition,
+    shared: &Shared,
+    params: &AutoParams,
+    reports: mpsc::Sender<Report>,
+) {
+    let mut engine = Cdcl::new(stop);
+    engine.watch(shared.watch.clone());
+    let mut cegis = Cegis::new(model, &mut engine, true);
+    let mut exchange = FIRST_EXCHANGE;
+    let mut phased: Vec<i32> = Vec::new();
+    let outcome = loop {
+        let done = shared.watch.conflicts.load(Ordering::SeqCst);
+        let limit = params.phases.then(|| u32::try_from(exchange.saturating_sub(done)).unwrap_or(u32::MAX).max(1));
+        let outcome = cegis.search(&mut engine, problem, limit);
+        let conflicts = shared.watch.conflicts.load(Ordering::SeqCst);
+        let interrupted = stop.reached()
+            || shared.watch.cancel.load(Ordering::SeqCst)
+            || conflicts >= shared.watch.stop_at_conflicts.load(Ordering::SeqCst);
+        if !matches!(outcome, Outcome::Stopped) || interrupted || !params.phases {
+            break outcome;
+        }
+        // A phase exchange: the gradient's best as of a quarter of this clock.
+        let step = (exchange as f64 / params.conflicts_per_step) as u64 / LAG;
+        while shared.steps.load(Ordering::SeqCst) < step {
+            if stop.reached() || shared.watch.cancel.load(Ordering::SeqCst) {
+                break;
+            }
+            pause();
+        }
+        let chosen = shared
+            .bests
+            .lock()
+            .ok()
+            .and_then(|bests| bests.iter().take_while(|(at, _)| *at <= step).last().map(|(_, c)| c.clone()));
+        if let Some(values) = chosen {
+            for lit in phased.drain(..) {
+                engine.unphase(lit);
+            }
+            for (param, &chosen) in values.iter().enumerate() {
+                for value in 0..problem.domains[param] {
+                    let Some(lit) = cegis.param_literal(param, value) else { continue };
+                    let preferred = if value == chosen { lit } else { -lit };
+                    if !phased.contains(&preferred.abs()) {
+                        engine.phase(preferred);
+                        phased.push(preferred.abs());
+                    }
+                }
+            }
+        }
+        exchange = exchange.saturating_mul(2);
+    };
+    let conflicts = shared.watch.conflicts.load(Ordering::SeqCst);
+    let conflict = match outcome {
+        Outcome::Impossible => conflict_of(&cegis.model, Some(&cegis.active), stop),
+        _ => None,
+    };
+    shared.solver_finished.store(true, Ordering::SeqCst);
+    let _ = reports.send(Report { outcome, conflicts, conflict });
+}
+
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        key: "conflicts-per-step",
+        kind: Kind::above(0.0),
+        help: "solver conflicts that count as one gradient step on the clock the two halves share",
+    },
+    OptionInfo {
+        key: "phases",
+        kind: Kind::Bool,
+        help: "the gradient search's best candidate becomes the solver's preferred decision phases",
+    },
+    OptionInfo {
+        key: "units",
+        kind: Kind::Bool,
+        help: "values the solver's learnt units rule out are removed from the gradient search's moves",
+    },
+];
+
+fn make(options: &Options) -> Box<dyn Solver> {
+    Box::new(Auto { params: options.decode(), candidate: Vec::new(), conflict: None, param_literals: HashMap::new() })
+}
+
+pub static BACKEND: BackendInfo = BackendInfo {
+    name: "auto",
+    summary: "gradsearch-la and CaDiCaL side by side, phases and learnt units exchanged; finds programs and proves impossibility",
+    options: OPTIONS,
+    defaults: || Options::of(&AutoParams::default()),
+    make,
+    admissible: always_admissible,
+};

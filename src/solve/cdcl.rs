@@ -1,0 +1,303 @@
+//! Clauses (DIMACS literals) -> answers of the bundled CaDiCaL, through its C interface: an
+//! incremental solver with assumptions, a stop condition, a conflict limit per solve, decision
+//! phases (`phase`, through a small C++ shim in `csrc/`, since CaDiCaL 1.9.5's C interface
+//! lacks it) and the unit clauses it learns. The `cadical` crate compiles and links the
+//! library; this module declares the C functions itself because the crate's binding exposes
+//! neither phases nor its handle.
+
+use std::ffi::{c_char, c_int, c_void, CString};
+
+// The crate compiles CaDiCaL and links it; nothing of its Rust binding is used, so it must be
+// named for the linker to keep the library.
+extern crate cadical;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use super::StopCondition;
+
+extern "C" {
+    fn ccadical_init() -> *mut c_void;
+    fn ccadical_release(solver: *mut c_void);
+    fn ccadical_add(solver: *mut c_void, lit: c_int);
+    fn ccadical_assume(solver: *mut c_void, lit: c_int);
+    fn ccadical_solve(solver: *mut c_void) -> c_int;
+    fn ccadical_val(solver: *mut c_void, lit: c_int) -> c_int;
+    fn ccadical_failed(solver: *mut c_void, lit: c_int) -> c_int;
+    fn ccadical_limit(solver: *mut c_void, name: *const c_char, limit: c_int);
+    #[cfg(test)]
+    fn ccadical_set_option(solver: *mut c_void, name: *const c_char, value: c_int);
+    fn ccadical_set_terminate(
+        solver: *mut c_void,
+        state: *mut c_void,
+        terminate: Option<extern "C" fn(*mut c_void) -> c_int>,
+    );
+    fn ccadical_set_learn(
+        solver: *mut c_void,
+        state: *mut c_void,
+        max_length: c_int,
+        learn: Option<extern "C" fn(*mut c_void, *mut c_int)>,
+    );
+    fn tpt_cadical_phase(solver: *mut c_void, lit: c_int);
+    fn tpt_cadical_unphase(solver: *mut c_void, lit: c_int);
+}
+
+/// What a solve answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Sat,
+    Unsat,
+    /// Stopped by the stop condition or the conflict limit.
+    Stopped,
+}
+
+/// What another thread may see and steer of a running solve: a flag that ends it, the
+/// conflicts so far (one learnt clause per conflict, counted by the learn callback), a count of
+/// conflicts at which to end it, and the unit clauses learnt, each with the conflict count at
+/// which it was learnt.
+#[derive(Debug)]
+pub struct Watch {
+    pub cancel: AtomicBool,
+    pub conflicts: AtomicU64,
+    pub stop_at_conflicts: AtomicU64,
+    pub units: Mutex<Vec<(u64, i32)>>,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Watch {
+            cancel: AtomicBool::new(false),
+            conflicts: AtomicU64::new(0),
+            stop_at_conflicts: AtomicU64::new(u64::MAX),
+            units: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// What the solver's callbacks see: the run's stop condition and, when watched, the watch.
+struct Hooks<'a> {
+    stop: StopCondition<'a>,
+    watch: Option<Arc<Watch>>,
+}
+
+extern "C" fn terminate(state: *mut c_void) -> c_int {
+    // SAFETY: `state` is the `Hooks` box owned by the `Cdcl` whose solve is running.
+    let hooks = unsafe { &*(state as *const Hooks) };
+    let watched = hooks.watch.as_ref().is_some_and(|w| {
+        w.cancel.load(Ordering::Relaxed)
+            || w.conflicts.load(Ordering::Relaxed) >= w.stop_at_conflicts.load(Ordering::Relaxed)
+    });
+    c_int::from(watched || hooks.stop.reached())
+}
+
+extern "C" fn learn(state: *mut c_void, clause: *mut c_int) {
+    // SAFETY: as in `terminate`; CaDiCaL passes a zero-terminated clause.
+    let hooks = unsafe { &*(state as *const Hooks) };
+    let Some(watch) = &hooks.watch else { return };
+    let count = watch.conflicts.fetch_add(1, Ordering::Relaxed) + 1;
+    let first = unsafe { *clause };
+    let second = if first == 0 { 0 } else { unsafe { *clause.add(1) } };
+    if first != 0 && second == 0 {
+        if let Ok(mut list) = watch.units.lock() {
+            list.push((count, first));
+        }
+    }
+}
+
+/// One CaDiCaL instance.
+pub struct Cdcl<'a> {
+    handle: *mut c_void,
+    hooks: Box<Hooks<'a>>,
+}
+
+// SAFETY: the handle is used by one thread at a time (every method takes `&mut self` or reads
+// only after a solve returned); CaDiCaL keeps no thread-local state.
+unsafe impl Send for Cdcl<'_> {}
+
+impl<'a> Cdcl<'a> {
+    pub fn new(stop: StopCondition<'a>) -> Self {
+        // SAFETY: a fresh solver; released in `drop`.
+        let handle = unsafe { ccadical_init() };
+        let mut hooks = Box::new(Hooks { stop, watch: None });
+        let state = &mut *hooks as *mut Hooks as *mut c_void;
+        // SAFETY: the box outlives the solver (both are dropped together, the solver first).
+        unsafe { ccadical_set_terminate(handle, state, Some(terminate)) };
+        Cdcl { handle, hooks }
+    }
+
+    /// Let `watch` count conflicts, collect learnt units and end solves (see `Watch`).
+    pub fn watch(&mut self, watch: Arc<Watch>) {
+        self.hooks.watch = Some(watch);
+        let state = &mut *self.hooks as *mut Hooks as *mut c_void;
+        // SAFETY: as in `new`; every learnt clause is passed to `learn` (to count conflicts).
+        unsafe { ccadical_set_learn(self.handle, state, c_int::MAX, Some(learn)) };
+    }
+
+    pub fn add_clause(&mut self, clause: &[i32]) {
+        for &lit in clause {
+            // SAFETY: literals are nonzero DIMACS literals.
+            unsafe { ccadical_add(self.handle, lit) };
+        }
+        // SAFETY: ends the clause.
+        unsafe { ccadical_add(self.handle, 0) };
+    }
+
+    /// Solve under assumptions; with `conflicts`, stop after that many conflicts.
+    pub fn solve(&mut self, assumptions: &[i32], conflicts: Option<u32>) -> Answer {
+        for &lit in assumptions {
+            // SAFETY: nonzero literals.
+            unsafe { ccadical_assume(self.handle, lit) };
+        }
+        if let Some(limit) = conflicts {
+            let name = CString::new("conflicts").unwrap_or_default();
+            let limit = c_int::try_from(limit).unwrap_or(c_int::MAX);
+            // SAFETY: a limit CaDiCaL knows, valid for the next solve.
+            unsafe { ccadical_limit(self.handle, name.as_ptr(), limit) };
+        }
+        // SAFETY: the solver is in a state that accepts `solve` (CaDiCaL checks).
+        match unsafe { ccadical_solve(self.handle) } {
+            10 => Answer::Sat,
+            20 => Answer::Unsat,
+            _ => Answer::Stopped,
+        }
+    }
+
+    /// The value of a literal in the last model; variables the formula leaves free count as
+    /// false.
+    pub fn holds(&self, lit: i32) -> bool {
+        // SAFETY: called after a satisfiable solve.
+        unsafe { ccadical_val(self.handle, lit) > 0 }
+    }
+
+    /// Whether an assumption of the last (unsatisfiable) solve is among those its proof used.
+    pub fn failed(&self, lit: i32) -> bool {
+        // SAFETY: called after an unsatisfiable solve under assumptions.
+        unsafe { ccadical_failed(self.handle, lit) != 0 }
+    }
+
+    /// Set one of CaDiCaL's options (before the first clause).
+    #[cfg(test)]
+    pub fn set_option(&mut self, name: &str, value: i32) {
+        let name = CString::new(name).unwrap_or_default();
+        // SAFETY: CaDiCaL ignores names it does not know.
+        unsafe { ccadical_set_option(self.handle, name.as_ptr(), value) };
+    }
+
+    /// Make decisions on `lit`'s variable prefer `lit` until `unphase`. CaDiCaL's "lucky"
+    /// assignments (all true, all false, ..) are tried before any decision: turn them off
+    /// (`set_option("lucky", 0)`) for the phases to decide the first model.
+    pub fn phase(&mut self, lit: i32) {
+        // SAFETY: the shim forwards to `Solver::phase` of this handle's solver.
+        unsafe { tpt_cadical_phase(self.handle, lit) };
+    }
+
+    pub fn unphase(&mut self, lit: i32) {
+        // SAFETY: as in `phase`.
+        unsafe { tpt_cadical_unphase(self.handle, lit) };
+    }
+}
+
+impl Drop for Cdcl<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from `ccadical_init` and is released once.
+        unsafe { ccadical_release(self.handle) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    fn never() -> StopCondition<'static> {
+        static FLAG: AtomicBool = AtomicBool::new(false);
+        StopCondition { flag: &FLAG, deadline: None }
+    }
+
+    /// A formula with many models: the forced phases decide which one the solver returns, in
+    /// both directions (CaDiCaL's own default phase is true).
+    #[test]
+    fn phases_choose_the_model() {
+        for wanted in [[true, false, true, false], [false, true, false, true], [false, false, true, true]] {
+            let mut solver = Cdcl::new(never());
+            solver.set_option("lucky", 0);
+            // At least one of the four is true; nothing else.
+            solver.add_clause(&[1, 2, 3, 4]);
+            for (v, &value) in wanted.iter().enumerate() {
+                let lit = v as i32 + 1;
+                solver.phase(if value { lit } else { -lit });
+            }
+            assert_eq!(solver.solve(&[], None), Answer::Sat);
+            let got: Vec<bool> = (1..=4).map(|v| solver.holds(v)).collect();
+            assert_eq!(got, wanted);
+            for v in 1..=4 {
+                solver.unphase(v);
+            }
+            assert_eq!(solver.solve(&[], None), Answer::Sat);
+        }
+    }
+
+    #[test]
+    fn assumptions_conflict_limits_and_learnt_units() {
+        // A pigeonhole formula (4 pigeons, 3 holes): unsatisfiable, with conflicts to spare.
+        let mut solver = Cdcl::new(never());
+        let var = |p: i32, h: i32| p * 3 + h + 1;
+        for p in 0..4 {
+            solver.add_clause(&[var(p, 0), var(p, 1), var(p, 2)]);
+        }
+        for h in 0..3 {
+            for p in 0..4 {
+                for q in p + 1..4 {
+                    solver.add_clause(&[-var(p, h), -var(q, h)]);
+                }
+            }
+        }
+        assert_eq!(solver.solve(&[], Some(0)), Answer::Stopped);
+        assert_eq!(solver.solve(&[], None), Answer::Unsat);
+        // The same pigeonhole clauses, each widened by the literal 1 (variable 13): every model
+        // sets it, and with its phase forced false the solver refutes the rest and learns it.
+        let mut solver = Cdcl::new(never());
+        let watch = Arc::new(Watch::default());
+        solver.watch(watch.clone());
+        solver.set_option("lucky", 0);
+        for p in 0..4 {
+            solver.add_clause(&[13, var(p, 0), var(p, 1), var(p, 2)]);
+        }
+        for h in 0..3 {
+            for p in 0..4 {
+                for q in p + 1..4 {
+                    solver.add_clause(&[13, -var(p, h), -var(q, h)]);
+                }
+            }
+        }
+        solver.phase(-13);
+        assert_eq!(solver.solve(&[], None), Answer::Sat);
+        assert!(solver.holds(13));
+        let learnt: Vec<i32> = watch.units.lock().map(|u| u.iter().map(|&(_, l)| l).collect()).unwrap_or_default();
+        assert!(learnt.contains(&13), "{learnt:?}");
+        let conflicts = watch.conflicts.load(Ordering::Relaxed);
+        assert!(conflicts > 0 && watch.units.lock().is_ok_and(|u| u.iter().all(|&(at, _)| at <= conflicts)));
+        // A conflict budget through the watch ends the next solve.
+        let mut solver = Cdcl::new(never());
+        let watch = Arc::new(Watch::default());
+        watch.stop_at_conflicts.store(0, Ordering::Relaxed);
+        solver.watch(watch.clone());
+        for p in 0..4 {
+            solver.add_clause(&[var(p, 0), var(p, 1), var(p, 2)]);
+        }
+        for h in 0..3 {
+            for p in 0..4 {
+                for q in p + 1..4 {
+                    solver.add_clause(&[-var(p, h), -var(q, h)]);
+                }
+            }
+        }
+        assert_eq!(solver.solve(&[], None), Answer::Stopped);
+        // A satisfiable formula under an assumption, and a failed assumption.
+        let mut solver = Cdcl::new(never());
+        solver.add_clause(&[-1, 2]);
+        solver.add_clause(&[-2]);
+        assert_eq!(solver.solve(&[-1], None), Answer::Sat);
+        assert_eq!(solver.solve(&[1], None), Answer::Unsat);
+        assert!(solver.failed(1));
+    }
+}

@@ -134,7 +134,7 @@ pub trait Env {
     /// The value of an integer that is computed from reals (a comparison of reals or
     /// `round(x, D)`), when the environment already knows it; `None`: evaluate it. (Tabulation
     /// enumerates such values like operands.)
-    fn from_reals(&mut self, _: &Expr) -> Option<i64> {
+    fn known_from_reals(&mut self, _: &Expr) -> Option<i64> {
         None
     }
 }
@@ -278,14 +278,14 @@ pub fn eval(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<i64, Ev
             }
         }
         ExprKind::RealCompare { op, lhs, rhs } => {
-            if let Some(known) = env.from_reals(expr) {
+            if let Some(known) = env.known_from_reals(expr) {
                 return Ok(known);
             }
             let (a, b) = (eval_real(program, lhs, env)?, eval_real(program, rhs, env)?);
             Ok(compare_reals(*op, a, b) as i64)
         }
         ExprKind::Round { operand, domain } => {
-            if let Some(known) = env.from_reals(expr) {
+            if let Some(known) = env.known_from_reals(expr) {
                 return Ok(known);
             }
             let size = eval(program, domain, env)?;

@@ -223,6 +223,10 @@ pub struct Graph {
     pub real_inputs: Vec<InputSlot>,
     pub real_input_values: Vec<f64>,
     pub real_observations: Vec<RealObservation>,
+    /// The divisors of real divisions that every example evaluates (outside runtime
+    /// branches), with their spans: one that is 0 in an example whatever the params is an
+    /// error of the program (see `pipeline`).
+    pub real_divisors: Vec<(NodeId, Span)>,
     pub num_examples: usize,
     /// Statements and loop iterations executed while unrolling.
     pub unrolled_statements: u64,

@@ -84,6 +84,13 @@ pub fn compile(
     }
     let lowered = lower(&program, &options.limits)?;
     warnings.extend(lowered.warnings);
+    if lowered.graph.has_reals() {
+        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| vec![d])?;
+        let errors = non_finite_reals(&program, &lowered.graph, tape, options.limits.max_unroll);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
     Ok(Compiled {
         sources: sources.clone(),
         main,
@@ -93,6 +100,58 @@ pub fn compile(
         warnings,
         limits: options.limits.clone(),
     })
+}
+
+/// A division of reals by zero (or an overflow) that happens in an example whatever the
+/// params is an error of the program or its examples, as an integer division by zero is: one
+/// error per statement, in the first example where it happens, worded by the interpreter.
+fn non_finite_reals(program: &Program, graph: &crate::graph::Graph, mut tape: Tape, max_steps: u64) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for (divisor, example) in tape.divisors_zero_regardless(graph) {
+        let span = graph.real_divisors[divisor].1;
+        if !reported.insert(span) {
+            continue;
+        }
+        let data = &program.examples[example];
+        let mut diagnostic = Diagnostic::error(format!("{}: division by zero, whatever the params", data.label))
+            .with_label(span, "this is 0")
+            .with_help("guard the division, e.g. `if d != 0.0 { x / d } else { 0.0 }`");
+        if !data.span.is_empty() {
+            diagnostic = diagnostic.with_label_in(data.source, data.span, "in this example", false);
+        }
+        errors.push(diagnostic);
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    let values = crate::verify::param_values(program, graph, &vec![0; graph.params.len()]);
+    for (observation, example) in tape.finite_checks_failing_regardless(graph) {
+        let span = graph.observations[observation].span;
+        if !reported.insert(span) {
+            continue;
+        }
+        let data = &program.examples[example];
+        let outcome = crate::interp::run_example(program, &values, data, max_steps);
+        let error = outcome.failures.iter().find_map(|failure| match failure {
+            crate::interp::Failure::Error(
+                error @ (crate::eval::EvalError::DivisionByZero { .. } | crate::eval::EvalError::NotFinite { .. }),
+            ) => Some(error.clone()),
+            _ => None,
+        });
+        let mut diagnostic = match error {
+            Some(error) => crate::eval::eval_error_diagnostic(program, &error, ""),
+            None => Diagnostic::error("a real value is not a finite number")
+                .with_label(span, "in this statement")
+                .with_help("guard the operation, e.g. `if d != 0.0 { x / d } else { 0.0 }`"),
+        };
+        if !data.span.is_empty() {
+            diagnostic = diagnostic.with_label_in(data.source, data.span, "in this example", false);
+        }
+        diagnostic.message = format!("{}: {}, whatever the params", data.label, diagnostic.message);
+        errors.push(diagnostic);
+    }
+    errors
 }
 
 /// How to search for the params.
@@ -160,7 +219,8 @@ impl<'c> Search<'c> {
     pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
         let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
         // `real-*` keys belong to the real-param stage, which runs beside any back end.
-        let (real_keys, backend_keys): (Vec<(String, String)>, Vec<(String, String)>) =
+        type Keys = Vec<(String, String)>;
+        let (real_keys, backend_keys): (Keys, Keys) =
             config.options.iter().cloned().partition(|(key, _)| key.starts_with(REAL_PREFIX));
         let options = resolve_options(backend, &backend_keys).map_err(Diagnostic::from)?;
         let real_stage = resolve_real_stage(&real_keys).map_err(Diagnostic::from)?;
@@ -238,7 +298,7 @@ pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Option
     Some(
         Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
             .with_label(span, what)
-            .with_help("search with a back end that is not exact (the default `gradsearch-la`, or `local-search`), whose real params follow Adam; `sat`, `smt` and `exhaustive` encode finite domains only"),
+            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`, and `auto`, whose solver half is exact) encode finite domains only; search with one that is not (the default `gradsearch-la`, `fmgd`, `local-search`, ..), beside which the real params follow Adam"),
     )
 }
 

@@ -384,6 +384,12 @@ impl Tape {
     /// Number of (observation, example) pairs whose observed value has probability below
     /// one half; after a forward pass on one-hot params, the number of violated observations.
     pub fn violations(&self) -> usize {
+        self.finite_violations() + self.real_violations()
+    }
+
+    /// Violated observations of values of finite domains (outputs, `observe`, the finiteness
+    /// of reals), leaving out the real observations.
+    pub fn finite_violations(&self) -> usize {
         let mut count = 0;
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
@@ -396,7 +402,7 @@ impl Tape {
                 }
             }
         }
-        count + self.real_violations()
+        count
     }
 
     /// The gradient of the last forward's loss with respect to theta, written into `grad`.

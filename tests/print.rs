@@ -62,7 +62,17 @@ fn compile_file(path: &Path) -> (String, Compiled) {
 /// The bound solution's values, by param name, for the sketch's arrays.
 fn bound_values(sketch: &Program, bound: &Program) -> ParamValues {
     let values = bound_params(bound).expect("every param of a bound program is bound");
-    sketch.arrays.iter().map(|a| bound.array_named(&a.name).map(|id| values[id].clone()).unwrap_or_default()).collect()
+    let mut sketch_values: ParamValues = sketch
+        .arrays
+        .iter()
+        .map(|a| bound.array_named(&a.name).map(|id| values[id].clone()).unwrap_or_default())
+        .collect();
+    sketch_values.reals = sketch
+        .arrays
+        .iter()
+        .map(|a| bound.array_named(&a.name).map(|id| values.reals[id].clone()).unwrap_or_default())
+        .collect();
+    sketch_values
 }
 
 /// Expressions in structural positions (conditions, scrutinees, indices) that read params
@@ -191,14 +201,26 @@ fn printed_bound_solutions() {
 }
 
 fn random_values(program: &Program, random: &mut Random) -> ParamValues {
-    program
+    let mut values: ParamValues = program
         .arrays
         .iter()
         .map(|a| match a.kind {
-            tpt::ast::DeclKind::Param => (0..a.len()).map(|_| random.below(a.domain)).collect(),
+            tpt::ast::DeclKind::Param if !a.real => (0..a.len()).map(|_| random.below(a.domain)).collect(),
             _ => Vec::new(),
         })
-        .collect()
+        .collect();
+    // Real params: hundredths between -10 and 10.
+    values.reals = program
+        .arrays
+        .iter()
+        .map(|a| match a.kind {
+            tpt::ast::DeclKind::Param if a.real => {
+                (0..a.len()).map(|_| f64::from(random.below(2001)) / 100.0 - 10.0).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    values
 }
 
 /// Print with random values. The specialized program must behave like the sketch. The only

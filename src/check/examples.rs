@@ -88,10 +88,7 @@ impl Checker<'_> {
         let target = &entry.target;
         let indices = self.exprs(&target.indices);
         let value = self.value_tree(&entry.value);
-        let tolerance = match &entry.tolerance {
-            Some(t) => Some(self.constant_number(t, "a tolerance")),
-            None => None,
-        };
+        let tolerance = entry.tolerance.as_ref().map(|t| self.constant_number(t, "a tolerance"));
         let Some(&(symbol, declared)) = self.names.get(&target.name.name) else {
             let mut diagnostic = self.unknown_name_diagnostic(&target.name);
             if diagnostic.help.is_empty() {

@@ -51,7 +51,14 @@ pub fn main(args: RunArgs) -> u8 {
         print_outputs(&input_label(program, &example), status, program, &outcome);
         let diagnostics = failure_diagnostics(program, &example, &outcome);
         reporter.emit(&diagnostics);
-        return if outcome.passed() { EXIT_OK } else { EXIT_FAILED };
+        // A run that stops at an error (a division of reals by zero, which the compiler
+        // cannot rule out for an input it has not seen) is an error of the input given.
+        let stopped = outcome.failures.iter().any(|f| matches!(f, tpt::interp::Failure::Error(_)));
+        return match (outcome.passed(), stopped) {
+            (true, _) => EXIT_OK,
+            (false, true) => EXIT_USER_ERROR,
+            (false, false) => EXIT_FAILED,
+        };
     }
     let mut failed = 0;
     for example in &program.examples {

@@ -78,7 +78,7 @@ impl Env for EnumEnv<'_> {
         }
     }
 
-    fn from_reals(&mut self, expr: &Expr) -> Option<i64> {
+    fn known_from_reals(&mut self, expr: &Expr) -> Option<i64> {
         self.by_expr.get(&expr.id).map(|&position| self.values[position])
     }
 }
@@ -140,7 +140,7 @@ impl Lowerer<'_> {
                 }
                 ExprKind::Elem { array, indices } => self.runtime_read(*array, indices, expr.span)?,
                 // A value computed from reals is an operand like an element.
-                _ => self.from_reals_node(expr)?,
+                _ => self.node_computed_from_reals(expr)?,
             };
             let position = match operands.nodes.iter().position(|&n| n == node) {
                 Some(position) => position,

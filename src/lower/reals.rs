@@ -42,6 +42,9 @@ impl Lowerer<'_> {
                 for arg in args {
                     operands.push(self.real_expr(arg)?);
                 }
+                if *op == RealOp::Div && self.path.is_empty() {
+                    self.graph.graph_mut().real_divisors.push((operands[1], args[1].span));
+                }
                 self.real_op_node(*op, operands, span)
             }
             ExprKind::If { branches, otherwise } => {
@@ -90,7 +93,7 @@ impl Lowerer<'_> {
 
     /// A comparison of reals or `round(x, D)` in an integer expression: its node, which the
     /// expression's table reads like an element.
-    pub(super) fn from_reals_node(&mut self, expr: &Expr) -> Lowering<NodeId> {
+    pub(super) fn node_computed_from_reals(&mut self, expr: &Expr) -> Lowering<NodeId> {
         match &expr.kind {
             ExprKind::RealCompare { op, lhs, rhs } => {
                 let (lhs, rhs) = (self.real_expr(lhs)?, self.real_expr(rhs)?);

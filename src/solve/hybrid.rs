@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::levenberg;
 use super::options::{resolve_options, OptionError};
 use super::relax::{normal, Adam, Schedule};
 use super::{always_admissible, one_hot, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
@@ -33,6 +34,8 @@ pub struct RealStage {
     pub real_t_end: f64,
     /// Steps over which the temperature anneals (geometrically).
     pub real_anneal: u64,
+    /// Levenberg-Marquardt iterations of a polish of the reals (0: no polish).
+    pub real_polish: u64,
 }
 
 impl Default for RealStage {
@@ -44,6 +47,7 @@ impl Default for RealStage {
             real_t_start: 1.0,
             real_t_end: 0.01,
             real_anneal: 2000,
+            real_polish: 10,
         }
     }
 }
@@ -70,6 +74,11 @@ const REAL_OPTIONS: &[OptionInfo] = &[
         key: "real-anneal",
         kind: Kind::integer_from(0),
         help: "steps over which the temperature anneals geometrically (0: `real-t-end` throughout)",
+    },
+    OptionInfo {
+        key: "real-polish",
+        kind: Kind::Integer { min: 0, max: 1_000 },
+        help: "Levenberg-Marquardt iterations on the reals at a candidate that satisfies every observation but the real ones (0: none)",
     },
 ];
 
@@ -125,7 +134,19 @@ pub struct Hybrid {
     scratch: Vec<f64>,
     grad: Vec<f64>,
     steps: u64,
+    /// The candidate of the last polish and the step it was made at.
+    polished: Vec<u32>,
+    polished_step: u64,
+    residuals: Vec<f64>,
 }
+
+/// A candidate that stays the same is polished again after this many steps (Adam has moved
+/// the reals since).
+const POLISH_AGAIN: u64 = 50;
+
+/// The polish stops once every real observation is within this fraction of its tolerance,
+/// which leaves room for the printed values' shorter decimals.
+const POLISH_TARGET: f64 = 1e-3;
 
 impl Hybrid {
     pub fn new(inner: Box<dyn Solver>, stage: &RealStage) -> Hybrid {
@@ -144,6 +165,35 @@ impl Hybrid {
             scratch: Vec::new(),
             grad: Vec::new(),
             steps: 0,
+            polished: Vec::new(),
+            polished_step: 0,
+            residuals: Vec::new(),
+        }
+    }
+
+    /// Levenberg-Marquardt on the reals at the back end's candidate, evaluated exactly, when
+    /// the candidate violates no observation but the real ones; the reals move only when that
+    /// lowers the squared residuals.
+    fn polish(&mut self, problem: &mut Problem) {
+        let candidate = self.inner.candidate().to_vec();
+        let due = candidate != self.polished || self.steps >= self.polished_step + POLISH_AGAIN;
+        if self.stage.real_polish == 0 || !due {
+            return;
+        }
+        self.polished_step = self.steps;
+        let mut x = self.reals.clone();
+        let start = problem.real_residuals_at(&candidate, &x, &mut self.residuals);
+        self.polished = candidate;
+        if start > 0 || self.residuals.is_empty() {
+            return;
+        }
+        let candidate = &self.polished;
+        let mut residuals = |point: &[f64], out: &mut Vec<f64>| problem.real_residuals_at(candidate, point, out) == 0;
+        let before: f64 = self.residuals.iter().map(|r| r * r).sum();
+        let after = levenberg::minimize(&mut residuals, &mut x, self.stage.real_polish as usize, POLISH_TARGET);
+        if after < before || !before.is_finite() && after.is_finite() {
+            self.reals.copy_from_slice(&x);
+            problem.set_reals(&self.reals);
         }
     }
 
@@ -175,6 +225,8 @@ impl Solver for Hybrid {
         self.scratch = vec![0.0; problem.theta_len()];
         self.adam.reset(n);
         self.steps = 0;
+        self.polished.clear();
+        self.polished_step = 0;
         problem.set_reals(&self.reals);
         problem.set_temperature(self.temperature.at(0));
         self.inner.start(problem, rng);
@@ -186,6 +238,7 @@ impl Solver for Hybrid {
         for _ in 0..self.stage.real_steps {
             self.real_step(problem);
         }
+        self.polish(problem);
         self.steps += 1;
         match outcome {
             // A back end with no discrete param to move leaves the search to the reals.

@@ -14,6 +14,7 @@ mod fmgd;
 mod gradsearch;
 mod gumbel;
 mod hybrid;
+mod levenberg;
 mod local_search;
 mod neural;
 mod options;
@@ -119,6 +120,23 @@ impl<'a> Problem<'a> {
     /// The gradient of the last `loss` with a gradient, with respect to the real params.
     pub fn real_gradient(&self) -> &[f64] {
         self.tape.real_gradient()
+    }
+
+    /// The real observations' residuals (see `Tape::real_residuals`) at a discrete assignment
+    /// with the given reals, evaluated exactly, into `out`; returns the number of other
+    /// observations violated there. The problem's own reals are left as they were.
+    pub fn real_residuals_at(&mut self, assignment: &[u32], reals: &[f64], out: &mut Vec<f64>) -> usize {
+        let mut theta = std::mem::take(&mut self.theta);
+        one_hot(self.tape.param_offsets(), assignment, &mut theta);
+        self.evaluations += 1;
+        self.tape.set_real_params(reals);
+        self.tape.set_exact(true);
+        self.tape.forward(&theta, &[]);
+        self.tape.set_exact(false);
+        self.tape.set_real_params(&self.reals);
+        self.theta = theta;
+        self.tape.real_residuals(out);
+        self.tape.finite_violations()
     }
 
     /// The temperature of relaxed comparisons and rounding of reals in `loss`.

@@ -156,6 +156,9 @@ impl Model {
                 let choices: Vec<Term> = choices.iter().map(|&c| operand(c)).collect();
                 self.mix(id, owner, selector, &choices)
             }
+            // The exact encodings are of finite domains: a graph with reals is refused before
+            // it gets here (`pipeline::refuse_reals`).
+            _ => Term::Known(0),
         }
     }
 

@@ -4,9 +4,11 @@
 //! depend on an input are computed once and shared by all examples.
 //!
 //! Reverse mode is one backward sweep over the topological order, pruned to nodes that both
-//! depend on a param and reach an observation.
+//! depend on a param and reach an observation. Real-valued nodes have their kernels, their
+//! loss and their modes of evaluation in `real`.
 
 mod onehot;
+mod real;
 mod tables;
 
 use crate::diagnostics::Diagnostic;
@@ -45,6 +47,8 @@ enum Op {
         selector: usize,
         choices: Vec<usize>,
     },
+    /// A real node, or a node computed from reals (see `real`).
+    Real(real::Kernel),
 }
 
 /// One node's place in the buffers.
@@ -86,6 +90,8 @@ pub struct Tape {
     /// Per param: the positions in `ops` of the live nodes that depend on it (its cone), in
     /// order; `None` when all cones together would be too large to keep.
     param_cones: Option<std::sync::Arc<Vec<Vec<u32>>>>,
+    /// The real params, inputs and observations, and the mode of evaluation of reals.
+    real: real::Reals,
     /// Per graph node: its position in `ops` (`u32::MAX` when not live).
     op_position: Vec<u32>,
 }
@@ -149,6 +155,10 @@ impl Tape {
             if !live[id] {
                 continue;
             }
+            if let Some(kernel) = real::Kernel::of(&node.kind) {
+                ops.push((id, Op::Real(kernel)));
+                continue;
+            }
             let op = match &node.kind {
                 NodeKind::Param { param } => Op::Param { theta: param_offsets[*param].0 },
                 NodeKind::Input { input } => Op::Input { input: *input },
@@ -158,6 +168,8 @@ impl Tape {
                     Op::Table { operands: operands.clone(), table: table.clone() }
                 }
                 NodeKind::Mix { selector, choices } => Op::Mix { selector: *selector, choices: choices.clone() },
+                // Every other node has a kernel of `real`.
+                _ => continue,
             };
             ops.push((id, op));
         }
@@ -172,6 +184,7 @@ impl Tape {
             op_position[*node] = index as u32;
         }
         Ok(Tape {
+            real: real::Reals::new(graph),
             param_cones,
             op_position,
             ops,
@@ -251,6 +264,7 @@ impl Tape {
                         target[*value as usize] = 1.0;
                     }
                     Op::Table { operands, table } => self.table_forward(operands, table, out, example),
+                    Op::Real(kernel) => self.real_forward(kernel, out, example),
                     Op::Mix { selector, choices } => {
                         self.values[out.clone()].fill(0.0);
                         let selector_at = self.slice(*selector, example);
@@ -304,12 +318,19 @@ impl Tape {
                 };
             }
         }
+        self.add_real_loss();
         self.example_loss.iter().enumerate().map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0)).sum()
     }
 
     /// Number of (observation, example) pairs whose observed value has probability below
     /// one half; after a forward pass on one-hot params, the number of violated observations.
     pub fn violations(&self) -> usize {
+        self.finite_violations() + self.real_violations()
+    }
+
+    /// Violated observations of values of finite domains (outputs, `observe`, the finiteness
+    /// of reals), leaving out the real observations.
+    pub fn finite_violations(&self) -> usize {
         let mut count = 0;
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
@@ -348,6 +369,7 @@ impl Tape {
                     Op::Input { .. } | Op::Const { .. } => {}
                     Op::Table { operands, table } => self.table_backward(operands, table, at, example),
                     Op::Mix { selector, choices } => self.mix_backward(*selector, choices, at, example),
+                    Op::Real(kernel) => self.real_backward(kernel, at, example),
                 }
             }
         }
@@ -355,6 +377,7 @@ impl Tape {
     }
 
     fn seed_adjoints(&mut self, weights: &[f64]) {
+        self.seed_real_adjoints(weights);
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
                 if expected == u32::MAX || !self.layout[check.node].needs_grad {

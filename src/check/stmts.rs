@@ -41,7 +41,24 @@ impl Checker<'_> {
                     );
                     return None;
                 }
-                StmtKind::Assign { array, indices, value: value?, target_span: target.span }
+                let mut value = value?;
+                if info.real {
+                    super::exprs::promote(&self.program, &mut value);
+                } else if value.is_real(&self.program) {
+                    let name = info.name.clone();
+                    let domain = info.domain;
+                    let declared = info.name_span;
+                    self.error(
+                        Diagnostic::error(format!("a real cannot be stored in `{name}`, which takes values 0..{domain}"))
+                            .with_label(value.span, "a real")
+                            .with_secondary(declared, format!("`{name}` takes values 0..{domain}"))
+                            .with_help(format!(
+                                "convert it with `round(x, {domain})` (the nearest integer, kept within 0..{domain}), or declare `{name}` as `real`"
+                            )),
+                    );
+                    return None;
+                }
+                StmtKind::Assign { array, indices, value, target_span: target.span }
             }
             ast::StmtKind::For { var, start, end, body } => {
                 let start = self.constant_expr(start, "a loop bound");
@@ -64,7 +81,8 @@ impl Checker<'_> {
                 let mut resolved = Vec::new();
                 let mut ok = true;
                 for (condition, block) in branches {
-                    match (self.expr(condition), self.block(block)) {
+                    let condition = self.expr(condition).and_then(|c| self.condition(c));
+                    match (condition, self.block(block)) {
                         (Some(c), Some(b)) => resolved.push((c, b)),
                         _ => ok = false,
                     }
@@ -79,11 +97,24 @@ impl Checker<'_> {
                 StmtKind::If { branches: resolved, otherwise }
             }
             ast::StmtKind::Match { scrutinee, arms } => {
-                let scrutinee = self.expr(scrutinee);
+                let scrutinee = self.expr(scrutinee).and_then(|s| {
+                    self.integer(
+                        s,
+                        "a `match` scrutinee is an integer",
+                        "round the real first: `match round(x, 4) { .. }`",
+                    )
+                });
                 let arms = self.arms(arms, |checker, block| checker.block(block));
                 StmtKind::Match { scrutinee: scrutinee?, arms: arms? }
             }
-            ast::StmtKind::Observe(expr) => StmtKind::Observe(self.expr(expr)?),
+            ast::StmtKind::Observe(expr) => {
+                let expr = self.expr(expr)?;
+                StmtKind::Observe(self.integer(
+                    expr,
+                    "`observe` takes a condition, an integer",
+                    "compare the real: `observe x > 0.5;`",
+                )?)
+            }
         };
         Some(Stmt { kind, span, origin: Origin { item: self.current_item, iteration: None } })
     }

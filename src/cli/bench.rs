@@ -220,7 +220,11 @@ pub fn main(args: BenchArgs) -> u8 {
             if (0..backends.len()).all(|b| shard.runs(cell_of(f, s, b), args.runs).is_empty()) {
                 continue;
             }
-            let options = CheckOptions { overrides: setting.clone(), limits: args.input.limits.limits() };
+            let options = CheckOptions {
+                overrides: setting.clone(),
+                limits: args.input.limits.limits(),
+                tolerance: args.input.tolerance,
+            };
             let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,
                 Err(diagnostics) => {

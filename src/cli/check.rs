@@ -49,8 +49,13 @@ fn check_one(args: &CompileArgs) -> u8 {
     let program = &compiled.program;
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
+    // Real params are counted apart: the search space is that of the finite elements.
+    let reals = match program.real_unknowns() {
+        0 => String::new(),
+        n => format!(", {}", plural(n, "unknown real")),
+    };
     outln!(
-        "{}: ok: {}, {}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
+        "{}: ok: {}, {}{reals}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
         display_name(&args.file),
         plural(declared, "param declaration"),
         plural(unknowns, "unknown element"),

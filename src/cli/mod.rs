@@ -101,8 +101,21 @@ pub struct InputArgs {
     /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// How far a computed real output may be from its observed value, where an example does
+    /// not give its own tolerance (`y ~= 2.5 +- 0.01;`).
+    #[arg(long, value_name = "T", default_value_t = tpt::check::DEFAULT_TOLERANCE, value_parser = parse_tolerance)]
+    pub tolerance: f64,
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// A tolerance: a finite number of at least 0.
+pub fn parse_tolerance(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        Ok(value) => Err(format!("{value} is not a tolerance: give a finite number of at least 0")),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
 }
 
 /// The resource bounds, each with the flag that raises it.
@@ -279,7 +292,11 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
             EXIT_USER_ERROR
         })?),
     };
-    let options = CheckOptions { overrides: args.with.overrides.clone(), limits: args.with.input.limits.limits() };
+    let options = CheckOptions {
+        overrides: args.with.overrides.clone(),
+        limits: args.with.input.limits.limits(),
+        tolerance: args.with.input.tolerance,
+    };
     match compile(&reporter.sources, main, data, &options) {
         Ok(compiled) => {
             reporter.emit(&compiled.warnings);

@@ -354,7 +354,7 @@ mod tests {
         let report = tpt::solve::SolveReport {
             status: Status::InternalError,
             verified: None,
-            best: Some(tpt::solve::Candidate { assignment: vec![0], violations: 0, loss: 0.0 }),
+            best: Some(tpt::solve::Candidate { assignment: vec![0], reals: Vec::new(), violations: 0, loss: 0.0 }),
             steps: 1,
             total_steps: 1,
             restart: 0,

@@ -53,6 +53,8 @@ impl Miter {
                 NodeKind::Table { operands, table } => table.len() as u64 * (operands.len() as u64 + 1),
                 NodeKind::Mix { choices, .. } => choices.iter().map(|&c| u64::from(graph.node(c).domain) * 3).sum(),
                 NodeKind::Param { .. } | NodeKind::Input { .. } | NodeKind::Const { .. } => u64::from(node.domain),
+                // A graph with reals never reaches the miter (`Ending::Reals`).
+                _ => 0,
             };
             literals = literals.saturating_add(size.saturating_mul(2));
         }

@@ -167,6 +167,9 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
             ))
             .with_help("`--no-distinguish` turns it off"),
         ),
+        Ending::Reals => diagnostics.push(Diagnostic::note(format!(
+            "the check for another program that fits every example is of finite domains and was skipped for a sketch with reals, so {unknown}"
+        ))),
         _ => {}
     }
     if asked > 1 && distinction.ending != Ending::InternalError {
@@ -206,6 +209,7 @@ fn check_json(status: Status, distinction: Option<&Distinction>) -> Value {
         Ending::OutOfBudget => "out_of_budget",
         Ending::Interrupted => "interrupted",
         Ending::TooLarge => "too_large",
+        Ending::Reals => "reals",
     };
     json!(word)
 }

@@ -14,7 +14,7 @@ use crate::pipeline::Compiled;
 use crate::solve::distinguish::Distinction;
 use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
-use crate::verify::{param_values, Verified};
+use crate::verify::{param_values_with_reals, Verified};
 
 pub use distinguish::{distinction_diagnostics, input_text};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
@@ -57,7 +57,7 @@ impl Synthesis {
         let verified = self.report.verified.as_ref()?;
         let (program, graph) = (&compiled.program, &compiled.graph);
         Some(self.analysis.get_or_init(|| match Tape::new(graph, &compiled.limits) {
-            Ok(tape) => analyse_params(program, graph, &tape, verified.assignment(), compiled.limits.max_unroll),
+            Ok(tape) => analyse_params(program, graph, &tape, verified, compiled.limits.max_unroll),
             Err(_) => ParamAnalysis::default(),
         }))
     }
@@ -117,7 +117,9 @@ impl Synthesis {
     pub fn values(&self, compiled: &Compiled) -> Option<ParamValues> {
         match (&self.report.verified, &self.report.best) {
             (Some(verified), _) => Some(verified.values().clone()),
-            (None, Some(best)) => Some(param_values(&compiled.program, &compiled.graph, &best.assignment)),
+            (None, Some(best)) => {
+                Some(param_values_with_reals(&compiled.program, &compiled.graph, &best.assignment, &best.reals))
+            }
             (None, None) => None,
         }
     }
@@ -128,7 +130,7 @@ impl Synthesis {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
-            let mut diagnostics = param_diagnostics(program, graph, verified.assignment(), analysis);
+            let mut diagnostics = param_diagnostics(program, graph, verified.values(), analysis);
             if let Some(distinction) = &self.distinction {
                 diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
             }
@@ -149,7 +151,7 @@ impl Synthesis {
                 ))
                 .with_help("no result is given: the search relies on the graph and the interpreter agreeing")];
                 if let Some(best) = best {
-                    let values = param_values(program, graph, &best.assignment);
+                    let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                     diagnostics.extend(violated_observations(program, &values, max_steps));
                 }
                 diagnostics
@@ -160,7 +162,7 @@ impl Synthesis {
                     describe_status(status),
                     plural(best.violations, "observation")
                 ))];
-                let values = param_values(program, graph, &best.assignment);
+                let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
@@ -239,7 +241,14 @@ impl Synthesis {
                 compiled
                     .program
                     .params()
-                    .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
+                    .map(|(id, array)| {
+                        let value = if array.real {
+                            serde_json::json!(values.reals[id])
+                        } else {
+                            serde_json::json!(values[id])
+                        };
+                        (array.name.clone(), value)
+                    })
                     .collect(),
             ),
             None => serde_json::Value::Null,

@@ -63,6 +63,8 @@ pub enum Ending {
     Interrupted,
     /// The miter would be too large (`MAX_BLOCK_LITERALS`); nothing was solved.
     TooLarge,
+    /// The sketch has real params or values, which the miter (of finite domains) cannot hold.
+    Reals,
     /// The solver proposed a program or an input the interpreter does not confirm.
     InternalError,
 }
@@ -143,6 +145,9 @@ pub fn distinguish(
 ) -> Distinction {
     let (program, graph) = (verifier.program(), verifier.graph());
     let conflicts = config.conflicts;
+    if graph.has_reals() {
+        return Distinction::ended(Ending::Reals, conflicts);
+    }
     if Miter::block_literals(graph).saturating_mul(config.programs as u64) > MAX_BLOCK_LITERALS {
         return Distinction::ended(Ending::TooLarge, conflicts);
     }
@@ -225,6 +230,8 @@ fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleDat
         span: Span::default(),
         label: "the distinguishing input".to_string(),
         values: arrays,
+        // The check runs on sketches without reals only.
+        reals: vec![None; program.arrays.len()],
         entry_spans: vec![None; program.arrays.len()],
     }
 }

@@ -141,7 +141,12 @@ def test_synth_finds_verified_params_and_prints_the_program():
     assert "param p[K - 1]: 2 = [0; K - 1];" in result.sketch
     assert result.steps >= 1 and result.seconds >= 0
     assert result.summary.startswith("chain.tpt: found by gradsearch-ra (seed 3) in ")
-    assert [d.message for d in result.diagnostics] == ["synthesized `p`"]
+    # The param, and the check that no other program fits the examples but behaves differently.
+    messages = [d.message for d in result.diagnostics]
+    assert messages[0] == "synthesized `p`"
+    assert messages[1:] == [
+        "the examples pin the behaviour down: every program that fits them gives the same observed outputs on every input"
+    ]
     assert repr(result).startswith("<tpt.Result found by gradsearch-ra (seed 3) in ")
     # Same sketch and seed, same answer.
     again = sketch.synth(backend="gradsearch-ra", seed=3)
@@ -423,3 +428,31 @@ def test_the_stubs_declare_what_the_module_holds():
         actual = {m for m in dir(getattr(tpt, name)) if not m.startswith("_")}
         assert members == actual, name
     assert tpt.__version__ == "0.1.0"
+
+
+# ------------------------------------------------------------------------------ reals
+
+LINE = """
+param slope: real;
+param offset: real;
+input x: real;
+output y: real;
+y = slope * x + offset;
+example { x = 0.0; y ~= 1.0; }
+example { x = 1.0; y ~= 3.0; }
+example { x = 2.0; y ~= 5.0; }
+"""
+
+
+def test_real_params_and_outputs_are_floats():
+    result = tpt.compile(LINE).synth(seed=1)
+    assert result.status == "found"
+    assert type(result.params["slope"]) is float and type(result.params["offset"]) is float
+    assert abs(result.params["slope"] - 2.0) <= 1e-3 and abs(result.params["offset"] - 1.0) <= 1e-3
+    y = result.run({"x": 10.0})["y"]
+    assert type(y) is float and abs(y - 21.0) <= 2e-2
+
+
+def test_exact_back_ends_refuse_real_params():
+    with pytest.raises(tpt.SketchError, match="real"):
+        tpt.compile(LINE).synth(backend="sat")

@@ -4,6 +4,8 @@
 //! become constraints between them. The model is then written as CNF (one-hot literals) or
 //! as SMT-LIB (bit-vectors or bounded integers).
 
+pub mod cardinality;
+
 use std::fmt::Write as _;
 
 use crate::graph::{Graph, NodeKind};
@@ -50,6 +52,9 @@ pub struct Model {
     pub params: Vec<VarId>,
     /// The number of examples (observation constraints name theirs).
     pub num_examples: usize,
+    /// The value of each term of the graph's objective (in graph order); the objective is
+    /// their sum plus the graph's `objective_offset`.
+    pub objective: Vec<Term>,
 }
 
 impl Model {
@@ -123,6 +128,9 @@ impl Model {
             }
             terms[id] = per_example;
         }
+        // The objective's nodes depend on params alone: one term each.
+        model.objective =
+            graph.objective.iter().map(|t| terms[t.node].first().copied().unwrap_or(Term::Known(0))).collect();
         for observation in &graph.observations {
             for (example, expected) in observation.expected.iter().enumerate() {
                 let Some(expected) = *expected else { continue };

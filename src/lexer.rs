@@ -51,6 +51,8 @@ pub enum Token {
     Match,
     #[token("observe")]
     Observe,
+    #[token("minimize")]
+    Minimize,
     #[token("example")]
     Example,
     #[token("bool")]
@@ -168,6 +170,7 @@ impl Token {
             Token::Else => "else",
             Token::Match => "match",
             Token::Observe => "observe",
+            Token::Minimize => "minimize",
             Token::Example => "example",
             Token::Bool => "bool",
             Token::Underscore => "_",

@@ -231,7 +231,7 @@ fn misplaced_example(token: &Token, span: Span, expected: &[String]) -> Option<D
                 .with_help(help),
         );
     }
-    let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Match);
+    let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Minimize | Token::Match);
     if statement && expects("example") && !expects("identifier") {
         return Some(
             Diagnostic::error("examples and program statements are mixed in one block")
@@ -277,7 +277,7 @@ fn terminal_word(terminal: &str) -> String {
 const EXPRESSION_STARTS: [&str; 8] = ["identifier", "integer", "(", "-", "!", "~", "if", "match"];
 /// Tokens that start a declaration, and a statement; summarised the same way.
 const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
-const STATEMENT_STARTS: [&str; 5] = ["for", "if", "match", "observe", "identifier"];
+const STATEMENT_STARTS: [&str; 6] = ["for", "if", "match", "observe", "minimize", "identifier"];
 
 fn describe_expected(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();

@@ -116,6 +116,8 @@ pub struct SearchConfig {
     pub interrupt: Arc<AtomicBool>,
     /// Live counters for a progress display.
     pub progress: Option<Arc<Progress>>,
+    /// How many examples a result may fail (`--max-violations`; 0: every example must hold).
+    pub max_violations: usize,
 }
 
 /// The back end used when none is named (docs/backends.md says why).
@@ -137,6 +139,7 @@ impl Default for SearchConfig {
             trace: false,
             interrupt: Arc::new(AtomicBool::new(false)),
             progress: None,
+            max_violations: 0,
         }
     }
 }
@@ -184,7 +187,8 @@ impl<'c> Search<'c> {
     /// Run the search with another seed (a benchmark's independent runs).
     pub fn run_with_seed(&self, seed: u64) -> Synthesis {
         let compiled = self.compiled;
-        let verifier = Verifier::new(&compiled.program, &compiled.graph, compiled.limits.max_unroll);
+        let verifier = Verifier::new(&compiled.program, &compiled.graph, compiled.limits.max_unroll)
+            .with_max_violations(self.config.max_violations);
         let run = RunOptions {
             backend: self.backend,
             options: self.options.clone(),
@@ -195,6 +199,7 @@ impl<'c> Search<'c> {
             interrupt: &self.config.interrupt,
             trace: self.config.trace,
             progress: self.config.progress.as_deref(),
+            max_violations: self.config.max_violations,
         };
         let report = solve(&compiled.graph, &self.tape, &run, &|assignment| verifier.check(assignment));
         Synthesis::new(self.backend.name, seed, report)

@@ -69,6 +69,8 @@ struct Checker<'a> {
     example_work: u64,
     /// The file item being checked.
     current_item: ItemId,
+    /// Inside a runtime `if` or `match`: the condition or scrutinee that decides it.
+    runtime_branch: Option<Span>,
 }
 
 impl<'a> Checker<'a> {
@@ -96,6 +98,7 @@ impl<'a> Checker<'a> {
             warnings: Vec::new(),
             example_work: 0,
             current_item: 0,
+            runtime_branch: None,
         }
     }
 

@@ -73,6 +73,11 @@ pub struct SearchArgs {
     /// Loss on observed elements: cross entropy or squared error.
     #[arg(long, default_value = "ce", value_parser = ["ce", "mse"])]
     pub loss: String,
+    /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
+    /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
+    /// fewer. Each example given up is reported as a warning.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_violations: usize,
 }
 
 fn parse_restarts(text: &str) -> Result<usize, String> {
@@ -112,6 +117,7 @@ impl SearchArgs {
             restarts: self.restarts,
             seed: self.seed,
             loss: self.loss_kind(),
+            max_violations: self.max_violations,
             ..SearchConfig::default()
         }
     }

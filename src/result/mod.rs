@@ -5,6 +5,7 @@
 //! a proof of impossibility found cannot hold together, the printed program and the JSON form.
 
 mod failures;
+mod optimum;
 mod params;
 
 use crate::diagnostics::{plural, Diagnostic};
@@ -108,9 +109,14 @@ impl Synthesis {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
-            return param_diagnostics(program, graph, verified.assignment(), analysis);
+            let mut diagnostics = optimum::given_up(program, verified, max_steps);
+            diagnostics.extend(param_diagnostics(program, graph, verified.assignment(), analysis));
+            return diagnostics;
         }
         match (self.report.status, &self.report.best) {
+            (Status::Impossible, _) if self.report.max_violations > 0 => {
+                vec![optimum::too_many_violations(self.report.max_violations)]
+            }
             (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
                 Some(conflict) if !conflict.is_empty() => conflict_diagnostic(program, conflict),
                 _ => Diagnostic::error(
@@ -206,14 +212,18 @@ impl Synthesis {
             "violations": violations,
             "params": params,
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
+            "cost": report.verified.as_ref().and_then(Verified::cost),
+            "optimal": optimum::optimal_json(&compiled.program, report),
+            "violated_examples": report.verified.as_ref().map(|v| conflict_json(&compiled.program, &compiled.sources, v.violated())),
         })
     }
 
     /// One line: how the search ended, by which back end, with which seed, how long it took.
     pub fn summary(&self, file: &str) -> String {
         let report = &self.report;
+        let optimum = optimum::summary_words(report).map(|words| format!(", {words}")).unwrap_or_default();
         format!(
-            "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}",
+            "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}{optimum}",
             describe_status(report.status),
             self.backend,
             self.seed,

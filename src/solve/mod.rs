@@ -15,6 +15,7 @@ mod gradsearch;
 mod gumbel;
 mod local_search;
 mod neural;
+mod optimize;
 mod options;
 mod relax;
 mod run;
@@ -51,13 +52,41 @@ pub struct Problem<'a> {
     /// The run's step budget per restart (`--max-steps`), for back ends that run a search of
     /// their own inside one step (`auto`).
     step_budget: u64,
+    /// How many examples a result may fail (`--max-violations`).
+    max_violations: usize,
 }
 
 impl<'a> Problem<'a> {
     pub fn new(graph: &'a Graph, tape: Tape, deadline: Option<Instant>, stop: &'a AtomicBool) -> Self {
         let domains = graph.params.iter().map(|p| p.domain).collect();
         let theta = vec![0.0; tape.theta_len()];
-        Problem { graph, tape, domains, theta, one_hot: None, deadline, stop, evaluations: 0, step_budget: u64::MAX }
+        Problem {
+            graph,
+            tape,
+            domains,
+            theta,
+            one_hot: None,
+            deadline,
+            stop,
+            evaluations: 0,
+            step_budget: u64::MAX,
+            max_violations: 0,
+        }
+    }
+
+    pub fn set_max_violations(&mut self, n: usize) {
+        self.max_violations = n;
+    }
+
+    /// How many examples a result may fail (`--max-violations`; 0: every example must hold).
+    pub fn max_violations(&self) -> usize {
+        self.max_violations
+    }
+
+    /// Whether the search optimizes: there is an objective, or some examples may fail (the
+    /// fewest failing examples are wanted, then the lowest objective).
+    pub fn optimizing(&self) -> bool {
+        !self.graph.objective.is_empty() || self.max_violations > 0
     }
 
     /// Another problem over the same graph, tape, deadline and interrupt flag, with buffers of
@@ -65,6 +94,7 @@ impl<'a> Problem<'a> {
     pub fn fork(&self) -> Problem<'a> {
         let mut problem = Problem::new(self.graph, self.tape.clone(), self.deadline, self.stop);
         problem.step_budget = self.step_budget;
+        problem.max_violations = self.max_violations;
         problem
     }
 
@@ -270,6 +300,18 @@ pub trait Solver: Send {
     /// default, for back ends that are not exact).
     fn reports_candidates(&self) -> bool {
         !self.is_exact()
+    }
+    /// Whether the candidate is the back end's answer. An exact back end that optimizes holds
+    /// a candidate back while it looks for a better one: the run loop verifies it only once
+    /// it is settled, or when the run must stop (then it is the best found, not proven best).
+    fn settled(&self) -> bool {
+        true
+    }
+    /// When the problem optimizes (`Problem::optimizing`): whether the candidate is proven
+    /// best, that is no assignment fails fewer examples, and none failing as few has a lower
+    /// objective.
+    fn proven_optimal(&self) -> bool {
+        false
     }
 }
 

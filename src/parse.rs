@@ -231,6 +231,15 @@ fn misplaced_example(token: &Token, span: Span, expected: &[String]) -> Option<D
                 .with_help(help),
         );
     }
+    if matches!(token, Token::Minimize) && !expects("minimize") && !expects("example") && expects("identifier") {
+        return Some(
+            Diagnostic::error("`minimize` cannot stand inside an example")
+                .with_label(span, "a term of the objective among an example's entries")
+                .with_help(
+                    "write `minimize` among the program's statements: the objective is one for the whole program",
+                ),
+        );
+    }
     let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Minimize | Token::Match);
     if statement && expects("example") && !expects("identifier") {
         return Some(

@@ -342,6 +342,8 @@ mod tests {
             trace: Vec::new(),
             conflict: None,
             internal_error: Some("the graph and the interpreter disagree".to_string()),
+            optimal: false,
+            max_violations: 0,
         };
         let mut sources = tpt::diagnostics::SourceMap::new();
         let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");

@@ -77,7 +77,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
     let info = backend(["gradsearch-ra", "gradsearch-plus", "gradsearch-la"][BACKEND]).expect("registered");
     let options = resolve_options(info, &[]).expect("defaults");
     let interrupt = AtomicBool::new(false);
-    let never = |_: &[u32]| None;
+    let never = |_: &[u32], _: &[f64]| None;
     bencher.bench_local(|| {
         let run = RunOptions {
             backend: info,
@@ -90,6 +90,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
             trace: false,
             progress: None,
             max_violations: 0,
+            real_stage: None,
         };
         divan::black_box(solve(&compiled.graph, &tape, &run, &never))
     });

@@ -75,19 +75,37 @@ pub struct ConstDecl {
     pub span: Span,
 }
 
-/// A domain as written in a declaration: `D` (a constant expression) or `bool` (= 2).
+/// A domain as written in a declaration: `D` (a constant expression), `bool` (= 2) or
+/// `real` (a real number rather than a finite domain).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Domain {
     Size(Expr),
     Bool(Span),
+    Real(Span),
 }
 
 impl Domain {
     pub fn span(&self) -> Span {
         match self {
             Domain::Size(e) => e.span,
-            Domain::Bool(span) => *span,
+            Domain::Bool(span) | Domain::Real(span) => *span,
         }
+    }
+}
+
+/// A real literal: its value, and its text as written (the formatter keeps the spelling).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RealLit {
+    pub value: f64,
+    pub text: String,
+}
+
+impl RealLit {
+    /// The literal of a value, written as the shortest decimal that reads back as the same
+    /// number, with a point or an exponent so that it reads as a real (`1.0`, `0.25`, `1e-7`).
+    /// The value must be finite and not negative (a negative number is a negated literal).
+    pub fn of(value: f64) -> RealLit {
+        RealLit { value, text: format!("{value:?}") }
     }
 }
 
@@ -248,6 +266,7 @@ impl ExampleItem {
                 for entry in &example.entries {
                     entry.target.indices.iter().for_each(|e| e.walk(visit));
                     entry.value.walk_exprs(visit);
+                    entry.tolerance.iter().for_each(|e| e.walk(visit));
                 }
             }
             ExampleItemKind::For { start, end, body, .. } => {
@@ -329,6 +348,10 @@ pub struct Example {
 pub struct ExampleEntry {
     pub target: Place,
     pub value: Value,
+    /// Written with `~=`: a real output observed within a tolerance.
+    pub approximate: bool,
+    /// The tolerance after `+-` (only with `~=`); without it the default tolerance applies.
+    pub tolerance: Option<Expr>,
     pub span: Span,
 }
 
@@ -435,6 +458,8 @@ impl BinOp {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),
+    /// A real literal (`0.5`, `2e-3`).
+    Real(RealLit),
     Name(Ident),
     /// `a[i][j]`: the base is always a declared array name.
     Index {
@@ -488,7 +513,7 @@ impl ExprKind {
     /// The direct sub-expressions, in source order.
     pub fn children(&self) -> Box<dyn Iterator<Item = &Expr> + '_> {
         match self {
-            ExprKind::Int(_) | ExprKind::Name(_) => Box::new(std::iter::empty()),
+            ExprKind::Int(_) | ExprKind::Real(_) | ExprKind::Name(_) => Box::new(std::iter::empty()),
             ExprKind::Index { indices, .. } => Box::new(indices.iter()),
             ExprKind::Call { args, .. } => Box::new(args.iter()),
             ExprKind::Unary { operand, .. } => Box::new(std::iter::once(&**operand)),

@@ -5,6 +5,7 @@
 //! as SMT-LIB (bit-vectors or bounded integers).
 
 pub mod cardinality;
+pub mod miter;
 
 use std::fmt::Write as _;
 
@@ -78,10 +79,16 @@ impl Model {
 
     /// Build the model of a graph.
     pub fn build(graph: &Graph) -> Model {
+        Model::build_with_terms(graph).0
+    }
+
+    /// Build the model of a graph, with the term of every live node in every example:
+    /// `terms[node]` has one entry per example, or one shared by all of them (params and
+    /// nodes that depend on no input), and is empty for dead nodes.
+    pub fn build_with_terms(graph: &Graph) -> (Model, Vec<Vec<Term>>) {
         let mut model = Model { num_examples: graph.num_examples, ..Model::default() };
         let live = graph.live_nodes();
         let examples = graph.num_examples.max(1);
-        // terms[node][example] (one entry for nodes shared by all examples).
         let mut terms: Vec<Vec<Term>> = vec![Vec::new(); graph.len()];
         for (id, node) in graph.nodes() {
             if let NodeKind::Param { param } = node.kind {
@@ -105,24 +112,13 @@ impl Model {
             let mut per_example = Vec::with_capacity(runs);
             for example in 0..runs {
                 let owner = node.batched.then_some(example);
-                let at = |terms: &Vec<Vec<Term>>, operand: usize| {
+                let at = |operand: usize| {
                     let list = &terms[operand];
                     list[if list.len() == 1 { 0 } else { example }]
                 };
                 let term = match &node.kind {
-                    NodeKind::Param { .. } => unreachable_param(),
                     NodeKind::Input { input } => Term::Known(graph.input_value(example, *input)),
-                    NodeKind::Const { value } => Term::Known(*value),
-                    NodeKind::Table { operands, table } => {
-                        let operand_terms: Vec<Term> = operands.iter().map(|&o| at(&terms, o)).collect();
-                        let domains: Vec<u32> = operands.iter().map(|&o| graph.node(o).domain).collect();
-                        model.table(id, owner, &operand_terms, &domains, table)
-                    }
-                    NodeKind::Mix { selector, choices } => {
-                        let selector = at(&terms, *selector);
-                        let choices: Vec<Term> = choices.iter().map(|&c| at(&terms, c)).collect();
-                        model.mix(id, owner, selector, &choices)
-                    }
+                    _ => model.compute(graph, id, owner, &at),
                 };
                 per_example.push(term);
             }
@@ -145,7 +141,37 @@ impl Model {
                 }
             }
         }
-        model
+        (model, terms)
+    }
+
+    /// The term of node `id` (a constant, table or mixture; not a param or an input) computed
+    /// in the run `owner` (an example, or `None` for values shared by every example) from its
+    /// operands' terms, adding its variable and constraint when it is not known. The encoding
+    /// of an example with known inputs and of a run whose inputs are variables (the miter of
+    /// `encode::miter`) both go through here.
+    pub fn compute(&mut self, graph: &Graph, id: usize, owner: Option<usize>, operand: &dyn Fn(usize) -> Term) -> Term {
+        match &graph.node(id).kind {
+            NodeKind::Param { .. } | NodeKind::Input { .. } => operand(id),
+            NodeKind::Const { value } => Term::Known(*value),
+            NodeKind::Table { operands, table } => {
+                let operand_terms: Vec<Term> = operands.iter().map(|&o| operand(o)).collect();
+                let domains: Vec<u32> = operands.iter().map(|&o| graph.node(o).domain).collect();
+                self.table(id, owner, &operand_terms, &domains, table)
+            }
+            NodeKind::Mix { selector, choices } => {
+                let selector = operand(*selector);
+                let choices: Vec<Term> = choices.iter().map(|&c| operand(c)).collect();
+                self.mix(id, owner, selector, &choices)
+            }
+            // The exact encodings are of finite domains: a graph with reals is refused before
+            // it gets here (`pipeline::refuse_reals`).
+            _ => Term::Known(0),
+        }
+    }
+
+    /// A variable over `values` (a known value when there is only one) for run `example`.
+    pub fn variable(&mut self, values: Vec<u32>, name: String, example: Option<usize>) -> Term {
+        self.new_var(values, name, example)
     }
 
     /// The name of node `node`'s variable in `example` (`None`: shared by every example).
@@ -234,11 +260,6 @@ impl Model {
     }
 }
 
-fn unreachable_param() -> Term {
-    // Params were given their terms in the first pass.
-    Term::Known(0)
-}
-
 // ---------------------------------------------------------------------- CNF
 
 /// A CNF formula over variables 1..=num_vars (DIMACS numbering; negative = negated).
@@ -301,6 +322,14 @@ impl Cnf {
             cnf.allocate(model, var);
         }
         cnf
+    }
+
+    /// Give literals to the model's variables added since the formula was allocated (a model
+    /// that grows run by run, as the miter's does), numbered after every literal so far.
+    pub fn allocate_new(&mut self, model: &Model) {
+        for var in self.literals.len()..model.vars.len() {
+            self.allocate(model, var);
+        }
     }
 
     /// Add the clauses of one part of the model: the values shared by every example

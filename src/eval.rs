@@ -4,7 +4,7 @@
 
 use crate::ast::{BinOp, UnOp};
 use crate::diagnostics::Diagnostic;
-use crate::program::{Arm, ArrayId, ArrayInfo, Expr, ExprKind, FnId, Program};
+use crate::program::{round_into, Arm, ArrayId, ArrayInfo, Builtin, Expr, ExprKind, FnId, Program, RealOp};
 use crate::span::Span;
 
 /// Why an expression has no value.
@@ -59,6 +59,16 @@ pub enum EvalError {
         span: Span,
         amount: i64,
     },
+    /// An operation on reals whose result is not a finite number (it overflowed).
+    NotFinite {
+        span: Span,
+        value: f64,
+    },
+    /// `round(x, D)` with `D` below 1.
+    RoundDomain {
+        span: Span,
+        domain: i64,
+    },
 }
 
 impl EvalError {
@@ -73,7 +83,9 @@ impl EvalError {
             | EvalError::Unassigned { span, .. }
             | EvalError::OutOfDomain { span, .. }
             | EvalError::TooManySteps { span }
-            | EvalError::NegativeShift { span, .. } => *span,
+            | EvalError::NegativeShift { span, .. }
+            | EvalError::NotFinite { span, .. }
+            | EvalError::RoundDomain { span, .. } => *span,
         }
     }
 
@@ -103,6 +115,8 @@ impl EvalError {
             }
             EvalError::TooManySteps { .. } => "the run takes more steps than the unroll limit".to_string(),
             EvalError::NegativeShift { amount, .. } => format!("shift by a negative number of bits ({amount})"),
+            EvalError::NotFinite { value, .. } => format!("a real value is not a finite number ({value})"),
+            EvalError::RoundDomain { domain, .. } => format!("`round(x, D)` into a domain of size {domain}"),
         }
     }
 }
@@ -113,6 +127,16 @@ pub trait Env {
     fn fn_arg(&self, index: usize) -> i64;
     /// The value of the element `expr` (an `ExprKind::Elem`) reads.
     fn element(&mut self, program: &Program, expr: &Expr) -> Result<i64, EvalError>;
+    /// The value of the element of a real array that `expr` (an `ExprKind::Elem`) reads.
+    fn real_element(&mut self, _: &Program, expr: &Expr) -> Result<f64, EvalError> {
+        Err(EvalError::NotConstant { span: expr.span })
+    }
+    /// The value of an integer that is computed from reals (a comparison of reals or
+    /// `round(x, D)`), when the environment already knows it; `None`: evaluate it. (Tabulation
+    /// enumerates such values like operands.)
+    fn known_from_reals(&mut self, _: &Expr) -> Option<i64> {
+        None
+    }
 }
 
 /// An environment for constant expressions: loop variables only.
@@ -133,6 +157,19 @@ impl Env for ConstEnv<'_> {
     fn element(&mut self, _: &Program, expr: &Expr) -> Result<i64, EvalError> {
         Err(EvalError::NotConstant { span: expr.span })
     }
+}
+
+/// The value of a constant expression, integer or real, as a real (an example value or a
+/// binding of a real array, a tolerance), worded like `constant_value`'s errors.
+pub fn constant_real(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<f64, Diagnostic> {
+    if !expr.is_real(program) {
+        return constant_value(program, expr, loop_vars).map(|v| v as f64);
+    }
+    eval_real(program, expr, &mut ConstEnv { loop_vars, fn_args: &[] }).map_err(|error| {
+        let mut diagnostic = eval_error_diagnostic(program, &error, "");
+        diagnostic.message = format!("{} in a constant expression", diagnostic.message);
+        diagnostic
+    })
 }
 
 /// Evaluate a constant expression with the given loop variable values.
@@ -232,6 +269,90 @@ pub fn eval(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<i64, Ev
             let bit = eval(program, element, env)?;
             number.checked_mul(2).and_then(|n| n.checked_add(bit)).ok_or(EvalError::Overflow { span })
         }),
+        ExprKind::Builtin { func, args } => {
+            let a = eval(program, &args[0], env)?;
+            match func {
+                Builtin::Abs => a.checked_abs().ok_or(EvalError::Overflow { span }),
+                Builtin::Min => Ok(a.min(eval(program, &args[1], env)?)),
+                Builtin::Max => Ok(a.max(eval(program, &args[1], env)?)),
+            }
+        }
+        ExprKind::RealCompare { op, lhs, rhs } => {
+            if let Some(known) = env.known_from_reals(expr) {
+                return Ok(known);
+            }
+            let (a, b) = (eval_real(program, lhs, env)?, eval_real(program, rhs, env)?);
+            Ok(compare_reals(*op, a, b) as i64)
+        }
+        ExprKind::Round { operand, domain } => {
+            if let Some(known) = env.known_from_reals(expr) {
+                return Ok(known);
+            }
+            let size = eval(program, domain, env)?;
+            if size < 1 {
+                return Err(EvalError::RoundDomain { span: domain.span, domain: size });
+            }
+            Ok(round_into(eval_real(program, operand, env)?, size))
+        }
+        // Reals are evaluated by `eval_real`; the checker never puts one where an integer is
+        // read.
+        ExprKind::Real(_) | ExprKind::ToReal(_) | ExprKind::RealOp { .. } => Err(EvalError::NotConstant { span }),
+    }
+}
+
+/// A comparison of two reals, as IEEE 754 compares them.
+pub fn compare_reals(op: BinOp, a: f64, b: f64) -> bool {
+    match op {
+        BinOp::Lt => a < b,
+        BinOp::Le => a <= b,
+        BinOp::Gt => a > b,
+        BinOp::Ge => a >= b,
+        BinOp::Eq => a == b,
+        _ => a != b,
+    }
+}
+
+/// Evaluate a real expression. Every operation's result must be a finite number: a division
+/// by zero and an overflow are errors, so that no infinity or NaN is ever computed.
+pub fn eval_real(program: &Program, expr: &Expr, env: &mut dyn Env) -> Result<f64, EvalError> {
+    let span = expr.span;
+    match &expr.kind {
+        ExprKind::Real(value) => Ok(*value),
+        ExprKind::ToReal(inner) => Ok(eval(program, inner, env)? as f64),
+        ExprKind::Elem { .. } => env.real_element(program, expr),
+        ExprKind::RealOp { op, args } => {
+            let a = eval_real(program, &args[0], env)?;
+            let b = match args.get(1) {
+                Some(arg) => eval_real(program, arg, env)?,
+                None => 0.0,
+            };
+            if *op == RealOp::Div && b == 0.0 {
+                return Err(EvalError::DivisionByZero { span: args[1].span });
+            }
+            let value = op.apply(a, b);
+            if value.is_finite() {
+                Ok(value)
+            } else {
+                Err(EvalError::NotFinite { span, value })
+            }
+        }
+        ExprKind::If { branches, otherwise } => {
+            for (condition, value) in branches {
+                if truth(eval(program, condition, env)?) {
+                    return eval_real(program, value, env);
+                }
+            }
+            eval_real(program, otherwise, env)
+        }
+        ExprKind::Match { scrutinee, arms } => {
+            let value = eval(program, scrutinee, env)?;
+            match matching_arm(program, arms, value, env)? {
+                Some(arm) => eval_real(program, &arm.body, env),
+                None => Err(EvalError::NoMatchingArm { span: scrutinee.span, value }),
+            }
+        }
+        // An integer where a real is read is wrapped in `ToReal` by the checker.
+        _ => Err(EvalError::NotConstant { span }),
     }
 }
 
@@ -378,6 +499,13 @@ pub fn eval_error_diagnostic(program: &Program, error: &EvalError, when: &str) -
             Some("`a << b` and `a >> b` multiply and divide by 2^b: `b` must not be negative".to_string()),
         ),
         EvalError::OutOfDomain { value, .. } => (format!("this is {value}"), None),
+        EvalError::NotFinite { value, .. } => (
+            format!("this is {value}"),
+            Some("reals are 64-bit floats: a result beyond about 1.8e308 (or an undefined one) is an error".to_string()),
+        ),
+        EvalError::RoundDomain { domain, .. } => {
+            (format!("this is {domain}"), Some("`round(x, D)` rounds into 0..D, so D is at least 1".to_string()))
+        }
         EvalError::NotConstant { .. } | EvalError::TooManySteps { .. } => (what.clone(), None),
     };
     let diagnostic = Diagnostic::error(format!("{what}{suffix}")).with_label(error.span(), format!("{label}{suffix}"));

@@ -470,6 +470,7 @@ fn domain_doc(domain: &Domain) -> Doc {
     match domain {
         Domain::Size(e) => expr_doc(e),
         Domain::Bool(_) => text("bool"),
+        Domain::Real(_) => text("real"),
     }
 }
 
@@ -478,7 +479,12 @@ fn place_doc(place: &Place) -> Doc {
 }
 
 fn entry_doc(entry: &ExampleEntry) -> Doc {
-    cat([place_doc(&entry.target), text(" = "), value_doc(&entry.value), text(";")])
+    let assign = if entry.approximate { " ~= " } else { " = " };
+    let tolerance = match &entry.tolerance {
+        Some(tolerance) => cat([text(" +- "), expr_doc(tolerance)]),
+        None => text(""),
+    };
+    cat([place_doc(&entry.target), text(assign), value_doc(&entry.value), tolerance, text(";")])
 }
 
 #[cfg(test)]

@@ -5,13 +5,19 @@
 //! Terms: a *table* node computes `out[z] = sum over operand values v with f(v) = z of
 //! prod_i p_i[v_i]` (the mean-field lift of a runtime expression); a *mix* node computes
 //! `out = sum_k P(selector = k) * choice_k` (a runtime `if`, `match` or index).
+//!
+//! Real-valued nodes hold one number per example instead of a distribution: real params,
+//! inputs and constants, arithmetic on them, the expectation of a finite node (an integer
+//! promoted to a real), and real mixtures. A comparison of reals and `round(x, D)` turn reals
+//! into distributions again; `Finite` checks that reals are numbers (see `lower`).
 
 use std::collections::HashMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, Reversed, Walker};
 
-use crate::program::ArrayId;
+use crate::ast::BinOp;
+use crate::program::{ArrayId, RealOp};
 use crate::span::Span;
 
 pub type NodeId = usize;
@@ -41,12 +47,56 @@ pub enum NodeKind {
         selector: NodeId,
         choices: Vec<NodeId>,
     },
+    /// An unknown real param element: `real_params[param]`.
+    RealParam {
+        param: usize,
+    },
+    /// A real input element, from each example: `real_inputs[input]`.
+    RealInput {
+        input: usize,
+    },
+    RealConst {
+        value: f64,
+    },
+    /// The value `table[v]` of a finite expression, for each combination `v` of the operands'
+    /// values (mixed radix, first operand most significant): its expectation on
+    /// distributions.
+    RealTable {
+        operands: Vec<NodeId>,
+        table: Vec<f64>,
+    },
+    /// Arithmetic on real nodes.
+    Real {
+        op: RealOp,
+        operands: Vec<NodeId>,
+    },
+    /// `choices[k]` (real nodes) when the selector is `k`: the weighted sum on distributions.
+    RealMix {
+        selector: NodeId,
+        choices: Vec<NodeId>,
+    },
+    /// A comparison of two real nodes: a distribution over 0 and 1 (a sigmoid of the
+    /// difference while relaxed).
+    Compare {
+        op: BinOp,
+        lhs: NodeId,
+        rhs: NodeId,
+    },
+    /// `round(x, domain)` of a real node: a distribution over `0..domain`.
+    Round {
+        operand: NodeId,
+    },
+    /// 1 when every operand (real nodes) is a finite number, else 0: what the interpreter
+    /// requires of every real it computes.
+    Finite {
+        operands: Vec<NodeId>,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub struct Node {
     pub kind: NodeKind,
-    /// The node's values are `0..domain`.
+    /// The node's values are `0..domain`; 1 for a real node (one number).
     pub domain: u32,
     /// The source syntax this node came from.
     pub span: Span,
@@ -58,14 +108,37 @@ impl Node {
     /// The nodes this node reads, in operand order.
     pub fn operands(&self) -> Vec<NodeId> {
         match &self.kind {
-            NodeKind::Param { .. } | NodeKind::Input { .. } | NodeKind::Const { .. } => Vec::new(),
-            NodeKind::Table { operands, .. } => operands.clone(),
-            NodeKind::Mix { selector, choices } => {
+            NodeKind::Param { .. }
+            | NodeKind::Input { .. }
+            | NodeKind::Const { .. }
+            | NodeKind::RealParam { .. }
+            | NodeKind::RealInput { .. }
+            | NodeKind::RealConst { .. } => Vec::new(),
+            NodeKind::Table { operands, .. }
+            | NodeKind::RealTable { operands, .. }
+            | NodeKind::Real { operands, .. }
+            | NodeKind::Finite { operands } => operands.clone(),
+            NodeKind::Mix { selector, choices } | NodeKind::RealMix { selector, choices } => {
                 let mut all = vec![*selector];
                 all.extend(choices);
                 all
             }
+            NodeKind::Compare { lhs, rhs, .. } => vec![*lhs, *rhs],
+            NodeKind::Round { operand } => vec![*operand],
         }
+    }
+
+    /// Whether the node holds a real number rather than a distribution over its domain.
+    pub fn is_real(&self) -> bool {
+        matches!(
+            self.kind,
+            NodeKind::RealParam { .. }
+                | NodeKind::RealInput { .. }
+                | NodeKind::RealConst { .. }
+                | NodeKind::RealTable { .. }
+                | NodeKind::Real { .. }
+                | NodeKind::RealMix { .. }
+        )
     }
 }
 
@@ -77,6 +150,18 @@ pub struct ParamSlot {
     /// `p[3]`
     pub name: String,
     pub domain: u32,
+    pub node: NodeId,
+    /// The param's declaration.
+    pub span: Span,
+}
+
+/// An unknown real param element the solver chooses.
+#[derive(Clone, Debug)]
+pub struct RealParamSlot {
+    pub array: ArrayId,
+    pub flat: usize,
+    /// `r[3]`
+    pub name: String,
     pub node: NodeId,
     /// The param's declaration.
     pub span: Span,
@@ -95,6 +180,21 @@ pub enum Target {
     Output { array: ArrayId, flat: usize },
     /// An `observe` statement (expected to be 1 in every example).
     Observe,
+    /// The reals a statement computes are finite numbers (expected to be 1 where the
+    /// statement runs): the interpreter stops at a division by zero or an overflow.
+    Finite,
+}
+
+/// A real output element that the examples observe within a tolerance.
+#[derive(Clone, Debug)]
+pub struct RealObservation {
+    pub node: NodeId,
+    pub array: ArrayId,
+    pub flat: usize,
+    /// The output's declaration.
+    pub span: Span,
+    /// The observed value and its tolerance in each example (`None`: not observed there).
+    pub expected: Vec<Option<crate::program::RealValue>>,
 }
 
 /// A node whose value the examples fix.
@@ -128,6 +228,16 @@ pub struct Graph {
     /// Row-major `[example][input]`: the value of every input node in every example.
     pub input_values: Vec<u32>,
     pub observations: Vec<Observation>,
+    /// The real params, real inputs and their values (`[example][input]`), and the real
+    /// observations; all empty in a program without reals.
+    pub real_params: Vec<RealParamSlot>,
+    pub real_inputs: Vec<InputSlot>,
+    pub real_input_values: Vec<f64>,
+    pub real_observations: Vec<RealObservation>,
+    /// The divisors of real divisions that every example evaluates (outside runtime
+    /// branches), with their spans: one that is 0 in an example whatever the params is an
+    /// error of the program (see `pipeline`).
+    pub real_divisors: Vec<(NodeId, Span)>,
     pub num_examples: usize,
     /// Statements and loop iterations executed while unrolling.
     pub unrolled_statements: u64,
@@ -170,15 +280,26 @@ impl Graph {
         self.input_values[example * self.inputs.len() + input]
     }
 
+    /// The value of real input `input` in example `example`.
+    pub fn real_input_value(&self, example: usize, input: usize) -> f64 {
+        self.real_input_values[example * self.real_inputs.len() + input]
+    }
+
+    /// Whether the graph has real nodes (real params, inputs, vars or outputs in use).
+    pub fn has_reals(&self) -> bool {
+        self.nodes().any(|(_, node)| node.is_real())
+    }
+
     /// Nodes from which an observation or a term of the objective is reachable; the others
     /// cannot affect the result.
     pub fn live_nodes(&self) -> Vec<bool> {
         let observed = self.observations.iter().map(|o| o.node);
-        self.reachable(observed.chain(self.objective.iter().map(|t| t.node)), true)
+        let real_observed = self.real_observations.iter().map(|o| o.node);
+        self.reachable(observed.chain(real_observed).chain(self.objective.iter().map(|t| t.node)), true)
     }
 
     /// The objective of an assignment (one value per param): the terms' nodes evaluated at
-    /// that point. The nodes depend on params alone, so no example is needed.
+    /// that point. The nodes depend on finite-domain params alone, so no example is needed.
     pub fn objective_at(&self, assignment: &[u32]) -> i64 {
         let mut memo: HashMap<NodeId, u32> = HashMap::new();
         let terms: i64 = self.objective.iter().map(|t| i64::from(self.value_at(t.node, assignment, &mut memo))).sum();
@@ -193,8 +314,6 @@ impl Graph {
         let value = match &self.node(node).kind {
             NodeKind::Param { param } => assignment.get(*param).copied().unwrap_or(0),
             NodeKind::Const { value } => *value,
-            // Not reached from the objective, whose terms read no input.
-            NodeKind::Input { .. } => 0,
             NodeKind::Table { operands, table } => {
                 let mut index = 0usize;
                 for &operand in operands {
@@ -210,6 +329,9 @@ impl Graph {
                     None => 0,
                 }
             }
+            // Not reached from the objective, whose terms read neither inputs nor real params
+            // (the checker refuses both).
+            _ => 0,
         };
         memo.insert(node, value);
         value
@@ -217,7 +339,7 @@ impl Graph {
 
     /// Nodes reachable from a param: those whose value depends on some param.
     pub fn param_dependents(&self) -> Vec<bool> {
-        self.reachable(self.params.iter().map(|p| p.node), false)
+        self.reachable(self.params.iter().map(|p| p.node).chain(self.real_params.iter().map(|p| p.node)), false)
     }
 
     /// The nodes that read `node`, directly or not, and `node` itself (its forward cone), in
@@ -253,16 +375,23 @@ impl Graph {
         seen
     }
 
-    /// Counts of nodes by kind: params, inputs, constants, tables, mixes.
+    /// Counts of nodes by kind: params, inputs, constants, tables, mixes (real nodes are
+    /// counted with their finite counterparts: comparisons, rounding and finiteness checks as
+    /// tables).
     pub fn census(&self) -> [usize; 5] {
         let mut counts = [0; 5];
         for (_, node) in self.nodes() {
             let slot = match node.kind {
-                NodeKind::Param { .. } => 0,
-                NodeKind::Input { .. } => 1,
-                NodeKind::Const { .. } => 2,
-                NodeKind::Table { .. } => 3,
-                NodeKind::Mix { .. } => 4,
+                NodeKind::Param { .. } | NodeKind::RealParam { .. } => 0,
+                NodeKind::Input { .. } | NodeKind::RealInput { .. } => 1,
+                NodeKind::Const { .. } | NodeKind::RealConst { .. } => 2,
+                NodeKind::Table { .. }
+                | NodeKind::RealTable { .. }
+                | NodeKind::Real { .. }
+                | NodeKind::Compare { .. }
+                | NodeKind::Round { .. }
+                | NodeKind::Finite { .. } => 3,
+                NodeKind::Mix { .. } | NodeKind::RealMix { .. } => 4,
             };
             counts[slot] += 1;
         }
@@ -277,6 +406,14 @@ enum NodeKey {
     Const(u32),
     Table(Vec<NodeId>, Vec<u32>),
     Mix(NodeId, Vec<NodeId>),
+    /// Reals by their bits.
+    RealConst(u64),
+    RealTable(Vec<NodeId>, Vec<u64>),
+    Real(RealOp, Vec<NodeId>),
+    RealMix(NodeId, Vec<NodeId>),
+    Compare(BinOp, NodeId, NodeId),
+    Round(NodeId, u32),
+    Finite(Vec<NodeId>),
 }
 
 /// The graph has reached its node limit; nothing was added.
@@ -360,15 +497,73 @@ impl GraphBuilder {
     }
 
     /// A mixture: `choices[k]` when the selector is `k`; a mixture of equal choices is that
-    /// choice.
+    /// choice. A mixture of real nodes is a real mixture.
     pub fn mix(&mut self, selector: NodeId, choices: Vec<NodeId>, span: Span) -> Result<NodeId, NodeLimit> {
         if choices.iter().all(|&c| c == choices[0]) {
             return Ok(choices[0]);
+        }
+        if self.node(choices[0]).is_real() {
+            let batched = self.node(selector).batched || choices.iter().any(|&c| self.node(c).batched);
+            let key = NodeKey::RealMix(selector, choices.clone());
+            let node = Node { kind: NodeKind::RealMix { selector, choices }, domain: 1, span, batched };
+            return self.add(Some(key), node);
         }
         let domain = choices.iter().map(|&c| self.node(c).domain).max().unwrap_or(1);
         let batched = self.node(selector).batched || choices.iter().any(|&c| self.node(c).batched);
         let key = NodeKey::Mix(selector, choices.clone());
         let node = Node { kind: NodeKind::Mix { selector, choices }, domain, span, batched };
+        self.add(Some(key), node)
+    }
+
+    fn batched(&self, operands: &[NodeId]) -> bool {
+        operands.iter().any(|&o| self.node(o).batched)
+    }
+
+    pub fn real_constant(&mut self, value: f64, span: Span) -> Result<NodeId, NodeLimit> {
+        let node = Node { kind: NodeKind::RealConst { value }, domain: 1, span, batched: false };
+        self.add(Some(NodeKey::RealConst(value.to_bits())), node)
+    }
+
+    /// The value of a finite expression over `operands` as a real (a constant table is a
+    /// constant).
+    pub fn real_table(&mut self, operands: Vec<NodeId>, table: Vec<f64>, span: Span) -> Result<NodeId, NodeLimit> {
+        let first = table.first().copied().unwrap_or(0.0);
+        if table.iter().all(|&v| v.to_bits() == first.to_bits()) {
+            return self.real_constant(first, span);
+        }
+        let key = NodeKey::RealTable(operands.clone(), table.iter().map(|v| v.to_bits()).collect());
+        let batched = self.batched(&operands);
+        let node = Node { kind: NodeKind::RealTable { operands, table }, domain: 1, span, batched };
+        self.add(Some(key), node)
+    }
+
+    /// Arithmetic on real nodes.
+    pub fn real(&mut self, op: RealOp, operands: Vec<NodeId>, span: Span) -> Result<NodeId, NodeLimit> {
+        let key = NodeKey::Real(op, operands.clone());
+        let batched = self.batched(&operands);
+        let node = Node { kind: NodeKind::Real { op, operands }, domain: 1, span, batched };
+        self.add(Some(key), node)
+    }
+
+    /// A comparison of two real nodes (0 or 1).
+    pub fn compare(&mut self, op: BinOp, lhs: NodeId, rhs: NodeId, span: Span) -> Result<NodeId, NodeLimit> {
+        let batched = self.batched(&[lhs, rhs]);
+        let node = Node { kind: NodeKind::Compare { op, lhs, rhs }, domain: 2, span, batched };
+        self.add(Some(NodeKey::Compare(op, lhs, rhs)), node)
+    }
+
+    /// `round(x, domain)` of a real node.
+    pub fn round(&mut self, operand: NodeId, domain: u32, span: Span) -> Result<NodeId, NodeLimit> {
+        let batched = self.batched(&[operand]);
+        let node = Node { kind: NodeKind::Round { operand }, domain, span, batched };
+        self.add(Some(NodeKey::Round(operand, domain)), node)
+    }
+
+    /// 1 when every operand is a finite number, else 0.
+    pub fn finite(&mut self, operands: Vec<NodeId>, span: Span) -> Result<NodeId, NodeLimit> {
+        let batched = self.batched(&operands);
+        let key = NodeKey::Finite(operands.clone());
+        let node = Node { kind: NodeKind::Finite { operands }, domain: 2, span, batched };
         self.add(Some(key), node)
     }
 }

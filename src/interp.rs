@@ -2,19 +2,88 @@
 //! discrete interpreter: plain integers, no distributions. It is the verifier of every answer
 //! a solver proposes, so it walks the checked program itself rather than the lowered graph.
 
+use std::ops::{Index, IndexMut};
+
 use crate::ast::DeclKind;
-use crate::eval::{arm_position, element_position, eval, Env, EvalError};
-use crate::program::{ArrayId, ExampleData, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::eval::{arm_position, element_position, eval, eval_real, Env, EvalError};
+use crate::program::{ArrayId, ExampleData, Expr, ExprKind, Program, RealValue, Stmt, StmtKind};
 use crate::span::Span;
 
-/// The value of every param element, indexed by [`ArrayId`] (empty for non-params).
-pub type ParamValues = Vec<Vec<u32>>;
+/// The value of every param element. Indexing by [`ArrayId`] gives the values of a param of
+/// a finite domain (empty for other arrays); `reals` holds those of real params.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParamValues {
+    pub ints: Vec<Vec<u32>>,
+    /// Indexed by [`ArrayId`]: the values of real params (empty for other arrays).
+    pub reals: Vec<Vec<f64>>,
+}
+
+impl ParamValues {
+    /// No values yet, for a program of `arrays` arrays.
+    pub fn new(arrays: usize) -> ParamValues {
+        ParamValues { ints: vec![Vec::new(); arrays], reals: vec![Vec::new(); arrays] }
+    }
+
+    /// Number of arrays.
+    pub fn len(&self) -> usize {
+        self.ints.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ints.is_empty()
+    }
+
+    pub fn get(&self, array: ArrayId) -> Option<&Vec<u32>> {
+        self.ints.get(array)
+    }
+}
+
+/// The values of finite params, indexed by array (no real params).
+impl From<Vec<Vec<u32>>> for ParamValues {
+    fn from(ints: Vec<Vec<u32>>) -> ParamValues {
+        let reals = vec![Vec::new(); ints.len()];
+        ParamValues { ints, reals }
+    }
+}
+
+impl FromIterator<Vec<u32>> for ParamValues {
+    fn from_iter<I: IntoIterator<Item = Vec<u32>>>(iter: I) -> ParamValues {
+        iter.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl Index<ArrayId> for ParamValues {
+    type Output = Vec<u32>;
+    fn index(&self, array: ArrayId) -> &Vec<u32> {
+        &self.ints[array]
+    }
+}
+
+impl IndexMut<ArrayId> for ParamValues {
+    fn index_mut(&mut self, array: ArrayId) -> &mut Vec<u32> {
+        &mut self.ints[array]
+    }
+}
 
 /// Param values from the bindings in the declarations; `Err` lists the unbound elements.
 pub fn bound_params(program: &Program) -> Result<ParamValues, Vec<(ArrayId, usize)>> {
-    let mut values = vec![Vec::new(); program.arrays.len()];
+    let mut values = ParamValues::new(program.arrays.len());
     let mut unbound = Vec::new();
     for (id, array) in program.params() {
+        if array.real {
+            match &array.real_binding {
+                None => unbound.extend((0..array.len()).map(|flat| (id, flat))),
+                Some(binding) => {
+                    for (flat, value) in binding.iter().enumerate() {
+                        if value.is_none() {
+                            unbound.push((id, flat));
+                        }
+                        values.reals[id].push(value.unwrap_or(0.0));
+                    }
+                }
+            }
+            continue;
+        }
         match &array.binding {
             None => unbound.extend((0..array.len()).map(|flat| (id, flat))),
             Some(binding) => {
@@ -42,6 +111,8 @@ pub fn bound_params(program: &Program) -> Result<ParamValues, Vec<(ArrayId, usiz
 pub enum Failure {
     /// An observed output element has another value (or none).
     Output { array: ArrayId, flat: usize, expected: u32, actual: Option<i64> },
+    /// An observed real output element is not within the tolerance of the observed value.
+    RealOutput { array: ArrayId, flat: usize, expected: RealValue, actual: Option<f64> },
     /// An `observe` whose expression is not 1.
     Observe { span: Span, actual: i64 },
     /// The program could not run to the end.
@@ -51,8 +122,11 @@ pub enum Failure {
 /// What one example run produced.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
-    /// Final values of every output array, indexed by [`ArrayId`] (empty for non-outputs).
+    /// Final values of every output array, indexed by [`ArrayId`] (empty for non-outputs
+    /// and for real outputs).
     pub outputs: Vec<Vec<Option<i64>>>,
+    /// The same for real outputs.
+    pub real_outputs: Vec<Vec<Option<f64>>>,
     pub failures: Vec<Failure>,
 }
 
@@ -67,6 +141,8 @@ struct State<'a> {
     inputs: Option<&'a ExampleData>,
     /// Current values of vars and outputs, indexed by [`ArrayId`].
     values: Vec<Vec<Option<i64>>>,
+    /// The same for real vars and outputs.
+    reals: Vec<Vec<Option<f64>>>,
     loop_vars: Vec<i64>,
     failures: Vec<Failure>,
     steps: u64,
@@ -94,22 +170,39 @@ impl Env for State<'_> {
         };
         value.ok_or(EvalError::Unassigned { span: expr.span, array: *array, flat })
     }
+
+    fn real_element(&mut self, program: &Program, expr: &Expr) -> Result<f64, EvalError> {
+        let ExprKind::Elem { array, indices } = &expr.kind else {
+            return Err(EvalError::NotConstant { span: expr.span });
+        };
+        let flat = element_position(program, *array, indices, self)?;
+        let value = match program.arrays[*array].kind {
+            DeclKind::Param => self.params.reals[*array].get(flat).copied(),
+            DeclKind::Input => self.inputs.map(|example| example.real_input(*array, flat)),
+            DeclKind::Var | DeclKind::Output => self.reals[*array].get(flat).copied().flatten(),
+        };
+        value.ok_or(EvalError::Unassigned { span: expr.span, array: *array, flat })
+    }
 }
 
 /// Run the program on one example (or on the given inputs only, when `example` holds no
 /// observations) and compare with what it observes.
 pub fn run_example(program: &Program, params: &ParamValues, example: &ExampleData, max_steps: u64) -> Outcome {
-    let mut state = State {
-        params,
-        inputs: Some(example),
-        values: program
+    fn slots<T: Clone>(program: &Program, real: bool) -> Vec<Vec<Option<T>>> {
+        program
             .arrays
             .iter()
             .map(|a| match a.kind {
-                DeclKind::Var | DeclKind::Output => vec![None; a.len()],
+                DeclKind::Var | DeclKind::Output if a.real == real => vec![None; a.len()],
                 _ => Vec::new(),
             })
-            .collect(),
+            .collect()
+    }
+    let mut state = State {
+        params,
+        inputs: Some(example),
+        values: slots(program, false),
+        reals: slots(program, true),
         loop_vars: vec![0; program.loop_depth],
         failures: Vec::new(),
         steps: 0,
@@ -119,8 +212,21 @@ pub fn run_example(program: &Program, params: &ParamValues, example: &ExampleDat
         state.failures.push(Failure::Error(error));
     }
     let mut outputs = vec![Vec::new(); program.arrays.len()];
+    let mut real_outputs = vec![Vec::new(); program.arrays.len()];
     for (id, array) in program.arrays.iter().enumerate() {
         if array.kind != DeclKind::Output {
+            continue;
+        }
+        if array.real {
+            for flat in 0..array.len() {
+                if let Some(expected) = example.real_observed(id, flat) {
+                    let actual = state.reals[id][flat];
+                    if !actual.is_some_and(|a| expected.matches(a)) {
+                        state.failures.push(Failure::RealOutput { array: id, flat, expected, actual });
+                    }
+                }
+            }
+            real_outputs[id] = std::mem::take(&mut state.reals[id]);
             continue;
         }
         for flat in 0..array.len() {
@@ -133,7 +239,7 @@ pub fn run_example(program: &Program, params: &ParamValues, example: &ExampleDat
         }
         outputs[id] = std::mem::take(&mut state.values[id]);
     }
-    Outcome { outputs, failures: state.failures }
+    Outcome { outputs, real_outputs, failures: state.failures }
 }
 
 /// Run every example; true when all pass.
@@ -155,6 +261,11 @@ fn run_stmt(program: &Program, stmt: &Stmt, state: &mut State) -> Result<(), Eva
         return Err(EvalError::TooManySteps { span: stmt.span });
     }
     match &stmt.kind {
+        StmtKind::Assign { array, indices, value, .. } if program.arrays[*array].real => {
+            let flat = element_position(program, *array, indices, state)?;
+            let value = eval_real(program, value, state)?;
+            state.reals[*array][flat] = Some(value);
+        }
         StmtKind::Assign { array, indices, value, .. } => {
             let flat = element_position(program, *array, indices, state)?;
             let value = eval(program, value, state)?;
@@ -210,6 +321,7 @@ pub fn objective(program: &Program, params: &ParamValues, max_steps: u64) -> Res
         params,
         inputs: None,
         values: vec![Vec::new(); program.arrays.len()],
+        reals: vec![Vec::new(); program.arrays.len()],
         loop_vars: vec![0; program.loop_depth],
         failures: Vec::new(),
         steps: 0,

@@ -5,6 +5,7 @@ use std::fmt;
 
 use logos::Logos;
 
+pub use crate::ast::RealLit;
 use crate::span::Span;
 
 /// What went wrong while cutting the source into tokens.
@@ -13,6 +14,10 @@ pub enum LexErrorKind {
     #[default]
     UnexpectedCharacter,
     IntegerTooLarge,
+    /// A real literal whose value does not fit in a 64-bit float (it would be infinite).
+    RealTooLarge,
+    /// A nonzero real literal so small that it would be read as 0.
+    RealTooSmall,
     UnterminatedComment,
 }
 
@@ -57,6 +62,8 @@ pub enum Token {
     Example,
     #[token("bool")]
     Bool,
+    #[token("real")]
+    Real,
 
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| lex.slice().to_string(), priority = 1)]
     Ident(String),
@@ -64,6 +71,9 @@ pub enum Token {
     Underscore,
     #[regex(r"[0-9]+", parse_int)]
     Int(i64),
+    /// `0.5`, `2e-3`, `1.5E+2`: a digit on both sides of the point, or an exponent.
+    #[regex(r"[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+", parse_real)]
+    RealLit(RealLit),
 
     #[token("(")]
     LParen,
@@ -127,6 +137,12 @@ pub enum Token {
     Caret,
     #[token("~")]
     Tilde,
+    /// `~=`: an example entry observed within a tolerance.
+    #[token("~=")]
+    Approx,
+    /// `+-` after `~=`: the tolerance of the entry. Elsewhere `+-` stays two tokens (`a +-b` is
+    /// `a + -b`); `lex` makes the one token from the two only inside a `~=` entry.
+    PlusMinus,
     #[token("<<")]
     Shl,
     #[token(">>")]
@@ -137,12 +153,28 @@ fn parse_int(lex: &mut logos::Lexer<Token>) -> Result<i64, LexErrorKind> {
     lex.slice().parse::<i64>().map_err(|_| LexErrorKind::IntegerTooLarge)
 }
 
+/// A real literal must be a finite number, and one written with a nonzero digit must not
+/// read as 0 (so that `1e-400` is an error rather than silently zero).
+fn parse_real(lex: &mut logos::Lexer<Token>) -> Result<RealLit, LexErrorKind> {
+    let text = lex.slice();
+    let value: f64 = text.parse().map_err(|_| LexErrorKind::UnexpectedCharacter)?;
+    if !value.is_finite() {
+        return Err(LexErrorKind::RealTooLarge);
+    }
+    let mantissa = text.split(['e', 'E']).next().unwrap_or_default();
+    if value == 0.0 && mantissa.chars().any(|c| ('1'..='9').contains(&c)) {
+        return Err(LexErrorKind::RealTooSmall);
+    }
+    Ok(RealLit { value, text: text.to_string() })
+}
+
 impl Token {
     /// How the token is named in "expected ..." messages.
     pub fn describe(&self) -> String {
         match self {
             Token::Ident(name) => format!("identifier `{name}`"),
             Token::Int(value) => format!("integer `{value}`"),
+            Token::RealLit(real) => format!("real `{}`", real.text),
             Token::LineComment | Token::BlockComment => "comment".to_string(),
             Token::UnterminatedComment => "unterminated comment".to_string(),
             other => match other.keyword_or_symbol() {
@@ -173,6 +205,7 @@ impl Token {
             Token::Minimize => "minimize",
             Token::Example => "example",
             Token::Bool => "bool",
+            Token::Real => "real",
             Token::Underscore => "_",
             Token::LParen => "(",
             Token::RParen => ")",
@@ -205,6 +238,8 @@ impl Token {
             Token::Amp => "&",
             Token::Caret => "^",
             Token::Tilde => "~",
+            Token::Approx => "~=",
+            Token::PlusMinus => "+-",
             Token::Shl => "<<",
             Token::Shr => ">>",
             _ => return None,
@@ -246,6 +281,9 @@ pub fn lex(source: &str) -> Lexed {
     let mut tokens = Vec::new();
     let mut comments = Vec::new();
     let mut errors: Vec<LexError> = Vec::new();
+    // Inside an example entry written with `~=` (up to its `;`), `+` directly followed by `-`
+    // is the tolerance `+-`.
+    let mut approximate = false;
     while let Some(result) = lexer.next() {
         let span = Span::from(lexer.span());
         match result {
@@ -259,7 +297,21 @@ pub fn lex(source: &str) -> Lexed {
                 });
                 break;
             }
-            Ok(token) => tokens.push((span.start, token, span.end)),
+            Ok(Token::Minus)
+                if approximate && matches!(tokens.last(), Some((_, Token::Plus, end)) if *end == span.start) =>
+            {
+                if let Some(last) = tokens.last_mut() {
+                    *last = (last.0, Token::PlusMinus, span.end);
+                }
+            }
+            Ok(token) => {
+                match token {
+                    Token::Approx => approximate = true,
+                    Token::Semi | Token::LBrace | Token::RBrace => approximate = false,
+                    _ => {}
+                }
+                tokens.push((span.start, token, span.end))
+            }
             Err(kind) => {
                 // Merge runs of adjacent bad characters into one error.
                 if let Some(last) = errors.last_mut() {
@@ -336,6 +388,38 @@ mod tests {
                 ident("h"),
             ]
         );
+    }
+
+    #[test]
+    fn real_literals_and_ranges() {
+        let lexed = lex("0.5 2e-3 1.5E+2 0..K 7 1e400 1e-400 0.0 0e5");
+        let kinds: Vec<Token> = lexed.tokens.into_iter().map(|t| t.1).collect();
+        let real = |v: f64, t: &str| Token::RealLit(RealLit { value: v, text: t.into() });
+        assert_eq!(
+            kinds,
+            vec![
+                real(0.5, "0.5"),
+                real(2e-3, "2e-3"),
+                real(150.0, "1.5E+2"),
+                Token::Int(0),
+                Token::DotDot,
+                Token::Ident("K".into()),
+                Token::Int(7),
+                real(0.0, "0.0"),
+                real(0.0, "0e5"),
+            ]
+        );
+        let kinds: Vec<LexErrorKind> = lexed.errors.into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [LexErrorKind::RealTooLarge, LexErrorKind::RealTooSmall]);
+    }
+
+    #[test]
+    fn plus_minus_is_one_token_only_in_an_approximate_entry() {
+        let kinds = |source: &str| -> Vec<Token> { lex(source).tokens.into_iter().map(|t| t.1).collect() };
+        assert!(kinds("y ~= 2.5 +- 0.1;").contains(&Token::PlusMinus));
+        assert!(!kinds("y ~= 2.5 + - 0.1;").contains(&Token::PlusMinus));
+        assert!(!kinds("y = a +-b; y ~= 1;").contains(&Token::PlusMinus));
+        assert_eq!(kinds("x = a +-b;").iter().filter(|t| **t == Token::Plus || **t == Token::Minus).count(), 2);
     }
 
     #[test]

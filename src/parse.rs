@@ -119,13 +119,19 @@ fn lex_diagnostic(error: &LexError, source: &str) -> Diagnostic {
             match lookalike(&text) {
                 Some(ascii) => diagnostic.with_help(format!("write `{ascii}` instead of `{text}`")),
                 None => diagnostic.with_help(
-                    "tokens are identifiers, non-negative integers, keywords and the operators of the language",
+                    "tokens are identifiers, non-negative integers and reals, keywords and the operators of the language",
                 ),
             }
         }
         LexErrorKind::IntegerTooLarge => Diagnostic::error("integer literal too large")
             .with_label(error.span, "does not fit in a 64-bit signed integer")
             .with_help("integers are signed 64-bit: the largest literal is 9223372036854775807"),
+        LexErrorKind::RealTooLarge => Diagnostic::error("real literal too large")
+            .with_label(error.span, "does not fit in a 64-bit float")
+            .with_help("reals are 64-bit floats: the largest is about 1.8e308"),
+        LexErrorKind::RealTooSmall => Diagnostic::error("real literal too small")
+            .with_label(error.span, "this would be read as 0")
+            .with_help("reals are 64-bit floats: the smallest positive one is about 4.9e-324; write 0.0 for zero"),
         LexErrorKind::UnterminatedComment => Diagnostic::error("unterminated block comment")
             .with_label(Span::new(error.span.start, error.span.start + 2), "this comment is never closed")
             .with_help("close it with `*/`"),
@@ -277,13 +283,13 @@ fn closing(open: &Token) -> &'static str {
 /// Terminal names as lalrpop reports them (`"\";\""`) turned into words.
 fn terminal_word(terminal: &str) -> String {
     match terminal {
-        "identifier" | "integer" => terminal.to_string(),
+        "identifier" | "integer" | "real literal" => terminal.to_string(),
         _ => format!("`{terminal}`"),
     }
 }
 
 /// Tokens that can start an expression; when all of them are expected we say "an expression".
-const EXPRESSION_STARTS: [&str; 8] = ["identifier", "integer", "(", "-", "!", "~", "if", "match"];
+const EXPRESSION_STARTS: [&str; 9] = ["identifier", "integer", "real literal", "(", "-", "!", "~", "if", "match"];
 /// Tokens that start a declaration, and a statement; summarised the same way.
 const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
 const STATEMENT_STARTS: [&str; 6] = ["for", "if", "match", "observe", "minimize", "identifier"];

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
@@ -17,8 +17,10 @@ use crate::lower::lower;
 use crate::parse::{parse, Parsed};
 use crate::program::Program;
 use crate::result::Synthesis;
+use crate::solve::distinguish::{distinguish, DistinguishConfig};
 use crate::solve::{
-    backend, registry, resolve_options, solve, suggest_backend, BackendInfo, Options, Progress, RunOptions,
+    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, Options, Progress,
+    RealStage, RunOptions, REAL_PREFIX,
 };
 use crate::span::Span;
 use crate::tape::{LossKind, Tape};
@@ -83,6 +85,13 @@ pub fn compile(
     }
     let lowered = lower(&program, &options.limits)?;
     warnings.extend(lowered.warnings);
+    if lowered.graph.has_reals() {
+        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| vec![d])?;
+        let errors = non_finite_reals(&program, &lowered.graph, tape, options.limits.max_unroll);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+    }
     Ok(Compiled {
         sources: sources.clone(),
         main,
@@ -92,6 +101,58 @@ pub fn compile(
         warnings,
         limits: options.limits.clone(),
     })
+}
+
+/// A division of reals by zero (or an overflow) that happens in an example whatever the
+/// params is an error of the program or its examples, as an integer division by zero is: one
+/// error per statement, in the first example where it happens, worded by the interpreter.
+fn non_finite_reals(program: &Program, graph: &crate::graph::Graph, mut tape: Tape, max_steps: u64) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for (divisor, example) in tape.divisors_zero_regardless(graph) {
+        let span = graph.real_divisors[divisor].1;
+        if !reported.insert(span) {
+            continue;
+        }
+        let data = &program.examples[example];
+        let mut diagnostic = Diagnostic::error(format!("{}: division by zero, whatever the params", data.label))
+            .with_label(span, "this is 0")
+            .with_help("guard the division, e.g. `if d != 0.0 { x / d } else { 0.0 }`");
+        if !data.span.is_empty() {
+            diagnostic = diagnostic.with_label_in(data.source, data.span, "in this example", false);
+        }
+        errors.push(diagnostic);
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
+    let values = crate::verify::param_values(program, graph, &vec![0; graph.params.len()]);
+    for (observation, example) in tape.finite_checks_failing_regardless(graph) {
+        let span = graph.observations[observation].span;
+        if !reported.insert(span) {
+            continue;
+        }
+        let data = &program.examples[example];
+        let outcome = crate::interp::run_example(program, &values, data, max_steps);
+        let error = outcome.failures.iter().find_map(|failure| match failure {
+            crate::interp::Failure::Error(
+                error @ (crate::eval::EvalError::DivisionByZero { .. } | crate::eval::EvalError::NotFinite { .. }),
+            ) => Some(error.clone()),
+            _ => None,
+        });
+        let mut diagnostic = match error {
+            Some(error) => crate::eval::eval_error_diagnostic(program, &error, ""),
+            None => Diagnostic::error("a real value is not a finite number")
+                .with_label(span, "in this statement")
+                .with_help("guard the operation, e.g. `if d != 0.0 { x / d } else { 0.0 }`"),
+        };
+        if !data.span.is_empty() {
+            diagnostic = diagnostic.with_label_in(data.source, data.span, "in this example", false);
+        }
+        diagnostic.message = format!("{}: {}, whatever the params", data.label, diagnostic.message);
+        errors.push(diagnostic);
+    }
+    errors
 }
 
 /// How to search for the params.
@@ -118,6 +179,9 @@ pub struct SearchConfig {
     pub progress: Option<Arc<Progress>>,
     /// How many examples a result may fail (`--max-violations`; 0: every example must hold).
     pub max_violations: usize,
+    /// After a program is found, check whether the examples pin its behaviour down (and, with
+    /// `programs` > 1, list programs that behave differently): `None` turns the check off.
+    pub distinguish: Option<DistinguishConfig>,
 }
 
 /// The back end used when none is named (docs/backends.md says why).
@@ -140,6 +204,7 @@ impl Default for SearchConfig {
             interrupt: Arc::new(AtomicBool::new(false)),
             progress: None,
             max_violations: 0,
+            distinguish: Some(DistinguishConfig::default()),
         }
     }
 }
@@ -152,6 +217,8 @@ pub struct Search<'c> {
     config: SearchConfig,
     backend: &'static BackendInfo,
     options: Options,
+    /// The options of the real-param stage (`--opt real-*`).
+    real_stage: RealStage,
     tape: Tape,
 }
 
@@ -159,11 +226,19 @@ impl<'c> Search<'c> {
     /// Everything that can be wrong with the settings is reported here, before any search.
     pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
         let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
-        let options = resolve_options(backend, &config.options).map_err(Diagnostic::from)?;
+        // `real-*` keys belong to the real-param stage, which runs beside any back end.
+        type Keys = Vec<(String, String)>;
+        let (real_keys, backend_keys): (Keys, Keys) =
+            config.options.iter().cloned().partition(|(key, _)| key.starts_with(REAL_PREFIX));
+        let options = resolve_options(backend, &backend_keys).map_err(Diagnostic::from)?;
+        let real_stage = resolve_real_stage(&real_keys).map_err(Diagnostic::from)?;
+        if let Some(refusal) = refuse_reals(compiled, backend, &options) {
+            return Err(refusal);
+        }
         (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
-        Ok(Search { compiled, config: config.clone(), backend, options, tape })
+        Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape })
     }
 
     pub fn backend(&self) -> &'static BackendInfo {
@@ -200,15 +275,54 @@ impl<'c> Search<'c> {
             trace: self.config.trace,
             progress: self.config.progress.as_deref(),
             max_violations: self.config.max_violations,
+            real_stage: Some(self.real_stage.clone()),
         };
-        let report = solve(&compiled.graph, &self.tape, &run, &|assignment| verifier.check(assignment));
-        Synthesis::new(self.backend.name, seed, report)
+        let started = Instant::now();
+        let report =
+            solve(&compiled.graph, &self.tape, &run, &|assignment, reals| verifier.check_with_reals(assignment, reals));
+        let distinction = match (&self.config.distinguish, &report.verified) {
+            (Some(config), Some(found)) => {
+                // The check keeps to the run's `--timeout`, counted from the start of the search.
+                let deadline = self.config.timeout.map(|t| started + t);
+                Some((distinguish(&verifier, found, config, &self.config.interrupt, deadline), config.programs))
+            }
+            _ => None,
+        };
+        let synthesis = Synthesis::new(self.backend.name, seed, report);
+        match distinction {
+            Some((distinction, asked)) => synthesis.with_distinction(distinction, asked),
+            None => synthesis,
+        }
     }
 
     /// The tape, for analyses of a result (which params matter).
     pub fn tape(&self) -> &Tape {
         &self.tape
     }
+}
+
+/// The error of an exact back end on a program with reals: the exact encodings are of finite
+/// domains (docs/backends.md says why `smt` does not encode reals either). The error points
+/// at the first real param, or else at the first real declaration the graph uses.
+pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
+    let graph = &compiled.graph;
+    if !graph.has_reals() || !(backend.make)(options).is_exact() {
+        return None;
+    }
+    let program = &compiled.program;
+    let (span, what) = match graph.real_params.first() {
+        Some(param) => (param.span, format!("`{}` is a real param", program.arrays[param.array].name)),
+        None => {
+            let first = program.arrays.iter().find(|a| a.real).map(|a| (a.span, a.name.clone()));
+            let (span, name) = first.unwrap_or_default();
+            (span, format!("`{name}` is real"))
+        }
+    };
+    Some(
+        Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
+            .with_label(span, what)
+            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`, and `auto`, whose solver half is exact) encode finite domains only; search with one that is not (the default `gradsearch-la`, `fmgd`, `local-search`, ..), beside which the real params follow Adam"),
+    )
 }
 
 /// Find the params of a compiled sketch: `Search::new(..)?.run()`.

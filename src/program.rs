@@ -50,9 +50,14 @@ pub struct ArrayInfo {
     pub name: String,
     pub kind: DeclKind,
     pub dims: Vec<usize>,
+    /// The finite domain `0..domain`; 1 (and meaningless) for a real array.
     pub domain: u32,
+    /// Declared `real`: every element is a real number instead of a value of `0..domain`.
+    pub real: bool,
     /// For params: the bound value of each element (`None` where unbound, e.g. `_`).
     pub binding: Option<Vec<Option<u32>>>,
+    /// For real params: the bound value of each element (`None` where unbound).
+    pub real_binding: Option<Vec<Option<f64>>>,
     pub span: Span,
     pub name_span: Span,
 }
@@ -91,6 +96,24 @@ impl ArrayInfo {
         indices
     }
 
+    /// `0..4`, or `real`: the values an element takes, for messages.
+    pub fn domain_text(&self) -> String {
+        if self.real {
+            "real".to_string()
+        } else {
+            format!("0..{}", self.domain)
+        }
+    }
+
+    /// Whether an element is bound in the declaration.
+    pub fn is_bound(&self, flat: usize) -> bool {
+        match (&self.binding, &self.real_binding) {
+            (Some(values), _) => values.get(flat).is_some_and(Option::is_some),
+            (_, Some(values)) => values.get(flat).is_some_and(Option::is_some),
+            _ => false,
+        }
+    }
+
     /// `p[2][0]` for a flat position (or `p` for a scalar).
     pub fn element_name(&self, flat: usize) -> String {
         let mut name = self.name.clone();
@@ -126,9 +149,120 @@ impl PartialEq for Expr {
     }
 }
 
+/// An operation on reals: the arithmetic operators and the built-in functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RealOp {
+    Neg,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Abs,
+    Min,
+    Max,
+}
+
+impl RealOp {
+    /// Number of operands.
+    pub fn arity(self) -> usize {
+        match self {
+            RealOp::Neg | RealOp::Abs => 1,
+            _ => 2,
+        }
+    }
+
+    /// The operator of a binary arithmetic operation on reals.
+    pub fn of_binary(op: BinOp) -> Option<RealOp> {
+        Some(match op {
+            BinOp::Add => RealOp::Add,
+            BinOp::Sub => RealOp::Sub,
+            BinOp::Mul => RealOp::Mul,
+            BinOp::Div => RealOp::Div,
+            _ => return None,
+        })
+    }
+
+    /// The same operation written as a binary operator, if it is one.
+    pub fn binary(self) -> Option<BinOp> {
+        Some(match self {
+            RealOp::Add => BinOp::Add,
+            RealOp::Sub => BinOp::Sub,
+            RealOp::Mul => BinOp::Mul,
+            RealOp::Div => BinOp::Div,
+            _ => return None,
+        })
+    }
+
+    /// The operation on two (or one) numbers, as IEEE 754 double precision computes it.
+    pub fn apply(self, a: f64, b: f64) -> f64 {
+        match self {
+            RealOp::Neg => -a,
+            RealOp::Add => a + b,
+            RealOp::Sub => a - b,
+            RealOp::Mul => a * b,
+            RealOp::Div => a / b,
+            RealOp::Abs => a.abs(),
+            RealOp::Min => a.min(b),
+            RealOp::Max => a.max(b),
+        }
+    }
+}
+
+/// The built-in functions of numbers: `abs(a)`, `min(a, b)`, `max(a, b)`, on integers or
+/// reals, and `round(x, D)`, from a real to a finite domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Abs,
+    Min,
+    Max,
+}
+
+impl Builtin {
+    pub const ROUND: &'static str = "round";
+
+    pub fn named(name: &str) -> Option<Builtin> {
+        Some(match name {
+            "abs" => Builtin::Abs,
+            "min" => Builtin::Min,
+            "max" => Builtin::Max,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Abs => "abs",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+        }
+    }
+
+    pub fn arity(self) -> usize {
+        self.real_op().arity()
+    }
+
+    /// The operation on reals.
+    pub fn real_op(self) -> RealOp {
+        match self {
+            Builtin::Abs => RealOp::Abs,
+            Builtin::Min => RealOp::Min,
+            Builtin::Max => RealOp::Max,
+        }
+    }
+}
+
+/// `round(x, D)` of a real: the nearest integer (halves away from zero), kept within `0..D`
+/// (below 0 it is 0, above `D - 1` it is `D - 1`). The argument must be finite.
+pub fn round_into(x: f64, domain: i64) -> i64 {
+    let top = (domain - 1).max(0) as f64;
+    x.round().clamp(0.0, top) as i64
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Int(i64),
+    /// A real literal.
+    Real(f64),
     Const(ConstId),
     /// A `for` variable, by nesting slot (0 = outermost loop).
     LoopVar(usize),
@@ -166,6 +300,30 @@ pub enum ExprKind {
     FromBits {
         elements: Vec<Expr>,
     },
+    /// An integer where a real is expected: the checker wraps every integer operand of a real
+    /// operation, comparison, conditional or assignment in one (the promotion of integers).
+    ToReal(Box<Expr>),
+    /// Arithmetic on reals (operands are real).
+    RealOp {
+        op: RealOp,
+        args: Vec<Expr>,
+    },
+    /// A comparison of two reals: 0 or 1.
+    RealCompare {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// `round(x, D)`: a real rounded into `0..D` (`D` a constant expression).
+    Round {
+        operand: Box<Expr>,
+        domain: Box<Expr>,
+    },
+    /// `abs`, `min` and `max` of integers.
+    Builtin {
+        func: Builtin,
+        args: Vec<Expr>,
+    },
 }
 
 impl Expr {
@@ -186,12 +344,17 @@ impl Expr {
         // after the branches), condition-value pairs and arms.
         type Parts<'e> = (&'e [Expr], [Option<&'e Expr>; 2], &'e [(Expr, Expr)], &'e [Arm<Expr>]);
         let (list, boxes, branches, arms): Parts = match &self.kind {
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
+            ExprKind::Int(_) | ExprKind::Real(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
                 (&[], [None, None], &[], &[])
             }
             ExprKind::Elem { indices, .. } => (indices, [None, None], &[], &[]),
-            ExprKind::Call { args, .. } => (args, [None, None], &[], &[]),
+            ExprKind::Call { args, .. } | ExprKind::RealOp { args, .. } | ExprKind::Builtin { args, .. } => {
+                (args, [None, None], &[], &[])
+            }
             ExprKind::FromBits { elements } => (elements, [None, None], &[], &[]),
+            ExprKind::ToReal(operand) => (&[], [Some(operand), None], &[], &[]),
+            ExprKind::RealCompare { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
+            ExprKind::Round { operand, domain } => (&[], [Some(operand), Some(domain)], &[], &[]),
             ExprKind::Unary { operand, .. } => (&[], [Some(operand), None], &[], &[]),
             ExprKind::Binary { lhs, rhs, .. } => (&[], [Some(lhs), Some(rhs)], &[], &[]),
             ExprKind::If { branches, otherwise } => (&[], [None, Some(otherwise)], branches, &[]),
@@ -208,12 +371,17 @@ impl Expr {
     /// The direct sub-expressions, mutably, in the order of [`Expr::children`].
     pub fn children_mut(&mut self) -> Vec<&mut Expr> {
         match &mut self.kind {
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => Vec::new(),
+            ExprKind::Int(_) | ExprKind::Real(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) | ExprKind::FnArg(_) => {
+                Vec::new()
+            }
             ExprKind::Elem { indices: list, .. }
             | ExprKind::Call { args: list, .. }
+            | ExprKind::RealOp { args: list, .. }
+            | ExprKind::Builtin { args: list, .. }
             | ExprKind::FromBits { elements: list } => list.iter_mut().collect(),
-            ExprKind::Unary { operand, .. } => vec![&mut **operand],
-            ExprKind::Binary { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
+            ExprKind::Unary { operand, .. } | ExprKind::ToReal(operand) => vec![&mut **operand],
+            ExprKind::Binary { lhs, rhs, .. } | ExprKind::RealCompare { lhs, rhs, .. } => vec![&mut **lhs, &mut **rhs],
+            ExprKind::Round { operand, domain } => vec![&mut **operand, &mut **domain],
             ExprKind::If { branches, otherwise } => {
                 branches.iter_mut().flat_map(|(c, v)| [c, v]).chain(std::iter::once(&mut **otherwise)).collect()
             }
@@ -263,6 +431,19 @@ impl Expr {
     /// The first array element this expression reads, if any.
     pub fn first_runtime_read(&self) -> Option<&Expr> {
         self.find(&|e| matches!(e.kind, ExprKind::Elem { .. }))
+    }
+
+    /// True when the expression's value is a real number (the checker gives every expression
+    /// one type: the operands of an operation on reals are reals, integers among them are
+    /// wrapped in [`ExprKind::ToReal`]).
+    pub fn is_real(&self, program: &Program) -> bool {
+        match &self.kind {
+            ExprKind::Real(_) | ExprKind::ToReal(_) | ExprKind::RealOp { .. } => true,
+            ExprKind::Elem { array, .. } => program.arrays.get(*array).is_some_and(|a| a.real),
+            ExprKind::If { otherwise, .. } => otherwise.is_real(program),
+            ExprKind::Match { arms, .. } => arms.first().is_some_and(|arm| arm.body.is_real(program)),
+            _ => false,
+        }
     }
 
     /// True when a loop variable occurs in the expression.
@@ -445,6 +626,22 @@ impl Stmt {
     }
 }
 
+/// A real value of an example: an input's value, or an output's observed value and how far
+/// the computed value may be from it (the tolerance; 0 for inputs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RealValue {
+    pub value: f64,
+    pub tolerance: f64,
+}
+
+impl RealValue {
+    /// Whether a computed value matches this observation: within the tolerance (a value that
+    /// is not a number never does).
+    pub fn matches(&self, actual: f64) -> bool {
+        (actual - self.value).abs() <= self.tolerance
+    }
+}
+
 /// One example: the values of the inputs and the observed values of the outputs.
 #[derive(Clone, Debug)]
 pub struct ExampleData {
@@ -456,6 +653,8 @@ pub struct ExampleData {
     /// Indexed by [`ArrayId`]: for inputs every element is `Some`; for outputs `None`
     /// marks an unobserved element; arrays the example does not mention are `None`.
     pub values: Vec<Option<Vec<Option<u32>>>>,
+    /// The same for real arrays (`values` has `None` there).
+    pub reals: Vec<Option<Vec<Option<RealValue>>>>,
     /// Indexed by [`ArrayId`]: the span (in `source`) of the entry that gave the array.
     pub entry_spans: Vec<Option<Span>>,
 }
@@ -470,6 +669,16 @@ impl ExampleData {
     pub fn observed(&self, array: ArrayId, flat: usize) -> Option<u32> {
         self.values[array].as_ref().and_then(|values| values.get(flat).copied().flatten())
     }
+
+    /// The value of a real input element.
+    pub fn real_input(&self, array: ArrayId, flat: usize) -> f64 {
+        self.real_observed(array, flat).map_or(0.0, |v| v.value)
+    }
+
+    /// The observed value of a real output element, if the example observes it.
+    pub fn real_observed(&self, array: ArrayId, flat: usize) -> Option<RealValue> {
+        self.reals.get(array)?.as_ref().and_then(|values| values.get(flat).copied().flatten())
+    }
 }
 
 /// A checked program, ready to be interpreted or lowered.
@@ -482,6 +691,9 @@ pub struct Program {
     pub examples: Vec<ExampleData>,
     /// The deepest nesting of `for` loops in `body`.
     pub loop_depth: usize,
+    /// The tolerance of real observations that give none (`--tolerance`), for examples read
+    /// after checking (data files).
+    pub tolerance: f64,
 }
 
 impl Program {
@@ -512,11 +724,12 @@ impl Program {
         self.arrays.iter().position(|a| a.name == name)
     }
 
-    /// Number of unknown param elements and log2 of the size of their search space.
+    /// Number of unknown param elements of finite domains and log2 of the size of their search
+    /// space (real params are counted by [`Program::real_unknowns`]).
     pub fn search_space(&self) -> (usize, f64) {
         let mut unknowns = 0;
         let mut bits = 0.0;
-        for (_, array) in self.params() {
+        for (_, array) in self.params().filter(|(_, a)| !a.real) {
             let unbound = match &array.binding {
                 None => array.len(),
                 Some(values) => values.iter().filter(|v| v.is_none()).count(),
@@ -525,6 +738,19 @@ impl Program {
             bits += unbound as f64 * (array.domain as f64).log2();
         }
         (unknowns, bits)
+    }
+}
+
+impl Program {
+    /// Number of unknown real param elements.
+    pub fn real_unknowns(&self) -> usize {
+        self.params()
+            .filter(|(_, a)| a.real)
+            .map(|(_, a)| match &a.real_binding {
+                None => a.len(),
+                Some(values) => values.iter().filter(|v| v.is_none()).count(),
+            })
+            .sum()
     }
 }
 
@@ -549,6 +775,28 @@ pub fn expr_text_named(program: &Program, expr: &Expr, loop_names: &[String]) ->
 fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String, outer: u8, out: &mut String) {
     match &expr.kind {
         ExprKind::Int(v) => out.push_str(&v.to_string()),
+        ExprKind::Real(v) => out.push_str(&format!("{v:?}")),
+        ExprKind::ToReal(inner) => write_expr(program, inner, loop_var, outer, out),
+        ExprKind::RealOp { op, args } => match (op.binary(), args.as_slice()) {
+            (Some(binary), [lhs, rhs]) => write_binary(program, binary, lhs, rhs, loop_var, outer, out),
+            (None, [operand]) if *op == RealOp::Neg => {
+                out.push('-');
+                write_expr(program, operand, loop_var, UnOp::PRECEDENCE, out);
+            }
+            _ => {
+                let name = match op {
+                    RealOp::Abs => "abs",
+                    RealOp::Min => "min",
+                    _ => "max",
+                };
+                write_call(program, name, args, loop_var, out);
+            }
+        },
+        ExprKind::Builtin { func, args } => write_call(program, func.name(), args, loop_var, out),
+        ExprKind::RealCompare { op, lhs, rhs } => write_binary(program, *op, lhs, rhs, loop_var, outer, out),
+        ExprKind::Round { operand, domain } => {
+            write_call(program, Builtin::ROUND, &[(**operand).clone(), (**domain).clone()], loop_var, out)
+        }
         ExprKind::Const(id) => out.push_str(&program.consts[*id].name),
         ExprKind::LoopVar(slot) => out.push_str(&loop_var(*slot)),
         ExprKind::FnArg(i) => out.push_str(&format!("arg{i}")),
@@ -575,20 +823,7 @@ fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String
             out.push_str(op.symbol());
             write_expr(program, operand, loop_var, UnOp::PRECEDENCE, out);
         }
-        ExprKind::Binary { op, lhs, rhs } => {
-            let precedence = op.precedence();
-            if precedence < outer {
-                out.push('(');
-            }
-            // Comparisons do not chain: a comparison on either side needs parentheses.
-            let left = if op.is_comparison() { precedence + 1 } else { precedence };
-            write_expr(program, lhs, loop_var, left, out);
-            out.push_str(&format!(" {} ", op.symbol()));
-            write_expr(program, rhs, loop_var, precedence + 1, out);
-            if precedence < outer {
-                out.push(')');
-            }
-        }
+        ExprKind::Binary { op, lhs, rhs } => write_binary(program, *op, lhs, rhs, loop_var, outer, out),
         ExprKind::FromBits { elements } => {
             out.push_str("from_bits(");
             if let Some(ExprKind::Elem { array, indices }) = elements.first().map(|e| &e.kind) {
@@ -605,4 +840,39 @@ fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String
             out.push_str(if matches!(expr.kind, ExprKind::If { .. }) { "if .." } else { "match .." })
         }
     }
+}
+
+fn write_binary(
+    program: &Program,
+    op: BinOp,
+    lhs: &Expr,
+    rhs: &Expr,
+    loop_var: &dyn Fn(usize) -> String,
+    outer: u8,
+    out: &mut String,
+) {
+    let precedence = op.precedence();
+    if precedence < outer {
+        out.push('(');
+    }
+    // Comparisons do not chain: a comparison on either side needs parentheses.
+    let left = if op.is_comparison() { precedence + 1 } else { precedence };
+    write_expr(program, lhs, loop_var, left, out);
+    out.push_str(&format!(" {} ", op.symbol()));
+    write_expr(program, rhs, loop_var, precedence + 1, out);
+    if precedence < outer {
+        out.push(')');
+    }
+}
+
+fn write_call(program: &Program, name: &str, args: &[Expr], loop_var: &dyn Fn(usize) -> String, out: &mut String) {
+    out.push_str(name);
+    out.push('(');
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_expr(program, arg, loop_var, 0, out);
+    }
+    out.push(')');
 }

@@ -4,9 +4,12 @@
 //! depend on an input are computed once and shared by all examples.
 //!
 //! Reverse mode is one backward sweep over the topological order, pruned to nodes that both
-//! depend on a param and reach an observation.
+//! depend on a param and reach an observation. Real-valued nodes have their kernels, their
+//! loss and their modes of evaluation in `real`.
 
 mod onehot;
+mod real;
+mod tables;
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::{Graph, NodeKind};
@@ -44,6 +47,8 @@ enum Op {
         selector: usize,
         choices: Vec<usize>,
     },
+    /// A real node, or a node computed from reals (see `real`).
+    Real(real::Kernel),
 }
 
 /// One node's place in the buffers.
@@ -85,6 +90,8 @@ pub struct Tape {
     /// Per param: the positions in `ops` of the live nodes that depend on it (its cone), in
     /// order; `None` when all cones together would be too large to keep.
     param_cones: Option<std::sync::Arc<Vec<Vec<u32>>>>,
+    /// The real params, inputs and observations, and the mode of evaluation of reals.
+    real: real::Reals,
     /// Per graph node: its position in `ops` (`u32::MAX` when not live).
     op_position: Vec<u32>,
 }
@@ -148,6 +155,10 @@ impl Tape {
             if !live[id] {
                 continue;
             }
+            if let Some(kernel) = real::Kernel::of(&node.kind) {
+                ops.push((id, Op::Real(kernel)));
+                continue;
+            }
             let op = match &node.kind {
                 NodeKind::Param { param } => Op::Param { theta: param_offsets[*param].0 },
                 NodeKind::Input { input } => Op::Input { input: *input },
@@ -157,6 +168,8 @@ impl Tape {
                     Op::Table { operands: operands.clone(), table: table.clone() }
                 }
                 NodeKind::Mix { selector, choices } => Op::Mix { selector: *selector, choices: choices.clone() },
+                // Every other node has a kernel of `real`.
+                _ => continue,
             };
             ops.push((id, op));
         }
@@ -171,6 +184,7 @@ impl Tape {
             op_position[*node] = index as u32;
         }
         Ok(Tape {
+            real: real::Reals::new(graph),
             param_cones,
             op_position,
             ops,
@@ -250,6 +264,7 @@ impl Tape {
                         target[*value as usize] = 1.0;
                     }
                     Op::Table { operands, table } => self.table_forward(operands, table, out, example),
+                    Op::Real(kernel) => self.real_forward(kernel, out, example),
                     Op::Mix { selector, choices } => {
                         self.values[out.clone()].fill(0.0);
                         let selector_at = self.slice(*selector, example);
@@ -269,66 +284,6 @@ impl Tape {
         }
         self.ops = ops;
         self.loss(weights)
-    }
-
-    /// Where each operand's values start for `example`, in the reused scratch buffer.
-    fn operand_starts(&mut self, operands: &[usize], example: usize) -> Vec<usize> {
-        let mut starts = std::mem::take(&mut self.scratch);
-        for (slot, &operand) in starts.iter_mut().zip(operands) {
-            let l = self.layout[operand];
-            *slot = l.offset + example * l.stride;
-        }
-        starts
-    }
-
-    fn table_forward(&mut self, operands: &[usize], table: &[u32], out: std::ops::Range<usize>, example: usize) {
-        self.values[out.clone()].fill(0.0);
-        let starts = self.operand_starts(operands, example);
-        // Tables of one and two operands (most of them) get loops without recursion.
-        match operands {
-            [a] => {
-                let da = self.layout[*a].domain;
-                for (v, &z) in table.iter().enumerate().take(da) {
-                    let p = self.values[starts[0] + v];
-                    self.values[out.start + z as usize] += p;
-                }
-            }
-            [a, b] => {
-                let (da, db) = (self.layout[*a].domain, self.layout[*b].domain);
-                for u in 0..da {
-                    let p = self.values[starts[0] + u];
-                    if p == 0.0 {
-                        continue;
-                    }
-                    for v in 0..db {
-                        let q = self.values[starts[1] + v];
-                        self.values[out.start + table[u * db + v] as usize] += p * q;
-                    }
-                }
-            }
-            [a, b, c] => {
-                let (da, db, dc) = (self.layout[*a].domain, self.layout[*b].domain, self.layout[*c].domain);
-                for u in 0..da {
-                    let p = self.values[starts[0] + u];
-                    if p == 0.0 {
-                        continue;
-                    }
-                    for v in 0..db {
-                        let pq = p * self.values[starts[1] + v];
-                        if pq == 0.0 {
-                            continue;
-                        }
-                        let row = (u * db + v) * dc;
-                        for w in 0..dc {
-                            let r = self.values[starts[2] + w];
-                            self.values[out.start + table[row + w] as usize] += pq * r;
-                        }
-                    }
-                }
-            }
-            _ => table_forward_rec(&mut self.values, &self.layout, operands, &starts, table, out.start, 0, 1.0, 0),
-        }
-        self.scratch = starts;
     }
 
     fn loss(&mut self, weights: &[f64]) -> f64 {
@@ -363,12 +318,19 @@ impl Tape {
                 };
             }
         }
+        self.add_real_loss();
         self.example_loss.iter().enumerate().map(|(e, &l)| l * weights.get(e).copied().unwrap_or(1.0)).sum()
     }
 
     /// Number of (observation, example) pairs whose observed value has probability below
     /// one half; after a forward pass on one-hot params, the number of violated observations.
     pub fn violations(&self) -> usize {
+        self.finite_violations() + self.real_violations()
+    }
+
+    /// Violated observations of values of finite domains (outputs, `observe`, the finiteness
+    /// of reals), leaving out the real observations.
+    pub fn finite_violations(&self) -> usize {
         let mut count = 0;
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
@@ -382,6 +344,25 @@ impl Tape {
             }
         }
         count
+    }
+
+    /// After a forward pass on one-hot params: the violated observations of each example,
+    /// those of reals included (the float counterpart of `OneHot::violations_by_example`).
+    pub fn violations_by_example(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.examples];
+        for check in &self.checks {
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let values = &self.values[self.slice(check.node, example)];
+                if values.get(expected as usize).copied().unwrap_or(0.0) < 0.5 {
+                    counts[example] += 1;
+                }
+            }
+        }
+        self.count_real_violations(&mut counts);
+        counts
     }
 
     /// The gradient of the last forward's loss with respect to theta, written into `grad`.
@@ -407,6 +388,7 @@ impl Tape {
                     Op::Input { .. } | Op::Const { .. } => {}
                     Op::Table { operands, table } => self.table_backward(operands, table, at, example),
                     Op::Mix { selector, choices } => self.mix_backward(*selector, choices, at, example),
+                    Op::Real(kernel) => self.real_backward(kernel, at, example),
                 }
             }
         }
@@ -414,6 +396,7 @@ impl Tape {
     }
 
     fn seed_adjoints(&mut self, weights: &[f64]) {
+        self.seed_real_adjoints(weights);
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
                 if expected == u32::MAX || !self.layout[check.node].needs_grad {
@@ -459,152 +442,6 @@ impl Tape {
             }
         }
     }
-
-    fn table_backward(&mut self, operands: &[usize], table: &[u32], at: std::ops::Range<usize>, example: usize) {
-        let starts = self.operand_starts(operands, example);
-        match operands {
-            [a] => {
-                if self.layout[*a].needs_grad {
-                    for (v, &z) in table.iter().enumerate().take(self.layout[*a].domain) {
-                        self.adjoints[starts[0] + v] += self.adjoints[at.start + z as usize];
-                    }
-                }
-                self.scratch = starts;
-                return;
-            }
-            [a, b] => {
-                let (la, lb) = (self.layout[*a], self.layout[*b]);
-                for u in 0..la.domain {
-                    let p = self.values[starts[0] + u];
-                    let mut sum = 0.0;
-                    for v in 0..lb.domain {
-                        let g = self.adjoints[at.start + table[u * lb.domain + v] as usize];
-                        sum += g * self.values[starts[1] + v];
-                        if lb.needs_grad {
-                            self.adjoints[starts[1] + v] += p * g;
-                        }
-                    }
-                    if la.needs_grad {
-                        self.adjoints[starts[0] + u] += sum;
-                    }
-                }
-                self.scratch = starts;
-                return;
-            }
-            [a, b, c] => {
-                let (la, lb, lc) = (self.layout[*a], self.layout[*b], self.layout[*c]);
-                for u in 0..la.domain {
-                    let p = self.values[starts[0] + u];
-                    let mut sum_u = 0.0;
-                    for v in 0..lb.domain {
-                        let q = self.values[starts[1] + v];
-                        let row = (u * lb.domain + v) * lc.domain;
-                        let mut sum_v = 0.0;
-                        for w in 0..lc.domain {
-                            let g = self.adjoints[at.start + table[row + w] as usize];
-                            sum_v += g * self.values[starts[2] + w];
-                            if lc.needs_grad {
-                                self.adjoints[starts[2] + w] += p * q * g;
-                            }
-                        }
-                        if lb.needs_grad {
-                            self.adjoints[starts[1] + v] += p * sum_v;
-                        }
-                        sum_u += q * sum_v;
-                    }
-                    if la.needs_grad {
-                        self.adjoints[starts[0] + u] += sum_u;
-                    }
-                }
-                self.scratch = starts;
-                return;
-            }
-            _ => {}
-        }
-        table_backward_rec(
-            &self.values,
-            &mut self.adjoints,
-            &self.layout,
-            operands,
-            &starts,
-            table,
-            at.start,
-            0,
-            1.0,
-            0,
-        );
-        self.scratch = starts;
-    }
-}
-
-/// Add every combination's probability to the output value it maps to; combinations with a
-/// zero factor are skipped (on one-hot inputs only one combination is visited).
-#[allow(clippy::too_many_arguments)]
-fn table_forward_rec(
-    values: &mut [f64],
-    layout: &[Layout],
-    operands: &[usize],
-    starts: &[usize],
-    table: &[u32],
-    out: usize,
-    depth: usize,
-    product: f64,
-    index: usize,
-) {
-    if depth == operands.len() {
-        values[out + table[index] as usize] += product;
-        return;
-    }
-    let domain = layout[operands[depth]].domain;
-    for v in 0..domain {
-        let p = values[starts[depth] + v];
-        if p != 0.0 {
-            table_forward_rec(values, layout, operands, starts, table, out, depth + 1, product * p, index * domain + v);
-        }
-    }
-}
-
-/// Returns the sum over completions of the remaining operands of
-/// `adjoint[table[c]] * prod_{j >= depth} p_j[c_j]`, and adds
-/// `prefix * (that sum with c_depth = v)` to the adjoint of operand `depth` at `v`.
-#[allow(clippy::too_many_arguments)]
-fn table_backward_rec(
-    values: &[f64],
-    adjoints: &mut [f64],
-    layout: &[Layout],
-    operands: &[usize],
-    starts: &[usize],
-    table: &[u32],
-    out: usize,
-    depth: usize,
-    prefix: f64,
-    index: usize,
-) -> f64 {
-    if depth == operands.len() {
-        return adjoints[out + table[index] as usize];
-    }
-    let operand = layout[operands[depth]];
-    let mut total = 0.0;
-    for v in 0..operand.domain {
-        let p = values[starts[depth] + v];
-        let sum = table_backward_rec(
-            values,
-            adjoints,
-            layout,
-            operands,
-            starts,
-            table,
-            out,
-            depth + 1,
-            prefix * p,
-            index * operand.domain + v,
-        );
-        if operand.needs_grad {
-            adjoints[starts[depth] + v] += prefix * sum;
-        }
-        total += p * sum;
-    }
-    total
 }
 
 /// Bytes of the value and adjoint buffers a tape of this graph needs.
@@ -634,128 +471,4 @@ pub fn check_memory(graph: &Graph, limits: &Limits) -> Result<u128, Diagnostic> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::check::CheckOptions;
-    use crate::diagnostics::SourceMap;
-    use crate::pipeline::compile;
-
-    /// The tape of a program given as text (also for the one-hot evaluator's tests).
-    pub(super) fn tape_for(source: &str) -> Tape {
-        let mut sources = SourceMap::new();
-        let main = sources.add("test.tpt", source);
-        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
-        Tape::new(&compiled.graph, &Limits::default()).expect("fits")
-    }
-
-    /// A relaxed (non-one-hot) point: positive, normalised distributions.
-    fn relaxed_theta(tape: &Tape, seed: u64) -> Vec<f64> {
-        let mut state = seed;
-        let mut theta = vec![0.0; tape.theta_len()];
-        for &(offset, domain) in tape.param_offsets() {
-            let mut total = 0.0;
-            for slot in &mut theta[offset..offset + domain] {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                *slot = 0.2 + ((state >> 33) as f64 / (1u64 << 31) as f64);
-                total += *slot;
-            }
-            for slot in &mut theta[offset..offset + domain] {
-                *slot /= total;
-            }
-        }
-        theta
-    }
-
-    fn check_gradient(source: &str, loss: LossKind) {
-        let mut tape = tape_for(source);
-        tape.set_loss(loss, 1e-6);
-        let weights: Vec<f64> = (0..tape.num_examples()).map(|e| 1.0 + e as f64 * 0.5).collect();
-        for seed in 1..4 {
-            let theta = relaxed_theta(&tape, seed);
-            tape.forward(&theta, &weights);
-            let mut grad = vec![0.0; theta.len()];
-            tape.backward(&weights, &mut grad);
-            for i in 0..theta.len() {
-                let h = 1e-6;
-                let mut plus = theta.clone();
-                plus[i] += h;
-                let mut minus = theta.clone();
-                minus[i] -= h;
-                let numeric = (tape.forward(&plus, &weights) - tape.forward(&minus, &weights)) / (2.0 * h);
-                let tolerance = 1e-5 * (1.0 + numeric.abs());
-                assert!((numeric - grad[i]).abs() < tolerance, "theta[{i}]: analytic {} numeric {numeric}", grad[i]);
-            }
-        }
-    }
-
-    pub(super) const CIRCUIT: &str = "const W = 3; const G = 2;
-        input x[W]: 2; param gate[G]: 5; param in1[G]: W; param in2[G]: W; param out[G]: W;
-        output y[2]: 2; var wires[W]: 2;
-        for w in 0..W { wires[w] = x[w]; }
-        for g in 0..G {
-            wires[out[g]] = match gate[g] {
-                0 => wires[in1[g]] && wires[in2[g]], 1 => wires[in1[g]] || wires[in2[g]],
-                2 => (wires[in1[g]] + wires[in2[g]]) % 2, 3 => !wires[in1[g]], _ => wires[in1[g]] };
-        }
-        y[0] = wires[0]; y[1] = wires[1];
-        for a in 0..2 { for b in 0..2 { example { x = [a, b, 0]; y = [1 - a * b, a]; } } }";
-
-    const BRANCHES: &str = "input x: 3; param p: 3; param q[2]: 2; output y: 4; var t: 4;
-        t = 0;
-        if p == x { t = q[0] + 1; } else if p > x { t = 3; } else { t = q[1]; }
-        match q[0] { 0 => { y = t; } _ => { y = (t + p) % 4; } }
-        observe q[0] != q[1] || p == 2;
-        for v in 0..3 { example { x = v; y = (v + 1) % 4; } }";
-
-    #[test]
-    fn gradients_match_finite_differences_on_a_circuit() {
-        check_gradient(CIRCUIT, LossKind::CrossEntropy);
-        check_gradient(CIRCUIT, LossKind::SquaredError);
-    }
-
-    #[test]
-    fn gradients_match_finite_differences_through_branches_and_observe() {
-        check_gradient(BRANCHES, LossKind::CrossEntropy);
-        check_gradient(BRANCHES, LossKind::SquaredError);
-    }
-
-    #[test]
-    fn one_hot_forward_counts_violations_exactly() {
-        let mut tape = tape_for(CIRCUIT);
-        // gate 0 = AND(w0, w1) -> w0; gate 1 = NOT w0 -> w0: y0 = nand, but y1 = w1 = b, not a.
-        let assignment = [0u32, 3, 0, 0, 1, 1, 0, 0];
-        let mut theta = vec![0.0; tape.theta_len()];
-        for (&(offset, _), &value) in tape.param_offsets().to_vec().iter().zip(&assignment) {
-            theta[offset + value as usize] = 1.0;
-        }
-        let loss = tape.forward(&theta, &[]);
-        assert_eq!(tape.violations(), 2);
-        assert!(loss > 10.0);
-    }
-
-    #[test]
-    fn the_loss_of_a_solution_is_exactly_zero_and_never_negative() {
-        // p = 1 is the solution; p = 0 violates both examples.
-        let mut tape = tape_for(
-            "input x: 2; param p: 2; output y: 2; y = (x + p) % 2;
-            example { x = 0; y = 1; } example { x = 1; y = 0; }",
-        );
-        for kind in [LossKind::CrossEntropy, LossKind::SquaredError] {
-            tape.set_loss(kind, 1e-6);
-            for (value, violated) in [(1usize, false), (0, true)] {
-                let mut theta = vec![0.0; tape.theta_len()];
-                theta[tape.param_offsets()[0].0 + value] = 1.0;
-                let loss = tape.forward(&theta, &[]);
-                assert!(loss.is_sign_positive(), "{kind:?}, p = {value}: loss {loss}");
-                if violated {
-                    assert!(loss > 1.0, "{kind:?}: {loss}");
-                } else {
-                    assert_eq!(loss.to_bits(), 0.0f64.to_bits(), "{kind:?}: a solution costs exactly +0, not {loss}");
-                }
-            }
-            // A relaxed point never goes below zero either.
-            let theta = relaxed_theta(&tape, 7);
-            assert!(tape.forward(&theta, &[]) > 0.0);
-        }
-    }
-}
+mod tests;

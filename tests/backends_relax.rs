@@ -24,7 +24,7 @@ fn compile_text(name: &str, text: &str, overrides: &[(&str, i64)]) -> Compiled {
     let main = sources.add(name, text);
     let options = CheckOptions {
         overrides: overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        limits: Limits::default(),
+        ..CheckOptions::default()
     };
     compile(&sources, main, None, &options).unwrap_or_else(|d| panic!("{name}:\n{}", render_to_string(&d, &sources)))
 }

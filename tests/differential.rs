@@ -254,7 +254,7 @@ fn run(compiled: &Compiled, name: &str) -> SolveReport {
 /// Run a back end with some options given (`--opt key=value`) on a case.
 fn run_with_options(compiled: &Compiled, name: &str, given: &[(&str, &str)]) -> SolveReport {
     let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll);
-    run_with(compiled, name, given, 1, &|assignment: &[u32]| verifier.check(assignment))
+    run_with(compiled, name, given, 1, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
 }
 
 /// Run a back end with the given options, `restarts` restarts and the given verifier.
@@ -282,6 +282,7 @@ fn run_with(
         trace: false,
         progress: None,
         max_violations: 0,
+        real_stage: None,
     };
     solve(graph, &tape, &run, verifier)
 }
@@ -388,7 +389,7 @@ fn a_candidate_the_interpreter_rejects_is_an_internal_error() {
                   y = (x + p[0] + p[1] * p[2]) % 3;\n\
                   example { x = 0; y = 1; }\nexample { x = 2; y = 0; }\n";
     let compiled = compile_text(source).unwrap_or_else(|e| panic!("{e}"));
-    let reject = |_: &[u32]| None;
+    let reject = |_: &[u32], _: &[f64]| None;
     for (name, restarts) in [("exhaustive", 1), ("sat", 1), ("local-search", 3), ("gradsearch-la", 2)] {
         let report = run_with(&compiled, name, &[], restarts, &reject);
         assert_eq!(report.status, Status::InternalError, "{name}");

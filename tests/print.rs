@@ -14,7 +14,6 @@ use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
 use tpt::format::format_source;
 use tpt::interp::{bound_params, verify, ParamValues};
-use tpt::limits::Limits;
 use tpt::parse::parse;
 use tpt::pipeline::{compile, Compiled};
 use tpt::print::{print_program, print_sketch, reproduces, specialize_program, Unsupported};
@@ -47,7 +46,7 @@ fn name(path: &Path) -> String {
 fn compile_text(label: &str, text: &str, overrides: &[(String, i64)]) -> Result<Compiled, String> {
     let mut sources = SourceMap::new();
     let id = sources.add(label, text);
-    let options = CheckOptions { overrides: overrides.to_vec(), limits: Limits::default() };
+    let options = CheckOptions { overrides: overrides.to_vec(), ..CheckOptions::default() };
     compile(&sources, id, None, &options).map_err(|d| {
         let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
         format!("{label} does not compile: {}\n{text}", messages.join("; "))
@@ -63,7 +62,17 @@ fn compile_file(path: &Path) -> (String, Compiled) {
 /// The bound solution's values, by param name, for the sketch's arrays.
 fn bound_values(sketch: &Program, bound: &Program) -> ParamValues {
     let values = bound_params(bound).expect("every param of a bound program is bound");
-    sketch.arrays.iter().map(|a| bound.array_named(&a.name).map(|id| values[id].clone()).unwrap_or_default()).collect()
+    let mut sketch_values: ParamValues = sketch
+        .arrays
+        .iter()
+        .map(|a| bound.array_named(&a.name).map(|id| values[id].clone()).unwrap_or_default())
+        .collect();
+    sketch_values.reals = sketch
+        .arrays
+        .iter()
+        .map(|a| bound.array_named(&a.name).map(|id| values.reals[id].clone()).unwrap_or_default())
+        .collect();
+    sketch_values
 }
 
 /// Expressions in structural positions (conditions, scrutinees, indices) that read params
@@ -194,14 +203,26 @@ fn printed_bound_solutions() {
 }
 
 fn random_values(program: &Program, random: &mut Random) -> ParamValues {
-    program
+    let mut values: ParamValues = program
         .arrays
         .iter()
         .map(|a| match a.kind {
-            tpt::ast::DeclKind::Param => (0..a.len()).map(|_| random.below(a.domain)).collect(),
+            tpt::ast::DeclKind::Param if !a.real => (0..a.len()).map(|_| random.below(a.domain)).collect(),
             _ => Vec::new(),
         })
-        .collect()
+        .collect();
+    // Real params: hundredths between -10 and 10.
+    values.reals = program
+        .arrays
+        .iter()
+        .map(|a| match a.kind {
+            tpt::ast::DeclKind::Param if a.real => {
+                (0..a.len()).map(|_| f64::from(random.below(2001)) / 100.0 - 10.0).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    values
 }
 
 /// Print with random values. The specialized program must behave like the sketch. The only

@@ -59,7 +59,7 @@ fn front_end(bytes: &[u8]) {
     let mut sources = SourceMap::new();
     let main = sources.add("mutant.tpt", text);
     let limits = small_limits();
-    let options = CheckOptions { overrides: Vec::new(), limits: limits.clone() };
+    let options = CheckOptions { limits: limits.clone(), ..CheckOptions::default() };
     match compile(&sources, main, None, &options) {
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty(), "a failed compile must say why");

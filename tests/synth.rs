@@ -67,6 +67,9 @@ const SOLVED_BY_DEFAULT: &[&str] = &[
     "programs/sbox_involution.tpt",
     "programs/sorting_network.tpt",
     "programs/turing_invert.tpt",
+    "programs/hybrid_shapes.tpt",
+    "programs/piecewise_linear.tpt",
+    "programs/symbolic_regression.tpt",
 ];
 
 /// Programs beyond the paper's table 2 that take the default back end too long for the test

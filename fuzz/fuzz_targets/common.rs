@@ -16,5 +16,6 @@ pub fn options() -> CheckOptions {
             max_nodes: 20_000,
             max_memory_mib: 64,
         },
+        ..CheckOptions::default()
     }
 }

@@ -143,6 +143,17 @@ pub fn array_value<'py>(py: Python<'py>, values: &[i64], dims: &[usize]) -> PyRe
     flat.call_method1("reshape", (PyTuple::new(py, dims)?,))
 }
 
+/// The values of a real array as a float (no dims) or a numpy array of float64 (an
+/// unassigned real output element is NaN).
+pub fn real_array_value<'py>(py: Python<'py>, values: &[f64], dims: &[usize]) -> PyResult<Bound<'py, PyAny>> {
+    if dims.is_empty() {
+        return Ok(values.first().copied().unwrap_or(f64::NAN).into_pyobject(py)?.into_any());
+    }
+    let numpy = py.import("numpy")?;
+    let flat = numpy.call_method1("array", (values.to_vec(), "float64"))?;
+    flat.call_method1("reshape", (PyTuple::new(py, dims)?,))
+}
+
 /// An output's values, some of which the program may leave unassigned: an int or `None` (no
 /// dims), a numpy array, or a numpy masked array whose unassigned elements are masked.
 pub fn output_value<'py>(py: Python<'py>, values: &[Option<i64>], dims: &[usize]) -> PyResult<Bound<'py, PyAny>> {

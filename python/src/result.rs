@@ -87,6 +87,10 @@ impl SynthResult {
         let Some(values) = self.synthesis.values(&self.compiled) else { return Ok(None) };
         let dict = PyDict::new(py);
         for (id, array) in self.compiled.program.params() {
+            if array.real {
+                dict.set_item(&array.name, convert::real_array_value(py, &values.reals[id], &array.dims)?)?;
+                continue;
+            }
             let values: Vec<i64> = values[id].iter().map(|&v| i64::from(v)).collect();
             dict.set_item(&array.name, convert::array_value(py, &values, &array.dims)?)?;
         }
@@ -149,7 +153,10 @@ impl SynthResult {
         let outcome = py.detach(|| run_example(program, verified.values(), &example, max_steps));
         let outputs = PyDict::new(py);
         for (id, array) in program.arrays.iter().enumerate() {
-            if array.kind == DeclKind::Output {
+            if array.kind == DeclKind::Output && array.real {
+                let values: Vec<f64> = outcome.real_outputs[id].iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+                outputs.set_item(&array.name, convert::real_array_value(py, &values, &array.dims)?)?;
+            } else if array.kind == DeclKind::Output {
                 outputs.set_item(&array.name, convert::output_value(py, &outcome.outputs[id], &array.dims)?)?;
             }
         }

@@ -27,10 +27,18 @@ impl Checker<'_> {
         }
     }
 
-    /// A domain size, checked to be at least 1 and within the limit.
+    /// A domain size, checked to be at least 1 and within the limit (a `fn`'s: finite).
     pub(super) fn domain(&mut self, domain: &ast::Domain) -> Option<u32> {
         let expr = match domain {
             ast::Domain::Bool(_) => return Some(2),
+            ast::Domain::Real(span) => {
+                self.error(
+                    Diagnostic::error("a `fn` works on finite domains, not on reals")
+                        .with_label(*span, "a real")
+                        .with_help("every `fn` is checked on every combination of its arguments; compute with reals in the program itself"),
+                );
+                return None;
+            }
             ast::Domain::Size(expr) => expr,
         };
         let resolved = self.constant_expr(expr, "a domain")?;
@@ -203,7 +211,8 @@ impl Checker<'_> {
                 None => ok = false,
             }
         }
-        let domain = self.domain(&decl.domain);
+        let real = matches!(decl.domain, ast::Domain::Real(_));
+        let domain = if real { Some(1) } else { self.domain(&decl.domain) };
         let (Some(domain), true) = (domain, ok) else {
             self.declare(&decl.name, Symbol::Poisoned);
             return;
@@ -233,7 +242,9 @@ impl Checker<'_> {
             kind: decl.kind,
             dims,
             domain,
+            real,
             binding: None,
+            real_binding: None,
             span: decl.span,
             name_span: decl.name.span,
         };
@@ -255,7 +266,12 @@ impl Checker<'_> {
                     loop_values: &[],
                     errors: &mut self.errors,
                 };
-                if checked.flatten(&tree, &info.dims, &info, true, &mut values) {
+                if info.real {
+                    let mut reals = Vec::with_capacity(info.len());
+                    if checked.flatten_real(&tree, &info.dims, &info, true, 0.0, &mut reals) {
+                        info.real_binding = Some(reals.into_iter().map(|v| v.map(|v| v.value)).collect());
+                    }
+                } else if checked.flatten(&tree, &info.dims, &info, true, &mut values) {
                     info.binding = Some(values);
                 }
             }

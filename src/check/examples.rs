@@ -14,7 +14,7 @@ impl Checker<'_> {
     pub(super) fn example_item(&mut self, item: &ast::ExampleItem) {
         let Some(source) = self.example_source(item) else { return };
         let count = self.program.examples.len();
-        let mut expansion = Expansion::new(&self.program, self.limits, count, self.example_work);
+        let mut expansion = Expansion::new(&self.program, self.limits, count, self.example_work, self.tolerance);
         expansion.expand(&source);
         let Expansion { work, errors, examples, .. } = expansion;
         self.example_work = work;
@@ -88,6 +88,7 @@ impl Checker<'_> {
         let target = &entry.target;
         let indices = self.exprs(&target.indices);
         let value = self.value_tree(&entry.value);
+        let tolerance = entry.tolerance.as_ref().map(|t| self.constant_number(t, "a tolerance"));
         let Some(&(symbol, declared)) = self.names.get(&target.name.name) else {
             let mut diagnostic = self.unknown_name_diagnostic(&target.name);
             if diagnostic.help.is_empty() {
@@ -123,6 +124,34 @@ impl Checker<'_> {
             return None;
         }
         let indices = indices?;
+        if entry.approximate && !info.real {
+            self.error(
+                Diagnostic::error(format!(
+                    "`~=` observes a real within a tolerance, and `{}` takes values 0..{}",
+                    info.name, info.domain
+                ))
+                .with_label(target.span, "not a real output")
+                .with_secondary(declared, "declared here")
+                .with_help("give the value with `=`"),
+            );
+            return None;
+        }
+        if entry.approximate && info.kind == DeclKind::Input {
+            self.error(
+                Diagnostic::error(format!(
+                    "`~=` observes an output within a tolerance, and `{}` is an input",
+                    info.name
+                ))
+                .with_label(target.span, "an input")
+                .with_secondary(declared, "declared here")
+                .with_help("give an input's value with `=`"),
+            );
+            return None;
+        }
+        let tolerance = match tolerance {
+            Some(t) => Some(t?),
+            None => None,
+        };
         if indices.len() > info.dims.len() {
             self.error(
                 Diagnostic::error(format!(
@@ -135,7 +164,7 @@ impl Checker<'_> {
             );
             return None;
         }
-        Some(Entry { array, indices, value: value?, span: entry.span })
+        Some(Entry { array, indices, value: value?, tolerance, span: entry.span })
     }
 
     /// A value of the sketch (an example entry or a param binding) as a value tree.
@@ -161,7 +190,7 @@ impl Checker<'_> {
                 let count = self.constant_expr(count, "the length of `bits(v, n)`");
                 ValueKind::Bits(number?, count?)
             }
-            ast::ValueKind::Expr(expr) => ValueKind::Expr(self.constant_expr(expr, "an example value")?),
+            ast::ValueKind::Expr(expr) => ValueKind::Expr(self.constant_number(expr, "an example value")?),
             ast::ValueKind::List(items) => {
                 let items: Vec<Option<ValueTree>> = items.iter().map(|v| self.value_tree(v)).collect();
                 ValueKind::List(items.into_iter().collect::<Option<_>>()?)
@@ -201,6 +230,7 @@ impl Checker<'_> {
         for example in &mut self.program.examples {
             let known = example.values.len();
             example.values.resize(count, None);
+            example.reals.resize(count, None);
             example.entry_spans.resize(count, None);
             for array in self.program.arrays.iter().skip(known) {
                 if array.kind == DeclKind::Input {

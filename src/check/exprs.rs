@@ -22,8 +22,16 @@ impl Checker<'_> {
         }
     }
 
-    /// Resolve an expression that must be constant (it may use loop variables).
+    /// Resolve an expression that must be constant (it may use loop variables) and an
+    /// integer.
     pub(super) fn constant_expr(&mut self, expr: &ast::Expr, what: &str) -> Option<Expr> {
+        let resolved = self.constant_number(expr, what)?;
+        self.integer(resolved, &format!("{what} is an integer"), "")
+    }
+
+    /// Resolve a constant expression that may be an integer or a real (an example value, a
+    /// param binding, a tolerance).
+    pub(super) fn constant_number(&mut self, expr: &ast::Expr, what: &str) -> Option<Expr> {
         let resolved = self.expr(expr)?;
         if let Some(read) = resolved.first_runtime_read() {
             let span = read.span;
@@ -157,7 +165,7 @@ impl Checker<'_> {
             );
             return None;
         };
-        let resolved = resolved?;
+        let resolved = self.integers(resolved?, "an index is an integer", "")?;
         let array = &self.program.arrays[id];
         if resolved.len() != array.dims.len() {
             let message = match array.dims.len() {
@@ -204,6 +212,7 @@ impl Checker<'_> {
         let span = expr.span;
         let kind = match &expr.kind {
             ast::ExprKind::Int(value) => ExprKind::Int(*value),
+            ast::ExprKind::Real(real) => ExprKind::Real(real.value),
             ast::ExprKind::Name(ident) => return self.name(ident, span),
             ast::ExprKind::Paren(inner) => return self.expr(inner).map(|e| Expr::at(e.kind, span)),
             ast::ExprKind::Index { base, indices } => {
@@ -211,16 +220,33 @@ impl Checker<'_> {
                 ExprKind::Elem { array, indices }
             }
             ast::ExprKind::Call { func, args } => return self.call(func, args, span),
-            ast::ExprKind::Unary { op, operand } => ExprKind::Unary { op: *op, operand: Box::new(self.expr(operand)?) },
+            ast::ExprKind::Unary { op, operand } => {
+                let operand = self.expr(operand)?;
+                match (op, operand.is_real(&self.program)) {
+                    (ast::UnOp::Neg, true) => ExprKind::RealOp { op: RealOp::Neg, args: vec![operand] },
+                    (_, true) => {
+                        let what = format!("`{}` takes an integer", op.symbol());
+                        let help = if *op == ast::UnOp::Not {
+                            "compare the real instead: `!(x > 0.5)` is `x <= 0.5`"
+                        } else {
+                            ""
+                        };
+                        self.integer(operand, &what, help)?;
+                        return None;
+                    }
+                    (_, false) => ExprKind::Unary { op: *op, operand: Box::new(operand) },
+                }
+            }
             ast::ExprKind::Binary { op, lhs, rhs } => {
                 let (l, r) = (self.expr(lhs), self.expr(rhs));
-                ExprKind::Binary { op: *op, lhs: Box::new(l?), rhs: Box::new(r?) }
+                return self.binary(*op, l?, r?, span);
             }
             ast::ExprKind::If { branches, otherwise } => {
                 let mut resolved = Vec::new();
                 let mut ok = true;
                 for (condition, value) in branches {
-                    match (self.expr(condition), self.expr(value)) {
+                    let condition = self.expr(condition).and_then(|c| self.condition(c));
+                    match (condition, self.expr(value)) {
                         (Some(c), Some(v)) => resolved.push((c, v)),
                         _ => ok = false,
                     }
@@ -229,18 +255,105 @@ impl Checker<'_> {
                 if !ok {
                     return None;
                 }
-                ExprKind::If { branches: resolved, otherwise: Box::new(otherwise?) }
+                let mut otherwise = otherwise?;
+                // One real arm makes the conditional real: the integer arms are promoted.
+                let program = &self.program;
+                if otherwise.is_real(program) || resolved.iter().any(|(_, v)| v.is_real(program)) {
+                    for (_, value) in &mut resolved {
+                        promote(program, value);
+                    }
+                    promote(program, &mut otherwise);
+                }
+                ExprKind::If { branches: resolved, otherwise: Box::new(otherwise) }
             }
             ast::ExprKind::Match { scrutinee, arms } => {
-                let scrutinee = self.expr(scrutinee);
+                let scrutinee = self.expr(scrutinee).and_then(|s| {
+                    self.integer(
+                        s,
+                        "a `match` scrutinee is an integer",
+                        "round the real first: `match round(x, 4) { .. }`",
+                    )
+                });
                 let arms = self.arms(arms, |checker, body| checker.expr(body));
-                ExprKind::Match { scrutinee: Box::new(scrutinee?), arms: arms? }
+                let mut arms = arms?;
+                let program = &self.program;
+                if arms.iter().any(|arm| arm.body.is_real(program)) {
+                    for arm in &mut arms {
+                        promote(program, &mut arm.body);
+                    }
+                }
+                ExprKind::Match { scrutinee: Box::new(scrutinee?), arms }
             }
         };
         Some(Expr::at(kind, span))
     }
 
+    /// A binary operation: on integers as written; with a real operand, the arithmetic and the
+    /// comparisons of reals (the integer operand promoted), and an error for the rest.
+    fn binary(&mut self, op: ast::BinOp, lhs: Expr, rhs: Expr, span: Span) -> Option<Expr> {
+        let program = &self.program;
+        if !lhs.is_real(program) && !rhs.is_real(program) {
+            return Some(Expr::at(ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span));
+        }
+        let (mut lhs, mut rhs) = (lhs, rhs);
+        promote(program, &mut lhs);
+        promote(program, &mut rhs);
+        if let Some(real) = RealOp::of_binary(op) {
+            return Some(Expr::at(ExprKind::RealOp { op: real, args: vec![lhs, rhs] }, span));
+        }
+        if op.is_comparison() {
+            return Some(Expr::at(ExprKind::RealCompare { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span));
+        }
+        let real = if matches!(lhs.kind, ExprKind::ToReal(_)) { rhs } else { lhs };
+        let (what, help) = match op {
+            ast::BinOp::And | ast::BinOp::Or => (
+                format!("`{}` takes conditions, which are integers", op.symbol()),
+                "compare the real instead: `x > 0.5`",
+            ),
+            ast::BinOp::Rem => ("`%` takes integers".to_string(), "round the real first: `round(x, 10) % 2`"),
+            _ => (format!("`{}` takes integers", op.symbol()), "round the real first with `round(x, D)`"),
+        };
+        self.integer(real, &what, help)?;
+        None
+    }
+
+    /// A condition of `if`, `&&`, `||`: an integer.
+    pub(super) fn condition(&mut self, condition: Expr) -> Option<Expr> {
+        self.integer(condition, "a condition is an integer", "compare the real instead: `x > 0.5`")
+    }
+
+    /// `expr` where an integer is required: an error pointing at it when it is a real.
+    /// `what` says what requires it ("an index is an integer").
+    pub(super) fn integer(&mut self, expr: Expr, what: &str, help: &str) -> Option<Expr> {
+        if !expr.is_real(&self.program) {
+            return Some(expr);
+        }
+        let help =
+            if help.is_empty() { "a real becomes an integer with `round(x, D)`, which rounds into 0..D" } else { help };
+        self.error(
+            Diagnostic::error(format!("{what}, and this is a real")).with_label(expr.span, "a real").with_help(help),
+        );
+        None
+    }
+
+    /// Every expression of a list an integer (see `integer`).
+    pub(super) fn integers(&mut self, exprs: Vec<Expr>, what: &str, help: &str) -> Option<Vec<Expr>> {
+        let checked: Vec<Option<Expr>> = exprs.into_iter().map(|e| self.integer(e, what, help)).collect();
+        checked.into_iter().collect()
+    }
+
     pub(super) fn call(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
+        // A `fn` the program declares keeps its name's meaning; the built-in functions of
+        // numbers are the names no `fn` takes.
+        let declared = self.names.contains_key(&func.name);
+        if !declared {
+            if let Some(builtin) = Builtin::named(&func.name) {
+                return self.builtin(builtin, func, args, span);
+            }
+            if func.name == Builtin::ROUND {
+                return self.round(func, args, span);
+            }
+        }
         match func.name.as_str() {
             FROM_BITS => return self.number_of_bits(args, span),
             BITS => {
@@ -284,7 +397,73 @@ impl Checker<'_> {
             );
             return None;
         }
-        Some(Expr::at(ExprKind::Call { func: id, args: resolved? }, span))
+        let resolved = self.integers(
+            resolved?,
+            &format!("the arguments of `{}` are integers", func.name),
+            "a `fn` takes values of finite domains; round the real first with `round(x, D)`",
+        )?;
+        Some(Expr::at(ExprKind::Call { func: id, args: resolved }, span))
+    }
+
+    /// `abs(a)`, `min(a, b)`, `max(a, b)`: on integers, or on reals when an argument is real.
+    fn builtin(&mut self, builtin: Builtin, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
+        let resolved = self.exprs(args);
+        if args.len() != builtin.arity() {
+            self.error(
+                Diagnostic::error(format!(
+                    "`{}` takes {} but {} {} given",
+                    func.name,
+                    plural(builtin.arity(), "argument"),
+                    args.len(),
+                    agreeing(args.len(), "was", "were")
+                ))
+                .with_label(span, "wrong number of arguments"),
+            );
+            return None;
+        }
+        let mut args = resolved?;
+        let program = &self.program;
+        if args.iter().any(|a| a.is_real(program)) {
+            args.iter_mut().for_each(|a| promote(program, a));
+            return Some(Expr::at(ExprKind::RealOp { op: builtin.real_op(), args }, span));
+        }
+        Some(Expr::at(ExprKind::Builtin { func: builtin, args }, span))
+    }
+
+    /// `round(x, D)`: a real rounded to the nearest integer and kept within `0..D`.
+    fn round(&mut self, func: &ast::Ident, args: &[ast::Expr], span: Span) -> Option<Expr> {
+        let usage =
+            "`round(x, D)` rounds the real x to the nearest integer (halves away from zero) and keeps it within 0..D";
+        let [value, domain] = args else {
+            self.error(
+                Diagnostic::error(format!(
+                    "`{}` takes 2 arguments but {} {} given",
+                    func.name,
+                    args.len(),
+                    agreeing(args.len(), "was", "were")
+                ))
+                .with_label(span, "wrong number of arguments")
+                .with_help(usage),
+            );
+            return None;
+        };
+        let value = self.expr(value);
+        let domain = self.constant_expr(domain, "the domain of `round(x, D)`");
+        let mut value = value?;
+        promote(&self.program, &mut value);
+        let domain = domain?;
+        if !domain.uses_loop_var() {
+            let size = self.evaluate(&domain, &[])?;
+            if size < 1 || size as u64 > self.limits.max_domain {
+                self.error(
+                    Diagnostic::error(format!("`round(x, D)` into a domain of size {size}"))
+                        .with_label(domain.span, format!("this is {size}"))
+                        .with_help(format!("D must be between 1 and {} (`--max-domain`)", self.limits.max_domain)),
+                );
+                return None;
+            }
+        }
+        Some(Expr::at(ExprKind::Round { operand: Box::new(value), domain: Box::new(domain) }, span))
     }
 
     pub(super) fn arms<A, B>(
@@ -403,9 +582,11 @@ impl Checker<'_> {
             );
             return None;
         }
-        if domain > 2 {
+        if domain > 2 || self.program.arrays[array].real {
+            let domain = self.program.arrays[array].domain_text().replace("0..", "values 0..");
+            let domain = if domain == "real" { "real values".to_string() } else { domain };
             self.error(
-                Diagnostic::error(format!("`from_bits` reads bits, and `{name}` takes values 0..{domain}"))
+                Diagnostic::error(format!("`from_bits` reads bits, and `{name}` takes {domain}"))
                     .with_label(arg.span, "not an array of bits")
                     .with_secondary(declared, "declared here")
                     .with_help(format!("{usage}; declare `{name}` with domain `bool`")),
@@ -432,6 +613,16 @@ impl Checker<'_> {
             .collect();
         Some(Expr::at(ExprKind::FromBits { elements }, span))
     }
+}
+
+/// Make an integer expression a real one (see [`ExprKind::ToReal`]); a real stays as it is.
+pub(super) fn promote(program: &Program, expr: &mut Expr) {
+    if expr.is_real(program) {
+        return;
+    }
+    let span = expr.span;
+    let inner = std::mem::replace(expr, Expr::at(ExprKind::Int(0), span));
+    *expr = Expr::at(ExprKind::ToReal(Box::new(inner)), span);
 }
 
 /// `1 index is given`, `2 indices are given`.

@@ -20,11 +20,23 @@ use crate::program::*;
 use crate::span::Span;
 
 /// What the checker needs besides the AST.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// `--set NAME=VALUE` overrides of `const` declarations.
     pub overrides: Vec<(String, i64)>,
     pub limits: Limits,
+    /// How far a computed real output may be from its observed value, where the example does
+    /// not say (`--tolerance`).
+    pub tolerance: f64,
+}
+
+/// The tolerance of a real observation that does not give its own (docs/language.md says why).
+pub const DEFAULT_TOLERANCE: f64 = 1e-3;
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions { overrides: Vec::new(), limits: Limits::default(), tolerance: DEFAULT_TOLERANCE }
+    }
 }
 
 /// A checked program and the warnings found on the way.
@@ -67,6 +79,8 @@ struct Checker<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     example_work: u64,
+    /// The tolerance of real observations that give none.
+    tolerance: f64,
     /// The file item being checked.
     current_item: ItemId,
     /// Inside a runtime `if` or `match`: the condition or scrutinee that decides it.
@@ -86,7 +100,7 @@ impl<'a> Checker<'a> {
             all_declarations.entry(name.name.clone()).or_insert(name.span);
         }
         Checker {
-            program: Program::default(),
+            program: Program { tolerance: options.tolerance, ..Program::default() },
             names: HashMap::new(),
             all_declarations,
             loop_vars: Vec::new(),
@@ -97,6 +111,7 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             example_work: 0,
+            tolerance: options.tolerance,
             current_item: 0,
             runtime_branch: None,
         }

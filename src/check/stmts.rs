@@ -42,7 +42,24 @@ impl Checker<'_> {
                     );
                     return None;
                 }
-                StmtKind::Assign { array, indices, value: value?, target_span: target.span }
+                let mut value = value?;
+                if info.real {
+                    super::exprs::promote(&self.program, &mut value);
+                } else if value.is_real(&self.program) {
+                    let name = info.name.clone();
+                    let domain = info.domain;
+                    let declared = info.name_span;
+                    self.error(
+                        Diagnostic::error(format!("a real cannot be stored in `{name}`, which takes values 0..{domain}"))
+                            .with_label(value.span, "a real")
+                            .with_secondary(declared, format!("`{name}` takes values 0..{domain}"))
+                            .with_help(format!(
+                                "convert it with `round(x, {domain})` (the nearest integer, kept within 0..{domain}), or declare `{name}` as `real`"
+                            )),
+                    );
+                    return None;
+                }
+                StmtKind::Assign { array, indices, value, target_span: target.span }
             }
             ast::StmtKind::For { var, start, end, body } => {
                 let start = self.constant_expr(start, "a loop bound");
@@ -67,7 +84,7 @@ impl Checker<'_> {
                 let outer = self.runtime_branch;
                 for (condition, block) in branches {
                     let condition_span = condition.span;
-                    let checked = self.expr(condition);
+                    let checked = self.expr(condition).and_then(|c| self.condition(c));
                     // A branch after a runtime condition is taken at run time too.
                     if checked.as_ref().is_some_and(|c| !c.is_constant()) && self.runtime_branch == outer {
                         self.runtime_branch = Some(condition_span);
@@ -90,7 +107,13 @@ impl Checker<'_> {
             }
             ast::StmtKind::Match { scrutinee, arms } => {
                 let scrutinee_span = scrutinee.span;
-                let scrutinee = self.expr(scrutinee);
+                let scrutinee = self.expr(scrutinee).and_then(|s| {
+                    self.integer(
+                        s,
+                        "a `match` scrutinee is an integer",
+                        "round the real first: `match round(x, 4) { .. }`",
+                    )
+                });
                 let outer = self.runtime_branch;
                 if scrutinee.as_ref().is_some_and(|s| !s.is_constant()) && outer.is_none() {
                     self.runtime_branch = Some(scrutinee_span);
@@ -99,7 +122,14 @@ impl Checker<'_> {
                 self.runtime_branch = outer;
                 StmtKind::Match { scrutinee: scrutinee?, arms: arms? }
             }
-            ast::StmtKind::Observe(expr) => StmtKind::Observe(self.expr(expr)?),
+            ast::StmtKind::Observe(expr) => {
+                let expr = self.expr(expr)?;
+                StmtKind::Observe(self.integer(
+                    expr,
+                    "`observe` takes a condition, an integer",
+                    "compare the real: `observe x > 0.5;`",
+                )?)
+            }
             ast::StmtKind::Minimize(expr) => StmtKind::Minimize(self.objective_term(expr, span)?),
         };
         Some(Stmt { kind, span, origin: Origin { item: self.current_item, iteration: None } })
@@ -112,6 +142,11 @@ impl Checker<'_> {
     /// it may not stand in a branch taken at run time.
     fn objective_term(&mut self, expr: &ast::Expr, span: crate::span::Span) -> Option<Expr> {
         let checked = self.expr(expr)?;
+        let checked = self.integer(
+            checked,
+            "`minimize` takes an integer",
+            "the objective counts over the finite-domain params: `minimize gate[g] != 4;`",
+        )?;
         if let Some(condition) = self.runtime_branch {
             self.error(
                 Diagnostic::error("`minimize` cannot stand inside a branch taken at run time")
@@ -124,19 +159,31 @@ impl Checker<'_> {
         let mut read = None;
         checked.walk(&mut |e| {
             if let ExprKind::Elem { array, .. } = &e.kind {
-                if read.is_none() && self.program.arrays[*array].kind != DeclKind::Param {
+                let info = &self.program.arrays[*array];
+                if read.is_none() && (info.kind != DeclKind::Param || info.real) {
                     read = Some((*array, e.span));
                 }
             }
         });
         if let Some((array, at)) = read {
             let info = &self.program.arrays[array];
+            let (name, declared) = (info.name.clone(), info.name_span);
+            if info.kind == DeclKind::Param {
+                // The objective is optimized by the exact back ends, which know finite domains
+                // only; a cost over a continuous value has no smallest program to prove.
+                self.error(
+                    Diagnostic::error("`minimize` may only read integer params and constants")
+                        .with_label(at, format!("`{name}` is a real param"))
+                        .with_secondary(declared, "declared here")
+                        .with_help("the objective counts over the finite-domain params; constrain the real with `observe` instead"),
+                );
+                return None;
+            }
             let kind = match info.kind {
                 DeclKind::Input => "an input",
                 DeclKind::Output => "an output",
                 _ => "a var",
             };
-            let (name, declared) = (info.name.clone(), info.name_span);
             self.error(
                 Diagnostic::error("`minimize` may only read params and constants")
                     .with_label(at, format!("`{name}` is {kind}, which differs between examples"))

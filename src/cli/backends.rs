@@ -1,12 +1,15 @@
 //! `tpt backends`: every back end with its hyperparameters: their types, ranges and defaults.
 
-use tpt::solve::registry;
+use tpt::solve::{registry, BackendInfo, REAL_STAGE};
 
 use super::EXIT_OK;
 use tpt::pipeline::DEFAULT_BACKEND;
 
 pub fn main() -> u8 {
-    for info in registry() {
+    // The real-param stage is listed last: its `real-*` keys go with any back end that is
+    // not exact, on a sketch with real params.
+    let stage: [&BackendInfo; 1] = [&REAL_STAGE];
+    for info in registry().into_iter().chain(stage) {
         let default = if info.name == DEFAULT_BACKEND { " (default)" } else { "" };
         outln!("{}{default}\n    {}", info.name, info.summary);
         let defaults = (info.defaults)();

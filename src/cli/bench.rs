@@ -20,7 +20,7 @@ use tpt::solve::{backend, restart_seed};
 use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
 use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
 use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
-use super::{LimitArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
+use super::{InputArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -65,14 +65,8 @@ pub struct BenchArgs {
     pub plot: Option<PathBuf>,
     #[command(flatten)]
     pub search: SearchArgs,
-    /// Read more examples from a JSON file.
-    #[arg(long, value_name = "FILE")]
-    pub data: Option<PathBuf>,
-    /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
-    pub color: String,
     #[command(flatten)]
-    pub limits: LimitArgs,
+    pub input: InputArgs,
 }
 
 fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic> {
@@ -121,7 +115,7 @@ fn check_output(flag: &str, path: &Path, extension: &str) -> Result<(), Diagnost
 }
 
 pub fn main(args: BenchArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.color);
+    let mut reporter = Reporter::new(&args.input.color);
     let outputs = args
         .plot
         .iter()
@@ -170,7 +164,7 @@ pub fn main(args: BenchArgs) -> u8 {
             }
         }
     }
-    let data = match args.data.as_deref().map(|path| reporter.load(path)).transpose() {
+    let data = match args.input.data.as_deref().map(|path| reporter.load(path)).transpose() {
         Ok(data) => data,
         Err(d) => {
             reporter.emit(&[d]);
@@ -226,7 +220,11 @@ pub fn main(args: BenchArgs) -> u8 {
             if (0..backends.len()).all(|b| shard.runs(cell_of(f, s, b), args.runs).is_empty()) {
                 continue;
             }
-            let options = CheckOptions { overrides: setting.clone(), limits: args.limits.limits() };
+            let options = CheckOptions {
+                overrides: setting.clone(),
+                limits: args.input.limits.limits(),
+                tolerance: args.input.tolerance,
+            };
             let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,
                 Err(diagnostics) => {
@@ -317,6 +315,8 @@ fn measure(
         backend: cell.backend.to_string(),
         timeout: args.search.timeout()?,
         interrupt: Arc::clone(interrupt),
+        // A benchmark measures the search; it reports nothing of the examples' check.
+        distinguish: None,
         ..args.search.config()
     };
     let search = Search::new(compiled, &config)?;

@@ -22,7 +22,7 @@ pub struct CheckArgs {
 
 pub fn main(args: CheckArgs) -> u8 {
     if let Err(d) = stdin_at_most_once(&args.files) {
-        Reporter::new(&args.with.color).emit(&[d]);
+        Reporter::new(&args.with.input.color).emit(&[d]);
         return EXIT_USER_ERROR;
     }
     let mut worst = EXIT_OK;
@@ -34,12 +34,12 @@ pub fn main(args: CheckArgs) -> u8 {
 }
 
 fn check_one(args: &CompileArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.with.color);
+    let mut reporter = Reporter::new(&args.with.input.color);
     let compiled = match load_and_compile(args, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.with.limits.limits()) {
+    let bytes = match tpt::tape::check_memory(&compiled.graph, &args.with.input.limits.limits()) {
         Ok(bytes) => bytes,
         Err(diagnostic) => {
             reporter.emit(&[diagnostic]);
@@ -49,8 +49,13 @@ fn check_one(args: &CompileArgs) -> u8 {
     let program = &compiled.program;
     let (unknowns, bits) = program.search_space();
     let declared = program.params().count();
+    // Real params are counted apart: the search space is that of the finite elements.
+    let reals = match program.real_unknowns() {
+        0 => String::new(),
+        n => format!(", {}", plural(n, "unknown real")),
+    };
     outln!(
-        "{}: ok: {}, {}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
+        "{}: ok: {}, {}{reals}, search space 2^{bits:.1}, {}, {}, {}, {} of buffers",
         display_name(&args.file),
         plural(declared, "param declaration"),
         plural(unknowns, "unknown element"),

@@ -66,7 +66,7 @@ fn smt_sort(args: &EmitArgs) -> Result<SmtSort, Diagnostic> {
 }
 
 pub fn main(args: EmitArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,

@@ -20,7 +20,7 @@ pub struct GraphArgs {
 }
 
 pub fn main(args: GraphArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -70,8 +70,21 @@ fn dot(graph: &Graph, program: &Program, source: &str) -> String {
                 NodeKind::Const { value } => format!("const {value}"),
                 NodeKind::Table { operands, .. } => format!("table of {}", operands.len()),
                 NodeKind::Mix { choices, .. } => format!("mix of {}", choices.len()),
+                NodeKind::RealParam { param } => format!("real param {}", graph.real_params[*param].name),
+                NodeKind::RealInput { input } => {
+                    let slot = &graph.real_inputs[*input];
+                    format!("real input {}", program.arrays[slot.array].element_name(slot.flat))
+                }
+                NodeKind::RealConst { value } => format!("real {value:?}"),
+                NodeKind::RealTable { operands, .. } => format!("real table of {}", operands.len()),
+                NodeKind::Real { op, .. } => format!("real {}", format!("{op:?}").to_lowercase()),
+                NodeKind::RealMix { choices, .. } => format!("real mix of {}", choices.len()),
+                NodeKind::Compare { op, .. } => format!("compare {}", op.symbol()),
+                NodeKind::Round { .. } => "round".to_string(),
+                NodeKind::Finite { operands } => format!("finite of {}", operands.len()),
             };
-            format!("#{} {what}\ndomain {} · line {line}", index.index(), node.domain)
+            let domain = if node.is_real() { "real".to_string() } else { format!("domain {}", node.domain) };
+            format!("#{} {what}\n{domain} · line {line}", index.index())
         },
         |_, position| format!("{position}"),
     );
@@ -81,8 +94,17 @@ fn dot(graph: &Graph, program: &Program, source: &str) -> String {
         let mark = match &observation.target {
             Target::Output { array, flat } => format!("\nobserved: {}", program.arrays[*array].element_name(*flat)),
             Target::Observe => "\nobserved: observe".to_string(),
+            Target::Finite => "\nobserved: finite".to_string(),
         };
         if let Some(label) = labelled.node_weight_mut(index) {
+            if !label.contains(&mark) {
+                label.push_str(&mark);
+            }
+        }
+    }
+    for observation in &graph.real_observations {
+        let mark = format!("\nobserved: {}", program.arrays[observation.array].element_name(observation.flat));
+        if let Some(label) = labelled.node_weight_mut(petgraph::graph::NodeIndex::new(observation.node)) {
             if !label.contains(&mark) {
                 label.push_str(&mark);
             }

@@ -87,14 +87,35 @@ pub struct ProgramArgs {
     /// Override a constant: `--set K=64` (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_override)]
     pub overrides: Vec<(String, i64)>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// What every command that compiles a program takes besides the program and its constants
+/// (`bench` sweeps constants, so it takes these alone).
+#[derive(Args, Debug, Clone)]
+pub struct InputArgs {
     /// Read more examples from a JSON file: {"examples": [{"x": 0, "y": [1, 0]}, ..]}.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
     /// Colour in diagnostics: auto (when stderr is a terminal), always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]
     pub color: String,
+    /// How far a computed real output may be from its observed value, where an example does
+    /// not give its own tolerance (`y ~= 2.5 +- 0.01;`).
+    #[arg(long, value_name = "T", default_value_t = tpt::check::DEFAULT_TOLERANCE, value_parser = parse_tolerance)]
+    pub tolerance: f64,
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// A tolerance: a finite number of at least 0.
+pub fn parse_tolerance(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        Ok(value) => Err(format!("{value} is not a tolerance: give a finite number of at least 0")),
+        Err(_) => Err(format!("`{text}` is not a number")),
+    }
 }
 
 /// The resource bounds, each with the flag that raises it.
@@ -264,14 +285,18 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
         reporter.emit(&[d]);
         EXIT_USER_ERROR
     })?;
-    let data = match &args.with.data {
+    let data = match &args.with.input.data {
         None => None,
         Some(path) => Some(reporter.load(path).map_err(|d| {
             reporter.emit(&[d]);
             EXIT_USER_ERROR
         })?),
     };
-    let options = CheckOptions { overrides: args.with.overrides.clone(), limits: args.with.limits.limits() };
+    let options = CheckOptions {
+        overrides: args.with.overrides.clone(),
+        limits: args.with.input.limits.limits(),
+        tolerance: args.with.input.tolerance,
+    };
     match compile(&reporter.sources, main, data, &options) {
         Ok(compiled) => {
             reporter.emit(&compiled.warnings);

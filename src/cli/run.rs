@@ -16,13 +16,13 @@ pub struct RunArgs {
     #[command(flatten)]
     pub compile: CompileArgs,
     /// Run on this input instead of the examples: `--input x=[0,1,1]` (repeatable; values
-    /// are integers or nested lists).
+    /// are integers, reals or nested lists).
     #[arg(long = "input", value_name = "NAME=VALUE")]
     pub inputs: Vec<String>,
 }
 
 pub fn main(args: RunArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -35,7 +35,7 @@ pub fn main(args: RunArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    let max_steps = args.compile.with.limits.max_unroll;
+    let max_steps = args.compile.with.input.limits.max_unroll;
     if !args.inputs.is_empty() {
         let example = match inputs_example(program, &args.inputs) {
             Ok(example) => example,
@@ -51,7 +51,14 @@ pub fn main(args: RunArgs) -> u8 {
         print_outputs(&input_label(program, &example), status, program, &outcome);
         let diagnostics = failure_diagnostics(program, &example, &outcome);
         reporter.emit(&diagnostics);
-        return if outcome.passed() { EXIT_OK } else { EXIT_FAILED };
+        // A run that stops at an error (a division of reals by zero, which the compiler
+        // cannot rule out for an input it has not seen) is an error of the input given.
+        let stopped = outcome.failures.iter().any(|f| matches!(f, tpt::interp::Failure::Error(_)));
+        return match (outcome.passed(), stopped) {
+            (true, _) => EXIT_OK,
+            (false, true) => EXIT_USER_ERROR,
+            (false, false) => EXIT_FAILED,
+        };
     }
     let mut failed = 0;
     for example in &program.examples {
@@ -114,7 +121,7 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
             }
             Err(_) => {
                 return Err(vec![Diagnostic::error(format!(
-                    "`--input {name}={value}`: the value must be an integer or a list like [0, 1]"
+                    "`--input {name}={value}`: the value must be a number or a list like [0, 1]"
                 ))])
             }
         }
@@ -134,6 +141,18 @@ fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {
     }
 }
 
+fn format_real_array(values: &[Option<f64>], dims: &[usize]) -> String {
+    let show = |v: &Option<f64>| v.map_or("_".to_string(), tpt::print::real_text);
+    match dims.split_first() {
+        None => values.first().map_or("_".to_string(), show),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product();
+            let parts: Vec<String> = values.chunks(block.max(1)).map(|c| format_real_array(c, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
 /// `input (x = [1, 0])`: the values given with `--input`.
 fn input_label(program: &Program, example: &ExampleData) -> String {
     let mut parts = Vec::new();
@@ -141,6 +160,10 @@ fn input_label(program: &Program, example: &ExampleData) -> String {
         if let (DeclKind::Input, Some(Some(values))) = (array.kind, example.values.get(id)) {
             let values: Vec<Option<i64>> = values.iter().map(|v| v.map(i64::from)).collect();
             parts.push(format!("{} = {}", array.name, format_array(&values, &array.dims)));
+        }
+        if let (DeclKind::Input, Some(Some(values))) = (array.kind, example.reals.get(id)) {
+            let values: Vec<Option<f64>> = values.iter().map(|v| v.map(|v| v.value)).collect();
+            parts.push(format!("{} = {}", array.name, format_real_array(&values, &array.dims)));
         }
     }
     format!("input ({})", parts.join(", "))
@@ -150,7 +173,9 @@ fn input_label(program: &Program, example: &ExampleData) -> String {
 fn print_outputs(label: &str, status: Option<&str>, program: &Program, outcome: &Outcome) {
     let mut parts = Vec::new();
     for (id, array) in program.arrays.iter().enumerate() {
-        if array.kind == DeclKind::Output {
+        if array.kind == DeclKind::Output && array.real {
+            parts.push(format!("{} = {}", array.name, format_real_array(&outcome.real_outputs[id], &array.dims)));
+        } else if array.kind == DeclKind::Output {
             parts.push(format!("{} = {}", array.name, format_array(&outcome.outputs[id], &array.dims)));
         }
     }

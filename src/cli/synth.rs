@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tpt::diagnostics::{plural, Diagnostic};
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
+use tpt::solve::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
 use tpt::solve::{Progress, Status};
 use tpt::tape::LossKind;
 
@@ -46,6 +47,26 @@ pub struct SynthArgs {
     /// steps) or `.csv`.
     #[arg(long, value_name = "FILE.svg|FILE.csv")]
     pub trace: Option<PathBuf>,
+    /// Skip the check, made after a program is found, of whether the examples pin its
+    /// behaviour down (another program that fits every example but gives other outputs on
+    /// some input).
+    #[arg(long, conflicts_with = "all")]
+    pub no_distinguish: bool,
+    /// Print up to N programs that fit every example and behave differently from each other
+    /// (on some input, pairwise), each verified, and say whether the list is complete.
+    #[arg(long, value_name = "N", value_parser = parse_all)]
+    pub all: Option<usize>,
+    /// Conflicts the exact solver may spend on each solve of that check (and of `--all`).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONFLICTS)]
+    pub distinguish_conflicts: u32,
+}
+
+fn parse_all(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("`--all` lists at least one program".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a positive integer, found `{text}`")),
+    }
 }
 
 /// How to search: shared by `synth` and `bench`.
@@ -155,7 +176,7 @@ pub fn interrupted_exit_code() -> u8 {
 }
 
 pub fn main(args: SynthArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.compile.with.color);
+    let mut reporter = Reporter::new(&args.compile.with.input.color);
     let compiled = match load_and_compile(&args.compile, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -173,6 +194,8 @@ pub fn main(args: SynthArgs) -> u8 {
         trace: args.trace.is_some(),
         interrupt: interrupt_flag(),
         progress: terminal.then(|| Arc::new(Progress::default())),
+        distinguish: (!args.no_distinguish)
+            .then(|| DistinguishConfig { conflicts: args.distinguish_conflicts, programs: args.all.unwrap_or(1) }),
         ..args.search.config()
     };
     let search = match Search::new(&compiled, &config) {
@@ -202,6 +225,8 @@ pub fn main(args: SynthArgs) -> u8 {
     let form = if args.print == "sketch" { PrintForm::Sketch } else { PrintForm::Program };
     let text = if args.json {
         format!("{:#}\n", synthesis.json(&compiled))
+    } else if args.all.is_some() {
+        synthesis.printed_all(&compiled, form).unwrap_or_default()
     } else {
         synthesis.printed(&compiled, form).unwrap_or_default()
     };
@@ -227,6 +252,9 @@ pub fn main(args: SynthArgs) -> u8 {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
+    }
+    if synthesis.distinction().is_some_and(|d| d.ending == Ending::InternalError) {
+        return EXIT_INTERNAL_ERROR;
     }
     exit_code(synthesis.status())
 }
@@ -332,7 +360,7 @@ mod tests {
         let report = tpt::solve::SolveReport {
             status: Status::InternalError,
             verified: None,
-            best: Some(tpt::solve::Candidate { assignment: vec![0], violations: 0, loss: 0.0 }),
+            best: Some(tpt::solve::Candidate { assignment: vec![0], reals: Vec::new(), violations: 0, loss: 0.0 }),
             steps: 1,
             total_steps: 1,
             restart: 0,

@@ -281,9 +281,9 @@ fn example(
             assembly.failed.insert(id);
             continue;
         }
-        let entry = Entry { array: id, indices: Vec::new(), value: value_tree(value, at), span };
+        let entry = Entry { array: id, indices: Vec::new(), value: value_tree(value, at), tolerance: None, span };
         let mut values = Values { program, origin, loop_values: &[], errors };
-        assembly.fill(&mut values, &entry);
+        assembly.fill(&mut values, &entry, program.tolerance);
     }
     assembly.finish(program, origin, &At::Json(path.clone()), errors)
 }
@@ -292,9 +292,10 @@ fn example(
 fn value_tree(value: &Value, at: JsonPath) -> ValueTree {
     let kind = match value {
         Value::Null => ValueKind::Hole,
-        Value::Number(n) => match n.as_i64() {
-            Some(v) => ValueKind::Int(v),
-            None => ValueKind::Other(format!("{n}, which is not an integer")),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(v), _) => ValueKind::Int(v),
+            (None, Some(v)) => ValueKind::Real(v),
+            (None, None) => ValueKind::Other(format!("{n}, which is not a number tpt reads")),
         },
         Value::Array(items) => {
             ValueKind::List(items.iter().enumerate().map(|(i, item)| value_tree(item, at.index(i))).collect())

@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ast::DeclKind;
 use crate::diagnostics::{plural, Diagnostic};
+use crate::eval::constant_real;
 use crate::eval::{constant_value, index_out_of_range, values_label};
 use crate::limits::Limits;
-use crate::program::{ArrayId, ArrayInfo, ExampleData, Expr, Program};
+use crate::program::{ArrayId, ArrayInfo, ExampleData, Expr, Program, RealValue};
 use crate::span::Span;
 
 use json::{DataFile, JsonPath};
@@ -36,6 +37,8 @@ pub enum ValueKind {
     Expr(Expr),
     /// An integer of a data file.
     Int(i64),
+    /// A number of a data file that is not an integer (`0.5`, `1e-3`).
+    Real(f64),
     List(Vec<ValueTree>),
     /// `[v; n]`.
     Repeat(Box<ValueTree>, Expr),
@@ -84,8 +87,34 @@ pub struct Values<'a> {
     pub errors: &'a mut Vec<Diagnostic>,
 }
 
+/// A real value that is not a finite number: the error for it.
+fn not_finite(origin: Origin, at: &At, name: &str, value: f64) -> Diagnostic {
+    origin.error(at, format!("the value of `{name}` is not a finite number"), format!("this is {value}")).with_help(
+        "reals are finite 64-bit floats: an infinite or undefined value (a division by zero) cannot be given or observed",
+    )
+}
+
 impl Values<'_> {
+    /// The value of a constant expression, integer or real, as a real.
+    fn evaluate_real(&mut self, expr: &Expr) -> Option<f64> {
+        match constant_real(self.program, expr, self.loop_values) {
+            Ok(value) => Some(value),
+            Err(diagnostic) => {
+                self.errors.push(diagnostic);
+                None
+            }
+        }
+    }
+
     fn evaluate(&mut self, expr: &Expr) -> Option<i64> {
+        if expr.is_real(self.program) {
+            self.errors.push(
+                Diagnostic::error("expected an integer, and this is a real")
+                    .with_label(expr.span, "a real")
+                    .with_help("lengths, indices and the values of finite domains are integers"),
+            );
+            return None;
+        }
         match constant_value(self.program, expr, self.loop_values) {
             Ok(value) => Some(value),
             Err(diagnostic) => {
@@ -110,7 +139,7 @@ impl Values<'_> {
         let origin = self.origin;
         let at = &tree.at;
         let kind_text = |kind: &ValueKind| match kind {
-            ValueKind::Expr(_) | ValueKind::Int(_) => "a single value".to_string(),
+            ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Real(_) => "a single value".to_string(),
             ValueKind::List(_) | ValueKind::Repeat(..) | ValueKind::Bits(..) => "a list".to_string(),
             ValueKind::Hole => format!("`{}`", origin.hole()),
             ValueKind::Other(what) => what.clone(),
@@ -129,6 +158,27 @@ impl Values<'_> {
                         .with_help(format!(
                             "`{hole}` marks unobserved output elements and unbound param elements; inputs are given in full"
                         )),
+                );
+                false
+            }
+            (ValueKind::Real(value), None) => {
+                self.errors.push(
+                    origin
+                        .error(
+                            at,
+                            format!("expected an integer for `{name}`, found {value:?}, which is not an integer"),
+                            format!("{value:?}, which is not an integer"),
+                        )
+                        .with_secondary(array.name_span, "declared here"),
+                );
+                false
+            }
+            (ValueKind::Expr(expr), None) if expr.is_real(self.program) => {
+                self.errors.push(
+                    origin
+                        .error(at, format!("`{name}` takes values 0..{domain}, and this is a real"), "a real")
+                        .with_secondary(array.name_span, "declared here")
+                        .with_help(format!("give an integer in 0..{domain}, or declare `{name}` as `real`")),
                 );
                 false
             }
@@ -172,7 +222,7 @@ impl Values<'_> {
                 );
                 false
             }
-            (ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Other(_), Some((&n, _))) => {
+            (ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Real(_) | ValueKind::Other(_), Some((&n, _))) => {
                 let found = kind_text(&tree.kind);
                 self.errors.push(
                     origin
@@ -267,6 +317,104 @@ impl Values<'_> {
         }
     }
 
+    /// Flatten `tree` for a real array (see `flatten`): every element a finite real, integers
+    /// promoted, each observation with `tolerance` (which must be finite and not negative).
+    pub fn flatten_real(
+        &mut self,
+        tree: &ValueTree,
+        shape: &[usize],
+        array: &ArrayInfo,
+        holes_allowed: bool,
+        tolerance: f64,
+        out: &mut Vec<Option<RealValue>>,
+    ) -> bool {
+        let name = array.name.as_str();
+        let origin = self.origin;
+        let at = &tree.at;
+        let mut push = |values: &mut Self, value: f64| -> bool {
+            if !value.is_finite() {
+                values
+                    .errors
+                    .push(not_finite(origin, at, name, value).with_secondary(array.name_span, "declared here"));
+                return false;
+            }
+            out.push(Some(RealValue { value, tolerance }));
+            true
+        };
+        match (&tree.kind, shape.split_first()) {
+            (ValueKind::Expr(expr), None) => match self.evaluate_real(expr) {
+                Some(value) => push(self, value),
+                None => false,
+            },
+            (ValueKind::Int(value), None) => push(self, *value as f64),
+            (ValueKind::Real(value), None) => push(self, *value),
+            (ValueKind::List(items), Some((&n, rest))) => {
+                if items.len() != n {
+                    self.errors.push(self.wrong_length(at, array, n, items.len() as i64));
+                    return false;
+                }
+                items.iter().all(|item| self.flatten_real(item, rest, array, holes_allowed, tolerance, out))
+            }
+            (ValueKind::Repeat(item, count), Some((&n, rest))) => {
+                let Some(count) = self.evaluate(count) else { return false };
+                if count != n as i64 {
+                    self.errors.push(self.wrong_length(at, array, n, count));
+                    return false;
+                }
+                let start = out.len();
+                if !self.flatten_real(item, rest, array, holes_allowed, tolerance, out) {
+                    return false;
+                }
+                let one: Vec<Option<RealValue>> = out[start..].to_vec();
+                for _ in 1..n {
+                    out.extend_from_slice(&one);
+                }
+                true
+            }
+            (ValueKind::Bits(..), _) => {
+                self.errors.push(
+                    origin
+                        .error(at, format!("`{name}` is real, and `bits(v, n)` gives a list of bits"), "a list of bits")
+                        .with_secondary(array.name_span, "declared here"),
+                );
+                false
+            }
+            // Holes, other values and shape mistakes are the same as for finite domains.
+            _ => {
+                let mut ignored = Vec::new();
+                let fits = self.flatten_shape_only(tree, shape, array, holes_allowed, &mut ignored);
+                if fits {
+                    out.extend(ignored.into_iter().map(|_| None));
+                }
+                fits
+            }
+        }
+    }
+
+    /// The shape checks of `flatten` for values that are holes or not values at all: the
+    /// holes (as `None`), or the error.
+    fn flatten_shape_only(
+        &mut self,
+        tree: &ValueTree,
+        shape: &[usize],
+        array: &ArrayInfo,
+        holes_allowed: bool,
+        out: &mut Vec<Option<u32>>,
+    ) -> bool {
+        match (&tree.kind, shape.split_first()) {
+            (ValueKind::Other(what), None) => {
+                let name = &array.name;
+                self.errors.push(
+                    self.origin
+                        .error(&tree.at, format!("expected a number for `{name}`, found {what}"), what.clone())
+                        .with_secondary(array.name_span, "declared here"),
+                );
+                false
+            }
+            _ => self.flatten(tree, shape, array, holes_allowed, out),
+        }
+    }
+
     fn wrong_length(&self, at: &At, array: &ArrayInfo, n: usize, found: i64) -> Diagnostic {
         let name = &array.name;
         self.origin
@@ -283,6 +431,8 @@ pub struct Entry {
     /// Leading indices (sketch entries only): the entry gives that sub-array.
     pub indices: Vec<Expr>,
     pub value: ValueTree,
+    /// The tolerance written after `+-` (a constant expression), for a real output.
+    pub tolerance: Option<Expr>,
     /// The whole entry, in the example's source.
     pub span: Span,
 }
@@ -301,19 +451,21 @@ impl Assembly {
             span,
             label,
             values: vec![None; program.arrays.len()],
+            reals: vec![None; program.arrays.len()],
             entry_spans: vec![None; program.arrays.len()],
         };
         Assembly { data, failed: HashSet::new() }
     }
 
     /// Store one entry's values; on failure the error is recorded and the array marked.
-    pub fn fill(&mut self, values: &mut Values, entry: &Entry) {
-        if !self.try_fill(values, entry) {
+    /// `tolerance` is that of real observations that give none.
+    pub fn fill(&mut self, values: &mut Values, entry: &Entry, tolerance: f64) {
+        if !self.try_fill(values, entry, tolerance) {
             self.failed.insert(entry.array);
         }
     }
 
-    fn try_fill(&mut self, values: &mut Values, entry: &Entry) -> bool {
+    fn try_fill(&mut self, values: &mut Values, entry: &Entry, tolerance: f64) -> bool {
         let info = &values.program.arrays[entry.array];
         let mut offset = 0usize;
         for (dim, index) in entry.indices.iter().enumerate() {
@@ -327,6 +479,31 @@ impl Assembly {
         let shape = &info.dims[entry.indices.len()..];
         let block: usize = shape.iter().product();
         offset *= block;
+        if info.real {
+            let tolerance = match &entry.tolerance {
+                None => tolerance,
+                Some(expr) => {
+                    let Some(t) = values.evaluate_real(expr) else { return false };
+                    if !(t.is_finite() && t >= 0.0) {
+                        values.errors.push(
+                            Diagnostic::error(format!("a tolerance of {t}"))
+                                .with_label(expr.span, format!("this is {t}"))
+                                .with_help("a tolerance is how far a computed value may be from the observed one: a finite number of at least 0"),
+                        );
+                        return false;
+                    }
+                    t
+                }
+            };
+            let mut flat = Vec::with_capacity(block);
+            if !values.flatten_real(&entry.value, shape, info, info.kind == DeclKind::Output, tolerance, &mut flat) {
+                return false;
+            }
+            let slot = self.data.reals[entry.array].get_or_insert_with(|| vec![None; info.len()]);
+            slot[offset..offset + block].copy_from_slice(&flat);
+            self.data.entry_spans[entry.array] = Some(entry.span);
+            return true;
+        }
         let mut flat = Vec::with_capacity(block);
         if !values.flatten(&entry.value, shape, info, info.kind == DeclKind::Output, &mut flat) {
             return false;
@@ -344,10 +521,18 @@ impl Assembly {
             if array.kind != DeclKind::Input || self.failed.contains(&id) {
                 continue;
             }
-            let missing = match &self.data.values.get(id) {
-                Some(None) => Some(array.name.clone()),
-                Some(Some(values)) => values.iter().position(Option::is_none).map(|flat| array.element_name(flat)),
-                None => None,
+            let missing = if array.real {
+                match &self.data.reals.get(id) {
+                    Some(None) => Some(array.name.clone()),
+                    Some(Some(values)) => values.iter().position(Option::is_none).map(|flat| array.element_name(flat)),
+                    None => None,
+                }
+            } else {
+                match &self.data.values.get(id) {
+                    Some(None) => Some(array.name.clone()),
+                    Some(Some(values)) => values.iter().position(Option::is_none).map(|flat| array.element_name(flat)),
+                    None => None,
+                }
             };
             if let Some(missing) = missing {
                 errors.push(
@@ -376,21 +561,38 @@ pub fn contradictions(program: &Program) -> Vec<Diagnostic> {
         program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Input).map(|(id, _)| id).collect();
     let outputs: Vec<ArrayId> =
         program.arrays.iter().enumerate().filter(|(_, a)| a.kind == DeclKind::Output).map(|(id, _)| id).collect();
-    // The examples seen so far, by their input values.
-    type Inputs = Vec<Option<Vec<Option<u32>>>>;
+    // The examples seen so far, by their input values (reals by their bits).
+    type Inputs = Vec<Option<Vec<Option<u64>>>>;
     let mut first_with: HashMap<Inputs, Vec<usize>> = HashMap::new();
     let mut errors = Vec::new();
     for (index, example) in program.examples.iter().enumerate() {
-        let key: Inputs = inputs.iter().map(|&id| example.values[id].clone()).collect();
+        let key: Inputs = inputs
+            .iter()
+            .map(|&id| match &example.values[id] {
+                Some(values) => Some(values.iter().map(|v| v.map(u64::from)).collect()),
+                None => example
+                    .reals
+                    .get(id)
+                    .cloned()
+                    .flatten()
+                    .map(|values| values.iter().map(|v| v.map(|v| v.value.to_bits())).collect()),
+            })
+            .collect();
         let earlier = first_with.entry(key).or_default();
-        // The first earlier example it contradicts is enough to name.
+        // The first earlier example it contradicts is enough to name. Real observations
+        // contradict each other when no value lies within both tolerances.
         let clash = earlier.iter().find_map(|&other| {
             let first = &program.examples[other];
             outputs.iter().find_map(|&id| {
                 let len = program.arrays[id].len();
                 (0..len).find_map(|flat| match (first.observed(id, flat), example.observed(id, flat)) {
-                    (Some(a), Some(b)) if a != b => Some((other, id, flat, a, b)),
-                    _ => None,
+                    (Some(a), Some(b)) if a != b => Some((other, id, flat, a.to_string(), b.to_string())),
+                    _ => match (first.real_observed(id, flat), example.real_observed(id, flat)) {
+                        (Some(a), Some(b)) if (a.value - b.value).abs() > a.tolerance + b.tolerance => {
+                            Some((other, id, flat, real_text(a), real_text(b)))
+                        }
+                        _ => None,
+                    },
                 })
             })
         });
@@ -410,6 +612,15 @@ pub fn contradictions(program: &Program) -> Vec<Diagnostic> {
         );
     }
     errors
+}
+
+/// `2.5`, or `2.5 +- 0.1` with a tolerance.
+fn real_text(value: RealValue) -> String {
+    if value.tolerance > 0.0 {
+        format!("{} +- {}", value.value, value.tolerance)
+    } else {
+        value.value.to_string()
+    }
 }
 
 /// The examples of the sketch, resolved: loops and conditions around `example` blocks whose
@@ -447,17 +658,20 @@ pub struct Expansion<'a> {
     pub work: u64,
     pub errors: Vec<Diagnostic>,
     pub examples: Vec<ExampleData>,
+    /// The tolerance of real observations that give none.
+    pub tolerance: f64,
     loop_values: Vec<i64>,
     loop_names: Vec<(String, usize)>,
 }
 
 impl<'a> Expansion<'a> {
-    pub fn new(program: &'a Program, limits: &'a Limits, count: usize, work: u64) -> Self {
+    pub fn new(program: &'a Program, limits: &'a Limits, count: usize, work: u64, tolerance: f64) -> Self {
         Expansion {
             program,
             limits,
             count,
             work,
+            tolerance,
             errors: Vec::new(),
             examples: Vec::new(),
             loop_values: Vec::new(),
@@ -542,7 +756,7 @@ impl<'a> Expansion<'a> {
             errors: &mut self.errors,
         };
         for entry in entries {
-            assembly.fill(&mut values, entry);
+            assembly.fill(&mut values, entry, self.tolerance);
         }
         let data = assembly.finish(self.program, Origin::Sketch, &At::Sketch(span), &mut self.errors);
         // An example with errors is not counted, so that the next one keeps its number.

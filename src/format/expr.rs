@@ -45,6 +45,7 @@ fn separated(docs: impl Iterator<Item = Doc>, separator: &str) -> Vec<Doc> {
 pub fn expr_doc(e: &Expr) -> Doc {
     match &e.kind {
         ExprKind::Int(v) => text(v.to_string()),
+        ExprKind::Real(real) => text(real.text.clone()),
         ExprKind::Name(id) => text(id.name.clone()),
         ExprKind::Index { base, indices } => indexed(base, indices),
         ExprKind::Call { func, args } => {

@@ -104,7 +104,7 @@ impl Lowerer<'_> {
         let undo_base = self.undo.len();
         let observe_base = self.observes.len();
         let mut writes: Vec<BTreeMap<(ArrayId, usize), Slot>> = Vec::new();
-        let mut observed: Vec<Vec<(NodeId, Span)>> = Vec::new();
+        let mut observed: Vec<Vec<(NodeId, Span, Target)>> = Vec::new();
         let mut result = Ok(());
         self.branch_depth += 1;
         for (position, &branch) in reachable.iter().enumerate() {
@@ -132,11 +132,11 @@ impl Lowerer<'_> {
         self.merge(selector, &writes, span)?;
         let always = self.const_node(1, span)?;
         for (branch, list) in observed.into_iter().enumerate() {
-            for (node, observe_span) in list {
+            for (node, observe_span, target) in list {
                 // The observation only binds when this branch is taken.
                 let choices = (0..reachable.len()).map(|b| if b == branch { node } else { always }).collect();
                 let guarded = self.mix_node(selector, choices, observe_span)?;
-                self.observes.push((guarded, observe_span));
+                self.observes.push((guarded, observe_span, target));
             }
         }
         Ok(())

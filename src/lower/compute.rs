@@ -77,6 +77,10 @@ impl Env for EnumEnv<'_> {
             None => Err(EvalError::NotConstant { span: expr.span }),
         }
     }
+
+    fn known_from_reals(&mut self, expr: &Expr) -> Option<i64> {
+        self.by_expr.get(&expr.id).map(|&position| self.values[position])
+    }
 }
 
 impl Lowerer<'_> {
@@ -127,12 +131,16 @@ impl Lowerer<'_> {
     /// Find the distinct operands of `expr`: element reads, with runtime-indexed reads
     /// lowered to mixtures first.
     fn collect_operands(&mut self, expr: &Expr, operands: &mut Operands) -> Lowering<()> {
-        if let ExprKind::Elem { array, indices } = &expr.kind {
-            let node = if indices.iter().all(Expr::is_constant) {
-                let flat = self.constant_position(*array, indices)?;
-                self.element_value(*array, flat, expr.span)?
-            } else {
-                self.runtime_read(*array, indices, expr.span)?
+        let from_reals = matches!(expr.kind, ExprKind::RealCompare { .. } | ExprKind::Round { .. });
+        if from_reals || matches!(expr.kind, ExprKind::Elem { .. }) {
+            let node = match &expr.kind {
+                ExprKind::Elem { array, indices } if indices.iter().all(Expr::is_constant) => {
+                    let flat = self.constant_position(*array, indices)?;
+                    self.element_value(*array, flat, expr.span)?
+                }
+                ExprKind::Elem { array, indices } => self.runtime_read(*array, indices, expr.span)?,
+                // A value computed from reals is an operand like an element.
+                _ => self.node_computed_from_reals(expr)?,
             };
             let position = match operands.nodes.iter().position(|&n| n == node) {
                 Some(position) => position,

@@ -52,7 +52,6 @@ impl Lowerer<'_> {
                 NodeKind::Param { param } => {
                     params.insert(graph.params[*param].array);
                 }
-                NodeKind::Input { .. } | NodeKind::Const { .. } => {}
                 NodeKind::Table { .. } | NodeKind::Mix { .. } => {
                     if let Some(leaves) = leaves_giving(graph, culprit.node, culprit.value) {
                         let named: Vec<String> = leaves
@@ -69,6 +68,7 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                _ => {}
             }
             parts.push(part);
         }
@@ -145,6 +145,8 @@ fn leaves_giving(graph: &Graph, node: NodeId, value: i64) -> Option<Vec<(NodeId,
                 stack.extend(choices);
             }
             NodeKind::Param { .. } | NodeKind::Input { .. } | NodeKind::Const { .. } => {}
+            // Values computed from reals are not explained by enumeration.
+            _ => return None,
         }
     }
     // Node ids are a topological order: evaluating in increasing order sees operands first.
@@ -182,6 +184,7 @@ fn leaves_giving(graph: &Graph, node: NodeId, value: i64) -> Option<Vec<(NodeId,
                     let chosen = values.get(selector).copied().unwrap_or(0) as usize;
                     choices.get(chosen).and_then(|c| values.get(c)).copied().unwrap_or(0)
                 }
+                _ => return None,
             };
             values.insert(id, v);
         }

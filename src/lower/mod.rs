@@ -15,6 +15,7 @@ mod compute;
 mod index_range;
 mod objective;
 mod observe;
+mod reals;
 
 use crate::ast::DeclKind;
 use crate::check::dedup;
@@ -82,7 +83,11 @@ struct Lowerer<'p> {
     loop_spans: Vec<Span>,
     /// The names of the loop variables of the loops being unrolled, for messages.
     loop_names: Vec<String>,
-    observes: Vec<(NodeId, Span)>,
+    /// Observations made by statements (`observe`, and the finite checks of reals), with
+    /// their targets.
+    observes: Vec<(NodeId, Span, Target)>,
+    /// The computed reals the statement being lowered uses (see `reals`).
+    real_roots: Vec<NodeId>,
     /// The runtime branches being lowered, outermost first.
     path: Vec<PathCondition>,
     errors: Vec<Diagnostic>,
@@ -118,6 +123,7 @@ impl<'p> Lowerer<'p> {
             loop_spans: Vec::new(),
             loop_names: Vec::new(),
             observes: Vec::new(),
+            real_roots: Vec::new(),
             path: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
@@ -135,7 +141,12 @@ impl<'p> Lowerer<'p> {
             values.extend(graph.inputs.iter().map(|slot| example.input(slot.array, slot.flat)));
         }
         graph.input_values = values;
-        if graph.observations.is_empty() {
+        let mut reals = Vec::with_capacity(graph.real_inputs.len() * self.program.examples.len());
+        for example in &self.program.examples {
+            reals.extend(graph.real_inputs.iter().map(|slot| example.real_input(slot.array, slot.flat)));
+        }
+        graph.real_input_values = reals;
+        if graph.observations.is_empty() && graph.real_observations.is_empty() {
             self.warnings.push(
                 Diagnostic::warning("nothing is observed")
                     .with_help("give output values in `example` blocks, or constrain the program with `observe`"),
@@ -188,6 +199,40 @@ impl<'p> Lowerer<'p> {
     fn params(&mut self) {
         for (id, array) in self.program.params() {
             let mut nodes = Vec::with_capacity(array.len());
+            if array.real {
+                for flat in 0..array.len() {
+                    let node = match array.real_binding.as_ref().and_then(|b| b[flat]) {
+                        Some(value) => self.real_const_node(value, array.span),
+                        None => {
+                            let param = self.graph.graph().real_params.len();
+                            let node = Node {
+                                kind: NodeKind::RealParam { param },
+                                domain: 1,
+                                span: array.span,
+                                batched: false,
+                            };
+                            let result = self.graph.unique(node);
+                            let result = self.built(result, array.span);
+                            if let Ok(node) = result {
+                                self.graph.graph_mut().real_params.push(RealParamSlot {
+                                    array: id,
+                                    flat,
+                                    name: array.element_name(flat),
+                                    node,
+                                    span: array.span,
+                                });
+                            }
+                            result
+                        }
+                    };
+                    match node {
+                        Ok(node) => nodes.push(node),
+                        Err(Failed) => return,
+                    }
+                }
+                self.param_nodes[id] = nodes;
+                continue;
+            }
             for flat in 0..array.len() {
                 let bound = array.binding.as_ref().and_then(|b| b[flat]);
                 let node = match bound {
@@ -230,6 +275,18 @@ impl<'p> Lowerer<'p> {
         let info = &self.program.arrays[array];
         match info.kind {
             DeclKind::Param => Ok(self.param_nodes[array][flat]),
+            DeclKind::Input if info.real => {
+                if let Some(node) = self.input_nodes[array][flat] {
+                    return Ok(node);
+                }
+                let input = self.graph.graph().real_inputs.len();
+                let node = Node { kind: NodeKind::RealInput { input }, domain: 1, span: info.span, batched: true };
+                let result = self.graph.unique(node);
+                let id = self.built(result, info.span)?;
+                self.graph.graph_mut().real_inputs.push(InputSlot { array, flat, node: id });
+                self.input_nodes[array][flat] = Some(id);
+                Ok(id)
+            }
             DeclKind::Input => {
                 if let Some(node) = self.input_nodes[array][flat] {
                     return Ok(node);
@@ -320,7 +377,21 @@ impl<'p> Lowerer<'p> {
 
     fn stmt(&mut self, stmt: &Stmt) -> Lowering<()> {
         self.tick(stmt.span, 1)?;
-        let result = match &stmt.kind {
+        let outer_roots = std::mem::take(&mut self.real_roots);
+        let result = self.stmt_kind(stmt);
+        let roots = std::mem::replace(&mut self.real_roots, outer_roots);
+        let result = match result {
+            Ok(()) => self.check_finite(roots, stmt.span),
+            failed => failed,
+        };
+        if result.is_err() && !self.aborted {
+            self.poison(stmt);
+        }
+        result
+    }
+
+    fn stmt_kind(&mut self, stmt: &Stmt) -> Lowering<()> {
+        match &stmt.kind {
             StmtKind::Assign { array, indices, value, target_span } => {
                 self.assign(*array, indices, value, *target_span, stmt.span)
             }
@@ -334,11 +405,7 @@ impl<'p> Lowerer<'p> {
             StmtKind::Match { scrutinee, arms } => self.match_stmt(scrutinee, arms, stmt.span),
             StmtKind::Observe(expr) => self.observe(expr),
             StmtKind::Minimize(expr) => self.minimize(expr),
-        };
-        if result.is_err() && !self.aborted {
-            self.poison(stmt);
         }
-        result
     }
 
     /// After a statement failed, mark what it would have assigned, so that later reads do
@@ -406,7 +473,8 @@ impl<'p> Lowerer<'p> {
     }
 
     fn assign(&mut self, array: ArrayId, indices: &[Expr], value: &Expr, target: Span, span: Span) -> Lowering<()> {
-        let node = self.value_in_domain(value, array)?;
+        let node =
+            if self.program.arrays[array].real { self.real_value(value)? } else { self.value_in_domain(value, array)? };
         if indices.iter().all(Expr::is_constant) {
             let flat = self.constant_position(array, indices)?;
             self.write(array, flat, Slot::Assigned(node));

@@ -23,7 +23,7 @@ impl Lowerer<'_> {
             }
             Computed::Known(_) => {
                 let never = self.const_node(0, expr.span)?;
-                self.observes.push((never, expr.span));
+                self.observes.push((never, expr.span, Target::Observe));
                 Ok(())
             }
             // Outside runtime branches, an `observe` of inputs and unbound params that no value
@@ -48,7 +48,7 @@ impl Lowerer<'_> {
             Computed::Table(t) => {
                 let table = t.filled(1).map(|v| v as u32).collect();
                 let node = self.table_node(t.operands, table, expr.span)?;
-                self.observes.push((node, expr.span));
+                self.observes.push((node, expr.span, Target::Observe));
                 Ok(())
             }
         }
@@ -63,7 +63,13 @@ impl Lowerer<'_> {
             }
             for flat in 0..info.len() {
                 let expected: Vec<Option<u32>> = examples.iter().map(|e| e.observed(array, flat)).collect();
-                let Some(first) = expected.iter().position(Option::is_some) else { continue };
+                let expected_real: Vec<Option<RealValue>> =
+                    examples.iter().map(|e| e.real_observed(array, flat)).collect();
+                let first = match info.real {
+                    true => expected_real.iter().position(Option::is_some),
+                    false => expected.iter().position(Option::is_some),
+                };
+                let Some(first) = first else { continue };
                 let example = &examples[first];
                 let at = example.entry_spans[array].unwrap_or(example.span);
                 let name = info.element_name(flat);
@@ -88,6 +94,16 @@ impl Lowerer<'_> {
                         continue;
                     }
                 };
+                if info.real {
+                    self.graph.graph_mut().real_observations.push(RealObservation {
+                        node,
+                        array,
+                        flat,
+                        span: info.name_span,
+                        expected: expected_real,
+                    });
+                    continue;
+                }
                 self.graph.graph_mut().observations.push(Observation {
                     node,
                     target: Target::Output { array, flat },
@@ -97,10 +113,10 @@ impl Lowerer<'_> {
             }
         }
         let count = examples.len();
-        for (node, span) in std::mem::take(&mut self.observes) {
+        for (node, span, target) in std::mem::take(&mut self.observes) {
             self.graph.graph_mut().observations.push(Observation {
                 node,
-                target: Target::Observe,
+                target,
                 span,
                 expected: vec![Some(1); count],
             });

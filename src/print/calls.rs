@@ -16,7 +16,7 @@
 //! - the inlined code stays small.
 
 use crate::ast::{BinOp, UnOp};
-use crate::program::{Expr, ExprKind, FnId, Program};
+use crate::program::{Builtin, Expr, ExprKind, FnId, Program};
 
 use super::simplify::{self, int, literal, map_children, size};
 
@@ -124,7 +124,28 @@ pub fn value_range(program: &Program, e: &Expr) -> Option<(i64, i64)> {
     Some(match &e.kind {
         ExprKind::Int(v) => (*v, *v),
         ExprKind::Const(id) => (program.consts[*id].value, program.consts[*id].value),
+        ExprKind::Elem { array, .. } if program.arrays[*array].real => return None,
         ExprKind::Elem { array, .. } => domain(program.arrays[*array].domain),
+        // Reals have no finite bounds; what is computed from them does.
+        ExprKind::Real(_) | ExprKind::ToReal(_) | ExprKind::RealOp { .. } => return None,
+        ExprKind::RealCompare { .. } => (0, 1),
+        ExprKind::Round { domain: size, .. } => (0, super::simplify::eval_closed(program, size, &[])? - 1),
+        ExprKind::Builtin { func, args } => {
+            let (a_lo, a_hi) = range(&args[0])?;
+            match func {
+                Builtin::Abs if a_lo >= 0 => (a_lo, a_hi),
+                Builtin::Abs if a_hi <= 0 => (a_hi.checked_neg()?, a_lo.checked_neg()?),
+                Builtin::Abs => (0, a_hi.max(a_lo.checked_neg()?)),
+                Builtin::Min | Builtin::Max => {
+                    let (b_lo, b_hi) = range(&args[1])?;
+                    if *func == Builtin::Min {
+                        (a_lo.min(b_lo), a_hi.min(b_hi))
+                    } else {
+                        (a_lo.max(b_lo), a_hi.max(b_hi))
+                    }
+                }
+            }
+        }
         ExprKind::Call { func, .. } => domain(program.fns[*func].result_domain),
         // At most 63 elements (the checker's limit), so the largest number fits.
         ExprKind::FromBits { elements } if elements.len() < 64 => (0, ((1u64 << elements.len()) - 1) as i64),

@@ -24,7 +24,7 @@ use crate::span::Span;
 
 use super::simplify::{unsupported, Result};
 use super::syntax::Syntax;
-use super::value_tree;
+use super::{real_value_tree, value_tree};
 
 /// The span of an item up to its last token (the parser's span of an `if` without `else`
 /// may run on to the next token).
@@ -226,6 +226,14 @@ impl<'a> Emitter<'a> {
             return unsupported("a param the checked program does not have");
         };
         let info = &self.program.arrays[id];
+        if info.real {
+            return match self.values.reals.get(id) {
+                Some(values) if values.len() == info.len() => {
+                    Ok(ast::Decl { init: Some(real_value_tree(values, &info.dims)), ..d.clone() })
+                }
+                _ => unsupported("param values of the wrong shape"),
+            };
+        }
         match self.values.get(id) {
             Some(values) if values.len() == info.len() => {
                 Ok(ast::Decl { init: Some(value_tree(values, &info.dims, &d.dims)), ..d.clone() })

@@ -99,6 +99,47 @@ pub fn value_text(values: &[u32], dims: &[usize], dim_texts: &[String]) -> Strin
     format_values(values, dims)
 }
 
+/// The text of a real: the shortest decimal that reads back as the same number, with a point
+/// or an exponent (`1.0`, `-0.25`, `1e-7`).
+pub fn real_text(value: f64) -> String {
+    format!("{value:?}")
+}
+
+/// `[0.5, [1.0, 2.5]]`-style text of a real array's values.
+pub fn real_value_text(values: &[f64], dims: &[usize]) -> String {
+    match dims.split_first() {
+        None => values.first().map_or("0.0".to_string(), |&v| real_text(v)),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product::<usize>().max(1);
+            let parts: Vec<String> = values.chunks(block).map(|c| real_value_text(c, rest)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+/// A real literal as syntax (a negative one is a negation).
+fn real_literal(value: f64) -> ast::Expr {
+    let real = |v: f64| ast::Expr::new(ast::ExprKind::Real(ast::RealLit::of(v)), Span::default());
+    if value.is_sign_negative() {
+        let kind = ast::ExprKind::Unary { op: ast::UnOp::Neg, operand: Box::new(real(-value)) };
+        ast::Expr::new(kind, Span::default())
+    } else {
+        real(value)
+    }
+}
+
+/// A real param's values as syntax: nested lists of literals.
+fn real_value_tree(values: &[f64], dims: &[usize]) -> ast::Value {
+    let value = |kind| ast::Value { kind, span: Span::default() };
+    match dims.split_first() {
+        None => value(ast::ValueKind::Expr(real_literal(values.first().copied().unwrap_or(0.0)))),
+        Some((_, rest)) => {
+            let block: usize = rest.iter().product::<usize>().max(1);
+            value(ast::ValueKind::List(values.chunks(block).map(|chunk| real_value_tree(chunk, rest)).collect()))
+        }
+    }
+}
+
 /// A comment to print above a param's declaration: the param's name and the comment's text
 /// (without `//`). Synthesis marks params that any value satisfies this way.
 pub type Mark = (String, String);
@@ -124,15 +165,22 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
         let Some(id) = program.array_named(&decl.name.name) else {
             continue;
         };
-        // Values that do not fit the program (a caller's mistake) leave the declaration as is.
-        let Some(values) = values.get(id) else {
-            continue;
-        };
         let info = &program.arrays[id];
+        // Values that do not fit the program (a caller's mistake) leave the declaration as is.
+        let value = if info.real {
+            match values.reals.get(id) {
+                Some(reals) => real_value_text(reals, &info.dims),
+                None => continue,
+            }
+        } else {
+            let Some(values) = values.get(id) else {
+                continue;
+            };
+            let dim_texts: Vec<String> = decl.dims.iter().map(|d| source[d.span.range()].to_string()).collect();
+            value_text(values, &info.dims, &dim_texts)
+        };
         let head_end = decl.domain.span().end;
         let head = &source[decl.span.start..head_end];
-        let dim_texts: Vec<String> = decl.dims.iter().map(|d| source[d.span.range()].to_string()).collect();
-        let value = value_text(values, &info.dims, &dim_texts);
         let mark = match marks.iter().find(|(name, _)| *name == decl.name.name) {
             // On the line above, indented like the declaration.
             Some((_, comment)) => {
@@ -240,7 +288,7 @@ pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result
 /// Check (and lower) a printed program and compare it with the sketch on its examples.
 fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) -> Result<(), String> {
     let limits = printed_limits();
-    let options = CheckOptions { overrides: Vec::new(), limits: limits.clone() };
+    let options = CheckOptions { overrides: Vec::new(), limits: limits.clone(), ..CheckOptions::default() };
     let printed = check(file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
     lower(&printed, &limits).map_err(|d| format!("does not lower: {}", d[0].message))?;
     let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
@@ -267,6 +315,12 @@ pub fn same_behaviour(a: &Program, a_values: &ParamValues, b: &Program, b_values
                     example.label, array.name, ran_b.outputs[other], ran_a.outputs[id]
                 ));
             }
+            if ran_a.real_outputs[id] != ran_b.real_outputs[other] {
+                return Err(format!(
+                    "{}: `{}` is {:?} instead of {:?}",
+                    example.label, array.name, ran_b.real_outputs[other], ran_a.real_outputs[id]
+                ));
+            }
         }
         if ran_a.failures.len() != ran_b.failures.len() {
             return Err(format!(
@@ -284,6 +338,7 @@ pub fn same_behaviour(a: &Program, a_values: &ParamValues, b: &Program, b_values
 /// An example of `from` as an example of `to`, by the names of the inputs and outputs.
 fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Result<ExampleData, String> {
     let mut values = vec![None; to.arrays.len()];
+    let mut reals = vec![None; to.arrays.len()];
     let mut entry_spans = vec![None; to.arrays.len()];
     for (id, array) in to.arrays.iter().enumerate() {
         if !matches!(array.kind, DeclKind::Input | DeclKind::Output) {
@@ -293,7 +348,8 @@ fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Res
             return Err(format!("`{}` is not in the original program", array.name));
         };
         values[id] = example.values[source].clone();
+        reals[id] = example.reals.get(source).cloned().flatten();
         entry_spans[id] = example.entry_spans[source];
     }
-    Ok(ExampleData { values, entry_spans, ..example.clone() })
+    Ok(ExampleData { values, reals, entry_spans, ..example.clone() })
 }

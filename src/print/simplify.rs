@@ -112,6 +112,11 @@ pub fn is_bool(program: &Program, e: &Expr) -> bool {
         }
         ExprKind::Match { arms, .. } => arms.iter().all(|a| is_bool(program, &a.body)),
         ExprKind::FromBits { elements } => elements.len() <= 1,
+        ExprKind::RealCompare { .. } => true,
+        ExprKind::Round { domain, .. } => eval_closed(program, domain, &[]).is_some_and(|d| d <= 2),
+        ExprKind::Builtin { func: crate::program::Builtin::Abs, .. } => false,
+        ExprKind::Builtin { args, .. } => args.iter().all(|a| is_bool(program, a)),
+        ExprKind::Real(_) | ExprKind::ToReal(_) | ExprKind::RealOp { .. } => false,
     }
 }
 

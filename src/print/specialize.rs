@@ -59,6 +59,18 @@ impl Env for ParamEnv<'_> {
         let flat = element_position(program, *array, indices, self)?;
         self.values.get(*array).and_then(|v| v.get(flat)).map(|&v| v as i64).ok_or(not_constant)
     }
+
+    fn real_element(&mut self, program: &Program, expr: &Expr) -> std::result::Result<f64, EvalError> {
+        let not_constant = EvalError::NotConstant { span: expr.span };
+        let ExprKind::Elem { array, indices } = &expr.kind else {
+            return Err(not_constant);
+        };
+        if program.arrays[*array].kind != DeclKind::Param {
+            return Err(not_constant);
+        }
+        let flat = element_position(program, *array, indices, self)?;
+        self.values.reals.get(*array).and_then(|v| v.get(flat)).copied().ok_or(not_constant)
+    }
 }
 
 /// What an expression reads: (params, anything else: inputs, vars, outputs).
@@ -145,7 +157,9 @@ impl<'p> Specializer<'p> {
 
     fn expr(&self, e: &Expr, structural: bool) -> Result<Expr> {
         let p = self.program;
-        if structural && reads(p, e) == (true, false) {
+        // A real is never folded into a literal: the printed program keeps the reference to
+        // the bound real param (a comparison of reals, an integer, may be folded).
+        if structural && !e.is_real(p) && reads(p, e) == (true, false) {
             if let Some(v) = self.eval(e) {
                 return Ok(int(v));
             }
@@ -153,7 +167,20 @@ impl<'p> Specializer<'p> {
         let sub = |x: &Expr| self.expr(x, structural);
         let kind = match &e.kind {
             ExprKind::FnArg(_) => return unsupported("a function parameter outside its function"),
-            ExprKind::Int(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) => e.kind.clone(),
+            ExprKind::Int(_) | ExprKind::Real(_) | ExprKind::Const(_) | ExprKind::LoopVar(_) => e.kind.clone(),
+            ExprKind::ToReal(inner) => ExprKind::ToReal(Box::new(sub(inner)?)),
+            ExprKind::RealOp { op, args } => {
+                ExprKind::RealOp { op: *op, args: args.iter().map(sub).collect::<Result<_>>()? }
+            }
+            ExprKind::Builtin { func, args } => {
+                ExprKind::Builtin { func: *func, args: args.iter().map(sub).collect::<Result<_>>()? }
+            }
+            ExprKind::RealCompare { op, lhs, rhs } => {
+                ExprKind::RealCompare { op: *op, lhs: Box::new(sub(lhs)?), rhs: Box::new(sub(rhs)?) }
+            }
+            ExprKind::Round { operand, domain } => {
+                ExprKind::Round { operand: Box::new(sub(operand)?), domain: domain.clone() }
+            }
             ExprKind::Elem { array, indices } => {
                 ExprKind::Elem { array: *array, indices: indices.iter().map(|i| self.index(i)).collect::<Result<_>>()? }
             }

@@ -3,7 +3,7 @@
 //! names back from their loops.
 
 use crate::ast::{self, UnOp};
-use crate::program::{Arm, Expr, ExprKind, Program, Stmt, StmtKind};
+use crate::program::{Arm, Builtin, Expr, ExprKind, Program, RealOp, Stmt, StmtKind};
 use crate::span::Span;
 
 use super::simplify::{unsupported, Result};
@@ -72,6 +72,29 @@ impl<'p> Syntax<'p> {
                 K::Unary { op: UnOp::Neg, operand: Box::new(node(K::Int(v.checked_neg().unwrap_or(i64::MAX)))) }
             }
             ExprKind::Int(v) => K::Int(*v),
+            ExprKind::Real(v) if *v < 0.0 || (*v == 0.0 && v.is_sign_negative()) => {
+                K::Unary { op: UnOp::Neg, operand: Box::new(node(K::Real(ast::RealLit::of(-*v)))) }
+            }
+            ExprKind::Real(v) => K::Real(ast::RealLit::of(*v)),
+            // The promotion of an integer is implicit in the syntax.
+            ExprKind::ToReal(inner) => return self.expr(inner),
+            ExprKind::RealOp { op, args } => match (op.binary(), args.as_slice()) {
+                (Some(binary), [lhs, rhs]) => K::Binary { op: binary, lhs: boxed(lhs)?, rhs: boxed(rhs)? },
+                (None, [operand]) if *op == RealOp::Neg => K::Unary { op: UnOp::Neg, operand: boxed(operand)? },
+                _ => {
+                    let name = match op {
+                        RealOp::Abs => Builtin::Abs.name(),
+                        RealOp::Min => Builtin::Min.name(),
+                        _ => Builtin::Max.name(),
+                    };
+                    K::Call { func: ident(name), args: self.exprs(args)? }
+                }
+            },
+            ExprKind::Builtin { func, args } => K::Call { func: ident(func.name()), args: self.exprs(args)? },
+            ExprKind::RealCompare { op, lhs, rhs } => K::Binary { op: *op, lhs: boxed(lhs)?, rhs: boxed(rhs)? },
+            ExprKind::Round { operand, domain } => {
+                K::Call { func: ident(Builtin::ROUND), args: vec![self.expr(operand)?, self.expr(domain)?] }
+            }
             ExprKind::Const(id) => K::Name(ident(&p.consts[*id].name)),
             ExprKind::LoopVar(slot) => match self.loops.get(*slot).cloned().flatten() {
                 Some(name) => K::Name(ident(&name)),

@@ -40,6 +40,16 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
                     None => by_array.push((*array, vec![text])),
                 }
             }
+            Failure::RealOutput { array, flat, expected, actual } => {
+                let name = program.arrays[*array].element_name(*flat);
+                let actual = actual.map_or("unassigned".to_string(), |v| format!("{v:?}"));
+                let text =
+                    format!("`{name}` is {actual}, expected {:?} within {:?}", expected.value, expected.tolerance);
+                match by_array.iter_mut().find(|(a, _)| a == array) {
+                    Some((_, list)) => list.push(text),
+                    None => by_array.push((*array, vec![text])),
+                }
+            }
             Failure::Observe { span, actual } => diagnostics.push(in_example(
                 Diagnostic::error(format!("{}: an `observe` does not hold", example.label))
                     .with_label(*span, format!("this is {actual}, not 1")),

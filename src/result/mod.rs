@@ -4,6 +4,7 @@
 //! examples do not pin down), the observations a failed candidate violates, the examples that
 //! a proof of impossibility found cannot hold together, the printed program and the JSON form.
 
+mod distinguish;
 mod failures;
 mod optimum;
 mod params;
@@ -11,10 +12,12 @@ mod params;
 use crate::diagnostics::{plural, Diagnostic};
 use crate::interp::ParamValues;
 use crate::pipeline::Compiled;
+use crate::solve::distinguish::Distinction;
 use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
-use crate::verify::{param_values, Verified};
+use crate::verify::{param_values_with_reals, Verified};
 
+pub use distinguish::{distinction_diagnostics, input_text};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
 
@@ -29,6 +32,10 @@ pub struct Synthesis {
     report: SolveReport,
     /// What the examples say about each param of a found program, computed on first use.
     analysis: OnceLock<ParamAnalysis>,
+    /// Whether the examples pin the found program's behaviour down (`None`: not checked).
+    distinction: Option<Distinction>,
+    /// How many programs the check was asked to list (`tpt synth --all N`; 1 otherwise).
+    asked: usize,
 }
 
 /// Which form of the program to print.
@@ -42,7 +49,7 @@ pub enum PrintForm {
 
 impl Synthesis {
     pub fn new(backend: &'static str, seed: u64, report: SolveReport) -> Self {
-        Synthesis { backend, seed, report, analysis: OnceLock::new() }
+        Synthesis { backend, seed, report, analysis: OnceLock::new(), distinction: None, asked: 1 }
     }
 
     /// For a found program: which params no observation can depend on, which take any value,
@@ -51,7 +58,7 @@ impl Synthesis {
         let verified = self.report.verified.as_ref()?;
         let (program, graph) = (&compiled.program, &compiled.graph);
         Some(self.analysis.get_or_init(|| match Tape::new(graph, &compiled.limits) {
-            Ok(tape) => analyse_params(program, graph, &tape, verified.assignment(), compiled.limits.max_unroll),
+            Ok(tape) => analyse_params(program, graph, &tape, verified, compiled.limits.max_unroll),
             Err(_) => ParamAnalysis::default(),
         }))
     }
@@ -59,6 +66,19 @@ impl Synthesis {
     /// The comments the printed program puts above params that any value satisfies.
     fn marks(&self, compiled: &Compiled) -> Vec<(String, String)> {
         self.analysis(compiled).map(|a| a.marks(&compiled.program, &compiled.graph)).unwrap_or_default()
+    }
+
+    /// The result with the check of whether the examples pin its behaviour down, asked to
+    /// list `asked` programs.
+    pub fn with_distinction(mut self, distinction: Distinction, asked: usize) -> Self {
+        self.distinction = Some(distinction);
+        self.asked = asked.max(1);
+        self
+    }
+
+    /// The check of whether the examples pin the behaviour down, when it ran.
+    pub fn distinction(&self) -> Option<&Distinction> {
+        self.distinction.as_ref()
     }
 
     pub fn status(&self) -> Status {
@@ -98,7 +118,9 @@ impl Synthesis {
     pub fn values(&self, compiled: &Compiled) -> Option<ParamValues> {
         match (&self.report.verified, &self.report.best) {
             (Some(verified), _) => Some(verified.values().clone()),
-            (None, Some(best)) => Some(param_values(&compiled.program, &compiled.graph, &best.assignment)),
+            (None, Some(best)) => {
+                Some(param_values_with_reals(&compiled.program, &compiled.graph, &best.assignment, &best.reals))
+            }
             (None, None) => None,
         }
     }
@@ -110,7 +132,10 @@ impl Synthesis {
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
             let mut diagnostics = optimum::given_up(program, verified, max_steps);
-            diagnostics.extend(param_diagnostics(program, graph, verified.assignment(), analysis));
+            diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
+            if let Some(distinction) = &self.distinction {
+                diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
+            }
             return diagnostics;
         }
         match (self.report.status, &self.report.best) {
@@ -131,7 +156,7 @@ impl Synthesis {
                 ))
                 .with_help("no result is given: the search relies on the graph and the interpreter agreeing")];
                 if let Some(best) = best {
-                    let values = param_values(program, graph, &best.assignment);
+                    let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                     diagnostics.extend(violated_observations(program, &values, max_steps));
                 }
                 diagnostics
@@ -142,7 +167,7 @@ impl Synthesis {
                     describe_status(status),
                     plural(best.violations, "observation")
                 ))];
-                let values = param_values(program, graph, &best.assignment);
+                let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
@@ -187,19 +212,13 @@ impl Synthesis {
     /// candidate).
     pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
         let report = &self.report;
-        let params = self.values(compiled).filter(|_| report.status != Status::InternalError).map(|values| {
-            compiled
-                .program
-                .params()
-                .map(|(id, array)| (array.name.clone(), serde_json::json!(values[id])))
-                .collect::<serde_json::Map<_, _>>()
-        });
+        let params = self.params_json(compiled);
         let violations = match (&report.verified, &report.best) {
             (Some(_), _) => Some(0),
             (None, Some(best)) => Some(best.violations),
             (None, None) => None,
         };
-        serde_json::json!({
+        let mut object = serde_json::json!({
             "status": report.status,
             "backend": self.backend,
             "seed": self.seed,
@@ -215,7 +234,33 @@ impl Synthesis {
             "cost": report.verified.as_ref().and_then(Verified::cost),
             "optimal": optimum::optimal_json(&compiled.program, report),
             "violated_examples": report.verified.as_ref().map(|v| conflict_json(&compiled.program, &compiled.sources, v.violated())),
-        })
+        });
+        if let Some(object) = object.as_object_mut() {
+            self.distinction_json(compiled, object);
+        }
+        object
+    }
+
+    /// The params by name (`null` without a candidate, or after an internal error).
+    fn params_json(&self, compiled: &Compiled) -> serde_json::Value {
+        let values = self.values(compiled).filter(|_| self.report.status != Status::InternalError);
+        match values {
+            Some(values) => serde_json::Value::Object(
+                compiled
+                    .program
+                    .params()
+                    .map(|(id, array)| {
+                        let value = if array.real {
+                            serde_json::json!(values.reals[id])
+                        } else {
+                            serde_json::json!(values[id])
+                        };
+                        (array.name.clone(), value)
+                    })
+                    .collect(),
+            ),
+            None => serde_json::Value::Null,
+        }
     }
 
     /// One line: how the search ended, by which back end, with which seed, how long it took.

@@ -4,9 +4,10 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::Graph;
+use crate::interp::ParamValues;
 use crate::program::{ArrayId, Program};
 use crate::tape::Tape;
-use crate::verify::param_values;
+use crate::verify::Verified;
 
 /// The budget of forward passes for the sensitivity analysis of a found program.
 const ANALYSIS_EVALUATIONS: usize = 50_000;
@@ -65,9 +66,11 @@ pub fn analyse_params(
     program: &Program,
     graph: &Graph,
     tape: &Tape,
-    assignment: &[u32],
+    verified: &Verified,
     max_steps: u64,
 ) -> ParamAnalysis {
+    let assignment = verified.assignment();
+    let reals = verified.reals();
     let live = graph.live_nodes();
     let mut analysis = ParamAnalysis {
         unreachable: (0..graph.params.len()).filter(|&i| !live[graph.params[i].node]).collect(),
@@ -80,6 +83,8 @@ pub fn analyse_params(
         any_value.clone_from(&analysis.unreachable);
     } else {
         let mut tape = tape.clone();
+        tape.set_real_params(reals);
+        tape.set_exact(true);
         let offsets = tape.param_offsets().to_vec();
         let mut theta = vec![0.0; tape.theta_len()];
         let mut candidate = assignment.to_vec();
@@ -119,7 +124,7 @@ pub fn analyse_params(
             budget -= others;
             let holds = (0..graph.params[index].domain).filter(|&v| v != assignment[index]).all(|value| {
                 candidate[index] = value;
-                verifier.check(&candidate).is_some()
+                verifier.check_with_reals(&candidate, reals).is_some()
             });
             candidate[index] = assignment[index];
             holds
@@ -134,19 +139,25 @@ pub fn analyse_params(
 pub fn param_diagnostics(
     program: &Program,
     graph: &Graph,
-    assignment: &[u32],
+    values: &ParamValues,
     analysis: &ParamAnalysis,
 ) -> Vec<Diagnostic> {
-    let values = param_values(program, graph, assignment);
     let mut diagnostics = Vec::new();
     let mut synthesized: Vec<ArrayId> = graph.params.iter().map(|p| p.array).collect();
     synthesized.dedup();
-    for &array in &synthesized {
+    let mut real: Vec<ArrayId> = graph.real_params.iter().map(|p| p.array).collect();
+    real.dedup();
+    for &array in synthesized.iter().chain(&real) {
         let info = &program.arrays[array];
-        diagnostics.push(Diagnostic::note(format!("synthesized `{}`", info.name)).with_label(
-            info.span,
-            format!("{} = {}", info.name, crate::print::value_text(&values[array], &info.dims, &dims_text(&info.dims))),
-        ));
+        let value = if info.real {
+            crate::print::real_value_text(&values.reals[array], &info.dims)
+        } else {
+            crate::print::value_text(&values[array], &info.dims, &dims_text(&info.dims))
+        };
+        diagnostics.push(
+            Diagnostic::note(format!("synthesized `{}`", info.name))
+                .with_label(info.span, format!("{} = {value}", info.name)),
+        );
     }
     if let Some(cost) = analysis.skipped {
         diagnostics.push(Diagnostic::note(format!(

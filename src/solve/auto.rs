@@ -41,7 +41,8 @@ use super::cdcl::{Cdcl, Watch};
 use super::gradsearch::GradSearch;
 use super::sat::{conflict_of, Cegis, Outcome};
 use super::{
-    always_admissible, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition,
+    always_admissible, BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
+    StopCondition,
 };
 use crate::encode::{Cnf, Model};
 
@@ -102,7 +103,7 @@ fn pause() {
     std::thread::sleep(Duration::from_micros(200));
 }
 
-impl Solver for Auto {
+impl ExactBackend for Auto {
     fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
@@ -115,7 +116,11 @@ impl Solver for Auto {
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         if let Some(exact) = self.exact.as_mut() {
-            return exact.step(problem, rng);
+            let outcome = exact.step(problem, rng);
+            if outcome == StepOutcome::Exhausted {
+                self.conflict = exact.conflict();
+            }
+            return outcome;
         }
         let model = Model::build(problem.graph);
         if let Some(example) = model.contradicted_example() {
@@ -154,22 +159,11 @@ impl Solver for Auto {
         })
     }
 
-    fn candidate(&self) -> &[u32] {
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
         match &self.exact {
-            Some(exact) => exact.candidate(),
-            None => &self.candidate,
+            Some(exact) => (exact.candidate(), self.conflict.as_deref()),
+            None => (&self.candidate, self.conflict.as_deref()),
         }
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        match &self.exact {
-            Some(exact) => exact.conflict(),
-            None => self.conflict.clone(),
-        }
-    }
-
-    fn is_exact(&self) -> bool {
-        true
     }
 
     fn reports_candidates(&self) -> bool {

@@ -236,39 +236,36 @@ mod tests {
         }
     }
 
-    #[test]
-    fn assumptions_conflict_limits_and_learnt_units() {
-        // A pigeonhole formula (4 pigeons, 3 holes): unsatisfiable, with conflicts to spare.
-        let mut solver = Cdcl::new(never());
+    /// The pigeonhole formula of 4 pigeons and 3 holes (variables 1 to 12), unsatisfiable with
+    /// conflicts to spare; `widen` is added to every clause.
+    fn pigeonhole(solver: &mut Cdcl, widen: &[i32]) {
         let var = |p: i32, h: i32| p * 3 + h + 1;
+        let mut add = |literals: &[i32]| solver.add_clause(&[widen, literals].concat());
         for p in 0..4 {
-            solver.add_clause(&[var(p, 0), var(p, 1), var(p, 2)]);
+            add(&[var(p, 0), var(p, 1), var(p, 2)]);
         }
         for h in 0..3 {
             for p in 0..4 {
                 for q in p + 1..4 {
-                    solver.add_clause(&[-var(p, h), -var(q, h)]);
+                    add(&[-var(p, h), -var(q, h)]);
                 }
             }
         }
+    }
+
+    #[test]
+    fn assumptions_conflict_limits_and_learnt_units() {
+        let mut solver = Cdcl::new(never());
+        pigeonhole(&mut solver, &[]);
         assert_eq!(solver.solve(&[], Some(0)), Answer::Stopped);
         assert_eq!(solver.solve(&[], None), Answer::Unsat);
-        // The same pigeonhole clauses, each widened by the literal 1 (variable 13): every model
+        // The same pigeonhole clauses, each widened by the literal 13: every model
         // sets it, and with its phase forced false the solver refutes the rest and learns it.
         let mut solver = Cdcl::new(never());
         let watch = Arc::new(Watch::default());
         solver.watch(watch.clone());
         solver.set_option("lucky", 0);
-        for p in 0..4 {
-            solver.add_clause(&[13, var(p, 0), var(p, 1), var(p, 2)]);
-        }
-        for h in 0..3 {
-            for p in 0..4 {
-                for q in p + 1..4 {
-                    solver.add_clause(&[13, -var(p, h), -var(q, h)]);
-                }
-            }
-        }
+        pigeonhole(&mut solver, &[13]);
         solver.phase(-13);
         assert_eq!(solver.solve(&[], None), Answer::Sat);
         assert!(solver.holds(13));
@@ -281,16 +278,7 @@ mod tests {
         let watch = Arc::new(Watch::default());
         watch.stop_at_conflicts.store(0, Ordering::Relaxed);
         solver.watch(watch.clone());
-        for p in 0..4 {
-            solver.add_clause(&[var(p, 0), var(p, 1), var(p, 2)]);
-        }
-        for h in 0..3 {
-            for p in 0..4 {
-                for q in p + 1..4 {
-                    solver.add_clause(&[-var(p, h), -var(q, h)]);
-                }
-            }
-        }
+        pigeonhole(&mut solver, &[]);
         assert_eq!(solver.solve(&[], None), Answer::Stopped);
         // A satisfiable formula under an assumption, and a failed assumption.
         let mut solver = Cdcl::new(never());

@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::graph::Graph;
 
 struct Exhaustive {
@@ -50,7 +50,7 @@ fn advance(x: &mut [u32], domains: &[u32]) -> bool {
 /// slow forward pass cannot delay the stop by much, rarely enough that polling costs nothing.
 const POLL_EVERY: u64 = 64;
 
-impl Solver for Exhaustive {
+impl ExactBackend for Exhaustive {
     fn start(&mut self, problem: &mut Problem, _rng: &mut Rng) {
         self.domains = problem.domains.clone();
         self.next = vec![0; self.domains.len()];
@@ -93,16 +93,8 @@ impl Solver for Exhaustive {
         StepOutcome::Continue
     }
 
-    fn candidate(&self) -> &[u32] {
-        &self.candidate
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.conflict.clone()
-    }
-
-    fn is_exact(&self) -> bool {
-        true
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        (&self.candidate, self.conflict.as_deref())
     }
 
     fn settled(&self) -> bool {

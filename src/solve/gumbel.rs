@@ -5,7 +5,6 @@
 //! logits (the mode of the distribution the logits define). Defaults and the measurements
 //! behind them: docs/backends.md.
 
-use super::relax::{Relaxation, Settings};
 use super::temp_softmax::{TempParams, TEMP_OPTIONS};
 use super::{always_admissible, BackendInfo, Options, Solver};
 
@@ -15,14 +14,7 @@ fn defaults() -> TempParams {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    let p: TempParams = options.decode();
-    Box::new(Relaxation::new(Settings {
-        rate: p.lr,
-        init: p.init,
-        penalty: 0.0,
-        temperature: p.schedule(),
-        gumbel: true,
-    }))
+    Box::new(options.decode::<TempParams>().relaxation(true))
 }
 
 pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {

@@ -9,10 +9,13 @@
 
 mod auto;
 mod cdcl;
+pub mod distinguish;
 mod exhaustive;
 mod fmgd;
 mod gradsearch;
 mod gumbel;
+mod hybrid;
+mod levenberg;
 mod local_search;
 mod neural;
 mod optimize;
@@ -31,6 +34,7 @@ use rand::RngExt;
 use crate::graph::Graph;
 use crate::tape::{OneHot, Tape};
 
+pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
 pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options};
 pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
 
@@ -49,6 +53,13 @@ pub struct Problem<'a> {
     deadline: Option<Instant>,
     stop: &'a AtomicBool,
     evaluations: u64,
+    /// The real params' current values (graph order); empty without real params.
+    reals: Vec<f64>,
+    /// The graph has real nodes: discrete points are evaluated by the float pass in exact
+    /// mode rather than by the integer evaluator (which knows no reals).
+    has_reals: bool,
+    /// The point of the last `violations_at`, for `violations_after_move` with reals.
+    point: Vec<u32>,
     /// The run's step budget per restart (`--max-steps`), for back ends that run a search of
     /// their own inside one step (`auto`).
     step_budget: u64,
@@ -60,6 +71,8 @@ impl<'a> Problem<'a> {
     pub fn new(graph: &'a Graph, tape: Tape, deadline: Option<Instant>, stop: &'a AtomicBool) -> Self {
         let domains = graph.params.iter().map(|p| p.domain).collect();
         let theta = vec![0.0; tape.theta_len()];
+        let reals = vec![0.0; tape.num_real_params()];
+        let has_reals = graph.has_reals();
         Problem {
             graph,
             tape,
@@ -69,6 +82,9 @@ impl<'a> Problem<'a> {
             deadline,
             stop,
             evaluations: 0,
+            reals,
+            has_reals,
+            point: Vec::new(),
             step_budget: u64::MAX,
             max_violations: 0,
         }
@@ -95,6 +111,7 @@ impl<'a> Problem<'a> {
         let mut problem = Problem::new(self.graph, self.tape.clone(), self.deadline, self.stop);
         problem.step_budget = self.step_budget;
         problem.max_violations = self.max_violations;
+        problem.reals.clone_from(&self.reals);
         problem
     }
 
@@ -104,6 +121,48 @@ impl<'a> Problem<'a> {
 
     pub fn step_budget(&self) -> u64 {
         self.step_budget
+    }
+
+    /// Number of real params.
+    pub fn num_reals(&self) -> usize {
+        self.reals.len()
+    }
+
+    /// The real params' current values, which every loss and check uses.
+    pub fn reals(&self) -> &[f64] {
+        &self.reals
+    }
+
+    pub fn set_reals(&mut self, values: &[f64]) {
+        self.reals.copy_from_slice(values);
+        self.tape.set_real_params(values);
+    }
+
+    /// The gradient of the last `loss` with a gradient, with respect to the real params.
+    pub fn real_gradient(&self) -> &[f64] {
+        self.tape.real_gradient()
+    }
+
+    /// The real observations' residuals (see `Tape::real_residuals`) at a discrete assignment
+    /// with the given reals, evaluated exactly, into `out`; returns the number of other
+    /// observations violated there. The problem's own reals are left as they were.
+    pub fn real_residuals_at(&mut self, assignment: &[u32], reals: &[f64], out: &mut Vec<f64>) -> usize {
+        let mut theta = std::mem::take(&mut self.theta);
+        one_hot(self.tape.param_offsets(), assignment, &mut theta);
+        self.evaluations += 1;
+        self.tape.set_real_params(reals);
+        self.tape.set_exact(true);
+        self.tape.forward(&theta, &[]);
+        self.tape.set_exact(false);
+        self.tape.set_real_params(&self.reals);
+        self.theta = theta;
+        self.tape.real_residuals(out);
+        self.tape.finite_violations()
+    }
+
+    /// The temperature of relaxed comparisons and rounding of reals in `loss`.
+    pub fn set_temperature(&mut self, temperature: f64) {
+        self.tape.set_temperature(temperature);
     }
 
     pub fn num_params(&self) -> usize {
@@ -132,6 +191,7 @@ impl<'a> Problem<'a> {
     /// gradient when `grad` is given. Example `e` is weighted by `weights[e]` (empty: all 1).
     pub fn loss(&mut self, theta: &[f64], weights: &[f64], grad: Option<&mut [f64]>) -> f64 {
         self.evaluations += 1;
+        self.tape.set_exact(false);
         let loss = self.tape.forward(theta, weights);
         if let Some(grad) = grad {
             self.tape.backward(weights, grad);
@@ -150,16 +210,27 @@ impl<'a> Problem<'a> {
 
     /// Loss and gradient at a discrete assignment, from the integer evaluation of the point
     /// and the one-hot backward pass (`Tape::loss_and_gradient_at`): the numbers of
-    /// `loss_at`, at a fraction of its cost.
+    /// `loss_at`, at a fraction of its cost. With reals (which the integer evaluation does not
+    /// know) it is `loss_at`, with the comparisons of reals relaxed.
     pub fn loss_and_gradient_at(&mut self, assignment: &[u32], weights: &[f64], grad: &mut [f64]) -> f64 {
+        if self.has_reals {
+            return self.loss_at(assignment, weights, Some(grad));
+        }
         self.violations_at(assignment);
         let Some(one_hot) = self.one_hot.as_ref() else { return self.loss_at(assignment, weights, Some(grad)) };
         self.tape.loss_and_gradient_at(one_hot, weights, grad)
     }
 
-    /// Loss and number of violated observations of a discrete assignment.
+    /// Loss and number of violated observations of a discrete assignment (with the current
+    /// reals, evaluated exactly).
     pub fn check(&mut self, assignment: &[u32]) -> (f64, usize) {
-        let loss = self.loss_at(assignment, &[], None);
+        let mut theta = std::mem::take(&mut self.theta);
+        one_hot(self.tape.param_offsets(), assignment, &mut theta);
+        self.evaluations += 1;
+        self.tape.set_exact(true);
+        let loss = self.tape.forward(&theta, &[]);
+        self.tape.set_exact(false);
+        self.theta = theta;
         (loss, self.tape.violations())
     }
 
@@ -178,6 +249,11 @@ impl<'a> Problem<'a> {
     /// Violated observations at a discrete assignment, by exact integer evaluation (no loss;
     /// cheaper than `check`). Also the starting point of `violations_after_move`.
     pub fn violations_at(&mut self, assignment: &[u32]) -> usize {
+        if self.has_reals {
+            self.point.clear();
+            self.point.extend_from_slice(assignment);
+            return self.check(assignment).1;
+        }
         self.evaluations += 1;
         let tape = &self.tape;
         self.one_hot.get_or_insert_with(|| OneHot::new(tape)).set(assignment)
@@ -187,13 +263,26 @@ impl<'a> Problem<'a> {
     /// integer evaluation: the counterexamples of counterexample-guided synthesis.
     pub fn failing_examples(&mut self, assignment: &[u32]) -> Vec<usize> {
         self.violations_at(assignment);
-        let counts = self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default();
+        // With reals the point was evaluated by the float pass in exact mode, at the current
+        // real values; the integer evaluator has not seen it.
+        let counts = match self.has_reals {
+            true => self.tape.violations_by_example(),
+            false => self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default(),
+        };
         counts.iter().enumerate().filter(|&(_, &count)| count > 0).map(|(example, _)| example).collect()
     }
 
     /// Violated observations after moving `param` to `value` from the last `violations_at`
     /// point, re-evaluating only what depends on that param.
     pub fn violations_after_move(&mut self, param: usize, value: u32) -> usize {
+        if self.has_reals {
+            let mut moved = std::mem::take(&mut self.point);
+            let old = std::mem::replace(&mut moved[param], value);
+            let violations = self.check(&moved).1;
+            moved[param] = old;
+            self.point = moved;
+            return violations;
+        }
         self.evaluations += 1;
         let tape = &self.tape;
         self.one_hot.get_or_insert_with(|| OneHot::new(tape)).violations_with(param, value)
@@ -227,7 +316,12 @@ pub struct StopCondition<'a> {
     deadline: Option<Instant>,
 }
 
-impl StopCondition<'_> {
+impl<'a> StopCondition<'a> {
+    /// Stop when `flag` is set or `deadline` has passed.
+    pub fn new(flag: &'a AtomicBool, deadline: Option<Instant>) -> Self {
+        StopCondition { flag, deadline }
+    }
+
     pub fn reached(&self) -> bool {
         self.flag.load(Ordering::Relaxed) || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
@@ -312,6 +406,64 @@ pub trait Solver: Send {
     /// objective.
     fn proven_optimal(&self) -> bool {
         false
+    }
+}
+
+/// An exact back end: it answers at once, with a model or a proof that none exists, instead of
+/// improving a candidate. It is a `Solver` through the impl below, which reports its answer.
+pub trait ExactBackend: Send {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng);
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome;
+    /// The model's values (after a step returned `Finished`), and after `Exhausted` the
+    /// examples that cannot all hold together, when the back end found such a set.
+    fn answer(&self) -> (&[u32], Option<&[usize]>);
+    /// Whether an unverified candidate is worth reporting (by default not: an exact back end
+    /// that did not finish has no candidate).
+    fn reports_candidates(&self) -> bool {
+        false
+    }
+    /// Whether the answer is settled (see `Solver::settled`): an exact back end that
+    /// optimizes holds a candidate back while it looks for a better one.
+    fn settled(&self) -> bool {
+        true
+    }
+    /// Whether the answer is proven best (see `Solver::proven_optimal`).
+    fn proven_optimal(&self) -> bool {
+        false
+    }
+}
+
+impl<T: ExactBackend> Solver for T {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
+        ExactBackend::start(self, problem, rng);
+    }
+
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        ExactBackend::step(self, problem, rng)
+    }
+
+    fn candidate(&self) -> &[u32] {
+        self.answer().0
+    }
+
+    fn conflict(&self) -> Option<Vec<usize>> {
+        self.answer().1.map(<[usize]>::to_vec)
+    }
+
+    fn is_exact(&self) -> bool {
+        true
+    }
+
+    fn reports_candidates(&self) -> bool {
+        ExactBackend::reports_candidates(self)
+    }
+
+    fn settled(&self) -> bool {
+        ExactBackend::settled(self)
+    }
+
+    fn proven_optimal(&self) -> bool {
+        ExactBackend::proven_optimal(self)
     }
 }
 

@@ -13,13 +13,15 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use super::hybrid::{Hybrid, RealStage};
 use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
 use crate::graph::Graph;
 use crate::tape::Tape;
 use crate::verify::Verified;
 
-/// The exact check of a candidate on every example: only what it returns counts as found.
-pub type Verify<'a> = dyn Fn(&[u32]) -> Option<Verified> + Sync + 'a;
+/// The exact check of a candidate (its discrete params and the values of its real params) on
+/// every example: only what it returns counts as found.
+pub type Verify<'a> = dyn Fn(&[u32], &[f64]) -> Option<Verified> + Sync + 'a;
 
 /// How to run a back end.
 pub struct RunOptions<'a> {
@@ -37,6 +39,9 @@ pub struct RunOptions<'a> {
     pub progress: Option<&'a Progress>,
     /// How many examples a result may fail (`--max-violations`; 0: none).
     pub max_violations: usize,
+    /// On a graph with real params, the options of the real-param stage that runs beside
+    /// the back end (`solve::hybrid`); `None`: the back end alone (the reals stay at 0).
+    pub real_stage: Option<RealStage>,
 }
 
 /// Live counters of a run, summed over its restarts, that another thread may read.
@@ -92,6 +97,8 @@ pub struct TracePoint {
 pub struct Candidate {
     /// One value per graph param.
     pub assignment: Vec<u32>,
+    /// One value per real graph param.
+    pub reals: Vec<f64>,
     /// Observations it violates (by the one-hot evaluation of the graph).
     pub violations: usize,
     pub loss: f64,
@@ -137,6 +144,7 @@ struct RestartResult {
     /// Whether the back end's candidates are approximations worth reporting (not exact).
     reports_candidates: bool,
     assignment: Vec<u32>,
+    reals: Vec<f64>,
     violations: usize,
     loss: f64,
     steps: u64,
@@ -236,6 +244,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         || (result.reports_candidates && result.violations != usize::MAX && status != Status::Impossible);
     let best = (result.verified.is_none() && shown).then_some(Candidate {
         assignment: result.assignment,
+        reals: result.reals,
         violations: result.violations,
         loss: result.loss,
     });
@@ -280,6 +289,9 @@ fn run_restart(
     problem.set_step_budget(options.max_steps);
     problem.set_max_violations(options.max_violations);
     let mut solver = (options.backend.make)(&options.options);
+    if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
+        solver = Box::new(Hybrid::new(solver, stage));
+    }
     solver.start(&mut problem, &mut rng);
     let budget = !solver.is_exact();
     let mut best = RestartResult {
@@ -287,6 +299,7 @@ fn run_restart(
         verified: None,
         reports_candidates: solver.reports_candidates(),
         assignment: solver.candidate().to_vec(),
+        reals: problem.reals().to_vec(),
         violations: usize::MAX,
         loss: f64::INFINITY,
         steps: 0,
@@ -321,7 +334,8 @@ fn run_restart(
             progress.steps.fetch_add(1, Ordering::Relaxed);
         }
         let candidate = solver.candidate();
-        if !checked_any || last_checked.as_slice() != candidate {
+        // Real params move at every step, so a candidate with reals is checked every time.
+        if !checked_any || last_checked.as_slice() != candidate || problem.num_reals() > 0 {
             // The float loss only matters for a candidate that may be the best so far (or for
             // the trace).
             let bound = if options.trace { usize::MAX } else { best.violations };
@@ -349,6 +363,8 @@ fn run_restart(
             best.loss = loss;
             best.assignment.clear();
             best.assignment.extend_from_slice(candidate);
+            best.reals.clear();
+            best.reals.extend_from_slice(problem.reals());
             best.steps = steps;
         }
         // The graph says every observation holds (or, with `--max-violations`, that few enough
@@ -360,10 +376,12 @@ fn run_restart(
         if accepted && solver.settled() {
             best.assignment.clear();
             best.assignment.extend_from_slice(candidate);
+            best.reals.clear();
+            best.reals.extend_from_slice(problem.reals());
             best.violations = 0;
             best.loss = loss;
             best.steps = steps;
-            if let Some(verified) = verify(candidate) {
+            if let Some(verified) = verify(candidate, problem.reals()) {
                 best.optimal = problem.optimizing() && solver.proven_optimal();
                 best.verified = Some(verified);
                 break Status::Found;
@@ -392,7 +410,7 @@ fn run_restart(
         let candidate = solver.candidate().to_vec();
         let failing = problem.failing_examples(&candidate).len();
         if failing <= options.max_violations {
-            if let Some(verified) = verify(&candidate) {
+            if let Some(verified) = verify(&candidate, problem.reals()) {
                 best.assignment = candidate;
                 best.violations = 0;
                 best.verified = Some(verified);
@@ -406,7 +424,9 @@ fn run_restart(
         if let Some(verified) = &best.verified {
             let improved = super::optimize::descend(&mut problem, verified.assignment(), options.max_violations);
             if improved.as_slice() != verified.assignment() {
-                if let Some(better) = verify(&improved) {
+                // The reals stay where the search left them: the descent moves finite params
+                // only, and the objective reads no real.
+                if let Some(better) = verify(&improved, problem.reals()) {
                     best.assignment = improved;
                     best.verified = Some(better);
                 }

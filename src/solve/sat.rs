@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Answer, Cdcl};
 use super::optimize::Optimum;
-use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
+use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
 
@@ -315,7 +315,7 @@ enum EngineChoice {
     Batsat,
 }
 
-impl Solver for Sat {
+impl ExactBackend for Sat {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
@@ -359,16 +359,8 @@ impl Solver for Sat {
         }
     }
 
-    fn candidate(&self) -> &[u32] {
-        &self.candidate
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.conflict.clone()
-    }
-
-    fn is_exact(&self) -> bool {
-        true
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        (&self.candidate, self.conflict.as_deref())
     }
 
     fn settled(&self) -> bool {

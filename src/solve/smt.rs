@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
 use crate::graph::Graph;
 
@@ -47,7 +47,7 @@ enum Answer {
     Unknown,
 }
 
-impl Solver for Smt {
+impl ExactBackend for Smt {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
     }
@@ -84,16 +84,8 @@ impl Solver for Smt {
         }
     }
 
-    fn candidate(&self) -> &[u32] {
-        &self.candidate
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.conflict.clone()
-    }
-
-    fn is_exact(&self) -> bool {
-        true
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        (&self.candidate, self.conflict.as_deref())
     }
 
     /// z3's optimizer answers `sat` with an optimum: it is stopped (no answer) otherwise.

@@ -45,8 +45,13 @@ impl Default for TempParams {
 }
 
 impl TempParams {
-    pub(super) fn schedule(&self) -> Schedule {
+    fn schedule(&self) -> Schedule {
         Schedule { start: self.t_start, end: self.t_end, steps: self.anneal as f64, linear: self.linear }
+    }
+
+    /// The relaxation these options describe, with Gumbel noise or without.
+    pub(super) fn relaxation(&self, gumbel: bool) -> Relaxation {
+        Relaxation::new(Settings { rate: self.lr, init: self.init, penalty: 0.0, temperature: self.schedule(), gumbel })
     }
 }
 
@@ -78,14 +83,7 @@ impl Default for TempRegParams {
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    let p: TempParams = options.decode();
-    Box::new(Relaxation::new(Settings {
-        rate: p.lr,
-        init: p.init,
-        penalty: 0.0,
-        temperature: p.schedule(),
-        gumbel: false,
-    }))
+    Box::new(options.decode::<TempParams>().relaxation(false))
 }
 
 fn make_reg(options: &Options) -> Box<dyn Solver> {

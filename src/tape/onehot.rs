@@ -72,6 +72,8 @@ impl OneHot {
                 Op::Mix { selector, choices } => {
                     Instr::Mix { selector: slot_of[*selector], choices: choices.iter().map(|&c| slot_of[c]).collect() }
                 }
+                // Tapes with reals are evaluated by the float pass in exact mode instead.
+                Op::Real(_) => Instr::Const { value: NONE },
             })
             .collect();
         let mut checks_at = vec![Vec::new(); instrs.len()];
@@ -288,6 +290,9 @@ impl Tape {
                     Op::Table { operands, table } => {
                         self.table_backward_one_hot(at, &position, operands, table, out, example);
                     }
+                    // A tape with reals never comes here (`Problem::loss_and_gradient_at` takes
+                    // the float passes for it): the integer evaluation knows no reals.
+                    Op::Real(_) => {}
                     Op::Mix { selector, choices } => {
                         let selected = at.value(position[*selector] as usize, example) as usize;
                         let selector_layout = self.layout[*selector];

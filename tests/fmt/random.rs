@@ -120,7 +120,13 @@ fn block(stmts: Vec<Stmt>) -> Block {
 }
 
 fn example_item() -> impl Strategy<Value = ExampleItem> {
-    let entry = (place(), value()).prop_map(|(target, value)| ExampleEntry { target, value, span: Span::default() });
+    let entry = (place(), value()).prop_map(|(target, value)| ExampleEntry {
+        target,
+        value,
+        approximate: false,
+        tolerance: None,
+        span: Span::default(),
+    });
     let leaf = vec(entry, 0..4)
         .prop_map(|entries| ExampleItemKind::Example(Example { entries, span: Span::default() }))
         .prop_map(|kind| ExampleItem { kind, span: Span::default() });

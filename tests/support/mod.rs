@@ -303,7 +303,7 @@ impl Generator {
 pub fn compile_text(text: &str) -> Result<tpt::pipeline::Compiled, String> {
     let mut sources = SourceMap::new();
     let main = sources.add("generated.tpt", text.to_string());
-    let options = CheckOptions { overrides: Vec::new(), limits: small_limits() };
+    let options = CheckOptions { limits: small_limits(), ..CheckOptions::default() };
     compile(&sources, main, None, &options).map_err(|diagnostics| render_to_string(&diagnostics, &sources))
 }
 
@@ -313,7 +313,7 @@ pub fn random_params(program: &tpt::program::Program, dice: &mut Dice) -> tpt::i
     for (id, array) in program.params() {
         values[id] = (0..array.len()).map(|_| dice.below(u64::from(array.domain)) as u32).collect();
     }
-    values
+    values.into()
 }
 
 /// An example with random inputs and no observations.
@@ -331,6 +331,7 @@ pub fn random_inputs(program: &tpt::program::Program, dice: &mut Dice) -> tpt::p
         span: Default::default(),
         label: "generated".to_string(),
         values,
+        reals: vec![None; program.arrays.len()],
         entry_spans: vec![None; program.arrays.len()],
     }
 }

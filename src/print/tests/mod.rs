@@ -4,7 +4,6 @@
 use crate::check::CheckOptions;
 use crate::diagnostics::SourceMap;
 use crate::interp::ParamValues;
-use crate::limits::Limits;
 use crate::pipeline::{compile, Compiled};
 
 use super::{print_program, print_sketch, reproduces, specialize_program};
@@ -15,7 +14,7 @@ pub(super) fn compiled(source: &str, overrides: &[(&str, i64)]) -> Compiled {
     let mut sources = SourceMap::new();
     let id = sources.add("test.tpt", source);
     let overrides = overrides.iter().map(|(n, v)| (n.to_string(), *v)).collect();
-    let options = CheckOptions { overrides, limits: Limits::default() };
+    let options = CheckOptions { overrides, ..CheckOptions::default() };
     match compile(&sources, id, None, &options) {
         Ok(compiled) => compiled,
         Err(diagnostics) => {
@@ -31,7 +30,7 @@ pub(super) fn values(compiled: &Compiled, values: &[(&str, &[u32])]) -> ParamVal
         let id = program.array_named(name).unwrap_or_else(|| panic!("no param `{name}`"));
         params[id] = v.to_vec();
     }
-    params
+    params.into()
 }
 
 /// The specialized program, checked to behave like the sketch on its examples.
@@ -441,6 +440,7 @@ fn values_that_do_not_fit_print_the_sketch_without_panicking() {
     let compiled = compiled(source, &[]);
     let (file, program) = (&compiled.parsed, &compiled.program);
     for wrong in [vec![], vec![vec![1]], vec![vec![1, 2, 0], vec![], vec![]]] {
+        let wrong: ParamValues = wrong.into();
         let printed = print_program(source, file, program, &wrong, &[]);
         assert_eq!(printed, print_sketch(source, file, program, &wrong, &[]));
     }

@@ -89,6 +89,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
             interrupt: &interrupt,
             trace: false,
             progress: None,
+            max_violations: 0,
             real_stage: None,
         };
         divan::black_box(solve(&compiled.graph, &tape, &run, &never))

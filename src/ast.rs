@@ -222,6 +222,8 @@ pub enum StmtKind {
     Match { scrutinee: Expr, arms: Vec<MatchArm<Block>> },
     /// `observe e;`
     Observe(Expr),
+    /// `minimize e;`: a term of the objective (lower is better).
+    Minimize(Expr),
 }
 
 impl Stmt {
@@ -251,7 +253,7 @@ impl Stmt {
                     arm.body.stmts.iter().for_each(|s| s.walk_exprs(visit));
                 }
             }
-            StmtKind::Observe(e) => e.walk(visit),
+            StmtKind::Observe(e) | StmtKind::Minimize(e) => e.walk(visit),
         }
     }
 }

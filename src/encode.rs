@@ -4,6 +4,7 @@
 //! become constraints between them. The model is then written as CNF (one-hot literals) or
 //! as SMT-LIB (bit-vectors or bounded integers).
 
+pub mod cardinality;
 pub mod miter;
 
 use std::fmt::Write as _;
@@ -52,6 +53,9 @@ pub struct Model {
     pub params: Vec<VarId>,
     /// The number of examples (observation constraints name theirs).
     pub num_examples: usize,
+    /// The value of each term of the graph's objective (in graph order); the objective is
+    /// their sum plus the graph's `objective_offset`.
+    pub objective: Vec<Term>,
 }
 
 impl Model {
@@ -120,6 +124,9 @@ impl Model {
             }
             terms[id] = per_example;
         }
+        // The objective's nodes depend on params alone: one term each.
+        model.objective =
+            graph.objective.iter().map(|t| terms[t.node].first().copied().unwrap_or(Term::Known(0))).collect();
         for observation in &graph.observations {
             for (example, expected) in observation.expected.iter().enumerate() {
                 let Some(expected) = *expected else { continue };
@@ -502,6 +509,9 @@ pub enum SmtSort {
 struct SmtWriter<'a> {
     model: &'a Model,
     sort: SmtSort,
+    /// For z3's optimizer: the number of examples that may fail (each example's observations
+    /// then hold under a selector of its own), and whether to minimize the objective.
+    goal: Option<(usize, bool)>,
 }
 
 impl SmtWriter<'_> {
@@ -631,10 +641,15 @@ impl SmtWriter<'_> {
         }
         let mut definitions: Vec<Option<String>> = vec![None; model.vars.len()];
         let mut facts = Vec::new();
+        let allowance = self.goal.map_or(0, |(n, _)| n);
+        let guarded = |example: usize, fact: String| match allowance {
+            0 => fact,
+            _ => format!("(=> selected_{example} {fact})"),
+        };
         for constraint in &model.constraints {
             match constraint {
-                Constraint::False { .. } => facts.push("false".to_string()),
-                Constraint::Fix { var, value, .. } => facts.push(self.equals(*var, *value)),
+                Constraint::False { example } => facts.push(guarded(*example, "false".to_string())),
+                Constraint::Fix { var, value, example } => facts.push(guarded(*example, self.equals(*var, *value))),
                 Constraint::Table { out: target, operands, results } => {
                     definitions[*target] = Some(self.table_term(*target, operands, results));
                 }
@@ -649,8 +664,16 @@ impl SmtWriter<'_> {
                 let _ = writeln!(out, "(define-fun {} () {} {definition})", smt_name(model, var), self.sort_of(var));
             }
         }
+        if allowance > 0 {
+            for example in 0..model.num_examples {
+                let _ = writeln!(out, "(declare-fun selected_{example} () Bool)");
+            }
+        }
         for fact in facts {
             let _ = writeln!(out, "(assert {fact})");
+        }
+        if let Some((allowance, objective)) = self.goal {
+            self.write_goal(&mut out, allowance, objective);
         }
         let _ = writeln!(out, "(check-sat)");
         let params: Vec<String> = model.params.iter().map(|&p| smt_name(model, p)).collect();
@@ -661,9 +684,47 @@ impl SmtWriter<'_> {
     }
 }
 
+impl SmtWriter<'_> {
+    /// The objectives of z3's optimizer, in order (z3 optimizes them lexicographically): the
+    /// number of examples switched off (at most `allowance`), then the objective's terms.
+    fn write_goal(&self, out: &mut String, allowance: usize, objective: bool) {
+        if allowance > 0 {
+            let mut dropped = Vec::new();
+            for example in 0..self.model.num_examples {
+                dropped.push(format!("(ite selected_{example} 0 1)"));
+            }
+            let sum = if dropped.is_empty() { "0".to_string() } else { format!("(+ 0 {})", dropped.join(" ")) };
+            let _ = writeln!(out, "(assert (<= {sum} {allowance}))");
+            let _ = writeln!(out, "(minimize {sum})");
+        }
+        if objective {
+            let terms: Vec<String> = self
+                .model
+                .objective
+                .iter()
+                .filter_map(|term| match *term {
+                    Term::Known(_) => None,
+                    Term::Var(var) => Some(match self.sort {
+                        SmtSort::Int => smt_name(self.model, var),
+                        SmtSort::BitVec => format!("(bv2nat {})", smt_name(self.model, var)),
+                    }),
+                })
+                .collect();
+            let _ = writeln!(out, "(minimize (+ 0 {}))", terms.join(" "));
+        }
+    }
+}
+
+/// The model as `smt2` writes it, with z3's optimization goals (`minimize`) before the
+/// `check-sat`: the fewest examples switched off (at most `allowance`), then, with `objective`,
+/// the objective less its constant part.
+pub fn smt2_optimize(model: &Model, sort: SmtSort, allowance: usize, objective: bool) -> String {
+    SmtWriter { model, sort, goal: Some((allowance, objective)) }.write()
+}
+
 /// The model in SMT-LIB 2: params as declared constants of `sort` shared by all examples,
 /// every other value defined (`define-fun`) as an `ite` term over the values it depends on, so
 /// that the solver sees only the params as unknowns; observations asserted.
 pub fn smt2(model: &Model, sort: SmtSort) -> String {
-    SmtWriter { model, sort }.write()
+    SmtWriter { model, sort, goal: None }.write()
 }

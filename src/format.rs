@@ -225,6 +225,7 @@ impl Builder<'_> {
         match &stmt.kind {
             StmtKind::Assign { target, value } => cat([place_doc(target), text(" = "), expr_doc(value), text(";")]),
             StmtKind::Observe(e) => cat([text("observe "), expr_doc(e), text(";")]),
+            StmtKind::Minimize(e) => cat([text("minimize "), expr_doc(e), text(";")]),
             StmtKind::For { var, start, end, body } => {
                 let body = self.block(body, body.span.start);
                 with_body(for_head(&var.name, start, end), body)
@@ -260,7 +261,7 @@ impl Builder<'_> {
         let seq = self.sequence(&block.stmts, region, |_, s| stmt_span(s), Self::stmt, |_, _| false);
         let simple = match block.stmts.as_slice() {
             [] => true,
-            [only] => matches!(only.kind, StmtKind::Assign { .. } | StmtKind::Observe(_)),
+            [only] => matches!(only.kind, StmtKind::Assign { .. } | StmtKind::Observe(_) | StmtKind::Minimize(_)),
             _ => false,
         };
         braced(seq, simple)

@@ -208,6 +208,17 @@ pub struct Observation {
     pub expected: Vec<Option<u32>>,
 }
 
+/// One term of the objective (`minimize e;` in one loop iteration): the value of `node`
+/// plus `offset` (table nodes hold values from 0, so a term's smallest value is the offset).
+/// The node depends on params only, so it is the same in every example.
+#[derive(Clone, Debug)]
+pub struct ObjectiveTerm {
+    pub node: NodeId,
+    pub offset: i64,
+    /// The `minimize` expression.
+    pub span: Span,
+}
+
 /// The lowered program.
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
@@ -230,6 +241,10 @@ pub struct Graph {
     pub num_examples: usize,
     /// Statements and loop iterations executed while unrolling.
     pub unrolled_statements: u64,
+    /// The terms of the objective that depend on params (empty: nothing to minimize).
+    pub objective: Vec<ObjectiveTerm>,
+    /// The sum of the objective's constant terms and of every term's offset.
+    pub objective_offset: i64,
 }
 
 impl Graph {
@@ -275,10 +290,51 @@ impl Graph {
         self.nodes().any(|(_, node)| node.is_real())
     }
 
-    /// Nodes from which an observation is reachable; the others cannot affect the loss.
+    /// Nodes from which an observation or a term of the objective is reachable; the others
+    /// cannot affect the result.
     pub fn live_nodes(&self) -> Vec<bool> {
         let observed = self.observations.iter().map(|o| o.node);
-        self.reachable(observed.chain(self.real_observations.iter().map(|o| o.node)), true)
+        let real_observed = self.real_observations.iter().map(|o| o.node);
+        self.reachable(observed.chain(real_observed).chain(self.objective.iter().map(|t| t.node)), true)
+    }
+
+    /// The objective of an assignment (one value per param): the terms' nodes evaluated at
+    /// that point. The nodes depend on finite-domain params alone, so no example is needed.
+    pub fn objective_at(&self, assignment: &[u32]) -> i64 {
+        let mut memo: HashMap<NodeId, u32> = HashMap::new();
+        let terms: i64 = self.objective.iter().map(|t| i64::from(self.value_at(t.node, assignment, &mut memo))).sum();
+        self.objective_offset + terms
+    }
+
+    /// The value of a node that depends on params and constants only, at an assignment.
+    fn value_at(&self, node: NodeId, assignment: &[u32], memo: &mut HashMap<NodeId, u32>) -> u32 {
+        if let Some(&value) = memo.get(&node) {
+            return value;
+        }
+        let value = match &self.node(node).kind {
+            NodeKind::Param { param } => assignment.get(*param).copied().unwrap_or(0),
+            NodeKind::Const { value } => *value,
+            NodeKind::Table { operands, table } => {
+                let mut index = 0usize;
+                for &operand in operands {
+                    let domain = self.node(operand).domain as usize;
+                    index = index * domain + self.value_at(operand, assignment, memo) as usize;
+                }
+                table.get(index).copied().unwrap_or(0)
+            }
+            NodeKind::Mix { selector, choices } => {
+                let k = self.value_at(*selector, assignment, memo) as usize;
+                match choices.get(k) {
+                    Some(&choice) => self.value_at(choice, assignment, memo),
+                    None => 0,
+                }
+            }
+            // Not reached from the objective, whose terms read neither inputs nor real params
+            // (the checker refuses both).
+            _ => 0,
+        };
+        memo.insert(node, value);
+        value
     }
 
     /// Nodes reachable from a param: those whose value depends on some param.

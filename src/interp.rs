@@ -306,6 +306,76 @@ fn run_stmt(program: &Program, stmt: &Stmt, state: &mut State) -> Result<(), Eva
                 state.failures.push(Failure::Observe { span: expr.span, actual });
             }
         }
+        // The objective does not depend on the example: `objective` computes it once.
+        StmtKind::Minimize(_) => {}
+    }
+    Ok(())
+}
+
+/// The objective of the program with these params: the sum of every `minimize` term, each
+/// evaluated where it stands as the loops unroll (0 when there is none). The checker keeps
+/// `minimize` out of runtime branches and its terms free of inputs and vars, so only loops and
+/// constant conditions are followed here, and no example is needed.
+pub fn objective(program: &Program, params: &ParamValues, max_steps: u64) -> Result<i64, EvalError> {
+    let mut state = State {
+        params,
+        inputs: None,
+        values: vec![Vec::new(); program.arrays.len()],
+        reals: vec![Vec::new(); program.arrays.len()],
+        loop_vars: vec![0; program.loop_depth],
+        failures: Vec::new(),
+        steps: 0,
+        max_steps,
+    };
+    let mut total = 0i64;
+    objective_block(program, &program.body, &mut state, &mut total)?;
+    Ok(total)
+}
+
+fn objective_block(program: &Program, stmts: &[Stmt], state: &mut State, total: &mut i64) -> Result<(), EvalError> {
+    for stmt in stmts {
+        state.steps += 1;
+        if state.steps > state.max_steps {
+            return Err(EvalError::TooManySteps { span: stmt.span });
+        }
+        match &stmt.kind {
+            StmtKind::Minimize(expr) => {
+                let value = eval(program, expr, state)?;
+                *total = total.checked_add(value).ok_or(EvalError::Overflow { span: expr.span })?;
+            }
+            StmtKind::For { slot, start, end, body, .. } => {
+                let start = eval(program, start, state)?;
+                let end = eval(program, end, state)?;
+                for value in start..end {
+                    state.loop_vars[*slot] = value;
+                    objective_block(program, body, state, total)?;
+                }
+            }
+            StmtKind::If { branches, otherwise } => {
+                // A runtime condition decides blocks that hold no `minimize`.
+                if !branches.iter().all(|(c, _)| c.is_constant()) {
+                    continue;
+                }
+                let mut taken = otherwise.as_deref();
+                for (condition, block) in branches {
+                    if eval(program, condition, state)? != 0 {
+                        taken = Some(block);
+                        break;
+                    }
+                }
+                if let Some(block) = taken {
+                    objective_block(program, block, state, total)?;
+                }
+            }
+            StmtKind::Match { scrutinee, arms } if scrutinee.is_constant() => {
+                let value = eval(program, scrutinee, state)?;
+                let position = arm_position(program, arms, value, state)?;
+                if let Some(arm) = arms.get(position) {
+                    objective_block(program, &arm.body, state, total)?;
+                }
+            }
+            StmtKind::Match { .. } | StmtKind::Assign { .. } | StmtKind::Observe(_) => {}
+        }
     }
     Ok(())
 }

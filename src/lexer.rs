@@ -56,6 +56,8 @@ pub enum Token {
     Match,
     #[token("observe")]
     Observe,
+    #[token("minimize")]
+    Minimize,
     #[token("example")]
     Example,
     #[token("bool")]
@@ -200,6 +202,7 @@ impl Token {
             Token::Else => "else",
             Token::Match => "match",
             Token::Observe => "observe",
+            Token::Minimize => "minimize",
             Token::Example => "example",
             Token::Bool => "bool",
             Token::Real => "real",

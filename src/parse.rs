@@ -237,7 +237,16 @@ fn misplaced_example(token: &Token, span: Span, expected: &[String]) -> Option<D
                 .with_help(help),
         );
     }
-    let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Match);
+    if matches!(token, Token::Minimize) && !expects("minimize") && !expects("example") && expects("identifier") {
+        return Some(
+            Diagnostic::error("`minimize` cannot stand inside an example")
+                .with_label(span, "a term of the objective among an example's entries")
+                .with_help(
+                    "write `minimize` among the program's statements: the objective is one for the whole program",
+                ),
+        );
+    }
+    let statement = matches!(token, Token::Ident(_) | Token::Observe | Token::Minimize | Token::Match);
     if statement && expects("example") && !expects("identifier") {
         return Some(
             Diagnostic::error("examples and program statements are mixed in one block")
@@ -283,7 +292,7 @@ fn terminal_word(terminal: &str) -> String {
 const EXPRESSION_STARTS: [&str; 9] = ["identifier", "integer", "real literal", "(", "-", "!", "~", "if", "match"];
 /// Tokens that start a declaration, and a statement; summarised the same way.
 const DECLARATION_STARTS: [&str; 6] = ["const", "fn", "param", "input", "output", "var"];
-const STATEMENT_STARTS: [&str; 5] = ["for", "if", "match", "observe", "identifier"];
+const STATEMENT_STARTS: [&str; 6] = ["for", "if", "match", "observe", "minimize", "identifier"];
 
 fn describe_expected(expected: &[String]) -> String {
     let names: Vec<&str> = expected.iter().map(|t| t.trim_matches('"')).collect();

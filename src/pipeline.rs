@@ -177,6 +177,8 @@ pub struct SearchConfig {
     pub interrupt: Arc<AtomicBool>,
     /// Live counters for a progress display.
     pub progress: Option<Arc<Progress>>,
+    /// How many examples a result may fail (`--max-violations`; 0: every example must hold).
+    pub max_violations: usize,
     /// After a program is found, check whether the examples pin its behaviour down (and, with
     /// `programs` > 1, list programs that behave differently): `None` turns the check off.
     pub distinguish: Option<DistinguishConfig>,
@@ -201,6 +203,7 @@ impl Default for SearchConfig {
             trace: false,
             interrupt: Arc::new(AtomicBool::new(false)),
             progress: None,
+            max_violations: 0,
             distinguish: Some(DistinguishConfig::default()),
         }
     }
@@ -259,7 +262,8 @@ impl<'c> Search<'c> {
     /// Run the search with another seed (a benchmark's independent runs).
     pub fn run_with_seed(&self, seed: u64) -> Synthesis {
         let compiled = self.compiled;
-        let verifier = Verifier::new(&compiled.program, &compiled.graph, compiled.limits.max_unroll);
+        let verifier = Verifier::new(&compiled.program, &compiled.graph, compiled.limits.max_unroll)
+            .with_max_violations(self.config.max_violations);
         let run = RunOptions {
             backend: self.backend,
             options: self.options.clone(),
@@ -270,6 +274,7 @@ impl<'c> Search<'c> {
             interrupt: &self.config.interrupt,
             trace: self.config.trace,
             progress: self.config.progress.as_deref(),
+            max_violations: self.config.max_violations,
             real_stage: Some(self.real_stage.clone()),
         };
         let started = Instant::now();

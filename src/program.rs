@@ -494,11 +494,32 @@ impl PartialEq for Stmt {
 
 #[derive(Clone, Debug)]
 pub enum StmtKind {
-    Assign { array: ArrayId, indices: Vec<Expr>, value: Expr, target_span: Span },
-    For { slot: usize, var_name: String, var_span: Span, start: Expr, end: Expr, body: Vec<Stmt> },
-    If { branches: Vec<(Expr, Vec<Stmt>)>, otherwise: Option<Vec<Stmt>> },
-    Match { scrutinee: Expr, arms: Vec<Arm<Vec<Stmt>>> },
+    Assign {
+        array: ArrayId,
+        indices: Vec<Expr>,
+        value: Expr,
+        target_span: Span,
+    },
+    For {
+        slot: usize,
+        var_name: String,
+        var_span: Span,
+        start: Expr,
+        end: Expr,
+        body: Vec<Stmt>,
+    },
+    If {
+        branches: Vec<(Expr, Vec<Stmt>)>,
+        otherwise: Option<Vec<Stmt>>,
+    },
+    Match {
+        scrutinee: Expr,
+        arms: Vec<Arm<Vec<Stmt>>>,
+    },
     Observe(Expr),
+    /// `minimize e;`: a term of the objective, over params and constants only (the checker
+    /// makes sure), never inside a runtime branch.
+    Minimize(Expr),
 }
 
 /// Equality compares the code, not where it came from.
@@ -515,7 +536,7 @@ impl PartialEq for StmtKind {
             ) => a == b && n == m && s == t && e == f && x == y,
             (If { branches: a, otherwise: x }, If { branches: b, otherwise: y }) => a == b && x == y,
             (Match { scrutinee: a, arms: x }, Match { scrutinee: b, arms: y }) => a == b && x == y,
-            (Observe(a), Observe(b)) => a == b,
+            (Observe(a), Observe(b)) | (Minimize(a), Minimize(b)) => a == b,
             _ => false,
         }
     }
@@ -538,7 +559,7 @@ impl Stmt {
             StmtKind::Match { scrutinee, arms } => {
                 std::iter::once(scrutinee).chain(arms.iter().flat_map(|a| a.patterns.iter().flatten())).collect()
             }
-            StmtKind::Observe(e) => vec![e],
+            StmtKind::Observe(e) | StmtKind::Minimize(e) => vec![e],
         }
     }
 
@@ -550,14 +571,14 @@ impl Stmt {
             StmtKind::Match { scrutinee, arms } => std::iter::once(scrutinee)
                 .chain(arms.iter_mut().flat_map(|a| a.patterns.iter_mut().flatten()))
                 .collect(),
-            StmtKind::Observe(e) => vec![e],
+            StmtKind::Observe(e) | StmtKind::Minimize(e) => vec![e],
         }
     }
 
     /// The nested statement sequences, in source order.
     pub fn blocks(&self) -> Vec<&Vec<Stmt>> {
         match &self.kind {
-            StmtKind::Assign { .. } | StmtKind::Observe(_) => Vec::new(),
+            StmtKind::Assign { .. } | StmtKind::Observe(_) | StmtKind::Minimize(_) => Vec::new(),
             StmtKind::For { body, .. } => vec![body],
             StmtKind::If { branches, otherwise } => branches.iter().map(|(_, b)| b).chain(otherwise).collect(),
             StmtKind::Match { arms, .. } => arms.iter().map(|a| &a.body).collect(),
@@ -566,7 +587,7 @@ impl Stmt {
 
     pub fn blocks_mut(&mut self) -> Vec<&mut Vec<Stmt>> {
         match &mut self.kind {
-            StmtKind::Assign { .. } | StmtKind::Observe(_) => Vec::new(),
+            StmtKind::Assign { .. } | StmtKind::Observe(_) | StmtKind::Minimize(_) => Vec::new(),
             StmtKind::For { body, .. } => vec![body],
             StmtKind::If { branches, otherwise } => {
                 branches.iter_mut().map(|(_, b)| b).chain(otherwise.iter_mut()).collect()
@@ -685,6 +706,14 @@ impl Program {
                 next += 1;
             });
         }
+    }
+
+    /// Whether the program has an objective (a `minimize` statement anywhere).
+    pub fn has_objective(&self) -> bool {
+        fn any(stmts: &[Stmt]) -> bool {
+            stmts.iter().any(|s| matches!(s.kind, StmtKind::Minimize(_)) || s.blocks().into_iter().any(|b| any(b)))
+        }
+        any(&self.body)
     }
 
     pub fn params(&self) -> impl Iterator<Item = (ArrayId, &ArrayInfo)> {

@@ -346,6 +346,25 @@ impl Tape {
         count
     }
 
+    /// After a forward pass on one-hot params: the violated observations of each example,
+    /// those of reals included (the float counterpart of `OneHot::violations_by_example`).
+    pub fn violations_by_example(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.examples];
+        for check in &self.checks {
+            for (example, &expected) in check.expected.iter().enumerate() {
+                if expected == u32::MAX {
+                    continue;
+                }
+                let values = &self.values[self.slice(check.node, example)];
+                if values.get(expected as usize).copied().unwrap_or(0.0) < 0.5 {
+                    counts[example] += 1;
+                }
+            }
+        }
+        self.count_real_violations(&mut counts);
+        counts
+    }
+
     /// The gradient of the last forward's loss with respect to theta, written into `grad`.
     pub fn backward(&mut self, weights: &[f64], grad: &mut [f64]) {
         self.adjoints.fill(0.0);

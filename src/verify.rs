@@ -1,11 +1,14 @@
 //! Solver assignment -> `Verified` param values, or nothing. The only way to obtain a
 //! [`Verified`] value is the exact interpreter's verdict on every example, so a result that
 //! holds one was confirmed by the interpreter: the type carries the invariant that "found"
-//! means checked. Real params are verified at the shortest decimals that still satisfy every
-//! example, so that the printed program holds exactly the values that were checked.
+//! means checked. With `--max-violations N` a verified assignment may fail up to N examples;
+//! which ones it fails is the interpreter's verdict too, and so is the objective's value.
+//! Real params are verified at the shortest decimals that still satisfy the examples (no more
+//! of them failing than at the solver's values), so that the printed program holds exactly
+//! the values that were checked.
 
 use crate::graph::Graph;
-use crate::interp::{run_example, ParamValues};
+use crate::interp::{objective, run_example, ParamValues};
 use crate::program::Program;
 
 /// Param values that the exact interpreter confirmed on every example of the program they
@@ -16,6 +19,11 @@ pub struct Verified {
     assignment: Vec<u32>,
     reals: Vec<f64>,
     values: ParamValues,
+    /// The examples (indices, ascending) the interpreter found failing: at most the
+    /// verifier's allowance, and none without `--max-violations`.
+    violated: Vec<usize>,
+    /// The objective (the sum of the `minimize` terms), when the program has one.
+    cost: Option<i64>,
 }
 
 impl Verified {
@@ -34,6 +42,16 @@ impl Verified {
     pub fn values(&self) -> &ParamValues {
         &self.values
     }
+
+    /// The examples the program fails (within the allowance of `--max-violations`).
+    pub fn violated(&self) -> &[usize] {
+        &self.violated
+    }
+
+    /// The objective's value, computed by the interpreter, when the program has one.
+    pub fn cost(&self) -> Option<i64> {
+        self.cost
+    }
 }
 
 /// The exact check of a solver's assignment against a program's examples.
@@ -42,43 +60,75 @@ pub struct Verifier<'a> {
     program: &'a Program,
     graph: &'a Graph,
     max_steps: u64,
+    /// How many examples a verified assignment may fail (`--max-violations`).
+    max_violations: usize,
 }
 
 impl<'a> Verifier<'a> {
     /// `max_steps` bounds the statements one example may execute (the unroll limit).
     pub fn new(program: &'a Program, graph: &'a Graph, max_steps: u64) -> Self {
-        Verifier { program, graph, max_steps }
+        Verifier { program, graph, max_steps, max_violations: 0 }
+    }
+
+    /// Accept assignments that fail up to `n` examples (`--max-violations n`).
+    pub fn with_max_violations(self, n: usize) -> Self {
+        Verifier { max_violations: n, ..self }
     }
 
     /// The assignment as verified param values, when the interpreter accepts it on every
-    /// example (real params, if any, at their bound values or 0).
+    /// example (or fails at most the allowed number of them; real params, if any, at their
+    /// bound values or 0).
     pub fn check(&self, assignment: &[u32]) -> Option<Verified> {
         self.check_with_reals(assignment, &[])
     }
 
     /// The assignment and the real params' values (one per real graph param) as verified
-    /// param values, when the interpreter accepts them on every example. The real values are
-    /// then shortened: each is rounded to the fewest significant digits with which every
-    /// example still passes (all of them to a common number first, then each on its own), so
-    /// that printed as decimals they reproduce the examples exactly as checked.
+    /// param values, when the interpreter accepts them on every example (or fails at most the
+    /// allowed number). The real values are then shortened: each is rounded to the fewest
+    /// significant digits with which no more examples fail than at the values as given (all
+    /// of them to a common number first, then each on its own), so that printed as decimals
+    /// they reproduce the examples exactly as checked.
     pub fn check_with_reals(&self, assignment: &[u32], reals: &[f64]) -> Option<Verified> {
-        if !self.passes(&param_values_with_reals(self.program, self.graph, assignment, reals)) {
-            return None;
-        }
-        let reals = self.shortest(assignment, reals);
+        let allowed = self.failing(&param_values_with_reals(self.program, self.graph, assignment, reals))?.len();
+        let reals = self.shortest(assignment, reals, allowed);
         let values = param_values_with_reals(self.program, self.graph, assignment, &reals);
-        Some(Verified { assignment: assignment.to_vec(), reals, values })
+        let violated = self.failing(&values)?;
+        let cost = match self.program.has_objective() {
+            true => Some(objective(self.program, &values, self.max_steps).ok()?),
+            false => None,
+        };
+        Some(Verified { assignment: assignment.to_vec(), reals, values, violated, cost })
     }
 
-    fn passes(&self, values: &ParamValues) -> bool {
-        self.program.examples.iter().all(|example| run_example(self.program, values, example, self.max_steps).passed())
+    pub fn max_violations(&self) -> usize {
+        self.max_violations
     }
 
-    /// The real values with the fewest significant digits that still pass (the values as
-    /// given pass).
-    fn shortest(&self, assignment: &[u32], reals: &[f64]) -> Vec<f64> {
-        let works =
-            |candidate: &[f64]| self.passes(&param_values_with_reals(self.program, self.graph, assignment, candidate));
+    /// The examples (indices, ascending) that fail under `values`, or `None` when more fail
+    /// than the allowance.
+    fn failing(&self, values: &ParamValues) -> Option<Vec<usize>> {
+        let mut violated = Vec::new();
+        for (index, example) in self.program.examples.iter().enumerate() {
+            if !run_example(self.program, values, example, self.max_steps).passed() {
+                violated.push(index);
+                if violated.len() > self.max_violations {
+                    return None;
+                }
+            }
+        }
+        Some(violated)
+    }
+
+    /// The real values with the fewest significant digits with which at most `allowed`
+    /// examples fail (the values as given qualify).
+    fn shortest(&self, assignment: &[u32], reals: &[f64], allowed: usize) -> Vec<f64> {
+        if reals.is_empty() {
+            return Vec::new();
+        }
+        let works = |candidate: &[f64]| {
+            let values = param_values_with_reals(self.program, self.graph, assignment, candidate);
+            self.failing(&values).is_some_and(|failing| failing.len() <= allowed)
+        };
         let Some(common) = (1..MAX_DIGITS).find(|&digits| {
             let rounded: Vec<f64> = reals.iter().map(|&x| round_to_digits(x, digits)).collect();
             works(&rounded)

@@ -281,6 +281,7 @@ fn run_with(
         interrupt: &interrupt,
         trace: false,
         progress: None,
+        max_violations: 0,
         real_stage: None,
     };
     solve(graph, &tape, &run, verifier)

@@ -155,6 +155,28 @@ fn examples_that_pin_the_behaviour_down_give_null() {
     }
 }
 
+/// With `--max-violations` the other programs are held to the examples the found one
+/// satisfies: the example given up is left out of the miter. `noisy_table.tpt` gives entry 0
+/// of its table twice with different values, so no program fits every example (held to all of
+/// them, the miter would have no model and the check would call the behaviour pinned down);
+/// the found program keeps one of the two and entries 2 and 3 stay free: 16 behaviours.
+#[test]
+fn with_max_violations_the_other_programs_fit_the_examples_kept() {
+    let file = "tests/distinguish/noisy_table.tpt";
+    for backend in ["sat", "exhaustive"] {
+        let json = synth_json(&[file, "--backend", backend, "--max-violations", "1", "--all", "20"]);
+        assert_eq!(json["violated_examples"].as_array().map(Vec::len), Some(1), "{backend}");
+        assert_eq!(json["distinguish_check"], "distinguished", "{backend}");
+        let x = json["distinguishing_input"]["inputs"]["x"].as_u64().expect("an input");
+        assert!(x % 4 >= 2, "{backend}: x = {x} reads a free entry");
+        assert_eq!(json["programs"].as_array().map(Vec::len), Some(16), "{backend}");
+        assert_eq!(json["complete"], true, "{backend}");
+        let result = tpt(&["synth", file, "--backend", backend, "--max-violations", "1"]);
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains("another program also fits every example this one satisfies"), "{stderr}");
+    }
+}
+
 #[test]
 fn no_distinguish_turns_the_check_off() {
     let json = synth_json(&["tests/distinguish/offset.tpt", "--backend", "sat", "--no-distinguish"]);

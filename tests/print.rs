@@ -115,6 +115,8 @@ fn param_decided(program: &Program, stmts: &[Stmt], found: &mut Vec<String>) {
                 indices.iter().chain([value]).for_each(|e| structural(program, e, found));
             }
             StmtKind::Observe(e) => structural(program, e, found),
+            // The printed program leaves the objective out.
+            StmtKind::Minimize(_) => {}
             StmtKind::For { body, .. } => param_decided(program, body, found),
             StmtKind::If { branches, otherwise } => {
                 for (c, block) in branches {

@@ -147,3 +147,39 @@ fn printed_reals_reproduce_the_observations() {
     // 0.333333 within 1e-6 needs six digits, and no more than the verifier kept.
     assert!(b.starts_with("param b: real = 0.33333"), "{b}");
 }
+
+/// With real params and `--max-violations`, the examples a candidate fails are counted by the
+/// float pass at the current reals (the integer evaluator knows no reals): a gradient back end
+/// gives the mislabelled example up and finds the line, and the check of whether the examples
+/// are enough is skipped for the reals. The objective may not read a real param.
+#[test]
+fn max_violations_with_real_params_gives_the_mislabelled_example_up() {
+    let file = write(
+        "noisy_mixed.tpt",
+        "param a: real;\nparam b: real;\nparam s: 4;\ninput x: 4;\noutput y: real;\noutput z: 4;\n\
+         y = a * x + b;\nz = s;\n\
+         example { x = 0; y ~= 1.0; z = 1; }\nexample { x = 1; y ~= 3.0; z = 1; }\n\
+         example { x = 2; y ~= 5.0; z = 2; }\nexample { x = 3; y ~= 7.0; z = 1; }\n",
+    );
+    for backend in ["gradsearch-la", "fmgd"] {
+        let out = tpt(&["synth", &file, "--backend", backend, "--max-violations", "1", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{backend}:\n{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+        assert_eq!(json["params"]["a"], serde_json::json!([2.0]), "{backend}");
+        assert_eq!(json["params"]["b"], serde_json::json!([1.0]), "{backend}");
+        assert_eq!(json["params"]["s"], serde_json::json!([1]), "{backend}");
+        let given_up = json["violated_examples"].as_array().expect("a list");
+        assert_eq!(given_up.len(), 1, "{backend}");
+        assert_eq!(given_up[0]["label"], "example 3", "{backend}");
+        assert_eq!(json["distinguish_check"], "reals", "{backend}");
+    }
+    let objective = write(
+        "minimize_real.tpt",
+        "param a: real;\nparam s: 4;\ninput x: 4;\noutput y: real;\ny = a * x + s;\nminimize a > 1.0;\n\
+         example { x = 1; y ~= 3.0; }\n",
+    );
+    let out = tpt(&["check", &objective]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`minimize` may only read integer params and constants"), "{stderr}");
+}

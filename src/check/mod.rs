@@ -83,6 +83,8 @@ struct Checker<'a> {
     tolerance: f64,
     /// The file item being checked.
     current_item: ItemId,
+    /// Inside a runtime `if` or `match`: the condition or scrutinee that decides it.
+    runtime_branch: Option<Span>,
 }
 
 impl<'a> Checker<'a> {
@@ -111,6 +113,7 @@ impl<'a> Checker<'a> {
             example_work: 0,
             tolerance: options.tolerance,
             current_item: 0,
+            runtime_branch: None,
         }
     }
 

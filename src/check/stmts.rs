@@ -1,5 +1,6 @@
 //! Statements -> checked statements: assignment targets, loops (their variables get slots),
-//! conditions and `match` arms, `observe`.
+//! conditions and `match` arms, `observe`, and the terms of the
+//! objective (`minimize`).
 
 use super::Checker;
 use crate::ast::{self, DeclKind};
@@ -80,15 +81,23 @@ impl Checker<'_> {
             ast::StmtKind::If { branches, otherwise } => {
                 let mut resolved = Vec::new();
                 let mut ok = true;
+                let outer = self.runtime_branch;
                 for (condition, block) in branches {
-                    let condition = self.expr(condition).and_then(|c| self.condition(c));
-                    match (condition, self.block(block)) {
+                    let condition_span = condition.span;
+                    let checked = self.expr(condition).and_then(|c| self.condition(c));
+                    // A branch after a runtime condition is taken at run time too.
+                    if checked.as_ref().is_some_and(|c| !c.is_constant()) && self.runtime_branch == outer {
+                        self.runtime_branch = Some(condition_span);
+                    }
+                    match (checked, self.block(block)) {
                         (Some(c), Some(b)) => resolved.push((c, b)),
                         _ => ok = false,
                     }
                 }
+                let otherwise = otherwise.as_ref().map(|block| self.block(block));
+                self.runtime_branch = outer;
                 let otherwise = match otherwise {
-                    Some(block) => Some(self.block(block)?),
+                    Some(block) => Some(block?),
                     None => None,
                 };
                 if !ok {
@@ -97,6 +106,7 @@ impl Checker<'_> {
                 StmtKind::If { branches: resolved, otherwise }
             }
             ast::StmtKind::Match { scrutinee, arms } => {
+                let scrutinee_span = scrutinee.span;
                 let scrutinee = self.expr(scrutinee).and_then(|s| {
                     self.integer(
                         s,
@@ -104,7 +114,12 @@ impl Checker<'_> {
                         "round the real first: `match round(x, 4) { .. }`",
                     )
                 });
+                let outer = self.runtime_branch;
+                if scrutinee.as_ref().is_some_and(|s| !s.is_constant()) && outer.is_none() {
+                    self.runtime_branch = Some(scrutinee_span);
+                }
                 let arms = self.arms(arms, |checker, block| checker.block(block));
+                self.runtime_branch = outer;
                 StmtKind::Match { scrutinee: scrutinee?, arms: arms? }
             }
             ast::StmtKind::Observe(expr) => {
@@ -115,7 +130,68 @@ impl Checker<'_> {
                     "compare the real: `observe x > 0.5;`",
                 )?)
             }
+            ast::StmtKind::Minimize(expr) => StmtKind::Minimize(self.objective_term(expr, span)?),
         };
         Some(Stmt { kind, span, origin: Origin { item: self.current_item, iteration: None } })
+    }
+}
+
+impl Checker<'_> {
+    /// The expression of `minimize e;`: the objective is one number for the whole program, so
+    /// the term may read params and constants but nothing that differs between examples, and
+    /// it may not stand in a branch taken at run time.
+    fn objective_term(&mut self, expr: &ast::Expr, span: crate::span::Span) -> Option<Expr> {
+        let checked = self.expr(expr)?;
+        let checked = self.integer(
+            checked,
+            "`minimize` takes an integer",
+            "the objective counts over the finite-domain params: `minimize gate[g] != 4;`",
+        )?;
+        if let Some(condition) = self.runtime_branch {
+            self.error(
+                Diagnostic::error("`minimize` cannot stand inside a branch taken at run time")
+                    .with_label(span, "this term of the objective")
+                    .with_secondary(condition, "this condition is decided at run time")
+                    .with_help("the objective is one number for the whole program: write the condition into the term, as in `minimize c && e;`"),
+            );
+            return None;
+        }
+        let mut read = None;
+        checked.walk(&mut |e| {
+            if let ExprKind::Elem { array, .. } = &e.kind {
+                let info = &self.program.arrays[*array];
+                if read.is_none() && (info.kind != DeclKind::Param || info.real) {
+                    read = Some((*array, e.span));
+                }
+            }
+        });
+        if let Some((array, at)) = read {
+            let info = &self.program.arrays[array];
+            let (name, declared) = (info.name.clone(), info.name_span);
+            if info.kind == DeclKind::Param {
+                // The objective is optimized by the exact back ends, which know finite domains
+                // only; a cost over a continuous value has no smallest program to prove.
+                self.error(
+                    Diagnostic::error("`minimize` may only read integer params and constants")
+                        .with_label(at, format!("`{name}` is a real param"))
+                        .with_secondary(declared, "declared here")
+                        .with_help("the objective counts over the finite-domain params; constrain the real with `observe` instead"),
+                );
+                return None;
+            }
+            let kind = match info.kind {
+                DeclKind::Input => "an input",
+                DeclKind::Output => "an output",
+                _ => "a var",
+            };
+            self.error(
+                Diagnostic::error("`minimize` may only read params and constants")
+                    .with_label(at, format!("`{name}` is {kind}, which differs between examples"))
+                    .with_secondary(declared, "declared here")
+                    .with_help("the objective is one number for the whole program, computed from the params alone"),
+            );
+            return None;
+        }
+        Some(checked)
     }
 }

@@ -94,6 +94,11 @@ pub struct SearchArgs {
     /// Loss on observed elements: cross entropy or squared error.
     #[arg(long, default_value = "ce", value_parser = ["ce", "mse"])]
     pub loss: String,
+    /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
+    /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
+    /// fewer. Each example given up is reported as a warning.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_violations: usize,
 }
 
 fn parse_restarts(text: &str) -> Result<usize, String> {
@@ -133,6 +138,7 @@ impl SearchArgs {
             restarts: self.restarts,
             seed: self.seed,
             loss: self.loss_kind(),
+            max_violations: self.max_violations,
             ..SearchConfig::default()
         }
     }
@@ -364,6 +370,8 @@ mod tests {
             trace: Vec::new(),
             conflict: None,
             internal_error: Some("the graph and the interpreter disagree".to_string()),
+            optimal: false,
+            max_violations: 0,
         };
         let mut sources = tpt::diagnostics::SourceMap::new();
         let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");

@@ -1,9 +1,10 @@
 //! Graph + the params of found programs -> a miter: the CNF of a second program that satisfies
-//! every example and behaves differently from each found program on some input. The second
-//! program's params are the model's param variables, constrained by every example as in the
-//! `sat` back end's encoding; each found program adds a block of its own: one input assignment
-//! left free (each input element a variable over its declared domain), the second program and
-//! the found one (its params known, so most of its values fold to constants) computed on it,
+//! every example (but those the found program gives up under `--max-violations`) and behaves
+//! differently from each found program on some input. The second program's params are the
+//! model's param variables, constrained by the examples as in the `sat` back end's encoding;
+//! each found program adds a block of its own: one input assignment left free (each input
+//! element a variable over its declared domain), the second program and the found one (its
+//! params known, so most of its values fold to constants) computed on it,
 //! and a clause that some observation differs between the two.
 //!
 //! Behaviour is what the examples can observe: the value of every output element some example
@@ -32,10 +33,27 @@ pub struct Miter {
 }
 
 impl Miter {
-    /// The second program constrained by every example, with no block yet.
-    pub fn new(graph: &Graph) -> Miter {
+    /// The second program constrained by every example but those in `given_up` (indices of
+    /// examples the found program fails under `--max-violations`; empty otherwise), with no
+    /// block yet. The second program then fits what the found one fits: an example given up is
+    /// a label the user doubts, and holding the second program to it would make it differ from
+    /// the found one on that example's input, which is no news.
+    pub fn new(graph: &Graph, given_up: &[usize]) -> Miter {
         let (model, terms) = Model::build_with_terms(graph);
-        let cnf = Cnf::from_model(&model);
+        let cnf = match given_up {
+            [] => Cnf::from_model(&model),
+            _ => {
+                // Each example's observations hold under its selector; the selectors of the
+                // examples kept are asserted, those of the ones given up are left free.
+                let mut cnf = Cnf::with_selectors(&model);
+                let kept: Vec<i32> = (0..cnf.selectors.len())
+                    .filter(|example| !given_up.contains(example))
+                    .map(|example| cnf.selectors[example])
+                    .collect();
+                cnf.clauses.extend(kept.into_iter().map(|selector| vec![selector]));
+                cnf
+            }
+        };
         Miter { model, cnf, terms, live: graph.live_nodes(), blocks: Vec::new() }
     }
 

@@ -7,12 +7,13 @@
 //! This module unrolls statements and tracks what each element holds; `compute` tabulates
 //! runtime expressions and indexing (with `index_range` explaining an index that can fall out
 //! of range), `branches` lowers runtime `if` and `match` into mixtures, `observe` records what
-//! the examples fix. Nodes are added through [`GraphBuilder`], which shares equal nodes and
+//! the examples fix, `objective` the terms of `minimize`. Nodes are added through [`GraphBuilder`], which shares equal nodes and
 //! keeps the node limit.
 
 mod branches;
 mod compute;
 mod index_range;
+mod objective;
 mod observe;
 mod reals;
 
@@ -403,6 +404,7 @@ impl<'p> Lowerer<'p> {
             StmtKind::If { branches, otherwise } => self.if_stmt(branches, otherwise.as_deref(), stmt.span),
             StmtKind::Match { scrutinee, arms } => self.match_stmt(scrutinee, arms, stmt.span),
             StmtKind::Observe(expr) => self.observe(expr),
+            StmtKind::Minimize(expr) => self.minimize(expr),
         }
     }
 
@@ -443,7 +445,7 @@ impl<'p> Lowerer<'p> {
                     self.poison_all(&arm.body);
                 }
             }
-            StmtKind::Observe(_) => {}
+            StmtKind::Observe(_) | StmtKind::Minimize(_) => {}
         }
     }
 

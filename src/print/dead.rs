@@ -224,6 +224,8 @@ impl Pass<'_> {
                 self.keep(id);
                 self.reads(e, live);
             }
+            // The printed program has its params bound: there is nothing left to minimize.
+            StmtKind::Minimize(_) => {}
             StmtKind::For { slot, start, end, body, .. } => {
                 let bounds =
                     (eval_closed(self.program, start, &self.loops), eval_closed(self.program, end, &self.loops));

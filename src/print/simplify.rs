@@ -352,6 +352,7 @@ pub fn resimplify(program: &Program, s: Stmt) -> Vec<Stmt> {
     let rebuilt = match kind {
         StmtKind::Assign { array, indices, value, .. } => assign(array, indices, value).into_iter().collect(),
         StmtKind::Observe(e) => observe(e).into_iter().collect(),
+        StmtKind::Minimize(_) => Vec::new(),
         StmtKind::If { branches, otherwise } => if_stmt(branches, otherwise),
         StmtKind::Match { scrutinee, arms } => match_stmt(program, scrutinee, arms),
         kind @ StmtKind::For { .. } => vec![stmt(kind)],

@@ -301,6 +301,9 @@ impl<'p> Specializer<'p> {
                     .collect::<Result<_>>()?;
                 out.extend(simplify::match_stmt(self.program, scrutinee, arms));
             }
+            // The program form has every param bound, so its objective is a number (reported
+            // with the result); the sketch form keeps `minimize` as written.
+            StmtKind::Minimize(_) => {}
             StmtKind::Observe(e) => {
                 let p = self.program;
                 let known = if reads(p, e).1 { None } else { self.eval(e) };

@@ -172,6 +172,7 @@ impl<'p> Syntax<'p> {
                 value: self.expr(value)?,
             },
             StmtKind::Observe(e) => K::Observe(self.expr(e)?),
+            StmtKind::Minimize(e) => K::Minimize(self.expr(e)?),
             StmtKind::For { slot, var_name, start, end, body, .. } => {
                 let (start, end) = (self.expr(start)?, self.expr(end)?);
                 let Some(entry) = self.loops.get_mut(*slot) else {

@@ -88,7 +88,7 @@ fn elements_text(program: &Program, input: &DistinguishingInput, run: &Outcome) 
 }
 
 /// The advice of a distinguishing input, pointing at the input declarations.
-fn advice(program: &Program, input: &DistinguishingInput) -> Diagnostic {
+fn advice(program: &Program, input: &DistinguishingInput, fits: &str) -> Diagnostic {
     let at = input_text(program, input);
     let failed_observe = |run: &Outcome| {
         run.failures.iter().find_map(|f| {
@@ -109,11 +109,11 @@ fn advice(program: &Program, input: &DistinguishingInput) -> Diagnostic {
     };
     let (message, observe) = match observe {
         Some((span, words, label)) if input.differing().is_empty() => {
-            (format!("another program also fits every example, but on {at} {words}"), Some((span, label)))
+            (format!("another program also {fits}, but on {at} {words}"), Some((span, label)))
         }
         _ => (
             format!(
-                "another program also fits every example but gives {} on {at} where this one gives {}",
+                "another program also {fits} but gives {} on {at} where this one gives {}",
                 elements_text(program, input, &input.other),
                 elements_text(program, input, &input.found)
             ),
@@ -138,14 +138,21 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
     let program = &compiled.program;
     let budget = format!("{} per solve", plural(distinction.conflicts, "conflict"));
     let mut diagnostics = Vec::new();
+    // With examples given up (`--max-violations`) the other programs are held to the examples
+    // the found one satisfies.
+    let fits = match distinction.examples_given_up {
+        true => "fits every example this one satisfies",
+        false => "fits every example",
+    };
     if let Some(input) = &distinction.input {
-        diagnostics.push(advice(program, input));
+        diagnostics.push(advice(program, input, fits));
     }
     let unknown = "whether the examples pin the behaviour down is unknown";
     match distinction.ending {
-        Ending::Complete if distinction.others.is_empty() => diagnostics.push(Diagnostic::note(
-            "the examples pin the behaviour down: every program that fits them gives the same observed outputs on every input",
-        )),
+        Ending::Complete if distinction.others.is_empty() => diagnostics.push(Diagnostic::note(match distinction.examples_given_up {
+            true => "the examples kept pin the behaviour down: every program that fits them gives the same observed outputs on every input",
+            false => "the examples pin the behaviour down: every program that fits them gives the same observed outputs on every input",
+        })),
         Ending::InternalError => diagnostics.push(
             Diagnostic::error(format!(
                 "internal error: {}; this is a bug in tpt; please report it with the program",
@@ -154,30 +161,33 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
             .with_help("the synthesized program is verified; only the check of whether the examples are enough failed"),
         ),
         Ending::OutOfBudget if distinction.input.is_none() => diagnostics.push(
-            Diagnostic::note(format!("the check for another program that fits every example ran out of its budget ({budget}), so {unknown}"))
+            Diagnostic::note(format!("the check for another program that {fits} ran out of its budget ({budget}), so {unknown}"))
                 .with_help("`--distinguish-conflicts N` gives it more; `--no-distinguish` turns it off"),
         ),
         Ending::Interrupted if distinction.input.is_none() => diagnostics.push(Diagnostic::note(format!(
-            "the check for another program that fits every example was interrupted, so {unknown}"
+            "the check for another program that {fits} was interrupted, so {unknown}"
         ))),
         Ending::TooLarge => diagnostics.push(
             Diagnostic::note(format!(
-                "the check for another program that fits every example was skipped: with the inputs left free its formula would exceed {} literals, so {unknown}",
+                "the check for another program that {fits} was skipped: with the inputs left free its formula would exceed {} literals, so {unknown}",
                 crate::solve::distinguish::MAX_BLOCK_LITERALS
             ))
             .with_help("`--no-distinguish` turns it off"),
         ),
         Ending::Reals => diagnostics.push(Diagnostic::note(format!(
-            "the check for another program that fits every example is of finite domains and was skipped for a sketch with reals, so {unknown}"
+            "the check for another program that {fits} is of finite domains and was skipped for a sketch with reals, so {unknown}"
         ))),
         _ => {}
     }
     if asked > 1 && distinction.ending != Ending::InternalError {
         let count = distinction.others.len() + 1;
         let listed = if count == 1 {
-            "1 program fits every example".to_string()
+            format!("1 program {fits}")
         } else {
-            format!("{count} programs with pairwise different behaviour fit every example")
+            format!(
+                "{count} programs with pairwise different behaviour fit every example{}",
+                if distinction.examples_given_up { " the found one satisfies" } else { "" }
+            )
         };
         let rest = match distinction.ending {
             Ending::Complete => {
@@ -316,6 +326,7 @@ mod tests {
             others: Vec::new(),
             internal_error: Some("the two programs behave alike on the miter's distinguishing input".to_string()),
             conflicts: 10,
+            examples_given_up: false,
         };
         let synthesis = synthesis.with_distinction(distinction, 1);
         let diagnostics = synthesis.diagnostics(&compiled);

@@ -6,6 +6,7 @@
 
 mod distinguish;
 mod failures;
+mod optimum;
 mod params;
 
 use crate::diagnostics::{plural, Diagnostic};
@@ -130,13 +131,17 @@ impl Synthesis {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
-            let mut diagnostics = param_diagnostics(program, graph, verified.values(), analysis);
+            let mut diagnostics = optimum::given_up(program, verified, max_steps);
+            diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
             if let Some(distinction) = &self.distinction {
                 diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
             }
             return diagnostics;
         }
         match (self.report.status, &self.report.best) {
+            (Status::Impossible, _) if self.report.max_violations > 0 => {
+                vec![optimum::too_many_violations(self.report.max_violations)]
+            }
             (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
                 Some(conflict) if !conflict.is_empty() => conflict_diagnostic(program, conflict),
                 _ => Diagnostic::error(
@@ -226,6 +231,9 @@ impl Synthesis {
             "violations": violations,
             "params": params,
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
+            "cost": report.verified.as_ref().and_then(Verified::cost),
+            "optimal": optimum::optimal_json(&compiled.program, report),
+            "violated_examples": report.verified.as_ref().map(|v| conflict_json(&compiled.program, &compiled.sources, v.violated())),
         });
         if let Some(object) = object.as_object_mut() {
             self.distinction_json(compiled, object);
@@ -258,8 +266,9 @@ impl Synthesis {
     /// One line: how the search ended, by which back end, with which seed, how long it took.
     pub fn summary(&self, file: &str) -> String {
         let report = &self.report;
+        let optimum = optimum::summary_words(report).map(|words| format!(", {words}")).unwrap_or_default();
         format!(
-            "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}",
+            "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}{optimum}",
             describe_status(report.status),
             self.backend,
             self.seed,

@@ -18,6 +18,9 @@
 //!   `conflicts-per-step` conflicts (the solver is stopped there); a solver model after c
 //!   conflicts wins once the gradient has taken c / `conflicts-per-step` steps without a
 //!   solution (or spent its budget). A proof of impossibility ends the run at once.
+//! - A problem that optimizes (`minimize`, `--max-violations`) goes to the exact half alone,
+//!   `sat`'s optimization: a gradient solution would only bound the optimum from above, and
+//!   the proof needs the solver's bounds anyway.
 //!
 //! Everything the halves tell each other, and which answer wins, is thus decided by counts of
 //! work, never by which thread is faster: the printed program depends only on the input and
@@ -71,6 +74,8 @@ struct Auto {
     conflict: Option<Vec<usize>>,
     /// Each param literal of the CNF and the (param, value) it asserts when it holds.
     param_literals: HashMap<i32, (usize, u32)>,
+    /// `sat`, which answers a problem that optimizes.
+    exact: Option<Box<dyn Solver>>,
 }
 
 /// What the two halves share.
@@ -99,12 +104,24 @@ fn pause() {
 }
 
 impl ExactBackend for Auto {
-    fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+    fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
+        self.exact = problem.optimizing().then(|| {
+            let mut exact = (super::sat::BACKEND.make)(&(super::sat::BACKEND.defaults)());
+            exact.start(problem, rng);
+            exact
+        });
     }
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        if let Some(exact) = self.exact.as_mut() {
+            let outcome = exact.step(problem, rng);
+            if outcome == StepOutcome::Exhausted {
+                self.conflict = exact.conflict();
+            }
+            return outcome;
+        }
         let model = Model::build(problem.graph);
         if let Some(example) = model.contradicted_example() {
             self.conflict = Some(vec![example]);
@@ -143,11 +160,22 @@ impl ExactBackend for Auto {
     }
 
     fn answer(&self) -> (&[u32], Option<&[usize]>) {
-        (&self.candidate, self.conflict.as_deref())
+        match &self.exact {
+            Some(exact) => (exact.candidate(), self.conflict.as_deref()),
+            None => (&self.candidate, self.conflict.as_deref()),
+        }
     }
 
     fn reports_candidates(&self) -> bool {
-        true
+        self.exact.is_none()
+    }
+
+    fn settled(&self) -> bool {
+        self.exact.as_ref().is_none_or(|exact| exact.settled())
+    }
+
+    fn proven_optimal(&self) -> bool {
+        self.exact.as_ref().is_some_and(|exact| exact.proven_optimal())
     }
 }
 
@@ -364,7 +392,13 @@ const OPTIONS: &[OptionInfo] = &[
 ];
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    Box::new(Auto { params: options.decode(), candidate: Vec::new(), conflict: None, param_literals: HashMap::new() })
+    Box::new(Auto {
+        params: options.decode(),
+        candidate: Vec::new(),
+        conflict: None,
+        param_literals: HashMap::new(),
+        exact: None,
+    })
 }
 
 pub static BACKEND: BackendInfo = BackendInfo {

@@ -107,6 +107,9 @@ pub struct Distinction {
     pub internal_error: Option<String>,
     /// The conflict budget of each solve.
     pub conflicts: u32,
+    /// The found program gives examples up (`--max-violations`): the other programs fit the
+    /// examples it satisfies, not every example.
+    pub examples_given_up: bool,
 }
 
 impl Distinction {
@@ -115,8 +118,15 @@ impl Distinction {
         self.ending == Ending::Complete && self.others.is_empty()
     }
 
-    fn ended(ending: Ending, conflicts: u32) -> Distinction {
-        Distinction { ending, input: None, others: Vec::new(), internal_error: None, conflicts }
+    fn ended(ending: Ending, conflicts: u32, found: &Verified) -> Distinction {
+        Distinction {
+            ending,
+            input: None,
+            others: Vec::new(),
+            internal_error: None,
+            conflicts,
+            examples_given_up: !found.violated().is_empty(),
+        }
     }
 }
 
@@ -146,13 +156,13 @@ pub fn distinguish(
     let (program, graph) = (verifier.program(), verifier.graph());
     let conflicts = config.conflicts;
     if graph.has_reals() {
-        return Distinction::ended(Ending::Reals, conflicts);
+        return Distinction::ended(Ending::Reals, conflicts, found);
     }
     if Miter::block_literals(graph).saturating_mul(config.programs as u64) > MAX_BLOCK_LITERALS {
-        return Distinction::ended(Ending::TooLarge, conflicts);
+        return Distinction::ended(Ending::TooLarge, conflicts, found);
     }
     let stop = StopCondition::new(interrupt, deadline);
-    let mut miter = Miter::new(graph);
+    let mut miter = Miter::new(graph, found.violated());
     let mut engine = Cdcl::new(stop);
     let mut given = 0;
     let mut listed: Vec<Verified> = vec![found.clone()];
@@ -163,7 +173,7 @@ pub fn distinguish(
     for literal in miter.param_literals(found.assignment()) {
         engine.phase(literal);
     }
-    let mut distinction = Distinction::ended(Ending::Complete, conflicts);
+    let mut distinction = Distinction::ended(Ending::Complete, conflicts, found);
     loop {
         for clause in &miter.cnf.clauses[given..] {
             engine.add_clause(clause);

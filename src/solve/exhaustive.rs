@@ -7,6 +7,11 @@
 //! and the step reports `Exhausted`: no assignment satisfies the examples, and the bundled SAT
 //! solver names examples that cannot hold together. Spaces larger than `limit` assignments
 //! are refused before the run starts.
+//!
+//! When the problem optimizes (`minimize`, `--max-violations`) the enumeration goes on to the
+//! end, keeping the assignment with the fewest failing examples (within the allowance) and
+//! then the lowest objective, the first in odometer order among equals; covering the space is
+//! the proof that it is best.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +28,10 @@ struct Exhaustive {
     score: (usize, f64),
     exhausted: bool,
     conflict: Option<Vec<usize>>,
+    /// When optimizing: failing examples and objective of the best assignment so far (which
+    /// is then `candidate`).
+    optimum: Option<(usize, i64)>,
+    optimizing: bool,
 }
 
 /// Move `x` to the next assignment in odometer order; false when it wrapped back to zero.
@@ -48,11 +57,16 @@ impl ExactBackend for Exhaustive {
         self.candidate = vec![0; self.domains.len()];
         self.score = (usize::MAX, f64::INFINITY);
         self.exhausted = false;
+        self.optimum = None;
+        self.optimizing = problem.optimizing();
     }
 
     fn step(&mut self, problem: &mut Problem, _rng: &mut Rng) -> StepOutcome {
         if self.exhausted {
-            return StepOutcome::Exhausted;
+            return if self.optimum.is_some() { StepOutcome::Finished } else { StepOutcome::Exhausted };
+        }
+        if problem.optimizing() {
+            return self.optimize(problem);
         }
         for n in 0..self.chunk {
             if n % POLL_EVERY == POLL_EVERY - 1 && problem.should_stop() {
@@ -81,6 +95,49 @@ impl ExactBackend for Exhaustive {
 
     fn answer(&self) -> (&[u32], Option<&[usize]>) {
         (&self.candidate, self.conflict.as_deref())
+    }
+
+    fn settled(&self) -> bool {
+        !self.optimizing || self.exhausted
+    }
+
+    fn proven_optimal(&self) -> bool {
+        self.exhausted
+    }
+}
+
+impl Exhaustive {
+    /// One chunk of the enumeration of an optimizing problem.
+    fn optimize(&mut self, problem: &mut Problem) -> StepOutcome {
+        let allowance = problem.max_violations();
+        for n in 0..self.chunk {
+            if n % POLL_EVERY == POLL_EVERY - 1 && problem.should_stop() {
+                break;
+            }
+            let failing = match problem.violations_at(&self.next) {
+                0 => 0,
+                _ if allowance > 0 => problem.failing_examples(&self.next).len(),
+                _ => usize::MAX,
+            };
+            if failing <= allowance {
+                let score = (failing, problem.graph.objective_at(&self.next));
+                if self.optimum.is_none_or(|best| score < best) {
+                    self.optimum = Some(score);
+                    self.candidate.copy_from_slice(&self.next);
+                }
+            }
+            if !advance(&mut self.next, &self.domains) {
+                self.exhausted = true;
+                if self.optimum.is_some() {
+                    return StepOutcome::Finished;
+                }
+                if allowance == 0 {
+                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                }
+                return StepOutcome::Exhausted;
+            }
+        }
+        StepOutcome::Continue
     }
 }
 
@@ -139,6 +196,8 @@ fn make(options: &Options) -> Box<dyn Solver> {
         score: (usize::MAX, f64::INFINITY),
         exhausted: false,
         conflict: None,
+        optimum: None,
+        optimizing: false,
     })
 }
 

@@ -18,6 +18,7 @@ mod hybrid;
 mod levenberg;
 mod local_search;
 mod neural;
+mod optimize;
 mod options;
 mod relax;
 mod run;
@@ -62,6 +63,8 @@ pub struct Problem<'a> {
     /// The run's step budget per restart (`--max-steps`), for back ends that run a search of
     /// their own inside one step (`auto`).
     step_budget: u64,
+    /// How many examples a result may fail (`--max-violations`).
+    max_violations: usize,
 }
 
 impl<'a> Problem<'a> {
@@ -83,7 +86,23 @@ impl<'a> Problem<'a> {
             has_reals,
             point: Vec::new(),
             step_budget: u64::MAX,
+            max_violations: 0,
         }
+    }
+
+    pub fn set_max_violations(&mut self, n: usize) {
+        self.max_violations = n;
+    }
+
+    /// How many examples a result may fail (`--max-violations`; 0: every example must hold).
+    pub fn max_violations(&self) -> usize {
+        self.max_violations
+    }
+
+    /// Whether the search optimizes: there is an objective, or some examples may fail (the
+    /// fewest failing examples are wanted, then the lowest objective).
+    pub fn optimizing(&self) -> bool {
+        !self.graph.objective.is_empty() || self.max_violations > 0
     }
 
     /// Another problem over the same graph, tape, deadline and interrupt flag, with buffers of
@@ -91,6 +110,7 @@ impl<'a> Problem<'a> {
     pub fn fork(&self) -> Problem<'a> {
         let mut problem = Problem::new(self.graph, self.tape.clone(), self.deadline, self.stop);
         problem.step_budget = self.step_budget;
+        problem.max_violations = self.max_violations;
         problem.reals.clone_from(&self.reals);
         problem
     }
@@ -243,7 +263,12 @@ impl<'a> Problem<'a> {
     /// integer evaluation: the counterexamples of counterexample-guided synthesis.
     pub fn failing_examples(&mut self, assignment: &[u32]) -> Vec<usize> {
         self.violations_at(assignment);
-        let counts = self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default();
+        // With reals the point was evaluated by the float pass in exact mode, at the current
+        // real values; the integer evaluator has not seen it.
+        let counts = match self.has_reals {
+            true => self.tape.violations_by_example(),
+            false => self.one_hot.as_ref().map(OneHot::violations_by_example).unwrap_or_default(),
+        };
         counts.iter().enumerate().filter(|&(_, &count)| count > 0).map(|(example, _)| example).collect()
     }
 
@@ -370,6 +395,18 @@ pub trait Solver: Send {
     fn reports_candidates(&self) -> bool {
         !self.is_exact()
     }
+    /// Whether the candidate is the back end's answer. An exact back end that optimizes holds
+    /// a candidate back while it looks for a better one: the run loop verifies it only once
+    /// it is settled, or when the run must stop (then it is the best found, not proven best).
+    fn settled(&self) -> bool {
+        true
+    }
+    /// When the problem optimizes (`Problem::optimizing`): whether the candidate is proven
+    /// best, that is no assignment fails fewer examples, and none failing as few has a lower
+    /// objective.
+    fn proven_optimal(&self) -> bool {
+        false
+    }
 }
 
 /// An exact back end: it answers at once, with a model or a proof that none exists, instead of
@@ -383,6 +420,15 @@ pub trait ExactBackend: Send {
     /// Whether an unverified candidate is worth reporting (by default not: an exact back end
     /// that did not finish has no candidate).
     fn reports_candidates(&self) -> bool {
+        false
+    }
+    /// Whether the answer is settled (see `Solver::settled`): an exact back end that
+    /// optimizes holds a candidate back while it looks for a better one.
+    fn settled(&self) -> bool {
+        true
+    }
+    /// Whether the answer is proven best (see `Solver::proven_optimal`).
+    fn proven_optimal(&self) -> bool {
         false
     }
 }
@@ -410,6 +456,14 @@ impl<T: ExactBackend> Solver for T {
 
     fn reports_candidates(&self) -> bool {
         ExactBackend::reports_candidates(self)
+    }
+
+    fn settled(&self) -> bool {
+        ExactBackend::settled(self)
+    }
+
+    fn proven_optimal(&self) -> bool {
+        ExactBackend::proven_optimal(self)
     }
 }
 

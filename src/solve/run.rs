@@ -37,6 +37,8 @@ pub struct RunOptions<'a> {
     pub trace: bool,
     /// Counters to update as the run goes (for a progress display); `None`: no updates.
     pub progress: Option<&'a Progress>,
+    /// How many examples a result may fail (`--max-violations`; 0: none).
+    pub max_violations: usize,
     /// On a graph with real params, the options of the real-param stage that runs beside
     /// the back end (`solve::hybrid`); `None`: the back end alone (the reals stay at 0).
     pub real_stage: Option<RealStage>,
@@ -129,6 +131,11 @@ pub struct SolveReport {
     pub conflict: Option<Vec<usize>>,
     /// With `Status::InternalError`: what disagreed (`best` is the candidate).
     pub internal_error: Option<String>,
+    /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
+    /// whether the result is proven best (an exact back end finished its proof).
+    pub optimal: bool,
+    /// How many examples a result was allowed to fail (`--max-violations`).
+    pub max_violations: usize,
 }
 
 struct RestartResult {
@@ -145,6 +152,7 @@ struct RestartResult {
     trace: Vec<TracePoint>,
     conflict: Option<Vec<usize>>,
     internal_error: Option<String>,
+    optimal: bool,
 }
 
 /// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
@@ -217,6 +225,8 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             trace: Vec::new(),
             conflict: None,
             internal_error: None,
+            optimal: false,
+            max_violations: options.max_violations,
         };
     };
     let (restart, result) = list.swap_remove(chosen);
@@ -251,6 +261,8 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         trace: result.trace,
         conflict,
         internal_error: result.internal_error,
+        optimal: result.optimal,
+        max_violations: options.max_violations,
     }
 }
 
@@ -275,6 +287,7 @@ fn run_restart(
     let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
     let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
     problem.set_step_budget(options.max_steps);
+    problem.set_max_violations(options.max_violations);
     let mut solver = (options.backend.make)(&options.options);
     if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
         solver = Box::new(Hybrid::new(solver, stage));
@@ -294,6 +307,7 @@ fn run_restart(
         trace: Vec::new(),
         conflict: None,
         internal_error: None,
+        optimal: false,
     };
     // The last candidate checked; the buffer is reused so that the loop does not allocate per
     // step.
@@ -353,10 +367,13 @@ fn run_restart(
             best.reals.extend_from_slice(problem.reals());
             best.steps = steps;
         }
-        // The graph says every observation holds; only the exact interpreter decides. The
-        // two must agree at every one-hot point, so a rejection here is a bug in tpt, and an
-        // exact back end must not go on to call the space exhausted.
-        if violations == 0 {
+        // The graph says every observation holds (or, with `--max-violations`, that few enough
+        // examples fail); only the exact interpreter decides. The two must agree at every
+        // one-hot point, so a rejection here is a bug in tpt, and an exact back end must not
+        // go on to call the space exhausted.
+        let accepted = violations == 0
+            || (options.max_violations > 0 && problem.failing_examples(candidate).len() <= options.max_violations);
+        if accepted && solver.settled() {
             best.assignment.clear();
             best.assignment.extend_from_slice(candidate);
             best.reals.clear();
@@ -365,6 +382,7 @@ fn run_restart(
             best.loss = loss;
             best.steps = steps;
             if let Some(verified) = verify(candidate, problem.reals()) {
+                best.optimal = problem.optimizing() && solver.proven_optimal();
                 best.verified = Some(verified);
                 break Status::Found;
             }
@@ -385,6 +403,36 @@ fn run_restart(
             StepOutcome::Finished => break Status::GaveUp,
         }
     };
+    // An exact back end that optimizes and had to stop holds its best answer so far: it is
+    // reported as found (not proven best) once the interpreter confirms it.
+    let mut status = status;
+    if matches!(status, Status::Timeout | Status::Interrupted) && !solver.settled() && problem.optimizing() {
+        let candidate = solver.candidate().to_vec();
+        let failing = problem.failing_examples(&candidate).len();
+        if failing <= options.max_violations {
+            if let Some(verified) = verify(&candidate, problem.reals()) {
+                best.assignment = candidate;
+                best.violations = 0;
+                best.verified = Some(verified);
+                status = Status::Found;
+            }
+        }
+    }
+    // A back end that only improves a candidate found it without regard to the objective:
+    // a descent on the objective that keeps the examples holding makes it smaller.
+    if status == Status::Found && !solver.is_exact() && !graph.objective.is_empty() {
+        if let Some(verified) = &best.verified {
+            let improved = super::optimize::descend(&mut problem, verified.assignment(), options.max_violations);
+            if improved.as_slice() != verified.assignment() {
+                // The reals stay where the search left them: the descent moves finite params
+                // only, and the objective reads no real.
+                if let Some(better) = verify(&improved, problem.reals()) {
+                    best.assignment = improved;
+                    best.verified = Some(better);
+                }
+            }
+        }
+    }
     if status != Status::Found {
         best.steps = steps;
     }

@@ -15,6 +15,7 @@ use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Answer, Cdcl};
+use super::optimize::Optimum;
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use crate::graph::Graph;
@@ -294,6 +295,10 @@ pub fn conflicting_examples(graph: &Graph, stop: StopCondition) -> Option<Vec<us
 #[derive(Default)]
 struct Sat {
     candidate: Vec<u32>,
+    /// When optimizing: the candidate is the answer (false while an incumbent is held back
+    /// after the run had to stop), and whether it is proven best.
+    settled: bool,
+    proven: bool,
     engine: EngineChoice,
     /// Counterexample-guided: start from one example and add those the models fail.
     cegis: bool,
@@ -314,11 +319,16 @@ impl ExactBackend for Sat {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
+        self.settled = true;
+        self.proven = false;
     }
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         let model = Model::build(problem.graph);
         let stop = problem.stop_condition();
+        if problem.optimizing() {
+            return self.optimize(model, problem, rng);
+        }
         if let Some(example) = model.contradicted_example() {
             self.conflict = Some(vec![example]);
             return StepOutcome::Exhausted;
@@ -351,6 +361,56 @@ impl ExactBackend for Sat {
 
     fn answer(&self) -> (&[u32], Option<&[usize]>) {
         (&self.candidate, self.conflict.as_deref())
+    }
+
+    fn settled(&self) -> bool {
+        self.settled
+    }
+
+    fn proven_optimal(&self) -> bool {
+        self.proven
+    }
+}
+
+impl Sat {
+    /// The best params under an objective or an allowance of failing examples (every example
+    /// in the formula: counterexample-guided synthesis does not apply).
+    fn optimize(&mut self, model: Model, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let stop = problem.stop_condition();
+        if problem.max_violations() == 0 {
+            if let Some(example) = model.contradicted_example() {
+                self.conflict = Some(vec![example]);
+                return StepOutcome::Exhausted;
+            }
+        }
+        let mut cadical;
+        let mut batsat;
+        let engine: &mut dyn Engine = if self.engine == EngineChoice::Batsat {
+            batsat = Batsat::new(stop, rng.random_range(1.0..1e6));
+            &mut batsat
+        } else {
+            cadical = Cdcl::new(stop);
+            &mut cadical
+        };
+        match super::optimize::optimize(&model, engine, problem) {
+            Optimum::Found { params, proven } => {
+                self.candidate = params;
+                self.proven = proven;
+                self.settled = proven;
+                if proven {
+                    StepOutcome::Finished
+                } else {
+                    StepOutcome::Continue
+                }
+            }
+            Optimum::Impossible => {
+                if problem.max_violations() == 0 {
+                    self.conflict = conflict_of(&model, None, stop);
+                }
+                StepOutcome::Exhausted
+            }
+            Optimum::Stopped => StepOutcome::Continue,
+        }
     }
 }
 

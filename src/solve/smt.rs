@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
-use crate::encode::{smt2, smt_name, Model, SmtSort};
+use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
 use crate::graph::Graph;
 
 /// The solvers tried, in order, with the arguments that make them read an SMT-LIB file.
@@ -54,11 +54,21 @@ impl ExactBackend for Smt {
 
     fn step(&mut self, problem: &mut Problem, _: &mut Rng) -> StepOutcome {
         let model = Model::build(problem.graph);
-        let text = smt2(&model, self.sort);
+        let optimizing = problem.optimizing();
+        let text = match optimizing {
+            true => smt2_optimize(&model, self.sort, problem.max_violations(), !problem.graph.objective.is_empty()),
+            false => smt2(&model, self.sort),
+        };
         let Some((solver, args)) = find_solver() else { return StepOutcome::Finished };
+        // Only z3 has an optimizer (`minimize`).
+        if optimizing && solver.file_stem().is_none_or(|name| name != "z3") {
+            return StepOutcome::Finished;
+        }
         match run_solver(&solver, args, &text, problem) {
             Answer::Unsat => {
-                self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                if problem.max_violations() == 0 {
+                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                }
                 StepOutcome::Exhausted
             }
             Answer::Unknown => StepOutcome::Continue,
@@ -76,6 +86,11 @@ impl ExactBackend for Smt {
 
     fn answer(&self) -> (&[u32], Option<&[usize]>) {
         (&self.candidate, self.conflict.as_deref())
+    }
+
+    /// z3's optimizer answers `sat` with an optimum: it is stopped (no answer) otherwise.
+    fn proven_optimal(&self) -> bool {
+        true
     }
 }
 

@@ -410,6 +410,19 @@ impl Tape {
         count
     }
 
+    /// Add each example's violated real observations to `counts` (one entry per example).
+    pub(super) fn count_real_violations(&self, counts: &mut [usize]) {
+        for check in &self.real.checks {
+            for (example, expected) in check.expected.iter().enumerate() {
+                if let Some(expected) = expected {
+                    if !expected.matches(self.values[self.slice(check.node, example).start]) {
+                        counts[example] += 1;
+                    }
+                }
+            }
+        }
+    }
+
     /// After a forward pass: the residual of every real observation in every example that
     /// observes it, `(v - e) / t` (as in the loss; NaN when the value is not a number), in a
     /// fixed order. The observation holds when its residual is at most 1 in size.

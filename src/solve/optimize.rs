@@ -1,0 +1,160 @@
+//! Optimization: a graph with an objective (`minimize`) or an allowance of failing examples
+//! (`--max-violations`) -> the best params. The exact search (`sat`, and `auto`'s solver
+//! half) solves the one-hot CNF under bounds: first the fewest failing examples, counted over
+//! the negated example selectors, then the lowest objective, each bound tightened until the
+//! solver proves that nothing better exists. The gradient back ends get `descend`, which
+//! improves the objective of a program they found while its examples keep holding.
+
+use super::cdcl::Answer;
+use super::sat::Engine;
+use super::Problem;
+use crate::encode::cardinality::{count_bound, objective_base, objective_bound};
+use crate::encode::{Cnf, Model};
+
+/// What the exact optimization ended with.
+pub(super) enum Optimum {
+    /// The best params found (graph order), and whether they are proven best.
+    Found { params: Vec<u32>, proven: bool },
+    /// No params fail at most the allowed number of examples.
+    Impossible,
+    /// Stopped before any params were found.
+    Stopped,
+}
+
+/// The params of the engine's last model.
+fn params_of(model: &Model, cnf: &Cnf, engine: &dyn Engine) -> Vec<u32> {
+    model
+        .params
+        .iter()
+        .map(|&var| {
+            let values = &model.vars[var].values;
+            let chosen = cnf.literals[var].iter().position(|&l| engine.holds(l));
+            chosen.map_or(values[0], |position| values[position])
+        })
+        .collect()
+}
+
+/// Lexicographic optimization with one engine: the fewest failing examples (at most the
+/// problem's allowance), then the lowest objective among programs failing that many. Every
+/// bound is a set of assumptions on the same formula, so the solver keeps what it learnt.
+pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+    let allowance = problem.max_violations();
+    let mut cnf = if allowance > 0 { Cnf::with_selectors(model) } else { Cnf::from_model(model) };
+    // A selector that is false switches its example's observations off: the example may fail.
+    let dropped: Vec<i32> = cnf.selectors.iter().map(|&s| -s).collect();
+    let violations = count_bound(&mut cnf, &dropped, allowance);
+    let given = cnf.clauses.len();
+    for clause in &cnf.clauses {
+        engine.add_clause(clause);
+    }
+    // The fewest failing examples: a model with k selectors off fails at most those k, and a
+    // program that fails f examples gives a model with f selectors off, so the least k with a
+    // model is the least number of failing examples.
+    let mut fixed = Vec::new();
+    let mut first = None;
+    for k in 0..=allowance {
+        let assumptions = violations.assume(k as i64).unwrap_or_default();
+        match engine.solve(&assumptions, None) {
+            Answer::Stopped => return Optimum::Stopped,
+            Answer::Unsat => continue,
+            Answer::Sat => {
+                fixed = assumptions;
+                first = Some(params_of(model, &cnf, engine));
+                break;
+            }
+        }
+    }
+    let Some(mut best) = first else { return Optimum::Impossible };
+    if problem.graph.objective.is_empty() {
+        return Optimum::Found { params: best, proven: true };
+    }
+    // Then the objective, tightened below the best so far until no model is left.
+    let base = problem.graph.objective_offset + objective_base(model);
+    let mut cost = problem.graph.objective_at(&best);
+    let objective = objective_bound(&mut cnf, model, cost - base);
+    for clause in &cnf.clauses[given..] {
+        engine.add_clause(clause);
+    }
+    loop {
+        let Some(bound) = objective.assume(cost - 1 - base) else {
+            return Optimum::Found { params: best, proven: true };
+        };
+        let assumptions: Vec<i32> = fixed.iter().chain(&bound).copied().collect();
+        match engine.solve(&assumptions, None) {
+            Answer::Unsat => return Optimum::Found { params: best, proven: true },
+            Answer::Stopped => return Optimum::Found { params: best, proven: false },
+            Answer::Sat => {
+                let params = params_of(model, &cnf, engine);
+                let found = problem.graph.objective_at(&params);
+                if found >= cost {
+                    // The bound holds in the model, so this cannot happen unless the encoding
+                    // and the graph disagree; stop with what is known rather than loop.
+                    return Optimum::Found { params: best, proven: false };
+                }
+                cost = found;
+                best = params;
+            }
+        }
+    }
+}
+
+/// A descent on the objective from a program that fails at most `allowance` examples: single
+/// param moves, and (when every example must hold) pairs of moves where the second repairs
+/// what the first broke, each taken when it lowers the objective without failing more
+/// examples, until no move does. Deterministic: params and values are tried in order.
+pub(super) fn descend(problem: &mut Problem, start: &[u32], allowance: usize) -> Vec<u32> {
+    let graph = problem.graph;
+    let domains = problem.domains.clone();
+    let mut current = start.to_vec();
+    let mut cost = graph.objective_at(&current);
+    let mut failing = problem.failing_examples(&current).len();
+    let fits = |problem: &mut Problem, assignment: &[u32], failing: usize| {
+        let count = problem.failing_examples(assignment).len();
+        (count <= allowance && count <= failing).then_some(count)
+    };
+    'improve: while !problem.should_stop() {
+        for param in 0..domains.len() {
+            let old = current[param];
+            for value in 0..domains[param] {
+                if value == old {
+                    continue;
+                }
+                current[param] = value;
+                let moved = graph.objective_at(&current);
+                if moved >= cost {
+                    continue;
+                }
+                if let Some(count) = fits(problem, &current, failing) {
+                    cost = moved;
+                    failing = count;
+                    continue 'improve;
+                }
+                if allowance == 0 {
+                    // A second move that repairs every example, and keeps the objective lower.
+                    problem.violations_at(&current);
+                    for other in 0..domains.len() {
+                        if other == param {
+                            continue;
+                        }
+                        let kept = current[other];
+                        for repair in 0..domains[other] {
+                            if repair == kept || problem.violations_after_move(other, repair) != 0 {
+                                continue;
+                            }
+                            current[other] = repair;
+                            let repaired = graph.objective_at(&current);
+                            if repaired < cost {
+                                cost = repaired;
+                                continue 'improve;
+                            }
+                            current[other] = kept;
+                        }
+                    }
+                }
+            }
+            current[param] = old;
+        }
+        break;
+    }
+    current
+}

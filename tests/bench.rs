@@ -1,25 +1,15 @@
 //! `tpt bench`, `tpt emit` and `synth --trace`: the documented keys and counts, the exact
 //! encodings accepted by their solvers, and well-formed trace files.
 
+mod cli;
+
+use cli::{scratch_in, text, tpt_as_given as tpt};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("the tpt binary runs")
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench");
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir.join(name)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    scratch_in("bench", name)
 }
 
 #[test]

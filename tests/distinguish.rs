@@ -5,11 +5,14 @@
 //! `tpt run --input` give the outputs reported), examples that pin the behaviour down give
 //! `null`, a table with two free entries of three values has exactly nine behaviours.
 
+mod cli;
+
+use cli::{scratch_in, text, tpt};
+
 mod support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::atomic::AtomicBool;
 
 use serde_json::Value;
@@ -21,23 +24,8 @@ use tpt::program::{ExampleData, Program};
 use tpt::solve::distinguish::{distinguish, DistinguishConfig, Ending};
 use tpt::verify::Verifier;
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .args(["--color", "never"])
-        .output()
-        .expect("the tpt binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("distinguish");
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir.join(name)
+    scratch_in("distinguish", name)
 }
 
 /// `tpt synth` with `--json`: the parsed object, after checking the exit code.

@@ -2,19 +2,9 @@
 //! counts with nouns that agree ("1 step", "2 steps"), the `graph --summary` on stdout, one
 //! spelling of an option across commands.
 
-use std::process::{Command, Output};
+mod cli;
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("the tpt binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use cli::{text, tpt_as_given as tpt};
 
 #[test]
 fn a_missing_file_reads_the_same_in_every_command() {

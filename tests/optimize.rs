@@ -3,26 +3,15 @@
 //! programs) and `--max-violations` (a mislabelled example given up, the intended program
 //! recovered, the proof that none fails fewer).
 
-use std::path::{Path, PathBuf};
+mod cli;
+
+use cli::{scratch_in, text, tpt};
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .args(["--color", "never"])
-        .output()
-        .expect("the tpt binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("optimize");
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir.join(name)
+    scratch_in("optimize", name)
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

@@ -3,25 +3,14 @@
 //! directly: integer axes read as integers, nothing is drawn past the edge, categories are
 //! not joined by lines, every param of a trace is named.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli;
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("the tpt binary runs")
-}
+use cli::{scratch_in, text, tpt_as_given as tpt};
+
+use std::path::PathBuf;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plots");
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir.join(name)
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    scratch_in("plots", name)
 }
 
 /// One element of an SVG: its tag, its attributes and (for `text` and `title`) its text.

@@ -3,21 +3,12 @@
 //! hold within the tolerance (`--tolerance`, `+- t`), `round(x, D)` and the promotion of
 //! integers evaluate as documented, and a division of reals by zero is an error with a span.
 
+mod cli;
+
+use cli::{text, tpt};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .args(["--color", "never"])
-        .output()
-        .expect("the tpt binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 /// A file of its own for a test's program.
 fn write(name: &str, source: &str) -> String {

@@ -3,26 +3,15 @@
 //! cannot solve fail honestly under them; every gradient back end solves a small sketch; the
 //! exact back ends find programs and prove impossibility.
 
+mod cli;
+
+use cli::{scratch_in, text, tpt};
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn tpt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tpt"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .args(["--color", "never"])
-        .output()
-        .expect("the tpt binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("synth");
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir.join(name)
+    scratch_in("synth", name)
 }
 
 /// Synthesize, then check the printed program with `tpt run`.

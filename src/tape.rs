@@ -332,6 +332,13 @@ impl Tape {
     /// of reals), leaving out the real observations.
     pub fn finite_violations(&self) -> usize {
         let mut count = 0;
+        self.for_each_finite_violation(|_| count += 1);
+        count
+    }
+
+    /// Call `violated(example)` for each (observation of a finite domain, example) pair whose
+    /// observed value has probability below one half.
+    fn for_each_finite_violation(&self, mut violated: impl FnMut(usize)) {
         for check in &self.checks {
             for (example, &expected) in check.expected.iter().enumerate() {
                 if expected == u32::MAX {
@@ -339,28 +346,17 @@ impl Tape {
                 }
                 let values = &self.values[self.slice(check.node, example)];
                 if values.get(expected as usize).copied().unwrap_or(0.0) < 0.5 {
-                    count += 1;
+                    violated(example);
                 }
             }
         }
-        count
     }
 
     /// After a forward pass on one-hot params: the violated observations of each example,
     /// those of reals included (the float counterpart of `OneHot::violations_by_example`).
     pub fn violations_by_example(&self) -> Vec<usize> {
         let mut counts = vec![0; self.examples];
-        for check in &self.checks {
-            for (example, &expected) in check.expected.iter().enumerate() {
-                if expected == u32::MAX {
-                    continue;
-                }
-                let values = &self.values[self.slice(check.node, example)];
-                if values.get(expected as usize).copied().unwrap_or(0.0) < 0.5 {
-                    counts[example] += 1;
-                }
-            }
-        }
+        self.for_each_finite_violation(|example| counts[example] += 1);
         self.count_real_violations(&mut counts);
         counts
     }

@@ -138,14 +138,14 @@ impl Tape {
             }
             _ => {}
         }
-        table_backward_rec(
+        // The adjoint of the value each combination maps to, unscaled (1 * prefix is prefix).
+        let out = at.start;
+        let leaf = |adjoints: &[f64], index: usize| adjoints[out + table[index] as usize];
+        TableOperands { layout: &self.layout, operands, starts: &starts }.backward(
             &self.values,
             &mut self.adjoints,
-            &self.layout,
-            operands,
-            &starts,
-            table,
-            at.start,
+            &leaf,
+            1.0,
             0,
             1.0,
             0,
@@ -181,45 +181,44 @@ fn table_forward_rec(
     }
 }
 
-/// Returns the sum over completions of the remaining operands of
-/// `adjoint[table[c]] * prod_{j >= depth} p_j[c_j]`, and adds
-/// `prefix * (that sum with c_depth = v)` to the adjoint of operand `depth` at `v`.
-#[allow(clippy::too_many_arguments)]
-fn table_backward_rec(
-    values: &[f64],
-    adjoints: &mut [f64],
-    layout: &[Layout],
-    operands: &[usize],
-    starts: &[usize],
-    table: &[u32],
-    out: usize,
-    depth: usize,
-    prefix: f64,
-    index: usize,
-) -> f64 {
-    if depth == operands.len() {
-        return adjoints[out + table[index] as usize];
-    }
-    let operand = layout[operands[depth]];
-    let mut total = 0.0;
-    for v in 0..operand.domain {
-        let p = values[starts[depth] + v];
-        let sum = table_backward_rec(
-            values,
-            adjoints,
-            layout,
-            operands,
-            starts,
-            table,
-            out,
-            depth + 1,
-            prefix * p,
-            index * operand.domain + v,
-        );
-        if operand.needs_grad {
-            adjoints[starts[depth] + v] += prefix * sum;
+/// A table node's operands in one example: their layouts and where their probabilities start.
+pub(super) struct TableOperands<'a> {
+    pub(super) layout: &'a [Layout],
+    pub(super) operands: &'a [usize],
+    pub(super) starts: &'a [usize],
+}
+
+impl TableOperands<'_> {
+    /// The backward pass of the expectation over the operands' distributions of what each
+    /// combination `c` of their values carries, `leaf(adjoints, index of c)`: the adjoint of the
+    /// value an integer table maps `c` to, or a real table's entry. Returns the sum over
+    /// completions of the operands from `depth` on of `leaf(c) * prod_{j >= depth} p_j[c_j]`,
+    /// and adds `scale * prefix * (that sum with c_depth = v)` to the adjoint of operand
+    /// `depth` at `v`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn backward(
+        &self,
+        values: &[f64],
+        adjoints: &mut [f64],
+        leaf: &impl Fn(&[f64], usize) -> f64,
+        scale: f64,
+        depth: usize,
+        prefix: f64,
+        index: usize,
+    ) -> f64 {
+        if depth == self.operands.len() {
+            return leaf(adjoints, index);
         }
-        total += p * sum;
+        let operand = self.layout[self.operands[depth]];
+        let mut total = 0.0;
+        for v in 0..operand.domain {
+            let p = values[self.starts[depth] + v];
+            let sum = self.backward(values, adjoints, leaf, scale, depth + 1, prefix * p, index * operand.domain + v);
+            if operand.needs_grad {
+                adjoints[self.starts[depth] + v] += scale * prefix * sum;
+            }
+            total += p * sum;
+        }
+        total
     }
-    total
 }

@@ -1,7 +1,7 @@
 //! Resolved example items -> examples: loops and conditions around `example` blocks run
 //! iteration by iteration, each block assembled into an `ExampleData`.
 
-use super::{Assembly, At, Entry, Origin, Values};
+use super::{recorded, Assembly, At, Entry, Origin, Values};
 use crate::diagnostics::Diagnostic;
 use crate::eval::constant_value;
 use crate::limits::Limits;
@@ -65,13 +65,7 @@ impl<'a> Expansion<'a> {
     }
 
     fn value(&mut self, expr: &Expr) -> Option<i64> {
-        match constant_value(self.program, expr, &self.loop_values) {
-            Ok(value) => Some(value),
-            Err(diagnostic) => {
-                self.errors.push(diagnostic);
-                None
-            }
-        }
+        recorded(constant_value(self.program, expr, &self.loop_values), &mut self.errors)
     }
 
     pub fn expand(&mut self, source: &ExampleSource) {

@@ -15,3 +15,10 @@ pub use contradictions::contradictions;
 pub use expansion::{ExampleSource, Expansion};
 pub use tree::{At, Origin, ValueKind, ValueTree};
 pub use values::Values;
+
+use crate::diagnostics::Diagnostic;
+
+/// The value of an evaluation, or `None` with its error recorded in `errors`.
+fn recorded<T>(result: Result<T, Diagnostic>, errors: &mut Vec<Diagnostic>) -> Option<T> {
+    result.map_err(|diagnostic| errors.push(diagnostic)).ok()
+}

@@ -1,7 +1,7 @@
 //! Value trees + the arrays they give -> element values: one set of shape, domain and hole
 //! checks (integers and reals) with the same messages for sketch and data file.
 
-use super::{At, Origin, ValueKind, ValueTree};
+use super::{recorded, At, Origin, ValueKind, ValueTree};
 use crate::diagnostics::{plural, Diagnostic};
 use crate::eval::{constant_real, constant_value, values_label};
 use crate::program::{ArrayInfo, Expr, Program, RealValue};
@@ -25,13 +25,7 @@ fn not_finite(origin: Origin, at: &At, name: &str, value: f64) -> Diagnostic {
 impl Values<'_> {
     /// The value of a constant expression, integer or real, as a real.
     pub(super) fn evaluate_real(&mut self, expr: &Expr) -> Option<f64> {
-        match constant_real(self.program, expr, self.loop_values) {
-            Ok(value) => Some(value),
-            Err(diagnostic) => {
-                self.errors.push(diagnostic);
-                None
-            }
-        }
+        recorded(constant_real(self.program, expr, self.loop_values), self.errors)
     }
 
     pub(super) fn evaluate(&mut self, expr: &Expr) -> Option<i64> {
@@ -43,13 +37,7 @@ impl Values<'_> {
             );
             return None;
         }
-        match constant_value(self.program, expr, self.loop_values) {
-            Ok(value) => Some(value),
-            Err(diagnostic) => {
-                self.errors.push(diagnostic);
-                None
-            }
-        }
+        recorded(constant_value(self.program, expr, self.loop_values), self.errors)
     }
 
     /// Flatten `tree` (of the given shape: the dimensions of `array` it covers) into `out`;
@@ -120,15 +108,7 @@ impl Values<'_> {
                     _ => return false,
                 };
                 if value < 0 || value >= domain as i64 {
-                    self.errors.push(
-                        origin
-                            .error(
-                                at,
-                                format!("{value} is outside the domain of `{name}`"),
-                                format!("`{name}` takes values 0..{domain}"),
-                            )
-                            .with_secondary(array.name_span, "declared here"),
-                    );
+                    self.errors.push(self.outside_domain(at, array, value));
                     return false;
                 }
                 out.push(Some(value as u32));
@@ -161,11 +141,9 @@ impl Values<'_> {
                 false
             }
             (ValueKind::List(items), Some((&n, rest))) => {
-                if items.len() != n {
-                    self.errors.push(self.wrong_length(at, array, n, items.len() as i64));
-                    return false;
-                }
-                items.iter().all(|item| self.flatten(item, rest, array, holes_allowed, out))
+                self.flatten_list(at, array, n, items, out, |values, item, out| {
+                    values.flatten(item, rest, array, holes_allowed, out)
+                })
             }
             (ValueKind::Bits(number, count), Some((&n, rest))) => {
                 let (Some(number), Some(count)) = (self.evaluate(number), self.evaluate(count)) else {
@@ -211,15 +189,7 @@ impl Values<'_> {
                 for position in (0..count).rev() {
                     let bit = (number >> position) & 1;
                     if bit >= domain as i64 {
-                        self.errors.push(
-                            origin
-                                .error(
-                                    at,
-                                    format!("{bit} is outside the domain of `{name}`"),
-                                    format!("`{name}` takes values 0..{domain}"),
-                                )
-                                .with_secondary(array.name_span, "declared here"),
-                        );
+                        self.errors.push(self.outside_domain(at, array, bit));
                         return false;
                     }
                     out.push(Some(bit as u32));
@@ -227,20 +197,9 @@ impl Values<'_> {
                 true
             }
             (ValueKind::Repeat(item, count), Some((&n, rest))) => {
-                let Some(count) = self.evaluate(count) else { return false };
-                if count != n as i64 {
-                    self.errors.push(self.wrong_length(at, array, n, count));
-                    return false;
-                }
-                let start = out.len();
-                if !self.flatten(item, rest, array, holes_allowed, out) {
-                    return false;
-                }
-                let one: Vec<Option<u32>> = out[start..].to_vec();
-                for _ in 1..n {
-                    out.extend_from_slice(&one);
-                }
-                true
+                self.flatten_repeat(at, array, n, count, out, |values, out| {
+                    values.flatten(item, rest, array, holes_allowed, out)
+                })
             }
         }
     }
@@ -277,27 +236,14 @@ impl Values<'_> {
             (ValueKind::Int(value), None) => push(self, *value as f64),
             (ValueKind::Real(value), None) => push(self, *value),
             (ValueKind::List(items), Some((&n, rest))) => {
-                if items.len() != n {
-                    self.errors.push(self.wrong_length(at, array, n, items.len() as i64));
-                    return false;
-                }
-                items.iter().all(|item| self.flatten_real(item, rest, array, holes_allowed, tolerance, out))
+                self.flatten_list(at, array, n, items, out, |values, item, out| {
+                    values.flatten_real(item, rest, array, holes_allowed, tolerance, out)
+                })
             }
             (ValueKind::Repeat(item, count), Some((&n, rest))) => {
-                let Some(count) = self.evaluate(count) else { return false };
-                if count != n as i64 {
-                    self.errors.push(self.wrong_length(at, array, n, count));
-                    return false;
-                }
-                let start = out.len();
-                if !self.flatten_real(item, rest, array, holes_allowed, tolerance, out) {
-                    return false;
-                }
-                let one: Vec<Option<RealValue>> = out[start..].to_vec();
-                for _ in 1..n {
-                    out.extend_from_slice(&one);
-                }
-                true
+                self.flatten_repeat(at, array, n, count, out, |values, out| {
+                    values.flatten_real(item, rest, array, holes_allowed, tolerance, out)
+                })
             }
             (ValueKind::Bits(..), _) => {
                 self.errors.push(
@@ -341,6 +287,63 @@ impl Values<'_> {
             }
             _ => self.flatten(tree, shape, array, holes_allowed, out),
         }
+    }
+
+    /// A list of `n` items for one dimension of `array` (integer or real: `flatten_item`
+    /// flattens one item into the dimensions below); false, with the error recorded, when the
+    /// length is wrong or an item does not fit.
+    fn flatten_list<T>(
+        &mut self,
+        at: &At,
+        array: &ArrayInfo,
+        n: usize,
+        items: &[ValueTree],
+        out: &mut Vec<T>,
+        mut flatten_item: impl FnMut(&mut Self, &ValueTree, &mut Vec<T>) -> bool,
+    ) -> bool {
+        if items.len() != n {
+            self.errors.push(self.wrong_length(at, array, n, items.len() as i64));
+            return false;
+        }
+        items.iter().all(|item| flatten_item(self, item, out))
+    }
+
+    /// `[v; count]` for a dimension of `n` elements: `v` flattened once by `flatten_item`, then
+    /// its values copied `n - 1` more times.
+    fn flatten_repeat<T: Clone>(
+        &mut self,
+        at: &At,
+        array: &ArrayInfo,
+        n: usize,
+        count: &Expr,
+        out: &mut Vec<T>,
+        flatten_item: impl FnOnce(&mut Self, &mut Vec<T>) -> bool,
+    ) -> bool {
+        let Some(count) = self.evaluate(count) else { return false };
+        if count != n as i64 {
+            self.errors.push(self.wrong_length(at, array, n, count));
+            return false;
+        }
+        let start = out.len();
+        if !flatten_item(self, out) {
+            return false;
+        }
+        let one: Vec<T> = out[start..].to_vec();
+        for _ in 1..n {
+            out.extend_from_slice(&one);
+        }
+        true
+    }
+
+    fn outside_domain(&self, at: &At, array: &ArrayInfo, value: i64) -> Diagnostic {
+        let (name, domain) = (&array.name, array.domain);
+        self.origin
+            .error(
+                at,
+                format!("{value} is outside the domain of `{name}`"),
+                format!("`{name}` takes values 0..{domain}"),
+            )
+            .with_secondary(array.name_span, "declared here")
     }
 
     fn wrong_length(&self, at: &At, array: &ArrayInfo, n: usize, found: i64) -> Diagnostic {

@@ -52,23 +52,9 @@ fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String
         ExprKind::FnArg(i) => out.push_str(&format!("arg{i}")),
         ExprKind::Elem { array, indices } => {
             out.push_str(&program.arrays[*array].name);
-            for index in indices {
-                out.push('[');
-                write_expr(program, index, loop_var, 0, out);
-                out.push(']');
-            }
+            write_indices(program, indices, loop_var, out);
         }
-        ExprKind::Call { func, args } => {
-            out.push_str(&program.fns[*func].name);
-            out.push('(');
-            for (i, arg) in args.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_expr(program, arg, loop_var, 0, out);
-            }
-            out.push(')');
-        }
+        ExprKind::Call { func, args } => write_call(program, &program.fns[*func].name, args, loop_var, out),
         ExprKind::Unary { op, operand } => {
             out.push_str(op.symbol());
             write_expr(program, operand, loop_var, UnOp::PRECEDENCE, out);
@@ -78,11 +64,7 @@ fn write_expr(program: &Program, expr: &Expr, loop_var: &dyn Fn(usize) -> String
             out.push_str("from_bits(");
             if let Some(ExprKind::Elem { array, indices }) = elements.first().map(|e| &e.kind) {
                 out.push_str(&program.arrays[*array].name);
-                for index in indices.iter().take(indices.len().saturating_sub(1)) {
-                    out.push('[');
-                    write_expr(program, index, loop_var, 0, out);
-                    out.push(']');
-                }
+                write_indices(program, &indices[..indices.len().saturating_sub(1)], loop_var, out);
             }
             out.push(')');
         }
@@ -125,4 +107,12 @@ fn write_call(program: &Program, name: &str, args: &[Expr], loop_var: &dyn Fn(us
         write_expr(program, arg, loop_var, 0, out);
     }
     out.push(')');
+}
+
+fn write_indices(program: &Program, indices: &[Expr], loop_var: &dyn Fn(usize) -> String, out: &mut String) {
+    for index in indices {
+        out.push('[');
+        write_expr(program, index, loop_var, 0, out);
+        out.push(']');
+    }
 }

@@ -199,74 +199,41 @@ impl<'p> Lowerer<'p> {
     fn params(&mut self) {
         for (id, array) in self.program.params() {
             let mut nodes = Vec::with_capacity(array.len());
-            if array.real {
-                for flat in 0..array.len() {
-                    let node = match array.real_binding.as_ref().and_then(|b| b[flat]) {
-                        Some(value) => self.real_const_node(value, array.span),
-                        None => {
-                            let param = self.graph.graph().real_params.len();
-                            let node = Node {
-                                kind: NodeKind::RealParam { param },
-                                domain: 1,
-                                span: array.span,
-                                batched: false,
-                            };
-                            let result = self.graph.unique(node);
-                            let result = self.built(result, array.span);
-                            if let Ok(node) = result {
-                                self.graph.graph_mut().real_params.push(RealParamSlot {
-                                    array: id,
-                                    flat,
-                                    name: array.element_name(flat),
-                                    node,
-                                    span: array.span,
-                                });
-                            }
-                            result
-                        }
-                    };
-                    match node {
-                        Ok(node) => nodes.push(node),
-                        Err(Failed) => return,
-                    }
-                }
-                self.param_nodes[id] = nodes;
-                continue;
-            }
             for flat in 0..array.len() {
-                let bound = array.binding.as_ref().and_then(|b| b[flat]);
-                let node = match bound {
-                    Some(value) => self.const_node(value, array.span),
-                    None => {
-                        let param = self.graph.graph().params.len();
-                        let node = Node {
-                            kind: NodeKind::Param { param },
-                            domain: array.domain,
-                            span: array.span,
-                            batched: false,
-                        };
-                        let result = self.graph.unique(node);
-                        let result = self.built(result, array.span);
-                        if let Ok(node) = result {
-                            self.graph.graph_mut().params.push(ParamSlot {
-                                array: id,
-                                flat,
-                                name: array.element_name(flat),
-                                domain: array.domain,
-                                node,
-                                span: array.span,
-                            });
-                        }
-                        result
-                    }
-                };
-                match node {
+                match self.param_element(id, array, flat) {
                     Ok(node) => nodes.push(node),
                     Err(Failed) => return,
                 }
             }
             self.param_nodes[id] = nodes;
         }
+    }
+
+    /// The node of one element of a param: a constant where the declaration binds it, else a
+    /// new unknown (of a finite domain, or real) registered in the graph's param slots.
+    fn param_element(&mut self, id: ArrayId, array: &ArrayInfo, flat: usize) -> Lowering<NodeId> {
+        let span = array.span;
+        if array.real {
+            if let Some(value) = array.real_binding.as_ref().and_then(|b| b[flat]) {
+                return self.real_const_node(value, span);
+            }
+        } else if let Some(value) = array.binding.as_ref().and_then(|b| b[flat]) {
+            return self.const_node(value, span);
+        }
+        let (kind, domain) = if array.real {
+            (NodeKind::RealParam { param: self.graph.graph().real_params.len() }, 1)
+        } else {
+            (NodeKind::Param { param: self.graph.graph().params.len() }, array.domain)
+        };
+        let result = self.graph.unique(Node { kind, domain, span, batched: false });
+        let node = self.built(result, span)?;
+        let name = array.element_name(flat);
+        if array.real {
+            self.graph.graph_mut().real_params.push(RealParamSlot { array: id, flat, name, node, span });
+        } else {
+            self.graph.graph_mut().params.push(ParamSlot { array: id, flat, name, domain, node, span });
+        }
+        Ok(node)
     }
 
     // ------------------------------------------------------------------ reads

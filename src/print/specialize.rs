@@ -17,7 +17,7 @@
 use crate::ast::DeclKind;
 use crate::eval::{element_position, eval, eval_const, matching_arm, Env, EvalError};
 use crate::interp::ParamValues;
-use crate::program::{Arm, Expr, ExprKind, Origin, Program, Stmt, StmtKind};
+use crate::program::{Arm, ArrayId, Expr, ExprKind, Origin, Program, Stmt, StmtKind};
 
 use super::calls;
 use super::simplify::{self, eval_closed, int, literal, reads_element, unsupported, Result};
@@ -49,18 +49,22 @@ impl Env for ParamEnv<'_> {
     }
 
     fn element(&mut self, program: &Program, expr: &Expr) -> std::result::Result<i64, EvalError> {
-        let not_constant = EvalError::NotConstant { span: expr.span };
-        let ExprKind::Elem { array, indices } = &expr.kind else {
-            return Err(not_constant);
-        };
-        if program.arrays[*array].kind != DeclKind::Param {
-            return Err(not_constant);
-        }
-        let flat = element_position(program, *array, indices, self)?;
-        self.values.get(*array).and_then(|v| v.get(flat)).map(|&v| v as i64).ok_or(not_constant)
+        let (array, flat) = self.param_element(program, expr)?;
+        let value = self.values.get(array).and_then(|v| v.get(flat)).map(|&v| v as i64);
+        value.ok_or(EvalError::NotConstant { span: expr.span })
     }
 
     fn real_element(&mut self, program: &Program, expr: &Expr) -> std::result::Result<f64, EvalError> {
+        let (array, flat) = self.param_element(program, expr)?;
+        let value = self.values.reals.get(array).and_then(|v| v.get(flat)).copied();
+        value.ok_or(EvalError::NotConstant { span: expr.span })
+    }
+}
+
+impl ParamEnv<'_> {
+    /// The array and flat position of the param element `expr` reads; anything but a param
+    /// element is not constant when folding.
+    fn param_element(&mut self, program: &Program, expr: &Expr) -> std::result::Result<(ArrayId, usize), EvalError> {
         let not_constant = EvalError::NotConstant { span: expr.span };
         let ExprKind::Elem { array, indices } = &expr.kind else {
             return Err(not_constant);
@@ -68,8 +72,7 @@ impl Env for ParamEnv<'_> {
         if program.arrays[*array].kind != DeclKind::Param {
             return Err(not_constant);
         }
-        let flat = element_position(program, *array, indices, self)?;
-        self.values.reals.get(*array).and_then(|v| v.get(flat)).copied().ok_or(not_constant)
+        Ok((*array, element_position(program, *array, indices, self)?))
     }
 }
 

@@ -333,15 +333,8 @@ impl ExactBackend for Sat {
             self.conflict = Some(vec![example]);
             return StepOutcome::Exhausted;
         }
-        let mut cadical;
-        let mut batsat;
-        let engine: &mut dyn Engine = if self.engine == EngineChoice::Batsat {
-            batsat = Batsat::new(stop, rng.random_range(1.0..1e6));
-            &mut batsat
-        } else {
-            cadical = Cdcl::new(stop);
-            &mut cadical
-        };
+        let mut engine = self.new_engine(stop, rng);
+        let engine: &mut dyn Engine = &mut *engine;
         let mut cegis = Cegis::new(model, engine, !self.cegis);
         match cegis.search(engine, problem, None) {
             Outcome::Found(values) => {
@@ -373,6 +366,16 @@ impl ExactBackend for Sat {
 }
 
 impl Sat {
+    /// A solver of the engine this back end is set to (batsat seeded from `rng`), stopping
+    /// on `stop`.
+    fn new_engine<'a>(&self, stop: StopCondition<'a>, rng: &mut Rng) -> Box<dyn Engine + 'a> {
+        if self.engine == EngineChoice::Batsat {
+            Box::new(Batsat::new(stop, rng.random_range(1.0..1e6)))
+        } else {
+            Box::new(Cdcl::new(stop))
+        }
+    }
+
     /// The best params under an objective or an allowance of failing examples (every example
     /// in the formula: counterexample-guided synthesis does not apply).
     fn optimize(&mut self, model: Model, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
@@ -383,15 +386,8 @@ impl Sat {
                 return StepOutcome::Exhausted;
             }
         }
-        let mut cadical;
-        let mut batsat;
-        let engine: &mut dyn Engine = if self.engine == EngineChoice::Batsat {
-            batsat = Batsat::new(stop, rng.random_range(1.0..1e6));
-            &mut batsat
-        } else {
-            cadical = Cdcl::new(stop);
-            &mut cadical
-        };
+        let mut engine = self.new_engine(stop, rng);
+        let engine: &mut dyn Engine = &mut *engine;
         match super::optimize::optimize(&model, engine, problem) {
             Optimum::Found { params, proven } => {
                 self.candidate = params;

@@ -1,4 +1,4 @@
-//! Example items (resolved by the checker) and data files -> [`ExampleData`]. Both kinds of
+//! Example items (resolved by the checker) and data files -> [`ExampleData`](crate::program::ExampleData). Both kinds of
 //! example are brought to one [`ValueTree`] per entry, checked by one set of shape, domain and
 //! hole rules with the same messages, and assembled into examples by the same code; only how a
 //! message points at the value differs (a span of the sketch, or a path in the data file).

@@ -6,7 +6,7 @@
 //! improves the objective of a program they found while its examples keep holding.
 
 use super::cdcl::Answer;
-use super::sat::Engine;
+use super::sat::{Cegis, Engine, Outcome};
 use super::Problem;
 use crate::encode::cardinality::{count_bound, objective_base, objective_bound};
 use crate::encode::{Cnf, Model};
@@ -37,7 +37,13 @@ fn params_of(model: &Model, cnf: &Cnf, engine: &dyn Engine) -> Vec<u32> {
 /// Lexicographic optimization with one engine: the fewest failing examples (at most the
 /// problem's allowance), then the lowest objective among programs failing that many. Every
 /// bound is a set of assumptions on the same formula, so the solver keeps what it learnt.
-pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+/// With `cegis` and no allowance, the formula holds only the examples that models failed
+/// (`optimize_cegis`); an allowance counts failing examples over all of them, so it keeps
+/// every example in the formula.
+pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Problem, cegis: bool) -> Optimum {
+    if cegis && problem.max_violations() == 0 {
+        return optimize_cegis(model, engine, problem);
+    }
     let allowance = problem.max_violations();
     let mut cnf = if allowance > 0 { Cnf::with_selectors(model) } else { Cnf::from_model(model) };
     // A selector that is false switches its example's observations off: the example may fail.
@@ -89,6 +95,51 @@ pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Pro
                 if found >= cost {
                     // The bound holds in the model, so this cannot happen unless the encoding
                     // and the graph disagree; stop with what is known rather than loop.
+                    return Optimum::Found { params: best, proven: false };
+                }
+                cost = found;
+                best = params;
+            }
+        }
+    }
+}
+
+/// The lowest objective, counterexample-guided: the formula starts with the shared values
+/// and one example, and every bound "cost <= k" is solved on the examples in it. A model is
+/// evaluated exactly on every example (the integer one-hot evaluator, as `Cegis::search`
+/// does; the run loop's interpreter check confirms the answer), and an example it fails joins
+/// the formula, for this bound and every later one. A model that fails none is a program of
+/// lower cost; a bound that is unsatisfiable on some of the examples is unsatisfiable on all
+/// of them, which proves the best so far optimal. The examples a smaller circuit cannot meet
+/// together are often few, so the proofs need a fraction of the formula.
+fn optimize_cegis(model: &Model, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+    let mut cegis = Cegis::new(model.clone(), engine, false);
+    minimize_with(&mut cegis, engine, problem)
+}
+
+/// `optimize_cegis` on a formula that already holds some examples (`cegis.active` says which
+/// ones the proofs needed).
+fn minimize_with(cegis: &mut Cegis, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+    let model = &cegis.model;
+    let base = problem.graph.objective_offset + objective_base(model);
+    let mut best = match cegis.search(engine, problem, None) {
+        Outcome::Found(params) => params,
+        Outcome::Impossible => return Optimum::Impossible,
+        Outcome::Stopped => return Optimum::Stopped,
+    };
+    let mut cost = problem.graph.objective_at(&best);
+    let objective = cegis.extend(engine, |cnf, model| objective_bound(cnf, model, cost - base));
+    loop {
+        let Some(bound) = objective.assume(cost - 1 - base) else {
+            return Optimum::Found { params: best, proven: true };
+        };
+        match cegis.search_under(engine, problem, &bound, None) {
+            Outcome::Impossible => return Optimum::Found { params: best, proven: true },
+            Outcome::Stopped => return Optimum::Found { params: best, proven: false },
+            Outcome::Found(params) => {
+                let found = problem.graph.objective_at(&params);
+                if found >= cost {
+                    // As in `optimize`: the encoding and the graph would disagree.
                     return Optimum::Found { params: best, proven: false };
                 }
                 cost = found;
@@ -157,4 +208,36 @@ pub(super) fn descend(problem: &mut Problem, start: &[u32], allowance: usize) ->
         break;
     }
     current
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::diagnostics::SourceMap;
+    use crate::limits::Limits;
+    use crate::pipeline::compile;
+    use crate::solve::cdcl::Cdcl;
+    use crate::tape::Tape;
+    use std::sync::atomic::AtomicBool;
+
+    #[test]
+    fn counterexample_guided_bounds_are_proved_on_the_examples_they_need() {
+        // Eight examples, each of which alone pins p = 3: the lower bound is proved on one.
+        let source = "param p: 8;\ninput x: 8;\noutput y: 8;\ny = p;\nminimize p;\n\
+                      for i in 0..8 { example { x = i; y = 3; } }\n";
+        let mut sources = SourceMap::new();
+        let main = sources.add("test.tpt", source);
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
+        let stop = AtomicBool::new(false);
+        let mut problem = Problem::new(&compiled.graph, tape, None, &stop);
+        let mut engine = Cdcl::new(problem.stop_condition());
+        let mut cegis = Cegis::new(Model::build(&compiled.graph), &mut engine, false);
+        match minimize_with(&mut cegis, &mut engine, &mut problem) {
+            Optimum::Found { params, proven } => assert_eq!((params, proven), (vec![3], true)),
+            _ => panic!("p = 3 satisfies every example"),
+        }
+        assert_eq!(cegis.active, vec![0], "the first example proves that p < 3 fails");
+    }
 }

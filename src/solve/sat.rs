@@ -199,6 +199,14 @@ impl Cegis {
         self.active.push(example);
     }
 
+    /// Add clauses over the formula's literals (built by `extend` on the formula, such as the
+    /// optimizer's bounds), and give them to the engine.
+    pub fn extend<T>(&mut self, engine: &mut dyn Engine, extend: impl FnOnce(&mut Cnf, &Model) -> T) -> T {
+        let result = extend(&mut self.cnf, &self.model);
+        self.flush(engine);
+        result
+    }
+
     fn flush(&mut self, engine: &mut dyn Engine) {
         for clause in &self.cnf.clauses[self.given..] {
             engine.add_clause(clause);
@@ -230,8 +238,20 @@ impl Cegis {
     /// unsatisfiable, or the solve stops (the run's stop condition, or `conflicts` conflicts
     /// in one solve; the state is kept, so calling again resumes).
     pub fn search(&mut self, engine: &mut dyn Engine, problem: &mut Problem, conflicts: Option<u32>) -> Outcome {
+        self.search_under(engine, problem, &[], conflicts)
+    }
+
+    /// `search` under assumptions (the optimizer's bounds): `Impossible` then says that no
+    /// params satisfy the examples in the formula together with the assumptions.
+    pub fn search_under(
+        &mut self,
+        engine: &mut dyn Engine,
+        problem: &mut Problem,
+        assumptions: &[i32],
+        conflicts: Option<u32>,
+    ) -> Outcome {
         loop {
-            match engine.solve(&[], conflicts) {
+            match engine.solve(assumptions, conflicts) {
                 Answer::Stopped => return Outcome::Stopped,
                 Answer::Unsat => return Outcome::Impossible,
                 Answer::Sat => {
@@ -376,8 +396,8 @@ impl Sat {
         }
     }
 
-    /// The best params under an objective or an allowance of failing examples (every example
-    /// in the formula: counterexample-guided synthesis does not apply).
+    /// The best params under an objective or an allowance of failing examples; with `cegis`
+    /// and no allowance, each bound is proved on the examples its models fail.
     fn optimize(&mut self, model: Model, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         let stop = problem.stop_condition();
         if problem.max_violations() == 0 {
@@ -388,7 +408,7 @@ impl Sat {
         }
         let mut engine = self.new_engine(stop, rng);
         let engine: &mut dyn Engine = &mut *engine;
-        match super::optimize::optimize(&model, engine, problem) {
+        match super::optimize::optimize(&model, engine, problem, self.cegis) {
             Optimum::Found { params, proven } => {
                 self.candidate = params;
                 self.proven = proven;

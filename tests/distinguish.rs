@@ -86,16 +86,21 @@ fn the_distinguishing_input_really_distinguishes_the_two_programs() {
     assert_eq!(second, format!("input (x = {x}): y = {}", other_y.unwrap_or(99)));
 }
 
+/// The advice note of a synth's stderr, without the summary line.
+fn advice_of(stderr: &str) -> String {
+    stderr
+        .split("note: ")
+        .find(|part| part.starts_with("another program"))
+        .map(|part| part.lines().filter(|l| !l.contains("found by sat")).collect::<Vec<_>>().join("\n"))
+        .unwrap_or_default()
+}
+
 #[test]
 fn the_advice_names_the_input_and_both_outputs_at_the_input_declaration() {
     let result = tpt(&["synth", "tests/distinguish/offset.tpt", "--backend", "sat"]);
     assert_eq!(result.status.code(), Some(0));
     let stderr = text(&result.stderr);
-    let advice: String = stderr
-        .split("note: ")
-        .find(|part| part.starts_with("another program"))
-        .map(|part| part.lines().filter(|l| !l.contains("found by sat")).collect::<Vec<_>>().join("\n"))
-        .unwrap_or_default();
+    let advice = advice_of(&stderr);
     insta::assert_snapshot!("distinguish_offset_advice", advice);
 }
 
@@ -119,11 +124,7 @@ fn an_observe_that_holds_for_one_program_only_distinguishes_them() {
     assert_eq!(sorted, [Some(0), Some(1)], "one passes, one fails the `observe` on x = {x}");
     let result = tpt(&["synth", file, "--backend", "sat"]);
     let stderr = text(&result.stderr);
-    let advice: String = stderr
-        .split("note: ")
-        .find(|part| part.starts_with("another program"))
-        .map(|part| part.lines().filter(|l| !l.contains("found by sat")).collect::<Vec<_>>().join("\n"))
-        .unwrap_or_default();
+    let advice = advice_of(&stderr);
     insta::assert_snapshot!("distinguish_observe_advice", advice);
 }
 

@@ -52,6 +52,18 @@ fn batsat_proves_the_same_optimum() {
 }
 
 #[test]
+fn every_cadical_configuration_proves_the_same_optimum() {
+    for config in ["default", "plain", "sat", "unsat"] {
+        let option = format!("config={config}");
+        let value = json(&["programs/circuit_adder_smallest.tpt", "--backend", "sat", "--opt", &option]);
+        assert_eq!((value["cost"].as_i64(), value["optimal"].as_bool()), (Some(5), Some(true)), "{config}");
+    }
+    let out = tpt(&["synth", TWO_GATES, "--backend", "sat", "--opt", "config=unsta"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unsat"), "a did-you-mean: {}", text(&out.stderr));
+}
+
+#[test]
 fn gradient_back_ends_report_the_best_found_without_a_proof() {
     for backend in ["gradsearch-la", "gradsearch", "local-search"] {
         let value = json(&[TWO_GATES, "--backend", backend]);

@@ -37,6 +37,7 @@ extern "C" {
         max_length: c_int,
         learn: Option<extern "C" fn(*mut c_void, *mut c_int)>,
     );
+    fn tpt_cadical_configure(solver: *mut c_void, name: *const c_char) -> c_int;
     fn tpt_cadical_phase(solver: *mut c_void, lit: c_int);
     fn tpt_cadical_unphase(solver: *mut c_void, lit: c_int);
 }
@@ -174,6 +175,15 @@ impl<'a> Cdcl<'a> {
         unsafe { ccadical_failed(self.handle, lit) != 0 }
     }
 
+    /// Take one of CaDiCaL's named configurations (`default`, `plain`, `sat`, `unsat`). Call it
+    /// right after `new` only: CaDiCaL aborts the process when clauses were added before.
+    /// Returns whether CaDiCaL knows the name.
+    pub fn configure(&mut self, name: &str) -> bool {
+        let name = CString::new(name).unwrap_or_default();
+        // SAFETY: the shim forwards to `Solver::configure`, which checks its state and the name.
+        unsafe { tpt_cadical_configure(self.handle, name.as_ptr()) != 0 }
+    }
+
     /// Set one of CaDiCaL's options (before the first clause).
     #[cfg(test)]
     pub fn set_option(&mut self, name: &str, value: i32) {
@@ -234,6 +244,18 @@ mod tests {
             }
             assert_eq!(solver.solve(&[], None), Answer::Sat);
         }
+    }
+
+    #[test]
+    fn configurations_are_known_by_name_before_the_first_clause() {
+        for name in ["default", "plain", "sat", "unsat"] {
+            assert!(Cdcl::new(never()).configure(name), "{name}");
+        }
+        assert!(!Cdcl::new(never()).configure("fastest"));
+        let mut solver = Cdcl::new(never());
+        assert!(solver.configure("unsat"));
+        pigeonhole(&mut solver, &[]);
+        assert_eq!(solver.solve(&[], None), Answer::Unsat);
     }
 
     /// The pigeonhole formula of 4 pigeons and 3 holes (variables 1 to 12), unsatisfiable with

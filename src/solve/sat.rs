@@ -322,7 +322,33 @@ struct Sat {
     engine: EngineChoice,
     /// Counterexample-guided: start from one example and add those the models fail.
     cegis: bool,
+    /// CaDiCaL's configuration (ignored by batsat).
+    config: Config,
     conflict: Option<Vec<usize>>,
+}
+
+/// CaDiCaL's named sets of options: `default`; `plain` (no inprocessing); `sat` (tuned for
+/// satisfiable formulas: stable mode only); `unsat` (tuned for proofs: no stable mode, no local
+/// search).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum Config {
+    #[default]
+    Default,
+    Plain,
+    Sat,
+    Unsat,
+}
+
+impl Config {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Config::Default => "default",
+            Config::Plain => "plain",
+            Config::Sat => "sat",
+            Config::Unsat => "unsat",
+        }
+    }
 }
 
 /// Which SAT solver answers: one, never a race between two, so that a seed always gives the
@@ -392,7 +418,9 @@ impl Sat {
         if self.engine == EngineChoice::Batsat {
             Box::new(Batsat::new(stop, rng.random_range(1.0..1e6)))
         } else {
-            Box::new(Cdcl::new(stop))
+            let mut solver = Cdcl::new(stop);
+            solver.configure(self.config.name());
+            Box::new(solver)
         }
     }
 
@@ -432,7 +460,7 @@ impl Sat {
 
 fn make(options: &Options) -> Box<dyn Solver> {
     let params: SatParams = options.decode();
-    Box::new(Sat { engine: params.engine, cegis: params.cegis, ..Sat::default() })
+    Box::new(Sat { engine: params.engine, cegis: params.cegis, config: params.config, ..Sat::default() })
 }
 
 fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
@@ -450,6 +478,11 @@ const OPTIONS: &[OptionInfo] = &[
         kind: Kind::Bool,
         help: "counterexample-guided: start from one example and add those the solver's models fail (false: every example at once)",
     },
+    OptionInfo {
+        key: "config",
+        kind: Kind::Choice(&["default", "plain", "sat", "unsat"]),
+        help: "CaDiCaL's configuration: default, plain (no inprocessing), sat (tuned to find models), unsat (tuned for proofs)",
+    },
 ];
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -457,11 +490,12 @@ const OPTIONS: &[OptionInfo] = &[
 struct SatParams {
     engine: EngineChoice,
     cegis: bool,
+    config: Config,
 }
 
 impl Default for SatParams {
     fn default() -> Self {
-        SatParams { engine: EngineChoice::Cadical, cegis: false }
+        SatParams { engine: EngineChoice::Cadical, cegis: false, config: Config::Default }
     }
 }
 

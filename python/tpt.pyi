@@ -1,6 +1,6 @@
 """Type stubs of the `tpt` module: program synthesis from sketches over finite domains."""
 
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +11,24 @@ DEFAULT_BACKEND: str
 # A value of an input or output: an int, a (nested) list of ints, or a numpy array; None
 # (or a masked element of a numpy masked array) leaves an output element unobserved.
 Value = Union[int, None, Sequence[Any], npt.NDArray[Any]]
+
+class ViolatedExample(TypedDict):
+    """An example a program fails, as `--json` gives it."""
+
+    label: str
+    file: str
+    line: int
+    column: int
+
+class DistinguishingInput(TypedDict):
+    """An input on which two programs that fit the examples behave differently: the inputs,
+    the found program's outputs, the other program's, and the observed output elements that
+    differ (`y`, `y[1]`)."""
+
+    inputs: Dict[str, Union[int, npt.NDArray[np.int64]]]
+    outputs: Dict[str, Union[int, None, npt.NDArray[np.int64]]]
+    other_outputs: Dict[str, Union[int, None, npt.NDArray[np.int64]]]
+    differing: List[str]
 
 class SketchError(Exception):
     """A sketch, its settings or its examples are wrong. The message is the rendered
@@ -88,6 +106,9 @@ class Sketch:
         examples: Union[Sequence[Mapping[str, Value]], Mapping[str, Value], None] = None,
         options: Optional[Mapping[str, Union[int, float, bool, str]]] = None,
         loss: Literal["ce", "mse"] = "ce",
+        max_violations: int = 0,
+        distinguish: bool = True,
+        distinguish_conflicts: int = 10000,
     ) -> Result:
         """Search for the params.
 
@@ -96,9 +117,39 @@ class Sketch:
         arrays whose first axis indexes the examples. Every input is given in full; `None`
         (or a masked element) leaves an output element unobserved.
 
+        `max_violations` lets up to that many examples fail (`--max-violations`): exact back
+        ends find a program that fails the fewest and prove it (`Result.optimal`), the others
+        stop at that many or fewer; `Result.violated_examples` names them. A sketch's
+        `minimize` statements make the search look for the lowest cost (`Result.cost`).
+
+        After a program is found, the exact engine checks whether the examples pin its
+        behaviour down, with `distinguish_conflicts` conflicts per solve (`Result.
+        distinguish_check`, `Result.distinguishing_input`); `distinguish=False` skips the check
+        (`--no-distinguish`).
+
         Raises `SketchError` for a wrong setting or wrong examples (before any search),
         `KeyboardInterrupt` on Ctrl-C (the result so far is its `result` attribute) and
         `InternalError` for a bug in tpt. The search runs without the GIL."""
+    def synth_all(
+        self,
+        n: int,
+        *,
+        backend: str = ...,
+        seed: int = 0,
+        max_steps: int = 100000,
+        timeout: Optional[float] = None,
+        restarts: int = 1,
+        examples: Union[Sequence[Mapping[str, Value]], Mapping[str, Value], None] = None,
+        options: Optional[Mapping[str, Union[int, float, bool, str]]] = None,
+        loss: Literal["ce", "mse"] = "ce",
+        max_violations: int = 0,
+        distinguish_conflicts: int = 10000,
+    ) -> Result:
+        """Search for the params, then list up to `n` programs (the found one first) that fit
+        the examples and behave differently from each other on some input, each verified
+        (`tpt synth --all N`): `Result.programs`, and `Result.complete` says whether they are
+        every behaviour there is. The settings and errors are those of `synth`; `n` < 1
+        raises `ValueError`."""
 
 class Result:
     """What a search produced."""
@@ -114,6 +165,27 @@ class Result:
     sketch: Optional[str]
     diagnostics: List[Diagnostic]
     summary: str
+    cost: Optional[int]
+    """The found program's objective (the sum of its `minimize` terms); None without an
+    objective or without a found program."""
+    optimal: Optional[bool]
+    """Whether the found program is proven best (lowest cost; with `max_violations`, fewest
+    examples given up); None when the search did not optimize or nothing was found."""
+    violated_examples: Optional[List[ViolatedExample]]
+    """The examples the found program fails (allowed by `max_violations`); None when nothing
+    was found."""
+    distinguish_check: Optional[
+        Literal["pinned_down", "distinguished", "out_of_budget", "interrupted", "too_large", "reals", "internal_error", "off"]
+    ]
+    """How the check of whether the examples pin the behaviour down ended; None when nothing
+    was found."""
+    distinguishing_input: Optional[DistinguishingInput]
+    """An input on which another program that fits the examples behaves differently."""
+    programs: Optional[List[Result]]
+    """From `synth_all`: the programs listed, the found one first; None from `synth`."""
+    complete: Optional[bool]
+    """From `synth_all`: whether `programs` is proven to hold every behaviour; None from
+    `synth`."""
     def run(self, inputs: Mapping[str, Value]) -> Dict[str, Union[int, None, npt.NDArray[np.int64]]]:
         """Run the found program on new inputs with the exact interpreter; every output by
         name. Raises `ValueError` when nothing was found, `SketchError` for wrong inputs and

@@ -1,10 +1,12 @@
 //! Python values <-> the library's values. Examples and inputs (ints, lists, `None`, numpy
 //! arrays) -> JSON values, which the library checks exactly as it checks a `--data` file; an
-//! array's values -> an int or a numpy array of the array's shape.
+//! array's values -> an int or a numpy array of the array's shape; the library's JSON values
+//! (such as the examples a program gives up) -> Python values.
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Value};
 
 /// Deeper nesting than any array of a sketch; it also stops a list that contains itself.
@@ -173,4 +175,30 @@ pub fn output_value<'py>(py: Python<'py>, values: &[Option<i64>], dims: &[usize]
     let kwargs = PyDict::new(py);
     kwargs.set_item("mask", mask)?;
     numpy.getattr("ma")?.call_method("masked_array", (data,), Some(&kwargs))
+}
+
+/// A JSON value as the Python value `json.loads` would give: `None`, a bool, an int or a
+/// float, a str, a list or a dict.
+pub fn from_json<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    match value {
+        Value::Null => Ok(py.None().into_bound(py)),
+        Value::Bool(flag) => flag.into_bound_py_any(py),
+        Value::Number(number) => match (number.as_i64(), number.as_f64()) {
+            (Some(int), _) => int.into_bound_py_any(py),
+            (None, Some(float)) => float.into_bound_py_any(py),
+            (None, None) => number.to_string().into_bound_py_any(py),
+        },
+        Value::String(text) => text.into_bound_py_any(py),
+        Value::Array(items) => {
+            let items: PyResult<Vec<Bound<'py, PyAny>>> = items.iter().map(|item| from_json(py, item)).collect();
+            PyList::new(py, items?)?.into_bound_py_any(py)
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(key, from_json(py, item)?)?;
+            }
+            dict.into_bound_py_any(py)
+        }
+    }
 }

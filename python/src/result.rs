@@ -1,6 +1,7 @@
 //! A search's `Synthesis` -> the Python `tpt.Result`: status, params, printed program,
-//! statistics, diagnostics, and `run(inputs)`, the found program on a new input through the
-//! exact interpreter.
+//! statistics, diagnostics, the cost and the examples given up, whether the examples pin the
+//! behaviour down (with the distinguishing input), the programs `Sketch.synth_all` lists, and
+//! `run(inputs)`, the found program on a new input through the exact interpreter.
 
 use std::sync::Arc;
 
@@ -12,7 +13,10 @@ use tpt::ast::DeclKind;
 use tpt::examples::json::inputs_example;
 use tpt::interp::run_example;
 use tpt::pipeline::Compiled;
-use tpt::result::{describe_status, failure_diagnostics, PrintForm, Synthesis};
+use tpt::program::ArrayInfo;
+use tpt::result::{
+    conflict_json, describe_status, failure_diagnostics, input_values, output_values, PrintForm, Synthesis,
+};
 use tpt::solve::Status;
 
 use crate::convert;
@@ -26,12 +30,30 @@ const INPUT_NAME: &str = "input";
 pub struct SynthResult {
     compiled: Arc<Compiled>,
     synthesis: Synthesis,
+    /// Made by `Sketch.synth_all`, which lists the programs and says whether the list is
+    /// complete (`programs` and `complete` are `None` otherwise).
+    listing: bool,
 }
 
 impl SynthResult {
     pub fn new(compiled: Arc<Compiled>, synthesis: Synthesis) -> Self {
-        SynthResult { compiled, synthesis }
+        SynthResult { compiled, synthesis, listing: false }
     }
+
+    /// The result of `Sketch.synth_all`.
+    pub fn listing(compiled: Arc<Compiled>, synthesis: Synthesis) -> Self {
+        SynthResult { compiled, synthesis, listing: true }
+    }
+}
+
+/// Arrays by name with their values (row-major, `None` where unassigned), each an int or a
+/// numpy array as `Result.run` gives outputs.
+fn arrays_dict<'py>(py: Python<'py>, arrays: &[(&ArrayInfo, &[Option<i64>])]) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (array, values) in arrays {
+        dict.set_item(&array.name, convert::output_value(py, values, &array.dims)?)?;
+    }
+    Ok(dict)
 }
 
 #[pymethods]
@@ -125,6 +147,87 @@ impl SynthResult {
     #[getter]
     fn summary(&self) -> String {
         self.synthesis.summary(self.compiled.sources.name(self.compiled.main))
+    }
+
+    /// The objective's value (the sum of the sketch's `minimize` terms) of the found program,
+    /// computed by the exact interpreter; `None` when the sketch has no objective or nothing
+    /// was found (`"cost"` of `tpt synth --json`).
+    #[getter]
+    fn cost(&self) -> Option<i64> {
+        self.synthesis.cost()
+    }
+
+    /// Whether the found program is proven best: the lowest cost, and with `max_violations`
+    /// the fewest examples given up (an exact back end's proof; a gradient back end's result
+    /// is the best it found, `False`). `None` when the search did not optimize (no objective
+    /// and `max_violations=0`) or nothing was found (`"optimal"` of `--json`).
+    #[getter]
+    fn optimal(&self) -> Option<bool> {
+        self.synthesis.optimal(&self.compiled)
+    }
+
+    /// The examples the found program fails, which `max_violations` allowed: a list of dicts
+    /// with the example's `label`, `file`, `line` and `column`; empty when every example holds,
+    /// `None` when nothing was found (`"violated_examples"` of `--json`).
+    #[getter]
+    fn violated_examples<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (program, sources) = (&self.compiled.program, &self.compiled.sources);
+        self.synthesis
+            .violated_examples()
+            .map(|v| convert::from_json(py, &conflict_json(program, sources, v)))
+            .transpose()
+    }
+
+    /// How the check of whether the examples pin the behaviour down ended: `"pinned_down"`
+    /// (proven: every program that fits them behaves alike on every input), `"distinguished"`
+    /// (another program fits and behaves differently; see `distinguishing_input`),
+    /// `"out_of_budget"`, `"interrupted"`, `"too_large"`, `"reals"` (not checked for sketches
+    /// with reals), `"internal_error"`, or `"off"` (`distinguish=False`); `None` when nothing
+    /// was found (`"distinguish_check"` of `--json`).
+    #[getter]
+    fn distinguish_check(&self) -> Option<&'static str> {
+        self.synthesis.distinguish_check()
+    }
+
+    /// An input on which another program that fits every example (every example the found
+    /// one satisfies, with `max_violations`) behaves differently, as the exact interpreter ran
+    /// both: a dict with `inputs` (name -> int or numpy array), `outputs` (the found program's
+    /// outputs there), `other_outputs` (the other program's) and `differing` (the observed
+    /// output elements that differ, as `y` or `y[1]`); `None` when the check found none
+    /// (`"distinguishing_input"` of `--json`).
+    #[getter]
+    fn distinguishing_input<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(input) = self.synthesis.distinguishing_input() else { return Ok(None) };
+        let program = &self.compiled.program;
+        let inputs = input_values(program, input);
+        let inputs: Vec<(&ArrayInfo, &[Option<i64>])> = inputs.iter().map(|(a, v)| (*a, v.as_slice())).collect();
+        let differing: Vec<String> =
+            input.differing().iter().map(|&(array, flat)| program.arrays[array].element_name(flat)).collect();
+        let dict = PyDict::new(py);
+        dict.set_item("inputs", arrays_dict(py, &inputs)?)?;
+        dict.set_item("outputs", arrays_dict(py, &output_values(program, &input.found))?)?;
+        dict.set_item("other_outputs", arrays_dict(py, &output_values(program, &input.other))?)?;
+        dict.set_item("differing", differing)?;
+        Ok(Some(dict))
+    }
+
+    /// From `Sketch.synth_all`: the programs listed, each a `Result` (status `"found"`, its
+    /// params, program and `run`), the found one first, each behaving differently from every
+    /// one before it on some input; empty when nothing was found. `None` from `synth`.
+    #[getter]
+    fn programs(&self) -> Option<Vec<SynthResult>> {
+        self.listing.then(|| {
+            let listed = self.synthesis.listed();
+            listed.into_iter().map(|synthesis| SynthResult::new(Arc::clone(&self.compiled), synthesis)).collect()
+        })
+    }
+
+    /// From `Sketch.synth_all`: whether `programs` holds every behaviour there is (proven:
+    /// no other program fits the examples and behaves differently from each one listed).
+    /// `None` from `synth`.
+    #[getter]
+    fn complete(&self) -> Option<bool> {
+        self.listing.then(|| self.synthesis.complete())
     }
 
     /// Run the found program on new inputs (name -> int, list or numpy array; every input in

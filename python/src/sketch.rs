@@ -1,5 +1,6 @@
-//! `tpt.compile(source)` -> a `Sketch`; `Sketch.synth(...)` -> a `Result`, the search run on
-//! a thread of its own while the calling thread, without the GIL, watches for Ctrl-C.
+//! `tpt.compile(source)` -> a `Sketch`; `Sketch.synth(...)` and `Sketch.synth_all(n, ...)` ->
+//! a `Result`, the search run on a thread of its own while the calling thread, without the
+//! GIL, watches for Ctrl-C.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -14,6 +15,7 @@ use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
 use tpt::examples::json::data_file_text;
 use tpt::pipeline::{compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
+use tpt::solve::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
 use tpt::solve::Status;
 use tpt::tape::LossKind;
 
@@ -62,16 +64,25 @@ pub fn compile(
     Ok(Sketch { compiled: Arc::new(compiled), options })
 }
 
-/// The search settings `synth` was given, checked.
-fn search_config(
+/// The settings `synth` and `synth_all` share, as given.
+struct Settings<'a, 'py> {
     backend: String,
     seed: u64,
     max_steps: u64,
     timeout: Option<f64>,
     restarts: usize,
-    options: Option<&Bound<'_, PyDict>>,
-    loss: &str,
-) -> PyResult<SearchConfig> {
+    options: Option<&'a Bound<'py, PyDict>>,
+    loss: &'a str,
+    max_violations: usize,
+    /// Whether to check that the examples pin the behaviour down, and how many programs to
+    /// list (1 for `synth`); `None` turns the check off.
+    distinguish: Option<usize>,
+    distinguish_conflicts: u32,
+}
+
+/// The search settings `synth` was given, checked.
+fn search_config(settings: Settings<'_, '_>) -> PyResult<SearchConfig> {
+    let Settings { backend, seed, max_steps, timeout, restarts, options, loss, .. } = settings;
     if restarts == 0 {
         return Err(PyValueError::new_err("restarts: a search needs at least one restart"));
     }
@@ -104,7 +115,22 @@ fn search_config(
         };
         texts.push((key, text));
     }
-    Ok(SearchConfig { backend, options: texts, max_steps, timeout, restarts, seed, loss, ..SearchConfig::default() })
+    // The check of whether the examples pin the behaviour down runs by default, as on the
+    // command line, with the same conflict budget.
+    let distinguish =
+        settings.distinguish.map(|programs| DistinguishConfig { conflicts: settings.distinguish_conflicts, programs });
+    Ok(SearchConfig {
+        backend,
+        options: texts,
+        max_steps,
+        timeout,
+        restarts,
+        seed,
+        loss,
+        max_violations: settings.max_violations,
+        distinguish,
+        ..SearchConfig::default()
+    })
 }
 
 #[pymethods]
@@ -122,6 +148,9 @@ impl Sketch {
         examples = None,
         options = None,
         loss = "ce",
+        max_violations = 0,
+        distinguish = true,
+        distinguish_conflicts = DEFAULT_CONFLICTS,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn synth(
@@ -135,35 +164,74 @@ impl Sketch {
         examples: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
         loss: &str,
+        max_violations: usize,
+        distinguish: bool,
+        distinguish_conflicts: u32,
     ) -> PyResult<SynthResult> {
-        let mut config = search_config(backend, seed, max_steps, timeout, restarts, options, loss)?;
-        let compiled = match examples {
-            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?)?),
-            None => Arc::clone(&self.compiled),
+        let settings = Settings {
+            backend,
+            seed,
+            max_steps,
+            timeout,
+            restarts,
+            options,
+            loss,
+            max_violations,
+            distinguish: distinguish.then_some(1),
+            distinguish_conflicts,
         };
-        let interrupt = Arc::new(AtomicBool::new(false));
-        config.interrupt = Arc::clone(&interrupt);
-        // Building the search (the tape) can take a while on a large graph, so it is done
-        // without the GIL too.
-        let (synthesis, signal) = py
-            .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
-            .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
-        if synthesis.status() == Status::InternalError {
-            let diagnostics = synthesis.diagnostics(&compiled);
-            return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
+        self.search(py, settings, examples, SynthResult::new)
+    }
+
+    /// Search for the params, then list up to `n` programs that fit the examples and behave
+    /// differently from each other (`tpt synth --all N`): the result's `programs` and whether
+    /// the list is `complete`. The settings and errors are those of `synth`.
+    #[pyo3(signature = (
+        n,
+        *,
+        backend = DEFAULT_BACKEND.to_string(),
+        seed = 0,
+        max_steps = DEFAULT_MAX_STEPS,
+        timeout = None,
+        restarts = 1,
+        examples = None,
+        options = None,
+        loss = "ce",
+        max_violations = 0,
+        distinguish_conflicts = DEFAULT_CONFLICTS,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn synth_all(
+        &self,
+        py: Python<'_>,
+        n: usize,
+        backend: String,
+        seed: u64,
+        max_steps: u64,
+        timeout: Option<f64>,
+        restarts: usize,
+        examples: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+        loss: &str,
+        max_violations: usize,
+        distinguish_conflicts: u32,
+    ) -> PyResult<SynthResult> {
+        if n == 0 {
+            return Err(PyValueError::new_err("n: synth_all lists at least one program"));
         }
-        let result = SynthResult::new(Arc::clone(&compiled), synthesis);
-        match signal {
-            None => Ok(result),
-            Some(error) => {
-                // The result so far (its best candidate, if the back end has one) rides on the
-                // exception, so that a long search stopped by hand is not lost.
-                if error.is_instance_of::<PyKeyboardInterrupt>(py) {
-                    error.value(py).setattr("result", Py::new(py, result)?)?;
-                }
-                Err(error)
-            }
-        }
+        let settings = Settings {
+            backend,
+            seed,
+            max_steps,
+            timeout,
+            restarts,
+            options,
+            loss,
+            max_violations,
+            distinguish: Some(n),
+            distinguish_conflicts,
+        };
+        self.search(py, settings, examples, SynthResult::listing)
     }
 
     /// The name diagnostics give the sketch.
@@ -215,6 +283,46 @@ impl Sketch {
 }
 
 impl Sketch {
+    /// Run a search with `settings` (and `examples` added to the sketch's own) and make its
+    /// result with `make`. An interrupted search raises `KeyboardInterrupt` with the result
+    /// attached.
+    fn search(
+        &self,
+        py: Python<'_>,
+        settings: Settings<'_, '_>,
+        examples: Option<&Bound<'_, PyAny>>,
+        make: fn(Arc<Compiled>, tpt::result::Synthesis) -> SynthResult,
+    ) -> PyResult<SynthResult> {
+        let mut config = search_config(settings)?;
+        let compiled = match examples {
+            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?)?),
+            None => Arc::clone(&self.compiled),
+        };
+        let interrupt = Arc::new(AtomicBool::new(false));
+        config.interrupt = Arc::clone(&interrupt);
+        // Building the search (the tape) can take a while on a large graph, so it is done
+        // without the GIL too.
+        let (synthesis, signal) = py
+            .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
+            .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
+        if synthesis.status() == Status::InternalError {
+            let diagnostics = synthesis.diagnostics(&compiled);
+            return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
+        }
+        let result = make(compiled, synthesis);
+        match signal {
+            None => Ok(result),
+            Some(error) => {
+                // The result so far (its best candidate, if the back end has one) rides on the
+                // exception, so that a long search stopped by hand is not lost.
+                if error.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    error.value(py).setattr("result", Py::new(py, result)?)?;
+                }
+                Err(error)
+            }
+        }
+    }
+
     fn declared<'py>(&self, py: Python<'py>, kind: DeclKind) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         for array in self.compiled.program.arrays.iter().filter(|a| a.kind == kind) {

@@ -134,6 +134,10 @@ def test_synth_finds_verified_params_and_prints_the_program():
     result = sketch.synth(backend="gradsearch-ra", seed=3)
     assert result.status == "found" and result.reason == "found"
     assert result.backend == "gradsearch-ra" and result.seed == 3
+    # No objective, no examples given up, and no other behaviour fits the examples.
+    assert (result.cost, result.optimal, result.violated_examples) == (None, None, [])
+    assert (result.distinguish_check, result.distinguishing_input) == ("pinned_down", None)
+    assert (result.programs, result.complete) == (None, None)
     assert isinstance(result.params["p"], np.ndarray)
     assert result.params["p"].dtype == np.int64
     assert result.params["p"].tolist() == [0] * 15
@@ -416,7 +420,8 @@ def test_the_stubs_declare_what_the_module_holds():
             declared.add(node.target.id)
     # `tpt.tpt` is the extension module itself, whose names the package holds.
     public = {name for name in dir(tpt) if not name.startswith("_")} - {"tpt"} | {"__version__"}
-    assert public == declared - {"Value"}
+    # The value aliases and the dicts' shapes are for type checkers only.
+    assert public == declared - {"Value", "ViolatedExample", "DistinguishingInput"}
     for name in ("Sketch", "Result", "Diagnostic", "Backend", "BackendOption"):
         members = {
             n.target.id if isinstance(n, ast.AnnAssign) else n.name
@@ -456,3 +461,183 @@ def test_real_params_and_outputs_are_floats():
 def test_exact_back_ends_refuse_real_params():
     with pytest.raises(tpt.SketchError, match="real"):
         tpt.compile(LINE).synth(backend="sat")
+
+
+# ------------------------------------------------------------------------------ optimization
+
+# Two digits whose sum is observed; the objective prefers a small first digit and counts a
+# second digit that is not 3. With y = 5 and b <= 3 the optimum is a = 2, b = 3: cost 2.
+SUM = """
+param a: 4;
+param b: 4;
+output y: 8;
+y = a + b;
+minimize a;
+minimize b != 3;
+example { y = 5; }
+"""
+
+
+def test_an_exact_back_end_proves_the_lowest_cost():
+    result = tpt.compile(SUM).synth(backend="sat")
+    assert result.status == "found"
+    assert result.params == {"a": 2, "b": 3}
+    assert (result.cost, result.optimal) == (2, True)
+    assert result.summary.endswith("cost 2 (optimal)")
+
+
+def test_a_gradient_back_end_reports_its_best_cost_as_not_proven():
+    result = tpt.compile(SUM).synth(backend="gradsearch-la", seed=1)
+    assert result.status == "found"
+    a, b = result.params["a"], result.params["b"]
+    assert a + b == 5 and result.cost == a + (b != 3) and result.cost >= 2
+    assert result.optimal is False
+
+
+def test_nothing_found_has_no_cost():
+    result = tpt.compile(SUM.replace("y = 5", "y = 7")).synth(backend="sat")
+    assert result.status == "impossible"
+    assert (result.cost, result.optimal, result.violated_examples, result.distinguish_check) == (None, None, None, None)
+
+
+NOISY = (PACKAGE.parent / "programs" / "noisy_affine.tpt").read_text()
+
+
+def test_max_violations_recovers_the_program_and_names_the_example_given_up():
+    sketch = tpt.compile(NOISY, path="noisy_affine.tpt")
+    assert sketch.synth(backend="sat").status == "impossible"
+    result = sketch.synth(backend="sat", max_violations=1)
+    assert result.status == "found"
+    assert result.params == {"p": 3, "q": 7}
+    assert result.violated_examples == [{"label": "example 16", "file": "noisy_affine.tpt", "line": 26, "column": 1}]
+    assert result.optimal is True and result.cost is None
+    warnings = [d for d in result.diagnostics if d.severity == "warning"]
+    assert [(d.message, d.line) for d in warnings] == [("the program does not satisfy example 16", 26)]
+    # Allowed more, the exact back end still gives up only the one example, and proves it fewest.
+    assert len(sketch.synth(backend="sat", max_violations=3).violated_examples) == 1
+
+
+# An affine map mod 8: two different maps agree on at most 4 of the 8 values of x, so with one
+# example mislabelled every other map fails at least 3.
+AFFINE = """
+input x: 8;
+param p: 8;
+param q: 8;
+output y: 8;
+y = (p * x + q) % 8;
+"""
+
+
+@pytest.mark.parametrize("backend, optimal", [("sat", True), ("exhaustive", True), ("gradsearch-la", False)])
+def test_a_mislabelled_example_given_as_a_value_is_named_in_the_examples(backend, optimal):
+    rows = [{"x": x, "y": (3 * x + 1) % 8} for x in range(8)]
+    rows[5]["y"] = 7  # 3 * 5 + 1 is 0 mod 8
+    sketch = tpt.compile(AFFINE)
+    result = sketch.synth(backend=backend, examples=rows, max_violations=1, seed=1)
+    assert result.status == "found"
+    assert result.params == {"p": 3, "q": 1}
+    assert result.violated_examples == [
+        {"label": "<examples>: examples[5]", "file": "<examples>", "line": 6, "column": 1}
+    ]
+    assert result.optimal is optimal and result.cost is None
+    # The examples kept pin the map down.
+    assert result.distinguish_check == "pinned_down"
+
+
+def test_max_violations_must_be_a_count():
+    with pytest.raises(OverflowError):
+        tpt.compile(AFFINE).synth(max_violations=-1)
+    with pytest.raises(TypeError):
+        tpt.compile(AFFINE).synth(max_violations=1.5)
+
+
+# ------------------------------------------------------------------------------ are the examples enough
+
+# A lookup table of which the examples fix two entries: the other two are open.
+TABLE = """
+input x: 4;
+param t[4]: 4;
+output y: 4;
+y = t[x];
+example { x = 0; y = 1; }
+example { x = 1; y = 2; }
+"""
+
+
+def test_the_distinguishing_input_really_distinguishes_the_two_programs():
+    sketch = tpt.compile(TABLE)
+    result = sketch.synth(backend="sat")
+    assert result.distinguish_check == "distinguished"
+    found = result.distinguishing_input
+    assert set(found) == {"inputs", "outputs", "other_outputs", "differing"}
+    (x,) = found["inputs"].values()
+    assert type(x) is int and x in (2, 3), "the examples fix x = 0 and x = 1"
+    assert found["differing"] == ["y"]
+    assert found["outputs"] != found["other_outputs"]
+    assert result.run(found["inputs"]) == found["outputs"]
+    # The other program: `synth_all` lists it second, with the same distinguishing input.
+    listing = sketch.synth_all(2, backend="sat")
+    assert listing.distinguishing_input == found
+    first, other = listing.programs
+    assert first.params["t"].tolist() == result.params["t"].tolist()
+    assert first.run(found["inputs"]) == found["outputs"]
+    assert other.run(found["inputs"]) == found["other_outputs"]
+    for program in (first, other):
+        assert program.status == "found"
+        assert program.params["t"].tolist()[:2] == [1, 2]
+    messages = [d.message for d in result.diagnostics]
+    assert any(m.startswith(f"another program also fits every example but gives y = ") for m in messages)
+
+
+def test_the_check_is_off_on_request_and_absent_without_a_program():
+    sketch = tpt.compile(TABLE)
+    off = sketch.synth(backend="sat", distinguish=False)
+    assert (off.distinguish_check, off.distinguishing_input) == ("off", None)
+    assert not any("another program" in d.message for d in off.diagnostics)
+    pinned = tpt.compile(GATE).synth(backend="sat", examples=XOR_ROWS)
+    assert (pinned.distinguish_check, pinned.distinguishing_input) == ("pinned_down", None)
+
+
+def test_an_input_array_and_unassigned_outputs_in_the_distinguishing_input():
+    # `y` depends on both inputs only through `p`; `z` is assigned on x[0] == 1 only.
+    sketch = tpt.compile(
+        """
+        input x[2]: 2;
+        param p: 2;
+        output y: 2;
+        output z: 2;
+        y = if p == 0 { x[0] } else { x[1] };
+        if x[0] == 1 { z = 1; }
+        example { x = [0, 0]; y = 0; z = _; }
+        """
+    )
+    result = sketch.synth(backend="sat")
+    found = result.distinguishing_input
+    assert result.distinguish_check == "distinguished"
+    assert isinstance(found["inputs"]["x"], np.ndarray) and found["inputs"]["x"].shape == (2,)
+    assert found["inputs"]["x"][0] != found["inputs"]["x"][1]
+    assert found["differing"] == ["y"]
+    assert found["outputs"]["y"] != found["other_outputs"]["y"]
+    outputs = result.run({"x": found["inputs"]["x"]})
+    assert outputs["y"] == found["outputs"]["y"] and outputs["z"] == found["outputs"]["z"]
+
+
+def test_synth_all_lists_every_behaviour_and_says_the_list_is_complete():
+    sketch = tpt.compile(TABLE)
+    # t[2] and t[3] are open: 16 behaviours.
+    every = sketch.synth_all(16, backend="sat")
+    assert every.complete is True and len(every.programs) == 16
+    tables = {tuple(p.params["t"].tolist()) for p in every.programs}
+    assert len(tables) == 16 and all(t[:2] == (1, 2) for t in tables)
+    some = sketch.synth_all(3, backend="sat")
+    assert some.complete is False and len(some.programs) == 3
+    assert any("more exist" in d.message for d in some.diagnostics)
+    # A sketch whose examples pin the behaviour down lists one program, completely.
+    one = tpt.compile(GATE).synth_all(5, backend="sat", examples=XOR_ROWS)
+    assert one.complete is True and len(one.programs) == 1
+    assert one.programs[0].params["table"].tolist() == [[0, 1], [1, 0]]
+    # Nothing found: nothing listed.
+    none = tpt.compile(GATES).synth_all(3, backend="sat")
+    assert (none.status, none.programs, none.complete) == ("impossible", [], False)
+    with pytest.raises(ValueError, match="at least one program"):
+        sketch.synth_all(0)

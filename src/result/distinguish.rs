@@ -42,8 +42,9 @@ fn array_json(values: &[Option<i64>], dims: &[usize]) -> Value {
     }
 }
 
-/// The input arrays of the program with their values in the distinguishing input.
-fn inputs<'p>(program: &'p Program, input: &DistinguishingInput) -> Vec<(&'p ArrayInfo, Vec<Option<i64>>)> {
+/// The input arrays of the program with their values in the distinguishing input (each array
+/// in full, row-major; every value is present).
+pub fn input_values<'p>(program: &'p Program, input: &DistinguishingInput) -> Vec<(&'p ArrayInfo, Vec<Option<i64>>)> {
     program
         .arrays
         .iter()
@@ -59,7 +60,7 @@ fn inputs<'p>(program: &'p Program, input: &DistinguishingInput) -> Vec<(&'p Arr
 /// `x = 3, c = [1, 0]`: the distinguishing input as source text (it is also what
 /// `tpt run --input` accepts, one `--input` per input).
 pub fn input_text(program: &Program, input: &DistinguishingInput) -> String {
-    let parts: Vec<String> = inputs(program, input)
+    let parts: Vec<String> = input_values(program, input)
         .iter()
         .map(|(a, values)| format!("{} = {}", a.name, array_text(values, &a.dims)))
         .collect();
@@ -121,7 +122,7 @@ fn advice(program: &Program, input: &DistinguishingInput, fits: &str) -> Diagnos
         ),
     };
     let mut diagnostic = Diagnostic::note(message);
-    for (array, values) in inputs(program, input) {
+    for (array, values) in input_values(program, input) {
         diagnostic =
             diagnostic.with_label(array.span, format!("{} = {}", array.name, array_text(&values, &array.dims)));
     }
@@ -204,13 +205,13 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
     diagnostics
 }
 
-/// `distinguish_check`: how the check ended, or why it did not run (`null` without a
+/// `distinguish_check`: how the check ended, or why it did not run (`None` without a
 /// program).
-fn check_json(status: Status, distinction: Option<&Distinction>) -> Value {
+fn check_word(status: Status, distinction: Option<&Distinction>) -> Option<&'static str> {
     if status != Status::Found {
-        return Value::Null;
+        return None;
     }
-    let Some(distinction) = distinction else { return json!("off") };
+    let Some(distinction) = distinction else { return Some("off") };
     let word = match distinction.ending {
         Ending::InternalError => "internal_error",
         _ if distinction.input.is_some() => "distinguished",
@@ -221,17 +222,26 @@ fn check_json(status: Status, distinction: Option<&Distinction>) -> Value {
         Ending::TooLarge => "too_large",
         Ending::Reals => "reals",
     };
-    json!(word)
+    Some(word)
 }
 
-/// The outputs of a run, nested like the data files' values.
-fn outputs_json(program: &Program, run: &Outcome) -> Value {
-    let map: serde_json::Map<String, Value> = program
+/// The output arrays of the program with their values in a run (row-major; `None` where the
+/// run left an element unassigned).
+pub fn output_values<'p, 'r>(program: &'p Program, run: &'r Outcome) -> Vec<(&'p ArrayInfo, &'r [Option<i64>])> {
+    program
         .arrays
         .iter()
         .enumerate()
         .filter(|(_, a)| a.kind == DeclKind::Output)
-        .map(|(id, a)| (a.name.clone(), array_json(&run.outputs[id], &a.dims)))
+        .map(|(id, a)| (a, run.outputs[id].as_slice()))
+        .collect()
+}
+
+/// The outputs of a run, nested like the data files' values.
+fn outputs_json(program: &Program, run: &Outcome) -> Value {
+    let map: serde_json::Map<String, Value> = output_values(program, run)
+        .into_iter()
+        .map(|(a, values)| (a.name.clone(), array_json(values, &a.dims)))
         .collect();
     Value::Object(map)
 }
@@ -240,7 +250,7 @@ fn outputs_json(program: &Program, run: &Outcome) -> Value {
 fn input_json(program: &Program, input: Option<&DistinguishingInput>) -> Value {
     let Some(input) = input else { return Value::Null };
     let inputs: serde_json::Map<String, Value> =
-        inputs(program, input).iter().map(|(a, values)| (a.name.clone(), array_json(values, &a.dims))).collect();
+        input_values(program, input).iter().map(|(a, values)| (a.name.clone(), array_json(values, &a.dims))).collect();
     let differing: Vec<String> =
         input.differing().iter().map(|&(array, flat)| program.arrays[array].element_name(flat)).collect();
     json!({
@@ -252,19 +262,34 @@ fn input_json(program: &Program, input: Option<&DistinguishingInput>) -> Value {
 }
 
 impl Synthesis {
+    /// How the check of whether the examples pin the behaviour down ended (`"pinned_down"`,
+    /// `"distinguished"`, `"out_of_budget"`, ...), `"off"` when it was not asked for, `None`
+    /// without a found program: `"distinguish_check"` in the JSON.
+    pub fn distinguish_check(&self) -> Option<&'static str> {
+        check_word(self.report.status, self.distinction.as_ref())
+    }
+
+    /// The input on which another program that fits the examples behaves differently from the
+    /// found one (`"distinguishing_input"` in the JSON), when the check found one.
+    pub fn distinguishing_input(&self) -> Option<&DistinguishingInput> {
+        self.distinction.as_ref().and_then(|d| d.input.as_ref())
+    }
+
+    /// Whether the programs of [`Synthesis::listed`] are all the behaviours there are: the
+    /// check proved that no other program fits the examples and behaves differently from each
+    /// of them (`"complete"` in the JSON of `tpt synth --all`).
+    pub fn complete(&self) -> bool {
+        self.distinction.as_ref().is_some_and(|d| d.ending == Ending::Complete)
+    }
+
     /// The JSON fields of the check, to merge into [`Synthesis::json`].
     pub(super) fn distinction_json(&self, compiled: &Compiled, object: &mut serde_json::Map<String, Value>) {
-        let distinction = self.distinction.as_ref();
-        object.insert("distinguish_check".to_string(), check_json(self.report.status, distinction));
-        object.insert(
-            "distinguishing_input".to_string(),
-            input_json(&compiled.program, distinction.and_then(|d| d.input.as_ref())),
-        );
+        object.insert("distinguish_check".to_string(), json!(self.distinguish_check()));
+        object.insert("distinguishing_input".to_string(), input_json(&compiled.program, self.distinguishing_input()));
         if self.asked > 1 {
             let programs: Vec<Value> = self.listed().iter().map(|s| s.params_json(compiled)).collect();
             object.insert("programs".to_string(), Value::Array(programs));
-            let complete = distinction.is_some_and(|d| d.ending == Ending::Complete);
-            object.insert("complete".to_string(), json!(complete));
+            object.insert("complete".to_string(), json!(self.complete()));
         }
     }
 

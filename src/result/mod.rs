@@ -17,7 +17,7 @@ use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
 use crate::verify::{param_values_with_reals, Verified};
 
-pub use distinguish::{distinction_diagnostics, input_text};
+pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
 
@@ -208,6 +208,25 @@ impl Synthesis {
         }
     }
 
+    /// The objective's value of a found program (`"cost"` in the JSON); `None` without an
+    /// objective or without a found program.
+    pub fn cost(&self) -> Option<i64> {
+        self.report.verified.as_ref().and_then(Verified::cost)
+    }
+
+    /// Whether a found program is proven best (`"optimal"` in the JSON): the lowest cost, and
+    /// with `--max-violations` the fewest examples given up; `None` when the search did not
+    /// optimize (no objective and no allowance) or found nothing.
+    pub fn optimal(&self, compiled: &Compiled) -> Option<bool> {
+        optimum::optimal(&compiled.program, &self.report)
+    }
+
+    /// The examples a found program fails, which `--max-violations` allowed (indices into the
+    /// program's examples; `"violated_examples"` in the JSON); `None` without a found program.
+    pub fn violated_examples(&self) -> Option<&[usize]> {
+        self.report.verified.as_ref().map(Verified::violated)
+    }
+
     /// The machine-readable result: status, statistics and the params (`null` without a
     /// candidate).
     pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
@@ -231,9 +250,9 @@ impl Synthesis {
             "violations": violations,
             "params": params,
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
-            "cost": report.verified.as_ref().and_then(Verified::cost),
-            "optimal": optimum::optimal_json(&compiled.program, report),
-            "violated_examples": report.verified.as_ref().map(|v| conflict_json(&compiled.program, &compiled.sources, v.violated())),
+            "cost": self.cost(),
+            "optimal": self.optimal(compiled),
+            "violated_examples": self.violated_examples().map(|v| conflict_json(&compiled.program, &compiled.sources, v)),
         });
         if let Some(object) = object.as_object_mut() {
             self.distinction_json(compiled, object);

@@ -24,14 +24,11 @@ pub fn summary_words(report: &SolveReport) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// `"optimal"` in the JSON: whether a found result is proven best, `null` when the search did
+/// `"optimal"` in the JSON: whether a found result is proven best, `None` when the search did
 /// not optimize (no objective and no allowance) or found nothing.
-pub fn optimal_json(program: &Program, report: &SolveReport) -> serde_json::Value {
+pub fn optimal(program: &Program, report: &SolveReport) -> Option<bool> {
     let optimizing = program.has_objective() || report.max_violations > 0;
-    match (&report.verified, optimizing) {
-        (Some(_), true) => serde_json::Value::Bool(report.optimal),
-        _ => serde_json::Value::Null,
-    }
+    (report.verified.is_some() && optimizing).then_some(report.optimal)
 }
 
 /// A warning at each example the program fails, which `--max-violations` allowed.

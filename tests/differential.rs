@@ -9,7 +9,10 @@
 //! - on small search spaces `sat`, `smt` and `exhaustive` agree on found / impossible, every
 //!   "found" passes the interpreter, and every proof of impossibility names examples that
 //!   are impossible together (by enumeration) and each needed (dropping one makes the rest
-//!   satisfiable).
+//!   satisfiable);
+//! - with an objective (`minimize`) and with `--max-violations 1`, the exact back ends agree
+//!   with exhaustive enumeration on the optimum (the fewest failing examples, then the lowest
+//!   objective) and call it proven, and the interpreter confirms each answer and its cost.
 //!
 //! The programs come from the generator shared with `robustness.rs`, in a small shape; their
 //! examples are computed by the interpreter from random params, and in about half of the
@@ -253,8 +256,15 @@ fn run(compiled: &Compiled, name: &str) -> SolveReport {
 
 /// Run a back end with some options given (`--opt key=value`) on a case.
 fn run_with_options(compiled: &Compiled, name: &str, given: &[(&str, &str)]) -> SolveReport {
-    let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll);
-    run_with(compiled, name, given, 1, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
+    run_allowing(compiled, name, given, 0)
+}
+
+/// Run a back end with options on a case whose results may fail up to `max_violations`
+/// examples.
+fn run_allowing(compiled: &Compiled, name: &str, given: &[(&str, &str)], max_violations: usize) -> SolveReport {
+    let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll)
+        .with_max_violations(max_violations);
+    run_with(compiled, name, given, 1, max_violations, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
 }
 
 /// Run a back end with the given options, `restarts` restarts and the given verifier.
@@ -263,6 +273,7 @@ fn run_with(
     name: &str,
     given: &[(&str, &str)],
     restarts: usize,
+    max_violations: usize,
     verifier: &Verify,
 ) -> SolveReport {
     let info = backend(name).expect("a registered back end");
@@ -281,7 +292,7 @@ fn run_with(
         interrupt: &interrupt,
         trace: false,
         progress: None,
-        max_violations: 0,
+        max_violations,
         real_stage: None,
     };
     solve(graph, &tape, &run, verifier)
@@ -353,6 +364,97 @@ fn exact_back_ends_agree_and_explain_impossibility() {
     assert!(found >= 100 && impossible >= 200 && cores == impossible, "{found} found, {impossible} impossible");
 }
 
+/// Up to three `minimize` statements over the case's params (an element, a comparison with a
+/// value, or a sum of two elements), so that many assignments tie and the optimum is not 0.
+fn objective(case: &Case, dice: &mut Dice) -> String {
+    let program = &case.compiled.program;
+    let elements: Vec<(String, u32)> = program
+        .params()
+        .flat_map(|(_, array)| {
+            (0..array.len()).map(move |flat| {
+                let mut index = String::new();
+                let mut rest = flat;
+                for (d, _) in array.dims.iter().enumerate() {
+                    let stride: usize = array.dims[d + 1..].iter().product();
+                    index.push_str(&format!("[{}]", rest / stride));
+                    rest %= stride;
+                }
+                (format!("{}{index}", array.name), array.domain)
+            })
+        })
+        .collect();
+    let mut text = String::new();
+    for _ in 0..1 + dice.below(3) {
+        let (element, domain) = dice.pick(&elements).clone();
+        text.push_str(&match dice.below(3) {
+            0 => format!("minimize {element};\n"),
+            1 => format!("minimize {element} != {};\n", dice.below(u64::from(domain))),
+            _ => format!("minimize {element} + {};\n", dice.pick(&elements).0),
+        });
+    }
+    text
+}
+
+#[test]
+fn exact_back_ends_agree_on_optima() {
+    let smt = z3_available("exact_back_ends_agree_on_optima (smt part)");
+    let (mut optimized, mut positive, mut noisy, mut smt_runs) = (0, 0, 0, 0);
+    // Every eighth accepted program with at most 2^12 assignments.
+    for case in cases().filter(|c| c.space_bits() <= 12.0).step_by(8) {
+        let mut dice = Dice(case.seed.rotate_left(7) | 1);
+        let text = case.text.clone() + &objective(&case, &mut dice) + &case.examples.concat();
+        let Ok(compiled) = support::compile_text(&text) else { continue };
+        for max_violations in [0, 1] {
+            let exhaustive = run_allowing(&compiled, "exhaustive", &[], max_violations);
+            let mut reports = vec![
+                ("sat", run_allowing(&compiled, "sat", &[], max_violations)),
+                ("sat, cegis=true", run_allowing(&compiled, "sat", &[("cegis", "true")], max_violations)),
+                ("auto", run_allowing(&compiled, "auto", &[], max_violations)),
+            ];
+            if smt && optimized % 4 == 0 {
+                reports.push(("smt", run_allowing(&compiled, "smt", &[], max_violations)));
+                smt_runs += 1;
+            }
+            let status = exhaustive.status;
+            assert!(matches!(status, Status::Found | Status::Impossible), "exhaustive: {status:?} on\n{text}");
+            let answer = |report: &SolveReport| {
+                report.verified.as_ref().map(|verified| {
+                    let values = param_values(&compiled.program, &compiled.graph, verified.assignment());
+                    let failing = (0..compiled.program.examples.len())
+                        .filter(|&e| {
+                            let outcome = run_example(
+                                &compiled.program,
+                                &values,
+                                &compiled.program.examples[e],
+                                small_limits().max_unroll,
+                            );
+                            !outcome.passed()
+                        })
+                        .count();
+                    assert_eq!(failing, verified.violated().len(), "the verdict counts what fails on\n{text}");
+                    (failing, verified.cost())
+                })
+            };
+            let expected = answer(&exhaustive);
+            assert!(exhaustive.status != Status::Found || exhaustive.optimal, "exhaustive proves its optimum");
+            for (name, report) in &reports {
+                assert_eq!(report.status, status, "{name} disagrees with exhaustive on\n{text}");
+                assert_eq!(answer(report), expected, "{name}'s optimum (failing, cost) on\n{text}");
+                if status == Status::Found {
+                    assert!(report.optimal, "{name} proves its optimum on\n{text}");
+                }
+            }
+            if status == Status::Found {
+                optimized += 1;
+                positive += usize::from(expected.is_some_and(|(_, cost)| cost.is_some_and(|c| c > 0)));
+                noisy += usize::from(expected.is_some_and(|(failing, _)| failing > 0));
+            }
+        }
+    }
+    eprintln!("{optimized} optima agreed ({positive} above 0, {noisy} giving up an example; {smt_runs} with smt)");
+    assert!(optimized >= 100 && positive >= 30 && noisy >= 20, "{optimized} optima, {positive} above 0, {noisy} noisy");
+}
+
 /// `conflict` (named by back end `name`) holds examples that are impossible together, each of
 /// them needed: without any one the rest has a solution.
 fn assert_minimal_conflict(case: &Case, conflict: &[usize], name: &str) {
@@ -391,7 +493,7 @@ fn a_candidate_the_interpreter_rejects_is_an_internal_error() {
     let compiled = compile_text(source).unwrap_or_else(|e| panic!("{e}"));
     let reject = |_: &[u32], _: &[f64]| None;
     for (name, restarts) in [("exhaustive", 1), ("sat", 1), ("local-search", 3), ("gradsearch-la", 2)] {
-        let report = run_with(&compiled, name, &[], restarts, &reject);
+        let report = run_with(&compiled, name, &[], restarts, 0, &reject);
         assert_eq!(report.status, Status::InternalError, "{name}");
         let detail = report.internal_error.unwrap_or_default();
         assert!(detail.contains("the exact interpreter rejects"), "{name}: {detail}");

@@ -79,6 +79,7 @@ fn gradient_back_ends_report_the_best_found_without_a_proof() {
 fn the_descent_lowers_the_cost_of_a_found_program() {
     // Whatever program the search found first, the descent leaves no second computing gate:
     // a gate after the AND can always become a copy of `w[0]`, and one before it a copy.
+    // (Without the descent, gradsearch-la's first program costs 2 with each of seeds 0 to 9.)
     let value = json(&[TWO_GATES, "--backend", "gradsearch-la", "--seed", "3"]);
     assert_eq!(value["cost"], 1, "a second AND gate can always become a copy of w[0]");
 }

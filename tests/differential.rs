@@ -283,6 +283,7 @@ fn run_with(
         progress: None,
         max_violations: 0,
         real_stage: None,
+        cegis: None,
     };
     solve(graph, &tape, &run, verifier)
 }

@@ -236,6 +236,9 @@ impl Synthesis {
             "violated_examples": report.verified.as_ref().map(|v| conflict_json(&compiled.program, &compiled.sources, v.violated())),
         });
         if let Some(object) = object.as_object_mut() {
+            if let Some(cegis) = &report.cegis {
+                object.insert("cegis".to_string(), serde_json::json!(cegis));
+            }
             self.distinction_json(compiled, object);
         }
         object

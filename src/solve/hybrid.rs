@@ -232,6 +232,17 @@ impl Solver for Hybrid {
         self.inner.start(problem, rng);
     }
 
+    /// The reals, Adam's moments and the temperature's schedule go on where they were; the
+    /// back end resumes from `assignment`.
+    fn resume(&mut self, problem: &mut Problem, rng: &mut Rng, assignment: &[u32]) {
+        if self.reals.len() != problem.num_reals() {
+            self.start(problem, rng);
+        }
+        problem.set_reals(&self.reals);
+        problem.set_temperature(self.temperature.at(self.steps));
+        self.inner.resume(problem, rng, assignment);
+    }
+
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         problem.set_temperature(self.temperature.at(self.steps));
         let outcome = self.inner.step(problem, rng);

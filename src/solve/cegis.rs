@@ -220,3 +220,41 @@ pub(super) fn run_restart(
     best.cegis = Some(CegisSummary { examples: active, rounds });
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::diagnostics::SourceMap;
+    use crate::limits::Limits;
+    use crate::pipeline::compile;
+    use std::sync::atomic::AtomicBool;
+
+    /// A problem restricted to examples 2 and 0 (in that order) sees those two only, numbered
+    /// as listed, and computes the same verdicts on them as the whole problem.
+    #[test]
+    fn a_restricted_problem_sees_only_its_examples_in_their_order() {
+        let source = "param p: 8;\ninput x: 8;\noutput y: 8;\ny = (x * p) % 8;\n\
+                      example { x = 0; y = 0; }\nexample { x = 1; y = 5; }\nexample { x = 3; y = 7; }\n";
+        let mut sources = SourceMap::new();
+        let main = sources.add("test.tpt", source);
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
+        let stop = AtomicBool::new(false);
+        let mut whole = Problem::new(&compiled.graph, tape.clone(), None, &stop);
+        let restricted = compiled.graph.restricted(&[2, 0]);
+        let mut part = Problem::new(&restricted, tape.restricted(&restricted), None, &stop);
+        assert_eq!(part.num_examples(), 2);
+        // p = 1 fails examples 1 and 2; of the restricted two, the first (example 2).
+        assert_eq!(whole.failing_examples(&[1]), vec![1, 2]);
+        assert_eq!(part.failing_examples(&[1]), vec![0]);
+        assert_eq!(part.check(&[1]).1, 1);
+        // p = 5 holds everywhere; the loss of the restricted problem is that of its examples.
+        assert_eq!(part.failing_examples(&[5]), Vec::<usize>::new());
+        let mut grad = vec![0.0; part.theta_len()];
+        let loss = part.loss_at(&[3], &[], Some(&mut grad));
+        whole.loss_at(&[3], &[], None);
+        let expected = whole.example_loss()[2] + whole.example_loss()[0];
+        assert!((loss - expected).abs() < 1e-9, "{loss} vs {expected}");
+    }
+}

@@ -302,7 +302,7 @@ fn run_restart(
     if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
         solver = Box::new(Hybrid::new(solver, stage));
     }
-    if let Some(mode) = options.cegis.filter(|_| !solver.is_exact() && problem.num_reals() == 0) {
+    if let Some(mode) = options.cegis.filter(|_| !solver.is_exact()) {
         return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, mode);
     }
     solver.start(&mut problem, &mut rng);

@@ -27,6 +27,8 @@ fn cegis_finds_a_verified_program_on_a_circuit_task() {
         ("programs/circuit_nand.tpt", "gradsearch-plus"),
         // A relaxation, which starts afresh each round (`Solver::resume`'s default).
         (HELD_OUT, "fmgd"),
+        // Real params: the real-param stage resumes beside the back end.
+        ("programs/piecewise_linear.tpt", "gradsearch-la"),
     ] {
         let out = scratch_in("cegis", &format!("{backend}.tpt"));
         let out_text = out.to_string_lossy().into_owned();

@@ -327,6 +327,7 @@ fn cegis_admissible(
         return Err(Diagnostic::error("`--cegis` and `--max-violations` do not combine")
             .with_help("a counterexample-guided search adds the examples a candidate fails, so it cannot tell which examples may fail; drop one of the two"));
     }
+    // `sat` adds one counterexample at a time, which is what `first` asks for.
     if backend.name == "sat" {
         if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
             return Err(Diagnostic::error(

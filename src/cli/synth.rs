@@ -101,10 +101,21 @@ pub struct SearchArgs {
     pub max_violations: usize,
     /// Counterexample-guided synthesis: search on the first example, and each time a
     /// candidate holds on the examples searched, add the examples it fails (`first`: the
-    /// first of them, the default; `all`: every one) and go on from it. With `sat` this is
-    /// its `--opt cegis=true`; the other exact back ends refuse it.
-    #[arg(long, value_name = "ADD", num_args = 0..=1, require_equals = true, default_missing_value = "first", value_parser = ["first", "all"])]
+    /// first of them; `all`: every one, the default of the back ends that improve a
+    /// candidate) and go on from it. With `sat` this is its `--opt cegis=true` (one
+    /// counterexample at a time); the other exact back ends refuse it.
+    #[arg(long, value_name = "ADD", num_args = 0..=1, require_equals = true, default_missing_value = "default", value_parser = cegis_values())]
     pub cegis: Option<String>,
+}
+
+/// The values of `--cegis=ADD`; `default` (what `--cegis` alone means) is not listed.
+fn cegis_values() -> clap::builder::PossibleValuesParser {
+    use clap::builder::PossibleValue;
+    clap::builder::PossibleValuesParser::new([
+        PossibleValue::new("first"),
+        PossibleValue::new("all"),
+        PossibleValue::new("default").hide(true),
+    ])
 }
 
 fn parse_restarts(text: &str) -> Result<usize, String> {

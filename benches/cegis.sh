@@ -13,12 +13,13 @@ TPT=${TPT:-./target/release/tpt}
 RUNS=${RUNS:-20}
 MUX_RUNS=${MUX_RUNS:-10}
 TIMEOUT=${TIMEOUT:-60}
-out=benches/results/cegis
+out=${OUT:-benches/results/cegis}
 : > "$out.jsonl"
 one() {
     local file=$1 label=$2 arm=$3 seed=$4
     shift 4
-    "$TPT" synth "$file" --backend gradsearch-la --seed "$seed" --no-distinguish --json "$@" 2> /dev/null |
+    # A run that finds nothing exits 1; its JSON is a row like any other.
+    { "$TPT" synth "$file" --backend gradsearch-la --seed "$seed" --no-distinguish --json "$@" 2> /dev/null || true; } |
         python3 -c "
 import json, sys
 d = json.load(sys.stdin); c = d.get('cegis')

@@ -91,6 +91,7 @@ fn thousand_steps<const BACKEND: usize>(bencher: divan::Bencher, name: &str) {
             progress: None,
             max_violations: 0,
             real_stage: None,
+            cegis: None,
         };
         divan::black_box(solve(&compiled.graph, &tape, &run, &never))
     });

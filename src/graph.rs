@@ -285,6 +285,30 @@ impl Graph {
         self.real_input_values[example * self.real_inputs.len() + input]
     }
 
+    /// The same graph over some of its examples only (`examples`: indices, in the order the
+    /// restricted graph numbers them): every input value and expected value of the others is
+    /// left out, so a tape of it spends nothing on them. Counterexample-guided synthesis
+    /// (`solve::cegis`) searches on such a graph.
+    pub fn restricted(&self, examples: &[usize]) -> Graph {
+        let inputs = self.inputs.len();
+        let real_inputs = self.real_inputs.len();
+        let mut graph = self.clone();
+        graph.num_examples = examples.len();
+        graph.input_values =
+            examples.iter().flat_map(|&e| self.input_values[e * inputs..(e + 1) * inputs].iter().copied()).collect();
+        graph.real_input_values = examples
+            .iter()
+            .flat_map(|&e| self.real_input_values[e * real_inputs..(e + 1) * real_inputs].iter().copied())
+            .collect();
+        for observation in &mut graph.observations {
+            observation.expected = examples.iter().map(|&e| observation.expected[e]).collect();
+        }
+        for observation in &mut graph.real_observations {
+            observation.expected = examples.iter().map(|&e| observation.expected[e]).collect();
+        }
+        graph
+    }
+
     /// Whether the graph has real nodes (real params, inputs, vars or outputs in use).
     pub fn has_reals(&self) -> bool {
         self.nodes().any(|(_, node)| node.is_real())

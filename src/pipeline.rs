@@ -19,8 +19,8 @@ use crate::program::Program;
 use crate::result::Synthesis;
 use crate::solve::distinguish::{distinguish, DistinguishConfig};
 use crate::solve::{
-    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, Options, Progress,
-    RealStage, RunOptions, REAL_PREFIX,
+    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, CegisMode, Options,
+    Progress, RealStage, RunOptions, REAL_PREFIX,
 };
 use crate::span::Span;
 use crate::tape::{LossKind, Tape};
@@ -182,6 +182,10 @@ pub struct SearchConfig {
     /// After a program is found, check whether the examples pin its behaviour down (and, with
     /// `programs` > 1, list programs that behave differently): `None` turns the check off.
     pub distinguish: Option<DistinguishConfig>,
+    /// Counterexample-guided synthesis (`--cegis`): search on the examples the candidates
+    /// fail, starting from one, instead of on all of them. `None`: off. With `sat` it is the
+    /// back end's own `cegis=true`.
+    pub cegis: Option<CegisMode>,
 }
 
 /// The back end used when none is named (docs/backends.md says why).
@@ -205,6 +209,7 @@ impl Default for SearchConfig {
             progress: None,
             max_violations: 0,
             distinguish: Some(DistinguishConfig::default()),
+            cegis: None,
         }
     }
 }
@@ -228,8 +233,11 @@ impl<'c> Search<'c> {
         let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
         // `real-*` keys belong to the real-param stage, which runs beside any back end.
         type Keys = Vec<(String, String)>;
-        let (real_keys, backend_keys): (Keys, Keys) =
+        let (real_keys, mut backend_keys): (Keys, Keys) =
             config.options.iter().cloned().partition(|(key, _)| key.starts_with(REAL_PREFIX));
+        if let Some(mode) = config.cegis {
+            cegis_admissible(backend, &mut backend_keys, mode, config.max_violations)?;
+        }
         let options = resolve_options(backend, &backend_keys).map_err(Diagnostic::from)?;
         let real_stage = resolve_real_stage(&real_keys).map_err(Diagnostic::from)?;
         if let Some(refusal) = refuse_reals(compiled, backend, &options) {
@@ -276,6 +284,8 @@ impl<'c> Search<'c> {
             progress: self.config.progress.as_deref(),
             max_violations: self.config.max_violations,
             real_stage: Some(self.real_stage.clone()),
+            // `sat` runs its own counterexample-guided search (`cegis_admissible` set it).
+            cegis: self.config.cegis.filter(|_| !self.is_exact()),
         };
         let started = Instant::now();
         let report =
@@ -299,6 +309,49 @@ impl<'c> Search<'c> {
     pub fn tape(&self) -> &Tape {
         &self.tape
     }
+}
+
+/// Whether `--cegis` works with the back end and the other settings. Every back end that
+/// improves a candidate runs counterexample-guided in the run loop (`solve::cegis`); `sat` has
+/// its own counterexample-guided search, which `--cegis` turns on (its `cegis=true` option,
+/// added to `keys`); the other exact back ends have none. An allowance of failing examples
+/// (`--max-violations`) counts failures over every example, which a search on some of them
+/// cannot, so the two are refused together.
+fn cegis_admissible(
+    backend: &BackendInfo,
+    keys: &mut Vec<(String, String)>,
+    mode: CegisMode,
+    max_violations: usize,
+) -> Result<(), Diagnostic> {
+    if max_violations > 0 {
+        return Err(Diagnostic::error("`--cegis` and `--max-violations` do not combine")
+            .with_help("a counterexample-guided search adds the examples a candidate fails, so it cannot tell which examples may fail; drop one of the two"));
+    }
+    // `sat` adds one counterexample at a time, which is what `first` asks for.
+    if backend.name == "sat" {
+        if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
+            return Err(Diagnostic::error(
+                "`--cegis` turns on `sat`'s `cegis` option, which `--opt cegis=false` turns off",
+            )
+            .with_help("drop one of the two"));
+        }
+        if mode == CegisMode::All {
+            return Err(Diagnostic::error(
+                "`sat` adds one counterexample at a time; `--cegis=all` is for the back ends that improve a candidate",
+            )
+            .with_help("use `--cegis` (or `--cegis=first`) with `sat`"));
+        }
+        if !keys.iter().any(|(key, _)| key == "cegis") {
+            keys.push(("cegis".to_string(), "true".to_string()));
+        }
+        return Ok(());
+    }
+    let options = resolve_options(backend, keys).map_err(Diagnostic::from)?;
+    if (backend.make)(&options).is_exact() {
+        return Err(Diagnostic::error(format!("`--cegis` does not work with the exact back end `{}`", backend.name))
+            .with_help("counterexample-guided synthesis runs with `sat` and with every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)"));
+    }
+    Ok(())
 }
 
 /// The error of an exact back end on a program with reals: the exact encodings are of finite

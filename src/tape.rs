@@ -124,6 +124,19 @@ impl Tape {
     /// Compile a graph. Fails, before allocating, when the buffers would exceed the limit.
     pub fn new(graph: &Graph, limits: &Limits) -> Result<Tape, Diagnostic> {
         check_memory(graph, limits)?;
+        Ok(Tape::compile(graph))
+    }
+
+    /// The tape of `graph`, a restriction of this tape's graph to some of its examples
+    /// (`Graph::restricted`), with this tape's loss. Its buffers are no larger than this
+    /// tape's, so the memory limit this tape was built under holds for it too.
+    pub fn restricted(&self, graph: &Graph) -> Tape {
+        let mut tape = Tape::compile(graph);
+        tape.set_loss(self.loss_kind, self.epsilon);
+        tape
+    }
+
+    fn compile(graph: &Graph) -> Tape {
         let n = graph.len();
         // Live nodes reach an observation; grad nodes also depend on a param.
         let live = graph.live_nodes();
@@ -183,7 +196,7 @@ impl Tape {
         for (index, (node, _)) in ops.iter().enumerate() {
             op_position[*node] = index as u32;
         }
-        Ok(Tape {
+        Tape {
             real: real::Reals::new(graph),
             param_cones,
             op_position,
@@ -201,7 +214,7 @@ impl Tape {
             epsilon: 1e-6,
             example_loss: vec![0.0; graph.num_examples],
             scratch: vec![0; widest],
-        })
+        }
     }
 
     pub fn set_loss(&mut self, kind: LossKind, epsilon: f64) {

@@ -294,6 +294,7 @@ fn run_with(
         progress: None,
         max_violations,
         real_stage: None,
+        cegis: None,
     };
     solve(graph, &tape, &run, verifier)
 }

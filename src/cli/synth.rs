@@ -13,7 +13,7 @@ use tpt::diagnostics::{plural, Diagnostic};
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
 use tpt::solve::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
-use tpt::solve::{Progress, Status};
+use tpt::solve::{CegisMode, Progress, Status};
 use tpt::tape::LossKind;
 
 use super::output::check_output_path;
@@ -99,6 +99,23 @@ pub struct SearchArgs {
     /// fewer. Each example given up is reported as a warning.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_violations: usize,
+    /// Counterexample-guided synthesis: search on the first example, and each time a
+    /// candidate holds on the examples searched, add the examples it fails (`first`: the
+    /// first of them; `all`: every one, the default of the back ends that improve a
+    /// candidate) and go on from it. With `sat` this is its `--opt cegis=true` (one
+    /// counterexample at a time); the other exact back ends refuse it.
+    #[arg(long, value_name = "ADD", num_args = 0..=1, require_equals = true, default_missing_value = "default", value_parser = cegis_values())]
+    pub cegis: Option<String>,
+}
+
+/// The values of `--cegis=ADD`; `default` (what `--cegis` alone means) is not listed.
+fn cegis_values() -> clap::builder::PossibleValuesParser {
+    use clap::builder::PossibleValue;
+    clap::builder::PossibleValuesParser::new([
+        PossibleValue::new("first"),
+        PossibleValue::new("all"),
+        PossibleValue::new("default").hide(true),
+    ])
 }
 
 fn parse_restarts(text: &str) -> Result<usize, String> {
@@ -139,6 +156,7 @@ impl SearchArgs {
             seed: self.seed,
             loss: self.loss_kind(),
             max_violations: self.max_violations,
+            cegis: self.cegis.as_deref().and_then(CegisMode::parse),
             ..SearchConfig::default()
         }
     }
@@ -372,6 +390,7 @@ mod tests {
             internal_error: Some("the graph and the interpreter disagree".to_string()),
             optimal: false,
             max_violations: 0,
+            cegis: None,
         };
         let mut sources = tpt::diagnostics::SourceMap::new();
         let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");

@@ -255,6 +255,9 @@ impl Synthesis {
             "violated_examples": self.violated_examples().map(|v| conflict_json(&compiled.program, &compiled.sources, v)),
         });
         if let Some(object) = object.as_object_mut() {
+            if let Some(cegis) = &report.cegis {
+                object.insert("cegis".to_string(), serde_json::json!(cegis));
+            }
             self.distinction_json(compiled, object);
         }
         object

@@ -208,6 +208,20 @@ impl Solver for GradSearch {
         self.since_best = 0.0;
     }
 
+    /// Go on from `assignment` on a problem with more examples: the running average of the
+    /// gradient and the banned values are about the params and carry over; the examples that
+    /// stay keep their positions and their weights, and the new ones (appended) start at 1.
+    fn resume(&mut self, problem: &mut Problem, rng: &mut Rng, assignment: &[u32]) {
+        if self.x.len() != assignment.len() || self.theta.len() != problem.theta_len() {
+            self.start(problem, rng);
+        }
+        self.x.copy_from_slice(assignment);
+        self.weights.resize(problem.num_examples(), 1.0);
+        self.stalled = Vec::with_capacity(problem.num_examples());
+        self.best_loss = f64::INFINITY;
+        self.since_best = 0.0;
+    }
+
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         if self.movable.is_empty() {
             return StepOutcome::Finished;

@@ -80,6 +80,15 @@ impl Solver for LocalSearch {
         self.x = random_assignment(&problem.domains, rng);
     }
 
+    /// The search keeps no state beyond the point and the params' shapes, which do not
+    /// depend on the examples: it goes on from `assignment`.
+    fn resume(&mut self, problem: &mut Problem, rng: &mut Rng, assignment: &[u32]) {
+        if self.x.len() != assignment.len() {
+            self.start(problem, rng);
+        }
+        self.x.copy_from_slice(assignment);
+    }
+
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         if self.movable.is_empty() {
             return StepOutcome::Finished;

@@ -9,6 +9,7 @@
 
 mod auto;
 mod cdcl;
+mod cegis;
 pub mod distinguish;
 mod exhaustive;
 mod fmgd;
@@ -34,6 +35,7 @@ use rand::RngExt;
 use crate::graph::Graph;
 use crate::tape::{OneHot, Tape};
 
+pub use cegis::{CegisMode, CegisSummary};
 pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
 pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options};
 pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
@@ -373,6 +375,13 @@ pub enum StepOutcome {
 pub trait Solver: Send {
     fn start(&mut self, problem: &mut Problem, rng: &mut Rng);
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome;
+    /// Go on from `assignment` (the candidate so far) on another problem over the same params
+    /// and more examples: counterexample-guided synthesis (`cegis`) calls it after adding the
+    /// examples a candidate failed. By default, a fresh `start` (the assignment is dropped).
+    fn resume(&mut self, problem: &mut Problem, rng: &mut Rng, assignment: &[u32]) {
+        let _ = assignment;
+        self.start(problem, rng);
+    }
     /// The current discrete candidate: one value per param.
     fn candidate(&self) -> &[u32];
     /// Each param's current distribution, for traces (discrete back ends give one-hot).

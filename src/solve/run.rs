@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
+use super::cegis::{CegisMode, CegisSummary};
 use super::hybrid::{Hybrid, RealStage};
 use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
 use crate::graph::Graph;
@@ -42,6 +43,10 @@ pub struct RunOptions<'a> {
     /// On a graph with real params, the options of the real-param stage that runs beside
     /// the back end (`solve::hybrid`); `None`: the back end alone (the reals stay at 0).
     pub real_stage: Option<RealStage>,
+    /// Counterexample-guided synthesis (`solve::cegis`) for a back end that is not exact:
+    /// each restart searches on the examples its candidates failed, not on all of them.
+    /// `None`: every example from the start.
+    pub cegis: Option<CegisMode>,
 }
 
 /// Live counters of a run, summed over its restarts, that another thread may read.
@@ -136,23 +141,26 @@ pub struct SolveReport {
     pub optimal: bool,
     /// How many examples a result was allowed to fail (`--max-violations`).
     pub max_violations: usize,
+    /// With counterexample-guided synthesis: the examples the result's restart searched on.
+    pub cegis: Option<CegisSummary>,
 }
 
-struct RestartResult {
-    status: Status,
-    verified: Option<Verified>,
+pub(super) struct RestartResult {
+    pub(super) status: Status,
+    pub(super) verified: Option<Verified>,
     /// Whether the back end's candidates are approximations worth reporting (not exact).
-    reports_candidates: bool,
-    assignment: Vec<u32>,
-    reals: Vec<f64>,
-    violations: usize,
-    loss: f64,
-    steps: u64,
-    evaluations: u64,
-    trace: Vec<TracePoint>,
-    conflict: Option<Vec<usize>>,
-    internal_error: Option<String>,
-    optimal: bool,
+    pub(super) reports_candidates: bool,
+    pub(super) assignment: Vec<u32>,
+    pub(super) reals: Vec<f64>,
+    pub(super) violations: usize,
+    pub(super) loss: f64,
+    pub(super) steps: u64,
+    pub(super) evaluations: u64,
+    pub(super) trace: Vec<TracePoint>,
+    pub(super) conflict: Option<Vec<usize>>,
+    pub(super) internal_error: Option<String>,
+    pub(super) optimal: bool,
+    pub(super) cegis: Option<CegisSummary>,
 }
 
 /// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
@@ -227,6 +235,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             internal_error: None,
             optimal: false,
             max_violations: options.max_violations,
+            cegis: None,
         };
     };
     let (restart, result) = list.swap_remove(chosen);
@@ -263,16 +272,17 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         internal_error: result.internal_error,
         optimal: result.optimal,
         max_violations: options.max_violations,
+        cegis: result.cegis,
     }
 }
 
 /// What the restarts of one run share.
-struct Shared<'a> {
-    deadline: Option<Instant>,
+pub(super) struct Shared<'a> {
+    pub(super) deadline: Option<Instant>,
     /// The lowest index of a verified restart so far (`usize::MAX`: none).
-    winner: &'a AtomicUsize,
+    pub(super) winner: &'a AtomicUsize,
     /// Set when a restart met an internal error.
-    broken: &'a AtomicBool,
+    pub(super) broken: &'a AtomicBool,
 }
 
 fn run_restart(
@@ -292,6 +302,9 @@ fn run_restart(
     if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
         solver = Box::new(Hybrid::new(solver, stage));
     }
+    if let Some(mode) = options.cegis.filter(|_| !solver.is_exact()) {
+        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, mode);
+    }
     solver.start(&mut problem, &mut rng);
     let budget = !solver.is_exact();
     let mut best = RestartResult {
@@ -308,6 +321,7 @@ fn run_restart(
         conflict: None,
         internal_error: None,
         optimal: false,
+        cegis: None,
     };
     // The last candidate checked; the buffer is reused so that the loop does not allocate per
     // step.
@@ -418,20 +432,8 @@ fn run_restart(
             }
         }
     }
-    // A back end that only improves a candidate found it without regard to the objective:
-    // a descent on the objective that keeps the examples holding makes it smaller.
-    if status == Status::Found && !solver.is_exact() && !graph.objective.is_empty() {
-        if let Some(verified) = &best.verified {
-            let improved = super::optimize::descend(&mut problem, verified.assignment(), options.max_violations);
-            if improved.as_slice() != verified.assignment() {
-                // The reals stay where the search left them: the descent moves finite params
-                // only, and the objective reads no real.
-                if let Some(better) = verify(&improved, problem.reals()) {
-                    best.assignment = improved;
-                    best.verified = Some(better);
-                }
-            }
-        }
+    if status == Status::Found && !solver.is_exact() {
+        descend_objective(graph, &mut problem, &mut best, options.max_violations, verify);
     }
     if status != Status::Found {
         best.steps = steps;
@@ -441,7 +443,32 @@ fn run_restart(
     best
 }
 
-fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> Vec<f32> {
+/// A back end that only improves a candidate found it without regard to the objective: a
+/// descent on the objective that keeps the examples holding makes it smaller.
+pub(super) fn descend_objective(
+    graph: &Graph,
+    problem: &mut Problem,
+    best: &mut RestartResult,
+    max_violations: usize,
+    verify: &Verify,
+) {
+    if graph.objective.is_empty() {
+        return;
+    }
+    if let Some(verified) = &best.verified {
+        let improved = super::optimize::descend(problem, verified.assignment(), max_violations);
+        if improved.as_slice() != verified.assignment() {
+            // The reals stay where the search left them: the descent moves finite params
+            // only, and the objective reads no real.
+            if let Some(better) = verify(&improved, problem.reals()) {
+                best.assignment = improved;
+                best.verified = Some(better);
+            }
+        }
+    }
+}
+
+pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> Vec<f32> {
     problem
         .offsets()
         .iter()

@@ -17,7 +17,7 @@ use tpt::solve::{Progress, Status};
 use tpt::tape::LossKind;
 
 use super::output::check_output_path;
-use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::{io_reason, load_and_compile_allowing, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
 /// What shells and cargo exit with after SIGINT (128 + 2); SIGTERM gives 143.
@@ -177,7 +177,7 @@ pub fn interrupted_exit_code() -> u8 {
 
 pub fn main(args: SynthArgs) -> u8 {
     let mut reporter = Reporter::new(&args.compile.with.input.color);
-    let compiled = match load_and_compile(&args.compile, &mut reporter) {
+    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };

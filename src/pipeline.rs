@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
-use crate::examples::{contradictions, Contradictions};
 use crate::examples::json::load_examples;
+use crate::examples::{contradictions, Contradictions};
 use crate::graph::Graph;
 use crate::limits::Limits;
 use crate::lower::lower;

@@ -35,8 +35,8 @@ fn exact_backends() -> Vec<&'static str> {
 /// `tpt synth ARGS --json`, parsed.
 fn synth_json(args: &[&str]) -> (Output, serde_json::Value) {
     let out = tpt(&[&["synth"][..], args, &["--json"]].concat());
-    let value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|_| panic!("JSON from {args:?}:\n{}", text(&out.stderr)));
+    let value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("JSON from {args:?}:\n{}", text(&out.stderr)));
     (out, value)
 }
 
@@ -70,7 +70,11 @@ fn max_violations_gives_the_mislabelled_copy_up() {
         let (out, value) = synth_json(&[DUPLICATE, "--backend", backend, "--max-violations", "1"]);
         assert_eq!(out.status.code(), Some(0), "{backend}: {}", text(&out.stderr));
         assert_eq!(value["status"], "found", "{backend}");
-        assert_eq!((value["params"]["p"][0].as_i64(), value["params"]["q"][0].as_i64()), (Some(3), Some(5)), "{backend}");
+        assert_eq!(
+            (value["params"]["p"][0].as_i64(), value["params"]["q"][0].as_i64()),
+            (Some(3), Some(5)),
+            "{backend}"
+        );
         assert_eq!(violated(&value), ["example 5"], "{backend}");
         let list = value["violated_examples"].as_array().expect("a list");
         assert_eq!((list[0]["line"].as_i64(), list[0]["column"].as_i64()), (Some(18), Some(1)), "{backend}");
@@ -100,7 +104,11 @@ fn of_three_copies_the_odd_one_is_given_up() {
     for backend in exact_backends() {
         let (out, value) = synth_json(&[THREE, "--backend", backend, "--max-violations", "1"]);
         assert_eq!(out.status.code(), Some(0), "{backend}: {}", text(&out.stderr));
-        assert_eq!((value["params"]["p"][0].as_i64(), value["params"]["q"][0].as_i64()), (Some(3), Some(5)), "{backend}");
+        assert_eq!(
+            (value["params"]["p"][0].as_i64(), value["params"]["q"][0].as_i64()),
+            (Some(3), Some(5)),
+            "{backend}"
+        );
         assert_eq!(violated(&value), ["example 5"], "{backend}");
     }
 }
@@ -111,7 +119,9 @@ fn contradictions_that_need_more_than_allowed_are_an_error() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("error: the examples that contradict each other need 2 examples given up, and at most 1 example may fail"),
+        stderr.contains(
+            "error: the examples that contradict each other need 2 examples given up, and at most 1 example may fail"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("`--max-violations 2`"), "{stderr}");

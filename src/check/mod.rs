@@ -39,7 +39,12 @@ pub const DEFAULT_TOLERANCE: f64 = 1e-3;
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { overrides: Vec::new(), limits: Limits::default(), tolerance: DEFAULT_TOLERANCE, max_violations: 0 }
+        CheckOptions {
+            overrides: Vec::new(),
+            limits: Limits::default(),
+            tolerance: DEFAULT_TOLERANCE,
+            max_violations: 0,
+        }
     }
 }
 

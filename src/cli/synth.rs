@@ -96,7 +96,8 @@ pub struct SearchArgs {
     pub loss: String,
     /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
     /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
-    /// fewer. Each example given up is reported as a warning.
+    /// fewer. Each example given up is reported as a warning. Examples with the same inputs
+    /// and different outputs are then warnings, not errors, unless they need more than N.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_violations: usize,
 }

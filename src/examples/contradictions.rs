@@ -72,9 +72,9 @@ pub fn contradictions(program: &Program) -> Contradictions {
         });
         let earlier = &mut groups[group];
         // The first earlier example it contradicts is enough to name.
-        let clash = earlier.iter().find_map(|&other| {
-            clash(program, &outputs, &program.examples[other], example).map(|clash| (other, clash))
-        });
+        let clash = earlier
+            .iter()
+            .find_map(|&other| clash(program, &outputs, &program.examples[other], example).map(|clash| (other, clash)));
         earlier.push(index);
         if let Some((first, (array, flat, first_value, second_value))) = clash {
             pairs.push(Pair { first, second: index, array, flat, first_value, second_value });
@@ -250,7 +250,8 @@ impl Contradictions {
             }
             let (first, second) = (&program.examples[pair.first], &program.examples[pair.second]);
             let element = program.arrays[pair.array].element_name(pair.flat);
-            let message = format!("{} and {} give the same inputs but observe different outputs", first.label, second.label);
+            let message =
+                format!("{} and {} give the same inputs but observe different outputs", first.label, second.label);
             diagnostics.push(
                 make(message)
                     .with_label_in(

@@ -200,3 +200,39 @@ fn partly_observed_copies_are_counted_by_the_largest_subset_that_agrees() {
     assert_eq!(violated(&value).len(), 2);
     assert_eq!(value["optimal"], true);
 }
+
+/// How many examples compiling counts as given up, for a sketch with these examples.
+fn needed(declarations: &str, examples: &str) -> usize {
+    let mut sources = SourceMap::new();
+    let main = sources.add("t.tpt", format!("{declarations}\n{examples}"));
+    let options = CheckOptions { max_violations: 100, ..CheckOptions::default() };
+    let compiled = compile(&sources, main, None, &options).unwrap_or_else(|d| panic!("{:?}", d[0].message));
+    compiled.contradictions.needed
+}
+
+/// Real observations agree when their tolerance intervals meet; a set of them agrees when
+/// they meet pairwise.
+#[test]
+fn real_observations_are_counted_by_their_tolerances() {
+    let sketch = "param c: real;\ninput x: 2;\noutput y: real;\ny = c;";
+    let observed =
+        |values: &[&str]| values.iter().map(|v| format!("example {{ x = 0; y ~= {v}; }}\n")).collect::<String>();
+    assert_eq!(needed(sketch, &observed(&["1.0 +- 0.1", "1.15 +- 0.1"])), 0);
+    assert_eq!(needed(sketch, &observed(&["1.0 +- 0.1", "1.15 +- 0.1", "3.0 +- 0.1"])), 1);
+    // 1.3 meets 1.15 but not 1.0: two of the three agree at most.
+    assert_eq!(needed(sketch, &observed(&["1.0 +- 0.1", "1.15 +- 0.1", "1.3 +- 0.1"])), 1);
+    assert_eq!(needed(sketch, &observed(&["1.0 +- 0.1", "1.15 +- 0.1", "1.3 +- 0.1", "1.5 +- 0.1"])), 2);
+}
+
+/// The count adds up over the groups of equal inputs and takes each group's commonest
+/// observation as the one kept.
+#[test]
+fn the_count_is_the_fewest_examples_any_program_fails() {
+    let sketch = "param t[4]: 4;\ninput x: 4;\noutput y: 4;\ny = t[x];";
+    let rows = |rows: &[(u32, u32)]| {
+        rows.iter().map(|(x, y)| format!("example {{ x = {x}; y = {y}; }}\n")).collect::<String>()
+    };
+    assert_eq!(needed(sketch, &rows(&[(0, 1), (0, 1), (1, 2)])), 0);
+    assert_eq!(needed(sketch, &rows(&[(0, 1), (0, 2), (0, 2), (0, 3), (0, 2)])), 2);
+    assert_eq!(needed(sketch, &rows(&[(0, 1), (1, 2), (0, 2), (1, 3), (2, 0), (1, 3)])), 2);
+}

@@ -17,6 +17,10 @@ const SHOWN: usize = 10;
 /// up, which keeps the count a lower bound: the search then decides.
 const CLIQUE_BUDGET: u64 = 200_000;
 
+/// The most distinct observations in one group that are compared pairwise (the comparisons
+/// are a square table); a group with more counts as needing one example given up, as above.
+const CLIQUE_VERTICES: usize = 1024;
+
 /// Two examples with the same inputs that observe different values of one output element.
 #[derive(Clone, Debug)]
 struct Pair {
@@ -53,6 +57,8 @@ pub fn contradictions(program: &Program) -> Contradictions {
     let mut group_of: HashMap<Inputs, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut pairs = Vec::new();
+    // The groups in which some pair contradicts each other.
+    let mut clashing: Vec<usize> = Vec::new();
     for (index, example) in program.examples.iter().enumerate() {
         let key: Inputs = inputs
             .iter()
@@ -78,13 +84,13 @@ pub fn contradictions(program: &Program) -> Contradictions {
         earlier.push(index);
         if let Some((first, (array, flat, first_value, second_value))) = clash {
             pairs.push(Pair { first, second: index, array, flat, first_value, second_value });
+            clashing.push(group);
         }
     }
-    let needed = if pairs.is_empty() {
-        0
-    } else {
-        groups.iter().filter(|group| group.len() > 1).map(|group| given_up_in(program, &outputs, group)).sum()
-    };
+    // Only the groups with a contradiction need anything given up.
+    clashing.sort_unstable();
+    clashing.dedup();
+    let needed = clashing.iter().map(|&group| given_up_in(program, &outputs, &groups[group])).sum();
     Contradictions { pairs, needed }
 }
 
@@ -110,8 +116,8 @@ fn clash(
     })
 }
 
-/// How many examples of `group` (examples with equal inputs) every program fails: the group's
-/// size less the largest subset that agrees. A subset agrees when its examples agree pairwise
+/// How many examples of `group` (examples with equal inputs, some of which contradict each
+/// other) every program fails: the group's size less the largest subset that agrees. A subset agrees when its examples agree pairwise
 /// (equal integers agree as a set; so do real tolerance intervals that meet pairwise, since
 /// intervals that meet pairwise share a point), so that subset is the heaviest clique of the
 /// examples' distinct observations, weighted by how often each occurs.
@@ -137,6 +143,30 @@ fn given_up_in(program: &Program, outputs: &[ArrayId], group: &[usize]) -> usize
                 vertices.push((index, 1));
             }
         }
+    }
+    let heaviest = vertices.iter().map(|&(_, count)| count).max().unwrap_or(0);
+    // Integer observations of the same elements agree only when equal: the largest subset
+    // that agrees is the commonest observation (the usual case, and the one of large data).
+    let observes = |index: usize| -> Vec<bool> {
+        let example = &program.examples[index];
+        outputs
+            .iter()
+            .flat_map(|&id| (0..program.arrays[id].len()).map(move |flat| (id, flat)))
+            .map(|(id, flat)| example.observed(id, flat).is_some())
+            .collect()
+    };
+    let no_reals = group.iter().all(|&index| {
+        let example = &program.examples[index];
+        outputs.iter().all(|&id| (0..program.arrays[id].len()).all(|flat| example.real_observed(id, flat).is_none()))
+    });
+    let pattern = observes(vertices[0].0);
+    if no_reals && vertices.iter().all(|&(index, _)| observes(index) == pattern) {
+        return group.len() - heaviest;
+    }
+    if vertices.len() > CLIQUE_VERTICES {
+        // Too many partly observed, different examples to compare pairwise: some contradict
+        // each other, so at least one fails.
+        return 1;
     }
     // The heaviest first, so that a good clique is found early and prunes the rest.
     vertices.sort_by_key(|&(index, count)| (std::cmp::Reverse(count), index));

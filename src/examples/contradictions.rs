@@ -45,6 +45,21 @@ pub struct Contradictions {
     pub needed: usize,
 }
 
+/// The output values an example observes, element by element (an integer as itself, a real
+/// by the bits of its value and tolerance), so that equal observations are found by hashing.
+type Observations = Vec<Option<(u64, u64)>>;
+
+/// The examples with one set of input values, as their distinct observations.
+#[derive(Default)]
+struct Group {
+    vertex_of: HashMap<Observations, usize>,
+    /// Each distinct observation: its first example and how many examples observe it, in
+    /// the order of their first examples.
+    vertices: Vec<(usize, usize)>,
+    /// Whether two of its examples contradict each other.
+    clashes: bool,
+}
+
 /// The examples of `program` that contradict each other.
 pub fn contradictions(program: &Program) -> Contradictions {
     let inputs: Vec<ArrayId> =
@@ -55,10 +70,8 @@ pub fn contradictions(program: &Program) -> Contradictions {
     // their first example so that everything below is deterministic.
     type Inputs = Vec<Option<Vec<Option<u64>>>>;
     let mut group_of: HashMap<Inputs, usize> = HashMap::new();
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     let mut pairs = Vec::new();
-    // The groups in which some pair contradicts each other.
-    let mut clashing: Vec<usize> = Vec::new();
     for (index, example) in program.examples.iter().enumerate() {
         let key: Inputs = inputs
             .iter()
@@ -73,25 +86,43 @@ pub fn contradictions(program: &Program) -> Contradictions {
             })
             .collect();
         let group = *group_of.entry(key).or_insert_with(|| {
-            groups.push(Vec::new());
+            groups.push(Group::default());
             groups.len() - 1
         });
-        let earlier = &mut groups[group];
-        // The first earlier example it contradicts is enough to name.
-        let clash = earlier
-            .iter()
-            .find_map(|&other| clash(program, &outputs, &program.examples[other], example).map(|clash| (other, clash)));
-        earlier.push(index);
+        let group = &mut groups[group];
+        // The first earlier example it contradicts is enough to name; it is the first example
+        // of its observation, so only those are compared (copies of a row cost nothing).
+        let clash = group.vertices.iter().find_map(|&(other, _)| {
+            clash(program, &outputs, &program.examples[other], example).map(|clash| (other, clash))
+        });
+        let observations = observations(program, &outputs, example);
+        match group.vertex_of.get(&observations) {
+            Some(&vertex) => group.vertices[vertex].1 += 1,
+            None => {
+                group.vertex_of.insert(observations, group.vertices.len());
+                group.vertices.push((index, 1));
+            }
+        }
         if let Some((first, (array, flat, first_value, second_value))) = clash {
             pairs.push(Pair { first, second: index, array, flat, first_value, second_value });
-            clashing.push(group);
+            group.clashes = true;
         }
     }
     // Only the groups with a contradiction need anything given up.
-    clashing.sort_unstable();
-    clashing.dedup();
-    let needed = clashing.iter().map(|&group| given_up_in(program, &outputs, &groups[group])).sum();
+    let needed = groups.iter().filter(|group| group.clashes).map(|group| given_up_in(program, &outputs, group)).sum();
     Contradictions { pairs, needed }
+}
+
+/// What `example` observes of the outputs.
+fn observations(program: &Program, outputs: &[ArrayId], example: &ExampleData) -> Observations {
+    outputs
+        .iter()
+        .flat_map(|&id| (0..program.arrays[id].len()).map(move |flat| (id, flat)))
+        .map(|(id, flat)| match example.observed(id, flat) {
+            Some(value) => Some((u64::from(value), 0)),
+            None => example.real_observed(id, flat).map(|v| (v.value.to_bits(), v.tolerance.to_bits())),
+        })
+        .collect()
 }
 
 /// The first output element that examples `a` and `b` observe differently: the array, the
@@ -117,33 +148,14 @@ fn clash(
 }
 
 /// How many examples of `group` (examples with equal inputs, some of which contradict each
-/// other) every program fails: the group's size less the largest subset that agrees. A subset agrees when its examples agree pairwise
+/// other) every program fails: the group's size less the largest subset that agrees. A
+/// subset agrees when its examples agree pairwise
 /// (equal integers agree as a set; so do real tolerance intervals that meet pairwise, since
 /// intervals that meet pairwise share a point), so that subset is the heaviest clique of the
-/// examples' distinct observations, weighted by how often each occurs.
-fn given_up_in(program: &Program, outputs: &[ArrayId], group: &[usize]) -> usize {
-    // Examples that observe the same values are one vertex, weighted by their count.
-    type Observations = Vec<Option<(u64, u64)>>;
-    let mut vertex_of: HashMap<Observations, usize> = HashMap::new();
-    let mut vertices: Vec<(usize, usize)> = Vec::new(); // (an example, how many)
-    for &index in group {
-        let example = &program.examples[index];
-        let key: Observations = outputs
-            .iter()
-            .flat_map(|&id| (0..program.arrays[id].len()).map(move |flat| (id, flat)))
-            .map(|(id, flat)| match example.observed(id, flat) {
-                Some(value) => Some((u64::from(value), 0)),
-                None => example.real_observed(id, flat).map(|v| (v.value.to_bits(), v.tolerance.to_bits())),
-            })
-            .collect();
-        match vertex_of.get(&key) {
-            Some(&vertex) => vertices[vertex].1 += 1,
-            None => {
-                vertex_of.insert(key, vertices.len());
-                vertices.push((index, 1));
-            }
-        }
-    }
+/// group's distinct observations, weighted by how often each occurs.
+fn given_up_in(program: &Program, outputs: &[ArrayId], group: &Group) -> usize {
+    let mut vertices = group.vertices.clone();
+    let size: usize = vertices.iter().map(|&(_, count)| count).sum();
     let heaviest = vertices.iter().map(|&(_, count)| count).max().unwrap_or(0);
     // Integer observations of the same elements agree only when equal: the largest subset
     // that agrees is the commonest observation (the usual case, and the one of large data).
@@ -155,13 +167,13 @@ fn given_up_in(program: &Program, outputs: &[ArrayId], group: &[usize]) -> usize
             .map(|(id, flat)| example.observed(id, flat).is_some())
             .collect()
     };
-    let no_reals = group.iter().all(|&index| {
+    let no_reals = vertices.iter().all(|&(index, _)| {
         let example = &program.examples[index];
         outputs.iter().all(|&id| (0..program.arrays[id].len()).all(|flat| example.real_observed(id, flat).is_none()))
     });
     let pattern = observes(vertices[0].0);
     if no_reals && vertices.iter().all(|&(index, _)| observes(index) == pattern) {
-        return group.len() - heaviest;
+        return size - heaviest;
     }
     if vertices.len() > CLIQUE_VERTICES {
         // Too many partly observed, different examples to compare pairwise: some contradict
@@ -187,7 +199,7 @@ fn given_up_in(program: &Program, outputs: &[ArrayId], group: &[usize]) -> usize
         // Not all of the group agrees (that clique is found first), so at least one fails.
         return 1;
     }
-    group.len() - search.best
+    size - search.best
 }
 
 /// A branch-and-bound search for the heaviest set of pairwise agreeing vertices.

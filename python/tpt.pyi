@@ -80,9 +80,14 @@ class Backend:
 def backends() -> List[Backend]:
     """Every back end, in the order `tpt backends` lists them, with its options."""
 
-def compile(source: str, *, set: Optional[Mapping[str, int]] = None, path: Optional[str] = None) -> Sketch:
+def compile(
+    source: str, *, set: Optional[Mapping[str, int]] = None, path: Optional[str] = None, max_violations: int = 0
+) -> Sketch:
     """Compile a sketch from its source text. `set` overrides constants (`--set K=64`); `path`
-    is the name diagnostics give the source (default `<sketch>`). Raises `SketchError`."""
+    is the name diagnostics give the source (default `<sketch>`). `max_violations` is how many
+    examples the sketch's searches may give up (their default): examples that contradict each
+    other (the same inputs, different outputs) are an error with 0, a warning with more, and
+    an error again when they alone need more examples given up. Raises `SketchError`."""
 
 class Sketch:
     """A compiled sketch: checked, its examples expanded, lowered to the graph the back ends
@@ -95,6 +100,7 @@ class Sketch:
     inputs: Dict[str, Tuple[Tuple[int, ...], int]]
     outputs: Dict[str, Tuple[Tuple[int, ...], int]]
     num_examples: int
+    max_violations: int
     def synth(
         self,
         *,
@@ -106,7 +112,7 @@ class Sketch:
         examples: Union[Sequence[Mapping[str, Value]], Mapping[str, Value], None] = None,
         options: Optional[Mapping[str, Union[int, float, bool, str]]] = None,
         loss: Literal["ce", "mse"] = "ce",
-        max_violations: int = 0,
+        max_violations: Optional[int] = None,
         distinguish: bool = True,
         distinguish_conflicts: int = 10000,
     ) -> Result:
@@ -119,7 +125,10 @@ class Sketch:
 
         `max_violations` lets up to that many examples fail (`--max-violations`): exact back
         ends find a program that fails the fewest and prove it (`Result.optimal`), the others
-        stop at that many or fewer; `Result.violated_examples` names them. A sketch's
+        stop at that many or fewer; `Result.violated_examples` names them. `None` takes the
+        sketch's (`compile(..., max_violations=N)`, default 0). Examples that contradict each
+        other must need no more than that given up, or the search raises `SketchError`; the
+        `examples` added here are held to this search's count. A sketch's
         `minimize` statements make the search look for the lowest cost (`Result.cost`).
 
         After a program is found, the exact engine checks whether the examples pin its
@@ -142,7 +151,7 @@ class Sketch:
         examples: Union[Sequence[Mapping[str, Value]], Mapping[str, Value], None] = None,
         options: Optional[Mapping[str, Union[int, float, bool, str]]] = None,
         loss: Literal["ce", "mse"] = "ce",
-        max_violations: int = 0,
+        max_violations: Optional[int] = None,
         distinguish_conflicts: int = 10000,
     ) -> Result:
         """Search for the params, then list up to `n` programs (the found one first) that fit

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::check::{check, CheckOptions};
 use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
-use crate::examples::contradictions;
 use crate::examples::json::load_examples;
+use crate::examples::{contradictions, Contradictions};
 use crate::graph::Graph;
 use crate::limits::Limits;
 use crate::lower::lower;
@@ -38,6 +38,10 @@ pub struct Compiled {
     pub program: Program,
     pub graph: Graph,
     pub warnings: Vec<Diagnostic>,
+    /// Examples that contradict each other, which compilation allowed because the search may
+    /// give examples up (`CheckOptions::max_violations`); a search that allows fewer failing
+    /// examples than they need is refused.
+    pub contradictions: Contradictions,
     /// The bounds it was compiled under; the search and the verifier keep to them too.
     pub limits: Limits,
 }
@@ -81,7 +85,15 @@ pub fn compile(
     }
     let contradictions = contradictions(&program);
     if !contradictions.is_empty() {
-        return Err(contradictions);
+        // Without failing examples allowed each pair is an error; with them, the pairs are
+        // warnings unless they alone need more examples given up than allowed.
+        if options.max_violations == 0 {
+            return Err(contradictions.errors(&program));
+        }
+        if let Some(error) = contradictions.too_many(&program, options.max_violations) {
+            return Err(vec![error]);
+        }
+        warnings.extend(contradictions.warnings(&program));
     }
     let lowered = lower(&program, &options.limits)?;
     warnings.extend(lowered.warnings);
@@ -99,6 +111,7 @@ pub fn compile(
         program,
         graph: lowered.graph,
         warnings,
+        contradictions,
         limits: options.limits.clone(),
     })
 }
@@ -244,6 +257,10 @@ impl<'c> Search<'c> {
             return Err(refusal);
         }
         (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
+        // The program was compiled allowing more failing examples than this search does.
+        if let Some(error) = compiled.contradictions.too_many(&compiled.program, config.max_violations) {
+            return Err(error);
+        }
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
         Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape })

@@ -35,14 +35,17 @@ pub struct Sketch {
     options: CheckOptions,
 }
 
-/// Compile a sketch from its source text.
+/// Compile a sketch from its source text. With `max_violations` > 0 (the default of the
+/// sketch's searches), examples that contradict each other are warnings rather than errors,
+/// unless they alone need more examples given up.
 #[pyfunction]
-#[pyo3(signature = (source, *, set = None, path = None))]
+#[pyo3(signature = (source, *, set = None, path = None, max_violations = 0))]
 pub fn compile(
     py: Python<'_>,
     source: &str,
     set: Option<&Bound<'_, PyDict>>,
     path: Option<String>,
+    max_violations: usize,
 ) -> PyResult<Sketch> {
     let mut overrides = Vec::new();
     for (name, value) in set.into_iter().flat_map(|dict| dict.iter()) {
@@ -55,7 +58,7 @@ pub fn compile(
         }
         overrides.push((name, value.extract::<i64>()?));
     }
-    let options = CheckOptions { overrides, ..CheckOptions::default() };
+    let options = CheckOptions { overrides, max_violations, ..CheckOptions::default() };
     let mut sources = SourceMap::new();
     let main = sources.add(path.unwrap_or_else(|| DEFAULT_PATH.to_string()), source);
     let compiled = py
@@ -148,7 +151,7 @@ impl Sketch {
         examples = None,
         options = None,
         loss = "ce",
-        max_violations = 0,
+        max_violations = None,
         distinguish = true,
         distinguish_conflicts = DEFAULT_CONFLICTS,
     ))]
@@ -164,7 +167,7 @@ impl Sketch {
         examples: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
         loss: &str,
-        max_violations: usize,
+        max_violations: Option<usize>,
         distinguish: bool,
         distinguish_conflicts: u32,
     ) -> PyResult<SynthResult> {
@@ -176,7 +179,7 @@ impl Sketch {
             restarts,
             options,
             loss,
-            max_violations,
+            max_violations: max_violations.unwrap_or(self.options.max_violations),
             distinguish: distinguish.then_some(1),
             distinguish_conflicts,
         };
@@ -197,7 +200,7 @@ impl Sketch {
         examples = None,
         options = None,
         loss = "ce",
-        max_violations = 0,
+        max_violations = None,
         distinguish_conflicts = DEFAULT_CONFLICTS,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -213,7 +216,7 @@ impl Sketch {
         examples: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
         loss: &str,
-        max_violations: usize,
+        max_violations: Option<usize>,
         distinguish_conflicts: u32,
     ) -> PyResult<SynthResult> {
         if n == 0 {
@@ -227,7 +230,7 @@ impl Sketch {
             restarts,
             options,
             loss,
-            max_violations,
+            max_violations: max_violations.unwrap_or(self.options.max_violations),
             distinguish: Some(n),
             distinguish_conflicts,
         };
@@ -270,6 +273,13 @@ impl Sketch {
         self.declared(py, DeclKind::Output)
     }
 
+    /// How many examples the sketch's searches allow to fail unless `synth` says otherwise
+    /// (`compile(..., max_violations=N)`).
+    #[getter]
+    fn max_violations(&self) -> usize {
+        self.options.max_violations
+    }
+
     /// The number of examples the sketch itself gives.
     #[getter]
     fn num_examples(&self) -> usize {
@@ -295,7 +305,8 @@ impl Sketch {
     ) -> PyResult<SynthResult> {
         let mut config = search_config(settings)?;
         let compiled = match examples {
-            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?)?),
+            // The examples added are compiled allowing as many failures as this search does.
+            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?, config.max_violations)?),
             None => Arc::clone(&self.compiled),
         };
         let interrupt = Arc::new(AtomicBool::new(false));
@@ -333,12 +344,18 @@ impl Sketch {
 
     /// The sketch compiled again with `examples` appended to its own, read as a data file
     /// named `<examples>` with one example per line (the same checks and messages as
-    /// `--data`).
-    fn with_examples(&self, py: Python<'_>, examples: Vec<serde_json::Value>) -> PyResult<Compiled> {
+    /// `--data`), for a search that allows `max_violations` failing examples.
+    fn with_examples(
+        &self,
+        py: Python<'_>,
+        examples: Vec<serde_json::Value>,
+        max_violations: usize,
+    ) -> PyResult<Compiled> {
+        let options = CheckOptions { max_violations, ..self.options.clone() };
         let mut sources = SourceMap::new();
         let main = sources.add(self.compiled.sources.name(self.compiled.main), self.compiled.source());
         let data = sources.add(EXAMPLES_NAME, data_file_text(&examples));
-        py.detach(|| compile_sources(&sources, main, Some(data), &self.options))
+        py.detach(|| compile_sources(&sources, main, Some(data), &options))
             .map_err(|diagnostics| errors::raise::<SketchError>(py, &diagnostics, &sources))
     }
 }

@@ -544,11 +544,53 @@ def test_a_mislabelled_example_given_as_a_value_is_named_in_the_examples(backend
     assert result.distinguish_check == "pinned_down"
 
 
+# The affine map with its example for x = 3 given twice, once mislabelled (3 * 3 + 1 is 2 mod 8).
+DUPLICATED = AFFINE + "".join(f"example {{ x = {x}; y = {(3 * x + 1) % 8}; }}\n" for x in range(8)) + "example { x = 3; y = 5; }\n"
+CONTRADICTION = "example 4 and example 9 give the same inputs but observe different outputs"
+
+
+def test_contradicting_examples_are_an_error_unless_examples_may_fail():
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile(DUPLICATED)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.severity, diagnostic.message) == ("error", CONTRADICTION)
+    sketch = tpt.compile(DUPLICATED, max_violations=1)
+    assert sketch.max_violations == 1
+    (warning,) = sketch.warnings
+    assert (warning.severity, warning.message) == ("warning", CONTRADICTION)
+    assert warning.help == "a program computes one output for one input, so at least one of them will be given up"
+    # The sketch's searches allow one failing example unless they say otherwise.
+    result = sketch.synth(backend="sat")
+    assert result.status == "found" and result.params == {"p": 3, "q": 1} and result.optimal is True
+    assert [e["label"] for e in result.violated_examples] == ["example 9"]
+    gradient = sketch.synth(backend="gradsearch-la", seed=1)
+    assert gradient.status == "found" and len(gradient.violated_examples) == 1
+    with pytest.raises(tpt.SketchError, match="need 1 example given up, and no example may fail"):
+        sketch.synth(backend="sat", max_violations=0)
+
+
+def test_contradicting_examples_given_to_synth_follow_its_max_violations():
+    rows = [{"x": x, "y": (3 * x + 1) % 8} for x in range(8)] + [{"x": 3, "y": 5}]
+    sketch = tpt.compile(AFFINE)
+    with pytest.raises(tpt.SketchError, match="give the same inputs but observe different outputs"):
+        sketch.synth(backend="sat", examples=rows)
+    result = sketch.synth(backend="sat", examples=rows, max_violations=1)
+    assert result.params == {"p": 3, "q": 1}
+    assert [e["label"] for e in result.violated_examples] == ["<examples>: examples[8]"]
+    # Two contradicting pairs need two examples given up: no program does with one.
+    rows.append({"x": 4, "y": 0})
+    with pytest.raises(tpt.SketchError, match="need 2 examples given up, and at most 1 example may fail"):
+        sketch.synth(backend="sat", examples=rows, max_violations=1)
+    assert len(sketch.synth(backend="sat", examples=rows, max_violations=2).violated_examples) == 2
+
+
 def test_max_violations_must_be_a_count():
     with pytest.raises(OverflowError):
         tpt.compile(AFFINE).synth(max_violations=-1)
     with pytest.raises(TypeError):
         tpt.compile(AFFINE).synth(max_violations=1.5)
+    with pytest.raises(OverflowError):
+        tpt.compile(AFFINE, max_violations=-1)
 
 
 # ------------------------------------------------------------------------------ are the examples enough

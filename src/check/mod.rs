@@ -28,6 +28,10 @@ pub struct CheckOptions {
     /// How far a computed real output may be from its observed value, where the example does
     /// not say (`--tolerance`).
     pub tolerance: f64,
+    /// How many examples the search will allow to fail (`synth --max-violations`). With 0,
+    /// examples that contradict each other are an error; with more they are warnings, and an
+    /// error only when they alone need more examples given up than this.
+    pub max_violations: usize,
 }
 
 /// The tolerance of a real observation that does not give its own (docs/language.md says why).
@@ -35,7 +39,12 @@ pub const DEFAULT_TOLERANCE: f64 = 1e-3;
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { overrides: Vec::new(), limits: Limits::default(), tolerance: DEFAULT_TOLERANCE }
+        CheckOptions {
+            overrides: Vec::new(),
+            limits: Limits::default(),
+            tolerance: DEFAULT_TOLERANCE,
+            max_violations: 0,
+        }
     }
 }
 

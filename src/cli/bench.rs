@@ -224,6 +224,7 @@ pub fn main(args: BenchArgs) -> u8 {
                 overrides: setting.clone(),
                 limits: args.input.limits.limits(),
                 tolerance: args.input.tolerance,
+                max_violations: args.search.max_violations,
             };
             let compiled = match compile(&reporter.sources, main, data, &options) {
                 Ok(c) => c,

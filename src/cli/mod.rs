@@ -281,6 +281,17 @@ pub fn io_reason(error: &std::io::Error) -> String {
 /// Load and compile the program named by `args`; on failure the diagnostics are printed
 /// and the exit code is returned.
 pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<Compiled, u8> {
+    load_and_compile_allowing(args, 0, reporter)
+}
+
+/// `load_and_compile` for a search that allows `max_violations` examples to fail
+/// (`synth --max-violations`): examples that contradict each other are then warnings, not
+/// errors, as long as they need no more examples given up than that.
+pub fn load_and_compile_allowing(
+    args: &CompileArgs,
+    max_violations: usize,
+    reporter: &mut Reporter,
+) -> Result<Compiled, u8> {
     let main = reporter.load(&args.file).map_err(|d| {
         reporter.emit(&[d]);
         EXIT_USER_ERROR
@@ -296,6 +307,7 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
         overrides: args.with.overrides.clone(),
         limits: args.with.input.limits.limits(),
         tolerance: args.with.input.tolerance,
+        max_violations,
     };
     match compile(&reporter.sources, main, data, &options) {
         Ok(compiled) => {

@@ -17,7 +17,7 @@ use tpt::solve::{CegisMode, Progress, Status};
 use tpt::tape::LossKind;
 
 use super::output::check_output_path;
-use super::{io_reason, load_and_compile, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::{io_reason, load_and_compile_allowing, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
 /// What shells and cargo exit with after SIGINT (128 + 2); SIGTERM gives 143.
@@ -96,7 +96,8 @@ pub struct SearchArgs {
     pub loss: String,
     /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
     /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
-    /// fewer. Each example given up is reported as a warning.
+    /// fewer. Each example given up is reported as a warning. Examples with the same inputs
+    /// and different outputs are then warnings, not errors, unless they need more than N.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_violations: usize,
     /// Counterexample-guided synthesis: search on the first example, and each time a
@@ -195,7 +196,7 @@ pub fn interrupted_exit_code() -> u8 {
 
 pub fn main(args: SynthArgs) -> u8 {
     let mut reporter = Reporter::new(&args.compile.with.input.color);
-    let compiled = match load_and_compile(&args.compile, &mut reporter) {
+    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };

@@ -11,7 +11,7 @@ mod tree;
 mod values;
 
 pub use assembly::{missing_input, Assembly, Entry};
-pub use contradictions::contradictions;
+pub use contradictions::{contradictions, Contradictions};
 pub use expansion::{ExampleSource, Expansion};
 pub use tree::{At, Origin, ValueKind, ValueTree};
 pub use values::Values;

@@ -542,3 +542,19 @@ fn the_cluster_recipes_use_flags_that_bench_has() {
     }
     assert!(checked >= 20, "the recipes were read ({checked} flags)");
 }
+
+#[test]
+fn bench_rows_say_when_the_search_was_counterexample_guided() {
+    let backend_of = |extra: &[&str]| {
+        let mut args =
+            vec!["bench", "programs/circuit_nand.tpt", "--backend", "gradsearch-la", "--runs", "2", "--json"];
+        args.extend_from_slice(extra);
+        let result = tpt(&args);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        let row: serde_json::Value = serde_json::from_str(text(&result.stdout).trim()).expect("one JSON row");
+        row["backend"].as_str().expect("a backend").to_string()
+    };
+    assert_eq!(backend_of(&[]), "gradsearch-la");
+    assert_eq!(backend_of(&["--cegis"]), "gradsearch-la --cegis");
+    assert_eq!(backend_of(&["--cegis=first"]), "gradsearch-la --cegis=first");
+}

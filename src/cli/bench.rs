@@ -321,6 +321,12 @@ fn measure(
         ..args.search.config()
     };
     let search = Search::new(compiled, &config)?;
+    // A row says how its runs searched: `--cegis` changes the method, so it is in the label.
+    let method = match args.search.cegis.as_deref() {
+        None => cell.backend.to_string(),
+        Some("default") => format!("{} --cegis", cell.backend),
+        Some(mode) => format!("{} --cegis={mode}", cell.backend),
+    };
     let set: Vec<String> = cell.setting.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let records = Mutex::new(Vec::new());
     runs.par_iter().for_each(|&run| {
@@ -332,7 +338,7 @@ fn measure(
         progress.inc(1);
         let record = RunRecord {
             file: cell.file.display().to_string(),
-            backend: cell.backend.to_string(),
+            backend: method.clone(),
             set: set.join(" "),
             cell: cell.index,
             run,

@@ -115,6 +115,7 @@ class Sketch:
         max_violations: Optional[int] = None,
         distinguish: bool = True,
         distinguish_conflicts: int = 10000,
+        cegis: Union[bool, Literal["first", "all"], None] = None,
     ) -> Result:
         """Search for the params.
 
@@ -136,6 +137,10 @@ class Sketch:
         distinguish_check`, `Result.distinguishing_input`); `distinguish=False` skips the check
         (`--no-distinguish`).
 
+        `cegis` makes the search counterexample-guided (`--cegis`): `True` (the back end's
+        choice), `"first"` or `"all"` (which failing examples join each round); `None` or
+        `False`: every example at once. `Result.cegis` says what it searched on.
+
         Raises `SketchError` for a wrong setting or wrong examples (before any search),
         `KeyboardInterrupt` on Ctrl-C (the result so far is its `result` attribute) and
         `InternalError` for a bug in tpt. The search runs without the GIL."""
@@ -153,6 +158,7 @@ class Sketch:
         loss: Literal["ce", "mse"] = "ce",
         max_violations: Optional[int] = None,
         distinguish_conflicts: int = 10000,
+        cegis: Union[bool, Literal["first", "all"], None] = None,
     ) -> Result:
         """Search for the params, then list up to `n` programs (the found one first) that fit
         the examples and behave differently from each other on some input, each verified
@@ -195,6 +201,10 @@ class Result:
     complete: Optional[bool]
     """From `synth_all`: whether `programs` is proven to hold every behaviour; None from
     `synth`."""
+    cegis: Optional[Dict[str, Union[int, List[int]]]]
+    """With `cegis=`: `{"examples": [...], "rounds": n}`, the examples the search ended on (in
+    the order they joined) and how many searches on a set of examples it took; None without it
+    and for `sat`, whose counterexample-guided search is its own."""
     def run(self, inputs: Mapping[str, Value]) -> Dict[str, Union[int, None, npt.NDArray[np.int64]]]:
         """Run the found program on new inputs with the exact interpreter; every output by
         name. Raises `ValueError` when nothing was found, `SketchError` for wrong inputs and

@@ -143,6 +143,18 @@ impl SynthResult {
         errors::convert(&diagnostics, &self.compiled.sources)
     }
 
+    /// With `synth(cegis=...)`: the examples the search ended on (indices, in the order they
+    /// joined) and its rounds, as `{"examples": [...], "rounds": n}`; `None` without it (and
+    /// for `sat`, whose counterexample-guided search is its own).
+    #[getter]
+    fn cegis<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(summary) = &self.synthesis.report().cegis else { return Ok(None) };
+        let dict = PyDict::new(py);
+        dict.set_item("examples", summary.examples.clone())?;
+        dict.set_item("rounds", summary.rounds)?;
+        Ok(Some(dict))
+    }
+
     /// One line: how the search ended, by which back end, with which seed, how long it took.
     #[getter]
     fn summary(&self) -> String {

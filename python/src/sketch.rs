@@ -16,7 +16,7 @@ use tpt::diagnostics::SourceMap;
 use tpt::examples::json::data_file_text;
 use tpt::pipeline::{compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::solve::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
-use tpt::solve::Status;
+use tpt::solve::{CegisMode, Status};
 use tpt::tape::LossKind;
 
 use crate::convert;
@@ -81,6 +81,26 @@ struct Settings<'a, 'py> {
     /// list (1 for `synth`); `None` turns the check off.
     distinguish: Option<usize>,
     distinguish_conflicts: u32,
+    /// `cegis` as given: `None`, `False`, `True`, `"first"` or `"all"`.
+    cegis: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// The mode `cegis=` names: off (`None`, `False`), the back end's choice (`True`, as `--cegis`
+/// alone), or `"first"` / `"all"` (as `--cegis=first|all`).
+fn cegis_mode(value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<CegisMode>> {
+    let Some(value) = value.filter(|v| !v.is_none()) else { return Ok(None) };
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(flag.is_true().then_some(CegisMode::Default));
+    }
+    let text = value.cast::<PyString>().map(|t| t.to_string()).unwrap_or_default();
+    match text.as_str() {
+        "first" => Ok(Some(CegisMode::First)),
+        "all" => Ok(Some(CegisMode::All)),
+        _ => Err(PyValueError::new_err(format!(
+            "cegis: give True, False, \"first\" or \"all\", not {}",
+            value.repr().map(|r| r.to_string()).unwrap_or_default()
+        ))),
+    }
 }
 
 /// The search settings `synth` was given, checked.
@@ -132,6 +152,7 @@ fn search_config(settings: Settings<'_, '_>) -> PyResult<SearchConfig> {
         loss,
         max_violations: settings.max_violations,
         distinguish,
+        cegis: cegis_mode(settings.cegis)?,
         ..SearchConfig::default()
     })
 }
@@ -154,6 +175,7 @@ impl Sketch {
         max_violations = None,
         distinguish = true,
         distinguish_conflicts = DEFAULT_CONFLICTS,
+        cegis = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn synth(
@@ -170,6 +192,7 @@ impl Sketch {
         max_violations: Option<usize>,
         distinguish: bool,
         distinguish_conflicts: u32,
+        cegis: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SynthResult> {
         let settings = Settings {
             backend,
@@ -182,6 +205,7 @@ impl Sketch {
             max_violations: max_violations.unwrap_or(self.options.max_violations),
             distinguish: distinguish.then_some(1),
             distinguish_conflicts,
+            cegis,
         };
         self.search(py, settings, examples, SynthResult::new)
     }
@@ -202,6 +226,7 @@ impl Sketch {
         loss = "ce",
         max_violations = None,
         distinguish_conflicts = DEFAULT_CONFLICTS,
+        cegis = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn synth_all(
@@ -218,6 +243,7 @@ impl Sketch {
         loss: &str,
         max_violations: Option<usize>,
         distinguish_conflicts: u32,
+        cegis: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SynthResult> {
         if n == 0 {
             return Err(PyValueError::new_err("n: synth_all lists at least one program"));
@@ -233,6 +259,7 @@ impl Sketch {
             max_violations: max_violations.unwrap_or(self.options.max_violations),
             distinguish: Some(n),
             distinguish_conflicts,
+            cegis,
         };
         self.search(py, settings, examples, SynthResult::listing)
     }

@@ -683,3 +683,34 @@ def test_synth_all_lists_every_behaviour_and_says_the_list_is_complete():
     assert (none.status, none.programs, none.complete) == ("impossible", [], False)
     with pytest.raises(ValueError, match="at least one program"):
         sketch.synth_all(0)
+
+
+# ------------------------------------------------------------------------------ cegis
+
+
+def test_cegis_searches_on_the_examples_its_candidates_failed():
+    sketch = tpt.compile(GATE)
+    plain = sketch.synth(examples=XOR_ROWS, backend="gradsearch-la")
+    assert plain.cegis is None
+    for mode in (True, "all", "first"):
+        result = sketch.synth(examples=XOR_ROWS, backend="gradsearch-la", cegis=mode, seed=1)
+        assert result.status == "found", mode
+        assert result.run({"a": 1, "b": 0})["y"] == 1
+        examples, rounds = result.cegis["examples"], result.cegis["rounds"]
+        assert examples[0] == 0 and len(set(examples)) == len(examples) <= 4, (mode, examples)
+        assert rounds >= 1
+        if mode == "first":
+            assert len(examples) == rounds, "one counterexample joins per round"
+    again = sketch.synth(examples=XOR_ROWS, backend="gradsearch-la", cegis="first", seed=1)
+    assert all(np.array_equal(again.params[k], result.params[k]) for k in result.params)
+    assert again.cegis == result.cegis and again.program == result.program
+
+
+def test_cegis_settings_are_checked():
+    sketch = tpt.compile(GATE)
+    with pytest.raises(ValueError, match="cegis"):
+        sketch.synth(examples=XOR_ROWS, cegis="some")
+    with pytest.raises(tpt.SketchError, match="cegis"):
+        sketch.synth(examples=XOR_ROWS, backend="exhaustive", cegis=True)
+    exact = sketch.synth(examples=XOR_ROWS, backend="sat", cegis=True)
+    assert exact.status == "found" and exact.cegis is None

@@ -316,7 +316,14 @@ fn exact_back_ends_agree_and_explain_impossibility() {
         let sat = run(&case.compiled, "sat");
         let cegis = run_with_options(&case.compiled, "sat", &[("cegis", "true")]);
         let auto = run(&case.compiled, "auto");
-        let mut reports = vec![("exhaustive", exhaustive), ("sat", sat), ("sat, cegis=true", cegis), ("auto", auto)];
+        let auto_cegis = run_with_options(&case.compiled, "auto", &[("cegis", "true")]);
+        let mut reports = vec![
+            ("exhaustive", exhaustive),
+            ("sat", sat),
+            ("sat, cegis=true", cegis),
+            ("auto", auto),
+            ("auto, cegis=true", auto_cegis),
+        ];
         // z3 costs a process per run: every fourth of these.
         if smt && (found + impossible) % 4 == 0 {
             reports.push(("smt", run(&case.compiled, "smt")));

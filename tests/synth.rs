@@ -59,6 +59,8 @@ const SOLVED_BY_DEFAULT: &[&str] = &[
     "programs/hybrid_shapes.tpt",
     "programs/piecewise_linear.tpt",
     "programs/symbolic_regression.tpt",
+    "programs/circuit_equal.tpt",
+    "programs/circuit_majority.tpt",
 ];
 
 /// Programs beyond the paper's table 2 that take the default back end too long for the test

@@ -60,11 +60,12 @@ struct AutoParams {
     conflicts_per_step: f64,
     phases: bool,
     units: bool,
+    cegis: bool,
 }
 
 impl Default for AutoParams {
     fn default() -> Self {
-        AutoParams { conflicts_per_step: 2.0, phases: false, units: true }
+        AutoParams { conflicts_per_step: 2.0, phases: false, units: true, cegis: false }
     }
 }
 
@@ -320,7 +321,7 @@ fn solver_half(
 ) {
     let mut engine = Cdcl::new(stop);
     engine.watch(shared.watch.clone());
-    let mut cegis = Cegis::new(model, &mut engine, true);
+    let mut cegis = Cegis::new(model, &mut engine, !params.cegis);
     let mut exchange = FIRST_EXCHANGE;
     let mut phased: Vec<i32> = Vec::new();
     let outcome = loop {
@@ -388,6 +389,11 @@ const OPTIONS: &[OptionInfo] = &[
         key: "units",
         kind: Kind::Bool,
         help: "values the solver's learnt units rule out are removed from the gradient search's moves",
+    },
+    OptionInfo {
+        key: "cegis",
+        kind: Kind::Bool,
+        help: "the solver half is counterexample-guided: its formula starts with one example and adds those its models fail",
     },
 ];
 

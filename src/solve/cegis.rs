@@ -10,11 +10,12 @@
 //! restarts' success stop a round as they stop a plain restart.
 
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use rand::SeedableRng;
 
-use super::run::{confidence, descend_objective, restart_seed, RestartResult, RunOptions, Shared, Status, TracePoint};
+use super::run::{
+    confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared, Status, TracePoint,
+};
 use super::{Problem, Rng, Solver, StepOutcome, Verify};
 use crate::graph::Graph;
 use crate::tape::Tape;
@@ -79,22 +80,7 @@ pub(super) fn run_restart(
     let mut full = Problem::new(graph, tape.clone(), deadline, options.interrupt);
     full.set_step_budget(options.max_steps);
     let mut active = initial_examples(graph);
-    let mut best = RestartResult {
-        status: Status::StepBudget,
-        verified: None,
-        reports_candidates: solver.reports_candidates(),
-        assignment: Vec::new(),
-        reals: Vec::new(),
-        violations: usize::MAX,
-        loss: f64::INFINITY,
-        steps: 0,
-        evaluations: 0,
-        trace: Vec::new(),
-        conflict: None,
-        internal_error: None,
-        optimal: false,
-        cegis: None,
-    };
+    let mut best = RestartResult::before_search(solver.reports_candidates(), Vec::new(), Vec::new());
     let mut steps = 0u64;
     let mut rounds = 0usize;
     let mut evaluations = 0u64;
@@ -113,17 +99,8 @@ pub(super) fn run_restart(
         rounds += 1;
         let mut last_checked: Option<(Vec<u32>, usize)> = None;
         let outcome = loop {
-            if options.interrupt.load(Ordering::Relaxed) {
-                break Err(Status::Interrupted);
-            }
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                break Err(Status::Timeout);
-            }
-            if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
-                break Err(Status::GaveUp);
-            }
-            if steps >= options.max_steps {
-                break Err(Status::StepBudget);
+            if let Some(status) = stop_reason(options, shared, index, steps, true) {
+                break Err(status);
             }
             let outcome = solver.step(&mut problem, &mut rng);
             steps += 1;

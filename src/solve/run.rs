@@ -163,6 +163,51 @@ pub(super) struct RestartResult {
     pub(super) cegis: Option<CegisSummary>,
 }
 
+impl RestartResult {
+    /// A restart before its first step: nothing found, no candidate checked yet.
+    pub(super) fn before_search(reports_candidates: bool, assignment: Vec<u32>, reals: Vec<f64>) -> Self {
+        RestartResult {
+            status: Status::StepBudget,
+            verified: None,
+            reports_candidates,
+            assignment,
+            reals,
+            violations: usize::MAX,
+            loss: f64::INFINITY,
+            steps: 0,
+            evaluations: 0,
+            trace: Vec::new(),
+            conflict: None,
+            internal_error: None,
+            optimal: false,
+            cegis: None,
+        }
+    }
+}
+
+/// Why restart `index` must stop before its next step, if it must: an interrupt, the
+/// deadline, a restart of lower index that won (or one that met an internal error), or, when
+/// `budget` applies, `--max-steps` spent.
+pub(super) fn stop_reason(
+    options: &RunOptions,
+    shared: &Shared,
+    index: usize,
+    steps: u64,
+    budget: bool,
+) -> Option<Status> {
+    if options.interrupt.load(Ordering::Relaxed) {
+        Some(Status::Interrupted)
+    } else if shared.deadline.is_some_and(|d| Instant::now() >= d) {
+        Some(Status::Timeout)
+    } else if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
+        Some(Status::GaveUp)
+    } else if budget && steps >= options.max_steps {
+        Some(Status::StepBudget)
+    } else {
+        None
+    }
+}
+
 /// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
 pub fn restart_seed(seed: u64, index: usize) -> u64 {
     let mut z = seed.wrapping_add((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -307,22 +352,11 @@ fn run_restart(
     }
     solver.start(&mut problem, &mut rng);
     let budget = !solver.is_exact();
-    let mut best = RestartResult {
-        status: Status::StepBudget,
-        verified: None,
-        reports_candidates: solver.reports_candidates(),
-        assignment: solver.candidate().to_vec(),
-        reals: problem.reals().to_vec(),
-        violations: usize::MAX,
-        loss: f64::INFINITY,
-        steps: 0,
-        evaluations: 0,
-        trace: Vec::new(),
-        conflict: None,
-        internal_error: None,
-        optimal: false,
-        cegis: None,
-    };
+    let mut best = RestartResult::before_search(
+        solver.reports_candidates(),
+        solver.candidate().to_vec(),
+        problem.reals().to_vec(),
+    );
     // The last candidate checked; the buffer is reused so that the loop does not allocate per
     // step.
     let mut last_checked: Vec<u32> = Vec::with_capacity(best.assignment.len());
@@ -330,17 +364,8 @@ fn run_restart(
     let mut last = (f64::INFINITY, usize::MAX);
     let mut steps = 0u64;
     let status = loop {
-        if options.interrupt.load(Ordering::Relaxed) {
-            break Status::Interrupted;
-        }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            break Status::Timeout;
-        }
-        if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
-            break Status::GaveUp;
-        }
-        if budget && steps >= options.max_steps {
-            break Status::StepBudget;
+        if let Some(status) = stop_reason(options, shared, index, steps, budget) {
+            break status;
         }
         let outcome = solver.step(&mut problem, &mut rng);
         steps += 1;

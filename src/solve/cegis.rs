@@ -84,7 +84,7 @@ pub(super) fn run_restart(
     let mut steps = 0u64;
     let mut rounds = 0usize;
     let mut evaluations = 0u64;
-    let status = 'rounds: loop {
+    let status = loop {
         let restricted = graph.restricted(&active);
         let mut problem = Problem::new(&restricted, tape.restricted(&restricted), deadline, options.interrupt);
         problem.set_step_budget(options.max_steps);
@@ -169,22 +169,7 @@ pub(super) fn run_restart(
         }
         let failing = full.failing_examples(&candidate);
         if failing.is_empty() {
-            best.assignment.clone_from(&candidate);
-            best.reals = full.reals().to_vec();
-            best.violations = 0;
-            best.loss = loss;
-            best.steps = steps;
-            if let Some(verified) = verify(&candidate, full.reals()) {
-                best.verified = Some(verified);
-                break Status::Found;
-            }
-            best.internal_error = Some(format!(
-                "the lowered graph violates no observation at a candidate of `{}` (step {steps}, restart {}) \
-                 that the exact interpreter rejects",
-                options.backend.name,
-                index + 1
-            ));
-            break 'rounds Status::InternalError;
+            break best.accept(&candidate, full.reals(), loss, steps, verify, options.backend.name, index);
         }
         // The candidate holds on every active example, so the failing ones are new.
         match mode {

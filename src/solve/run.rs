@@ -185,6 +185,42 @@ impl RestartResult {
     }
 }
 
+impl RestartResult {
+    /// Hold `candidate` (with the real params' `reals`), at which the graph says nothing fails
+    /// that may not, and let the exact interpreter decide: `Found` with its verdict, or
+    /// `InternalError` when it rejects what the graph accepts (a bug in tpt: the lowering and
+    /// the interpreter must agree at every one-hot point).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn accept(
+        &mut self,
+        candidate: &[u32],
+        reals: &[f64],
+        loss: f64,
+        steps: u64,
+        verify: &Verify,
+        backend: &str,
+        index: usize,
+    ) -> Status {
+        self.assignment.clear();
+        self.assignment.extend_from_slice(candidate);
+        self.reals.clear();
+        self.reals.extend_from_slice(reals);
+        self.violations = 0;
+        self.loss = loss;
+        self.steps = steps;
+        if let Some(verified) = verify(candidate, reals) {
+            self.verified = Some(verified);
+            return Status::Found;
+        }
+        self.internal_error = Some(format!(
+            "the lowered graph violates no observation at a candidate of `{backend}` (step {steps}, restart {}) \
+             that the exact interpreter rejects",
+            index + 1
+        ));
+        Status::InternalError
+    }
+}
+
 /// Why restart `index` must stop before its next step, if it must: an interrupt, the
 /// deadline, a restart of lower index that won (or one that met an internal error), or, when
 /// `budget` applies, `--max-steps` spent.
@@ -413,25 +449,9 @@ fn run_restart(
         let accepted = violations == 0
             || (options.max_violations > 0 && problem.failing_examples(candidate).len() <= options.max_violations);
         if accepted && solver.settled() {
-            best.assignment.clear();
-            best.assignment.extend_from_slice(candidate);
-            best.reals.clear();
-            best.reals.extend_from_slice(problem.reals());
-            best.violations = 0;
-            best.loss = loss;
-            best.steps = steps;
-            if let Some(verified) = verify(candidate, problem.reals()) {
-                best.optimal = problem.optimizing() && solver.proven_optimal();
-                best.verified = Some(verified);
-                break Status::Found;
-            }
-            best.internal_error = Some(format!(
-                "the lowered graph violates no observation at a candidate of `{}` (step {steps}, restart {}) \
-                 that the exact interpreter rejects",
-                options.backend.name,
-                index + 1
-            ));
-            break Status::InternalError;
+            let status = best.accept(candidate, problem.reals(), loss, steps, verify, options.backend.name, index);
+            best.optimal = status == Status::Found && problem.optimizing() && solver.proven_optimal();
+            break status;
         }
         match outcome {
             StepOutcome::Continue => {}

@@ -301,8 +301,9 @@ impl<'c> Search<'c> {
             progress: self.config.progress.as_deref(),
             max_violations: self.config.max_violations,
             real_stage: Some(self.real_stage.clone()),
-            // `sat` runs its own counterexample-guided search (`cegis_admissible` set it).
-            cegis: self.config.cegis.filter(|_| !self.is_exact()),
+            // The run loop leaves an exact back end to itself: `sat` runs its own
+            // counterexample-guided search (`cegis_admissible` set its option).
+            cegis: self.config.cegis,
         };
         let started = Instant::now();
         let report =

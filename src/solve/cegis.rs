@@ -84,6 +84,10 @@ pub(super) fn run_restart(
     let mut steps = 0u64;
     let mut rounds = 0usize;
     let mut evaluations = 0u64;
+    // The last candidate whose violations were counted, and the count: reused, so that the
+    // loop does not allocate per step.
+    let mut last_checked: Vec<u32> = Vec::new();
+    let mut last_violations: Option<usize>;
     let status = loop {
         let restricted = graph.restricted(&active);
         let mut problem = Problem::new(&restricted, tape.restricted(&restricted), deadline, options.interrupt);
@@ -97,7 +101,8 @@ pub(super) fn run_restart(
             solver.resume(&mut problem, &mut rng, &from);
         }
         rounds += 1;
-        let mut last_checked: Option<(Vec<u32>, usize)> = None;
+        // Counts on the last round's examples say nothing about this round's.
+        last_violations = None;
         let outcome = loop {
             if let Some(status) = stop_reason(options, shared, index, steps, true) {
                 break Err(status);
@@ -109,11 +114,13 @@ pub(super) fn run_restart(
             }
             let candidate = solver.candidate();
             // Real params move at every step, so a candidate with reals is checked every time.
-            let violations = match &last_checked {
-                Some((last, violations)) if last.as_slice() == candidate && problem.num_reals() == 0 => *violations,
+            let violations = match last_violations {
+                Some(violations) if last_checked.as_slice() == candidate && problem.num_reals() == 0 => violations,
                 _ => {
                     let violations = problem.violations_at(candidate);
-                    last_checked = Some((candidate.to_vec(), violations));
+                    last_checked.clear();
+                    last_checked.extend_from_slice(candidate);
+                    last_violations = Some(violations);
                     violations
                 }
             };

@@ -202,7 +202,7 @@ pub struct SearchConfig {
 }
 
 /// The back end used when none is named (docs/backends.md says why).
-pub const DEFAULT_BACKEND: &str = "gradsearch-la";
+pub const DEFAULT_BACKEND: &str = "auto";
 
 /// The default step budget per restart.
 pub const DEFAULT_MAX_STEPS: u64 = 100_000;
@@ -238,16 +238,19 @@ pub struct Search<'c> {
     /// The options of the real-param stage (`--opt real-*`).
     real_stage: RealStage,
     tape: Tape,
+    /// Why another back end runs in place of the one named (`BackendInfo::for_reals`).
+    substitution: Option<Diagnostic>,
 }
 
 impl<'c> Search<'c> {
     /// Everything that can be wrong with the settings is reported here, before any search.
     pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
-        let backend = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
+        let named = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
         // `real-*` keys belong to the real-param stage, which runs beside any back end.
         type Keys = Vec<(String, String)>;
         let (real_keys, mut backend_keys): (Keys, Keys) =
             config.options.iter().cloned().partition(|(key, _)| key.starts_with(REAL_PREFIX));
+        let (backend, substitution) = substitute_for_reals(compiled, named, &backend_keys)?;
         if let Some(mode) = config.cegis {
             cegis_admissible(backend, &mut backend_keys, mode, config.max_violations)?;
         }
@@ -263,7 +266,7 @@ impl<'c> Search<'c> {
         }
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
-        Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape })
+        Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape, substitution })
     }
 
     pub fn backend(&self) -> &'static BackendInfo {
@@ -316,7 +319,10 @@ impl<'c> Search<'c> {
             }
             _ => None,
         };
-        let synthesis = Synthesis::new(self.backend.name, seed, report);
+        let mut synthesis = Synthesis::new(self.backend.name, seed, report);
+        if let Some(note) = &self.substitution {
+            synthesis = synthesis.with_note(note.clone());
+        }
         match distinction {
             Some((distinction, asked)) => synthesis.with_distinction(distinction, asked),
             None => synthesis,
@@ -330,11 +336,11 @@ impl<'c> Search<'c> {
 }
 
 /// Whether `--cegis` works with the back end and the other settings. Every back end that
-/// improves a candidate runs counterexample-guided in the run loop (`solve::cegis`); `sat` has
-/// its own counterexample-guided search, which `--cegis` turns on (its `cegis=true` option,
-/// added to `keys`); the other exact back ends have none. An allowance of failing examples
-/// (`--max-violations`) counts failures over every example, which a search on some of them
-/// cannot, so the two are refused together.
+/// improves a candidate runs counterexample-guided in the run loop (`solve::cegis`); an exact
+/// back end with a counterexample-guided search of its own (a `cegis` option: `sat`, and
+/// `auto`'s solver half) has `--cegis` turn it on (added to `keys`); the other exact back ends
+/// have none. An allowance of failing examples (`--max-violations`) counts failures over every
+/// example, which a search on some of them cannot, so the two are refused together.
 fn cegis_admissible(
     backend: &BackendInfo,
     keys: &mut Vec<(String, String)>,
@@ -345,19 +351,20 @@ fn cegis_admissible(
         return Err(Diagnostic::error("`--cegis` and `--max-violations` do not combine")
             .with_help("a counterexample-guided search adds the examples a candidate fails, so it cannot tell which examples may fail; drop one of the two"));
     }
-    // `sat` adds one counterexample at a time, which is what `first` asks for.
-    if backend.name == "sat" {
+    let name = backend.name;
+    // Such a search adds one counterexample at a time, which is what `first` asks for.
+    if backend.options.iter().any(|option| option.key == "cegis") {
         if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
-            return Err(Diagnostic::error(
-                "`--cegis` turns on `sat`'s `cegis` option, which `--opt cegis=false` turns off",
-            )
+            return Err(Diagnostic::error(format!(
+                "`--cegis` turns on `{name}`'s `cegis` option, which `--opt cegis=false` turns off"
+            ))
             .with_help("drop one of the two"));
         }
         if mode == CegisMode::All {
-            return Err(Diagnostic::error(
-                "`sat` adds one counterexample at a time; `--cegis=all` is for the back ends that improve a candidate",
-            )
-            .with_help("use `--cegis` (or `--cegis=first`) with `sat`"));
+            return Err(Diagnostic::error(format!(
+                "`{name}` adds one counterexample at a time; `--cegis=all` is for the back ends that improve a candidate"
+            ))
+            .with_help(format!("use `--cegis` (or `--cegis=first`) with `{name}`")));
         }
         if !keys.iter().any(|(key, _)| key == "cegis") {
             keys.push(("cegis".to_string(), "true".to_string()));
@@ -366,10 +373,52 @@ fn cegis_admissible(
     }
     let options = resolve_options(backend, keys).map_err(Diagnostic::from)?;
     if (backend.make)(&options).is_exact() {
-        return Err(Diagnostic::error(format!("`--cegis` does not work with the exact back end `{}`", backend.name))
-            .with_help("counterexample-guided synthesis runs with `sat` and with every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)"));
+        return Err(Diagnostic::error(format!("`--cegis` does not work with the exact back end `{name}`"))
+            .with_help("counterexample-guided synthesis runs with `sat`, `auto` and every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)"));
     }
     Ok(())
+}
+
+/// The back end that runs for `named` on this program: its `for_reals` substitute when the
+/// program has reals, with a note that says so (an error if options were given for the one
+/// named, which do not apply to the substitute).
+fn substitute_for_reals(
+    compiled: &Compiled,
+    named: &'static BackendInfo,
+    keys: &[(String, String)],
+) -> Result<(&'static BackendInfo, Option<Diagnostic>), Diagnostic> {
+    let Some(substitute) = named.for_reals.filter(|_| compiled.graph.has_reals()) else {
+        return Ok((named, None));
+    };
+    let (span, what) = first_real(compiled);
+    if let Some((key, _)) = keys.first() {
+        return Err(Diagnostic::error(format!(
+            "`--opt {key}` is an option of `{}`, which runs `{}` alone on a program with reals",
+            named.name, substitute.name
+        ))
+        .with_label(span, what)
+        .with_help(format!("name `--backend {}` to give it options", substitute.name)));
+    }
+    let note = Diagnostic::note(format!(
+        "`{}` ran its gradient half, `{}`, alone, beside the real-param stage: its solver half encodes finite domains only",
+        named.name, substitute.name
+    ))
+    .with_label(span, what);
+    Ok((substitute, Some(note)))
+}
+
+/// Where the program's reals show: its first real param, or else the first real declaration
+/// (with words for a label).
+fn first_real(compiled: &Compiled) -> (Span, String) {
+    let program = &compiled.program;
+    match compiled.graph.real_params.first() {
+        Some(param) => (param.span, format!("`{}` is a real param", program.arrays[param.array].name)),
+        None => {
+            let first = program.arrays.iter().find(|a| a.real).map(|a| (a.span, a.name.clone()));
+            let (span, name) = first.unwrap_or_default();
+            (span, format!("`{name}` is real"))
+        }
+    }
 }
 
 /// The error of an exact back end on a program with reals: the exact encodings are of finite
@@ -380,19 +429,11 @@ pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Option
     if !graph.has_reals() || !(backend.make)(options).is_exact() {
         return None;
     }
-    let program = &compiled.program;
-    let (span, what) = match graph.real_params.first() {
-        Some(param) => (param.span, format!("`{}` is a real param", program.arrays[param.array].name)),
-        None => {
-            let first = program.arrays.iter().find(|a| a.real).map(|a| (a.span, a.name.clone()));
-            let (span, name) = first.unwrap_or_default();
-            (span, format!("`{name}` is real"))
-        }
-    };
+    let (span, what) = first_real(compiled);
     Some(
         Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
             .with_label(span, what)
-            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`, and `auto`, whose solver half is exact) encode finite domains only; search with one that is not (the default `gradsearch-la`, `fmgd`, `local-search`, ..), beside which the real params follow Adam"),
+            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`) encode finite domains only; search with one that is not (`gradsearch-la`, `fmgd`, `local-search`, ..; the default `auto` runs `gradsearch-la` here), beside which the real params follow Adam"),
     )
 }
 

@@ -58,7 +58,17 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     let mut refuted = 0;
     for seed in 0..12 {
         let seed = seed.to_string();
-        let result = tpt(&["synth", HELD_OUT, "--cegis=first", "--json", "--seed", &seed, "--no-distinguish"]);
+        let result = tpt(&[
+            "synth",
+            HELD_OUT,
+            "--backend",
+            "gradsearch-la",
+            "--cegis=first",
+            "--json",
+            "--seed",
+            &seed,
+            "--no-distinguish",
+        ]);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
         assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
@@ -72,7 +82,17 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     let mut both = 0;
     for seed in 0..12 {
         let seed = seed.to_string();
-        let result = tpt(&["synth", HELD_OUT, "--cegis=all", "--json", "--seed", &seed, "--no-distinguish"]);
+        let result = tpt(&[
+            "synth",
+            HELD_OUT,
+            "--backend",
+            "gradsearch-la",
+            "--cegis=all",
+            "--json",
+            "--seed",
+            &seed,
+            "--no-distinguish",
+        ]);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
         assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
@@ -83,8 +103,28 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     assert!(both >= 6, "{both} of 12 runs added both failing examples");
     // `--cegis` alone is `--cegis=all` for the back ends that improve a candidate.
     for seed in ["0", "1", "2"] {
-        let plain = tpt(&["synth", HELD_OUT, "--cegis", "--json", "--seed", seed, "--no-distinguish"]);
-        let all = tpt(&["synth", HELD_OUT, "--cegis=all", "--json", "--seed", seed, "--no-distinguish"]);
+        let plain = tpt(&[
+            "synth",
+            HELD_OUT,
+            "--backend",
+            "gradsearch-la",
+            "--cegis",
+            "--json",
+            "--seed",
+            seed,
+            "--no-distinguish",
+        ]);
+        let all = tpt(&[
+            "synth",
+            HELD_OUT,
+            "--backend",
+            "gradsearch-la",
+            "--cegis=all",
+            "--json",
+            "--seed",
+            seed,
+            "--no-distinguish",
+        ]);
         assert_eq!(json(&plain)["cegis"], json(&all)["cegis"], "seed {seed}");
     }
 }
@@ -102,6 +142,8 @@ fn cegis_is_deterministic_for_a_seed() {
     let args = [
         "synth",
         "programs/circuit_adder.tpt",
+        "--backend",
+        "gradsearch-la",
         "--cegis",
         "--seed",
         "5",
@@ -136,6 +178,8 @@ fn the_step_budget_counts_every_round() {
     let result = tpt(&[
         "synth",
         "programs/circuit_2bit_adder_16.tpt",
+        "--backend",
+        "gradsearch-la",
         "--cegis",
         "--max-steps",
         "40",
@@ -153,8 +197,17 @@ fn the_step_budget_counts_every_round() {
 /// A found program is still descended on the objective, over every example.
 #[test]
 fn cegis_combines_with_minimize() {
-    let result =
-        tpt(&["synth", "tests/optimize/two_gate_and.tpt", "--cegis", "--seed", "3", "--json", "--no-distinguish"]);
+    let result = tpt(&[
+        "synth",
+        "tests/optimize/two_gate_and.tpt",
+        "--backend",
+        "gradsearch-la",
+        "--cegis",
+        "--seed",
+        "3",
+        "--json",
+        "--no-distinguish",
+    ]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     let value = json(&result);
     assert_eq!(value["cost"], 1, "a second AND gate can always become a copy of w[0]");
@@ -169,12 +222,31 @@ fn cegis_with_sat_is_its_own_counterexample_guided_search() {
     assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
 }
 
+/// With `auto` (the default) `--cegis` is its solver half's own counterexample-guided search,
+/// as with `sat`: it finds programs and proves impossibility.
+#[test]
+fn cegis_with_auto_turns_on_its_solver_halfs_search() {
+    for file in ["programs/circuit_adder.tpt", HELD_OUT] {
+        let result = tpt(&["synth", file, "--cegis", "--no-distinguish"]);
+        assert_eq!(result.status.code(), Some(0), "{file}: {}", text(&result.stderr));
+        assert!(text(&result.stderr).contains("found by auto"), "{}", text(&result.stderr));
+    }
+    let result = tpt(&["synth", "tests/impossible/one_gate_xor.tpt", "--cegis"]);
+    assert_eq!(result.status.code(), Some(3), "{}", text(&result.stderr));
+    // The same as naming the option.
+    let flag = tpt(&["synth", "programs/circuit_adder.tpt", "--cegis", "--seed", "4"]);
+    let option = tpt(&["synth", "programs/circuit_adder.tpt", "--opt", "cegis=true", "--seed", "4"]);
+    assert_eq!(flag.stdout, option.stdout);
+}
+
 #[test]
 fn cegis_is_refused_where_it_cannot_work() {
     let cases: &[(&[&str], &str)] = &[
         (&["--cegis", "--max-violations", "1"], "`--cegis` and `--max-violations` do not combine"),
         (&["--cegis", "--backend", "exhaustive"], "`--cegis` does not work with the exact back end `exhaustive`"),
-        (&["--cegis", "--backend", "auto"], "`--cegis` does not work with the exact back end `auto`"),
+        (&["--cegis", "--backend", "smt"], "`--cegis` does not work with the exact back end `smt`"),
+        (&["--cegis=all"], "`auto` adds one counterexample at a time"),
+        (&["--cegis", "--opt", "cegis=false"], "`auto`'s `cegis` option, which `--opt cegis=false` turns off"),
         (&["--cegis=all", "--backend", "sat"], "`sat` adds one counterexample at a time"),
         (&["--cegis", "--backend", "sat", "--opt", "cegis=false"], "which `--opt cegis=false` turns off"),
         (&["--cegis=some"], "invalid value 'some'"),

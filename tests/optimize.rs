@@ -100,6 +100,22 @@ fn the_smallest_full_adder_has_five_gates() {
     assert_eq!(value["optimal"], true, "no full adder of this model has 4 gates");
 }
 
+/// `auto` (the default) optimizes with `sat`'s optimization under its conflict budget: with
+/// the default budget it proves the optimum; with a budget that ends before the proof, the
+/// best program found is reported found but not proven best; with less, nothing is found.
+#[test]
+fn auto_proves_an_optimum_within_its_budget() {
+    let file = "programs/circuit_adder_smallest.tpt";
+    let value = json(&[file, "--no-distinguish"]);
+    assert_eq!((&value["backend"], &value["status"]), (&"auto".into(), &"found".into()));
+    assert_eq!((&value["cost"], &value["optimal"]), (&5.into(), &true.into()));
+    let value = json(&[file, "--no-distinguish", "--max-steps", "3000"]);
+    assert_eq!(value["status"], "found");
+    assert_eq!((&value["cost"], &value["optimal"]), (&5.into(), &false.into()));
+    let value = json(&[file, "--no-distinguish", "--max-steps", "100"]);
+    assert_eq!(value["status"], "step-budget");
+}
+
 #[test]
 fn smallest_two_bit_adder_is_proven_as_a_chain() {
     let value = json(&["programs/circuit_2bit_adder_smallest_chain.tpt", "--backend", "sat", "--no-distinguish"]);

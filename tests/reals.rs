@@ -24,7 +24,7 @@ const HYBRID_PROGRAMS: [&str; 3] =
 
 #[test]
 fn exact_back_ends_refuse_real_params_and_point_at_one() {
-    for backend in ["sat", "exhaustive", "auto"] {
+    for backend in ["sat", "exhaustive"] {
         let out = tpt(&["synth", "programs/piecewise_linear.tpt", "--backend", backend]);
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{backend}:\n{stderr}");
@@ -32,6 +32,34 @@ fn exact_back_ends_refuse_real_params_and_point_at_one() {
         assert!(stderr.contains("piecewise_linear.tpt:5:1") && stderr.contains("`a` is a real param"), "{stderr}");
         assert!(out.stdout.is_empty(), "{backend}: nothing is printed");
     }
+}
+
+/// `auto` (the default) runs its gradient half alone on a program with reals, says so with a
+/// note pointing at a real param, and refuses options given for its solver half.
+#[test]
+fn auto_runs_its_gradient_half_alone_on_reals() {
+    let file = "programs/piecewise_linear.tpt";
+    for args in [&["synth", file][..], &["synth", file, "--backend", "auto"][..]] {
+        let out = tpt(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("note: `auto` ran its gradient half, `gradsearch-la`, alone"), "{stderr}");
+        assert!(stderr.contains("piecewise_linear.tpt:5:1") && stderr.contains("`a` is a real param"), "{stderr}");
+        assert!(stderr.contains("found by gradsearch-la"), "{stderr}");
+        // The same program as naming `gradsearch-la`.
+        let named = tpt(&["synth", file, "--backend", "gradsearch-la"]);
+        assert_eq!(out.stdout, named.stdout);
+    }
+    let out = tpt(&["synth", file, "--opt", "conflicts-per-step=4"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`--opt conflicts-per-step` is an option of `auto`, which runs `gradsearch-la` alone"),
+        "{stderr}"
+    );
+    // The real-param stage's own options still apply.
+    let out = tpt(&["synth", file, "--opt", "real-steps=2", "--max-steps", "50"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -213,7 +213,7 @@ fn gradsearch_la_with_a_random_ranking_solves_small_sketches() {
         synth_and_run("programs/parity_chain.tpt", &[&random[..], &["--set", "K=8"]].concat());
         synth_and_run("programs/circuit_nand.tpt", &random);
     }
-    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--opt", "rank=gradient"]);
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--backend", "gradsearch-la", "--opt", "rank=gradient"]);
     assert_eq!(result.status.code(), Some(2));
     assert!(text(&result.stderr).contains("`rank` must be one of taylor, random"), "{}", text(&result.stderr));
 }
@@ -263,9 +263,12 @@ fn auto_solves_and_proves_impossibility() {
     {
         synth_and_run(file, &["--backend", "auto"]);
     }
-    // Without gradient steps the solver answers alone; with a round of one conflict the
-    // gradient does.
-    synth_and_run("programs/circuit_shift.tpt", &["--backend", "auto", "--max-steps", "0"]);
+    // With one gradient step worth ten million conflicts the solver answers alone; with a
+    // step worth a thousandth of a conflict the gradient does.
+    synth_and_run(
+        "programs/circuit_shift.tpt",
+        &["--backend", "auto", "--max-steps", "1", "--opt", "conflicts-per-step=10000000"],
+    );
     synth_and_run("programs/circuit_swap.tpt", &["--backend", "auto", "--opt", "conflicts-per-step=0.001"]);
     let file = "tests/impossible/one_gate_xor.tpt";
     let auto = tpt(&["synth", file, "--backend", "auto"]);
@@ -273,6 +276,27 @@ fn auto_solves_and_proves_impossibility() {
     assert!(auto.stdout.is_empty(), "no candidate is printed for an impossible sketch: {}", text(&auto.stdout));
     let sat = tpt(&["synth", file, "--backend", "sat"]);
     assert_eq!(diagnostics_only(&auto), diagnostics_only(&sat));
+}
+
+/// `--max-steps` is the budget of both halves of `auto`: on a file neither half solves within
+/// it, the run ends "step budget exhausted" (exit 1) at that step of the shared clock, with the
+/// gradient's best candidate, instead of the solver going on without end.
+#[test]
+fn auto_stops_at_its_step_budget_with_the_best_candidate() {
+    for steps in ["10", "300"] {
+        let result = tpt(&["synth", "programs/circuit_mux4.tpt", "--max-steps", steps, "--json"]);
+        assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON");
+        assert_eq!(value["status"], "step-budget");
+        assert_eq!(value["backend"], "auto");
+        assert_eq!(value["steps"].to_string(), steps);
+        assert!(value["violations"].as_u64().is_some_and(|v| v > 0), "{value}");
+        assert!(value["params"].is_object(), "the best candidate is reported: {value}");
+    }
+    // With a budget of no steps the solver gets no conflicts either.
+    let result = tpt(&["synth", "programs/circuit_shift.tpt", "--max-steps", "0"]);
+    assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    assert!(text(&result.stdout).starts_with("// NOT A SOLUTION"), "{}", text(&result.stdout));
 }
 
 /// The printed program depends on the input and the seed only, not on which half of `auto`
@@ -285,7 +309,7 @@ fn auto_prints_the_same_program_for_a_seed() {
         &["programs/circuit_adder.tpt", "--seed", "3"],
         &["programs/circuit_2bit_adder.tpt", "--seed", "1", "--max-steps", "3000", "--opt", "conflicts-per-step=20"],
         &["programs/circuit_2bit_adder.tpt", "--seed", "2", "--max-steps", "5000", "--opt", "phases=true"],
-        &["programs/circuit_shift.tpt", "--max-steps", "0"],
+        &["programs/circuit_shift.tpt", "--max-steps", "1", "--opt", "conflicts-per-step=10000000"],
         &["programs/sorting_network.tpt", "--seed", "2", "--restarts", "2"],
     ];
     for case in cases {
@@ -448,6 +472,10 @@ fn option_mistakes_name_what_is_accepted() {
         // A hard program with a long budget: reaching the search would take seconds.
         let mut args =
             vec!["synth", "programs/circuit_2bit_adder_16.tpt", "--max-steps", "100000000", "--timeout", "5"];
+        // The options without a back end are `gradsearch-la`'s.
+        if !extra.contains(&"--backend") {
+            args.extend_from_slice(&["--backend", "gradsearch-la"]);
+        }
         args.extend_from_slice(extra);
         let result = tpt(&args);
         let stderr = text(&result.stderr);
@@ -457,7 +485,7 @@ fn option_mistakes_name_what_is_accepted() {
     }
     // Values in range are taken, in every type's spelling.
     for extra in [
-        &["--opt", "lookahead=1e1", "--opt", "patience=0"][..],
+        &["--backend", "gradsearch-la", "--opt", "lookahead=1e1", "--opt", "patience=0"][..],
         &["--backend", "exhaustive", "--opt", "limit=1e30"][..],
         &["--backend", "temp-softmax", "--opt", "linear=1", "--max-steps", "10"][..],
         &["--backend", "sat", "--opt", "engine=batsat"][..],
@@ -635,7 +663,8 @@ fn unwritable_output_paths_are_refused_before_the_search() {
     }
     // The trace's format follows the extension, in any case.
     let upper = scratch("TRACE.CSV");
-    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--trace", &upper.to_string_lossy()]);
+    let result =
+        tpt(&["synth", "programs/circuit_nand.tpt", "--backend", "gradsearch-la", "--trace", &upper.to_string_lossy()]);
     assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
     assert!(std::fs::read_to_string(&upper).is_ok_and(|t| t.starts_with("step,")), "a CSV trace");
     let out = scratch("written-whole.tpt");

@@ -385,7 +385,7 @@ def test_run_needs_a_found_program():
 def test_backends_lists_every_back_end_with_its_options():
     backends = {backend.name: backend for backend in tpt.backends()}
     assert {"gradsearch-la", "sat", "smt", "exhaustive", "fmgd"} <= set(backends)
-    assert [name for name, b in backends.items() if b.default] == [tpt.DEFAULT_BACKEND] == ["gradsearch-la"]
+    assert [name for name, b in backends.items() if b.default] == [tpt.DEFAULT_BACKEND] == ["auto"]
     assert backends["sat"].exact and backends["smt"].exact and not backends["gradsearch"].exact
     beta = {option.key: option for option in backends["gradsearch"].options}["beta"]
     assert beta.kind == "number in (0, 1]"

@@ -36,6 +36,8 @@ pub struct Synthesis {
     distinction: Option<Distinction>,
     /// How many programs the check was asked to list (`tpt synth --all N`; 1 otherwise).
     asked: usize,
+    /// Said before everything else about the result (which back end ran, and why).
+    notes: Vec<Diagnostic>,
 }
 
 /// Which form of the program to print.
@@ -49,7 +51,13 @@ pub enum PrintForm {
 
 impl Synthesis {
     pub fn new(backend: &'static str, seed: u64, report: SolveReport) -> Self {
-        Synthesis { backend, seed, report, analysis: OnceLock::new(), distinction: None, asked: 1 }
+        Synthesis { backend, seed, report, analysis: OnceLock::new(), distinction: None, asked: 1, notes: Vec::new() }
+    }
+
+    /// Say `note` before everything else about the result.
+    pub fn with_note(mut self, note: Diagnostic) -> Self {
+        self.notes.push(note);
+        self
     }
 
     /// For a found program: which params no observation can depend on, which take any value,
@@ -128,6 +136,13 @@ impl Synthesis {
     /// What to tell the user beside the program: the synthesized params and what the examples
     /// leave open; or why nothing was found and what the best candidate violates.
     pub fn diagnostics(&self, compiled: &Compiled) -> Vec<Diagnostic> {
+        let mut diagnostics = self.notes.clone();
+        diagnostics.extend(self.result_diagnostics(compiled));
+        diagnostics
+    }
+
+    /// What the result says about the params and the examples.
+    fn result_diagnostics(&self, compiled: &Compiled) -> Vec<Diagnostic> {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {

@@ -25,9 +25,14 @@
 //! Everything the halves tell each other, and which answer wins, is thus decided by counts of
 //! work, never by which thread is faster: the printed program depends only on the input and
 //! the seed. Waiting is the price: the half that is ahead on the clock waits for the other
-//! when it needs what the other has not computed yet. After the gradient's budget the solver
-//! goes on alone until `--timeout`, so `auto` finds a program when one exists and proves
-//! impossibility when none does, given time.
+//! when it needs what the other has not computed yet.
+//!
+//! `--max-steps` is the budget of both halves on the shared clock: the gradient takes that
+//! many steps, the solver that many times `conflicts-per-step` conflicts (also when it
+//! optimizes alone), and the run ends "not found within budget" when both are spent. Given
+//! the budget (`--max-steps`) and the time, `auto` finds a program when one exists and proves
+//! impossibility when none does. The steps it reports are the clock's when the answer was
+//! decided.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -77,6 +82,8 @@ struct Auto {
     param_literals: HashMap<i32, (usize, u32)>,
     /// `sat`, which answers a problem that optimizes.
     exact: Option<Box<dyn Solver>>,
+    /// The shared clock when the answer was decided, in gradient steps.
+    clock: Option<u64>,
 }
 
 /// What the two halves share.
@@ -108,8 +115,13 @@ impl ExactBackend for Auto {
     fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
+        self.clock = None;
+        let conflicts = self.conflict_budget(problem);
         self.exact = problem.optimizing().then(|| {
-            let mut exact = (super::sat::BACKEND.make)(&(super::sat::BACKEND.defaults)());
+            let mut exact = match conflicts {
+                Some(conflicts) => super::sat::with_conflict_budget(conflicts),
+                None => (super::sat::BACKEND.make)(&(super::sat::BACKEND.defaults)()),
+            };
             exact.start(problem, rng);
             exact
         });
@@ -139,8 +151,12 @@ impl ExactBackend for Auto {
                 cnf.literals[var].iter().zip(values).map(move |(&lit, &value)| (lit, (param, value)))
             })
             .collect();
+        let watch = Watch::default();
+        if let Some(conflicts) = self.conflict_budget(problem) {
+            watch.stop_at_conflicts.store(conflicts, Ordering::SeqCst);
+        }
         let shared = Shared {
-            watch: Arc::new(Watch::default()),
+            watch: Arc::new(watch),
             steps: AtomicU64::new(0),
             bests: Mutex::new(Vec::new()),
             solver_finished: AtomicBool::new(false),
@@ -178,9 +194,26 @@ impl ExactBackend for Auto {
     fn proven_optimal(&self) -> bool {
         self.exact.as_ref().is_some_and(|exact| exact.proven_optimal())
     }
+
+    fn work_steps(&self) -> Option<u64> {
+        self.clock
+    }
 }
 
 impl Auto {
+    /// The solver's share of `--max-steps`: as many conflicts as the gradient's steps count
+    /// for on the shared clock. `None` when the steps are unbounded.
+    fn conflict_budget(&self, problem: &Problem) -> Option<u64> {
+        let steps = problem.step_budget();
+        (steps != u64::MAX).then(|| (steps as f64 * self.params.conflicts_per_step).ceil().min(u64::MAX as f64) as u64)
+    }
+
+    /// The step on the shared clock at which the solver had spent `conflicts` (the first
+    /// step covers an answer the solver found without a conflict).
+    fn clock_of(&self, conflicts: u64) -> u64 {
+        ((conflicts as f64 / self.params.conflicts_per_step).ceil() as u64).max(1)
+    }
+
     /// The gradient half; decides the answer.
     fn gradient_half(
         &mut self,
@@ -198,6 +231,8 @@ impl Auto {
         let mut best = usize::MAX;
         let mut gradient_done = budget == 0;
         let mut solver_model: Option<(Vec<u32>, u64)> = None;
+        // The solver stopped at its share of the budget without an answer.
+        let mut solver_spent = false;
         let mut units_applied = 0usize;
         if gradient_done {
             shared.steps.store(u64::MAX, Ordering::SeqCst);
@@ -206,27 +241,36 @@ impl Auto {
             if problem.should_stop() {
                 return StepOutcome::Continue;
             }
-            if solver_model.is_none() {
+            if solver_model.is_none() && !solver_spent {
                 let report = if gradient_done { reports.recv().ok() } else { reports.try_recv().ok() };
                 if let Some(report) = report {
                     match report.outcome {
                         Outcome::Impossible => {
                             self.conflict = report.conflict;
+                            self.clock = Some(self.clock_of(report.conflicts));
                             return StepOutcome::Exhausted;
                         }
                         Outcome::Found(values) => solver_model = Some((values, report.conflicts)),
-                        Outcome::Stopped => return StepOutcome::Continue,
+                        Outcome::Stopped if problem.should_stop() => return StepOutcome::Continue,
+                        // Stopped with time left: the solver spent its share of the budget;
+                        // the gradient goes on to spend its own.
+                        Outcome::Stopped => solver_spent = true,
                     }
                 } else if gradient_done {
                     // The solver thread ended without a report.
                     return StepOutcome::Continue;
                 }
             }
+            if solver_spent && gradient_done {
+                self.clock = Some(budget);
+                return StepOutcome::BudgetSpent;
+            }
             // A solver model found after c conflicts wins once the gradient has taken c / rate
             // steps without a solution.
             if let Some((values, conflicts)) = &solver_model {
                 if gradient_done || steps as f64 * rate >= *conflicts as f64 {
                     self.candidate.clone_from(values);
+                    self.clock = Some(self.clock_of(*conflicts));
                     return StepOutcome::Finished;
                 }
             }
@@ -284,7 +328,8 @@ impl Auto {
         reports: &mpsc::Receiver<Report>,
     ) -> StepOutcome {
         let deadline = (steps as f64 * rate).ceil() as u64;
-        shared.watch.stop_at_conflicts.store(deadline, Ordering::SeqCst);
+        shared.watch.stop_at_conflicts.fetch_min(deadline, Ordering::SeqCst);
+        self.clock = Some(steps);
         if solver_model.is_none() {
             if let Ok(report) = reports.recv() {
                 if let Outcome::Found(values) = report.outcome {
@@ -295,6 +340,7 @@ impl Auto {
         if let Some((values, conflicts)) = solver_model.take() {
             if (conflicts as f64) < steps as f64 * rate {
                 self.candidate = values;
+                self.clock = Some(self.clock_of(conflicts));
             }
         }
         StepOutcome::Finished
@@ -404,6 +450,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
         conflict: None,
         param_literals: HashMap::new(),
         exact: None,
+        clock: None,
     })
 }
 
@@ -414,4 +461,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&AutoParams::default()),
     make,
     admissible: always_admissible,
+    for_reals: Some(&super::gradsearch::BACKENDS[3]),
 };

@@ -152,6 +152,7 @@ pub(super) fn run_restart(
                     break Err(Status::Impossible);
                 }
                 StepOutcome::Finished => break Err(Status::GaveUp),
+                StepOutcome::BudgetSpent => break Err(Status::StepBudget),
             }
         };
         evaluations += problem.evaluations();

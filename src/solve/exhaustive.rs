@@ -208,6 +208,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&ExhaustiveParams::default()),
     make,
     admissible,
+    for_reals: None,
 }];
 
 #[cfg(test)]

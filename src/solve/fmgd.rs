@@ -72,6 +72,7 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&FmgdParams::default()),
         make,
         admissible: always_admissible,
+        for_reals: None,
     },
     BackendInfo {
         name: "fmgd-reg",
@@ -80,5 +81,6 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&FmgdRegParams::default()),
         make: make_reg,
         admissible: always_admissible,
+        for_reals: None,
     },
 ];

@@ -528,6 +528,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams::default()),
             make: make_family,
             admissible: always_admissible,
+            for_reals: None,
         },
         BackendInfo {
             name: "gradsearch-ra",
@@ -536,6 +537,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.1, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
+            for_reals: None,
         },
         BackendInfo {
             name: "gradsearch-plus",
@@ -544,6 +546,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.1, epsilon: 0.1, smooth: 0.01, patience: 50, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
+            for_reals: None,
         },
         BackendInfo {
             name: "gradsearch-la",
@@ -552,6 +555,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.3, epsilon: 0.05, smooth: 0.01, lookahead: 16, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
+            for_reals: None,
         },
         BackendInfo {
             name: "bop",
@@ -560,6 +564,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&ThresholdParams::default()),
             make: make_thresholded,
             admissible: always_admissible,
+            for_reals: None,
         },
         BackendInfo {
             name: "ste",
@@ -568,5 +573,6 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&ThresholdParams { beta: 0.005, tau: 0.0 }),
             make: make_thresholded,
             admissible: always_admissible,
+            for_reals: None,
         },
 ];

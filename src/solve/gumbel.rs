@@ -24,4 +24,5 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&defaults()),
     make,
     admissible: always_admissible,
+    for_reals: None,
 }];

@@ -91,6 +91,7 @@ pub static REAL_STAGE: BackendInfo = BackendInfo {
     defaults: || Options::of(&RealStage::default()),
     make: |_| Box::new(NoSolver),
     admissible: always_admissible,
+    for_reals: None,
 };
 
 /// The prefix of the stage's keys.

@@ -140,4 +140,5 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&LocalSearchParams::default()),
     make,
     admissible: always_admissible,
+    for_reals: None,
 }];

@@ -368,6 +368,9 @@ pub enum StepOutcome {
     Exhausted,
     /// The back end proposes its candidate and has nothing more to try.
     Finished,
+    /// An exact back end spent the work it was given in place of `--max-steps` (`auto`'s
+    /// solver half counts conflicts) without an answer.
+    BudgetSpent,
 }
 
 /// A back end. The run loop calls `start` once per restart, then `step` until it stops the
@@ -416,6 +419,11 @@ pub trait Solver: Send {
     fn proven_optimal(&self) -> bool {
         false
     }
+    /// The steps to report for the run, where the back end counts its work itself (`auto`'s
+    /// clock); `None`: the run loop's count of calls to `step`.
+    fn work_steps(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// An exact back end: it answers at once, with a model or a proof that none exists, instead of
@@ -439,6 +447,10 @@ pub trait ExactBackend: Send {
     /// Whether the answer is proven best (see `Solver::proven_optimal`).
     fn proven_optimal(&self) -> bool {
         false
+    }
+    /// See `Solver::work_steps`.
+    fn work_steps(&self) -> Option<u64> {
+        None
     }
 }
 
@@ -474,6 +486,10 @@ impl<T: ExactBackend> Solver for T {
     fn proven_optimal(&self) -> bool {
         ExactBackend::proven_optimal(self)
     }
+
+    fn work_steps(&self) -> Option<u64> {
+        ExactBackend::work_steps(self)
+    }
 }
 
 /// A back end in the registry.
@@ -487,6 +503,10 @@ pub struct BackendInfo {
     /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
     /// too large); checked before any restart starts, so that the user gets a clear error.
     pub admissible: fn(&Graph, &Options) -> Result<(), String>,
+    /// The back end that runs in this one's place on a program with reals (`auto`'s solver
+    /// half encodes finite domains only, so its gradient half runs alone); `None`: this one,
+    /// beside the real-param stage, or refused if it is exact.
+    pub for_reals: Option<&'static BackendInfo>,
 }
 
 /// For back ends that run on any graph.

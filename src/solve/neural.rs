@@ -212,6 +212,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&NeuralParams::default()),
     make,
     admissible: always_admissible,
+    for_reals: None,
 }];
 
 #[cfg(test)]

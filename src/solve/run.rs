@@ -460,12 +460,16 @@ fn run_restart(
                 break Status::Impossible;
             }
             StepOutcome::Finished => break Status::GaveUp,
+            StepOutcome::BudgetSpent => break Status::StepBudget,
         }
     };
     // An exact back end that optimizes and had to stop holds its best answer so far: it is
     // reported as found (not proven best) once the interpreter confirms it.
     let mut status = status;
-    if matches!(status, Status::Timeout | Status::Interrupted) && !solver.settled() && problem.optimizing() {
+    if matches!(status, Status::Timeout | Status::Interrupted | Status::StepBudget)
+        && !solver.settled()
+        && problem.optimizing()
+    {
         let candidate = solver.candidate().to_vec();
         let failing = problem.failing_examples(&candidate).len();
         if failing <= options.max_violations {
@@ -482,6 +486,9 @@ fn run_restart(
     }
     if status != Status::Found {
         best.steps = steps;
+    }
+    if let Some(work) = solver.work_steps() {
+        best.steps = work;
     }
     best.status = status;
     best.evaluations = problem.evaluations();

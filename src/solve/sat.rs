@@ -14,7 +14,10 @@ use batsat::{lbool, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use super::cdcl::{Answer, Cdcl};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::cdcl::{Answer, Cdcl, Watch};
 use super::optimize::Optimum;
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
@@ -325,6 +328,9 @@ struct Sat {
     /// CaDiCaL's configuration (ignored by batsat).
     config: Config,
     conflict: Option<Vec<usize>>,
+    /// Conflicts CaDiCaL may spend over the whole run (`auto` sets it from `--max-steps`);
+    /// `None`: until the answer or the deadline.
+    conflict_budget: Option<u64>,
 }
 
 /// CaDiCaL's named sets of options: `default`; `plain` (no inprocessing); `sat` (tuned for
@@ -393,8 +399,7 @@ impl ExactBackend for Sat {
                 self.conflict = conflict_of(&cegis.model, Some(&cegis.active), stop);
                 StepOutcome::Exhausted
             }
-            // Stopped by the deadline or an interrupt: the run loop reports it.
-            Outcome::Stopped => StepOutcome::Continue,
+            Outcome::Stopped => self.stopped(stop),
         }
     }
 
@@ -420,6 +425,11 @@ impl Sat {
         } else {
             let mut solver = Cdcl::new(stop);
             solver.configure(self.config.name());
+            if let Some(conflicts) = self.conflict_budget {
+                let watch = Arc::new(Watch::default());
+                watch.stop_at_conflicts.store(conflicts, Ordering::Relaxed);
+                solver.watch(watch);
+            }
             Box::new(solver)
         }
     }
@@ -444,7 +454,7 @@ impl Sat {
                 if proven {
                     StepOutcome::Finished
                 } else {
-                    StepOutcome::Continue
+                    self.stopped(stop)
                 }
             }
             Optimum::Impossible => {
@@ -453,9 +463,24 @@ impl Sat {
                 }
                 StepOutcome::Exhausted
             }
-            Optimum::Stopped => StepOutcome::Continue,
+            Optimum::Stopped => self.stopped(stop),
         }
     }
+
+    /// What a solve that stopped before its answer means: the deadline or an interrupt, which
+    /// the run loop reports, or else the conflict budget spent.
+    fn stopped(&self, stop: StopCondition) -> StepOutcome {
+        if self.conflict_budget.is_some() && !stop.reached() {
+            StepOutcome::BudgetSpent
+        } else {
+            StepOutcome::Continue
+        }
+    }
+}
+
+/// `sat` with its defaults, stopping after `conflicts` conflicts over the whole run.
+pub(super) fn with_conflict_budget(conflicts: u64) -> Box<dyn Solver> {
+    Box::new(Sat { conflict_budget: Some(conflicts), ..Sat::default() })
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
@@ -506,4 +531,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&SatParams::default()),
     make,
     admissible,
+    for_reals: None,
 };

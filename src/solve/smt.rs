@@ -249,6 +249,7 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&SmtParams::default()),
     make,
     admissible,
+    for_reals: None,
 };
 
 #[cfg(test)]

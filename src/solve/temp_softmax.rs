@@ -106,6 +106,7 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&TempParams::default()),
         make,
         admissible: always_admissible,
+        for_reals: None,
     },
     BackendInfo {
         name: "temp-softmax-reg",
@@ -114,5 +115,6 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&TempRegParams::default()),
         make: make_reg,
         admissible: always_admissible,
+        for_reals: None,
     },
 ];

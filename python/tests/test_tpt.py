@@ -452,6 +452,10 @@ example { x = 2.0; y ~= 5.0; }
 def test_real_params_and_outputs_are_floats():
     result = tpt.compile(LINE).synth(seed=1)
     assert result.status == "found"
+    # The default, `auto`, runs its gradient half alone on reals, and says so first.
+    assert result.backend == "gradsearch-la"
+    assert result.diagnostics[0].severity == "note"
+    assert result.diagnostics[0].message.startswith("`auto` ran its gradient half, `gradsearch-la`, alone")
     assert type(result.params["slope"]) is float and type(result.params["offset"]) is float
     assert abs(result.params["slope"] - 2.0) <= 1e-3 and abs(result.params["offset"] - 1.0) <= 1e-3
     y = result.run({"x": 10.0})["y"]

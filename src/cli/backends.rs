@@ -12,6 +12,9 @@ pub fn main() -> u8 {
     for info in registry().into_iter().chain(stage) {
         let default = if info.name == DEFAULT_BACKEND { " (default)" } else { "" };
         outln!("{}{default}\n    {}", info.name, info.summary);
+        if let Some(substitute) = info.for_reals {
+            outln!("    on a program with reals, `{}` runs in its place", substitute.name);
+        }
         let defaults = (info.defaults)();
         let rows: Vec<(String, String, &str)> = info
             .options

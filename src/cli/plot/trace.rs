@@ -46,17 +46,17 @@ impl TraceRun<'_> {
 }
 
 /// An error unless the back end has a trajectory to trace. The exact back ends (`sat`, `smt`,
-/// `exhaustive`) are not bounded by steps: they take one step, or enumerate in an order that
+/// `exhaustive`, and `auto` for its solver half) are not bounded by steps: they take one step, or enumerate in an order that
 /// says nothing, so a trace of them would be a flat line; they are refused before the search.
 pub fn check_traceable(search: &Search) -> Result<(), Diagnostic> {
     if !search.is_exact() {
         return Ok(());
     }
     Err(Diagnostic::error(format!(
-        "`--trace`: the `{}` back end has no trajectory to trace (it is exact: it covers the search space instead of improving a candidate step by step)",
+        "`--trace`: the `{}` back end has no trajectory to trace (it is exact, or has an exact half: it covers the search space instead of improving a candidate step by step)",
         search.backend().name
     ))
-    .with_help("trace a back end that searches step by step, e.g. `--backend gradsearch-ra`"))
+    .with_help("trace a back end that searches step by step, e.g. `--backend gradsearch-la` (the gradient half of the default `auto`)"))
 }
 
 /// Write the trajectory to `path`: CSV for a `.csv` file, otherwise an SVG plot.

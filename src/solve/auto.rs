@@ -18,9 +18,11 @@
 //!   `conflicts-per-step` conflicts (the solver is stopped there); a solver model after c
 //!   conflicts wins once the gradient has taken c / `conflicts-per-step` steps without a
 //!   solution (or spent its budget). A proof of impossibility ends the run at once.
-//! - A problem that optimizes (`minimize`, `--max-violations`) goes to the exact half alone,
-//!   `sat`'s optimization: a gradient solution would only bound the optimum from above, and
-//!   the proof needs the solver's bounds anyway.
+//! - A problem with an objective (`minimize`) races as above for a first program on the
+//!   examples alone; the descent lowers its objective, and `sat`'s optimization then proves
+//!   bounds below it (its first solve replaced by that program) with the rest of the budget.
+//!   With an allowance of failing examples (`--max-violations`) the solver optimizes alone: a
+//!   gradient solution fails no example, which says nothing about the fewest.
 //!
 //! Everything the halves tell each other, and which answer wins, is thus decided by counts of
 //! work, never by which thread is faster: the printed program depends only on the input and
@@ -29,7 +31,7 @@
 //!
 //! `--max-steps` is the budget of both halves on the shared clock: the gradient takes that
 //! many steps, the solver that many times `conflicts-per-step` conflicts (also when it
-//! optimizes alone), and the run ends "not found within budget" when both are spent. Given
+//! optimizes), and the run ends "not found within budget" when both are spent. Given
 //! the budget (`--max-steps`) and the time, `auto` finds a program when one exists and proves
 //! impossibility when none does. The steps it reports are the clock's when the answer was
 //! decided.
@@ -116,25 +118,63 @@ impl ExactBackend for Auto {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
         self.clock = None;
-        let conflicts = self.conflict_budget(problem);
-        self.exact = problem.optimizing().then(|| {
-            let mut exact = match conflicts {
-                Some(conflicts) => super::sat::with_conflict_budget(conflicts),
-                None => (super::sat::BACKEND.make)(&(super::sat::BACKEND.defaults)()),
-            };
+        // With an allowance of failing examples the solver optimizes alone, on its whole
+        // budget: a gradient solution would fail none, which says nothing about the fewest.
+        self.exact = (problem.max_violations() > 0).then(|| {
+            let mut exact = super::sat::with_budget(self.conflict_budget(problem), None);
             exact.start(problem, rng);
             exact
         });
     }
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
-        if let Some(exact) = self.exact.as_mut() {
-            let outcome = exact.step(problem, rng);
-            if outcome == StepOutcome::Exhausted {
-                self.conflict = exact.conflict();
-            }
+        if self.exact.is_some() {
+            return self.optimize(problem, rng);
+        }
+        let outcome = self.race(problem, rng);
+        if !problem.optimizing() || outcome != StepOutcome::Finished {
             return outcome;
         }
+        // A first program, from the race: the descent lowers its objective, and `sat`'s
+        // optimization proves the bounds below it with the rest of the budget.
+        let first = super::optimize::descend(problem, &self.candidate, 0);
+        let spent = (self.clock.unwrap_or(0) as f64 * self.params.conflicts_per_step).ceil() as u64;
+        let rest = self.conflict_budget(problem).map(|budget| budget.saturating_sub(spent));
+        let mut exact = super::sat::with_budget(rest, Some(first));
+        exact.start(problem, rng);
+        self.exact = Some(exact);
+        self.clock = None;
+        self.optimize(problem, rng)
+    }
+
+    fn answer(&self) -> (&[u32], Option<&[usize]>) {
+        match &self.exact {
+            Some(exact) => (exact.candidate(), self.conflict.as_deref()),
+            None => (&self.candidate, self.conflict.as_deref()),
+        }
+    }
+
+    fn reports_candidates(&self) -> bool {
+        self.exact.is_none()
+    }
+
+    fn settled(&self) -> bool {
+        self.exact.as_ref().is_none_or(|exact| exact.settled())
+    }
+
+    fn proven_optimal(&self) -> bool {
+        self.exact.as_ref().is_some_and(|exact| exact.proven_optimal())
+    }
+
+    fn work_steps(&self) -> Option<u64> {
+        self.clock
+    }
+}
+
+impl Auto {
+    /// The gradient search and the solver side by side, on the examples alone (no objective):
+    /// the first program on the shared clock, or a proof that none exists.
+    fn race(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
         let model = Model::build(problem.graph);
         if let Some(example) = model.contradicted_example() {
             self.conflict = Some(vec![example]);
@@ -176,31 +216,16 @@ impl ExactBackend for Auto {
         })
     }
 
-    fn answer(&self) -> (&[u32], Option<&[usize]>) {
-        match &self.exact {
-            Some(exact) => (exact.candidate(), self.conflict.as_deref()),
-            None => (&self.candidate, self.conflict.as_deref()),
+    /// `sat`'s optimization, on its own budget.
+    fn optimize(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let Some(exact) = self.exact.as_mut() else { return StepOutcome::Continue };
+        let outcome = exact.step(problem, rng);
+        if outcome == StepOutcome::Exhausted {
+            self.conflict = exact.conflict();
         }
+        outcome
     }
 
-    fn reports_candidates(&self) -> bool {
-        self.exact.is_none()
-    }
-
-    fn settled(&self) -> bool {
-        self.exact.as_ref().is_none_or(|exact| exact.settled())
-    }
-
-    fn proven_optimal(&self) -> bool {
-        self.exact.as_ref().is_some_and(|exact| exact.proven_optimal())
-    }
-
-    fn work_steps(&self) -> Option<u64> {
-        self.clock
-    }
-}
-
-impl Auto {
     /// The solver's share of `--max-steps`: as many conflicts as the gradient's steps count
     /// for on the shared clock. `None` when the steps are unbounded.
     fn conflict_budget(&self, problem: &Problem) -> Option<u64> {

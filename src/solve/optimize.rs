@@ -39,10 +39,19 @@ fn params_of(model: &Model, cnf: &Cnf, engine: &dyn Engine) -> Vec<u32> {
 /// bound is a set of assumptions on the same formula, so the solver keeps what it learnt.
 /// With `cegis` and no allowance, the formula holds only the examples that models failed
 /// (`optimize_cegis`); an allowance counts failing examples over all of them, so it keeps
-/// every example in the formula.
-pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Problem, cegis: bool) -> Optimum {
+/// every example in the formula. Without an allowance, `incumbent` (params that satisfy every
+/// example, found by another search) takes the place of the first solve: the bounds start
+/// below its objective.
+pub(super) fn optimize(
+    model: &Model,
+    engine: &mut dyn Engine,
+    problem: &mut Problem,
+    cegis: bool,
+    incumbent: Option<&[u32]>,
+) -> Optimum {
+    let incumbent = incumbent.filter(|_| problem.max_violations() == 0);
     if cegis && problem.max_violations() == 0 {
-        return optimize_cegis(model, engine, problem);
+        return optimize_cegis(model, engine, problem, incumbent);
     }
     let allowance = problem.max_violations();
     let mut cnf = if allowance > 0 { Cnf::with_selectors(model) } else { Cnf::from_model(model) };
@@ -58,7 +67,11 @@ pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Pro
     // model is the least number of failing examples.
     let mut fixed = Vec::new();
     let mut first = None;
-    for k in 0..=allowance {
+    if let Some(params) = incumbent {
+        fixed = violations.assume(0).unwrap_or_default();
+        first = Some(params.to_vec());
+    }
+    for k in (0..=allowance).filter(|_| first.is_none()) {
         let assumptions = violations.assume(k as i64).unwrap_or_default();
         match engine.solve(&assumptions, None) {
             Answer::Stopped => return Optimum::Stopped,
@@ -112,17 +125,26 @@ pub(super) fn optimize(model: &Model, engine: &mut dyn Engine, problem: &mut Pro
 /// lower cost; a bound that is unsatisfiable on some of the examples is unsatisfiable on all
 /// of them, which proves the best so far optimal. The examples a smaller circuit cannot meet
 /// together are often few, so the proofs need a fraction of the formula.
-fn optimize_cegis(model: &Model, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+fn optimize_cegis(model: &Model, engine: &mut dyn Engine, problem: &mut Problem, incumbent: Option<&[u32]>) -> Optimum {
     let mut cegis = Cegis::new(model.clone(), engine, false);
-    minimize_with(&mut cegis, engine, problem)
+    minimize_with(&mut cegis, engine, problem, incumbent)
 }
 
 /// `optimize_cegis` on a formula that already holds some examples (`cegis.active` says which
-/// ones the proofs needed).
-fn minimize_with(cegis: &mut Cegis, engine: &mut dyn Engine, problem: &mut Problem) -> Optimum {
+/// ones the proofs needed), from `incumbent` when one is given.
+fn minimize_with(
+    cegis: &mut Cegis,
+    engine: &mut dyn Engine,
+    problem: &mut Problem,
+    incumbent: Option<&[u32]>,
+) -> Optimum {
     let model = &cegis.model;
     let base = problem.graph.objective_offset + objective_base(model);
-    let mut best = match cegis.search(engine, problem, None) {
+    let first = match incumbent {
+        Some(params) => Outcome::Found(params.to_vec()),
+        None => cegis.search(engine, problem, None),
+    };
+    let mut best = match first {
         Outcome::Found(params) => params,
         Outcome::Impossible => return Optimum::Impossible,
         Outcome::Stopped => return Optimum::Stopped,
@@ -221,6 +243,38 @@ mod tests {
     use crate::tape::Tape;
     use std::sync::atomic::AtomicBool;
 
+    /// From an incumbent the bounds start below its objective: the optimum is proven without
+    /// a first solve, and a solver stopped before any bound keeps the incumbent, unproven.
+    #[test]
+    fn an_incumbent_replaces_the_first_solve() {
+        let source = "param a: 4;\nparam b: 4;\ninput x: 2;\noutput y: 4;\ny = (a + b + x) % 4;\nminimize a;\n\
+                      example { x = 0; y = 3; }\nexample { x = 1; y = 0; }\n";
+        let mut sources = SourceMap::new();
+        let main = sources.add("test.tpt", source);
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
+        let stop = AtomicBool::new(false);
+        let model = Model::build(&compiled.graph);
+        for cegis in [false, true] {
+            let mut problem = Problem::new(&compiled.graph, tape.clone(), None, &stop);
+            let mut engine = Cdcl::new(problem.stop_condition());
+            match optimize(&model, &mut engine, &mut problem, cegis, Some(&[3, 0])) {
+                Optimum::Found { params, proven } => assert_eq!((params, proven), (vec![0, 3], true), "cegis {cegis}"),
+                _ => panic!("a = 0, b = 3 satisfies every example"),
+            }
+            // A solver that stops at once: the incumbent is the answer, not proven best.
+            let mut problem = Problem::new(&compiled.graph, tape.clone(), None, &stop);
+            let mut engine = Cdcl::new(problem.stop_condition());
+            let watch = std::sync::Arc::new(crate::solve::cdcl::Watch::default());
+            watch.stop_at_conflicts.store(0, std::sync::atomic::Ordering::Relaxed);
+            engine.watch(watch);
+            match optimize(&model, &mut engine, &mut problem, cegis, Some(&[3, 0])) {
+                Optimum::Found { params, proven } => assert_eq!((params, proven), (vec![3, 0], false), "cegis {cegis}"),
+                _ => panic!("the incumbent is kept"),
+            }
+        }
+    }
+
     #[test]
     fn counterexample_guided_bounds_are_proved_on_the_examples_they_need() {
         // Eight examples, each of which alone pins p = 3: the lower bound is proved on one.
@@ -234,7 +288,7 @@ mod tests {
         let mut problem = Problem::new(&compiled.graph, tape, None, &stop);
         let mut engine = Cdcl::new(problem.stop_condition());
         let mut cegis = Cegis::new(Model::build(&compiled.graph), &mut engine, false);
-        match minimize_with(&mut cegis, &mut engine, &mut problem) {
+        match minimize_with(&mut cegis, &mut engine, &mut problem, None) {
             Optimum::Found { params, proven } => assert_eq!((params, proven), (vec![3], true)),
             _ => panic!("p = 3 satisfies every example"),
         }

@@ -331,6 +331,9 @@ struct Sat {
     /// Conflicts CaDiCaL may spend over the whole run (`auto` sets it from `--max-steps`);
     /// `None`: until the answer or the deadline.
     conflict_budget: Option<u64>,
+    /// When optimizing without an allowance: params that satisfy every example, found by
+    /// another search (`auto`'s), from which the bounds start.
+    incumbent: Option<Vec<u32>>,
 }
 
 /// CaDiCaL's named sets of options: `default`; `plain` (no inprocessing); `sat` (tuned for
@@ -446,7 +449,7 @@ impl Sat {
         }
         let mut engine = self.new_engine(stop, rng);
         let engine: &mut dyn Engine = &mut *engine;
-        match super::optimize::optimize(&model, engine, problem, self.cegis) {
+        match super::optimize::optimize(&model, engine, problem, self.cegis, self.incumbent.as_deref()) {
             Optimum::Found { params, proven } => {
                 self.candidate = params;
                 self.proven = proven;
@@ -478,9 +481,11 @@ impl Sat {
     }
 }
 
-/// `sat` with its defaults, stopping after `conflicts` conflicts over the whole run.
-pub(super) fn with_conflict_budget(conflicts: u64) -> Box<dyn Solver> {
-    Box::new(Sat { conflict_budget: Some(conflicts), ..Sat::default() })
+/// `sat` with its defaults, stopping after `conflicts` conflicts over the whole run (`None`: no
+/// budget); when it optimizes without an allowance, from `incumbent` (params that satisfy
+/// every example).
+pub(super) fn with_budget(conflicts: Option<u64>, incumbent: Option<Vec<u32>>) -> Box<dyn Solver> {
+    Box::new(Sat { conflict_budget: conflicts, incumbent, ..Sat::default() })
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {

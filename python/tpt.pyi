@@ -119,6 +119,12 @@ class Sketch:
     ) -> Result:
         """Search for the params.
 
+        `backend` defaults to `DEFAULT_BACKEND`, `"auto"`: the gradient search and the bundled
+        CaDiCaL side by side, which finds a program when either would, proves impossibility
+        and proves a `minimize` optimum within `max_steps` (the budget of both halves); on a
+        sketch with real params it runs `"gradsearch-la"` alone (`Result.backend` says so, with
+        a note first in `Result.diagnostics`).
+
         `examples` adds examples to the sketch's own, with the meaning of a `--data` file: a
         list of dicts (one per example, input and output names to values), or a dict of
         arrays whose first axis indexes the examples. Every input is given in full; `None`

@@ -294,9 +294,11 @@ fn auto_stops_at_its_step_budget_with_the_best_candidate() {
         assert!(value["violations"].as_u64().is_some_and(|v| v > 0), "{value}");
         assert!(value["params"].is_object(), "the best candidate is reported: {value}");
     }
-    // With a budget of no steps the solver gets no conflicts either.
+    // With a budget of no steps the solver gets no conflicts either; the warning says how to
+    // search longer.
     let result = tpt(&["synth", "programs/circuit_shift.tpt", "--max-steps", "0"]);
     assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    assert!(text(&result.stderr).contains("Help: raise `--max-steps`"), "{}", text(&result.stderr));
     assert!(text(&result.stdout).starts_with("// NOT A SOLUTION"), "{}", text(&result.stdout));
 }
 

@@ -177,20 +177,26 @@ impl Synthesis {
                 diagnostics
             }
             (status, Some(best)) => {
-                let mut diagnostics = vec![Diagnostic::warning(format!(
-                    "no program found ({}); the best candidate violates {}",
-                    describe_status(status),
-                    plural(best.violations, "observation")
-                ))];
+                let mut diagnostics = vec![with_longer_search_help(
+                    Diagnostic::warning(format!(
+                        "no program found ({}); the best candidate violates {}",
+                        describe_status(status),
+                        plural(best.violations, "observation")
+                    )),
+                    status,
+                )];
                 let values = param_values_with_reals(program, graph, &best.assignment, &best.reals);
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
-            (status, None) => vec![Diagnostic::warning(format!(
-                "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
-                describe_status(status),
-                self.backend
-            ))],
+            (status, None) => vec![with_longer_search_help(
+                Diagnostic::warning(format!(
+                    "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
+                    describe_status(status),
+                    self.backend
+                )),
+                status,
+            )],
         }
     }
 
@@ -334,6 +340,17 @@ pub fn duration_text(seconds: f64) -> String {
         0
     };
     format!("{value:.decimals$} {unit}")
+}
+
+/// Say how to search longer where the search stopped at its budget or its deadline.
+fn with_longer_search_help(diagnostic: Diagnostic, status: Status) -> Diagnostic {
+    match status {
+        Status::StepBudget => diagnostic.with_help(
+            "raise `--max-steps` (each restart's budget; with `auto` also its solver's conflicts) or `--restarts` to search longer",
+        ),
+        Status::Timeout => diagnostic.with_help("raise `--timeout` to search longer"),
+        _ => diagnostic,
+    }
 }
 
 /// A status in words.

@@ -10,14 +10,17 @@
 //!   default: each pause re-enters CaDiCaL's solve, which restarts its search schedules, and
 //!   that alone made the 16-example adder take 1.78 million conflicts instead of 131,000
 //!   (docs/backends.md).
+//! - The gradient takes its first `head-start` steps alone, and the solver starts after them:
+//!   its conflict c is at step `head-start + c / conflicts-per-step` of the clock, and a program
+//!   the gradient finds in the head start needs no CNF and no second thread.
 //! - Every 1,000 steps the gradient removes from its moves the param values ruled out by the
 //!   unit clauses the solver learnt up to a quarter of the gradient's clock, waiting if the
 //!   solver has not got that far.
 //! - The answer is the one found first on the shared clock (the gradient's on a tie): a
-//!   gradient solution at step n wins unless the solver finds a model within n times
-//!   `conflicts-per-step` conflicts (the solver is stopped there); a solver model after c
-//!   conflicts wins once the gradient has taken c / `conflicts-per-step` steps without a
-//!   solution (or spent its budget). A proof of impossibility ends the run at once.
+//!   gradient solution at step n wins unless the solver finds a model within n - `head-start`
+//!   times `conflicts-per-step` conflicts (the solver is stopped there); a solver model after
+//!   c conflicts wins once the gradient has taken `head-start` + c / `conflicts-per-step`
+//!   steps without a solution (or spent its budget). A proof of impossibility ends the run at once.
 //! - A problem with an objective (`minimize`) races as above for a first program on the
 //!   examples alone; the descent lowers its objective, and `sat`'s optimization then proves
 //!   bounds below it (its first solve replaced by that program) with the rest of the budget.
@@ -65,6 +68,9 @@ const UNITS_EVERY: u64 = 1000;
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct AutoParams {
     conflicts_per_step: f64,
+    /// Gradient steps taken before the solver starts: a program the gradient finds within
+    /// them needs no CNF and no second thread (docs/backends.md has the measurements).
+    head_start: u64,
     phases: bool,
     units: bool,
     cegis: bool,
@@ -72,7 +78,7 @@ struct AutoParams {
 
 impl Default for AutoParams {
     fn default() -> Self {
-        AutoParams { conflicts_per_step: 2.0, phases: false, units: true, cegis: false }
+        AutoParams { conflicts_per_step: 2.0, head_start: 16, phases: false, units: true, cegis: false }
     }
 }
 
@@ -86,6 +92,9 @@ struct Auto {
     exact: Option<Box<dyn Solver>>,
     /// The shared clock when the answer was decided, in gradient steps.
     clock: Option<u64>,
+    /// The gradient steps taken before the solver started (its conflict c is at step
+    /// `head + c / conflicts-per-step` of the clock).
+    head: u64,
 }
 
 /// What the two halves share.
@@ -108,6 +117,40 @@ struct Report {
     conflict: Option<Vec<usize>>,
 }
 
+/// The gradient half's search and where it stands.
+struct Gradient {
+    search: GradSearch,
+    steps: u64,
+    /// The fewest violations so far, and the candidate with them.
+    best: usize,
+    best_candidate: Vec<u32>,
+    /// The budget is spent or the search has nothing more to try.
+    done: bool,
+}
+
+impl Gradient {
+    fn start(problem: &mut Problem, rng: &mut Rng) -> Self {
+        let mut search = GradSearch::lookahead_search();
+        search.start(problem, rng);
+        let best_candidate = search.candidate().to_vec();
+        Gradient { search, steps: 0, best: usize::MAX, best_candidate, done: problem.step_budget() == 0 }
+    }
+
+    /// One step; true when the candidate satisfies every example.
+    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> bool {
+        let outcome = self.search.step(problem, rng);
+        self.steps += 1;
+        let violations = problem.violations_at(self.search.candidate());
+        if violations < self.best {
+            self.best = violations;
+            self.best_candidate.clear();
+            self.best_candidate.extend_from_slice(self.search.candidate());
+        }
+        self.done |= outcome != StepOutcome::Continue || self.steps >= problem.step_budget();
+        violations == 0
+    }
+}
+
 /// Sleep briefly while waiting for the other half.
 fn pause() {
     std::thread::sleep(Duration::from_micros(200));
@@ -118,6 +161,7 @@ impl ExactBackend for Auto {
         self.candidate = vec![0; problem.num_params()];
         self.conflict = None;
         self.clock = None;
+        self.head = 0;
         // With an allowance of failing examples the solver optimizes alone, on its whole
         // budget: a gradient solution would fail none, which says nothing about the fewest.
         self.exact = (problem.max_violations() > 0).then(|| {
@@ -138,7 +182,7 @@ impl ExactBackend for Auto {
         // A first program, from the race: the descent lowers its objective, and `sat`'s
         // optimization proves the bounds below it with the rest of the budget.
         let first = super::optimize::descend(problem, &self.candidate, 0);
-        let spent = (self.clock.unwrap_or(0) as f64 * self.params.conflicts_per_step).ceil() as u64;
+        let spent = self.conflicts_by(self.clock.unwrap_or(0)).ceil() as u64;
         let rest = self.conflict_budget(problem).map(|budget| budget.saturating_sub(spent));
         let mut exact = super::sat::with_budget(rest, Some(first));
         exact.start(problem, rng);
@@ -175,6 +219,22 @@ impl Auto {
     /// The gradient search and the solver side by side, on the examples alone (no objective):
     /// the first program on the shared clock, or a proof that none exists.
     fn race(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+        let mut gradient = Gradient::start(problem, rng);
+        // The head start: the gradient alone for its first steps (at most half the budget, so
+        // that the solver always has a share of the clock).
+        self.head = self.params.head_start.min(problem.step_budget() / 2);
+        while gradient.steps < self.head && !gradient.done {
+            if problem.should_stop() {
+                return StepOutcome::Continue;
+            }
+            if gradient.step(problem, rng) {
+                self.candidate = gradient.best_candidate.clone();
+                self.clock = Some(gradient.steps);
+                return StepOutcome::Finished;
+            }
+        }
+        self.head = gradient.steps;
+        self.candidate = gradient.best_candidate.clone();
         let model = Model::build(problem.graph);
         if let Some(example) = model.contradicted_example() {
             self.conflict = Some(vec![example]);
@@ -197,19 +257,22 @@ impl Auto {
         }
         let shared = Shared {
             watch: Arc::new(watch),
-            steps: AtomicU64::new(0),
-            bests: Mutex::new(Vec::new()),
+            steps: AtomicU64::new(if gradient.done { u64::MAX } else { gradient.steps }),
+            bests: Mutex::new(vec![(gradient.steps, gradient.best_candidate.clone())]),
             solver_finished: AtomicBool::new(false),
         };
         let mut solver_problem = problem.fork();
         let (to_gradient, reports) = mpsc::channel::<Report>();
         let params = self.params.clone();
         let stop = problem.stop_condition();
+        let head = self.head;
         std::thread::scope(|scope| {
             let shared = &shared;
             let solver_params = params.clone();
-            scope.spawn(move || solver_half(model, &mut solver_problem, stop, shared, &solver_params, to_gradient));
-            let result = self.gradient_half(problem, rng, &params, shared, &reports);
+            scope.spawn(move || {
+                solver_half(model, &mut solver_problem, stop, shared, &solver_params, head, to_gradient)
+            });
+            let result = self.gradient_half(problem, rng, gradient, &params, shared, &reports);
             // Whatever the solver is doing no longer matters.
             shared.watch.cancel.store(true, Ordering::SeqCst);
             result
@@ -226,17 +289,22 @@ impl Auto {
         outcome
     }
 
-    /// The solver's share of `--max-steps`: as many conflicts as the gradient's steps count
-    /// for on the shared clock. `None` when the steps are unbounded.
+    /// The solver's share of `--max-steps`: the conflicts that fit between the head start and
+    /// the end of the budget on the shared clock. `None` when the steps are unbounded.
     fn conflict_budget(&self, problem: &Problem) -> Option<u64> {
         let steps = problem.step_budget();
-        (steps != u64::MAX).then(|| (steps as f64 * self.params.conflicts_per_step).ceil().min(u64::MAX as f64) as u64)
+        (steps != u64::MAX).then(|| self.conflicts_by(steps).ceil().min(u64::MAX as f64) as u64)
     }
 
-    /// The step on the shared clock at which the solver had spent `conflicts` (the first
-    /// step covers an answer the solver found without a conflict).
+    /// The step on the shared clock at which the solver had spent `conflicts` (an answer the
+    /// solver found without a conflict is at the step after the head start).
     fn clock_of(&self, conflicts: u64) -> u64 {
-        ((conflicts as f64 / self.params.conflicts_per_step).ceil() as u64).max(1)
+        self.head + ((conflicts as f64 / self.params.conflicts_per_step).ceil() as u64).max(1)
+    }
+
+    /// The solver's conflicts by step `steps` of the clock.
+    fn conflicts_by(&self, steps: u64) -> f64 {
+        steps.saturating_sub(self.head) as f64 * self.params.conflicts_per_step
     }
 
     /// The gradient half; decides the answer.
@@ -244,25 +312,18 @@ impl Auto {
         &mut self,
         problem: &mut Problem,
         rng: &mut Rng,
+        mut gradient: Gradient,
         params: &AutoParams,
         shared: &Shared,
         reports: &mpsc::Receiver<Report>,
     ) -> StepOutcome {
-        let rate = params.conflicts_per_step;
-        let mut search = GradSearch::lookahead_search();
-        search.start(problem, rng);
         let budget = problem.step_budget();
-        let mut steps = 0u64;
-        let mut best = usize::MAX;
-        let mut gradient_done = budget == 0;
         let mut solver_model: Option<(Vec<u32>, u64)> = None;
         // The solver stopped at its share of the budget without an answer.
         let mut solver_spent = false;
         let mut units_applied = 0usize;
-        if gradient_done {
-            shared.steps.store(u64::MAX, Ordering::SeqCst);
-        }
         loop {
+            let (steps, gradient_done) = (gradient.steps, gradient.done);
             if problem.should_stop() {
                 return StepOutcome::Continue;
             }
@@ -293,14 +354,14 @@ impl Auto {
             // A solver model found after c conflicts wins once the gradient has taken c / rate
             // steps without a solution.
             if let Some((values, conflicts)) = &solver_model {
-                if gradient_done || steps as f64 * rate >= *conflicts as f64 {
+                if gradient_done || self.conflicts_by(steps) >= *conflicts as f64 {
                     self.candidate.clone_from(values);
                     self.clock = Some(self.clock_of(*conflicts));
                     return StepOutcome::Finished;
                 }
             }
             if params.units && steps.is_multiple_of(UNITS_EVERY) && steps > 0 {
-                let upto = (steps as f64 * rate) as u64 / LAG;
+                let upto = self.conflicts_by(steps) as u64 / LAG;
                 while shared.watch.conflicts.load(Ordering::SeqCst) < upto
                     && !shared.solver_finished.load(Ordering::SeqCst)
                 {
@@ -315,44 +376,41 @@ impl Auto {
                 units_applied += fresh.len();
                 for lit in fresh {
                     for (param, value) in self.banned_by(problem, lit) {
-                        search.ban(param, value);
+                        gradient.search.ban(param, value);
                     }
                 }
             }
-            let outcome = search.step(problem, rng);
-            steps += 1;
-            let violations = problem.violations_at(search.candidate());
-            if violations < best {
-                best = violations;
-                self.candidate = search.candidate().to_vec();
+            if gradient_done {
+                continue;
+            }
+            let best = gradient.best;
+            let found = gradient.step(problem, rng);
+            if gradient.best < best {
+                self.candidate.clone_from(&gradient.best_candidate);
                 if let Ok(mut bests) = shared.bests.lock() {
-                    bests.push((steps, self.candidate.clone()));
+                    bests.push((gradient.steps, self.candidate.clone()));
                 }
             }
-            if violations == 0 {
+            if found {
                 shared.steps.store(u64::MAX, Ordering::SeqCst);
-                return self.gradient_found(steps, rate, shared, &mut solver_model, reports);
+                return self.gradient_found(gradient.steps, shared, &mut solver_model, reports);
             }
-            if outcome != StepOutcome::Continue || steps >= budget {
-                gradient_done = true;
-                shared.steps.store(u64::MAX, Ordering::SeqCst);
-            } else {
-                shared.steps.store(steps, Ordering::SeqCst);
-            }
+            let done = gradient.done || gradient.steps >= budget;
+            gradient.done = done;
+            shared.steps.store(if done { u64::MAX } else { gradient.steps }, Ordering::SeqCst);
         }
     }
 
     /// The gradient found a solution at step `steps`: it wins unless the solver finds a model
-    /// within `steps * rate` conflicts (the solver is stopped there).
+    /// by that step of the clock (the solver is stopped there).
     fn gradient_found(
         &mut self,
         steps: u64,
-        rate: f64,
         shared: &Shared,
         solver_model: &mut Option<(Vec<u32>, u64)>,
         reports: &mpsc::Receiver<Report>,
     ) -> StepOutcome {
-        let deadline = (steps as f64 * rate).ceil() as u64;
+        let deadline = self.conflicts_by(steps).ceil() as u64;
         shared.watch.stop_at_conflicts.fetch_min(deadline, Ordering::SeqCst);
         self.clock = Some(steps);
         if solver_model.is_none() {
@@ -363,7 +421,7 @@ impl Auto {
             }
         }
         if let Some((values, conflicts)) = solver_model.take() {
-            if (conflicts as f64) < steps as f64 * rate {
+            if (conflicts as f64) < self.conflicts_by(steps) {
                 self.candidate = values;
                 self.clock = Some(self.clock_of(conflicts));
             }
@@ -388,6 +446,7 @@ fn solver_half(
     stop: StopCondition,
     shared: &Shared,
     params: &AutoParams,
+    head: u64,
     reports: mpsc::Sender<Report>,
 ) {
     let mut engine = Cdcl::new(stop);
@@ -407,7 +466,7 @@ fn solver_half(
             break outcome;
         }
         // A phase exchange: the gradient's best as of a quarter of this clock.
-        let step = (exchange as f64 / params.conflicts_per_step) as u64 / LAG;
+        let step = (head + (exchange as f64 / params.conflicts_per_step) as u64) / LAG;
         while shared.steps.load(Ordering::SeqCst) < step {
             if stop.reached() || shared.watch.cancel.load(Ordering::SeqCst) {
                 break;
@@ -452,6 +511,11 @@ const OPTIONS: &[OptionInfo] = &[
         help: "solver conflicts that count as one gradient step on the clock the two halves share",
     },
     OptionInfo {
+        key: "head-start",
+        kind: Kind::integer_from(0),
+        help: "gradient steps before the solver starts (at most half of --max-steps)",
+    },
+    OptionInfo {
         key: "phases",
         kind: Kind::Bool,
         help: "the gradient search's best candidate becomes the solver's preferred decision phases",
@@ -476,6 +540,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
         param_literals: HashMap::new(),
         exact: None,
         clock: None,
+        head: 0,
     })
 }
 

@@ -303,6 +303,31 @@ fn auto_stops_at_its_step_budget_with_the_best_candidate() {
     assert!(text(&result.stdout).starts_with("// NOT A SOLUTION"), "{}", text(&result.stdout));
 }
 
+/// The gradient's head start: a program it finds in its first `head-start` steps is its own
+/// (found at its own step, as `gradsearch-la` finds it), and a solver answer is counted from
+/// the end of the head start on the clock.
+#[test]
+fn auto_gives_the_gradient_a_head_start() {
+    let steps = |args: &[&str]| -> u64 {
+        let mut all = vec!["synth", "--json", "--no-distinguish"];
+        all.extend_from_slice(args);
+        let result = tpt(&all);
+        assert_eq!(result.status.code(), Some(0), "{args:?}: {}", text(&result.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("JSON");
+        value["steps"].as_u64().expect("steps")
+    };
+    let chain = ["programs/parity_chain.tpt", "--seed", "2"];
+    let gradient = steps(&[&chain[..], &["--backend", "gradsearch-la"]].concat());
+    assert!(gradient <= 16, "the gradient solves the chain within the head start ({gradient} steps)");
+    assert_eq!(steps(&chain), gradient);
+    // Without a head start the solver's model, found without a conflict, is at step 1.
+    assert_eq!(steps(&[&chain[..], &["--opt", "head-start=0"]].concat()), 1);
+    // The S-box's model too, but after the head start of 16 steps.
+    let sbox = ["programs/sbox_involution.tpt", "--seed", "1"];
+    assert_eq!(steps(&sbox), 17);
+    assert_eq!(steps(&[&sbox[..], &["--opt", "head-start=0"]].concat()), 1);
+}
+
 /// The printed program depends on the input and the seed only, not on which half of `auto`
 /// is faster: the same run twice prints the same bytes, whether the gradient answers (small
 /// circuits), the solver answers after a gradient budget too small for the 2-bit adder (with

@@ -51,6 +51,11 @@ fn cegis_finds_a_verified_program_on_a_circuit_task() {
     }
 }
 
+/// `gradsearch-la` on the held-out sketch with a `--cegis` flag and a seed, as JSON.
+fn held_out(flag: &str, seed: &str) -> Output {
+    tpt(&["synth", HELD_OUT, "--backend", "gradsearch-la", flag, "--json", "--seed", seed, "--no-distinguish"])
+}
+
 /// The first example holds whatever the param is, so most starts end their first round at a
 /// param the second example refutes: that example joins and the search goes on to the answer.
 #[test]
@@ -58,17 +63,7 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     let mut refuted = 0;
     for seed in 0..12 {
         let seed = seed.to_string();
-        let result = tpt(&[
-            "synth",
-            HELD_OUT,
-            "--backend",
-            "gradsearch-la",
-            "--cegis=first",
-            "--json",
-            "--seed",
-            &seed,
-            "--no-distinguish",
-        ]);
+        let result = held_out("--cegis=first", &seed);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
         assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
@@ -82,17 +77,7 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     let mut both = 0;
     for seed in 0..12 {
         let seed = seed.to_string();
-        let result = tpt(&[
-            "synth",
-            HELD_OUT,
-            "--backend",
-            "gradsearch-la",
-            "--cegis=all",
-            "--json",
-            "--seed",
-            &seed,
-            "--no-distinguish",
-        ]);
+        let result = held_out("--cegis=all", &seed);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
         assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
@@ -103,28 +88,8 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
     assert!(both >= 6, "{both} of 12 runs added both failing examples");
     // `--cegis` alone is `--cegis=all` for the back ends that improve a candidate.
     for seed in ["0", "1", "2"] {
-        let plain = tpt(&[
-            "synth",
-            HELD_OUT,
-            "--backend",
-            "gradsearch-la",
-            "--cegis",
-            "--json",
-            "--seed",
-            seed,
-            "--no-distinguish",
-        ]);
-        let all = tpt(&[
-            "synth",
-            HELD_OUT,
-            "--backend",
-            "gradsearch-la",
-            "--cegis=all",
-            "--json",
-            "--seed",
-            seed,
-            "--no-distinguish",
-        ]);
+        let plain = held_out("--cegis", seed);
+        let all = held_out("--cegis=all", seed);
         assert_eq!(json(&plain)["cegis"], json(&all)["cegis"], "seed {seed}");
     }
 }

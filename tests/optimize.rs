@@ -109,9 +109,12 @@ fn auto_proves_an_optimum_within_its_budget() {
     let value = json(&[file, "--no-distinguish"]);
     assert_eq!((&value["backend"], &value["status"]), (&"auto".into(), &"found".into()));
     assert_eq!((&value["cost"], &value["optimal"]), (&5.into(), &true.into()));
+    // The steps are the shared clock's: the race's, then the solver's conflicts.
+    assert!(value["steps"].as_u64().is_some_and(|steps| steps > 1 && steps <= 100_000), "{value}");
     let value = json(&[file, "--no-distinguish", "--max-steps", "3000"]);
     assert_eq!(value["status"], "found");
     assert_eq!((&value["cost"], &value["optimal"]), (&5.into(), &false.into()));
+    assert_eq!(value["steps"], 3000, "the whole budget was spent");
     let value = json(&[file, "--no-distinguish", "--max-steps", "100"]);
     assert_eq!(value["status"], "step-budget");
 }

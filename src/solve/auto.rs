@@ -88,13 +88,15 @@ struct Auto {
     conflict: Option<Vec<usize>>,
     /// Each param literal of the CNF and the (param, value) it asserts when it holds.
     param_literals: HashMap<i32, (usize, u32)>,
-    /// `sat`, which answers a problem that optimizes.
-    exact: Option<Box<dyn Solver>>,
+    /// `sat`, which answers a problem that optimizes, and the watch that counts its conflicts.
+    exact: Option<(Box<dyn Solver>, Arc<Watch>)>,
     /// The shared clock when the answer was decided, in gradient steps.
     clock: Option<u64>,
     /// The gradient steps taken before the solver started (its conflict c is at step
     /// `head + c / conflicts-per-step` of the clock).
     head: u64,
+    /// `--max-steps`: the clock's end.
+    steps_budget: u64,
 }
 
 /// What the two halves share.
@@ -162,13 +164,12 @@ impl ExactBackend for Auto {
         self.conflict = None;
         self.clock = None;
         self.head = 0;
+        self.steps_budget = problem.step_budget();
         // With an allowance of failing examples the solver optimizes alone, on its whole
         // budget: a gradient solution would fail none, which says nothing about the fewest.
-        self.exact = (problem.max_violations() > 0).then(|| {
-            let mut exact = super::sat::with_budget(self.conflict_budget(problem), None);
-            exact.start(problem, rng);
-            exact
-        });
+        if problem.max_violations() > 0 {
+            self.exact = Some(self.start_exact(problem, rng, 0, None));
+        }
     }
 
     fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
@@ -182,18 +183,15 @@ impl ExactBackend for Auto {
         // A first program, from the race: the descent lowers its objective, and `sat`'s
         // optimization proves the bounds below it with the rest of the budget.
         let first = super::optimize::descend(problem, &self.candidate, 0);
-        let spent = self.conflicts_by(self.clock.unwrap_or(0)).ceil() as u64;
-        let rest = self.conflict_budget(problem).map(|budget| budget.saturating_sub(spent));
-        let mut exact = super::sat::with_budget(rest, Some(first));
-        exact.start(problem, rng);
-        self.exact = Some(exact);
-        self.clock = None;
+        let clock = self.clock.unwrap_or(0);
+        let spent = self.conflicts_by(clock).ceil() as u64;
+        self.exact = Some(self.start_exact(problem, rng, spent, Some(first)));
         self.optimize(problem, rng)
     }
 
     fn answer(&self) -> (&[u32], Option<&[usize]>) {
         match &self.exact {
-            Some(exact) => (exact.candidate(), self.conflict.as_deref()),
+            Some((exact, _)) => (exact.candidate(), self.conflict.as_deref()),
             None => (&self.candidate, self.conflict.as_deref()),
         }
     }
@@ -203,15 +201,16 @@ impl ExactBackend for Auto {
     }
 
     fn settled(&self) -> bool {
-        self.exact.as_ref().is_none_or(|exact| exact.settled())
+        self.exact.as_ref().is_none_or(|(exact, _)| exact.settled())
     }
 
     fn proven_optimal(&self) -> bool {
-        self.exact.as_ref().is_some_and(|exact| exact.proven_optimal())
+        self.exact.as_ref().is_some_and(|(exact, _)| exact.proven_optimal())
     }
 
     fn work_steps(&self) -> Option<u64> {
-        self.clock
+        // CaDiCaL notices its conflict budget at its next poll, a few conflicts late.
+        self.clock.map(|clock| clock.min(self.steps_budget))
     }
 }
 
@@ -279,13 +278,34 @@ impl Auto {
         })
     }
 
-    /// `sat`'s optimization, on its own budget.
+    /// `sat`, started on the conflicts left of the budget after `spent` (and from `incumbent`),
+    /// its conflicts counted from the clock's step now.
+    fn start_exact(
+        &mut self,
+        problem: &mut Problem,
+        rng: &mut Rng,
+        spent: u64,
+        incumbent: Option<Vec<u32>>,
+    ) -> (Box<dyn Solver>, Arc<Watch>) {
+        let watch = Arc::new(Watch::default());
+        if let Some(budget) = self.conflict_budget(problem) {
+            watch.stop_at_conflicts.store(budget.saturating_sub(spent), Ordering::SeqCst);
+        }
+        let mut exact = super::sat::watched(watch.clone(), incumbent);
+        exact.start(problem, rng);
+        (exact, watch)
+    }
+
+    /// `sat`'s optimization, on its own budget; the clock goes on by its conflicts.
     fn optimize(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
-        let Some(exact) = self.exact.as_mut() else { return StepOutcome::Continue };
+        let started = self.clock.unwrap_or(self.head);
+        let Some((exact, watch)) = self.exact.as_mut() else { return StepOutcome::Continue };
         let outcome = exact.step(problem, rng);
         if outcome == StepOutcome::Exhausted {
             self.conflict = exact.conflict();
         }
+        let conflicts = watch.conflicts.load(Ordering::SeqCst);
+        self.clock = Some(started + (conflicts as f64 / self.params.conflicts_per_step).ceil() as u64);
         outcome
     }
 
@@ -541,6 +561,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
         exact: None,
         clock: None,
         head: 0,
+        steps_budget: u64::MAX,
     })
 }
 

@@ -14,7 +14,6 @@ use batsat::{lbool, Lit, SolverInterface, SolverOpts, Var};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::cdcl::{Answer, Cdcl, Watch};
@@ -328,9 +327,9 @@ struct Sat {
     /// CaDiCaL's configuration (ignored by batsat).
     config: Config,
     conflict: Option<Vec<usize>>,
-    /// Conflicts CaDiCaL may spend over the whole run (`auto` sets it from `--max-steps`);
-    /// `None`: until the answer or the deadline.
-    conflict_budget: Option<u64>,
+    /// Counts CaDiCaL's conflicts and stops it at a budget over the whole run (`auto` sets it
+    /// from `--max-steps`); `None`: until the answer or the deadline.
+    watch: Option<Arc<Watch>>,
     /// When optimizing without an allowance: params that satisfy every example, found by
     /// another search (`auto`'s), from which the bounds start.
     incumbent: Option<Vec<u32>>,
@@ -428,10 +427,8 @@ impl Sat {
         } else {
             let mut solver = Cdcl::new(stop);
             solver.configure(self.config.name());
-            if let Some(conflicts) = self.conflict_budget {
-                let watch = Arc::new(Watch::default());
-                watch.stop_at_conflicts.store(conflicts, Ordering::Relaxed);
-                solver.watch(watch);
+            if let Some(watch) = &self.watch {
+                solver.watch(watch.clone());
             }
             Box::new(solver)
         }
@@ -473,7 +470,7 @@ impl Sat {
     /// What a solve that stopped before its answer means: the deadline or an interrupt, which
     /// the run loop reports, or else the conflict budget spent.
     fn stopped(&self, stop: StopCondition) -> StepOutcome {
-        if self.conflict_budget.is_some() && !stop.reached() {
+        if self.watch.is_some() && !stop.reached() {
             StepOutcome::BudgetSpent
         } else {
             StepOutcome::Continue
@@ -481,11 +478,11 @@ impl Sat {
     }
 }
 
-/// `sat` with its defaults, stopping after `conflicts` conflicts over the whole run (`None`: no
-/// budget); when it optimizes without an allowance, from `incumbent` (params that satisfy
-/// every example).
-pub(super) fn with_budget(conflicts: Option<u64>, incumbent: Option<Vec<u32>>) -> Box<dyn Solver> {
-    Box::new(Sat { conflict_budget: conflicts, incumbent, ..Sat::default() })
+/// `sat` with its defaults on CaDiCaL, its conflicts counted by `watch` and stopped at its
+/// `stop_at_conflicts`; when it optimizes without an allowance, from `incumbent` (params that
+/// satisfy every example).
+pub(super) fn watched(watch: Arc<Watch>, incumbent: Option<Vec<u32>>) -> Box<dyn Solver> {
+    Box::new(Sat { watch: Some(watch), incumbent, ..Sat::default() })
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {

@@ -567,7 +567,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "auto",
-    summary: "gradsearch-la and CaDiCaL side by side, phases and learnt units exchanged; finds programs and proves impossibility",
+    summary: "gradsearch-la and CaDiCaL side by side on one clock of work; finds programs, proves impossibility and minimize optima",
     options: OPTIONS,
     defaults: || Options::of(&AutoParams::default()),
     make,

@@ -303,6 +303,25 @@ fn auto_stops_at_its_step_budget_with_the_best_candidate() {
     assert!(text(&result.stdout).starts_with("// NOT A SOLUTION"), "{}", text(&result.stdout));
 }
 
+/// A search stopped by its deadline says so, and how to search longer.
+#[test]
+fn a_timed_out_search_says_how_to_search_longer() {
+    let result = tpt(&[
+        "synth",
+        "programs/circuit_mux4.tpt",
+        "--backend",
+        "gradsearch-la",
+        "--max-steps",
+        "100000000",
+        "--timeout",
+        "0.3",
+    ]);
+    let stderr = text(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no program found (timed out)"), "{stderr}");
+    assert!(stderr.contains("Help: raise `--timeout` to search longer"), "{stderr}");
+}
+
 /// The gradient's head start: a program it finds in its first `head-start` steps is its own
 /// (found at its own step, as `gradsearch-la` finds it), and a solver answer is counted from
 /// the end of the head start on the clock.

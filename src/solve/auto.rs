@@ -371,14 +371,18 @@ impl Auto {
                 self.clock = Some(budget);
                 return StepOutcome::BudgetSpent;
             }
-            // A solver model found after c conflicts wins once the gradient has taken c / rate
-            // steps without a solution.
+            // A solver model found after c conflicts wins once the gradient has taken
+            // `head + c / rate` steps without a solution.
             if let Some((values, conflicts)) = &solver_model {
                 if gradient_done || self.conflicts_by(steps) >= *conflicts as f64 {
                     self.candidate.clone_from(values);
                     self.clock = Some(self.clock_of(*conflicts));
                     return StepOutcome::Finished;
                 }
+            }
+            // A gradient that is done only waits for the solver's report (above).
+            if gradient_done {
+                continue;
             }
             if params.units && steps.is_multiple_of(UNITS_EVERY) && steps > 0 {
                 let upto = self.conflicts_by(steps) as u64 / LAG;
@@ -400,9 +404,6 @@ impl Auto {
                     }
                 }
             }
-            if gradient_done {
-                continue;
-            }
             let best = gradient.best;
             let found = gradient.step(problem, rng);
             if gradient.best < best {
@@ -415,9 +416,8 @@ impl Auto {
                 shared.steps.store(u64::MAX, Ordering::SeqCst);
                 return self.gradient_found(gradient.steps, shared, &mut solver_model, reports);
             }
-            let done = gradient.done || gradient.steps >= budget;
-            gradient.done = done;
-            shared.steps.store(if done { u64::MAX } else { gradient.steps }, Ordering::SeqCst);
+            // `Gradient::step` marks the gradient done once its budget is spent.
+            shared.steps.store(if gradient.done { u64::MAX } else { gradient.steps }, Ordering::SeqCst);
         }
     }
 

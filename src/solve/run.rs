@@ -183,9 +183,7 @@ impl RestartResult {
             cegis: None,
         }
     }
-}
 
-impl RestartResult {
     /// Hold `candidate` (with the real params' `reals`), at which the graph says nothing fails
     /// that may not, and let the exact interpreter decide: `Found` with its verdict, or
     /// `InternalError` when it rejects what the graph accepts (a bug in tpt: the lowering and

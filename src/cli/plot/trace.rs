@@ -46,8 +46,9 @@ impl TraceRun<'_> {
 }
 
 /// An error unless the back end has a trajectory to trace. The exact back ends (`sat`, `smt`,
-/// `exhaustive`, and `auto` for its solver half) are not bounded by steps: they take one step, or enumerate in an order that
-/// says nothing, so a trace of them would be a flat line; they are refused before the search.
+/// `exhaustive`, and `auto` for its solver half) are not bounded by steps: they take one step,
+/// or enumerate in an order that says nothing, so a trace of them would be a flat line; they
+/// are refused before the search.
 pub fn check_traceable(search: &Search) -> Result<(), Diagnostic> {
     if !search.is_exact() {
         return Ok(());

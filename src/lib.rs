@@ -40,24 +40,13 @@
 //! [`lower`] ([`graph`]) -> [`tape`] -> [`solve`] -> [`verify`] ([`interp`]) -> [`result`]
 //! ([`print`](mod@print), [`format`](mod@format), [`diagnostics`]).
 
-pub mod ast;
-pub mod check;
-pub mod diagnostics;
-pub mod encode;
-pub mod eval;
-pub mod examples;
-pub mod format;
-pub mod graph;
-pub mod interp;
-pub mod lexer;
-pub mod limits;
-pub mod lower;
-pub mod parse;
-pub mod pipeline;
-pub mod print;
-pub mod program;
-pub mod result;
-pub mod solve;
-pub mod span;
-pub mod tape;
-pub mod verify;
+// The library is layered in crates (ARCHITECTURE.md); this crate is the `tpt` command and a
+// facade that keeps every stage at the path it has always had (`tpt::parse`, `tpt::solve`, ..)
+// for the command, the integration tests, the benchmarks and the fuzz targets.
+pub use tpt_core::{check, eval, examples, interp, limits, program, verify};
+pub use tpt_driver::{distinguish, pipeline, print, result};
+pub use tpt_graph::{graph, lower, tape};
+pub use tpt_solve as solve;
+pub use tpt_solve::encode;
+pub use tpt_source::{diagnostics, span};
+pub use tpt_syntax::{ast, format, lexer, parse};

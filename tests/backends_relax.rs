@@ -78,7 +78,7 @@ fn assert_solves(compiled: &Compiled, what: &str, spec: &Run) {
     assert_eq!(report.status(), Status::Found, "{} on {what} (seed {}): {report:?}", spec.backend, spec.seed);
     // Checked again here, independently of the search's own verification.
     let verified = report.verified().expect("a found result holds verified params");
-    let verifier = Verifier::new(&compiled.program, &compiled.graph, Limits::default().max_unroll);
+    let verifier = Verifier::new(&compiled.program, &compiled.graph.layout, Limits::default().max_unroll);
     assert!(
         verifier.check(verified.assignment()).is_some(),
         "{} on {what}: the reported assignment does not verify",

@@ -262,7 +262,7 @@ fn run_with_options(compiled: &Compiled, name: &str, given: &[(&str, &str)]) -> 
 /// Run a back end with options on a case whose results may fail up to `max_violations`
 /// examples.
 fn run_allowing(compiled: &Compiled, name: &str, given: &[(&str, &str)], max_violations: usize) -> SolveReport {
-    let verifier = Verifier::new(&compiled.program, &compiled.graph, small_limits().max_unroll)
+    let verifier = Verifier::new(&compiled.program, &compiled.graph.layout, small_limits().max_unroll)
         .with_max_violations(max_violations);
     run_with(compiled, name, given, 1, max_violations, &|assignment: &[u32], _: &[f64]| verifier.check(assignment))
 }
@@ -335,7 +335,7 @@ fn exact_back_ends_agree_and_explain_impossibility() {
             assert_eq!(report.status, status, "{name} disagrees with exhaustive on\n{}", case.source());
             if report.status == Status::Found {
                 let verified = report.verified.as_ref().expect("a found result holds verified params");
-                let values = param_values(program, graph, verified.assignment());
+                let values = param_values(program, &graph.layout, verified.assignment());
                 assert!(
                     verify(program, &values, small_limits().max_unroll),
                     "{name}'s answer fails on\n{}",
@@ -427,7 +427,7 @@ fn exact_back_ends_agree_on_optima() {
             assert!(matches!(status, Status::Found | Status::Impossible), "exhaustive: {status:?} on\n{text}");
             let answer = |report: &SolveReport| {
                 report.verified.as_ref().map(|verified| {
-                    let values = param_values(&compiled.program, &compiled.graph, verified.assignment());
+                    let values = param_values(&compiled.program, &compiled.graph.layout, verified.assignment());
                     let failing = (0..compiled.program.examples.len())
                         .filter(|&e| {
                             let outcome = run_example(

@@ -18,10 +18,10 @@ use std::sync::atomic::AtomicBool;
 use serde_json::Value;
 use support::{compile_text, computed_example, random_inputs, random_params, small_limits, Dice, Generator, Shape};
 use tpt::ast::DeclKind;
+use tpt::distinguish::{distinguish, DistinguishConfig, Ending};
 use tpt::graph::Target;
 use tpt::interp::{run_example, Failure};
 use tpt::program::{ExampleData, Program};
-use tpt::solve::distinguish::{distinguish, DistinguishConfig, Ending};
 use tpt::verify::Verifier;
 
 fn scratch(name: &str) -> PathBuf {
@@ -324,7 +324,7 @@ fn the_check_agrees_with_enumeration_on_generated_programs() {
         if space > 8.0 {
             continue;
         }
-        let verifier = Verifier::new(program, graph, small_limits().max_unroll);
+        let verifier = Verifier::new(program, &graph.layout, small_limits().max_unroll);
         let observed: Vec<(usize, usize)> = graph
             .observations
             .iter()
@@ -359,7 +359,7 @@ fn the_check_agrees_with_enumeration_on_generated_programs() {
         cases += 1;
         let count = behaviours.len();
         let config = DistinguishConfig { conflicts: 1_000_000, programs: 1 };
-        let check = distinguish(&verifier, &found, &config, &interrupt, None);
+        let check = distinguish(graph, &verifier, &found, &config, &interrupt, None);
         assert_ne!(check.ending, Ending::InternalError, "{:?}\n{}", check.internal_error, compiled.source());
         assert_eq!(check.pinned_down(), count == 1, "{count} behaviours:\n{}", compiled.source());
         if count == 1 {
@@ -369,7 +369,7 @@ fn the_check_agrees_with_enumeration_on_generated_programs() {
             assert!(check.input.is_some());
         }
         let config = DistinguishConfig { conflicts: 1_000_000, programs: count + 1 };
-        let all = distinguish(&verifier, &found, &config, &interrupt, None);
+        let all = distinguish(graph, &verifier, &found, &config, &interrupt, None);
         assert_eq!(all.ending, Ending::Complete, "{}", compiled.source());
         assert_eq!(all.others.len() + 1, count, "{}", compiled.source());
     }

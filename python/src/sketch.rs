@@ -13,9 +13,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 use tpt::ast::DeclKind;
 use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
+use tpt::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
 use tpt::examples::json::data_file_text;
 use tpt::pipeline::{compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
-use tpt::solve::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
 use tpt::solve::{CegisMode, Status};
 use tpt::tape::LossKind;
 

@@ -10,9 +10,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::{plural, Diagnostic};
+use tpt::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
-use tpt::solve::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
 use tpt::solve::{CegisMode, Progress, Status};
 use tpt::tape::LossKind;
 

@@ -1,0 +1,279 @@
+//! A verified program + the compiled sketch -> whether the examples pin its behaviour down:
+//! another program that satisfies every example but behaves differently on some input (the
+//! input, and both programs' outputs on it), or a proof that none exists; and, for
+//! `tpt synth --all N`, up to N programs with pairwise different behaviour. The question is the
+//! miter of `encode::miter`, solved by CaDiCaL within a conflict budget of its own. Every
+//! program it proposes must pass the interpreter on every example, and every input it names
+//! must make the interpreter's outputs of the two programs differ; anything else is an internal
+//! error, never reported as an answer.
+
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use tpt_core::interp::{run_example, Failure, Outcome, ParamValues};
+use tpt_core::program::{ArrayId, ExampleData, Program};
+use tpt_core::verify::{Verified, Verifier};
+use tpt_graph::graph::{Graph, Target};
+use tpt_solve::cdcl::{Answer, Cdcl};
+use tpt_solve::encode::miter::Miter;
+use tpt_solve::StopCondition;
+use tpt_source::span::Span;
+use tpt_syntax::ast::DeclKind;
+
+/// The conflicts CaDiCaL may spend on each solve of the check by default: a fraction of a
+/// second on the shipped programs (about 20,000 to 40,000 conflicts a second).
+pub const DEFAULT_CONFLICTS: u32 = 10_000;
+
+/// The check is skipped on sketches where one block of the miter could exceed this many
+/// literals (about 100 MB of clauses): the free input makes every table over inputs appear in
+/// full, where the examples' encoding folds it to the rows of the given inputs.
+pub const MAX_BLOCK_LITERALS: u64 = 20_000_000;
+
+/// How to check whether the examples pin the behaviour down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DistinguishConfig {
+    /// Conflicts CaDiCaL may spend on each solve: one per program listed, and one more to
+    /// tell whether the list is complete.
+    pub conflicts: u32,
+    /// How many programs to list, the found one included: 1 asks only whether another
+    /// behaviour exists (the default check), N > 1 is `tpt synth --all N`.
+    pub programs: usize,
+}
+
+impl Default for DistinguishConfig {
+    fn default() -> Self {
+        DistinguishConfig { conflicts: DEFAULT_CONFLICTS, programs: 1 }
+    }
+}
+
+/// How the check ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ending {
+    /// The solver proved that no program fits the examples and behaves differently from every
+    /// program listed: the list is complete.
+    Complete,
+    /// As many programs were listed as asked for, and another behaviour exists.
+    MoreExist,
+    /// A solve ran out of its conflict budget.
+    OutOfBudget,
+    /// The run was interrupted, or its `--timeout` passed.
+    Interrupted,
+    /// The miter would be too large (`MAX_BLOCK_LITERALS`); nothing was solved.
+    TooLarge,
+    /// The sketch has real params or values, which the miter (of finite domains) cannot hold.
+    Reals,
+    /// The solver proposed a program or an input the interpreter does not confirm.
+    InternalError,
+}
+
+/// An input on which two programs that both satisfy every example behave differently, as the
+/// interpreter computed it.
+#[derive(Clone, Debug)]
+pub struct DistinguishingInput {
+    /// The input values (every input array in full; no observations).
+    pub example: ExampleData,
+    /// The found program's run on it.
+    pub found: Outcome,
+    /// The other program's run on it.
+    pub other: Outcome,
+    /// The output elements the examples observe, where the two runs are compared.
+    pub observed: Vec<(ArrayId, usize)>,
+}
+
+impl DistinguishingInput {
+    /// The observed output elements whose values differ.
+    pub fn differing(&self) -> Vec<(ArrayId, usize)> {
+        self.observed
+            .iter()
+            .copied()
+            .filter(|&(array, flat)| output(&self.found, array, flat) != output(&self.other, array, flat))
+            .collect()
+    }
+}
+
+/// What the check found.
+#[derive(Clone, Debug)]
+pub struct Distinction {
+    pub ending: Ending,
+    /// The first other program's input that distinguishes it from the found one.
+    pub input: Option<DistinguishingInput>,
+    /// The programs listed after the found one (only with `programs` > 1), each verified and
+    /// each behaving differently from every program before it.
+    pub others: Vec<Verified>,
+    /// With `Ending::InternalError`: what disagreed.
+    pub internal_error: Option<String>,
+    /// The conflict budget of each solve.
+    pub conflicts: u32,
+    /// The found program gives examples up (`--max-violations`): the other programs fit the
+    /// examples it satisfies, not every example.
+    pub examples_given_up: bool,
+}
+
+impl Distinction {
+    /// True when the examples pin the behaviour down: proven, no other behaviour exists.
+    pub fn pinned_down(&self) -> bool {
+        self.ending == Ending::Complete && self.others.is_empty()
+    }
+
+    fn ended(ending: Ending, conflicts: u32, found: &Verified) -> Distinction {
+        Distinction {
+            ending,
+            input: None,
+            others: Vec::new(),
+            internal_error: None,
+            conflicts,
+            examples_given_up: !found.violated().is_empty(),
+        }
+    }
+}
+
+/// The value of an output element in a run.
+fn output(outcome: &Outcome, array: ArrayId, flat: usize) -> Option<i64> {
+    outcome.outputs.get(array).and_then(|values| values.get(flat).copied().flatten())
+}
+
+/// The `observe`s that failed in a run, in the order they ran.
+fn failed_observes(outcome: &Outcome) -> Vec<Span> {
+    outcome
+        .failures
+        .iter()
+        .filter_map(|f| if let Failure::Observe { span, .. } = f { Some(*span) } else { None })
+        .collect()
+}
+
+/// Run the check for the found program `found`. `deadline` is the run's (`--timeout`);
+/// `interrupt` stops it too.
+pub fn distinguish(
+    graph: &Graph,
+    verifier: &Verifier,
+    found: &Verified,
+    config: &DistinguishConfig,
+    interrupt: &AtomicBool,
+    deadline: Option<Instant>,
+) -> Distinction {
+    let program = verifier.program();
+    let conflicts = config.conflicts;
+    if graph.has_reals() {
+        return Distinction::ended(Ending::Reals, conflicts, found);
+    }
+    if Miter::block_literals(graph).saturating_mul(config.programs as u64) > MAX_BLOCK_LITERALS {
+        return Distinction::ended(Ending::TooLarge, conflicts, found);
+    }
+    let stop = StopCondition::new(interrupt, deadline);
+    let mut miter = Miter::new(graph, found.violated());
+    let mut engine = Cdcl::new(stop);
+    let mut given = 0;
+    let mut listed: Vec<Verified> = vec![found.clone()];
+    miter.add_block(graph, found.assignment());
+    // The search starts from the found program's params: a program that behaves differently
+    // usually differs from it in a few params only, and the found one already satisfies
+    // every example.
+    for literal in miter.param_literals(found.assignment()) {
+        engine.phase(literal);
+    }
+    let mut distinction = Distinction::ended(Ending::Complete, conflicts, found);
+    loop {
+        for clause in &miter.cnf.clauses[given..] {
+            engine.add_clause(clause);
+        }
+        given = miter.cnf.clauses.len();
+        match engine.solve(&[], Some(conflicts)) {
+            Answer::Unsat => return distinction,
+            Answer::Stopped => {
+                distinction.ending = if stop.reached() { Ending::Interrupted } else { Ending::OutOfBudget };
+                return distinction;
+            }
+            Answer::Sat => {}
+        }
+        let holds = |literal: i32| engine.holds(literal);
+        let assignment = miter.params(&holds);
+        let Some(other) = verifier.check(&assignment) else {
+            return internal_error(
+                distinction,
+                "the miter proposed a program that the interpreter rejects on an example",
+            );
+        };
+        // Every program listed so far must behave differently from the new one on the input of
+        // its block, by the interpreter's account.
+        for (block, earlier) in listed.iter().enumerate() {
+            let example = input_example(program, graph, &miter.inputs(block, &holds));
+            match confirm(program, graph, verifier.max_steps(), example, earlier.values(), other.values()) {
+                Ok(input) => {
+                    if distinction.input.is_none() {
+                        distinction.input = Some(input);
+                    }
+                }
+                Err(detail) => return internal_error(distinction, &detail),
+            }
+        }
+        if listed.len() >= config.programs {
+            distinction.ending = Ending::MoreExist;
+            return distinction;
+        }
+        miter.add_block(graph, other.assignment());
+        distinction.others.push(other.clone());
+        listed.push(other);
+    }
+}
+
+fn internal_error(mut distinction: Distinction, detail: &str) -> Distinction {
+    distinction.ending = Ending::InternalError;
+    distinction.internal_error = Some(detail.to_string());
+    distinction.input = None;
+    distinction
+}
+
+/// An example with the given input values (one per graph input slot; input elements the
+/// program never reads are 0) and no observations.
+fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleData {
+    let mut arrays: Vec<Option<Vec<Option<u32>>>> =
+        program.arrays.iter().map(|a| (a.kind == DeclKind::Input).then(|| vec![Some(0); a.len()])).collect();
+    for (slot, &value) in graph.inputs.iter().zip(values) {
+        if let Some(Some(list)) = arrays.get_mut(slot.array) {
+            list[slot.flat] = Some(value);
+        }
+    }
+    ExampleData {
+        source: 0,
+        span: Span::default(),
+        label: "the distinguishing input".to_string(),
+        values: arrays,
+        // The check runs on sketches without reals only.
+        reals: vec![None; program.arrays.len()],
+        entry_spans: vec![None; program.arrays.len()],
+    }
+}
+
+/// Run both programs on `example` with the interpreter: they must run to the end, one of them
+/// must satisfy every `observe`, and some observed output element or `observe` must differ.
+fn confirm(
+    program: &Program,
+    graph: &Graph,
+    max_steps: u64,
+    example: ExampleData,
+    found: &ParamValues,
+    other: &ParamValues,
+) -> Result<DistinguishingInput, String> {
+    let a = run_example(program, found, &example, max_steps);
+    let b = run_example(program, other, &example, max_steps);
+    if a.failures.iter().chain(&b.failures).any(|f| matches!(f, Failure::Error(_))) {
+        return Err("a program stopped with an error on the miter's distinguishing input".to_string());
+    }
+    let (observes_a, observes_b) = (failed_observes(&a), failed_observes(&b));
+    if !observes_a.is_empty() && !observes_b.is_empty() {
+        return Err("neither program satisfies every `observe` on the miter's distinguishing input".to_string());
+    }
+    let observed: Vec<(ArrayId, usize)> = graph
+        .observations
+        .iter()
+        .filter_map(|o| if let Target::Output { array, flat } = o.target { Some((array, flat)) } else { None })
+        .collect();
+    let input = DistinguishingInput { example, found: a, other: b, observed };
+    if input.differing().is_empty() && observes_a == observes_b {
+        return Err("the two programs behave alike on the miter's distinguishing input".to_string());
+    }
+    Ok(input)
+}

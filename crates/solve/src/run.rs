@@ -1,0 +1,528 @@
+//! The run loop: independent restarts (in parallel), each stepping one back end until the
+//! candidate is verified, the step budget or the time runs out, or the user interrupts.
+//! Results are deterministic for a seed: the verified restart with the lowest index wins,
+//! and restarts with higher indices stop as soon as a lower one has won. A candidate that the
+//! graph says violates nothing but the exact interpreter rejects is a bug in tpt (the lowering
+//! or an encoding disagrees with the interpreter): it stops every restart and the run ends
+//! with `Status::InternalError`, never with a result built on it.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rayon::prelude::*;
+
+use super::cegis::{CegisMode, CegisSummary};
+use super::hybrid::{Hybrid, RealStage};
+use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
+use tpt_core::verify::Verified;
+use tpt_graph::graph::Graph;
+use tpt_graph::tape::Tape;
+
+/// The exact check of a candidate (its discrete params and the values of its real params) on
+/// every example: only what it returns counts as found.
+pub type Verify<'a> = dyn Fn(&[u32], &[f64]) -> Option<Verified> + Sync + 'a;
+
+/// How to run a back end.
+pub struct RunOptions<'a> {
+    pub backend: &'static BackendInfo,
+    pub options: Options,
+    pub max_steps: u64,
+    pub timeout: Option<Duration>,
+    pub restarts: usize,
+    pub seed: u64,
+    /// Set by SIGINT/SIGTERM: stop promptly and report the best candidate.
+    pub interrupt: &'a AtomicBool,
+    /// Record a trace point after every step (of restart 0, or the winning restart).
+    pub trace: bool,
+    /// Counters to update as the run goes (for a progress display); `None`: no updates.
+    pub progress: Option<&'a Progress>,
+    /// How many examples a result may fail (`--max-violations`; 0: none).
+    pub max_violations: usize,
+    /// On a graph with real params, the options of the real-param stage that runs beside
+    /// the back end (`solve::hybrid`); `None`: the back end alone (the reals stay at 0).
+    pub real_stage: Option<RealStage>,
+    /// Counterexample-guided synthesis (`solve::cegis`) for a back end that is not exact:
+    /// each restart searches on the examples its candidates failed, not on all of them.
+    /// `None`: every example from the start.
+    pub cegis: Option<CegisMode>,
+}
+
+/// Live counters of a run, summed over its restarts, that another thread may read.
+#[derive(Debug)]
+pub struct Progress {
+    pub steps: AtomicU64,
+    /// Fewest violated observations of any candidate so far (`usize::MAX` before the first).
+    pub best_violations: AtomicUsize,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress { steps: AtomicU64::new(0), best_violations: AtomicUsize::new(usize::MAX) }
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// A candidate was verified on every example.
+    Found,
+    /// The step budget ran out.
+    StepBudget,
+    /// The time ran out.
+    Timeout,
+    /// The user interrupted the run.
+    Interrupted,
+    /// The back end stopped without a verified candidate.
+    GaveUp,
+    /// An exact back end covered the whole space: no assignment satisfies the examples.
+    Impossible,
+    /// The graph and the exact interpreter disagree on a candidate: a bug in tpt, described
+    /// in `SolveReport::internal_error`.
+    InternalError,
+}
+
+/// One point of an optimization trajectory.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TracePoint {
+    pub step: u64,
+    /// Loss of the discrete candidate after the step.
+    pub loss: f64,
+    pub violations: usize,
+    pub candidate: Vec<u32>,
+    /// The probability each param gives its candidate value (relaxed back ends only).
+    pub confidence: Option<Vec<f32>>,
+}
+
+/// A discrete candidate that was not verified, with how far it is from satisfying the
+/// examples.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// One value per graph param.
+    pub assignment: Vec<u32>,
+    /// One value per real graph param.
+    pub reals: Vec<f64>,
+    /// Observations it violates (by the one-hot evaluation of the graph).
+    pub violations: usize,
+    pub loss: f64,
+}
+
+/// The result of a run.
+#[derive(Clone, Debug)]
+pub struct SolveReport {
+    pub status: Status,
+    /// The assignment the interpreter confirmed: present exactly when `status` is `Found`.
+    pub verified: Option<Verified>,
+    /// Without a verified assignment, the best candidate seen (fewest violations, then lowest
+    /// loss), for back ends whose candidates mean something before they finish; exact back
+    /// ends have none (their only candidate is an answer).
+    pub best: Option<Candidate>,
+    /// Steps taken by the restart that produced the result.
+    pub steps: u64,
+    /// Steps taken by all restarts together.
+    pub total_steps: u64,
+    /// Index of the restart that produced the result.
+    pub restart: usize,
+    pub restarts_run: usize,
+    pub seconds: f64,
+    /// Forward passes of all restarts together (local search spends many per step).
+    pub evaluations: u64,
+    pub trace: Vec<TracePoint>,
+    /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
+    /// that cannot all hold together, when the back end found such a set. It is minimal (no
+    /// member can be left out) unless the run's time ran out while it was being shrunk.
+    pub conflict: Option<Vec<usize>>,
+    /// With `Status::InternalError`: what disagreed (`best` is the candidate).
+    pub internal_error: Option<String>,
+    /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
+    /// whether the result is proven best (an exact back end finished its proof).
+    pub optimal: bool,
+    /// How many examples a result was allowed to fail (`--max-violations`).
+    pub max_violations: usize,
+    /// With counterexample-guided synthesis: the examples the result's restart searched on.
+    pub cegis: Option<CegisSummary>,
+}
+
+pub(super) struct RestartResult {
+    pub(super) status: Status,
+    pub(super) verified: Option<Verified>,
+    /// Whether the back end's candidates are approximations worth reporting (not exact).
+    pub(super) reports_candidates: bool,
+    pub(super) assignment: Vec<u32>,
+    pub(super) reals: Vec<f64>,
+    pub(super) violations: usize,
+    pub(super) loss: f64,
+    pub(super) steps: u64,
+    pub(super) evaluations: u64,
+    pub(super) trace: Vec<TracePoint>,
+    pub(super) conflict: Option<Vec<usize>>,
+    pub(super) internal_error: Option<String>,
+    pub(super) optimal: bool,
+    pub(super) cegis: Option<CegisSummary>,
+}
+
+impl RestartResult {
+    /// A restart before its first step: nothing found, no candidate checked yet.
+    pub(super) fn before_search(reports_candidates: bool, assignment: Vec<u32>, reals: Vec<f64>) -> Self {
+        RestartResult {
+            status: Status::StepBudget,
+            verified: None,
+            reports_candidates,
+            assignment,
+            reals,
+            violations: usize::MAX,
+            loss: f64::INFINITY,
+            steps: 0,
+            evaluations: 0,
+            trace: Vec::new(),
+            conflict: None,
+            internal_error: None,
+            optimal: false,
+            cegis: None,
+        }
+    }
+
+    /// Hold `candidate` (with the real params' `reals`), at which the graph says nothing fails
+    /// that may not, and let the exact interpreter decide: `Found` with its verdict, or
+    /// `InternalError` when it rejects what the graph accepts (a bug in tpt: the lowering and
+    /// the interpreter must agree at every one-hot point).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn accept(
+        &mut self,
+        candidate: &[u32],
+        reals: &[f64],
+        loss: f64,
+        steps: u64,
+        verify: &Verify,
+        backend: &str,
+        index: usize,
+    ) -> Status {
+        self.assignment.clear();
+        self.assignment.extend_from_slice(candidate);
+        self.reals.clear();
+        self.reals.extend_from_slice(reals);
+        self.violations = 0;
+        self.loss = loss;
+        self.steps = steps;
+        if let Some(verified) = verify(candidate, reals) {
+            self.verified = Some(verified);
+            return Status::Found;
+        }
+        self.internal_error = Some(format!(
+            "the lowered graph violates no observation at a candidate of `{backend}` (step {steps}, restart {}) \
+             that the exact interpreter rejects",
+            index + 1
+        ));
+        Status::InternalError
+    }
+}
+
+/// Why restart `index` must stop before its next step, if it must: an interrupt, the
+/// deadline, a restart of lower index that won (or one that met an internal error), or, when
+/// `budget` applies, `--max-steps` spent.
+pub(super) fn stop_reason(
+    options: &RunOptions,
+    shared: &Shared,
+    index: usize,
+    steps: u64,
+    budget: bool,
+) -> Option<Status> {
+    if options.interrupt.load(Ordering::Relaxed) {
+        Some(Status::Interrupted)
+    } else if shared.deadline.is_some_and(|d| Instant::now() >= d) {
+        Some(Status::Timeout)
+    } else if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
+        Some(Status::GaveUp)
+    } else if budget && steps >= options.max_steps {
+        Some(Status::StepBudget)
+    } else {
+        None
+    }
+}
+
+/// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
+pub fn restart_seed(seed: u64, index: usize) -> u64 {
+    let mut z = seed.wrapping_add((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Run the back end on the graph. `verify` is the exact check of a candidate on every
+/// example; only candidates it accepts are reported as found.
+pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) -> SolveReport {
+    let started = Instant::now();
+    let deadline = options.timeout.map(|t| started + t);
+    let winner = AtomicUsize::new(usize::MAX);
+    // Set by a restart that met an internal error: every other restart stops.
+    let broken = AtomicBool::new(false);
+    let total_steps = AtomicUsize::new(0);
+    let evaluations = AtomicUsize::new(0);
+    let restarts = options.restarts.max(1);
+    let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
+    (0..restarts).into_par_iter().for_each(|index| {
+        if winner.load(Ordering::SeqCst) < index
+            || options.interrupt.load(Ordering::Relaxed)
+            || broken.load(Ordering::SeqCst)
+        {
+            return;
+        }
+        let shared = Shared { deadline, winner: &winner, broken: &broken };
+        let result = run_restart(graph, tape, options, index, &shared, verify);
+        total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
+        evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
+        if result.status == Status::Found {
+            winner.fetch_min(index, Ordering::SeqCst);
+        }
+        if result.status == Status::InternalError {
+            broken.store(true, Ordering::SeqCst);
+        }
+        if let Ok(mut list) = results.lock() {
+            list.push((index, result));
+        }
+    });
+    let mut list = results.into_inner().unwrap_or_default();
+    list.sort_by_key(|(index, _)| *index);
+    let restarts_run = list.len();
+    // An internal error outranks everything: whatever else was found rests on the same graph.
+    let chosen = list.iter().position(|(_, r)| r.status == Status::InternalError);
+    let chosen = chosen.or_else(|| list.iter().position(|(_, r)| r.status == Status::Found)).or_else(|| {
+        // No success: the best candidate, fewest violations then lowest loss.
+        (0..list.len()).min_by(|&a, &b| {
+            let (ra, rb) = (&list[a].1, &list[b].1);
+            ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
+        })
+    });
+    let total = total_steps.load(Ordering::Relaxed) as u64;
+    let evaluations = evaluations.load(Ordering::Relaxed) as u64;
+    let seconds = started.elapsed().as_secs_f64();
+    let Some(chosen) = chosen else {
+        return SolveReport {
+            status: if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout },
+            verified: None,
+            best: None,
+            steps: 0,
+            total_steps: total,
+            restart: 0,
+            restarts_run,
+            seconds,
+            evaluations,
+            trace: Vec::new(),
+            conflict: None,
+            internal_error: None,
+            optimal: false,
+            max_violations: options.max_violations,
+            cegis: None,
+        };
+    };
+    let (restart, result) = list.swap_remove(chosen);
+    let (status, conflict) = match result.status {
+        Status::Found | Status::InternalError | Status::Impossible => (result.status, result.conflict),
+        // Another restart's proof of impossibility holds for the whole run.
+        _ => match list.iter().find(|(_, r)| r.status == Status::Impossible) {
+            Some((_, proof)) => (Status::Impossible, proof.conflict.clone()),
+            None => (result.status, None),
+        },
+    };
+    // The candidate an internal error is about is shown whatever the back end.
+    // A proof of impossibility has no candidate worth showing, whatever the back end.
+    let shown = status == Status::InternalError
+        || (result.reports_candidates && result.violations != usize::MAX && status != Status::Impossible);
+    let best = (result.verified.is_none() && shown).then_some(Candidate {
+        assignment: result.assignment,
+        reals: result.reals,
+        violations: result.violations,
+        loss: result.loss,
+    });
+    SolveReport {
+        status,
+        verified: result.verified,
+        best,
+        steps: result.steps,
+        total_steps: total,
+        restart,
+        restarts_run,
+        seconds,
+        evaluations,
+        trace: result.trace,
+        conflict,
+        internal_error: result.internal_error,
+        optimal: result.optimal,
+        max_violations: options.max_violations,
+        cegis: result.cegis,
+    }
+}
+
+/// What the restarts of one run share.
+pub(super) struct Shared<'a> {
+    pub(super) deadline: Option<Instant>,
+    /// The lowest index of a verified restart so far (`usize::MAX`: none).
+    pub(super) winner: &'a AtomicUsize,
+    /// Set when a restart met an internal error.
+    pub(super) broken: &'a AtomicBool,
+}
+
+fn run_restart(
+    graph: &Graph,
+    tape: &Tape,
+    options: &RunOptions,
+    index: usize,
+    shared: &Shared,
+    verify: &Verify,
+) -> RestartResult {
+    let deadline = shared.deadline;
+    let mut rng = Rng::seed_from_u64(restart_seed(options.seed, index));
+    let mut problem = Problem::new(graph, tape.clone(), deadline, options.interrupt);
+    problem.set_step_budget(options.max_steps);
+    problem.set_max_violations(options.max_violations);
+    let mut solver = (options.backend.make)(&options.options);
+    if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
+        solver = Box::new(Hybrid::new(solver, stage));
+    }
+    if let Some(mode) = options.cegis.filter(|_| !solver.is_exact()) {
+        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, mode);
+    }
+    solver.start(&mut problem, &mut rng);
+    let budget = !solver.is_exact();
+    let mut best = RestartResult::before_search(
+        solver.reports_candidates(),
+        solver.candidate().to_vec(),
+        problem.reals().to_vec(),
+    );
+    // The last candidate checked; the buffer is reused so that the loop does not allocate per
+    // step.
+    let mut last_checked: Vec<u32> = Vec::with_capacity(best.assignment.len());
+    let mut checked_any = false;
+    let mut last = (f64::INFINITY, usize::MAX);
+    let mut steps = 0u64;
+    let status = loop {
+        if let Some(status) = stop_reason(options, shared, index, steps, budget) {
+            break status;
+        }
+        let outcome = solver.step(&mut problem, &mut rng);
+        steps += 1;
+        if let Some(progress) = options.progress {
+            progress.steps.fetch_add(1, Ordering::Relaxed);
+        }
+        let candidate = solver.candidate();
+        // Real params move at every step, so a candidate with reals is checked every time.
+        if !checked_any || last_checked.as_slice() != candidate || problem.num_reals() > 0 {
+            // The float loss only matters for a candidate that may be the best so far (or for
+            // the trace).
+            let bound = if options.trace { usize::MAX } else { best.violations };
+            last = problem.check_unless_worse(candidate, bound);
+            last_checked.clear();
+            last_checked.extend_from_slice(candidate);
+            checked_any = true;
+        }
+        let (loss, violations) = last;
+        if options.trace && (index == 0 || options.restarts > 1) {
+            best.trace.push(TracePoint {
+                step: steps,
+                loss,
+                violations,
+                candidate: candidate.to_vec(),
+                confidence: solver.soft_values().map(|soft| confidence(&problem, soft, candidate)),
+            });
+        }
+        let better = violations.cmp(&best.violations).then(loss.total_cmp(&best.loss)).is_lt();
+        if better || best.violations == usize::MAX {
+            best.violations = violations;
+            if let Some(progress) = options.progress {
+                progress.best_violations.fetch_min(violations, Ordering::Relaxed);
+            }
+            best.loss = loss;
+            best.assignment.clear();
+            best.assignment.extend_from_slice(candidate);
+            best.reals.clear();
+            best.reals.extend_from_slice(problem.reals());
+            best.steps = steps;
+        }
+        // The graph says every observation holds (or, with `--max-violations`, that few enough
+        // examples fail); only the exact interpreter decides. The two must agree at every
+        // one-hot point, so a rejection here is a bug in tpt, and an exact back end must not
+        // go on to call the space exhausted.
+        let accepted = violations == 0
+            || (options.max_violations > 0 && problem.failing_examples(candidate).len() <= options.max_violations);
+        if accepted && solver.settled() {
+            let status = best.accept(candidate, problem.reals(), loss, steps, verify, options.backend.name, index);
+            best.optimal = status == Status::Found && problem.optimizing() && solver.proven_optimal();
+            break status;
+        }
+        match outcome {
+            StepOutcome::Continue => {}
+            StepOutcome::Exhausted => {
+                best.conflict = solver.conflict();
+                break Status::Impossible;
+            }
+            StepOutcome::Finished => break Status::GaveUp,
+            StepOutcome::BudgetSpent => break Status::StepBudget,
+        }
+    };
+    // An exact back end that optimizes and had to stop holds its best answer so far: it is
+    // reported as found (not proven best) once the interpreter confirms it.
+    let mut status = status;
+    if matches!(status, Status::Timeout | Status::Interrupted | Status::StepBudget)
+        && !solver.settled()
+        && problem.optimizing()
+    {
+        let candidate = solver.candidate().to_vec();
+        let failing = problem.failing_examples(&candidate).len();
+        if failing <= options.max_violations {
+            if let Some(verified) = verify(&candidate, problem.reals()) {
+                best.assignment = candidate;
+                best.violations = 0;
+                best.verified = Some(verified);
+                status = Status::Found;
+            }
+        }
+    }
+    if status == Status::Found && !solver.is_exact() {
+        descend_objective(graph, &mut problem, &mut best, options.max_violations, verify);
+    }
+    if status != Status::Found {
+        best.steps = steps;
+    }
+    if let Some(work) = solver.work_steps() {
+        best.steps = work;
+    }
+    best.status = status;
+    best.evaluations = problem.evaluations();
+    best
+}
+
+/// A back end that only improves a candidate found it without regard to the objective: a
+/// descent on the objective that keeps the examples holding makes it smaller.
+pub(super) fn descend_objective(
+    graph: &Graph,
+    problem: &mut Problem,
+    best: &mut RestartResult,
+    max_violations: usize,
+    verify: &Verify,
+) {
+    if graph.objective.is_empty() {
+        return;
+    }
+    if let Some(verified) = &best.verified {
+        let improved = super::optimize::descend(problem, verified.assignment(), max_violations);
+        if improved.as_slice() != verified.assignment() {
+            // The reals stay where the search left them: the descent moves finite params
+            // only, and the objective reads no real.
+            if let Some(better) = verify(&improved, problem.reals()) {
+                best.assignment = improved;
+                best.verified = Some(better);
+            }
+        }
+    }
+}
+
+pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> Vec<f32> {
+    problem
+        .offsets()
+        .iter()
+        .zip(candidate)
+        .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
+        .collect()
+}

@@ -78,6 +78,12 @@ fn smt_sort(args: &EmitArgs) -> Result<SmtSort, Diagnostic> {
                 .with_help("the options are those of the SMT-LIB encoding: `tpt emit smt2 --opt ints=1`")),
         };
     }
+    if given.iter().any(|(key, _)| key == "solver") {
+        return Err(Diagnostic::error(
+            "`emit` writes the encoding; `solver` is the `smt` back end's choice of who solves it",
+        )
+        .with_help("run the solver on the file yourself, or `tpt synth --backend smt --opt solver=PATH`"));
+    }
     let smt = backend("smt").ok_or_else(|| Diagnostic::error("the `smt` back end is missing"))?;
     let options = resolve_options(smt, &given).map_err(Diagnostic::from)?;
     let ints = options.get("ints").and_then(serde_json::Value::as_bool).unwrap_or(false);

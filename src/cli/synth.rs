@@ -389,6 +389,7 @@ mod tests {
             trace: Vec::new(),
             conflict: None,
             internal_error: Some("the graph and the interpreter disagree".to_string()),
+            gave_up: None,
             optimal: false,
             max_violations: 0,
             cegis: None,

@@ -189,6 +189,13 @@ impl Synthesis {
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
+            (Status::GaveUp, None) if self.report.gave_up.is_some() => {
+                let reason = self.report.gave_up.as_deref().unwrap_or_default();
+                vec![Diagnostic::warning(format!("no program found: {reason}")).with_note(format!(
+                    "the {} back end gave up, so whether a program exists is unknown",
+                    self.backend
+                ))]
+            }
             (status, None) => vec![with_longer_search_help(
                 Diagnostic::warning(format!(
                     "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
@@ -278,6 +285,9 @@ impl Synthesis {
         if let Some(object) = object.as_object_mut() {
             if let Some(cegis) = &report.cegis {
                 object.insert("cegis".to_string(), serde_json::json!(cegis));
+            }
+            if let Some(reason) = &report.gave_up {
+                object.insert("gave_up_reason".to_string(), serde_json::json!(reason));
             }
             self.distinction_json(compiled, object);
         }

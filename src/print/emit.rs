@@ -143,6 +143,7 @@ impl<'a> Emitter<'a> {
         }
         let uses = Uses::of(stmts);
         let fns = self.kept_fns(&uses);
+        let given_up = self.notes.given_up.plan(self.program, items);
         let mut body = self.program.body.iter();
         let mut entries = Vec::new();
         let first = items.first().map_or(self.source.len(), |i| item_span(i).start);
@@ -171,10 +172,10 @@ impl<'a> Emitter<'a> {
                     }
                     DeclKind::Var => skipped,
                 },
-                Item::Examples(_) => match self.notes.given_up.item(self.program, items, item) {
+                Item::Examples(_) => match &given_up[i] {
                     ExampleItem::Kept => Printed::Source { item: item.clone(), note: None },
-                    ExampleItem::Noted(note) => Printed::Source { item: item.clone(), note: Some(note) },
-                    ExampleItem::CommentedOut(note) => Printed::CommentedOut { span, note },
+                    ExampleItem::Noted(note) => Printed::Source { item: item.clone(), note: Some(note.clone()) },
+                    ExampleItem::CommentedOut(note) => Printed::CommentedOut { span, note: note.clone() },
                 },
                 Item::Stmt(_) => {
                     let Some(original) = body.next() else {

@@ -8,7 +8,9 @@
 
 use crate::ast::Item;
 use crate::diagnostics::SourceId;
-use crate::program::{ExampleData, Program};
+use std::collections::HashSet;
+
+use crate::program::Program;
 
 use super::emit::item_span;
 
@@ -33,54 +35,78 @@ pub struct GivenUp<'a> {
     pub source: SourceId,
 }
 
+/// The sketch's examples an item gives: how many, and which of them are given up.
+#[derive(Clone, Debug, Default)]
+struct ItemExamples {
+    count: usize,
+    given_up: Vec<usize>,
+}
+
+impl ItemExamples {
+    /// Some of its examples are given up, and some are not: it cannot be commented out.
+    fn mixed(&self) -> bool {
+        !self.given_up.is_empty() && self.given_up.len() < self.count
+    }
+}
+
 impl GivenUp<'_> {
-    /// The sketch's examples that `item` gives, by index, and whether each is given up.
-    fn of_item(&self, program: &Program, item: &Item) -> Vec<(usize, bool)> {
-        let span = item_span(item);
-        let within = |example: &ExampleData| {
-            example.source == self.source && example.span.start >= span.start && example.span.end <= span.end
-        };
-        program
-            .examples
-            .iter()
-            .enumerate()
-            .filter(|(_, example)| within(example))
-            .map(|(index, _)| (index, self.examples.contains(&index)))
-            .collect()
+    /// For each item of `items`, the sketch's examples it gives (an example belongs to the item
+    /// whose span holds its `example` block).
+    fn by_item(&self, program: &Program, items: &[Item]) -> Vec<ItemExamples> {
+        let spans: Vec<_> = items.iter().map(item_span).collect();
+        let given_up: HashSet<usize> = self.examples.iter().copied().collect();
+        let mut by_item = vec![ItemExamples::default(); items.len()];
+        for (index, example) in program.examples.iter().enumerate() {
+            if example.source != self.source {
+                continue;
+            }
+            // Items are in source order: the last one starting at or before the example.
+            let Some(item) = spans.partition_point(|span| span.start <= example.span.start).checked_sub(1) else {
+                continue;
+            };
+            if example.span.end > spans[item].end {
+                continue;
+            }
+            by_item[item].count += 1;
+            if given_up.contains(&index) {
+                by_item[item].given_up.push(index);
+            }
+        }
+        by_item
     }
 
     /// The examples given up that the printed program keeps: those of items it cannot comment
     /// out (their loops give other examples too). Those of a data file are not counted.
     pub fn kept(&self, program: &Program, items: &[Item]) -> Vec<usize> {
-        let mut kept = Vec::new();
-        for item in items.iter().filter(|item| matches!(item, Item::Examples(_))) {
-            let examples = self.of_item(program, item);
-            if examples.iter().any(|&(_, given_up)| !given_up) {
-                kept.extend(examples.iter().filter(|&&(_, given_up)| given_up).map(|&(index, _)| index));
-            }
+        if self.examples.is_empty() {
+            return Vec::new();
         }
-        kept
+        let by_item = self.by_item(program, items);
+        by_item.iter().filter(|examples| examples.mixed()).flat_map(|examples| examples.given_up.clone()).collect()
     }
 
-    /// What the printed program does with the example item `item` of `items`.
-    pub fn item(&self, program: &Program, items: &[Item], item: &Item) -> ExampleItem {
+    /// What the printed program does with each item of `items` (`Kept` for all but example
+    /// items that give examples given up).
+    pub fn plan(&self, program: &Program, items: &[Item]) -> Vec<ExampleItem> {
         if self.examples.is_empty() {
-            return ExampleItem::Kept;
+            return vec![ExampleItem::Kept; items.len()];
         }
-        let examples = self.of_item(program, item);
-        let given_up: Vec<usize> = examples.iter().filter(|&&(_, up)| up).map(|&(index, _)| index).collect();
-        if given_up.is_empty() {
-            return ExampleItem::Kept;
-        }
-        if given_up.len() == examples.len() {
-            let what = if examples.len() == 1 { "this example" } else { "every example here" };
-            return ExampleItem::CommentedOut(format!("given up under --max-violations: the program fails {what}"));
-        }
-        let labels: Vec<&str> = given_up.iter().map(|&index| program.examples[index].label.as_str()).collect();
-        let allowance = self.kept(program, items).len();
-        ExampleItem::Noted(format!(
-            "given up under --max-violations but kept, as this loop gives other examples too: the program fails {}; `tpt run --max-violations {allowance}` accepts it",
-            labels.join(", ")
-        ))
+        let by_item = self.by_item(program, items);
+        let allowance: usize = by_item.iter().filter(|examples| examples.mixed()).map(|e| e.given_up.len()).sum();
+        let plan = |(item, examples): (&Item, &ItemExamples)| {
+            if !matches!(item, Item::Examples(_)) || examples.given_up.is_empty() {
+                return ExampleItem::Kept;
+            }
+            if !examples.mixed() {
+                let what = if examples.count == 1 { "this example" } else { "every example here" };
+                return ExampleItem::CommentedOut(format!("given up under --max-violations: the program fails {what}"));
+            }
+            let labels: Vec<&str> = examples.given_up.iter().map(|&i| program.examples[i].label.as_str()).collect();
+            ExampleItem::Noted(format!(
+                "given up under --max-violations but kept, as this loop gives other examples too: the program fails {}; `tpt run --max-violations {allowance}` accepts it",
+                labels.join(", ")
+            ))
+        };
+        items.iter().zip(&by_item).map(plan).collect()
     }
 }

@@ -162,11 +162,12 @@ pub struct Notes<'a> {
 pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, notes: &Notes) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let items = &parsed.file.items;
-    for item in items {
+    let given_up = notes.given_up.plan(program, items);
+    for (item, given_up) in items.iter().zip(given_up) {
         if let ast::Item::Examples(_) = item {
             let span = emit::item_span(item);
             let indent = indentation(source, span.start);
-            match notes.given_up.item(program, items, item) {
+            match given_up {
                 given_up::ExampleItem::Kept => {}
                 given_up::ExampleItem::Noted(note) => {
                     edits.push((span.start, span.start, format!("// {note}\n{indent}")))

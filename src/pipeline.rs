@@ -425,7 +425,7 @@ fn first_real(compiled: &Compiled) -> (Span, String) {
 /// domains (docs/backends.md says why `smt` does not encode reals either). The error points
 /// at the first real param, or else at the first real declaration the graph uses.
 pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
-    if !(backend.make)(options).is_exact() {
+    if !compiled.graph.has_reals() || !(backend.make)(options).is_exact() {
         return None;
     }
     reals_refusal(

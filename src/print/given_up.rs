@@ -6,10 +6,10 @@
 //! naming the examples given up (their labels name the loop's values) and the
 //! `tpt run --max-violations` that accepts the program.
 
-use crate::ast::Item;
-use crate::diagnostics::SourceId;
 use std::collections::HashSet;
 
+use crate::ast::Item;
+use crate::diagnostics::SourceId;
 use crate::program::Program;
 
 use super::emit::item_span;

@@ -7,7 +7,7 @@
 //! must make the interpreter's outputs of the two programs differ; anything else is an internal
 //! error, never reported as an answer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -243,6 +243,7 @@ fn examples_cover_every_input(graph: &Graph, given_up: &[usize]) -> bool {
     let slots: Vec<usize> = (0..graph.inputs.len()).filter(|&i| live[graph.inputs[i].node]).collect();
     let inputs =
         slots.iter().try_fold(1u64, |count, &i| count.checked_mul(u64::from(graph.node(graph.inputs[i].node).domain)));
+    let given_up: HashSet<usize> = given_up.iter().copied().collect();
     let kept: Vec<usize> = (0..graph.num_examples).filter(|e| !given_up.contains(e)).collect();
     // Fewer examples than inputs cannot cover them (and the count may not even fit).
     let Some(inputs) = inputs.filter(|&count| count <= kept.len() as u64) else { return false };

@@ -425,16 +425,25 @@ fn first_real(compiled: &Compiled) -> (Span, String) {
 /// domains (docs/backends.md says why `smt` does not encode reals either). The error points
 /// at the first real param, or else at the first real declaration the graph uses.
 pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
-    let graph = &compiled.graph;
-    if !graph.has_reals() || !(backend.make)(options).is_exact() {
+    if !compiled.graph.has_reals() || !(backend.make)(options).is_exact() {
+        return None;
+    }
+    reals_refusal(
+        compiled,
+        &format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name),
+        "the exact back ends (`sat`, `smt`, `exhaustive`) encode finite domains only; search with one that is not (`gradsearch-la`, `fmgd`, `local-search`, ..; the default `auto` runs `gradsearch-la` here), beside which the real params follow Adam",
+    )
+}
+
+/// An error with `message` and `help` pointing at the first real param (or else the first
+/// real declaration) when the program has reals, which the exact encodings (the back ends'
+/// and `tpt emit`'s) cannot hold; `None` without reals.
+pub fn reals_refusal(compiled: &Compiled, message: &str, help: &str) -> Option<Diagnostic> {
+    if !compiled.graph.has_reals() {
         return None;
     }
     let (span, what) = first_real(compiled);
-    Some(
-        Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
-            .with_label(span, what)
-            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`) encode finite domains only; search with one that is not (`gradsearch-la`, `fmgd`, `local-search`, ..; the default `auto` runs `gradsearch-la` here), beside which the real params follow Adam"),
-    )
+    Some(Diagnostic::error(message).with_label(span, what).with_help(help))
 }
 
 /// Find the params of a compiled sketch: `Search::new(..)?.run()`.

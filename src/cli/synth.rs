@@ -96,8 +96,10 @@ pub struct SearchArgs {
     pub loss: String,
     /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
     /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
-    /// fewer. Each example given up is reported as a warning. Examples with the same inputs
-    /// and different outputs are then warnings, not errors, unless they need more than N.
+    /// fewer. Each example given up is reported as a warning, and commented out in the printed
+    /// program where it stands alone (otherwise `tpt run --max-violations N` accepts it).
+    /// Examples with the same inputs and different outputs are then warnings, not errors,
+    /// unless they need more than N.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_violations: usize,
     /// Counterexample-guided synthesis: search on the first example, and each time a
@@ -389,6 +391,7 @@ mod tests {
             trace: Vec::new(),
             conflict: None,
             internal_error: Some("the graph and the interpreter disagree".to_string()),
+            gave_up: None,
             optimal: false,
             max_violations: 0,
             cegis: None,

@@ -168,7 +168,7 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
         Ending::Interrupted if distinction.input.is_none() => diagnostics.push(Diagnostic::note(format!(
             "the check for another program that {fits} was interrupted, so {unknown}"
         ))),
-        Ending::TooLarge => diagnostics.push(
+        Ending::TooLarge if distinction.others.is_empty() => diagnostics.push(
             Diagnostic::note(format!(
                 "the check for another program that {fits} was skipped: with the inputs left free its formula would exceed {} literals, so {unknown}",
                 crate::solve::distinguish::MAX_BLOCK_LITERALS
@@ -198,6 +198,13 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
             Ending::OutOfBudget => {
                 format!("; the search for more ran out of its budget ({budget}), so the list may be incomplete")
             }
+            Ending::Reals => {
+                "; the search for more was skipped, as its encoding is of finite domains and the sketch has reals".to_string()
+            }
+            Ending::TooLarge => format!(
+                "; the search for more was skipped, as its formula would exceed {} literals, so the list may be incomplete",
+                crate::solve::distinguish::MAX_BLOCK_LITERALS
+            ),
             _ => "; the search for more was interrupted, so the list may be incomplete".to_string(),
         };
         diagnostics.push(Diagnostic::note(format!("{listed}{rest}")));

@@ -12,6 +12,7 @@ mod params;
 use crate::diagnostics::{plural, Diagnostic};
 use crate::interp::ParamValues;
 use crate::pipeline::Compiled;
+use crate::print::{GivenUp, Notes};
 use crate::solve::distinguish::Distinction;
 use crate::solve::{Candidate, SolveReport, Status, TracePoint};
 use crate::tape::Tape;
@@ -147,6 +148,7 @@ impl Synthesis {
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
             let mut diagnostics = optimum::given_up(program, verified, max_steps);
+            diagnostics.extend(optimum::given_up_kept(compiled, self.given_up(compiled)));
             diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
             if let Some(distinction) = &self.distinction {
                 diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
@@ -189,6 +191,13 @@ impl Synthesis {
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
+            (Status::GaveUp, None) if self.report.gave_up.is_some() => {
+                let reason = self.report.gave_up.as_deref().unwrap_or_default();
+                vec![Diagnostic::warning(format!("no program found: {reason}")).with_note(format!(
+                    "the {} back end gave up, so whether a program exists is unknown",
+                    self.backend
+                ))]
+            }
             (status, None) => vec![with_longer_search_help(
                 Diagnostic::warning(format!(
                     "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
@@ -206,12 +215,13 @@ impl Synthesis {
     pub fn printed(&self, compiled: &Compiled, form: PrintForm) -> Option<String> {
         let values = self.values(compiled)?;
         let marks = self.marks(compiled);
+        let notes = Notes { marks: &marks, given_up: self.given_up(compiled) };
         let print = |values: &ParamValues| match form {
             PrintForm::Program => {
-                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values, &marks)
+                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
             }
             PrintForm::Sketch => {
-                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values, &marks)
+                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
             }
         };
         if self.report.status == Status::InternalError {
@@ -227,6 +237,12 @@ impl Synthesis {
             )),
             (None, None) => None,
         }
+    }
+
+    /// The examples a found program gives up, for the printer.
+    fn given_up<'s>(&'s self, compiled: &Compiled) -> GivenUp<'s> {
+        let examples = self.violated_examples().unwrap_or_default();
+        GivenUp { examples, source: compiled.main }
     }
 
     /// The objective's value of a found program (`"cost"` in the JSON); `None` without an
@@ -278,6 +294,9 @@ impl Synthesis {
         if let Some(object) = object.as_object_mut() {
             if let Some(cegis) = &report.cegis {
                 object.insert("cegis".to_string(), serde_json::json!(cegis));
+            }
+            if let Some(reason) = &report.gave_up {
+                object.insert("gave_up_reason".to_string(), serde_json::json!(reason));
             }
             self.distinction_json(compiled, object);
         }

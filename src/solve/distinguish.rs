@@ -7,6 +7,7 @@
 //! must make the interpreter's outputs of the two programs differ; anything else is an internal
 //! error, never reported as an answer.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -158,7 +159,14 @@ pub fn distinguish(
     if graph.has_reals() {
         return Distinction::ended(Ending::Reals, conflicts, found);
     }
-    if Miter::block_literals(graph).saturating_mul(config.programs as u64) > MAX_BLOCK_LITERALS {
+    // Examples on every input leave no input for another behaviour: no miter to solve.
+    if examples_cover_every_input(graph, found.violated()) {
+        return Distinction::ended(Ending::Complete, conflicts, found);
+    }
+    // One block per program listed, each added once a program is found (the size of the
+    // behaviours there are, not of the N asked for).
+    let block_literals = Miter::block_literals(graph);
+    if block_literals > MAX_BLOCK_LITERALS {
         return Distinction::ended(Ending::TooLarge, conflicts, found);
     }
     let stop = StopCondition::new(interrupt, deadline);
@@ -212,10 +220,42 @@ pub fn distinguish(
             distinction.ending = Ending::MoreExist;
             return distinction;
         }
+        if block_literals.saturating_mul(miter.blocks() as u64 + 1) > MAX_BLOCK_LITERALS {
+            // Listed, but no search for more: its block would make the formula too large.
+            distinction.others.push(other);
+            distinction.ending = Ending::TooLarge;
+            return distinction;
+        }
         miter.add_block(graph, other.assignment());
         distinction.others.push(other.clone());
         listed.push(other);
     }
+}
+
+/// Whether the examples the found program keeps (all but `given_up`) give every input the
+/// program can read, each input with every observation (output element or `observe`) that
+/// the check compares observed by one of them. Then a program that fits them behaves like
+/// the found one on every input, and the behaviour is pinned down. Input elements that reach
+/// no observation are left out: the miter, too, never lets them differ. With observations
+/// that only some examples of an input make, every observation must be made on every input.
+fn examples_cover_every_input(graph: &Graph, given_up: &[usize]) -> bool {
+    let live = graph.live_nodes();
+    let slots: Vec<usize> = (0..graph.inputs.len()).filter(|&i| live[graph.inputs[i].node]).collect();
+    let inputs =
+        slots.iter().try_fold(1u64, |count, &i| count.checked_mul(u64::from(graph.node(graph.inputs[i].node).domain)));
+    let given_up: HashSet<usize> = given_up.iter().copied().collect();
+    let kept: Vec<usize> = (0..graph.num_examples).filter(|e| !given_up.contains(e)).collect();
+    // Fewer examples than inputs cannot cover them (and the count may not even fit).
+    let Some(inputs) = inputs.filter(|&count| count <= kept.len() as u64) else { return false };
+    let mut by_input: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
+    for &example in &kept {
+        let input: Vec<u32> = slots.iter().map(|&i| graph.input_value(example, i)).collect();
+        by_input.entry(input).or_default().push(example);
+    }
+    by_input.len() as u64 == inputs
+        && graph.observations.iter().all(|observation| {
+            by_input.values().all(|examples| examples.iter().any(|&e| observation.expected[e].is_some()))
+        })
 }
 
 fn internal_error(mut distinction: Distinction, detail: &str) -> Distinction {

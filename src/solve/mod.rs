@@ -424,6 +424,11 @@ pub trait Solver: Send {
     fn work_steps(&self) -> Option<u64> {
         None
     }
+    /// After a step returned `Finished` without a candidate that holds: why the back end gave
+    /// up, in words (`smt`: the solver answered `unknown`, or gave no answer), when it says.
+    fn gave_up(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An exact back end: it answers at once, with a model or a proof that none exists, instead of
@@ -450,6 +455,10 @@ pub trait ExactBackend: Send {
     }
     /// See `Solver::work_steps`.
     fn work_steps(&self) -> Option<u64> {
+        None
+    }
+    /// See `Solver::gave_up`.
+    fn gave_up(&self) -> Option<String> {
         None
     }
 }
@@ -489,6 +498,10 @@ impl<T: ExactBackend> Solver for T {
 
     fn work_steps(&self) -> Option<u64> {
         ExactBackend::work_steps(self)
+    }
+
+    fn gave_up(&self) -> Option<String> {
+        ExactBackend::gave_up(self)
     }
 }
 

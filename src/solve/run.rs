@@ -136,6 +136,8 @@ pub struct SolveReport {
     pub conflict: Option<Vec<usize>>,
     /// With `Status::InternalError`: what disagreed (`best` is the candidate).
     pub internal_error: Option<String>,
+    /// With `Status::GaveUp`: why the back end gave up, when it says (`Solver::gave_up`).
+    pub gave_up: Option<String>,
     /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
     /// whether the result is proven best (an exact back end finished its proof).
     pub optimal: bool,
@@ -159,6 +161,7 @@ pub(super) struct RestartResult {
     pub(super) trace: Vec<TracePoint>,
     pub(super) conflict: Option<Vec<usize>>,
     pub(super) internal_error: Option<String>,
+    pub(super) gave_up: Option<String>,
     pub(super) optimal: bool,
     pub(super) cegis: Option<CegisSummary>,
 }
@@ -179,6 +182,7 @@ impl RestartResult {
             trace: Vec::new(),
             conflict: None,
             internal_error: None,
+            gave_up: None,
             optimal: false,
             cegis: None,
         }
@@ -312,6 +316,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             trace: Vec::new(),
             conflict: None,
             internal_error: None,
+            gave_up: None,
             optimal: false,
             max_violations: options.max_violations,
             cegis: None,
@@ -349,6 +354,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         trace: result.trace,
         conflict,
         internal_error: result.internal_error,
+        gave_up: result.gave_up.filter(|_| status == Status::GaveUp),
         optimal: result.optimal,
         max_violations: options.max_violations,
         cegis: result.cegis,
@@ -457,7 +463,10 @@ fn run_restart(
                 best.conflict = solver.conflict();
                 break Status::Impossible;
             }
-            StepOutcome::Finished => break Status::GaveUp,
+            StepOutcome::Finished => {
+                best.gave_up = solver.gave_up();
+                break Status::GaveUp;
+            }
             StepOutcome::BudgetSpent => break Status::StepBudget,
         }
     };

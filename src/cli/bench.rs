@@ -17,8 +17,9 @@ use tpt::diagnostics::{plural, Diagnostic, SourceId};
 use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
 use tpt::solve::{backend, restart_seed};
 
+use super::output::{check_output_path, write_output, OutputFormats};
 use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
-use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
+use super::synth::{interrupt_flag, SearchArgs};
 use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
 use super::{InputArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
@@ -99,31 +100,16 @@ fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic
     Ok(settings)
 }
 
-/// An error unless `path` names a file with the extension of its format (`--plot` writes SVG,
-/// `--csv` CSV) in a directory that exists; checked before the sweep, not after it.
-fn check_output(flag: &str, path: &Path, extension: &str) -> Result<(), Diagnostic> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(Diagnostic::error(format!("`{flag} {shown}`: `{shown}` is a directory"))
-            .with_help(format!("name a `.{extension}` file")));
-    }
-    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
-        return Err(Diagnostic::error(format!("`{flag} {shown}`: the file name must end in `.{extension}`"))
-            .with_help(format!("`{flag}` writes {}", extension.to_uppercase())));
-    }
-    writable_directory(path)
-}
-
 pub fn main(args: BenchArgs) -> u8 {
     let mut reporter = Reporter::new(&args.input.color);
     let outputs = args
         .plot
         .iter()
-        .map(|p| ("--plot", p, "svg"))
-        .chain(args.csv.iter().map(|p| ("--csv", p, "csv")))
-        .chain(args.runs_csv.iter().map(|p| ("--runs-csv", p, "csv")));
-    for (flag, path, extension) in outputs {
-        if let Err(d) = check_output(flag, path, extension) {
+        .map(|p| ("--plot", p, &["svg"]))
+        .chain(args.csv.iter().map(|p| ("--csv", p, &["csv"])))
+        .chain(args.runs_csv.iter().map(|p| ("--runs-csv", p, &["csv"])));
+    for (flag, path, extensions) in outputs {
+        if let Err(d) = check_output_path(flag, path, &OutputFormats::by_extension(flag, extensions)) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }

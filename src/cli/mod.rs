@@ -269,12 +269,29 @@ fn clamp_to_char(text: &str, at: usize) -> tpt::span::Span {
     tpt::span::Span::new(start, end)
 }
 
+/// Why a file could not be read or written, as the system says it, in the words of the other
+/// messages: `permission denied`, `read-only file system`.
 pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
-        _ => error.to_string(),
+        _ => os_reason(error),
+    }
+}
+
+/// The system's own words for an error: `Read-only file system (os error 30)` ->
+/// `read-only file system`.
+pub fn os_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
     }
 }
 

@@ -5,7 +5,8 @@
 
 mod cli;
 
-use cli::{scratch_in, text, tpt};
+use cli::{scratch_in, text, tpt, tpt_as_given};
+use serde_json::json;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -469,6 +470,7 @@ fn json_output_has_the_documented_keys() {
         "seconds",
         "violations",
         "params",
+        "program",
     ] {
         assert!(value.get(key).is_some(), "missing key {key}: {value}");
     }
@@ -563,6 +565,83 @@ fn backends_lists_types_ranges_and_defaults() {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
     }
     assert_eq!(stdout.matches("(default)").count(), 1, "{stdout}");
+}
+
+/// `tpt backends --json`: every back end with its options (their kinds and defaults as JSON
+/// values) and what it can do, and the real-param stage apart.
+#[test]
+fn backends_json_lists_options_defaults_and_capabilities() {
+    let result = tpt_as_given(&["backends", "--json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    let backends = value["backends"].as_array().expect("a list");
+    let named = |name: &str| backends.iter().find(|b| b["name"] == name).cloned().expect(name);
+    let names: Vec<&str> = backends.iter().filter_map(|b| b["name"].as_str()).collect();
+    let listed = text(&tpt_as_given(&["backends"]).stdout);
+    for name in &names {
+        assert!(listed.contains(&format!("\n{name}")) || listed.starts_with(name), "{name}");
+    }
+    assert_eq!(backends.iter().filter(|b| b["default"] == true).count(), 1);
+    assert_eq!(named("auto")["default"], true);
+    let auto = named("auto");
+    assert_eq!(
+        (&auto["exact"], &auto["reals"], &auto["for_reals"]),
+        (&json!(true), &json!("substitute"), &json!("gradsearch-la"))
+    );
+    let sat = named("sat");
+    assert_eq!((&sat["exact"], &sat["reals"], &sat["for_reals"]), (&json!(true), &json!("refused"), &json!(null)));
+    let fmgd = named("fmgd");
+    assert_eq!((&fmgd["exact"], &fmgd["reals"]), (&json!(false), &json!("stage")));
+    let option = |backend: &serde_json::Value, key: &str| {
+        backend["options"].as_array().and_then(|o| o.iter().find(|o| o["key"] == key).cloned()).expect(key)
+    };
+    assert_eq!(option(&sat, "engine")["default"], "cadical");
+    assert_eq!(option(&sat, "engine")["kind"], "one of cadical, batsat");
+    assert_eq!(option(&named("smt"), "ints")["default"], false);
+    assert_eq!(option(&named("gradsearch-la"), "lookahead")["default"], 16);
+    assert_eq!(option(&named("gradsearch-plus"), "epsilon")["default"], 0.1);
+    assert!(option(&named("gradsearch-plus"), "epsilon")["help"].as_str().is_some_and(|h| !h.is_empty()));
+    assert_eq!(value["real_stage"]["name"], "real-params");
+    assert!(value["real_stage"]["options"].as_array().is_some_and(|o| !o.is_empty()));
+}
+
+/// `--json`: a param without dimensions is a number, an array a list, and `"program"` is the
+/// text `synth` prints without `--json` (in the form `--print` asks for), `null` when there is
+/// none.
+#[test]
+fn json_gives_scalar_params_as_numbers_and_the_printed_program() {
+    let file = "tests/distinguish/offset.tpt";
+    for form in ["program", "sketch"] {
+        let printed = tpt(&["synth", file, "--backend", "sat", "--print", form]);
+        assert_eq!(printed.status.code(), Some(0), "{}", text(&printed.stderr));
+        let result = tpt(&["synth", file, "--backend", "sat", "--print", form, "--json"]);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+        assert_eq!(value["program"].as_str(), Some(text(&printed.stdout).as_str()), "{form}");
+    }
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(value["params"]["gate"].as_array().map(Vec::len), Some(2), "an array param stays a list");
+    let source = "param k: 4;\nparam t[1]: 4;\ninput x: 4;\noutput y: 4;\ny = (x + k + t[0]) % 4;\n\
+                  example { x = 0; y = 2; }\nexample { x = 1; y = 3; }\n";
+    let path = scratch("scalar_param.tpt");
+    std::fs::write(&path, source).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let result = tpt(&["synth", &path, "--backend", "sat", "--json", "--no-distinguish"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert!(value["params"]["k"].is_u64(), "a scalar param is a number: {value}");
+    assert!(value["params"]["t"].as_array().is_some_and(|t| t.len() == 1), "{value}");
+    // A candidate that is not a solution is printed, as without `--json`; no candidate: null.
+    let failed = ["programs/circuit_adder.tpt", "--backend", "gradsearch-plus", "--max-steps", "20"];
+    let printed = tpt(&[&["synth"][..], &failed].concat());
+    let value: serde_json::Value =
+        serde_json::from_slice(&tpt(&[&["synth"][..], &failed, &["--json"]].concat()).stdout).expect("valid JSON");
+    assert!(value["program"].as_str().is_some_and(|p| p.starts_with("// NOT A SOLUTION")), "{value}");
+    assert_eq!(value["program"].as_str(), Some(text(&printed.stdout).as_str()));
+    let result = tpt(&["synth", "tests/impossible/one_gate_xor.tpt", "--backend", "sat", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert!(value["program"].is_null(), "{value}");
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub enum Command {
     /// the summary, on stdout).
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
-    Backends,
+    Backends(backends::BackendsArgs),
     /// Measure success rate, steps and time over many runs, files, back ends and settings.
     Bench(bench::BenchArgs),
 }
@@ -177,7 +177,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Emit(args) => emit::main(args),
         Command::Fmt(args) => fmt::main(args),
         Command::Graph(args) => graph::main(args),
-        Command::Backends => backends::main(),
+        Command::Backends(args) => backends::main(args),
         Command::Bench(args) => bench::main(args),
     }
 }

@@ -248,7 +248,7 @@ pub fn main(args: SynthArgs) -> u8 {
     };
     let form = if args.print == "sketch" { PrintForm::Sketch } else { PrintForm::Program };
     let text = if args.json {
-        format!("{:#}\n", synthesis.json(&compiled))
+        format!("{:#}\n", synthesis.json(&compiled, form))
     } else if args.all.is_some() {
         synthesis.printed_all(&compiled, form).unwrap_or_default()
     } else {
@@ -384,7 +384,7 @@ mod tests {
         );
         // No program and no params are given for a result the tool cannot trust.
         assert_eq!(synthesis.printed(&compiled, PrintForm::Program), None);
-        assert!(synthesis.json(&compiled)["params"].is_null());
+        assert!(synthesis.json(&compiled, PrintForm::Program)["params"].is_null());
         assert!(diagnostics[0].is_error());
     }
 }

@@ -248,9 +248,11 @@ impl Synthesis {
         self.report.verified.as_ref().map(Verified::violated)
     }
 
-    /// The machine-readable result: status, statistics and the params (`null` without a
-    /// candidate).
-    pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
+    /// The machine-readable result: status, statistics, the params (`null` without a
+    /// candidate; a param without dimensions as a number, an array as the list of its
+    /// elements in row-major order) and the printed program in `form` (what `printed` gives,
+    /// `null` without a candidate).
+    pub fn json(&self, compiled: &Compiled, form: PrintForm) -> serde_json::Value {
         let report = &self.report;
         let params = self.params_json(compiled);
         let violations = match (&report.verified, &report.best) {
@@ -270,6 +272,7 @@ impl Synthesis {
             "evaluations": report.evaluations,
             "violations": violations,
             "params": params,
+            "program": self.printed(compiled, form),
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
             "cost": self.cost(),
             "optimal": self.optimal(compiled),
@@ -293,10 +296,11 @@ impl Synthesis {
                     .program
                     .params()
                     .map(|(id, array)| {
-                        let value = if array.real {
-                            serde_json::json!(values.reals[id])
-                        } else {
-                            serde_json::json!(values[id])
+                        let value = match (array.real, array.dims.is_empty()) {
+                            (true, true) => serde_json::json!(values.reals[id].first()),
+                            (true, false) => serde_json::json!(values.reals[id]),
+                            (false, true) => serde_json::json!(values[id].first()),
+                            (false, false) => serde_json::json!(values[id]),
                         };
                         (array.name.clone(), value)
                     })

@@ -288,6 +288,47 @@ fn bench_set_twice_for_one_constant_is_an_error() {
     assert!(text(&result.stdout).is_empty());
 }
 
+/// Every file is compiled under every setting, and its search made ready with every back
+/// end, before the first run: a mistake in the last cell stops the sweep before the first
+/// row, each mistake is reported once and points into its own file.
+#[test]
+fn bench_checks_every_file_under_every_setting_before_the_sweep() {
+    let broken = scratch("out_of_domain.tpt");
+    std::fs::write(&broken, "const W = 2;\ninput x: 2;\noutput y: 2;\ny = x + W;\nexample { x = 1; y = 1; }\n")
+        .expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let cases: Vec<(Vec<&str>, Vec<String>)> = vec![
+        // The second file has no constant `W`: said once, for both settings, naming the file.
+        (
+            vec!["programs/circuit_nand.tpt", "programs/parity_chain.tpt", "--set", "W=2,3"],
+            vec!["error: programs/parity_chain.tpt: `--set W=..` names no constant of this program\n".to_string()],
+        ),
+        // The second file does not compile: the message points into it, not into the first.
+        (vec!["programs/circuit_nand.tpt", &broken], vec![format!("{broken}:4:5")]),
+        // Only the last setting does not compile.
+        (vec![&broken, "--set", "W=0,5"], vec!["5 when `x` = 0".to_string()]),
+        // A back end refuses the second file.
+        (
+            vec!["programs/circuit_nand.tpt", "programs/hybrid_shapes.tpt", "--backends", "fmgd,sat"],
+            vec!["the exact back end `sat` works on finite domains".to_string()],
+        ),
+    ];
+    for (args, expected) in cases {
+        let result = tpt(&[&["bench"], &args[..], &["--runs", "1", "--color", "never"]].concat());
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&result.stdout), "", "{args:?}: nothing ran");
+        let stderr = text(&result.stderr);
+        for part in &expected {
+            assert!(stderr.contains(part.as_str()), "{args:?}: {stderr}");
+        }
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+    }
+    let result = tpt(&["bench", "programs/circuit_nand.tpt", "--runs", "0"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("a row needs at least one run"), "{}", text(&result.stderr));
+    assert_eq!(text(&result.stdout), "");
+}
+
 #[test]
 fn bench_reports_proven_impossible_runs_in_their_own_column() {
     let result = tpt(&["bench", "tests/bench/impossible.tpt", "--backends", "sat,exhaustive", "--runs", "2"]);

@@ -26,6 +26,7 @@ mod output;
 mod plot;
 mod run;
 mod shard;
+mod sweep;
 mod synth;
 mod table;
 

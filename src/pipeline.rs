@@ -51,6 +51,13 @@ impl Compiled {
     pub fn source(&self) -> &str {
         self.sources.text(self.main)
     }
+
+    /// The warnings that concern running the program on an input given apart from its
+    /// examples (`tpt run --input`): all but the one that the examples observe nothing, which
+    /// is about a search.
+    pub fn warnings_for_given_inputs(&self) -> Vec<Diagnostic> {
+        self.warnings.iter().filter(|w| w.message != crate::lower::NOTHING_OBSERVED).cloned().collect()
+    }
 }
 
 /// Decode a file's bytes; invalid UTF-8 is reported at the first bad byte.

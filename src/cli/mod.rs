@@ -310,6 +310,17 @@ pub fn load_and_compile_allowing(
     max_violations: usize,
     reporter: &mut Reporter,
 ) -> Result<Compiled, u8> {
+    let compiled = load_and_compile_quietly(args, max_violations, reporter)?;
+    reporter.emit(&compiled.warnings);
+    Ok(compiled)
+}
+
+/// `load_and_compile_allowing` that prints the errors but leaves the warnings to the caller.
+pub fn load_and_compile_quietly(
+    args: &CompileArgs,
+    max_violations: usize,
+    reporter: &mut Reporter,
+) -> Result<Compiled, u8> {
     let main = reporter.load(&args.file).map_err(|d| {
         reporter.emit(&[d]);
         EXIT_USER_ERROR
@@ -327,14 +338,8 @@ pub fn load_and_compile_allowing(
         tolerance: args.with.input.tolerance,
         max_violations,
     };
-    match compile(&reporter.sources, main, data, &options) {
-        Ok(compiled) => {
-            reporter.emit(&compiled.warnings);
-            Ok(compiled)
-        }
-        Err(diagnostics) => {
-            reporter.emit(&diagnostics);
-            Err(EXIT_USER_ERROR)
-        }
-    }
+    compile(&reporter.sources, main, data, &options).map_err(|diagnostics| {
+        reporter.emit(&diagnostics);
+        EXIT_USER_ERROR
+    })
 }

@@ -34,6 +34,8 @@ pub struct Compiled {
     pub sources: SourceMap,
     /// Which of `sources` is the program.
     pub main: SourceId,
+    /// Which of `sources` is the data file, if any.
+    pub data: Option<SourceId>,
     pub parsed: Parsed,
     pub program: Program,
     pub graph: Graph,
@@ -114,6 +116,7 @@ pub fn compile(
     Ok(Compiled {
         sources: sources.clone(),
         main,
+        data,
         parsed,
         program,
         graph: lowered.graph,

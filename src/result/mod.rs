@@ -8,6 +8,7 @@ mod distinguish;
 mod failures;
 mod optimum;
 mod params;
+mod saved;
 
 use crate::diagnostics::{plural, Diagnostic};
 use crate::interp::ParamValues;
@@ -20,6 +21,7 @@ use crate::verify::{param_values_with_reals, Verified};
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
+pub use saved::SavedSynthesis;
 
 use std::sync::OnceLock;
 

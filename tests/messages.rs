@@ -176,4 +176,10 @@ fn run_on_a_given_input_takes_each_input_once_and_needs_no_examples() {
         text(&result.stderr),
         "error: `--input x` is given twice (`x=3` and `x=0`)\n   Help: give each input once\n"
     );
+    // An integer beyond 64 bits is out of range, quoted as written (not "not an integer").
+    let result = tpt(&["run", &path, "--input", "x=99999999999999999999999", "--input", "z=1", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.starts_with("error: --input x: 99999999999999999999999 is out of range for `x`\n"), "{stderr}");
+    assert!(stderr.contains("`x` takes values 0..4"), "{stderr}");
 }

@@ -108,7 +108,6 @@ fn unbound_diagnostic(program: &Program, unbound: &[(usize, usize)]) -> Diagnost
 
 /// One example from `--input name=value` arguments (values in JSON syntax).
 fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, Vec<Diagnostic>> {
-    let mut object = serde_json::Map::new();
     let mut given: Vec<(&str, &str)> = Vec::new();
     for input in inputs {
         let Some((name, value)) = input.split_once('=') else {
@@ -131,19 +130,18 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
             ))
             .with_help("give each input once")]);
         }
-        given.push((name, value.trim()));
-        match serde_json::from_str(value.trim()) {
-            Ok(parsed) => {
-                object.insert(name.to_string(), parsed);
-            }
-            Err(_) => {
-                return Err(vec![Diagnostic::error(format!(
-                    "`--input {name}={value}`: the value must be a number or a list like [0, 1]"
-                ))])
-            }
+        // One JSON value, so that it can stand in the object of inputs as written.
+        if serde_json::from_str::<serde_json::Value>(value.trim()).is_err() {
+            return Err(vec![Diagnostic::error(format!(
+                "`--input {name}={value}`: the value must be a number or a list like [0, 1]"
+            ))]);
         }
+        given.push((name, value.trim()));
     }
-    tpt::examples::json::inputs_example(program, &object, "--input")
+    // The values as written, so that messages quote them so.
+    let members: Vec<String> =
+        given.iter().map(|(name, value)| format!("{}: {value}", serde_json::Value::from(*name))).collect();
+    tpt::examples::json::inputs_example_text(program, &format!("{{{}}}", members.join(", ")), "--input")
 }
 
 fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {

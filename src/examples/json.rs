@@ -123,6 +123,15 @@ pub fn inputs_example(
     inputs: &serde_json::Map<String, Value>,
     name: &str,
 ) -> Result<ExampleData, Vec<Diagnostic>> {
+    inputs_example_text(program, &Value::Object(inputs.clone()).to_string(), name)
+}
+
+/// `inputs_example` from the JSON text of the object of inputs (`{"x": 3}`), so that messages
+/// quote its numbers as written (an integer beyond 64 bits, which a JSON value holds as the
+/// nearest float).
+pub fn inputs_example_text(program: &Program, object: &str, name: &str) -> Result<ExampleData, Vec<Diagnostic>> {
+    let inputs: serde_json::Map<String, Value> = serde_json::from_str(object)
+        .map_err(|e| vec![Diagnostic::error(format!("{name}: the inputs are not a JSON object: {e}"))])?;
     for key in inputs.keys() {
         if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
             let known: Vec<String> =
@@ -136,7 +145,7 @@ pub fn inputs_example(
             ]);
         }
     }
-    let text = serde_json::json!({ "examples": [Value::Object(inputs.clone())] }).to_string();
+    let text = format!("{{\"examples\": [{object}]}}");
     let reword = |mut diagnostic: Diagnostic| {
         diagnostic.message = diagnostic
             .message

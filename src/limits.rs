@@ -1,10 +1,10 @@
 //! Resource bounds that user input controls. Every bound fires before the large allocation or
 //! long loop it guards, with an error naming the construct and the flag that raises it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The bounds applied while parsing, checking, unrolling and lowering a program.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Limits {
     /// Maximum nesting of brackets, blocks and expression trees (`--max-depth`).
     pub max_depth: u32,

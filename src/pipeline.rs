@@ -34,6 +34,8 @@ pub struct Compiled {
     pub sources: SourceMap,
     /// Which of `sources` is the program.
     pub main: SourceId,
+    /// Which of `sources` is the data file, if any.
+    pub data: Option<SourceId>,
     pub parsed: Parsed,
     pub program: Program,
     pub graph: Graph,
@@ -50,6 +52,13 @@ impl Compiled {
     /// The program's source text.
     pub fn source(&self) -> &str {
         self.sources.text(self.main)
+    }
+
+    /// The warnings that concern running the program on an input given apart from its
+    /// examples (`tpt run --input`): all but the one that the examples observe nothing, which
+    /// is about a search.
+    pub fn warnings_for_given_inputs(&self) -> Vec<Diagnostic> {
+        self.warnings.iter().filter(|w| w.message != crate::lower::NOTHING_OBSERVED).cloned().collect()
     }
 }
 
@@ -107,6 +116,7 @@ pub fn compile(
     Ok(Compiled {
         sources: sources.clone(),
         main,
+        data,
         parsed,
         program,
         graph: lowered.graph,

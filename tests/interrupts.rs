@@ -1,6 +1,7 @@
 //! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end every kind of back end
 //! promptly; gradient and local back ends show their best candidate, labelled as not a
-//! solution, exact ones show none; an interrupted `bench` keeps its finished rows.
+//! solution, exact ones show none; an interrupted `synth -o` leaves the file as it was; an
+//! interrupted `bench` keeps its finished rows.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -122,4 +123,22 @@ fn an_interrupted_bench_keeps_its_finished_rows() {
     assert!(stdout.contains("| programs/parity_chain.tpt | gradsearch-ra |"), "the finished row is kept:\n{stdout}");
     assert!(!stdout.contains("circuit_2bit_adder_16"), "the unfinished row is not reported:\n{stdout}");
     assert!(stderr.contains("interrupted"), "{stderr}");
+}
+
+#[test]
+fn an_interrupted_synthesis_leaves_its_output_file_as_it_was() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("interrupts");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let out = dir.join("kept.tpt");
+    std::fs::write(&out, "// kept\n").expect("write");
+    let out_arg = out.to_string_lossy().into_owned();
+    let child = spawn(&["synth", HARD, "--backend", "gradsearch-ra", "--max-steps", "1000000000", "-o", &out_arg]);
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&child, "INT");
+    let (exit, stdout, stderr) = finish(child, Duration::from_secs(30));
+    assert_eq!(exit, Some(130), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), "// kept\n");
+    // The best candidate is not lost: it goes to stdout, as without `-o`.
+    assert!(stdout.starts_with("// NOT A SOLUTION"), "{stdout}");
+    assert!(stderr.contains("is not written: no program was found"), "{stderr}");
 }

@@ -184,9 +184,9 @@ fn max_violations_with_real_params_gives_the_mislabelled_example_up() {
         let out = tpt(&["synth", &file, "--backend", backend, "--max-violations", "1", "--json"]);
         assert_eq!(out.status.code(), Some(0), "{backend}:\n{}", text(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-        assert_eq!(json["params"]["a"], serde_json::json!([2.0]), "{backend}");
-        assert_eq!(json["params"]["b"], serde_json::json!([1.0]), "{backend}");
-        assert_eq!(json["params"]["s"], serde_json::json!([1]), "{backend}");
+        assert_eq!(json["params"]["a"], 2.0, "{backend}");
+        assert_eq!(json["params"]["b"], 1.0, "{backend}");
+        assert_eq!(json["params"]["s"], 1, "{backend}");
         let given_up = json["violated_examples"].as_array().expect("a list");
         assert_eq!(given_up.len(), 1, "{backend}");
         assert_eq!(given_up[0]["label"], "example 3", "{backend}");

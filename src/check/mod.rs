@@ -20,7 +20,7 @@ use crate::program::*;
 use crate::span::Span;
 
 /// What the checker needs besides the AST.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckOptions {
     /// `--set NAME=VALUE` overrides of `const` declarations.
     pub overrides: Vec<(String, i64)>,

@@ -12,7 +12,7 @@ use tpt::encode::{smt2, smt2_optimize, Cnf, Model, SmtSort};
 use tpt::pipeline::{reals_refusal, Compiled};
 use tpt::solve::{backend, resolve_options};
 
-use super::synth::write_output;
+use super::output::{check_output_path, write_output, OutputFormats};
 use super::{load_and_compile_allowing, CompileArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -31,7 +31,8 @@ pub struct EmitArgs {
     pub format: Format,
     #[command(flatten)]
     pub compile: CompileArgs,
-    /// Write to this file instead of stdout.
+    /// Write to this file instead of stdout (`.smt2` or `.smt` for `smt2`, `.cnf` or `.dimacs`
+    /// for `cnf`).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// An option of the `smt` back end's encoding (`tpt backends`): `--opt ints=1` encodes
@@ -118,8 +119,31 @@ fn refusal(compiled: &Compiled, args: &EmitArgs) -> Option<Diagnostic> {
     })
 }
 
+impl Format {
+    /// The extensions of the files `-o` writes in this format.
+    fn output_formats(self) -> OutputFormats {
+        match self {
+            Format::Smt2 => OutputFormats::chosen_by_command(
+                &["smt2", "smt"],
+                "`emit smt2` writes SMT-LIB 2 as .smt2 or .smt (`emit cnf`: DIMACS CNF as .cnf)",
+            ),
+            Format::Cnf => OutputFormats::chosen_by_command(
+                &["cnf", "dimacs"],
+                "`emit cnf` writes DIMACS CNF as .cnf or .dimacs (`emit smt2`: SMT-LIB 2 as .smt2)",
+            ),
+        }
+    }
+}
+
 pub fn main(args: EmitArgs) -> u8 {
     let mut reporter = Reporter::new(&args.compile.with.input.color);
+    // Before any work: a file that cannot be written, or that names another format.
+    if let Some(Err(d)) =
+        args.output.as_deref().map(|path| check_output_path("-o", path, &args.format.output_formats()))
+    {
+        reporter.emit(&[d]);
+        return EXIT_USER_ERROR;
+    }
     let compiled = match load_and_compile_allowing(&args.compile, args.max_violations, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,

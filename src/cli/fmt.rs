@@ -11,7 +11,7 @@ use tpt::diagnostics::Diagnostic;
 use tpt::format::format_source;
 use tpt::parse::parse;
 
-use super::synth::write_output;
+use super::output::write_output;
 use super::{display_name, is_stdin, stdin_at_most_once, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]

@@ -26,6 +26,7 @@ mod output;
 mod plot;
 mod run;
 mod shard;
+mod sweep;
 mod synth;
 mod table;
 
@@ -66,7 +67,7 @@ pub enum Command {
     /// the summary, on stdout).
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
-    Backends,
+    Backends(backends::BackendsArgs),
     /// Measure success rate, steps and time over many runs, files, back ends and settings.
     Bench(bench::BenchArgs),
 }
@@ -177,7 +178,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Emit(args) => emit::main(args),
         Command::Fmt(args) => fmt::main(args),
         Command::Graph(args) => graph::main(args),
-        Command::Backends => backends::main(),
+        Command::Backends(args) => backends::main(args),
         Command::Bench(args) => bench::main(args),
     }
 }
@@ -269,12 +270,29 @@ fn clamp_to_char(text: &str, at: usize) -> tpt::span::Span {
     tpt::span::Span::new(start, end)
 }
 
+/// Why a file could not be read or written, as the system says it, in the words of the other
+/// messages: `permission denied`, `read-only file system`.
 pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
-        _ => error.to_string(),
+        _ => os_reason(error),
+    }
+}
+
+/// The system's own words for an error: `Read-only file system (os error 30)` ->
+/// `read-only file system`.
+pub fn os_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
     }
 }
 
@@ -288,6 +306,17 @@ pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<C
 /// (`synth --max-violations`): examples that contradict each other are then warnings, not
 /// errors, as long as they need no more examples given up than that.
 pub fn load_and_compile_allowing(
+    args: &CompileArgs,
+    max_violations: usize,
+    reporter: &mut Reporter,
+) -> Result<Compiled, u8> {
+    let compiled = load_and_compile_quietly(args, max_violations, reporter)?;
+    reporter.emit(&compiled.warnings);
+    Ok(compiled)
+}
+
+/// `load_and_compile_allowing` that prints the errors but leaves the warnings to the caller.
+pub fn load_and_compile_quietly(
     args: &CompileArgs,
     max_violations: usize,
     reporter: &mut Reporter,
@@ -309,14 +338,8 @@ pub fn load_and_compile_allowing(
         tolerance: args.with.input.tolerance,
         max_violations,
     };
-    match compile(&reporter.sources, main, data, &options) {
-        Ok(compiled) => {
-            reporter.emit(&compiled.warnings);
-            Ok(compiled)
-        }
-        Err(diagnostics) => {
-            reporter.emit(&diagnostics);
-            Err(EXIT_USER_ERROR)
-        }
-    }
+    compile(&reporter.sources, main, data, &options).map_err(|diagnostics| {
+        reporter.emit(&diagnostics);
+        EXIT_USER_ERROR
+    })
 }

@@ -10,7 +10,7 @@ use tpt::interp::{bound_params, run_example, Outcome};
 use tpt::program::{ExampleData, Program};
 use tpt::result::failure_diagnostics;
 
-use super::{load_and_compile_allowing, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::{load_and_compile_quietly, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -29,10 +29,17 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> u8 {
     let mut reporter = Reporter::new(&args.compile.with.input.color);
-    let compiled = match load_and_compile_allowing(&args.compile, args.max_violations, &mut reporter) {
+    let compiled = match load_and_compile_quietly(&args.compile, args.max_violations, &mut reporter) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
+    // On a given input the program is run, not fitted: whether its examples observe anything
+    // does not matter.
+    if args.inputs.is_empty() {
+        reporter.emit(&compiled.warnings);
+    } else {
+        reporter.emit(&compiled.warnings_for_given_inputs());
+    }
     let program = &compiled.program;
     let params = match bound_params(program) {
         Ok(params) => params,
@@ -126,7 +133,7 @@ fn unbound_diagnostic(program: &Program, unbound: &[(usize, usize)]) -> Diagnost
 
 /// One example from `--input name=value` arguments (values in JSON syntax).
 fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, Vec<Diagnostic>> {
-    let mut object = serde_json::Map::new();
+    let mut given: Vec<(&str, &str)> = Vec::new();
     for input in inputs {
         let Some((name, value)) = input.split_once('=') else {
             return Err(vec![Diagnostic::error(format!("`--input {input}`: expected NAME=VALUE"))]);
@@ -140,18 +147,26 @@ fn inputs_example(program: &Program, inputs: &[String]) -> Result<ExampleData, V
                 ))])
             }
         }
-        match serde_json::from_str(value.trim()) {
-            Ok(parsed) => {
-                object.insert(name.to_string(), parsed);
-            }
-            Err(_) => {
-                return Err(vec![Diagnostic::error(format!(
-                    "`--input {name}={value}`: the value must be a number or a list like [0, 1]"
-                ))])
-            }
+        // A second value would silently replace the first.
+        if let Some((_, first)) = given.iter().find(|(seen, _)| *seen == name) {
+            return Err(vec![Diagnostic::error(format!(
+                "`--input {name}` is given twice (`{name}={first}` and `{name}={}`)",
+                value.trim()
+            ))
+            .with_help("give each input once")]);
         }
+        // One JSON value, so that it can stand in the object of inputs as written.
+        if serde_json::from_str::<serde_json::Value>(value.trim()).is_err() {
+            return Err(vec![Diagnostic::error(format!(
+                "`--input {name}={value}`: the value must be a number or a list like [0, 1]"
+            ))]);
+        }
+        given.push((name, value.trim()));
     }
-    tpt::examples::json::inputs_example(program, &object, "--input")
+    // The values as written, so that messages quote them so.
+    let members: Vec<String> =
+        given.iter().map(|(name, value)| format!("{}: {value}", serde_json::Value::from(*name))).collect();
+    tpt::examples::json::inputs_example_text(program, &format!("{{{}}}", members.join(", ")), "--input")
 }
 
 fn format_array(values: &[Option<i64>], dims: &[usize]) -> String {

@@ -35,6 +35,11 @@ pub struct Lowered {
 }
 
 /// Lower a checked program. On failure the diagnostics hold at least one error.
+/// The warning of a program whose examples observe nothing and that has no `observe`: a
+/// search has nothing to fit (a run on a given input, `tpt run --input`, needs nothing
+/// observed, and leaves it out).
+pub const NOTHING_OBSERVED: &str = "nothing is observed";
+
 pub fn lower(program: &Program, limits: &Limits) -> Result<Lowered, Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(program, limits);
     lowerer.params();
@@ -148,7 +153,7 @@ impl<'p> Lowerer<'p> {
         graph.real_input_values = reals;
         if graph.observations.is_empty() && graph.real_observations.is_empty() {
             self.warnings.push(
-                Diagnostic::warning("nothing is observed")
+                Diagnostic::warning(NOTHING_OBSERVED)
                     .with_help("give output values in `example` blocks, or constrain the program with `observe`"),
             );
         }

@@ -351,7 +351,7 @@ mod tests {
         let compiled = compile(&sources, main, None, &Default::default()).expect("compiles");
         let config = SearchConfig { backend: "sat".to_string(), distinguish: None, ..SearchConfig::default() };
         let synthesis = synthesize(&compiled, &config).expect("runs");
-        assert_eq!(synthesis.json(&compiled)["distinguish_check"], "off");
+        assert_eq!(synthesis.json(&compiled, PrintForm::Program)["distinguish_check"], "off");
         let distinction = Distinction {
             ending: Ending::InternalError,
             input: None,
@@ -364,7 +364,7 @@ mod tests {
         let diagnostics = synthesis.diagnostics(&compiled);
         let last = diagnostics.last().expect("diagnostics");
         assert!(last.is_error() && last.message.starts_with("internal error: the two programs behave alike"));
-        let json = synthesis.json(&compiled);
+        let json = synthesis.json(&compiled, PrintForm::Program);
         assert_eq!(json["distinguish_check"], "internal_error");
         assert!(json["distinguishing_input"].is_null());
     }

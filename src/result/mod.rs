@@ -8,6 +8,7 @@ mod distinguish;
 mod failures;
 mod optimum;
 mod params;
+mod saved;
 
 use crate::diagnostics::{plural, Diagnostic};
 use crate::interp::ParamValues;
@@ -21,6 +22,7 @@ use crate::verify::{param_values_with_reals, Verified};
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
+pub use saved::SavedSynthesis;
 
 use std::sync::OnceLock;
 
@@ -264,9 +266,11 @@ impl Synthesis {
         self.report.verified.as_ref().map(Verified::violated)
     }
 
-    /// The machine-readable result: status, statistics and the params (`null` without a
-    /// candidate).
-    pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
+    /// The machine-readable result: status, statistics, the params (`null` without a
+    /// candidate; a param without dimensions as a number, an array as the list of its
+    /// elements in row-major order) and the printed program in `form` (what `printed` gives,
+    /// `null` without a candidate).
+    pub fn json(&self, compiled: &Compiled, form: PrintForm) -> serde_json::Value {
         let report = &self.report;
         let params = self.params_json(compiled);
         let violations = match (&report.verified, &report.best) {
@@ -286,6 +290,7 @@ impl Synthesis {
             "evaluations": report.evaluations,
             "violations": violations,
             "params": params,
+            "program": self.printed(compiled, form),
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
             "cost": self.cost(),
             "optimal": self.optimal(compiled),
@@ -312,10 +317,11 @@ impl Synthesis {
                     .program
                     .params()
                     .map(|(id, array)| {
-                        let value = if array.real {
-                            serde_json::json!(values.reals[id])
-                        } else {
-                            serde_json::json!(values[id])
+                        let value = match (array.real, array.dims.is_empty()) {
+                            (true, true) => serde_json::json!(values.reals[id].first()),
+                            (true, false) => serde_json::json!(values.reals[id]),
+                            (false, true) => serde_json::json!(values[id].first()),
+                            (false, false) => serde_json::json!(values[id]),
                         };
                         (array.name.clone(), value)
                     })

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Answer, Cdcl};
 use super::StopCondition;
@@ -50,7 +50,7 @@ impl Default for DistinguishConfig {
 }
 
 /// How the check ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ending {
     /// The solver proved that no program fits the examples and behaves differently from every
@@ -80,6 +80,9 @@ pub struct DistinguishingInput {
     pub found: Outcome,
     /// The other program's run on it.
     pub other: Outcome,
+    /// The other program's params (one value per graph param), so that the input can be run
+    /// again (`restore_input`).
+    pub other_assignment: Vec<u32>,
     /// The output elements the examples observe, where the two runs are compared.
     pub observed: Vec<(ArrayId, usize)>,
 }
@@ -207,7 +210,7 @@ pub fn distinguish(
         // its block, by the interpreter's account.
         for (block, earlier) in listed.iter().enumerate() {
             let example = input_example(program, graph, &miter.inputs(block, &holds));
-            match confirm(program, graph, verifier.max_steps(), example, earlier.values(), other.values()) {
+            match confirm(program, graph, verifier.max_steps(), example, earlier.values(), &other) {
                 Ok(input) => {
                     if distinction.input.is_none() {
                         distinction.input = Some(input);
@@ -275,6 +278,11 @@ fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleDat
             list[slot.flat] = Some(value);
         }
     }
+    example_of_inputs(program, arrays)
+}
+
+/// An example that gives the inputs `arrays` (indexed by array id) and observes nothing.
+fn example_of_inputs(program: &Program, arrays: Vec<Option<Vec<Option<u32>>>>) -> ExampleData {
     ExampleData {
         source: 0,
         span: Span::default(),
@@ -286,6 +294,25 @@ fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleDat
     }
 }
 
+/// A distinguishing input saved as data (`DistinguishingInput::example`'s values and
+/// `other_assignment`) run again on the found program and the other one, which the verifier
+/// checks again; an error unless they fit the examples and behave differently there, as
+/// `distinguish` confirmed them.
+pub fn restore_input(
+    verifier: &Verifier,
+    found: &Verified,
+    inputs: Vec<Option<Vec<Option<u32>>>>,
+    other_assignment: &[u32],
+) -> Result<DistinguishingInput, String> {
+    let (program, graph) = (verifier.program(), verifier.graph());
+    if inputs.len() != program.arrays.len() {
+        return Err("the saved input does not match the program's arrays".to_string());
+    }
+    let other = verifier.check(other_assignment).ok_or("the other program does not fit the examples")?;
+    let example = example_of_inputs(program, inputs);
+    confirm(program, graph, verifier.max_steps(), example, found.values(), &other)
+}
+
 /// Run both programs on `example` with the interpreter: they must run to the end, one of them
 /// must satisfy every `observe`, and some observed output element or `observe` must differ.
 fn confirm(
@@ -294,10 +321,10 @@ fn confirm(
     max_steps: u64,
     example: ExampleData,
     found: &ParamValues,
-    other: &ParamValues,
+    other: &Verified,
 ) -> Result<DistinguishingInput, String> {
     let a = run_example(program, found, &example, max_steps);
-    let b = run_example(program, other, &example, max_steps);
+    let b = run_example(program, other.values(), &example, max_steps);
     if a.failures.iter().chain(&b.failures).any(|f| matches!(f, Failure::Error(_))) {
         return Err("a program stopped with an error on the miter's distinguishing input".to_string());
     }
@@ -310,7 +337,8 @@ fn confirm(
         .iter()
         .filter_map(|o| if let Target::Output { array, flat } = o.target { Some((array, flat)) } else { None })
         .collect();
-    let input = DistinguishingInput { example, found: a, other: b, observed };
+    let input =
+        DistinguishingInput { example, found: a, other: b, other_assignment: other.assignment().to_vec(), observed };
     if input.differing().is_empty() && observes_a == observes_b {
         return Err("the two programs behave alike on the miter's distinguishing input".to_string());
     }

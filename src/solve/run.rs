@@ -64,7 +64,7 @@ impl Default for Progress {
 }
 
 /// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// A candidate was verified on every example.
@@ -85,7 +85,7 @@ pub enum Status {
 }
 
 /// One point of an optimization trajectory.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TracePoint {
     pub step: u64,
     /// Loss of the discrete candidate after the step.
@@ -98,7 +98,7 @@ pub struct TracePoint {
 
 /// A discrete candidate that was not verified, with how far it is from satisfying the
 /// examples.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Candidate {
     /// One value per graph param.
     pub assignment: Vec<u32>,

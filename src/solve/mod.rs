@@ -189,6 +189,13 @@ impl<'a> Problem<'a> {
         self.evaluations
     }
 
+    /// Count only the first `count` evaluations (`count` at most `evaluations()`): `auto`'s
+    /// gradient half may run past the step at which the race was decided, by as many steps as
+    /// the other thread's report took to arrive, and what it did there is not counted.
+    pub(super) fn uncount_evaluations_after(&mut self, count: u64) {
+        self.evaluations = self.evaluations.min(count);
+    }
+
     /// Loss at the relaxed point `theta` (every param's distribution, concatenated), and its
     /// gradient when `grad` is given. Example `e` is weighted by `weights[e]` (empty: all 1).
     pub fn loss(&mut self, theta: &[f64], weights: &[f64], grad: Option<&mut [f64]>) -> f64 {

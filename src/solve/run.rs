@@ -121,13 +121,17 @@ pub struct SolveReport {
     pub best: Option<Candidate>,
     /// Steps taken by the restart that produced the result.
     pub steps: u64,
-    /// Steps taken by all restarts together.
+    /// Steps taken by the restarts counted in `restarts_run`, together.
     pub total_steps: u64,
     /// Index of the restart that produced the result.
     pub restart: usize,
+    /// The restarts the result rests on: up to the verified one with the lowest index, or all
+    /// that ran when none was verified. Restarts of higher index that ran beside it stopped
+    /// wherever they were when it won, which depends on thread timing: they are not counted.
     pub restarts_run: usize,
     pub seconds: f64,
-    /// Forward passes of all restarts together (local search spends many per step).
+    /// Forward passes of the restarts counted in `restarts_run`, together (local search spends
+    /// many per step).
     pub evaluations: u64,
     pub trace: Vec<TracePoint>,
     /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
@@ -258,8 +262,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let winner = AtomicUsize::new(usize::MAX);
     // Set by a restart that met an internal error: every other restart stops.
     let broken = AtomicBool::new(false);
-    let total_steps = AtomicUsize::new(0);
-    let evaluations = AtomicUsize::new(0);
     let restarts = options.restarts.max(1);
     let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
     (0..restarts).into_par_iter().for_each(|index| {
@@ -271,8 +273,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         }
         let shared = Shared { deadline, winner: &winner, broken: &broken };
         let result = run_restart(graph, tape, options, index, &shared, verify);
-        total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
-        evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
         if result.status == Status::Found {
             winner.fetch_min(index, Ordering::SeqCst);
         }
@@ -285,6 +285,10 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     });
     let mut list = results.into_inner().unwrap_or_default();
     list.sort_by_key(|(index, _)| *index);
+    // Every restart of lower index than the winner ran to its end, whatever the timing; an
+    // internal error is kept wherever it happened.
+    let winner = winner.load(Ordering::SeqCst);
+    list.retain(|(index, r)| *index <= winner || r.status == Status::InternalError);
     let restarts_run = list.len();
     // An internal error outranks everything: whatever else was found rests on the same graph.
     let chosen = list.iter().position(|(_, r)| r.status == Status::InternalError);
@@ -295,8 +299,8 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
         })
     });
-    let total = total_steps.load(Ordering::Relaxed) as u64;
-    let evaluations = evaluations.load(Ordering::Relaxed) as u64;
+    let total = list.iter().map(|(_, r)| r.steps).sum();
+    let evaluations = list.iter().map(|(_, r)| r.evaluations).sum();
     let seconds = started.elapsed().as_secs_f64();
     let Some(chosen) = chosen else {
         return SolveReport {

@@ -249,6 +249,10 @@ impl ExactBackend for Auto {
         // CaDiCaL notices its conflict budget at its next poll, a few conflicts late.
         self.clock.map(|clock| clock.min(self.steps_budget))
     }
+
+    fn internal_error(&self) -> Option<String> {
+        self.exact.as_ref().and_then(|(exact, _)| exact.internal_error())
+    }
 }
 
 impl Auto {

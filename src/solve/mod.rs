@@ -431,6 +431,11 @@ pub trait Solver: Send {
     fn work_steps(&self) -> Option<u64> {
         None
     }
+    /// A disagreement the back end met between its encoding and the graph (a bug in tpt): the
+    /// run ends as an internal error with this description, never with a result.
+    fn internal_error(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An exact back end: it answers at once, with a model or a proof that none exists, instead of
@@ -457,6 +462,10 @@ pub trait ExactBackend: Send {
     }
     /// See `Solver::work_steps`.
     fn work_steps(&self) -> Option<u64> {
+        None
+    }
+    /// See `Solver::internal_error`.
+    fn internal_error(&self) -> Option<String> {
         None
     }
 }
@@ -496,6 +505,10 @@ impl<T: ExactBackend> Solver for T {
 
     fn work_steps(&self) -> Option<u64> {
         ExactBackend::work_steps(self)
+    }
+
+    fn internal_error(&self) -> Option<String> {
+        ExactBackend::internal_error(self)
     }
 }
 

@@ -444,6 +444,10 @@ fn run_restart(
             best.reals.extend_from_slice(problem.reals());
             best.steps = steps;
         }
+        if let Some(detail) = solver.internal_error() {
+            best.internal_error = Some(format!("{detail} (`{}`, restart {})", options.backend.name, index + 1));
+            break Status::InternalError;
+        }
         // The graph says every observation holds (or, with `--max-violations`, that few enough
         // examples fail); only the exact interpreter decides. The two must agree at every
         // one-hot point, so a rejection here is a bug in tpt, and an exact back end must not
@@ -529,4 +533,78 @@ pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> 
         .zip(candidate)
         .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::diagnostics::SourceMap;
+    use crate::limits::Limits;
+    use crate::pipeline::compile;
+    use crate::solve::{always_admissible, Solver};
+
+    /// An exact back end whose encoding disagrees with the graph at its first step.
+    struct Disagreeing(Vec<u32>);
+
+    impl Solver for Disagreeing {
+        fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+            self.0 = vec![0; problem.num_params()];
+        }
+        fn step(&mut self, _: &mut Problem, _: &mut Rng) -> StepOutcome {
+            StepOutcome::Continue
+        }
+        fn candidate(&self) -> &[u32] {
+            &self.0
+        }
+        fn is_exact(&self) -> bool {
+            true
+        }
+        fn settled(&self) -> bool {
+            false
+        }
+        fn internal_error(&self) -> Option<String> {
+            Some("the encoding and the graph disagree".to_string())
+        }
+    }
+
+    static DISAGREEING: BackendInfo = BackendInfo {
+        name: "disagreeing",
+        summary: "",
+        options: &[],
+        defaults: Options::default,
+        make: |_| Box::new(Disagreeing(Vec::new())),
+        admissible: always_admissible,
+        for_reals: None,
+    };
+
+    /// A back end that reports a disagreement ends the run as an internal error at once,
+    /// whatever it would do next (an exact back end is not held to `--max-steps`: this one
+    /// would step forever).
+    #[test]
+    fn a_disagreement_the_back_end_reports_is_an_internal_error() {
+        let mut sources = SourceMap::new();
+        let main = sources.add("test.tpt", "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n");
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
+        let interrupt = AtomicBool::new(false);
+        let options = RunOptions {
+            backend: &DISAGREEING,
+            options: Options::default(),
+            max_steps: 10,
+            timeout: None,
+            restarts: 1,
+            seed: 0,
+            interrupt: &interrupt,
+            trace: false,
+            progress: None,
+            max_violations: 0,
+            real_stage: None,
+            cegis: None,
+        };
+        let report = solve(&compiled.graph, &tape, &options, &|_: &[u32], _: &[f64]| None);
+        assert_eq!((report.status, report.steps), (Status::InternalError, 1));
+        let detail = report.internal_error.unwrap_or_default();
+        assert!(detail.starts_with("the encoding and the graph disagree (`disagreeing`, restart 1)"), "{detail}");
+    }
 }

@@ -22,7 +22,8 @@ fn plain_chain() -> &'static str {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     let path = PATH.get_or_init(|| {
         let source = std::fs::read_to_string(CHAIN).expect("the chain sketch");
-        let plain: String = source.lines().filter(|line| !line.contains("minimize")).map(|l| format!("{l}\n")).collect();
+        let plain: String =
+            source.lines().filter(|line| !line.contains("minimize")).map(|l| format!("{l}\n")).collect();
         assert!(plain.len() < source.len(), "the sketch has a `minimize` line to leave out");
         let path = scratch_in("determinism", "boolean_chain_plain.tpt");
         std::fs::write(&path, plain).expect("scratch file");
@@ -38,13 +39,14 @@ fn plain_chain() -> &'static str {
 fn sketches(g: &str) -> [Vec<String>; 3] {
     let gates = format!("G={g}");
     [
-        vec![plain_chain().to_string(), "--set".into(), gates.clone()],
-        vec![CHAIN.into(), "--set".into(), gates],
-        ["--set", "G=2", "--set", "FLIP=7", "--max-violations", "1"].iter().fold(vec![CHAIN.to_string()], |mut a, s| {
-            a.push(s.to_string());
-            a
-        }),
+        owned(&[plain_chain(), "--set", &gates]),
+        owned(&[CHAIN, "--set", &gates]),
+        owned(&[CHAIN, "--set", "G=2", "--set", "FLIP=7", "--max-violations", "1"]),
     ]
+}
+
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
 }
 
 /// `tpt synth ARGS` five times, and five times with `--json`: the same exit code and stdout
@@ -79,7 +81,7 @@ fn assert_same_bytes(args: &[String]) -> serde_json::Value {
 /// sketches without an allowance; checks what each result claims.
 fn each_sketch(backend: &[&str], g: &str) {
     let [plain, minimize, noisy] = sketches(g);
-    let with = |sketch: Vec<String>| [sketch, backend.iter().map(|s| s.to_string()).collect()].concat();
+    let with = |sketch: Vec<String>| [sketch, owned(backend)].concat();
     let value = assert_same_bytes(&with(plain));
     assert_eq!(value["status"], "found", "{backend:?}: {value}");
     assert!(value["cost"].is_null(), "{backend:?}: no objective: {value}");
@@ -95,7 +97,7 @@ fn sat_prints_the_same_bytes_on_every_run() {
     each_sketch(&["--backend", "sat", "--no-distinguish"], "4");
     each_sketch(&["--backend", "sat", "--no-distinguish", "--opt", "config=plain"], "3");
     // The check whether the examples pin the program down runs after it, on its own budget.
-    assert_same_bytes(&[&sketches("4")[1][..], &["--backend".into(), "sat".into()]].concat());
+    assert_same_bytes(&[&sketches("4")[1][..], &owned(&["--backend", "sat"])].concat());
 }
 
 #[test]
@@ -128,7 +130,7 @@ fn auto_prints_the_same_bytes_on_every_run() {
     each_sketch(&["--no-distinguish"], "4");
     each_sketch(&["--no-distinguish", "--opt", "cegis=true"], "3");
     // Proofs of impossibility (exit 3): no chain of one gate computes the parity.
-    let mut args: Vec<String> = ["synth", CHAIN, "--set", "G=1", "--json"].map(String::from).to_vec();
+    let mut args = owned(&["synth", CHAIN, "--set", "G=1", "--json"]);
     let strip = |args: &[String]| {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = tpt(&args);
@@ -141,7 +143,7 @@ fn auto_prints_the_same_bytes_on_every_run() {
     for _ in 1..RUNS {
         assert_eq!(strip(&args), first);
     }
-    args.extend(["--opt", "cegis=true"].map(String::from));
+    args.extend(owned(&["--opt", "cegis=true"]));
     let first = strip(&args);
     for _ in 1..RUNS {
         assert_eq!(strip(&args), first);
@@ -154,11 +156,8 @@ fn auto_prints_the_same_bytes_on_every_run() {
 /// cores or more) the restarts of the second half run beside it.
 #[test]
 fn restarts_report_the_same_counts_on_every_run() {
-    let args: Vec<String> =
-        [CHAIN, "--backend", "gradsearch-la", "--restarts", "4", "--max-steps", "1000", "--seed", "2", "--no-distinguish"]
-            .map(String::from)
-            .to_vec();
-    let value = assert_same_bytes(&args);
+    let restarts = ["--restarts", "4", "--max-steps", "1000", "--seed", "2", "--no-distinguish"];
+    let value = assert_same_bytes(&owned(&[&[CHAIN, "--backend", "gradsearch-la"][..], &restarts].concat()));
     assert_eq!(value["restarts_run"].as_u64(), value["restart"].as_u64().map(|r| r + 1), "{value}");
 }
 

@@ -445,7 +445,9 @@ impl Auto {
                             return StepOutcome::Exhausted;
                         }
                         Outcome::Found(values) => solver_model = Some((values, report.conflicts)),
-                        Outcome::Stopped if problem.should_stop() => return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent),
+                        Outcome::Stopped if problem.should_stop() => {
+                            return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent)
+                        }
                         // Stopped with time left: the solver spent its share of the budget;
                         // the gradient goes on to spend its own.
                         Outcome::Stopped => solver_spent = true,

@@ -292,8 +292,9 @@ mod tests {
     #[test]
     fn a_model_the_graph_prices_above_its_bound_is_a_disagreement() {
         let compile_with = |objective: &str| {
-            let source = format!("param a: 4;\ninput x: 2;\noutput y: 2;\ny = x;\nminimize {objective};\n\
-                                  example {{ x = 0; y = 0; }}\n");
+            let source = format!(
+                "param a: 4;\ninput x: 2;\noutput y: 2;\ny = x;\nminimize {objective};\nexample {{ x = 0; y = 0; }}\n"
+            );
             let mut sources = SourceMap::new();
             let main = sources.add("test.tpt", &source);
             compile(&sources, main, None, &CheckOptions::default()).expect("compiles")

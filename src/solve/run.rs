@@ -584,7 +584,8 @@ mod tests {
     #[test]
     fn a_disagreement_the_back_end_reports_is_an_internal_error() {
         let mut sources = SourceMap::new();
-        let main = sources.add("test.tpt", "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n");
+        let main =
+            sources.add("test.tpt", "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n");
         let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
         let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
         let interrupt = AtomicBool::new(false);

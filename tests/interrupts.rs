@@ -1,7 +1,7 @@
 //! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end every kind of back end
 //! promptly; gradient and local back ends show their best candidate, labelled as not a
-//! solution, exact ones show none; an interrupted `synth -o` leaves the file as it was; an
-//! interrupted `bench` keeps its finished rows.
+//! solution, exact ones show none; `auto` reports the steps its clock reached; an interrupted
+//! `synth -o` leaves the file as it was; an interrupted `bench` keeps its finished rows.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -62,6 +62,24 @@ fn timeouts_stop_every_kind_of_back_end_with_the_best_candidate() {
             assert!(!stderr.contains("violates"), "{backend}: {stderr}");
         }
     }
+}
+
+/// `auto` stopped in its race reports the step of its shared clock that both halves had
+/// reached, not the one step of the run loop that the race is (it said "in 1 step" beside
+/// thousands of evaluations). Half a second is many times what its 16-step head start needs,
+/// after which both halves are past step 16.
+#[test]
+fn auto_stopped_by_a_timeout_reports_the_clock_it_reached() {
+    let args = ["synth", "programs/circuit_mux4.tpt", "--max-steps", "1000000000", "--timeout", "0.5"];
+    let (code, stdout, stderr) = finish(spawn(&[&args[..], &["--json"]].concat()), Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(value["status"], "timeout", "{value}");
+    let steps = value["steps"].as_u64().expect("steps");
+    assert!(steps > 16, "{steps} steps");
+    assert!(value["evaluations"].as_u64().is_some_and(|e| e >= steps), "every step evaluates: {value}");
+    let (_, _, stderr) = finish(spawn(&args), Duration::from_secs(60));
+    assert!(stderr.contains("timed out by auto") && !stderr.contains(" in 1 step,"), "{stderr}");
 }
 
 #[test]

@@ -87,7 +87,8 @@ pub struct SearchArgs {
     /// Wall-clock limit in seconds for the whole run.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Independent restarts, run in parallel; the verified one with the lowest index wins.
+    /// Independent restarts, run in parallel; the verified one with the lowest index wins (the
+    /// restarts, steps and evaluations reported are those up to it).
     #[arg(long, default_value_t = 1, value_parser = parse_restarts)]
     pub restarts: usize,
     /// Seed of every random choice.

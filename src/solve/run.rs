@@ -121,13 +121,17 @@ pub struct SolveReport {
     pub best: Option<Candidate>,
     /// Steps taken by the restart that produced the result.
     pub steps: u64,
-    /// Steps taken by all restarts together.
+    /// Steps taken by the restarts counted in `restarts_run`, together.
     pub total_steps: u64,
     /// Index of the restart that produced the result.
     pub restart: usize,
+    /// The restarts the result rests on: up to the verified one with the lowest index, or all
+    /// that ran when none was verified. Restarts of higher index that ran beside it stopped
+    /// wherever they were when it won, which depends on thread timing: they are not counted.
     pub restarts_run: usize,
     pub seconds: f64,
-    /// Forward passes of all restarts together (local search spends many per step).
+    /// Forward passes of the restarts counted in `restarts_run`, together (local search spends
+    /// many per step).
     pub evaluations: u64,
     pub trace: Vec<TracePoint>,
     /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
@@ -262,8 +266,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let winner = AtomicUsize::new(usize::MAX);
     // Set by a restart that met an internal error: every other restart stops.
     let broken = AtomicBool::new(false);
-    let total_steps = AtomicUsize::new(0);
-    let evaluations = AtomicUsize::new(0);
     let restarts = options.restarts.max(1);
     let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
     (0..restarts).into_par_iter().for_each(|index| {
@@ -275,8 +277,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         }
         let shared = Shared { deadline, winner: &winner, broken: &broken };
         let result = run_restart(graph, tape, options, index, &shared, verify);
-        total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
-        evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
         if result.status == Status::Found {
             winner.fetch_min(index, Ordering::SeqCst);
         }
@@ -289,6 +289,10 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     });
     let mut list = results.into_inner().unwrap_or_default();
     list.sort_by_key(|(index, _)| *index);
+    // Every restart of lower index than the winner ran to its end, whatever the timing; an
+    // internal error is kept wherever it happened.
+    let winner = winner.load(Ordering::SeqCst);
+    list.retain(|(index, r)| *index <= winner || r.status == Status::InternalError);
     let restarts_run = list.len();
     // An internal error outranks everything: whatever else was found rests on the same graph.
     let chosen = list.iter().position(|(_, r)| r.status == Status::InternalError);
@@ -299,8 +303,8 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
         })
     });
-    let total = total_steps.load(Ordering::Relaxed) as u64;
-    let evaluations = evaluations.load(Ordering::Relaxed) as u64;
+    let total = list.iter().map(|(_, r)| r.steps).sum();
+    let evaluations = list.iter().map(|(_, r)| r.evaluations).sum();
     let seconds = started.elapsed().as_secs_f64();
     let Some(chosen) = chosen else {
         return SolveReport {
@@ -446,6 +450,10 @@ fn run_restart(
             best.reals.extend_from_slice(problem.reals());
             best.steps = steps;
         }
+        if let Some(detail) = solver.internal_error() {
+            best.internal_error = Some(format!("{detail} (`{}`, restart {})", options.backend.name, index + 1));
+            break Status::InternalError;
+        }
         // The graph says every observation holds (or, with `--max-violations`, that few enough
         // examples fail); only the exact interpreter decides. The two must agree at every
         // one-hot point, so a rejection here is a bug in tpt, and an exact back end must not
@@ -534,4 +542,79 @@ pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> 
         .zip(candidate)
         .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckOptions;
+    use crate::diagnostics::SourceMap;
+    use crate::limits::Limits;
+    use crate::pipeline::compile;
+    use crate::solve::{always_admissible, Solver};
+
+    /// An exact back end whose encoding disagrees with the graph at its first step.
+    struct Disagreeing(Vec<u32>);
+
+    impl Solver for Disagreeing {
+        fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+            self.0 = vec![0; problem.num_params()];
+        }
+        fn step(&mut self, _: &mut Problem, _: &mut Rng) -> StepOutcome {
+            StepOutcome::Continue
+        }
+        fn candidate(&self) -> &[u32] {
+            &self.0
+        }
+        fn is_exact(&self) -> bool {
+            true
+        }
+        fn settled(&self) -> bool {
+            false
+        }
+        fn internal_error(&self) -> Option<String> {
+            Some("the encoding and the graph disagree".to_string())
+        }
+    }
+
+    static DISAGREEING: BackendInfo = BackendInfo {
+        name: "disagreeing",
+        summary: "",
+        options: &[],
+        defaults: Options::default,
+        make: |_| Box::new(Disagreeing(Vec::new())),
+        admissible: always_admissible,
+        for_reals: None,
+    };
+
+    /// A back end that reports a disagreement ends the run as an internal error at once,
+    /// whatever it would do next (an exact back end is not held to `--max-steps`: this one
+    /// would step forever).
+    #[test]
+    fn a_disagreement_the_back_end_reports_is_an_internal_error() {
+        let mut sources = SourceMap::new();
+        let main =
+            sources.add("test.tpt", "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n");
+        let compiled = compile(&sources, main, None, &CheckOptions::default()).expect("compiles");
+        let tape = Tape::new(&compiled.graph, &Limits::default()).expect("fits");
+        let interrupt = AtomicBool::new(false);
+        let options = RunOptions {
+            backend: &DISAGREEING,
+            options: Options::default(),
+            max_steps: 10,
+            timeout: None,
+            restarts: 1,
+            seed: 0,
+            interrupt: &interrupt,
+            trace: false,
+            progress: None,
+            max_violations: 0,
+            real_stage: None,
+            cegis: None,
+        };
+        let report = solve(&compiled.graph, &tape, &options, &|_: &[u32], _: &[f64]| None);
+        assert_eq!((report.status, report.steps), (Status::InternalError, 1));
+        let detail = report.internal_error.unwrap_or_default();
+        assert!(detail.starts_with("the encoding and the graph disagree (`disagreeing`, restart 1)"), "{detail}");
+    }
 }

@@ -14,7 +14,8 @@ use rayon::prelude::*;
 
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{plural, Diagnostic, SourceId};
-use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
+use tpt::limits::{Failure, Stop};
+use tpt::pipeline::{compile_until, unknown_backend, Compiled, Search, SearchConfig};
 use tpt::solve::{backend, restart_seed};
 
 use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
@@ -226,13 +227,16 @@ pub fn main(args: BenchArgs) -> u8 {
                 tolerance: args.input.tolerance,
                 max_violations: args.search.max_violations,
             };
-            let compiled = match compile(&reporter.sources, main, data, &options) {
+            let stop = Stop { deadline: None, interrupt: Some(Arc::clone(&interrupt)) };
+            let compiled = match compile_until(&reporter.sources, main, data, &options, &stop) {
                 Ok(c) => c,
-                Err(diagnostics) => {
+                Err(Failure::Errors(diagnostics)) => {
                     reporter.emit(&diagnostics);
                     failed = true;
                     continue;
                 }
+                // Ctrl-C while compiling: the sweep ends as after a run.
+                Err(Failure::Stopped(_)) => break 'sweep,
             };
             for (b, name) in backends.iter().enumerate() {
                 if interrupt.load(Ordering::Relaxed) {

@@ -18,9 +18,11 @@ pub fn small_limits() -> Limits {
         max_depth: 48,
         max_unroll: 20_000,
         max_enum: 1 << 12,
+        max_enum_total: 1 << 20,
         max_elements: 1 << 12,
         max_domain: 256,
         max_examples: 500,
+        max_example_values: 1 << 20,
         max_nodes: 20_000,
         max_memory_mib: 64,
     }

@@ -541,6 +541,34 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The generator writes every construct the language has for finite domains, and the checker
+/// accepts programs with each: `minimize`, `bits(..)` in examples, `from_bits`, and the bitwise
+/// operators. (Reals and `~=` are left to the fuzz seeds: the properties here are about
+/// finite-domain agreement.)
+#[test]
+fn the_generator_writes_every_construct() {
+    let constructs = ["minimize", "bits(", "from_bits(", " & ", " | ", " ^ ", " << ", " >> ", "~"];
+    let mut accepted = vec![0; constructs.len()];
+    for seed in 1..1000u64 {
+        let mut generator = Generator::new(seed);
+        let text = generator.program();
+        let Ok(compiled) = compile_text(&text) else { continue };
+        let mut dice = Dice(seed | 1);
+        let params = random_params(&compiled.program, &mut dice);
+        let example = random_inputs(&compiled.program, &mut dice);
+        let Ok(block) = computed_example(&compiled.program, &params, &example) else { continue };
+        let whole = text + &block;
+        if compile_text(&whole).is_err() {
+            continue;
+        }
+        for (count, construct) in accepted.iter_mut().zip(constructs) {
+            *count += usize::from(whole.contains(construct));
+        }
+    }
+    let counts: Vec<String> = accepted.iter().zip(constructs).map(|(n, c)| format!("`{c}`: {n}")).collect();
+    assert!(accepted.iter().all(|&n| n >= 10), "accepted programs with each: {}", counts.join(", "));
+}
+
 #[test]
 fn generated_programs_run_as_checked() {
     let mut runner = runner(3000);

@@ -384,6 +384,15 @@ fn totals_are_bounded_before_they_are_allocated() {
     let error = first_error(examples);
     assert!(error.contains("the examples hold more than 16777216 values"), "{error}");
     assert!(error.contains("17000017 values here, in 17 examples"), "{error}");
+    // Constant computations build no table: `--max-unroll` bounds them, not the total.
+    let constants = "input x: 2; output y: 2; var v[8]: 4;\n\
+                     for i in 0..5000 { v[i % 8] = (i * 3) % 4; if i % 2 == 0 { v[0] = 1; } }\n\
+                     y = x;\nexample { x = 1; y = 1; }\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("constants.tpt", constants);
+    let limits = Limits { max_enum_total: 1000, ..Limits::default() };
+    let compiled = compile(&sources, main, None, &CheckOptions { limits, ..CheckOptions::default() });
+    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
     let observations = "input x: 8; param p: 8; output y: 8;\ny = (x + p) % 8;\n\
                         for i in 0..20000 { observe (x + p + i) % 8 != 7 || x == 0; }\n\
                         for e in 0..1000 { example { x = e % 8; y = (e + 1) % 8; } }\n";

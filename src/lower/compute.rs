@@ -211,7 +211,10 @@ impl Lowerer<'_> {
                     )),
             );
         };
-        self.spend(combinations, span)?;
+        // A computation without operands is a constant, not a table: `--max-unroll` bounds it.
+        if !operands.nodes.is_empty() {
+            self.spend(combinations, span)?;
+        }
         let mut values = vec![0i64; domains.len()];
         let mut results = Vec::with_capacity(combinations as usize);
         let filters = self.path_filters(&operands.nodes, span)?;

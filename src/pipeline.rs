@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, SourceId, SourceMap};
 use crate::examples::json::load_examples;
 use crate::examples::{contradictions, Contradictions};
 use crate::graph::Graph;
-use crate::limits::Limits;
+use crate::limits::{Failure, Limits, Stop, Stopped};
 use crate::lower::lower;
 use crate::parse::{parse, Parsed};
 use crate::program::Program;
@@ -83,6 +83,31 @@ pub fn compile(
     data: Option<SourceId>,
     options: &CheckOptions,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_until(sources, main, data, options, &Stop::default()).map_err(|failure| match failure {
+        Failure::Errors(errors) => errors,
+        // Not reached: the default `Stop` never fires.
+        Failure::Stopped(stopped) => vec![stopped_error(stopped)],
+    })
+}
+
+/// The error of a compilation stopped from outside, for callers that have no other way to
+/// report it.
+fn stopped_error(stopped: Stopped) -> Diagnostic {
+    match stopped {
+        Stopped::Timeout => Diagnostic::error("the time ran out while compiling the program"),
+        Stopped::Interrupted => Diagnostic::error("compilation was interrupted"),
+    }
+}
+
+/// `compile`, given up when `stop` fires (its deadline passes, or its interrupt flag is
+/// raised): the long stages (lowering above all) look at it as they go.
+pub fn compile_until(
+    sources: &SourceMap,
+    main: SourceId,
+    data: Option<SourceId>,
+    options: &CheckOptions,
+    stop: &Stop,
+) -> Result<Compiled, Failure> {
     let source = sources.text(main);
     let parsed = parse(source, options.limits.max_depth)?;
     let checked = check(&parsed.file, options)?;
@@ -97,20 +122,21 @@ pub fn compile(
         // Without failing examples allowed each pair is an error; with them, the pairs are
         // warnings unless they alone need more examples given up than allowed.
         if options.max_violations == 0 {
-            return Err(contradictions.errors(&program));
+            return Err(Failure::Errors(contradictions.errors(&program)));
         }
         if let Some(error) = contradictions.too_many(&program, options.max_violations) {
-            return Err(vec![error]);
+            return Err(Failure::Errors(vec![error]));
         }
         warnings.extend(contradictions.warnings(&program));
     }
-    let lowered = lower(&program, &options.limits)?;
+    stop.check().map_err(Failure::Stopped)?;
+    let lowered = lower(&program, &options.limits, stop)?;
     warnings.extend(lowered.warnings);
     if lowered.graph.has_reals() {
-        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| vec![d])?;
+        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| Failure::Errors(vec![d]))?;
         let errors = non_finite_reals(&program, &lowered.graph, tape, options.limits.max_unroll);
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(Failure::Errors(errors));
         }
     }
     Ok(Compiled {

@@ -35,7 +35,7 @@ const PROGRAMS: u64 = 5000;
 
 /// Small programs: up to 3 param arrays (at most 10 elements) of domain 2 or 3, 2 inputs,
 /// 2 vars, 2 outputs, and 2 to 4 statements of up to 3 levels after the first assignments.
-const SHAPE: Shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3 };
+const SHAPE: Shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3, objective: false };
 
 /// Param assignments checked per program: the one the examples were computed from, and
 /// random ones.

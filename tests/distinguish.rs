@@ -350,7 +350,7 @@ fn behaviour_of(
 /// list complete; the check says "pinned down" exactly when there is one.
 #[test]
 fn the_check_agrees_with_enumeration_on_generated_programs() {
-    let shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3 };
+    let shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3, objective: false };
     let interrupt = AtomicBool::new(false);
     let (mut cases, mut pinned, mut several) = (0, 0, 0);
     for seed in 0..10_000u64 {

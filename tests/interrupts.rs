@@ -1,7 +1,8 @@
-//! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end every kind of back end
-//! promptly; gradient and local back ends show their best candidate, labelled as not a
-//! solution, exact ones show none; `auto` reports the steps its clock reached; an interrupted
-//! `synth -o` leaves the file as it was; an interrupted `bench` keeps its finished rows.
+//! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end compilation and every
+//! kind of back end promptly; gradient and local back ends show their best candidate,
+//! labelled as not a solution, exact ones show none; `auto` reports the steps its clock
+//! reached; an interrupted `synth -o` leaves the file as it was; an interrupted `bench` keeps
+//! its finished rows.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -159,4 +160,37 @@ fn an_interrupted_synthesis_leaves_its_output_file_as_it_was() {
     // The best candidate is not lost: it goes to stdout, as without `-o`.
     assert!(stdout.starts_with("// NOT A SOLUTION"), "{stdout}");
     assert!(stderr.contains("is not written: no program was found"), "{stderr}");
+}
+
+/// Compiles for seconds within every default limit (nearly two million statements to unroll).
+const LONG_COMPILATION: &str = "tests/interrupts/long_compilation.tpt";
+
+/// Regression: `--timeout` started with the search, so `synth --timeout 1` on a sketch that
+/// took seconds to compile ran for all of them. The deadline now counts from the start of the
+/// command and compilation looks at it: a timeout there ends as a search's does (exit 1),
+/// saying that the program was still compiling.
+#[test]
+fn a_timeout_while_compiling_ends_like_a_search_timeout() {
+    let child = spawn(&["synth", LONG_COMPILATION, "--timeout", "0.05"]);
+    let (code, stdout, stderr) = finish(child, Duration::from_secs(120));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("timed out while compiling"), "{stderr}");
+    assert!(stderr.contains("raise `--timeout`"), "{stderr}");
+    assert_eq!(stdout, "", "nothing was searched, so nothing is printed");
+}
+
+/// Regression: the signal handlers were installed after compilation, so Ctrl-C while
+/// compiling killed the process (no exit code, no message). It now stops compilation and
+/// ends as an interrupted search does.
+#[test]
+fn ctrl_c_while_compiling_is_an_interruption() {
+    for (name, code) in [("INT", 130), ("TERM", 143)] {
+        let child = spawn(&["synth", LONG_COMPILATION]);
+        std::thread::sleep(Duration::from_millis(300));
+        signal(&child, name);
+        let (exit, stdout, stderr) = finish(child, Duration::from_secs(120));
+        assert_eq!(exit, Some(code), "after SIG{name}: {stderr}");
+        assert!(stderr.contains("interrupted while compiling"), "{stderr}");
+        assert_eq!(stdout, "");
+    }
 }

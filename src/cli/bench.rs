@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use tpt::diagnostics::{plural, Diagnostic};
+use tpt::limits::{Failure, Stop};
 use tpt::pipeline::{unknown_backend, Compiled, Search};
 use tpt::solve::{backend, restart_seed};
 
@@ -128,7 +129,14 @@ pub fn main(args: BenchArgs) -> u8 {
     let cell_of = |f: usize, s: usize, b: usize| (f * settings.len() + s) * backends.len() + b;
     // So is a file that does not compile under a setting, or a back end's settings it refuses.
     let has_runs = |f: usize, s: usize, b: usize| !shard.runs(cell_of(f, s, b), args.runs).is_empty();
-    if !check_sweep(&args, &files, &settings, &backends, has_runs) {
+    // Ctrl-C from here on, compilation included, ends the sweep with the rows finished.
+    let interrupt = interrupt_flag();
+    let stop = Stop { deadline: None, interrupt: Some(Arc::clone(&interrupt)) };
+    if !check_sweep(&args, &files, &settings, &backends, has_runs, &stop) {
+        if interrupt.load(Ordering::Relaxed) {
+            eprintln!("interrupted while compiling");
+            return super::synth::interrupted_exit_code();
+        }
         return EXIT_USER_ERROR;
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -155,7 +163,6 @@ pub fn main(args: BenchArgs) -> u8 {
     };
     let cells = args.files.len() * settings.len() * backends.len();
     let total: usize = (0..cells).map(|cell| shard.runs(cell, args.runs).len()).sum();
-    let interrupt = interrupt_flag();
     let total = total as u64;
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(total);
@@ -177,13 +184,15 @@ pub fn main(args: BenchArgs) -> u8 {
             if (0..backends.len()).all(|b| !has_runs(f, s, b)) {
                 continue;
             }
-            let compiled = match file.compile(&args, setting) {
+            let compiled = match file.compile(&args, setting, &stop) {
                 Ok(c) => c,
-                Err(diagnostics) => {
+                Err(Failure::Errors(diagnostics)) => {
                     file.reporter.emit(&diagnostics);
                     failed = true;
                     continue;
                 }
+                // Ctrl-C while compiling: the sweep ends as after a run.
+                Err(Failure::Stopped(_)) => break 'sweep,
             };
             for (b, name) in backends.iter().enumerate() {
                 if interrupt.load(Ordering::Relaxed) {

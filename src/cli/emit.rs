@@ -144,7 +144,12 @@ pub fn main(args: EmitArgs) -> u8 {
         reporter.emit(&[d]);
         return EXIT_USER_ERROR;
     }
-    let compiled = match load_and_compile_allowing(&args.compile, args.max_violations, &mut reporter) {
+    let compiled = match load_and_compile_allowing(
+        &args.compile,
+        args.max_violations,
+        &tpt::limits::Stop::default(),
+        &mut reporter,
+    ) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };

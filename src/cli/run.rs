@@ -29,7 +29,12 @@ pub struct RunArgs {
 
 pub fn main(args: RunArgs) -> u8 {
     let mut reporter = Reporter::new(&args.compile.with.input.color);
-    let compiled = match load_and_compile_quietly(&args.compile, args.max_violations, &mut reporter) {
+    let compiled = match load_and_compile_quietly(
+        &args.compile,
+        args.max_violations,
+        &tpt::limits::Stop::default(),
+        &mut reporter,
+    ) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };

@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{Diagnostic, SourceId};
-use tpt::pipeline::{compile, Compiled, Search, SearchConfig};
+use tpt::limits::{Failure, Stop};
+use tpt::pipeline::{compile_until, Compiled, Search, SearchConfig};
 
 use super::bench::BenchArgs;
 use super::{Reporter, EXIT_USER_ERROR};
@@ -54,15 +55,15 @@ pub struct SweptFile {
 }
 
 impl SweptFile {
-    /// The file compiled under one setting of the swept constants.
-    pub fn compile(&self, args: &BenchArgs, setting: &[(String, i64)]) -> Result<Compiled, Vec<Diagnostic>> {
+    /// The file compiled under one setting of the swept constants, until `stop` fires.
+    pub fn compile(&self, args: &BenchArgs, setting: &[(String, i64)], stop: &Stop) -> Result<Compiled, Failure> {
         let options = CheckOptions {
             overrides: setting.to_vec(),
             limits: args.input.limits.limits(),
             tolerance: args.input.tolerance,
             max_violations: args.search.max_violations,
         };
-        compile(&self.reporter.sources, 0, self.data, &options)
+        compile_until(&self.reporter.sources, 0, self.data, &options, stop)
     }
 }
 
@@ -114,6 +115,7 @@ pub fn check_sweep(
     settings: &[Vec<(String, i64)>],
     backends: &[String],
     runs: impl Fn(usize, usize, usize) -> bool,
+    stop: &Stop,
 ) -> bool {
     let interrupt = Arc::new(AtomicBool::new(false));
     let mut clean = true;
@@ -135,12 +137,14 @@ pub fn check_sweep(
             if (0..backends.len()).all(|b| !runs(f, s, b)) {
                 continue;
             }
-            let compiled = match file.compile(args, setting) {
+            let compiled = match file.compile(args, setting, stop) {
                 Ok(compiled) => compiled,
-                Err(diagnostics) => {
+                Err(Failure::Errors(diagnostics)) => {
                     report(diagnostics);
                     continue;
                 }
+                // Ctrl-C while compiling: the caller sees its flag and ends the sweep.
+                Err(Failure::Stopped(_)) => return false,
             };
             for (b, backend) in backends.iter().enumerate() {
                 let ready = search_config(args, backend, &interrupt).and_then(|config| Search::new(&compiled, &config));

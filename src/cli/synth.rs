@@ -4,12 +4,13 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::{plural, Diagnostic};
+use tpt::limits::Stop;
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
 use tpt::solve::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
@@ -84,7 +85,9 @@ pub struct SearchArgs {
     /// Steps per restart.
     #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     pub max_steps: u64,
-    /// Wall-clock limit in seconds for the whole run.
+    /// Wall-clock limit in seconds: `synth` counts it from its start, compilation included
+    /// (a timeout while compiling ends like one while searching, exit 1); `bench` gives it to
+    /// each run.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
     /// Independent restarts, run in parallel; the verified one with the lowest index wins (the
@@ -200,6 +203,8 @@ pub fn interrupted_exit_code() -> u8 {
 }
 
 pub fn main(args: SynthArgs) -> u8 {
+    // `--timeout` and Ctrl-C cover the whole command, compilation included.
+    let started = Instant::now();
     let mut reporter = Reporter::new(&args.compile.with.input.color);
     // Output paths are checked before any work, not after the search.
     let outputs = args
@@ -213,10 +218,6 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     }
-    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &mut reporter) {
-        Ok(compiled) => compiled,
-        Err(code) => return code,
-    };
     let timeout = match args.search.timeout() {
         Ok(t) => t,
         Err(d) => {
@@ -224,11 +225,18 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    let interrupt = interrupt_flag();
+    let stop = Stop { deadline: timeout.and_then(|t| started.checked_add(t)), interrupt: Some(Arc::clone(&interrupt)) };
+    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &stop, &mut reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
     let terminal = std::io::stderr().is_terminal();
     let config = SearchConfig {
-        timeout,
+        // What compilation left of the time.
+        timeout: timeout.map(|t| t.saturating_sub(started.elapsed())),
         trace: args.trace.is_some(),
-        interrupt: interrupt_flag(),
+        interrupt,
         progress: terminal.then(|| Arc::new(Progress::default())),
         distinguish: (!args.no_distinguish)
             .then(|| DistinguishConfig { conflicts: args.distinguish_conflicts, programs: args.all.unwrap_or(1) }),

@@ -302,9 +302,11 @@ fn printed_limits() -> Limits {
         max_depth: defaults.max_depth,
         max_unroll: u64::MAX,
         max_enum: u64::MAX,
+        max_enum_total: u64::MAX,
         max_elements: u64::MAX,
         max_domain: u64::MAX,
         max_examples: u64::MAX,
+        max_example_values: u64::MAX,
         max_nodes: u64::MAX,
         max_memory_mib: u64::MAX,
     }
@@ -322,7 +324,10 @@ fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) 
     let limits = printed_limits();
     let options = CheckOptions { overrides: Vec::new(), limits: limits.clone(), ..CheckOptions::default() };
     let printed = check(file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
-    lower(&printed, &limits).map_err(|d| format!("does not lower: {}", d[0].message))?;
+    lower(&printed, &limits, &Default::default()).map_err(|failure| match failure {
+        crate::limits::Failure::Errors(d) => format!("does not lower: {}", d[0].message),
+        crate::limits::Failure::Stopped(_) => "lowering stopped".to_string(),
+    })?;
     let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
     same_behaviour(program, values, &printed, &printed_values)
 }

@@ -229,7 +229,14 @@ pub fn main(args: SynthArgs) -> u8 {
     let stop = Stop { deadline: timeout.and_then(|t| started.checked_add(t)), interrupt: Some(Arc::clone(&interrupt)) };
     let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &stop, &mut reporter) {
         Ok(compiled) => compiled,
-        Err(code) => return code,
+        Err(code) => {
+            // Stopped while compiling (out of time, or interrupted): no program, so `-o` is
+            // left as it was, as after a search that found none.
+            if let (Some(path), true) = (&args.output, code != EXIT_USER_ERROR) {
+                reporter.emit(&[Diagnostic::note(format!("`-o {}` is not written: no program was found", path.display()))]);
+            }
+            return code;
+        }
     };
     let terminal = std::io::stderr().is_terminal();
     let config = SearchConfig {

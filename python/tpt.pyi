@@ -9,8 +9,13 @@ __version__: str
 DEFAULT_BACKEND: str
 
 # A value of an input or output: an int, a (nested) list of ints, or a numpy array; None
-# (or a masked element of a numpy masked array) leaves an output element unobserved.
-Value = Union[int, None, Sequence[Any], npt.NDArray[Any]]
+# (or a masked element of a numpy masked array) leaves an output element unobserved. In an
+# array of domain 2 (`bool`), True and False (and numpy booleans) are 1 and 0; a float is a
+# value of a real array.
+Value = Union[int, bool, float, None, Sequence[Any], npt.NDArray[Any]]
+
+# A domain: its size, or "real" for a real array.
+Domain = Union[int, Literal["real"]]
 
 class ViolatedExample(TypedDict):
     """An example a program fails, as `--json` gives it."""
@@ -96,9 +101,10 @@ class Sketch:
     path: str
     source: str
     warnings: List[Diagnostic]
-    params: Dict[str, Tuple[Tuple[int, ...], int]]
-    inputs: Dict[str, Tuple[Tuple[int, ...], int]]
-    outputs: Dict[str, Tuple[Tuple[int, ...], int]]
+    params: Dict[str, Tuple[Tuple[int, ...], Domain]]
+    """Each param's shape (`()` for a single value) and domain: its size, or `"real"`."""
+    inputs: Dict[str, Tuple[Tuple[int, ...], Domain]]
+    outputs: Dict[str, Tuple[Tuple[int, ...], Domain]]
     num_examples: int
     max_violations: int
     def synth(
@@ -173,7 +179,9 @@ class Sketch:
         raises `ValueError`."""
 
 class Result:
-    """What a search produced."""
+    """What a search produced. A result pickles: unpickling compiles the sketch again from the
+    saved sources and checks the params again with the exact interpreter (`ValueError` when
+    they no longer fit)."""
 
     status: Literal["found", "not_found", "impossible", "interrupted"]
     reason: str
@@ -181,7 +189,7 @@ class Result:
     seed: int
     steps: int
     seconds: float
-    params: Optional[Dict[str, Union[int, npt.NDArray[np.int64]]]]
+    params: Optional[Dict[str, Union[int, float, npt.NDArray[np.int64], npt.NDArray[np.float64]]]]
     program: Optional[str]
     sketch: Optional[str]
     diagnostics: List[Diagnostic]

@@ -1,12 +1,12 @@
-//! `tpt bench`, `tpt emit` and `synth --trace`: the documented keys and counts, the exact
-//! encodings accepted by their solvers, and well-formed trace files.
+//! `tpt bench` and `synth --trace`: the documented keys and counts, and well-formed trace
+//! files.
 
 mod cli;
 
 use cli::{scratch_in, text, tpt_as_given as tpt};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn scratch(name: &str) -> PathBuf {
     scratch_in("bench", name)
@@ -116,48 +116,6 @@ fn bench_markdown_table_by_default() {
 }
 
 #[test]
-fn emitted_cnf_is_dimacs_with_the_params_named() {
-    let result = tpt(&["emit", "cnf", "programs/circuit_nand.tpt"]);
-    assert_eq!(result.status.code(), Some(0));
-    let cnf = text(&result.stdout);
-    assert!(cnf.contains("c param gate[0] values 0 1 2 3 4 literals"), "{cnf}");
-    let header = cnf.lines().find(|l| l.starts_with("p cnf ")).expect("a DIMACS header");
-    let clauses: usize = header.split_whitespace().nth(3).and_then(|n| n.parse().ok()).expect("clause count");
-    assert_eq!(cnf.lines().filter(|l| l.ends_with(" 0") || *l == "0").count(), clauses);
-}
-
-#[test]
-fn emitted_smt2_is_solved_by_z3() {
-    // Both sorts: bit-vectors (the default) and bounded integers (`--opt ints=1`, the option's
-    // name for `synth --backend smt` too; `--ints` is kept as a hidden alias).
-    for (index, (flags, declaration)) in [
-        (vec![], "(declare-fun |gate[0]| () (_ BitVec 3))"),
-        (vec!["--opt", "ints=1"], "(declare-fun |gate[0]| () Int)"),
-        (vec!["--ints"], "(declare-fun |gate[0]| () Int)"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let file = scratch(&format!("nand{index}.smt2"));
-        let file_arg = file.to_string_lossy().into_owned();
-        let mut args = vec!["emit", "smt2", "programs/circuit_nand.tpt", "-o", &file_arg];
-        args.extend(flags);
-        let result = tpt(&args);
-        assert_eq!(result.status.code(), Some(0));
-        let smt = std::fs::read_to_string(&file).expect("written");
-        assert!(smt.contains(declaration) && smt.contains("(check-sat)"), "{smt}");
-        let Ok(output) = Command::new("z3").arg(&file).output() else {
-            assert!(std::env::var_os("CI").is_none(), "z3 is required in CI (.ci/run installs it)");
-            eprintln!("SKIPPED emitted_smt2_is_solved_by_z3: z3 is not installed");
-            return;
-        };
-        let answer = text(&output.stdout);
-        assert_eq!(answer.lines().next(), Some("sat"), "{answer}");
-        assert!(answer.contains("|gate[0]|"), "the params' values come back: {answer}");
-    }
-}
-
-#[test]
 fn traces_are_written_as_svg_and_csv() {
     let svg = scratch("trace.svg");
     let csv = scratch("trace.csv");
@@ -240,9 +198,9 @@ fn bench_output_paths_need_the_extension_of_their_format() {
     std::fs::create_dir_all(&dir).expect("directory");
     let dir = dir.to_string_lossy().into_owned();
     let cases = [
-        (vec!["--plot", "rows.png"], "`--plot rows.png`: the file name must end in `.svg`"),
-        (vec!["--plot", "rows"], "`--plot rows`: the file name must end in `.svg`"),
-        (vec!["--csv", "rows.svg"], "`--csv rows.svg`: the file name must end in `.csv`"),
+        (vec!["--plot", "rows.png"], "`--plot rows.png`: `--plot` does not write `.png` files"),
+        (vec!["--plot", "rows"], "`--plot rows`: the file name has no extension"),
+        (vec!["--csv", "rows.svg"], "`--csv rows.svg`: `--csv` does not write `.svg` files"),
         (vec!["--plot", dir.as_str()], "is a directory"),
     ];
     for (extra, message) in cases {
@@ -255,7 +213,7 @@ fn bench_output_paths_need_the_extension_of_their_format() {
     // The same holds when the rows come from a CSV file.
     let result = tpt(&["bench", "--from-csv", "tests/bench/sweep.csv", "--plot", "rows.pdf"]);
     assert_eq!(result.status.code(), Some(2));
-    assert!(text(&result.stderr).contains("must end in `.svg`"));
+    assert!(text(&result.stderr).contains("`--plot` does not write `.pdf` files"));
 }
 
 #[test]
@@ -286,6 +244,47 @@ fn bench_set_twice_for_one_constant_is_an_error() {
     assert!(stderr.contains("`--set G=..` is given twice"), "{stderr}");
     assert!(stderr.contains("`--set G=V1,V2,..`"), "{stderr}");
     assert!(text(&result.stdout).is_empty());
+}
+
+/// Every file is compiled under every setting, and its search made ready with every back
+/// end, before the first run: a mistake in the last cell stops the sweep before the first
+/// row, each mistake is reported once and points into its own file.
+#[test]
+fn bench_checks_every_file_under_every_setting_before_the_sweep() {
+    let broken = scratch("out_of_domain.tpt");
+    std::fs::write(&broken, "const W = 2;\ninput x: 2;\noutput y: 2;\ny = x + W;\nexample { x = 1; y = 1; }\n")
+        .expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let cases: Vec<(Vec<&str>, Vec<String>)> = vec![
+        // The second file has no constant `W`: said once, for both settings, naming the file.
+        (
+            vec!["programs/circuit_nand.tpt", "programs/parity_chain.tpt", "--set", "W=2,3"],
+            vec!["error: programs/parity_chain.tpt: `--set W=..` names no constant of this program\n".to_string()],
+        ),
+        // The second file does not compile: the message points into it, not into the first.
+        (vec!["programs/circuit_nand.tpt", &broken], vec![format!("{broken}:4:5")]),
+        // Only the last setting does not compile.
+        (vec![&broken, "--set", "W=0,5"], vec!["5 when `x` = 0".to_string()]),
+        // A back end refuses the second file.
+        (
+            vec!["programs/circuit_nand.tpt", "programs/hybrid_shapes.tpt", "--backends", "fmgd,sat"],
+            vec!["the exact back end `sat` works on finite domains".to_string()],
+        ),
+    ];
+    for (args, expected) in cases {
+        let result = tpt(&[&["bench"], &args[..], &["--runs", "1", "--color", "never"]].concat());
+        assert_eq!(result.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&result.stdout), "", "{args:?}: nothing ran");
+        let stderr = text(&result.stderr);
+        for part in &expected {
+            assert!(stderr.contains(part.as_str()), "{args:?}: {stderr}");
+        }
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+    }
+    let result = tpt(&["bench", "programs/circuit_nand.tpt", "--runs", "0"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(text(&result.stderr).contains("a row needs at least one run"), "{}", text(&result.stderr));
+    assert_eq!(text(&result.stdout), "");
 }
 
 #[test]
@@ -500,7 +499,7 @@ fn shard_arguments_are_checked() {
         (vec!["--shard", "0/3", "--runs-csv", "r.csv"], "expected I/N with 1 <= I <= N"),
         (vec!["--shard", "4/3", "--runs-csv", "r.csv"], "expected I/N with 1 <= I <= N"),
         (vec!["--shard", "1/3"], "--runs-csv <FILE.csv>"),
-        (vec!["--runs-csv", "runs.svg"], "`--runs-csv runs.svg`: the file name must end in `.csv`"),
+        (vec!["--runs-csv", "runs.svg"], "`--runs-csv runs.svg`: `--runs-csv` does not write `.svg` files"),
     ] {
         let result = tpt(&long_sweep(&args));
         assert_eq!(result.status.code(), Some(2), "{args:?}");

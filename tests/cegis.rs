@@ -66,7 +66,7 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
         let result = held_out("--cegis=first", &seed);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
-        assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
+        assert_eq!(value["params"]["p"], 5, "seed {seed}");
         let searched = examples(&value);
         assert!(searched == [0] || searched == [0, 1], "seed {seed}: one counterexample at a time: {searched:?}");
         refuted += usize::from(searched == [0, 1]);
@@ -80,7 +80,7 @@ fn a_held_out_example_the_candidate_fails_joins_the_search() {
         let result = held_out("--cegis=all", &seed);
         assert_eq!(result.status.code(), Some(0), "seed {seed}: {}", text(&result.stderr));
         let value = json(&result);
-        assert_eq!(value["params"]["p"], serde_json::json!([5]), "seed {seed}");
+        assert_eq!(value["params"]["p"], 5, "seed {seed}");
         let searched = examples(&value);
         assert!(searched == [0] || searched == [0, 1, 2], "seed {seed}: {searched:?}");
         both += usize::from(searched == [0, 1, 2]);
@@ -123,12 +123,10 @@ fn cegis_is_deterministic_for_a_seed() {
     let with_json = [&args[..], &["--json"]].concat();
     let strip = |o: &Output| {
         let mut value = json(o);
-        // The time, and the steps and passes of restarts that stop once a lower one has won,
-        // depend on the machine; everything else must not.
+        // The time depends on the machine; everything else must not (restarts that stop once
+        // a lower one has won are not counted in `total_steps` and `evaluations`).
         if let Some(object) = value.as_object_mut() {
-            for key in ["seconds", "total_steps", "evaluations"] {
-                object.remove(key);
-            }
+            object.remove("seconds");
         }
         value
     };

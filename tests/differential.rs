@@ -35,7 +35,7 @@ const PROGRAMS: u64 = 5000;
 
 /// Small programs: up to 3 param arrays (at most 10 elements) of domain 2 or 3, 2 inputs,
 /// 2 vars, 2 outputs, and 2 to 4 statements of up to 3 levels after the first assignments.
-const SHAPE: Shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3 };
+const SHAPE: Shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3, objective: false };
 
 /// Param assignments checked per program: the one the examples were computed from, and
 /// random ones.
@@ -373,7 +373,9 @@ fn exact_back_ends_agree_and_explain_impossibility() {
 }
 
 /// Up to three `minimize` statements over the case's params (an element, a comparison with a
-/// value, or a sum of two elements), so that many assignments tie and the optimum is not 0.
+/// value, a sum of two elements, or an element times 2 or 3), so that many assignments tie and
+/// the optimum is not 0. The multiples give the objective's totalizer weights above 1, beside
+/// the unit weights of the other terms.
 fn objective(case: &Case, dice: &mut Dice) -> String {
     let program = &case.compiled.program;
     let elements: Vec<(String, u32)> = program
@@ -394,9 +396,10 @@ fn objective(case: &Case, dice: &mut Dice) -> String {
     let mut text = String::new();
     for _ in 0..1 + dice.below(3) {
         let (element, domain) = dice.pick(&elements).clone();
-        text.push_str(&match dice.below(3) {
+        text.push_str(&match dice.below(4) {
             0 => format!("minimize {element};\n"),
             1 => format!("minimize {element} != {};\n", dice.below(u64::from(domain))),
+            2 => format!("minimize {element} * {};\n", 2 + dice.below(2)),
             _ => format!("minimize {element} + {};\n", dice.pick(&elements).0),
         });
     }
@@ -406,7 +409,7 @@ fn objective(case: &Case, dice: &mut Dice) -> String {
 #[test]
 fn exact_back_ends_agree_on_optima() {
     let smt = z3_available("exact_back_ends_agree_on_optima (smt part)");
-    let (mut optimized, mut positive, mut noisy, mut smt_runs) = (0, 0, 0, 0);
+    let (mut optimized, mut positive, mut weighted, mut noisy, mut smt_runs) = (0, 0, 0, 0, 0);
     // Every eighth accepted program with at most 2^12 assignments.
     for case in cases().filter(|c| c.space_bits() <= 12.0).step_by(8) {
         let mut dice = Dice(case.seed.rotate_left(7) | 1);
@@ -416,9 +419,20 @@ fn exact_back_ends_agree_on_optima() {
             let exhaustive = run_allowing(&compiled, "exhaustive", &[], max_violations);
             let mut reports = vec![
                 ("sat", run_allowing(&compiled, "sat", &[], max_violations)),
+                ("sat, engine=batsat", run_allowing(&compiled, "sat", &[("engine", "batsat")], max_violations)),
                 ("sat, cegis=true", run_allowing(&compiled, "sat", &[("cegis", "true")], max_violations)),
                 ("auto", run_allowing(&compiled, "auto", &[], max_violations)),
             ];
+            // The same run again gives the same optimum and the same counts of work.
+            for (name, again) in [("sat", &[][..]), ("auto", &[]), ("sat, cegis=true", &[("cegis", "true")])] {
+                let backend = name.split(',').next().unwrap_or(name);
+                let again = run_allowing(&compiled, backend, again, max_violations);
+                let first = reports.iter().find(|(n, _)| *n == name).map(|(_, r)| r).expect("a first run");
+                let counts = |r: &SolveReport| {
+                    (r.verified.as_ref().map(|v| v.assignment().to_vec()), r.steps, r.total_steps, r.evaluations)
+                };
+                assert_eq!(counts(&again), counts(first), "{name}: another run, another answer on\n{text}");
+            }
             if smt && optimized % 4 == 0 {
                 reports.push(("smt", run_allowing(&compiled, "smt", &[], max_violations)));
                 smt_runs += 1;
@@ -454,13 +468,21 @@ fn exact_back_ends_agree_on_optima() {
             }
             if status == Status::Found {
                 optimized += 1;
-                positive += usize::from(expected.is_some_and(|(_, cost)| cost.is_some_and(|c| c > 0)));
+                let above_0 = expected.is_some_and(|(_, cost)| cost.is_some_and(|c| c > 0));
+                positive += usize::from(above_0);
+                weighted += usize::from(above_0 && text.contains(" * "));
                 noisy += usize::from(expected.is_some_and(|(failing, _)| failing > 0));
             }
         }
     }
-    eprintln!("{optimized} optima agreed ({positive} above 0, {noisy} giving up an example; {smt_runs} with smt)");
-    assert!(optimized >= 100 && positive >= 30 && noisy >= 20, "{optimized} optima, {positive} above 0, {noisy} noisy");
+    eprintln!(
+        "{optimized} optima agreed ({positive} above 0, {weighted} of them with a weighted term; {noisy} giving up an \
+         example; {smt_runs} with smt)"
+    );
+    assert!(
+        optimized >= 100 && positive >= 30 && weighted >= 15 && noisy >= 20,
+        "{optimized} optima, {positive} above 0, {weighted} weighted, {noisy} noisy"
+    );
 }
 
 /// `conflict` (named by back end `name`) holds examples that are impossible together, each of

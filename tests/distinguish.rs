@@ -242,6 +242,53 @@ fn a_check_out_of_budget_says_so() {
     );
 }
 
+/// Examples on every input the program reads, each observing every observation the check
+/// compares, leave no input for another behaviour: pinned down without solving (a budget of
+/// one conflict is enough, where the miter of the parity circuit needs more than 10,000).
+/// Observations missing on one input leave room, and examples given up do not count.
+#[test]
+fn examples_on_every_input_pin_the_behaviour_down_at_once() {
+    for file in ["tests/distinguish/parity_full.tpt", "tests/distinguish/lookup_full.tpt"] {
+        let json = synth_json(&[file, "--backend", "sat", "--distinguish-conflicts", "1"]);
+        assert_eq!(json["distinguish_check"], "pinned_down", "{file}");
+        let json = synth_json(&[file, "--backend", "sat", "--distinguish-conflicts", "1", "--all", "5"]);
+        assert_eq!((json["programs"].as_array().map(Vec::len), &json["complete"]), (Some(1), &Value::Bool(true)));
+    }
+    let two_outputs = "param f[4]: 3;\nparam g[4]: 3;\ninput x: 4;\noutput y[2]: 3;\ny[0] = f[x];\ny[1] = g[x];\n\
+        example { x = 0; y = [2, 1]; }\nexample { x = 1; y = [0, 1]; }\nexample { x = 2; y = [1, 0]; }\n";
+    // Every input given, but y[1] is not observed on x = 3: g[3] is free.
+    let partial = scratch("every_input_partly_observed.tpt");
+    std::fs::write(&partial, format!("{two_outputs}example {{ x = 3; y[0] = 1; }}\n")).expect("written");
+    let json = synth_json(&[&partial.to_string_lossy(), "--backend", "sat"]);
+    assert_eq!(json["distinguish_check"], "distinguished");
+    assert_eq!(json["distinguishing_input"]["inputs"]["x"], 3);
+    // The two elements observed on x = 3 by two examples: nothing is free.
+    let combined = scratch("every_input_observed_by_two.tpt");
+    let examples = "example { x = 3; y[0] = 1; }\nexample { x = 3; y[1] = 2; }\n";
+    std::fs::write(&combined, format!("{two_outputs}{examples}")).expect("written");
+    let json = synth_json(&[&combined.to_string_lossy(), "--backend", "sat", "--distinguish-conflicts", "1"]);
+    assert_eq!(json["distinguish_check"], "pinned_down");
+    // Given up, the example for x = 3 covers nothing: the `observe` makes every program fail
+    // it, and the other programs may give y = 0 or y = 1 there.
+    let noisy = scratch("every_input_one_given_up.tpt");
+    let source = "param f[4]: 3;\ninput x: 4;\noutput y: 3;\ny = f[x];\nobserve f[3] != 2;\n\
+        example { x = 0; y = 2; }\nexample { x = 1; y = 0; }\nexample { x = 2; y = 1; }\nexample { x = 3; y = 2; }\n";
+    std::fs::write(&noisy, source).expect("written");
+    let json = synth_json(&[&noisy.to_string_lossy(), "--backend", "sat", "--max-violations", "1"]);
+    assert_eq!(json["violated_examples"][0]["label"], "example 4", "{json}");
+    assert_eq!(json["distinguish_check"], "distinguished", "{json}");
+    assert_eq!(json["distinguishing_input"]["inputs"]["x"], 3);
+}
+
+/// `--all N` grows the check one program at a time, so its size bound counts the programs
+/// found, not the N asked for: a table of nine behaviours lists all nine with any N.
+#[test]
+fn all_with_a_large_n_lists_what_there_is() {
+    let json = synth_json(&["tests/distinguish/lookup.tpt", "--backend", "sat", "--all", "1000000"]);
+    assert_eq!(json["distinguish_check"], "distinguished");
+    assert_eq!((json["programs"].as_array().map(Vec::len), &json["complete"]), (Some(9), &Value::Bool(true)));
+}
+
 #[test]
 fn results_without_a_program_have_no_check() {
     let result = tpt(&["synth", "tests/impossible/one_gate_xor.tpt", "--backend", "sat", "--json"]);
@@ -303,7 +350,7 @@ fn behaviour_of(
 /// list complete; the check says "pinned down" exactly when there is one.
 #[test]
 fn the_check_agrees_with_enumeration_on_generated_programs() {
-    let shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3 };
+    let shape = Shape { arrays: [3, 2, 2, 2], domain_spread: 2, statements: 3, objective: false };
     let interrupt = AtomicBool::new(false);
     let (mut cases, mut pinned, mut several) = (0, 0, 0);
     for seed in 0..10_000u64 {

@@ -1,6 +1,8 @@
-//! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end every kind of back end
-//! promptly; gradient and local back ends show their best candidate, labelled as not a
-//! solution, exact ones show none; an interrupted `bench` keeps its finished rows.
+//! Stopping: `--timeout` (exit 1) and SIGINT/SIGTERM (exit 130/143) end compilation and every
+//! kind of back end promptly; gradient and local back ends show their best candidate,
+//! labelled as not a solution, exact ones show none; `auto` reports the steps its clock
+//! reached; an interrupted `synth -o` leaves the file as it was; an interrupted `bench` keeps
+//! its finished rows.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -63,6 +65,24 @@ fn timeouts_stop_every_kind_of_back_end_with_the_best_candidate() {
     }
 }
 
+/// `auto` stopped in its race reports the step of its shared clock that both halves had
+/// reached, not the one step of the run loop that the race is (it said "in 1 step" beside
+/// thousands of evaluations). Half a second is many times what its 16-step head start needs,
+/// after which both halves are past step 16.
+#[test]
+fn auto_stopped_by_a_timeout_reports_the_clock_it_reached() {
+    let args = ["synth", "programs/circuit_mux4.tpt", "--max-steps", "1000000000", "--timeout", "0.5"];
+    let (code, stdout, stderr) = finish(spawn(&[&args[..], &["--json"]].concat()), Duration::from_secs(60));
+    assert_eq!(code, Some(1), "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(value["status"], "timeout", "{value}");
+    let steps = value["steps"].as_u64().expect("steps");
+    assert!(steps > 16, "{steps} steps");
+    assert!(value["evaluations"].as_u64().is_some_and(|e| e >= steps), "every step evaluates: {value}");
+    let (_, _, stderr) = finish(spawn(&args), Duration::from_secs(60));
+    assert!(stderr.contains("timed out by auto") && !stderr.contains(" in 1 step,"), "{stderr}");
+}
+
 #[test]
 fn timeouts_stop_the_enumeration_and_the_external_solver() {
     let child = spawn(&["synth", HARD, "--backend", "exhaustive", "--opt", "limit=1e30", "--timeout", "0.5"]);
@@ -122,4 +142,55 @@ fn an_interrupted_bench_keeps_its_finished_rows() {
     assert!(stdout.contains("| programs/parity_chain.tpt | gradsearch-ra |"), "the finished row is kept:\n{stdout}");
     assert!(!stdout.contains("circuit_2bit_adder_16"), "the unfinished row is not reported:\n{stdout}");
     assert!(stderr.contains("interrupted"), "{stderr}");
+}
+
+#[test]
+fn an_interrupted_synthesis_leaves_its_output_file_as_it_was() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("interrupts");
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let out = dir.join("kept.tpt");
+    std::fs::write(&out, "// kept\n").expect("write");
+    let out_arg = out.to_string_lossy().into_owned();
+    let child = spawn(&["synth", HARD, "--backend", "gradsearch-ra", "--max-steps", "1000000000", "-o", &out_arg]);
+    std::thread::sleep(Duration::from_millis(700));
+    signal(&child, "INT");
+    let (exit, stdout, stderr) = finish(child, Duration::from_secs(30));
+    assert_eq!(exit, Some(130), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&out).expect("still there"), "// kept\n");
+    // The best candidate is not lost: it goes to stdout, as without `-o`.
+    assert!(stdout.starts_with("// NOT A SOLUTION"), "{stdout}");
+    assert!(stderr.contains("is not written: no program was found"), "{stderr}");
+}
+
+/// Compiles for seconds within every default limit (nearly two million statements to unroll).
+const LONG_COMPILATION: &str = "tests/interrupts/long_compilation.tpt";
+
+/// Regression: `--timeout` started with the search, so `synth --timeout 1` on a sketch that
+/// took seconds to compile ran for all of them. The deadline now counts from the start of the
+/// command and compilation looks at it: a timeout there ends as a search's does (exit 1),
+/// saying that the program was still compiling.
+#[test]
+fn a_timeout_while_compiling_ends_like_a_search_timeout() {
+    let child = spawn(&["synth", LONG_COMPILATION, "--timeout", "0.05"]);
+    let (code, stdout, stderr) = finish(child, Duration::from_secs(120));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("timed out while compiling"), "{stderr}");
+    assert!(stderr.contains("raise `--timeout`"), "{stderr}");
+    assert_eq!(stdout, "", "nothing was searched, so nothing is printed");
+}
+
+/// Regression: the signal handlers were installed after compilation, so Ctrl-C while
+/// compiling killed the process (no exit code, no message). It now stops compilation and
+/// ends as an interrupted search does.
+#[test]
+fn ctrl_c_while_compiling_is_an_interruption() {
+    for (name, code) in [("INT", 130), ("TERM", 143)] {
+        let child = spawn(&["synth", LONG_COMPILATION]);
+        std::thread::sleep(Duration::from_millis(300));
+        signal(&child, name);
+        let (exit, stdout, stderr) = finish(child, Duration::from_secs(120));
+        assert_eq!(exit, Some(code), "after SIG{name}: {stderr}");
+        assert!(stderr.contains("interrupted while compiling"), "{stderr}");
+        assert_eq!(stdout, "");
+    }
 }

@@ -150,3 +150,36 @@ fn a_new_input_that_fails_an_observe_is_not_pointed_at_in_the_program() {
     assert_eq!(result.status.code(), Some(2));
     assert!(text(&result.stderr).contains("`--input y=..`: `y` is not an input of the program"));
 }
+
+#[test]
+fn run_on_a_given_input_takes_each_input_once_and_needs_no_examples() {
+    let program = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no_examples.tpt");
+    std::fs::write(&program, "input x: 4;\ninput z: 2;\noutput y: 5;\ny = x + z;\n").expect("write");
+    let path = program.to_string_lossy().into_owned();
+    // A program without examples observes nothing, which does not matter when it is run on a
+    // given input: no warning.
+    let result = tpt(&["run", &path, "--input", "x=3", "--input", "z=1", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    assert_eq!(text(&result.stdout), "input (x = 3, z = 1): y = 4\n");
+    assert_eq!(text(&result.stderr), "", "no warning");
+    // The warning stays where it means something: a search, and a run on the examples.
+    for args in [vec!["check", &path], vec!["run", &path]] {
+        let result = tpt(&[&args[..], &["--color", "never"]].concat());
+        assert!(text(&result.stderr).contains("warning: nothing is observed"), "{args:?}");
+    }
+    // An input given twice is an error, as an option given twice is (the second value would
+    // silently replace the first).
+    let result = tpt(&["run", &path, "--input", "x=3", "--input", "z=1", "--input", "x=0", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(text(&result.stdout), "");
+    assert_eq!(
+        text(&result.stderr),
+        "error: `--input x` is given twice (`x=3` and `x=0`)\n   Help: give each input once\n"
+    );
+    // An integer beyond 64 bits is out of range, quoted as written (not "not an integer").
+    let result = tpt(&["run", &path, "--input", "x=99999999999999999999999", "--input", "z=1", "--color", "never"]);
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = text(&result.stderr);
+    assert!(stderr.starts_with("error: --input x: 99999999999999999999999 is out of range for `x`\n"), "{stderr}");
+    assert!(stderr.contains("`x` takes values 0..4"), "{stderr}");
+}

@@ -16,7 +16,7 @@ use tpt::format::format_source;
 use tpt::interp::{bound_params, verify, ParamValues};
 use tpt::parse::parse;
 use tpt::pipeline::{compile, Compiled};
-use tpt::print::{print_program, print_sketch, reproduces, specialize_program, Unsupported};
+use tpt::print::{print_program, print_sketch, reproduces, specialize_program, Notes, Unsupported};
 use tpt::program::{Expr, ExprKind, Program, Stmt, StmtKind};
 
 use sketches::Random;
@@ -154,7 +154,7 @@ fn bound_solutions_print_as_valid_specialized_programs() {
         // The printer checks its output and falls back to the sketch form on a disagreement:
         // it must not need to.
         let source = fs::read_to_string(&sketch).expect("read");
-        if print_program(&source, &original.parsed, &original.program, &values, &[]) != text {
+        if print_program(&source, &original.parsed, &original.program, &values, &Notes::default()) != text {
             failures.push(format!("{label}: the printer fell back to the sketch form"));
         }
         let printed = match compile_text(&label, &text, &[]) {
@@ -239,7 +239,7 @@ fn check_random(
 ) {
     for run in 0..runs {
         let values = random_values(program, random);
-        let printed = print_program(source, file, program, &values, &[]);
+        let printed = print_program(source, file, program, &values, &Notes::default());
         match specialize_program(source, file, program, &values) {
             Ok(text) => {
                 if let Err(e) = reproduces(&text, program, &values) {
@@ -248,7 +248,7 @@ fn check_random(
                 assert_eq!(text, printed, "{label} (run {run}, {values:?}): fell back to the sketch form");
             }
             Err(Unsupported(why)) if why.contains("can never hold") => {
-                assert_eq!(printed, print_sketch(source, file, program, &values, &[]));
+                assert_eq!(printed, print_sketch(source, file, program, &values, &Notes::default()));
             }
             Err(e) => panic!("{label} (run {run}, {values:?}): {e:?}"),
         }

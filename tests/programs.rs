@@ -10,7 +10,7 @@ use tpt::check::CheckOptions;
 use tpt::diagnostics::SourceMap;
 use tpt::interp::{bound_params, run_example, verify, ParamValues};
 use tpt::pipeline::{compile, Compiled};
-use tpt::print::print_sketch;
+use tpt::print::{print_sketch, Notes};
 
 /// The `.tpt` files directly in `dir` (relative to the crate root), sorted.
 fn programs_in(dir: &str) -> Vec<String> {
@@ -141,7 +141,7 @@ fn a_wrong_binding_fails_and_names_the_example() {
         let (source, compiled) = compile_file(&path);
         let (values, label) =
             breaking_change(&compiled).unwrap_or_else(|| panic!("{path}: no single param change breaks the program"));
-        let wrong = print_sketch(&source, &compiled.parsed, &compiled.program, &values, &[]);
+        let wrong = print_sketch(&source, &compiled.parsed, &compiled.program, &values, &Notes::default());
         let name: PathBuf = Path::new(&path).file_name().expect("a name").into();
         std::fs::write(dir.path().join(&name), &wrong).expect("writable temporary file");
         let name = name.to_string_lossy().into_owned();

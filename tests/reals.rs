@@ -184,9 +184,9 @@ fn max_violations_with_real_params_gives_the_mislabelled_example_up() {
         let out = tpt(&["synth", &file, "--backend", backend, "--max-violations", "1", "--json"]);
         assert_eq!(out.status.code(), Some(0), "{backend}:\n{}", text(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-        assert_eq!(json["params"]["a"], serde_json::json!([2.0]), "{backend}");
-        assert_eq!(json["params"]["b"], serde_json::json!([1.0]), "{backend}");
-        assert_eq!(json["params"]["s"], serde_json::json!([1]), "{backend}");
+        assert_eq!(json["params"]["a"], 2.0, "{backend}");
+        assert_eq!(json["params"]["b"], 1.0, "{backend}");
+        assert_eq!(json["params"]["s"], 1, "{backend}");
         let given_up = json["violated_examples"].as_array().expect("a list");
         assert_eq!(given_up.len(), 1, "{backend}");
         assert_eq!(given_up[0]["label"], "example 3", "{backend}");
@@ -201,4 +201,22 @@ fn max_violations_with_real_params_gives_the_mislabelled_example_up() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("`minimize` may only read integer params and constants"), "{stderr}");
+}
+
+/// `--all N` on a sketch with reals: the check of whether the examples are enough is of finite
+/// domains, so it is skipped, and the list of programs says that it was skipped and why (not
+/// that it was interrupted).
+#[test]
+fn all_on_reals_says_the_search_for_more_was_skipped() {
+    let file = "programs/piecewise_linear.tpt";
+    let out = tpt(&["synth", file, "--all", "3"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let listed = "note: 1 program fits every example; the search for more was skipped, as its encoding is of finite domains and the sketch has reals";
+    assert!(stderr.contains(listed), "{stderr}");
+    assert!(!stderr.contains("interrupted"), "{stderr}");
+    let out = tpt(&["synth", file, "--all", "3", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(json["distinguish_check"], "reals");
+    assert_eq!((json["programs"].as_array().map(Vec::len), &json["complete"]), (Some(1), &serde_json::json!(false)));
 }

@@ -331,6 +331,117 @@ fn examples_above_later_declarations() {
     front_end(source.as_bytes());
 }
 
+/// The first error of compiling `source` with the default limits.
+fn first_error(source: &str) -> String {
+    let mut sources = SourceMap::new();
+    let main = sources.add("big.tpt", source);
+    match compile(&sources, main, None, &CheckOptions::default()) {
+        Ok(_) => panic!("compiles:\n{source}"),
+        Err(errors) => render_to_string(&errors[..1], &sources),
+    }
+}
+
+/// Regression: every table stayed under `--max-enum` and every array under the old
+/// per-array limit, but nothing bounded their total: the sketch of 50 sums over 1000 values
+/// took 417 MB, and with 1000 of them lowering passed 3.9 GB. Each total is now counted
+/// before the allocation it guards and refused with the figure at the costliest place: the
+/// tables (runtime expressions, `fn`s, runtime writes, and the selector tables projected
+/// inside runtime branches), the elements of all arrays, the values of the examples and the
+/// observations times the examples.
+#[test]
+fn totals_are_bounded_before_they_are_allocated() {
+    let sums = |n: usize| {
+        format!(
+            "const N = {n};\ninput x[N]: 1000; param p[N]: 1000; output y[N]: 1000;\n\
+             for i in 0..N {{ y[i] = (x[i] + p[i]) % 1000; }}\nexample {{ x = [1; N]; y = [2; N]; }}\n"
+        )
+    };
+    for n in [50, 1000] {
+        let error = first_error(&sums(n));
+        assert!(error.contains("enumerates more than 8388608 operand combinations"), "{error}");
+        assert!(error.contains("9000000 combinations here, in 9 tables"), "{error}");
+        assert!(error.contains("`--max-enum-total N`"), "{error}");
+    }
+    let fns: String = (0..20).map(|i| format!("fn f{i}(a: 1000, b: 1000) -> 1000 {{ (a + b) % 1000 }}\n")).collect();
+    let error = first_error(&format!("{fns}input x: 2; output y: 2; y = x; example {{ x = 1; y = 1; }}\n"));
+    assert!(error.contains("enumerates more than 8388608"), "{error}");
+    // One write through a runtime index is a table per element it can reach.
+    let writes = "input x: 2048; output y: 2; var v[2048]: 2;\nfor i in 0..2048 { v[i] = 0; }\n\
+                  for k in 0..4 { v[(x + k) % 2048] = 1; }\ny = v[0];\nexample { x = 1; y = 0; }\n";
+    let error = first_error(writes);
+    assert!(error.contains("enumerates more than 8388608"), "{error}");
+    // Each computation inside a runtime branch projects the branch's selector table again.
+    let projections = "input x[2]: 1024; param p: 2; output y: 2; var v: 2;\nv = 0;\n\
+                       if (x[0] * x[1]) % 3 == 0 { for i in 0..10 { v = (v + p + x[0] + i) % 2; } }\n\
+                       y = v;\nexample { x = [1, 2]; y = 0; }\n";
+    let error = first_error(projections);
+    assert!(error.contains("enumerates more than 8388608"), "{error}");
+    let arrays: String = (0..3).map(|i| format!("var v{i}[600000]: 2;\n")).collect();
+    let error = first_error(&format!("input x: 2; output y: 2;\n{arrays}y = x; example {{ x = 1; y = 1; }}\n"));
+    assert!(error.contains("the arrays declared up to `v1` have more than 1048576 elements together"), "{error}");
+    let examples = "input x[1000000]: 2; output y: 2;\ny = x[0];\n\
+                    for e in 0..2000 { example { x = [1; 1000000]; y = 1; } }\n";
+    let error = first_error(examples);
+    assert!(error.contains("the examples hold more than 16777216 values"), "{error}");
+    assert!(error.contains("17000017 values here, in 17 examples"), "{error}");
+    // Constant computations build no table: `--max-unroll` bounds them, not the total.
+    let constants = "input x: 2; output y: 2; var v[8]: 4;\n\
+                     for i in 0..5000 { v[i % 8] = (i * 3) % 4; if i % 2 == 0 { v[0] = 1; } }\n\
+                     y = x;\nexample { x = 1; y = 1; }\n";
+    let mut sources = SourceMap::new();
+    let main = sources.add("constants.tpt", constants);
+    let limits = Limits { max_enum_total: 1000, ..Limits::default() };
+    let compiled = compile(&sources, main, None, &CheckOptions { limits, ..CheckOptions::default() });
+    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
+    let observations = "input x: 8; param p: 8; output y: 8;\ny = (x + p) % 8;\n\
+                        for i in 0..20000 { observe (x + p + i) % 8 != 7 || x == 0; }\n\
+                        for e in 0..1000 { example { x = e % 8; y = (e + 1) % 8; } }\n";
+    let error = first_error(observations);
+    assert!(error.contains("the observations of 1000 examples hold more than 16777216 values"), "{error}");
+}
+
+/// Run the `tpt` binary from the crate root; the exit code (`None`: killed by a signal).
+fn tpt_exit(args: &[&str]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tpt"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(["--color", "never"])
+        .output()
+        .expect("the tpt binary runs");
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// Regression: `check --max-depth 100000000` on deep nesting overflowed the stack (exit
+/// 134). The flag now stops at the deepest nesting the recursive passes can follow, and
+/// nesting that deep passes every stage of every command.
+#[test]
+fn the_deepest_nesting_allowed_fits_the_stack() {
+    let ceiling = tpt::limits::MAX_DEPTH_CEILING.to_string();
+    let beyond = (tpt::limits::MAX_DEPTH_CEILING + 1).to_string();
+    for command in ["check", "fmt", "run"] {
+        let (code, stderr) = tpt_exit(&[command, "programs/bound/circuit_nand.tpt", "--max-depth", &beyond]);
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("the deepest nesting tpt can follow"), "{command}: {stderr}");
+    }
+    let deep = 9_990;
+    let kinds = [
+        ("parentheses", format!("y = {}x{};", "(".repeat(deep), ")".repeat(deep))),
+        ("an operator chain", format!("y = (x{}) % 2;", " + x".repeat(deep))),
+        ("blocks", format!("{}y = x;{}", "if 1 == 1 { ".repeat(deep), " }".repeat(deep))),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (kind, body) in kinds {
+        let path = dir.path().join("deep.tpt");
+        std::fs::write(&path, format!("input x: 2;\noutput y: 2;\n{body}\nexample {{ x = 1; y = 1; }}\n"))
+            .expect("the file is written");
+        let path = path.to_string_lossy().into_owned();
+        for command in [&["check"][..], &["fmt"], &["synth", "--backend", "gradsearch-la", "--print", "sketch"]] {
+            let (code, stderr) = tpt_exit(&[command, &[&path[..], "--max-depth", &ceiling]].concat());
+            assert_eq!(code, Some(0), "{} on {kind} {deep} deep: {stderr}", command[0]);
+        }
+    }
+}
+
 // ------------------------------------------------------------------ generated programs
 
 // Mutations mostly produce programs the parser or the checker rejects. The generator below
@@ -437,6 +548,34 @@ fn generated_program_case(seed: u64) -> Result<(), TestCaseError> {
         previous = Some(assignment);
     }
     Ok(())
+}
+
+/// The generator writes every construct the language has for finite domains, and the checker
+/// accepts programs with each: `minimize`, `bits(..)` in examples, `from_bits`, and the bitwise
+/// operators. (Reals and `~=` are left to the fuzz seeds: the properties here are about
+/// finite-domain agreement.)
+#[test]
+fn the_generator_writes_every_construct() {
+    let constructs = ["minimize", "bits(", "from_bits(", " & ", " | ", " ^ ", " << ", " >> ", "~"];
+    let mut accepted = vec![0; constructs.len()];
+    for seed in 1..1000u64 {
+        let mut generator = Generator::new(seed);
+        let text = generator.program();
+        let Ok(compiled) = compile_text(&text) else { continue };
+        let mut dice = Dice(seed | 1);
+        let params = random_params(&compiled.program, &mut dice);
+        let example = random_inputs(&compiled.program, &mut dice);
+        let Ok(block) = computed_example(&compiled.program, &params, &example) else { continue };
+        let whole = text + &block;
+        if compile_text(&whole).is_err() {
+            continue;
+        }
+        for (count, construct) in accepted.iter_mut().zip(constructs) {
+            *count += usize::from(whole.contains(construct));
+        }
+    }
+    let counts: Vec<String> = accepted.iter().zip(constructs).map(|(n, c)| format!("`{c}`: {n}")).collect();
+    assert!(accepted.iter().all(|&n| n >= 10), "accepted programs with each: {}", counts.join(", "));
 }
 
 #[test]

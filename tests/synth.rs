@@ -5,7 +5,8 @@
 
 mod cli;
 
-use cli::{scratch_in, text, tpt};
+use cli::{scratch_in, text, tpt, tpt_as_given};
+use serde_json::json;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -170,9 +171,9 @@ fn unsolved_programs_fail_honestly_with_the_best_candidate() {
     for file in NOT_SOLVED_BY_THE_PAPERS_METHODS {
         let out = scratch(&format!("best-{}", file.replace('/', "_")));
         let out_text = out.to_string_lossy().into_owned();
-        let result =
-            tpt(&["synth", file, "--backend", "gradsearch-plus", "--max-steps", "300", "--seed", "1", "-o", &out_text]);
+        let result = tpt(&["synth", file, "--backend", "gradsearch-plus", "--max-steps", "300", "--seed", "1"]);
         assert_eq!(result.status.code(), Some(1), "{file}: {}", text(&result.stderr));
+        std::fs::write(&out, &result.stdout).expect("write");
         let stderr = text(&result.stderr);
         assert!(stderr.contains("no program found (step budget exhausted)"), "{stderr}");
         assert!(stderr.contains(" observations") || stderr.contains(" 1 observation"), "{stderr}");
@@ -469,6 +470,7 @@ fn json_output_has_the_documented_keys() {
         "seconds",
         "violations",
         "params",
+        "program",
     ] {
         assert!(value.get(key).is_some(), "missing key {key}: {value}");
     }
@@ -555,7 +557,8 @@ fn backends_lists_types_ranges_and_defaults() {
         "--opt lookahead=16  integer in [0, 1000000]",
         "--opt epsilon=0.05  number in [0, 1]",
         "--opt engine=cadical  one of cadical, batsat",
-        "--opt ints=false  true or false",
+        "--opt ints=false   true or false",
+        "--opt solver=auto  auto, a path, or a name on PATH",
         "--opt limit=100000000  number >= 0",
         "auto (default)\n",
         "on a program with reals, `gradsearch-la` runs in its place",
@@ -563,6 +566,83 @@ fn backends_lists_types_ranges_and_defaults() {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
     }
     assert_eq!(stdout.matches("(default)").count(), 1, "{stdout}");
+}
+
+/// `tpt backends --json`: every back end with its options (their kinds and defaults as JSON
+/// values) and what it can do, and the real-param stage apart.
+#[test]
+fn backends_json_lists_options_defaults_and_capabilities() {
+    let result = tpt_as_given(&["backends", "--json"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    let backends = value["backends"].as_array().expect("a list");
+    let named = |name: &str| backends.iter().find(|b| b["name"] == name).cloned().expect(name);
+    let names: Vec<&str> = backends.iter().filter_map(|b| b["name"].as_str()).collect();
+    let listed = text(&tpt_as_given(&["backends"]).stdout);
+    for name in &names {
+        assert!(listed.contains(&format!("\n{name}")) || listed.starts_with(name), "{name}");
+    }
+    assert_eq!(backends.iter().filter(|b| b["default"] == true).count(), 1);
+    assert_eq!(named("auto")["default"], true);
+    let auto = named("auto");
+    assert_eq!(
+        (&auto["exact"], &auto["reals"], &auto["for_reals"]),
+        (&json!(true), &json!("substitute"), &json!("gradsearch-la"))
+    );
+    let sat = named("sat");
+    assert_eq!((&sat["exact"], &sat["reals"], &sat["for_reals"]), (&json!(true), &json!("refused"), &json!(null)));
+    let fmgd = named("fmgd");
+    assert_eq!((&fmgd["exact"], &fmgd["reals"]), (&json!(false), &json!("stage")));
+    let option = |backend: &serde_json::Value, key: &str| {
+        backend["options"].as_array().and_then(|o| o.iter().find(|o| o["key"] == key).cloned()).expect(key)
+    };
+    assert_eq!(option(&sat, "engine")["default"], "cadical");
+    assert_eq!(option(&sat, "engine")["kind"], "one of cadical, batsat");
+    assert_eq!(option(&named("smt"), "ints")["default"], false);
+    assert_eq!(option(&named("gradsearch-la"), "lookahead")["default"], 16);
+    assert_eq!(option(&named("gradsearch-plus"), "epsilon")["default"], 0.1);
+    assert!(option(&named("gradsearch-plus"), "epsilon")["help"].as_str().is_some_and(|h| !h.is_empty()));
+    assert_eq!(value["real_stage"]["name"], "real-params");
+    assert!(value["real_stage"]["options"].as_array().is_some_and(|o| !o.is_empty()));
+}
+
+/// `--json`: a param without dimensions is a number, an array a list, and `"program"` is the
+/// text `synth` prints without `--json` (in the form `--print` asks for), `null` when there is
+/// none.
+#[test]
+fn json_gives_scalar_params_as_numbers_and_the_printed_program() {
+    let file = "tests/distinguish/offset.tpt";
+    for form in ["program", "sketch"] {
+        let printed = tpt(&["synth", file, "--backend", "sat", "--print", form]);
+        assert_eq!(printed.status.code(), Some(0), "{}", text(&printed.stderr));
+        let result = tpt(&["synth", file, "--backend", "sat", "--print", form, "--json"]);
+        assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+        assert_eq!(value["program"].as_str(), Some(text(&printed.stdout).as_str()), "{form}");
+    }
+    let result = tpt(&["synth", "programs/circuit_nand.tpt", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(value["params"]["gate"].as_array().map(Vec::len), Some(2), "an array param stays a list");
+    let source = "param k: 4;\nparam t[1]: 4;\ninput x: 4;\noutput y: 4;\ny = (x + k + t[0]) % 4;\n\
+                  example { x = 0; y = 2; }\nexample { x = 1; y = 3; }\n";
+    let path = scratch("scalar_param.tpt");
+    std::fs::write(&path, source).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let result = tpt(&["synth", &path, "--backend", "sat", "--json", "--no-distinguish"]);
+    assert_eq!(result.status.code(), Some(0), "{}", text(&result.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert!(value["params"]["k"].is_u64(), "a scalar param is a number: {value}");
+    assert!(value["params"]["t"].as_array().is_some_and(|t| t.len() == 1), "{value}");
+    // A candidate that is not a solution is printed, as without `--json`; no candidate: null.
+    let failed = ["programs/circuit_adder.tpt", "--backend", "gradsearch-plus", "--max-steps", "20"];
+    let printed = tpt(&[&["synth"][..], &failed].concat());
+    let value: serde_json::Value =
+        serde_json::from_slice(&tpt(&[&["synth"][..], &failed, &["--json"]].concat()).stdout).expect("valid JSON");
+    assert!(value["program"].as_str().is_some_and(|p| p.starts_with("// NOT A SOLUTION")), "{value}");
+    assert_eq!(value["program"].as_str(), Some(text(&printed.stdout).as_str()));
+    let result = tpt(&["synth", "tests/impossible/one_gate_xor.tpt", "--backend", "sat", "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert!(value["program"].is_null(), "{value}");
 }
 
 #[test]
@@ -665,8 +745,9 @@ fn snapshot_of_an_honest_failure() {
 /// not end unable to write its result); `-o` is written whole, by rename.
 #[test]
 fn unwritable_output_paths_are_refused_before_the_search() {
-    for flag in ["-o", "--trace"] {
+    for (flag, name) in [("-o", "out.tpt"), ("--trace", "out.svg")] {
         // A hard program with a long budget: reaching the search would take seconds.
+        let path = format!("no/such/directory/{name}");
         let result = tpt(&[
             "synth",
             "programs/circuit_2bit_adder_16.tpt",
@@ -675,13 +756,12 @@ fn unwritable_output_paths_are_refused_before_the_search() {
             "--max-steps",
             "100000000",
             flag,
-            "no/such/directory/out.svg",
+            &path,
         ]);
         assert_eq!(result.status.code(), Some(2), "{flag}");
         let stderr = text(&result.stderr);
         assert!(
-            stderr
-                .contains("cannot write `no/such/directory/out.svg`: the directory `no/such/directory` does not exist"),
+            stderr.contains(&format!("cannot write `{path}`: the directory `no/such/directory` does not exist")),
             "{flag}: {stderr}"
         );
         assert!(!stderr.contains(", restart "), "{flag}: the search must not have run: {stderr}");
@@ -691,7 +771,7 @@ fn unwritable_output_paths_are_refused_before_the_search() {
         ("-o", "programs", "`-o programs`: `programs` is a directory"),
         ("-o", "no-such-directory/", "`-o no-such-directory/`: `no-such-directory/` is a directory"),
         ("--trace", "programs", "`--trace programs`: `programs` is a directory"),
-        ("--trace", "trace.png", "`--trace trace.png`: unknown output format `.png`"),
+        ("--trace", "trace.png", "`--trace trace.png`: `--trace` does not write `.png` files"),
         ("--trace", "trace", "`--trace trace`: the file name has no extension"),
     ];
     for (flag, path, expected) in cases {

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let config = SearchConfig { max_steps: 20, ..SearchConfig::default() };
     let Ok(synthesis) = synthesize(&compiled, &config) else { return };
     let _ = synthesis.diagnostics(&compiled);
-    let _ = synthesis.json(&compiled);
+    let _ = synthesis.json(&compiled, PrintForm::Program);
     for form in [PrintForm::Program, PrintForm::Sketch] {
         if let Some(printed) = synthesis.printed(&compiled, form) {
             assert!(tpt::parse::parse(&printed, 64).is_ok(), "the printed program parses");

@@ -18,6 +18,7 @@ fn tpt_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     module.add_function(wrap_pyfunction!(sketch::compile, module)?)?;
     module.add_function(wrap_pyfunction!(backends::backends, module)?)?;
+    module.add_function(wrap_pyfunction!(result::_restore_result, module)?)?;
     module.add_class::<sketch::Sketch>()?;
     module.add_class::<result::SynthResult>()?;
     module.add_class::<errors::Diagnostic>()?;

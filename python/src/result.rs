@@ -1,21 +1,27 @@
 //! A search's `Synthesis` -> the Python `tpt.Result`: status, params, printed program,
 //! statistics, diagnostics, the cost and the examples given up, whether the examples pin the
-//! behaviour down (with the distinguishing input), the programs `Sketch.synth_all` lists, and
-//! `run(inputs)`, the found program on a new input through the exact interpreter.
+//! behaviour down (with the distinguishing input), the programs `Sketch.synth_all` lists,
+//! `run(inputs)`, the found program on a new input through the exact interpreter, and
+//! pickling: the sources, the options and the result saved as data, compiled again and
+//! checked again by the interpreter when unpickled.
 
 use std::sync::Arc;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
+use serde::{Deserialize, Serialize};
 
 use tpt::ast::DeclKind;
+use tpt::check::CheckOptions;
+use tpt::diagnostics::{SourceId, SourceMap};
 use tpt::examples::json::inputs_example;
 use tpt::interp::run_example;
-use tpt::pipeline::Compiled;
+use tpt::pipeline::{compile, Compiled};
 use tpt::program::ArrayInfo;
 use tpt::result::{
-    conflict_json, describe_status, failure_diagnostics, input_values, output_values, PrintForm, Synthesis,
+    conflict_json, describe_status, failure_diagnostics, input_values, output_values, PrintForm, SavedSynthesis,
+    Synthesis,
 };
 use tpt::solve::Status;
 
@@ -29,6 +35,8 @@ const INPUT_NAME: &str = "input";
 #[pyclass(frozen, name = "Result", module = "tpt")]
 pub struct SynthResult {
     compiled: Arc<Compiled>,
+    /// The options `compiled` was compiled with, to compile it again when unpickled.
+    options: CheckOptions,
     synthesis: Synthesis,
     /// Made by `Sketch.synth_all`, which lists the programs and says whether the list is
     /// complete (`programs` and `complete` are `None` otherwise).
@@ -36,14 +44,43 @@ pub struct SynthResult {
 }
 
 impl SynthResult {
-    pub fn new(compiled: Arc<Compiled>, synthesis: Synthesis) -> Self {
-        SynthResult { compiled, synthesis, listing: false }
+    pub fn new(compiled: Arc<Compiled>, options: CheckOptions, synthesis: Synthesis) -> Self {
+        SynthResult { compiled, options, synthesis, listing: false }
     }
 
     /// The result of `Sketch.synth_all`.
-    pub fn listing(compiled: Arc<Compiled>, synthesis: Synthesis) -> Self {
-        SynthResult { compiled, synthesis, listing: true }
+    pub fn listing(compiled: Arc<Compiled>, options: CheckOptions, synthesis: Synthesis) -> Self {
+        SynthResult { compiled, options, synthesis, listing: true }
     }
+}
+
+/// What a pickled `Result` holds: enough to compile the sketch again and check the result
+/// again.
+#[derive(Serialize, Deserialize)]
+struct PickledResult {
+    sources: SourceMap,
+    main: SourceId,
+    data: Option<SourceId>,
+    options: CheckOptions,
+    synthesis: SavedSynthesis,
+    listing: bool,
+}
+
+/// Unpickle a `Result` (what `Result.__reduce__` names): the sketch compiled again from the
+/// saved sources and options, and the result checked again against it.
+#[pyfunction]
+pub fn _restore_result(py: Python<'_>, state: &[u8]) -> PyResult<SynthResult> {
+    let refuse = |reason: String| PyValueError::new_err(format!("cannot unpickle a tpt.Result: {reason}"));
+    let pickled: PickledResult = serde_json::from_slice(state).map_err(|e| refuse(e.to_string()))?;
+    let PickledResult { sources, main, data, options, synthesis, listing } = pickled;
+    let restored = py.detach(|| {
+        let compiled =
+            compile(&sources, main, data, &options).map_err(|_| "the saved sketch does not compile".to_string())?;
+        let synthesis = Synthesis::restore(synthesis, &compiled)?;
+        Ok::<_, String>((compiled, synthesis))
+    });
+    let (compiled, synthesis) = restored.map_err(refuse)?;
+    Ok(SynthResult { compiled: Arc::new(compiled), options, synthesis, listing })
 }
 
 /// Arrays by name with their values (row-major, `None` where unassigned), each an int or a
@@ -230,7 +267,10 @@ impl SynthResult {
     fn programs(&self) -> Option<Vec<SynthResult>> {
         self.listing.then(|| {
             let listed = self.synthesis.listed();
-            listed.into_iter().map(|synthesis| SynthResult::new(Arc::clone(&self.compiled), synthesis)).collect()
+            listed
+                .into_iter()
+                .map(|synthesis| SynthResult::new(Arc::clone(&self.compiled), self.options.clone(), synthesis))
+                .collect()
         })
     }
 
@@ -282,6 +322,22 @@ impl SynthResult {
             return Err(error);
         }
         Ok(outputs)
+    }
+
+    /// Pickling: the sketch's sources and options and the result as data; unpickling compiles
+    /// the sketch again and checks the params again with the exact interpreter.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let pickled = PickledResult {
+            sources: self.compiled.sources.clone(),
+            main: self.compiled.main,
+            data: self.compiled.data,
+            options: self.options.clone(),
+            synthesis: self.synthesis.save(),
+            listing: self.listing,
+        };
+        let state = serde_json::to_vec(&pickled).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let restore = py.import("tpt")?.getattr("_restore_result")?;
+        Ok((restore, (PyBytes::new(py, &state),)))
     }
 
     fn __repr__(&self) -> String {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
 
 use tpt::ast::DeclKind;
 use tpt::check::CheckOptions;
@@ -282,19 +283,20 @@ impl Sketch {
         errors::convert(&self.compiled.warnings, &self.compiled.sources)
     }
 
-    /// The params: name -> (shape, domain size); the shape is `()` for a single value.
+    /// The params: name -> (shape, domain size); the shape is `()` for a single value, and the
+    /// domain of a real param is `"real"`.
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.declared(py, DeclKind::Param)
     }
 
-    /// The inputs: name -> (shape, domain size).
+    /// The inputs: name -> (shape, domain size, or `"real"`).
     #[getter]
     fn inputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.declared(py, DeclKind::Input)
     }
 
-    /// The outputs: name -> (shape, domain size).
+    /// The outputs: name -> (shape, domain size, or `"real"`).
     #[getter]
     fn outputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.declared(py, DeclKind::Output)
@@ -328,13 +330,16 @@ impl Sketch {
         py: Python<'_>,
         settings: Settings<'_, '_>,
         examples: Option<&Bound<'_, PyAny>>,
-        make: fn(Arc<Compiled>, tpt::result::Synthesis) -> SynthResult,
+        make: fn(Arc<Compiled>, CheckOptions, tpt::result::Synthesis) -> SynthResult,
     ) -> PyResult<SynthResult> {
         let mut config = search_config(settings)?;
-        let compiled = match examples {
+        let (compiled, options) = match examples {
             // The examples added are compiled allowing as many failures as this search does.
-            Some(examples) => Arc::new(self.with_examples(py, convert::examples(examples)?, config.max_violations)?),
-            None => Arc::clone(&self.compiled),
+            Some(examples) => {
+                let options = CheckOptions { max_violations: config.max_violations, ..self.options.clone() };
+                (Arc::new(self.with_examples(py, convert::examples(examples)?, &options)?), options)
+            }
+            None => (Arc::clone(&self.compiled), self.options.clone()),
         };
         let interrupt = Arc::new(AtomicBool::new(false));
         config.interrupt = Arc::clone(&interrupt);
@@ -347,7 +352,7 @@ impl Sketch {
             let diagnostics = synthesis.diagnostics(&compiled);
             return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
         }
-        let result = make(compiled, synthesis);
+        let result = make(compiled, options, synthesis);
         match signal {
             None => Ok(result),
             Some(error) => {
@@ -364,25 +369,26 @@ impl Sketch {
     fn declared<'py>(&self, py: Python<'py>, kind: DeclKind) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
         for array in self.compiled.program.arrays.iter().filter(|a| a.kind == kind) {
-            dict.set_item(&array.name, (PyTuple::new(py, &array.dims)?, array.domain))?;
+            // A real array has no finite domain: it reads `"real"`, as it is declared.
+            let domain = if array.real { "real".into_bound_py_any(py)? } else { array.domain.into_bound_py_any(py)? };
+            dict.set_item(&array.name, (PyTuple::new(py, &array.dims)?, domain))?;
         }
         Ok(dict)
     }
 
-    /// The sketch compiled again with `examples` appended to its own, read as a data file
-    /// named `<examples>` with one example per line (the same checks and messages as
-    /// `--data`), for a search that allows `max_violations` failing examples.
+    /// The sketch compiled again with `options` (those of a search, which may allow failing
+    /// examples) and `examples` appended to its own, read as a data file named `<examples>`
+    /// with one example per line (the same checks and messages as `--data`).
     fn with_examples(
         &self,
         py: Python<'_>,
         examples: Vec<serde_json::Value>,
-        max_violations: usize,
+        options: &CheckOptions,
     ) -> PyResult<Compiled> {
-        let options = CheckOptions { max_violations, ..self.options.clone() };
         let mut sources = SourceMap::new();
         let main = sources.add(self.compiled.sources.name(self.compiled.main), self.compiled.source());
         let data = sources.add(EXAMPLES_NAME, data_file_text(&examples));
-        py.detach(|| compile_sources(&sources, main, Some(data), &options))
+        py.detach(|| compile_sources(&sources, main, Some(data), options))
             .map_err(|diagnostics| errors::raise::<SketchError>(py, &diagnostics, &sources))
     }
 }

@@ -208,7 +208,6 @@ def test_examples_are_checked_like_a_data_file():
         ([{"a": 0, "y": 0}], "this example does not give input `b`"),
         ([{"a": 0, "b": 0, "table": 0}], "`table` is a param; examples give inputs and outputs"),
         ([{"a": 0, "b": 0, "y": "1"}], "expected an integer for `y`, found a string"),
-        ([{"a": 0, "b": 0, "y": True}], "expected an integer for `y`, found a boolean"),
         ([{"a": 0, "b": 0, "y": 0.5}], "expected an integer for `y`, found 0.5, which is not an integer"),
         ([{"a": None, "b": 0, "y": 0}], "cannot stand for a value of `a`"),
         ([[0, 0, 0]], "expected an object of inputs and outputs, found a list"),
@@ -218,6 +217,25 @@ def test_examples_are_checked_like_a_data_file():
 def test_wrong_examples_raise_the_data_file_messages(examples, message):
     with pytest.raises(tpt.SketchError, match=re.escape(message)):
         tpt.compile(GATE).synth(examples=examples)
+
+
+def test_bool_inputs_and_outputs_take_python_booleans():
+    # `a`, `b` and `y` are of domain 2 (`bool`): True and False are 1 and 0 there.
+    as_bools = [{"a": bool(r["a"]), "b": bool(r["b"]), "y": bool(r["y"])} for r in XOR_ROWS]
+    sketch = tpt.compile(GATE)
+    result = sketch.synth(backend="sat", examples=as_bools)
+    assert result.status == "found"
+    assert result.params["table"].tolist() == sketch.synth(backend="sat", examples=XOR_ROWS).params["table"].tolist()
+    assert result.run({"a": True, "b": False}) == {"y": 1}
+    assert result.run({"a": np.bool_(True), "b": np.bool_(True)}) == {"y": 0}
+    bits = tpt.compile(GATES).synth(backend="sat", examples=None)
+    assert bits.status == "impossible"
+    found = tpt.compile(GATES.replace("(a + b) % 2", "a * b")).synth(backend="sat")
+    assert found.run({"x": np.array([True, True])}) == {"y": 1}
+    assert found.run({"x": [False, True]}) == {"y": 0}
+    # Elsewhere a boolean is not a value: `x` of GUARD takes 0..4.
+    with pytest.raises(tpt.SketchError, match=re.escape("expected an integer for `x`, found a boolean")):
+        tpt.compile(GUARD).synth(backend="sat", examples=[{"x": True, "y": 2}])
 
 
 def make_cycle():
@@ -466,6 +484,15 @@ def test_real_params_and_outputs_are_floats():
     assert abs(result.params["slope"] - 2.0) <= 1e-3 and abs(result.params["offset"] - 1.0) <= 1e-3
     y = result.run({"x": 10.0})["y"]
     assert type(y) is float and abs(y - 21.0) <= 2e-2
+
+
+def test_the_domain_of_a_real_array_reads_real():
+    sketch = tpt.compile(LINE)
+    assert sketch.params == {"slope": ((), "real"), "offset": ((), "real")}
+    assert sketch.inputs == {"x": ((), "real")}
+    assert sketch.outputs == {"y": ((), "real")}
+    mixed = tpt.compile("param a[2]: real;\nparam s: 3;\ninput x: 4;\noutput y: real;\ny = a[0] * x + a[1] + s;\n")
+    assert mixed.params == {"a": ((2,), "real"), "s": ((), 3)}
 
 
 def test_exact_back_ends_refuse_real_params():
@@ -724,3 +751,73 @@ def test_cegis_settings_are_checked():
         sketch.synth(examples=XOR_ROWS, backend="exhaustive", cegis=True)
     exact = sketch.synth(examples=XOR_ROWS, backend="sat", cegis=True)
     assert exact.status == "found" and exact.cegis is None
+
+
+# ------------------------------------------------------------------------------ pickling
+
+
+def fields(result):
+    """Everything a result says, in values that compare with ==."""
+    params = result.params
+    if params is not None:
+        params = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    found = result.distinguishing_input
+    if found is not None:
+        found = {
+            k: {n: w.tolist() if isinstance(w, np.ndarray) else w for n, w in v.items()} if isinstance(v, dict) else v
+            for k, v in found.items()
+        }
+    listed = result.programs
+    return {
+        "status": result.status,
+        "reason": result.reason,
+        "backend": result.backend,
+        "seed": result.seed,
+        "steps": result.steps,
+        "seconds": result.seconds,
+        "params": params,
+        "program": result.program,
+        "sketch": result.sketch,
+        "diagnostics": [d.rendered for d in result.diagnostics],
+        "summary": result.summary,
+        "cost": result.cost,
+        "optimal": result.optimal,
+        "violated_examples": result.violated_examples,
+        "distinguish_check": result.distinguish_check,
+        "distinguishing_input": found,
+        "programs": None if listed is None else [fields(p) for p in listed],
+        "complete": result.complete,
+        "cegis": result.cegis,
+        "repr": repr(result),
+    }
+
+
+def test_results_pickle_and_come_back_the_same():
+    import pickle
+
+    rows = [{"x": x, "y": (3 * x + 1) % 8} for x in range(8)]
+    rows[5]["y"] = 7
+    # Each result, with an input to run it on when it is found.
+    results = [
+        (tpt.compile(TABLE).synth(backend="sat"), {"x": 3}),
+        (tpt.compile(TABLE).synth_all(3, backend="sat"), {"x": 2}),
+        (tpt.compile(GATE).synth(backend="sat", examples=XOR_ROWS), {"a": 1, "b": 0}),
+        (tpt.compile(CHAIN, set={"K": 16}).synth(backend="gradsearch", max_steps=3, seed=2), None),
+        (tpt.compile(GATES).synth(backend="sat"), None),
+        (tpt.compile(LINE).synth(seed=1), {"x": 1.5}),
+        (tpt.compile(AFFINE).synth(examples=rows, backend="sat", max_violations=1), {"x": 5}),
+        (tpt.compile(TABLE).synth(backend="gradsearch-la", cegis=True), {"x": 1}),
+    ]
+    assert {r.status for r, _ in results} == {"found", "not_found", "impossible"}
+    for result, inputs in results:
+        again = pickle.loads(pickle.dumps(result))
+        assert type(again) is tpt.Result
+        assert fields(again) == fields(result)
+        if inputs is not None:
+            assert again.run(inputs) == result.run(inputs)
+    # A pickle is checked again, not believed: params that no longer fit are refused.
+    found = pickle.dumps(results[2][0])
+    broken = found.replace(b'"assignment":[0,1,1,0]', b'"assignment":[1,1,1,0]')
+    assert broken != found
+    with pytest.raises(ValueError, match="do not satisfy the program's examples"):
+        pickle.loads(broken)

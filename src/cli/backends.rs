@@ -1,11 +1,28 @@
-//! `tpt backends`: every back end with its hyperparameters: their types, ranges and defaults.
+//! `tpt backends`: every back end with its hyperparameters: their types, ranges and defaults;
+//! `--json`: the same, with what each back end can do, as one JSON object.
+
+use clap::Args;
+use serde_json::{json, Value};
 
 use tpt::solve::{registry, BackendInfo, REAL_STAGE};
 
 use super::EXIT_OK;
 use tpt::pipeline::DEFAULT_BACKEND;
 
-pub fn main() -> u8 {
+#[derive(Args, Debug)]
+pub struct BackendsArgs {
+    /// Print one JSON object: `{"backends": [..], "real_stage": {..}}`, each back end with its
+    /// options (key, kind, default, help) and what it can do (`default`, `exact`, `reals`,
+    /// `for_reals`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn main(args: BackendsArgs) -> u8 {
+    if args.json {
+        outln!("{:#}", backends_json());
+        return EXIT_OK;
+    }
     // The real-param stage is listed last: its `real-*` keys go with any back end that is
     // not exact, on a sketch with real params.
     let stage: [&BackendInfo; 1] = [&REAL_STAGE];
@@ -32,4 +49,52 @@ pub fn main() -> u8 {
         outln!();
     }
     EXIT_OK
+}
+
+/// Every back end, then the real-param stage, as JSON.
+fn backends_json() -> Value {
+    let backends: Vec<Value> = registry()
+        .into_iter()
+        .map(|info| {
+            let exact = (info.make)(&(info.defaults)()).is_exact();
+            // On a program with reals: another back end in its place, refused (the exact ones
+            // encode finite domains), or this one beside the real-param stage.
+            let reals = match (info.for_reals, exact) {
+                (Some(_), _) => "substitute",
+                (None, true) => "refused",
+                (None, false) => "stage",
+            };
+            json!({
+                "name": info.name,
+                "summary": info.summary,
+                "default": info.name == DEFAULT_BACKEND,
+                "exact": exact,
+                "reals": reals,
+                "for_reals": info.for_reals.map(|substitute| substitute.name),
+                "options": options_json(info),
+            })
+        })
+        .collect();
+    json!({
+        "backends": backends,
+        "real_stage": {"name": REAL_STAGE.name, "summary": REAL_STAGE.summary, "options": options_json(&REAL_STAGE)},
+    })
+}
+
+/// A back end's options: key, kind (the values it takes, in words), default and help.
+fn options_json(info: &BackendInfo) -> Value {
+    let defaults = (info.defaults)();
+    let options: Vec<Value> = info
+        .options
+        .iter()
+        .map(|option| {
+            json!({
+                "key": option.key,
+                "kind": option.kind.describe(),
+                "default": defaults.get(option.key),
+                "help": option.help,
+            })
+        })
+        .collect();
+    Value::Array(options)
 }

@@ -12,13 +12,15 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use tpt::check::CheckOptions;
-use tpt::diagnostics::{plural, Diagnostic, SourceId};
-use tpt::pipeline::{compile, unknown_backend, Compiled, Search, SearchConfig};
+use tpt::diagnostics::{plural, Diagnostic};
+use tpt::limits::{Failure, Stop};
+use tpt::pipeline::{unknown_backend, Compiled, Search};
 use tpt::solve::{backend, restart_seed};
 
+use super::output::{check_output_path, write_output, OutputFormats};
 use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
-use super::synth::{interrupt_flag, writable_directory, write_output, SearchArgs};
+use super::sweep::{check_sweep, parse_sweeps, read_files, search_config};
+use super::synth::{interrupt_flag, SearchArgs};
 use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
 use super::{InputArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
 
@@ -45,7 +47,7 @@ pub struct BenchArgs {
     #[arg(long = "backends", value_name = "NAME,..", value_delimiter = ',', conflicts_with = "backend")]
     pub backends: Vec<String>,
     /// Independent runs per file, back end and setting.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = parse_runs)]
     pub runs: usize,
     /// Sweep a constant: `--set K=4,8,16` (repeatable for different constants: the product of
     /// all is swept).
@@ -69,61 +71,25 @@ pub struct BenchArgs {
     pub input: InputArgs,
 }
 
-fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic> {
-    let mut settings: Vec<Vec<(String, i64)>> = vec![Vec::new()];
-    let mut names: Vec<&str> = Vec::new();
-    for sweep in sweeps {
-        let (name, values) = sweep
-            .split_once('=')
-            .ok_or_else(|| Diagnostic::error(format!("`--set {sweep}`: expected NAME=V1,V2,..")))?;
-        let name = name.trim();
-        // Two flags for one constant would each override the other in every setting.
-        if names.contains(&name) {
-            return Err(Diagnostic::error(format!("`--set {name}=..` is given twice"))
-                .with_help(format!("give all the values in one flag: `--set {name}=V1,V2,..`")));
-        }
-        names.push(name);
-        let values: Result<Vec<i64>, _> = values.split(',').map(|v| v.trim().parse::<i64>()).collect();
-        let values = values.map_err(|_| Diagnostic::error(format!("`--set {sweep}`: the values must be integers")))?;
-        settings = settings
-            .into_iter()
-            .flat_map(|setting| {
-                values.iter().map(move |&v| {
-                    let mut next = setting.clone();
-                    next.push((name.to_string(), v));
-                    next
-                })
-            })
-            .collect();
+/// `--runs N`: at least one, or a row would measure nothing.
+fn parse_runs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("a row needs at least one run".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("expected a positive integer, found `{text}`")),
     }
-    Ok(settings)
-}
-
-/// An error unless `path` names a file with the extension of its format (`--plot` writes SVG,
-/// `--csv` CSV) in a directory that exists; checked before the sweep, not after it.
-fn check_output(flag: &str, path: &Path, extension: &str) -> Result<(), Diagnostic> {
-    let shown = path.display();
-    if path.is_dir() {
-        return Err(Diagnostic::error(format!("`{flag} {shown}`: `{shown}` is a directory"))
-            .with_help(format!("name a `.{extension}` file")));
-    }
-    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(extension)) {
-        return Err(Diagnostic::error(format!("`{flag} {shown}`: the file name must end in `.{extension}`"))
-            .with_help(format!("`{flag}` writes {}", extension.to_uppercase())));
-    }
-    writable_directory(path)
 }
 
 pub fn main(args: BenchArgs) -> u8 {
-    let mut reporter = Reporter::new(&args.input.color);
+    let reporter = Reporter::new(&args.input.color);
     let outputs = args
         .plot
         .iter()
-        .map(|p| ("--plot", p, "svg"))
-        .chain(args.csv.iter().map(|p| ("--csv", p, "csv")))
-        .chain(args.runs_csv.iter().map(|p| ("--runs-csv", p, "csv")));
-    for (flag, path, extension) in outputs {
-        if let Err(d) = check_output(flag, path, extension) {
+        .map(|p| ("--plot", p, &["svg"]))
+        .chain(args.csv.iter().map(|p| ("--csv", p, &["csv"])))
+        .chain(args.runs_csv.iter().map(|p| ("--runs-csv", p, &["csv"])));
+    for (flag, path, extensions) in outputs {
+        if let Err(d) = check_output_path(flag, path, &OutputFormats::by_extension(flag, extensions)) {
             reporter.emit(&[d]);
             return EXIT_USER_ERROR;
         }
@@ -154,23 +120,25 @@ pub fn main(args: BenchArgs) -> u8 {
         return EXIT_USER_ERROR;
     }
     // Every file is read before the first run: a missing one stops the sweep before it starts.
-    let mut sources: Vec<SourceId> = Vec::new();
-    for path in &args.files {
-        match reporter.load(path) {
-            Ok(id) => sources.push(id),
-            Err(d) => {
-                reporter.emit(&[d]);
-                return EXIT_USER_ERROR;
-            }
-        }
-    }
-    let data = match args.input.data.as_deref().map(|path| reporter.load(path)).transpose() {
-        Ok(data) => data,
-        Err(d) => {
-            reporter.emit(&[d]);
-            return EXIT_USER_ERROR;
-        }
+    let files = match read_files(&args) {
+        Ok(files) => files,
+        Err(code) => return code,
     };
+    let shard = args.shard.unwrap_or(Shard::WHOLE);
+    // The cell of file f, setting s and back end b is number (f * settings + s) * backends + b.
+    let cell_of = |f: usize, s: usize, b: usize| (f * settings.len() + s) * backends.len() + b;
+    // So is a file that does not compile under a setting, or a back end's settings it refuses.
+    let has_runs = |f: usize, s: usize, b: usize| !shard.runs(cell_of(f, s, b), args.runs).is_empty();
+    // Ctrl-C from here on, compilation included, ends the sweep with the rows finished.
+    let interrupt = interrupt_flag();
+    let stop = Stop { deadline: None, interrupt: Some(Arc::clone(&interrupt)) };
+    if !check_sweep(&args, &files, &settings, &backends, has_runs, &stop) {
+        if interrupt.load(Ordering::Relaxed) {
+            eprintln!("interrupted while compiling");
+            return super::synth::interrupted_exit_code();
+        }
+        return EXIT_USER_ERROR;
+    }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
         Ok(pool) => pool,
@@ -193,10 +161,8 @@ pub fn main(args: BenchArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
-    let shard = args.shard.unwrap_or(Shard::WHOLE);
     let cells = args.files.len() * settings.len() * backends.len();
     let total: usize = (0..cells).map(|cell| shard.runs(cell, args.runs).len()).sum();
-    let interrupt = interrupt_flag();
     let total = total as u64;
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(total);
@@ -212,38 +178,32 @@ pub fn main(args: BenchArgs) -> u8 {
     }
     let mut rows = Vec::new();
     let mut failed = false;
-    // The cell of file f, setting s and back end b is number (f * settings + s) * backends + b.
-    let cell_of = |f: usize, s: usize, b: usize| (f * settings.len() + s) * backends.len() + b;
-    'sweep: for (f, (file, &main)) in args.files.iter().zip(&sources).enumerate() {
+    'sweep: for (f, file) in files.iter().enumerate() {
         for (s, setting) in settings.iter().enumerate() {
             // A shard compiles only the settings it has runs of.
-            if (0..backends.len()).all(|b| shard.runs(cell_of(f, s, b), args.runs).is_empty()) {
+            if (0..backends.len()).all(|b| !has_runs(f, s, b)) {
                 continue;
             }
-            let options = CheckOptions {
-                overrides: setting.clone(),
-                limits: args.input.limits.limits(),
-                tolerance: args.input.tolerance,
-                max_violations: args.search.max_violations,
-            };
-            let compiled = match compile(&reporter.sources, main, data, &options) {
+            let compiled = match file.compile(&args, setting, &stop) {
                 Ok(c) => c,
-                Err(diagnostics) => {
-                    reporter.emit(&diagnostics);
+                Err(Failure::Errors(diagnostics)) => {
+                    file.reporter.emit(&diagnostics);
                     failed = true;
                     continue;
                 }
+                // Ctrl-C while compiling: the sweep ends as after a run.
+                Err(Failure::Stopped(_)) => break 'sweep,
             };
             for (b, name) in backends.iter().enumerate() {
                 if interrupt.load(Ordering::Relaxed) {
                     break 'sweep;
                 }
-                let cell = Cell { file, setting, backend: name, index: cell_of(f, s, b) };
+                let cell = Cell { file: &file.path, setting, backend: name, index: cell_of(f, s, b) };
                 let runs = shard.runs(cell.index, args.runs);
                 if runs.is_empty() {
                     continue;
                 }
-                progress.set_message(format!("{} {name}", file.display()));
+                progress.set_message(format!("{} {name}", file.path.display()));
                 let records = pool.install(|| measure(&compiled, &cell, &runs, &args, &interrupt, &progress));
                 let records = match records {
                     Ok(records) => records,
@@ -312,15 +272,7 @@ fn measure(
     interrupt: &Arc<AtomicBool>,
     progress: &ProgressBar,
 ) -> Result<Vec<RunRecord>, Diagnostic> {
-    let config = SearchConfig {
-        backend: cell.backend.to_string(),
-        timeout: args.search.timeout()?,
-        interrupt: Arc::clone(interrupt),
-        // A benchmark measures the search; it reports nothing of the examples' check.
-        distinguish: None,
-        ..args.search.config()
-    };
-    let search = Search::new(compiled, &config)?;
+    let search = Search::new(compiled, &search_config(args, cell.backend, interrupt)?)?;
     // A row says how its runs searched: `--cegis` changes the method, so it is in the label.
     let method = match args.search.cegis.as_deref() {
         None => cell.backend.to_string(),

@@ -11,7 +11,7 @@ use tpt::diagnostics::Diagnostic;
 use tpt::format::format_source;
 use tpt::parse::parse;
 
-use super::synth::write_output;
+use super::output::write_output;
 use super::{display_name, is_stdin, stdin_at_most_once, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 #[derive(Args, Debug)]
@@ -26,8 +26,8 @@ pub struct FmtArgs {
     /// when there is one.
     #[arg(long)]
     pub check: bool,
-    /// Maximum nesting of brackets, blocks and expressions.
-    #[arg(long, value_name = "N", default_value_t = tpt::limits::Limits::default().max_depth)]
+    /// Maximum nesting of brackets, blocks and expressions (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = tpt::limits::Limits::default().max_depth, value_parser = super::parse_max_depth)]
     pub max_depth: u32,
     /// Colour in diagnostics: auto, always or never.
     #[arg(long, default_value = "auto", value_parser = ["auto", "always", "never"])]

@@ -26,6 +26,7 @@ mod output;
 mod plot;
 mod run;
 mod shard;
+mod sweep;
 mod synth;
 mod table;
 
@@ -36,8 +37,8 @@ use clap::{Args, Parser, Subcommand};
 
 use tpt::check::CheckOptions;
 use tpt::diagnostics::{render, Diagnostic, SourceId, SourceMap};
-use tpt::limits::Limits;
-use tpt::pipeline::{compile, decode, Compiled};
+use tpt::limits::{Failure, Limits, Stop, Stopped};
+use tpt::pipeline::{compile_until, decode, Compiled};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
@@ -66,7 +67,7 @@ pub enum Command {
     /// the summary, on stdout).
     Graph(graph::GraphArgs),
     /// List the back ends with their hyperparameters and defaults.
-    Backends,
+    Backends(backends::BackendsArgs),
     /// Measure success rate, steps and time over many runs, files, back ends and settings.
     Bench(bench::BenchArgs),
 }
@@ -121,8 +122,8 @@ pub fn parse_tolerance(text: &str) -> Result<f64, String> {
 /// The resource bounds, each with the flag that raises it.
 #[derive(Args, Debug, Clone)]
 pub struct LimitArgs {
-    /// Maximum nesting of brackets, blocks and expressions.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    /// Maximum nesting of brackets, blocks and expressions (at most 10000).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth, value_parser = parse_max_depth)]
     pub max_depth: u32,
     /// Maximum statements and loop iterations executed while unrolling.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_unroll)]
@@ -130,7 +131,11 @@ pub struct LimitArgs {
     /// Maximum operand combinations enumerated for one runtime expression.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_enum)]
     pub max_enum: u64,
-    /// Maximum elements of one array.
+    /// Maximum operand combinations enumerated for all runtime expressions and `fn`s together
+    /// (the entries of all the tables compilation builds).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_enum_total)]
+    pub max_enum_total: u64,
+    /// Maximum elements of all declared arrays together.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_elements)]
     pub max_elements: u64,
     /// Maximum size of one domain.
@@ -139,6 +144,11 @@ pub struct LimitArgs {
     /// Maximum number of examples.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_examples)]
     pub max_examples: u64,
+    /// Maximum values held for all examples together: the elements of the arrays the
+    /// sketch's examples give, and each observation (an observed output element or an
+    /// `observe`) once per example.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_example_values)]
+    pub max_example_values: u64,
     /// Maximum nodes of the lowered graph.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_nodes)]
     pub max_nodes: u64,
@@ -153,12 +163,24 @@ impl LimitArgs {
             max_depth: self.max_depth,
             max_unroll: self.max_unroll,
             max_enum: self.max_enum,
+            max_enum_total: self.max_enum_total,
             max_elements: self.max_elements,
             max_domain: self.max_domain,
             max_examples: self.max_examples,
+            max_example_values: self.max_example_values,
             max_nodes: self.max_nodes,
             max_memory_mib: self.max_memory,
         }
+    }
+}
+
+/// A `--max-depth`: at most what the stack of the recursive passes can take.
+pub fn parse_max_depth(text: &str) -> Result<u32, String> {
+    let ceiling = tpt::limits::MAX_DEPTH_CEILING;
+    match text.trim().parse::<u64>() {
+        Ok(depth) if depth <= u64::from(ceiling) => Ok(depth as u32),
+        Ok(depth) => Err(format!("{depth} is more than {ceiling}, the deepest nesting tpt can follow")),
+        Err(_) => Err(format!("expected a non-negative integer, found `{text}`")),
     }
 }
 
@@ -177,7 +199,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Emit(args) => emit::main(args),
         Command::Fmt(args) => fmt::main(args),
         Command::Graph(args) => graph::main(args),
-        Command::Backends => backends::main(),
+        Command::Backends(args) => backends::main(args),
         Command::Bench(args) => bench::main(args),
     }
 }
@@ -269,27 +291,59 @@ fn clamp_to_char(text: &str, at: usize) -> tpt::span::Span {
     tpt::span::Span::new(start, end)
 }
 
+/// Why a file could not be read or written, as the system says it, in the words of the other
+/// messages: `permission denied`, `read-only file system`.
 pub fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
-        _ => error.to_string(),
+        _ => os_reason(error),
+    }
+}
+
+/// The system's own words for an error: `Read-only file system (os error 30)` ->
+/// `read-only file system`.
+pub fn os_reason(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    let text = match text.rfind(" (os error ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text.to_string(),
     }
 }
 
 /// Load and compile the program named by `args`; on failure the diagnostics are printed
 /// and the exit code is returned.
 pub fn load_and_compile(args: &CompileArgs, reporter: &mut Reporter) -> Result<Compiled, u8> {
-    load_and_compile_allowing(args, 0, reporter)
+    load_and_compile_allowing(args, 0, &Stop::default(), reporter)
 }
 
 /// `load_and_compile` for a search that allows `max_violations` examples to fail
 /// (`synth --max-violations`): examples that contradict each other are then warnings, not
-/// errors, as long as they need no more examples given up than that.
+/// errors, as long as they need no more examples given up than that. Compilation gives up
+/// when `stop` fires: past its deadline it ends as a search out of time (exit 1), on an
+/// interrupt as an interrupted search.
 pub fn load_and_compile_allowing(
     args: &CompileArgs,
     max_violations: usize,
+    stop: &Stop,
+    reporter: &mut Reporter,
+) -> Result<Compiled, u8> {
+    let compiled = load_and_compile_quietly(args, max_violations, stop, reporter)?;
+    reporter.emit(&compiled.warnings);
+    Ok(compiled)
+}
+
+/// `load_and_compile_allowing` that prints the errors but leaves the warnings to the caller.
+pub fn load_and_compile_quietly(
+    args: &CompileArgs,
+    max_violations: usize,
+    stop: &Stop,
     reporter: &mut Reporter,
 ) -> Result<Compiled, u8> {
     let main = reporter.load(&args.file).map_err(|d| {
@@ -309,14 +363,29 @@ pub fn load_and_compile_allowing(
         tolerance: args.with.input.tolerance,
         max_violations,
     };
-    match compile(&reporter.sources, main, data, &options) {
-        Ok(compiled) => {
-            reporter.emit(&compiled.warnings);
-            Ok(compiled)
-        }
-        Err(diagnostics) => {
+    match compile_until(&reporter.sources, main, data, &options, stop) {
+        Ok(compiled) => Ok(compiled),
+        Err(Failure::Errors(diagnostics)) => {
             reporter.emit(&diagnostics);
             Err(EXIT_USER_ERROR)
+        }
+        Err(Failure::Stopped(stopped)) => Err(stopped_while_compiling(stopped, &display_name(&args.file), reporter)),
+    }
+}
+
+/// Report a compilation stopped from outside, as a search stopped the same way is reported,
+/// and give its exit code.
+fn stopped_while_compiling(stopped: Stopped, file: &str, reporter: &Reporter) -> u8 {
+    match stopped {
+        Stopped::Timeout => {
+            reporter.emit(&[Diagnostic::note("the time ran out while the program was still compiling, before any search")
+                .with_help("raise `--timeout`, which counts from the start, compilation included (`tpt check` compiles the program alone)")]);
+            eprintln!("{file}: timed out while compiling");
+            EXIT_FAILED
+        }
+        Stopped::Interrupted => {
+            eprintln!("{file}: interrupted while compiling");
+            synth::interrupted_exit_code()
         }
     }
 }

@@ -1,23 +1,24 @@
 //! `tpt synth FILE`: find the params, print the synthesized program, report on the params.
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use tpt::diagnostics::{plural, Diagnostic};
 use tpt::distinguish::{DistinguishConfig, Ending, DEFAULT_CONFLICTS};
+use tpt::limits::Stop;
 use tpt::pipeline::{Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
 use tpt::result::PrintForm;
 use tpt::solve::{CegisMode, Progress, Status};
 use tpt::tape::LossKind;
 
-use super::output::check_output_path;
-use super::{io_reason, load_and_compile_allowing, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
+use super::output::{check_output_path, write_output, OutputFormats};
+use super::{load_and_compile_allowing, CompileArgs, Reporter, EXIT_FAILED, EXIT_OK, EXIT_USER_ERROR};
 
 pub const EXIT_IMPOSSIBLE: u8 = 3;
 /// What shells and cargo exit with after SIGINT (128 + 2); SIGTERM gives 143.
@@ -40,7 +41,9 @@ pub struct SynthArgs {
     /// Print a JSON object instead of the program.
     #[arg(long)]
     pub json: bool,
-    /// Write the output to this file (atomically) instead of stdout.
+    /// Write the program (`.tpt`; with `--json` the result, `.json`) to this file instead of
+    /// stdout, whole and through symbolic links, when one is found: a run that finds none
+    /// leaves the file as it was, and its output goes to stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Write the optimization trajectory: `.svg` (loss and a heatmap of the params over the
@@ -82,10 +85,13 @@ pub struct SearchArgs {
     /// Steps per restart.
     #[arg(long, default_value_t = DEFAULT_MAX_STEPS)]
     pub max_steps: u64,
-    /// Wall-clock limit in seconds for the whole run.
+    /// Wall-clock limit in seconds: `synth` counts it from its start, compilation included
+    /// (a timeout while compiling ends like one while searching, exit 1); `bench` gives it to
+    /// each run.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Independent restarts, run in parallel; the verified one with the lowest index wins.
+    /// Independent restarts, run in parallel; the verified one with the lowest index wins (the
+    /// restarts, steps and evaluations reported are those up to it).
     #[arg(long, default_value_t = 1, value_parser = parse_restarts)]
     pub restarts: usize,
     /// Seed of every random choice.
@@ -96,8 +102,10 @@ pub struct SearchArgs {
     pub loss: String,
     /// Allow up to N examples to fail (noisy examples). Exact back ends find a program that
     /// fails the fewest (at most N) and prove that none fails fewer; the others stop at N or
-    /// fewer. Each example given up is reported as a warning. Examples with the same inputs
-    /// and different outputs are then warnings, not errors, unless they need more than N.
+    /// fewer. Each example given up is reported as a warning, and commented out in the printed
+    /// program where it stands alone (otherwise `tpt run --max-violations N` accepts it).
+    /// Examples with the same inputs and different outputs are then warnings, not errors,
+    /// unless they need more than N.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_violations: usize,
     /// Counterexample-guided synthesis: search on the first example, and each time a
@@ -195,11 +203,21 @@ pub fn interrupted_exit_code() -> u8 {
 }
 
 pub fn main(args: SynthArgs) -> u8 {
+    // `--timeout` and Ctrl-C cover the whole command, compilation included.
+    let started = Instant::now();
     let mut reporter = Reporter::new(&args.compile.with.input.color);
-    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &mut reporter) {
-        Ok(compiled) => compiled,
-        Err(code) => return code,
-    };
+    // Output paths are checked before any work, not after the search.
+    let outputs = args
+        .output
+        .iter()
+        .map(|p| ("-o", p, result_formats(args.json)))
+        .chain(args.trace.iter().map(|p| ("--trace", p, OutputFormats::by_extension("--trace", TRACE_FORMATS))));
+    for (flag, path, formats) in outputs {
+        if let Err(d) = check_output_path(flag, path, &formats) {
+            reporter.emit(&[d]);
+            return EXIT_USER_ERROR;
+        }
+    }
     let timeout = match args.search.timeout() {
         Ok(t) => t,
         Err(d) => {
@@ -207,11 +225,25 @@ pub fn main(args: SynthArgs) -> u8 {
             return EXIT_USER_ERROR;
         }
     };
+    let interrupt = interrupt_flag();
+    let stop = Stop { deadline: timeout.and_then(|t| started.checked_add(t)), interrupt: Some(Arc::clone(&interrupt)) };
+    let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &stop, &mut reporter) {
+        Ok(compiled) => compiled,
+        Err(code) => {
+            // Stopped while compiling (out of time, or interrupted): no program, so `-o` is
+            // left as it was, as after a search that found none.
+            if let (Some(path), true) = (&args.output, code != EXIT_USER_ERROR) {
+                reporter.emit(&[Diagnostic::note(format!("`-o {}` is not written: no program was found", path.display()))]);
+            }
+            return code;
+        }
+    };
     let terminal = std::io::stderr().is_terminal();
     let config = SearchConfig {
-        timeout,
+        // What compilation left of the time.
+        timeout: timeout.map(|t| t.saturating_sub(started.elapsed())),
         trace: args.trace.is_some(),
-        interrupt: interrupt_flag(),
+        interrupt,
         progress: terminal.then(|| Arc::new(Progress::default())),
         distinguish: (!args.no_distinguish)
             .then(|| DistinguishConfig { conflicts: args.distinguish_conflicts, programs: args.all.unwrap_or(1) }),
@@ -228,22 +260,13 @@ pub fn main(args: SynthArgs) -> u8 {
         reporter.emit(&[d]);
         return EXIT_USER_ERROR;
     }
-    // Output paths are checked before the search, not after it.
-    let outputs =
-        args.output.iter().map(|p| ("-o", p, &[][..])).chain(args.trace.iter().map(|p| ("--trace", p, TRACE_FORMATS)));
-    for (flag, path, formats) in outputs {
-        if let Err(d) = check_output_path(flag, path, formats) {
-            reporter.emit(&[d]);
-            return EXIT_USER_ERROR;
-        }
-    }
     let synthesis = match &config.progress {
         Some(progress) => with_progress(search.backend().name, progress, || search.run()),
         None => search.run(),
     };
     let form = if args.print == "sketch" { PrintForm::Sketch } else { PrintForm::Program };
     let text = if args.json {
-        format!("{:#}\n", synthesis.json(&compiled))
+        format!("{:#}\n", synthesis.json(&compiled, form))
     } else if args.all.is_some() {
         synthesis.printed_all(&compiled, form).unwrap_or_default()
     } else {
@@ -251,9 +274,17 @@ pub fn main(args: SynthArgs) -> u8 {
     };
     reporter.emit(&synthesis.diagnostics(&compiled));
     eprintln!("{}", synthesis.summary(&args.compile.file.display().to_string()));
+    // `-o` gets a found program only: a run that ends without one leaves the file as it was,
+    // and what it has to show (a best candidate, the JSON) goes to stdout.
+    let found = synthesis.status() == Status::Found;
+    if let (Some(path), false) = (&args.output, found) {
+        let shown = if text.is_empty() { "" } else { "; the result follows on stdout" };
+        reporter
+            .emit(&[Diagnostic::note(format!("`-o {}` is not written: no program was found{shown}", path.display()))]);
+    }
     // The result first: a trace that cannot be written must not lose it, and a result file
     // that cannot be written falls back to stdout.
-    if let Err(d) = write_output(args.output.as_deref(), &text) {
+    if let Err(d) = write_output(args.output.as_deref().filter(|_| found), &text) {
         reporter.emit(&[d.with_help("the result follows on stdout instead")]);
         let _ = write_output(None, &text);
         return EXIT_USER_ERROR;
@@ -276,6 +307,18 @@ pub fn main(args: SynthArgs) -> u8 {
         return EXIT_INTERNAL_ERROR;
     }
     exit_code(synthesis.status())
+}
+
+/// What `-o` writes: the program as `.tpt`, or with `--json` the result as `.json`.
+fn result_formats(json: bool) -> OutputFormats {
+    if json {
+        OutputFormats::chosen_by_command(&["json"], "with `--json`, `-o` writes the result as .json")
+    } else {
+        OutputFormats::chosen_by_command(
+            &["tpt"],
+            "`-o` writes the program as .tpt (with `--json`, the result as .json)",
+        )
+    }
 }
 
 /// The exit code of a search's status (README, "Exit codes").
@@ -320,52 +363,6 @@ fn with_progress<T>(backend: &str, progress: &Progress, search: impl FnOnce() ->
     })
 }
 
-/// An error unless `path`'s directory exists, so that a long run does not end unable to write
-/// its result.
-pub fn writable_directory(path: &Path) -> Result<(), Diagnostic> {
-    let dir = directory_of(path);
-    if dir.is_dir() {
-        Ok(())
-    } else {
-        Err(Diagnostic::error(format!(
-            "cannot write `{}`: the directory `{}` does not exist",
-            path.display(),
-            dir.display()
-        )))
-    }
-}
-
-/// The directory a file is written in (`.` for a bare file name).
-fn directory_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-pub fn write_output(path: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
-    let Some(path) = path else {
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(text.as_bytes());
-        let _ = stdout.flush();
-        return Ok(());
-    };
-    let fail = |e: std::io::Error| Diagnostic::error(format!("cannot write `{}`: {}", path.display(), io_reason(&e)));
-    let mut file = tempfile::NamedTempFile::new_in(directory_of(path)).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    // Temporary files are private; the result gets the target's permissions, or the usual
-    // permissions of a new file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let permissions =
-            std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
-        file.as_file().set_permissions(permissions).map_err(fail)?;
-    }
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +386,7 @@ mod tests {
             trace: Vec::new(),
             conflict: None,
             internal_error: Some("the graph and the interpreter disagree".to_string()),
+            gave_up: None,
             optimal: false,
             max_violations: 0,
             cegis: None,
@@ -405,7 +403,7 @@ mod tests {
         );
         // No program and no params are given for a result the tool cannot trust.
         assert_eq!(synthesis.printed(&compiled, PrintForm::Program), None);
-        assert!(synthesis.json(&compiled)["params"].is_null());
+        assert!(synthesis.json(&compiled, PrintForm::Program)["params"].is_null());
         assert!(diagnostics[0].is_error());
     }
 }

@@ -170,8 +170,7 @@ pub struct CsvWriter {
 impl CsvWriter {
     pub fn create(path: &Path) -> Result<Self, Diagnostic> {
         let name = path.display().to_string();
-        let file = std::fs::File::create(path)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{name}`: {}", io_reason(&e))))?;
+        let file = super::output::create_streamed(path)?;
         let mut writer =
             CsvWriter { writer: csv::WriterBuilder::new().has_headers(false).from_writer(file), path: name };
         writer.write(COLUMNS)?;

@@ -1,7 +1,8 @@
 //! Shared by the test files that need well-formed random programs (`robustness.rs`,
 //! `differential.rs`): a generator of programs over params, inputs, vars and outputs with
-//! runtime `if`s, `match`es, runtime indices and `observe`s, and examples computed for them by
-//! the interpreter.
+//! runtime `if`s, `match`es, runtime indices, bitwise operators, `from_bits`, `observe`s and
+//! (when the shape asks) `minimize`, and examples computed for them by the interpreter, bit
+//! inputs written with `bits(..)`.
 // Each test file uses part of this module.
 #![allow(dead_code)]
 
@@ -18,9 +19,11 @@ pub fn small_limits() -> Limits {
         max_depth: 48,
         max_unroll: 20_000,
         max_enum: 1 << 12,
+        max_enum_total: 1 << 20,
         max_elements: 1 << 12,
         max_domain: 256,
         max_examples: 500,
+        max_example_values: 1 << 20,
         max_nodes: 20_000,
         max_memory_mib: 64,
     }
@@ -65,11 +68,13 @@ pub struct Shape {
     pub domain_spread: u64,
     /// Top-level statements after the first assignments: `2 + (a number below this)`.
     pub statements: u64,
+    /// Whether some programs get `minimize` statements over their params.
+    pub objective: bool,
 }
 
 impl Shape {
     /// The shape the robustness tests use.
-    pub const FULL: Shape = Shape { arrays: [3, 3, 3, 3], domain_spread: 3, statements: 4 };
+    pub const FULL: Shape = Shape { arrays: [3, 3, 3, 3], domain_spread: 3, statements: 4, objective: true };
 }
 
 pub struct Generator {
@@ -296,7 +301,51 @@ impl Generator {
         for _ in 0..2 + self.dice.below(self.shape.statements) {
             text.push_str(&self.stmt(0));
         }
+        if self.shape.objective && self.dice.chance(40) {
+            text.push_str(&self.objective());
+        }
         text
+    }
+
+    /// One or two `minimize` statements over the params, at the top level (where an objective
+    /// may stand): an element, an element compared with a value, or a sum of two, some in a
+    /// loop over a param array.
+    fn objective(&mut self) -> String {
+        let mut text = String::new();
+        if !self.arrays.iter().any(|a| a.kind == "param") {
+            return text;
+        }
+        for _ in 0..1 + self.dice.below(2) {
+            let (a, _) = self.constant_element("param");
+            let term = match self.dice.below(4) {
+                0 => a,
+                1 => format!("{a} != {}", self.dice.below(3)),
+                2 => format!("{a} + {}", self.constant_element("param").0),
+                _ => {
+                    let rows: Vec<usize> = (0..self.arrays.len())
+                        .filter(|&i| self.arrays[i].kind == "param" && self.arrays[i].dims.len() == 1)
+                        .collect();
+                    let Some(&row) = rows.first() else { continue };
+                    let (name, len) = (self.arrays[row].name.clone(), self.arrays[row].dims[0]);
+                    text.push_str(&format!("for g in 0..{len} {{ minimize {name}[g] == 1; }}\n"));
+                    continue;
+                }
+            };
+            text.push_str(&format!("minimize {term};\n"));
+        }
+        text
+    }
+
+    /// An element of an array of `kind` at constant indices in range, with its domain.
+    fn constant_element(&mut self, kind: &str) -> (String, u64) {
+        let candidates: Vec<usize> = (0..self.arrays.len()).filter(|&i| self.arrays[i].kind == kind).collect();
+        let chosen = *self.dice.pick(&candidates);
+        let (mut text, dims, domain) =
+            (self.arrays[chosen].name.clone(), self.arrays[chosen].dims.clone(), self.arrays[chosen].domain);
+        for len in dims {
+            text.push_str(&format!("[{}]", self.dice.below(len)));
+        }
+        (text, domain)
     }
 }
 
@@ -336,13 +385,18 @@ pub fn random_inputs(program: &tpt::program::Program, dice: &mut Dice) -> tpt::p
     }
 }
 
-/// `1`, `[1, _, 0]` or `[[1, 0], [_, 1]]` for an example block.
-pub fn example_value(values: &[Option<i64>], dims: &[usize]) -> String {
+/// `1`, `[1, _, 0]` or `[[1, 0], [_, 1]]` for an example block; a row of bits given in full
+/// (an input's of domain 2) is `bits(v, n)` when `bits` is set.
+pub fn example_value(values: &[Option<i64>], dims: &[usize], bits: bool) -> String {
+    if bits && dims.len() == 1 && values.iter().all(|v| matches!(v, Some(0 | 1))) {
+        let number = values.iter().fold(0i64, |acc, v| acc * 2 + v.unwrap_or(0));
+        return format!("bits({number}, {})", dims[0]);
+    }
     match dims.split_first() {
         None => values[0].map_or("_".to_string(), |v| v.to_string()),
         Some((_, rest)) => {
             let block: usize = rest.iter().product();
-            let parts: Vec<String> = values.chunks(block).map(|chunk| example_value(chunk, rest)).collect();
+            let parts: Vec<String> = values.chunks(block).map(|chunk| example_value(chunk, rest, bits)).collect();
             format!("[{}]", parts.join(", "))
         }
     }
@@ -384,7 +438,8 @@ pub fn example_block(
         if values.iter().all(Option::is_none) {
             continue;
         }
-        entries.push_str(&format!("{} = {}; ", array.name, example_value(&values, &array.dims)));
+        let bits = array.kind == tpt::ast::DeclKind::Input && array.domain == 2;
+        entries.push_str(&format!("{} = {}; ", array.name, example_value(&values, &array.dims, bits)));
     }
     format!("example {{ {entries}}}\n")
 }

@@ -11,8 +11,8 @@ use crate::interp::{objective, run_example, ParamValues};
 use crate::program::{ArrayId, Program};
 
 /// Param values that the exact interpreter confirmed on every example of the program they
-/// were checked against. The fields are private and the only constructor is
-/// [`Verifier::check_with_reals`].
+/// were checked against. The fields are private and the only constructors are
+/// [`Verifier::check_with_reals`] and [`Verifier::recheck`], both the interpreter's verdict.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verified {
     assignment: Vec<u32>,
@@ -108,13 +108,20 @@ impl<'a> Verifier<'a> {
     pub fn check_with_reals(&self, assignment: &[u32], reals: &[f64]) -> Option<Verified> {
         let allowed = self.failing(&param_values_with_reals(self.program, self.layout, assignment, reals))?.len();
         let reals = self.shortest(assignment, reals, allowed);
-        let values = param_values_with_reals(self.program, self.layout, assignment, &reals);
+        self.recheck(assignment, &reals)
+    }
+
+    /// Values verified before (`Verified::assignment` and `reals`, saved and restored) checked
+    /// again as they are, without shortening the reals: the same `Verified`, when the
+    /// interpreter still accepts them.
+    pub fn recheck(&self, assignment: &[u32], reals: &[f64]) -> Option<Verified> {
+        let values = param_values_with_reals(self.program, self.layout, assignment, reals);
         let violated = self.failing(&values)?;
         let cost = match self.program.has_objective() {
             true => Some(objective(self.program, &values, self.max_steps).ok()?),
             false => None,
         };
-        Some(Verified { assignment: assignment.to_vec(), reals, values, violated, cost })
+        Some(Verified { assignment: assignment.to_vec(), reals: reals.to_vec(), values, violated, cost })
     }
 
     pub fn max_violations(&self) -> usize {

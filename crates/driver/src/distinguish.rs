@@ -7,10 +7,11 @@
 //! must make the interpreter's outputs of the two programs differ; anything else is an internal
 //! error, never reported as an answer.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use tpt_core::interp::{run_example, Failure, Outcome, ParamValues};
 use tpt_core::program::{ArrayId, ExampleData, Program};
@@ -49,7 +50,7 @@ impl Default for DistinguishConfig {
 }
 
 /// How the check ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ending {
     /// The solver proved that no program fits the examples and behaves differently from every
@@ -79,6 +80,9 @@ pub struct DistinguishingInput {
     pub found: Outcome,
     /// The other program's run on it.
     pub other: Outcome,
+    /// The other program's params (one value per graph param), so that the input can be run
+    /// again (`restore_input`).
+    pub other_assignment: Vec<u32>,
     /// The output elements the examples observe, where the two runs are compared.
     pub observed: Vec<(ArrayId, usize)>,
 }
@@ -159,7 +163,14 @@ pub fn distinguish(
     if graph.has_reals() {
         return Distinction::ended(Ending::Reals, conflicts, found);
     }
-    if Miter::block_literals(graph).saturating_mul(config.programs as u64) > MAX_BLOCK_LITERALS {
+    // Examples on every input leave no input for another behaviour: no miter to solve.
+    if examples_cover_every_input(graph, found.violated()) {
+        return Distinction::ended(Ending::Complete, conflicts, found);
+    }
+    // One block per program listed, each added once a program is found (the size of the
+    // behaviours there are, not of the N asked for).
+    let block_literals = Miter::block_literals(graph);
+    if block_literals > MAX_BLOCK_LITERALS {
         return Distinction::ended(Ending::TooLarge, conflicts, found);
     }
     let stop = StopCondition::new(interrupt, deadline);
@@ -200,7 +211,7 @@ pub fn distinguish(
         // its block, by the interpreter's account.
         for (block, earlier) in listed.iter().enumerate() {
             let example = input_example(program, graph, &miter.inputs(block, &holds));
-            match confirm(program, graph, verifier.max_steps(), example, earlier.values(), other.values()) {
+            match confirm(program, graph, verifier.max_steps(), example, earlier.values(), &other) {
                 Ok(input) => {
                     if distinction.input.is_none() {
                         distinction.input = Some(input);
@@ -213,10 +224,42 @@ pub fn distinguish(
             distinction.ending = Ending::MoreExist;
             return distinction;
         }
+        if block_literals.saturating_mul(miter.blocks() as u64 + 1) > MAX_BLOCK_LITERALS {
+            // Listed, but no search for more: its block would make the formula too large.
+            distinction.others.push(other);
+            distinction.ending = Ending::TooLarge;
+            return distinction;
+        }
         miter.add_block(graph, other.assignment());
         distinction.others.push(other.clone());
         listed.push(other);
     }
+}
+
+/// Whether the examples the found program keeps (all but `given_up`) give every input the
+/// program can read, each input with every observation (output element or `observe`) that
+/// the check compares observed by one of them. Then a program that fits them behaves like
+/// the found one on every input, and the behaviour is pinned down. Input elements that reach
+/// no observation are left out: the miter, too, never lets them differ. With observations
+/// that only some examples of an input make, every observation must be made on every input.
+fn examples_cover_every_input(graph: &Graph, given_up: &[usize]) -> bool {
+    let live = graph.live_nodes();
+    let slots: Vec<usize> = (0..graph.inputs.len()).filter(|&i| live[graph.inputs[i].node]).collect();
+    let inputs =
+        slots.iter().try_fold(1u64, |count, &i| count.checked_mul(u64::from(graph.node(graph.inputs[i].node).domain)));
+    let given_up: HashSet<usize> = given_up.iter().copied().collect();
+    let kept: Vec<usize> = (0..graph.num_examples).filter(|e| !given_up.contains(e)).collect();
+    // Fewer examples than inputs cannot cover them (and the count may not even fit).
+    let Some(inputs) = inputs.filter(|&count| count <= kept.len() as u64) else { return false };
+    let mut by_input: HashMap<Vec<u32>, Vec<usize>> = HashMap::new();
+    for &example in &kept {
+        let input: Vec<u32> = slots.iter().map(|&i| graph.input_value(example, i)).collect();
+        by_input.entry(input).or_default().push(example);
+    }
+    by_input.len() as u64 == inputs
+        && graph.observations.iter().all(|observation| {
+            by_input.values().all(|examples| examples.iter().any(|&e| observation.expected[e].is_some()))
+        })
 }
 
 fn internal_error(mut distinction: Distinction, detail: &str) -> Distinction {
@@ -236,6 +279,11 @@ fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleDat
             list[slot.flat] = Some(value);
         }
     }
+    example_of_inputs(program, arrays)
+}
+
+/// An example that gives the inputs `arrays` (indexed by array id) and observes nothing.
+fn example_of_inputs(program: &Program, arrays: Vec<Option<Vec<Option<u32>>>>) -> ExampleData {
     ExampleData {
         source: 0,
         span: Span::default(),
@@ -247,6 +295,26 @@ fn input_example(program: &Program, graph: &Graph, values: &[u32]) -> ExampleDat
     }
 }
 
+/// A distinguishing input saved as data (`DistinguishingInput::example`'s values and
+/// `other_assignment`) run again on the found program and the other one, which the verifier
+/// checks again; an error unless they fit the examples and behave differently there, as
+/// `distinguish` confirmed them.
+pub fn restore_input(
+    graph: &Graph,
+    verifier: &Verifier,
+    found: &Verified,
+    inputs: Vec<Option<Vec<Option<u32>>>>,
+    other_assignment: &[u32],
+) -> Result<DistinguishingInput, String> {
+    let program = verifier.program();
+    if inputs.len() != program.arrays.len() {
+        return Err("the saved input does not match the program's arrays".to_string());
+    }
+    let other = verifier.check(other_assignment).ok_or("the other program does not fit the examples")?;
+    let example = example_of_inputs(program, inputs);
+    confirm(program, graph, verifier.max_steps(), example, found.values(), &other)
+}
+
 /// Run both programs on `example` with the interpreter: they must run to the end, one of them
 /// must satisfy every `observe`, and some observed output element or `observe` must differ.
 fn confirm(
@@ -255,10 +323,10 @@ fn confirm(
     max_steps: u64,
     example: ExampleData,
     found: &ParamValues,
-    other: &ParamValues,
+    other: &Verified,
 ) -> Result<DistinguishingInput, String> {
     let a = run_example(program, found, &example, max_steps);
-    let b = run_example(program, other, &example, max_steps);
+    let b = run_example(program, other.values(), &example, max_steps);
     if a.failures.iter().chain(&b.failures).any(|f| matches!(f, Failure::Error(_))) {
         return Err("a program stopped with an error on the miter's distinguishing input".to_string());
     }
@@ -271,7 +339,8 @@ fn confirm(
         .iter()
         .filter_map(|o| if let Target::Output { array, flat } = o.target { Some((array, flat)) } else { None })
         .collect();
-    let input = DistinguishingInput { example, found: a, other: b, observed };
+    let input =
+        DistinguishingInput { example, found: a, other: b, other_assignment: other.assignment().to_vec(), observed };
     if input.differing().is_empty() && observes_a == observes_b {
         return Err("the two programs behave alike on the miter's distinguishing input".to_string());
     }

@@ -12,7 +12,7 @@ use crate::result::Synthesis;
 use tpt_core::check::{check, CheckOptions};
 use tpt_core::examples::json::load_examples;
 use tpt_core::examples::{contradictions, Contradictions};
-use tpt_core::limits::Limits;
+use tpt_core::limits::{Failure, Limits, Stop, Stopped};
 use tpt_core::program::Program;
 use tpt_core::verify::Verifier;
 use tpt_graph::graph::Graph;
@@ -34,6 +34,8 @@ pub struct Compiled {
     pub sources: SourceMap,
     /// Which of `sources` is the program.
     pub main: SourceId,
+    /// Which of `sources` is the data file, if any.
+    pub data: Option<SourceId>,
     pub parsed: Parsed,
     pub program: Program,
     pub graph: Graph,
@@ -50,6 +52,13 @@ impl Compiled {
     /// The program's source text.
     pub fn source(&self) -> &str {
         self.sources.text(self.main)
+    }
+
+    /// The warnings that concern running the program on an input given apart from its
+    /// examples (`tpt run --input`): all but the one that the examples observe nothing, which
+    /// is about a search.
+    pub fn warnings_for_given_inputs(&self) -> Vec<Diagnostic> {
+        self.warnings.iter().filter(|w| w.message != tpt_graph::lower::NOTHING_OBSERVED).cloned().collect()
     }
 }
 
@@ -74,6 +83,31 @@ pub fn compile(
     data: Option<SourceId>,
     options: &CheckOptions,
 ) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_until(sources, main, data, options, &Stop::default()).map_err(|failure| match failure {
+        Failure::Errors(errors) => errors,
+        // Not reached: the default `Stop` never fires.
+        Failure::Stopped(stopped) => vec![stopped_error(stopped)],
+    })
+}
+
+/// The error of a compilation stopped from outside, for callers that have no other way to
+/// report it.
+fn stopped_error(stopped: Stopped) -> Diagnostic {
+    match stopped {
+        Stopped::Timeout => Diagnostic::error("the time ran out while compiling the program"),
+        Stopped::Interrupted => Diagnostic::error("compilation was interrupted"),
+    }
+}
+
+/// `compile`, given up when `stop` fires (its deadline passes, or its interrupt flag is
+/// raised): the long stages (lowering above all) look at it as they go.
+pub fn compile_until(
+    sources: &SourceMap,
+    main: SourceId,
+    data: Option<SourceId>,
+    options: &CheckOptions,
+    stop: &Stop,
+) -> Result<Compiled, Failure> {
     let source = sources.text(main);
     let parsed = parse(source, options.limits.max_depth)?;
     let checked = check(&parsed.file, options)?;
@@ -88,25 +122,27 @@ pub fn compile(
         // Without failing examples allowed each pair is an error; with them, the pairs are
         // warnings unless they alone need more examples given up than allowed.
         if options.max_violations == 0 {
-            return Err(contradictions.errors(&program));
+            return Err(Failure::Errors(contradictions.errors(&program)));
         }
         if let Some(error) = contradictions.too_many(&program, options.max_violations) {
-            return Err(vec![error]);
+            return Err(Failure::Errors(vec![error]));
         }
         warnings.extend(contradictions.warnings(&program));
     }
-    let lowered = lower(&program, &options.limits)?;
+    stop.check().map_err(Failure::Stopped)?;
+    let lowered = lower(&program, &options.limits, stop)?;
     warnings.extend(lowered.warnings);
     if lowered.graph.has_reals() {
-        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| vec![d])?;
+        let tape = Tape::new(&lowered.graph, &options.limits).map_err(|d| Failure::Errors(vec![d]))?;
         let errors = non_finite_reals(&program, &lowered.graph, tape, options.limits.max_unroll);
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(Failure::Errors(errors));
         }
     }
     Ok(Compiled {
         sources: sources.clone(),
         main,
+        data,
         parsed,
         program,
         graph: lowered.graph,
@@ -434,16 +470,25 @@ fn first_real(compiled: &Compiled) -> (Span, String) {
 /// domains (docs/backends.md says why `smt` does not encode reals either). The error points
 /// at the first real param, or else at the first real declaration the graph uses.
 pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
-    let graph = &compiled.graph;
-    if !graph.has_reals() || !(backend.make)(options).is_exact() {
+    if !compiled.graph.has_reals() || !(backend.make)(options).is_exact() {
+        return None;
+    }
+    reals_refusal(
+        compiled,
+        &format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name),
+        "the exact back ends (`sat`, `smt`, `exhaustive`) encode finite domains only; search with one that is not (`gradsearch-la`, `fmgd`, `local-search`, ..; the default `auto` runs `gradsearch-la` here), beside which the real params follow Adam",
+    )
+}
+
+/// An error with `message` and `help` pointing at the first real param (or else the first
+/// real declaration) when the program has reals, which the exact encodings (the back ends'
+/// and `tpt emit`'s) cannot hold; `None` without reals.
+pub fn reals_refusal(compiled: &Compiled, message: &str, help: &str) -> Option<Diagnostic> {
+    if !compiled.graph.has_reals() {
         return None;
     }
     let (span, what) = first_real(compiled);
-    Some(
-        Diagnostic::error(format!("the exact back end `{}` works on finite domains, and this program has reals", backend.name))
-            .with_label(span, what)
-            .with_help("the exact back ends (`sat`, `smt`, `exhaustive`) encode finite domains only; search with one that is not (`gradsearch-la`, `fmgd`, `local-search`, ..; the default `auto` runs `gradsearch-la` here), beside which the real params follow Adam"),
-    )
+    Some(Diagnostic::error(message).with_label(span, what).with_help(help))
 }
 
 /// Find the params of a compiled sketch: `Search::new(..)?.run()`.

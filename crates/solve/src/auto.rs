@@ -37,9 +37,13 @@
 //! optimizes), and the run ends "not found within budget" when both are spent. Given
 //! the budget (`--max-steps`) and the time, `auto` finds a program when one exists and proves
 //! impossibility when none does. The steps it reports are the clock's when the answer was
-//! decided.
+//! decided (stopped by `--timeout` or an interrupt: the step both halves had reached), and the
+//! evaluations those of the gradient up to that step (up to its head start for a proof of
+//! impossibility, which does not wait for the gradient) and of what the main thread did after
+//! the race. A half that is ahead of the decision when it hears of it has done work past it, by
+//! as much as the report took to arrive: that work depends on thread timing and is not counted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -153,6 +157,39 @@ impl Gradient {
     }
 }
 
+/// The problem's evaluation count after each of the gradient's steps from `first` on. A solver
+/// model decides the race at a step of the clock that the gradient may have passed by the time
+/// the report arrives; the evaluations counted are those up to that step. The steps the
+/// solver's clock has passed can be forgotten: a model it finds now comes at a later step.
+struct EvaluationLog {
+    first: u64,
+    counts: VecDeque<u64>,
+}
+
+impl EvaluationLog {
+    fn new(step: u64, count: u64) -> Self {
+        EvaluationLog { first: step, counts: VecDeque::from([count]) }
+    }
+
+    /// The count after the step following the last one logged.
+    fn record(&mut self, count: u64) {
+        self.counts.push_back(count);
+    }
+
+    /// Forget the steps before `step`, keeping the last one logged.
+    fn forget_before(&mut self, step: u64) {
+        while self.first < step && self.counts.len() > 1 {
+            self.counts.pop_front();
+            self.first += 1;
+        }
+    }
+
+    fn at(&self, step: u64) -> Option<u64> {
+        let index = usize::try_from(step.checked_sub(self.first)?).ok()?;
+        self.counts.get(index).copied()
+    }
+}
+
 /// Sleep briefly while waiting for the other half.
 fn pause() {
     std::thread::sleep(Duration::from_micros(200));
@@ -212,6 +249,10 @@ impl ExactBackend for Auto {
         // CaDiCaL notices its conflict budget at its next poll, a few conflicts late.
         self.clock.map(|clock| clock.min(self.steps_budget))
     }
+
+    fn internal_error(&self) -> Option<String> {
+        self.exact.as_ref().and_then(|(exact, _)| exact.internal_error())
+    }
 }
 
 impl Auto {
@@ -224,6 +265,7 @@ impl Auto {
         self.head = self.params.head_start.min(problem.step_budget() / 2);
         while gradient.steps < self.head && !gradient.done {
             if problem.should_stop() {
+                self.clock = Some(gradient.steps);
                 return StepOutcome::Continue;
             }
             if gradient.step(problem, rng) {
@@ -327,6 +369,47 @@ impl Auto {
         steps.saturating_sub(self.head) as f64 * self.params.conflicts_per_step
     }
 
+    /// The step of the clock the solver has passed after `conflicts` conflicts.
+    fn solver_clock(&self, conflicts: u64) -> u64 {
+        self.head + (conflicts as f64 / self.params.conflicts_per_step).floor() as u64
+    }
+
+    /// The gradient's first step with `conflicts_by(step) >= conflicts`: where a solver model
+    /// after `conflicts` conflicts wins (the gradient's loop checks that before each step).
+    fn first_step_by(&self, conflicts: u64) -> u64 {
+        let conflicts = conflicts as f64;
+        let mut step = self.head + (conflicts / self.params.conflicts_per_step).ceil() as u64;
+        while step > self.head && self.conflicts_by(step - 1) >= conflicts {
+            step -= 1;
+        }
+        while self.conflicts_by(step) < conflicts {
+            step += 1;
+        }
+        step
+    }
+
+    /// A solver model after `conflicts` conflicts won with the gradient at `steps`: count the
+    /// gradient's evaluations up to the step at which it won (or all of them, when the
+    /// gradient stopped before that step).
+    fn count_up_to_model(&self, problem: &mut Problem, log: &EvaluationLog, conflicts: u64, steps: u64) {
+        if let Some(count) = log.at(self.first_step_by(conflicts).min(steps)) {
+            problem.uncount_evaluations_after(count);
+        }
+    }
+
+    /// The race stopped by `--timeout` or an interrupt: the clock is at the step both halves
+    /// have reached. A half that has no more to do (the gradient done, the solver with a model
+    /// or its budget spent) holds it back no longer.
+    fn stopped(&mut self, gradient: &Gradient, shared: &Shared, solver_settled: bool) -> StepOutcome {
+        let solver = self.solver_clock(shared.watch.conflicts.load(Ordering::SeqCst));
+        self.clock = Some(match (gradient.done, solver_settled) {
+            (true, false) => solver,
+            (false, true) => gradient.steps,
+            _ => gradient.steps.min(solver),
+        });
+        StepOutcome::Continue
+    }
+
     /// The gradient half; decides the answer.
     fn gradient_half(
         &mut self,
@@ -338,6 +421,10 @@ impl Auto {
         reports: &mpsc::Receiver<Report>,
     ) -> StepOutcome {
         let budget = problem.step_budget();
+        // The evaluations a proof of impossibility counts: it ends the race whichever step the
+        // gradient has reached, so only the head start is sure to be behind it.
+        let head_count = problem.evaluations();
+        let mut log = EvaluationLog::new(gradient.steps, head_count);
         let mut solver_model: Option<(Vec<u32>, u64)> = None;
         // The solver stopped at its share of the budget without an answer.
         let mut solver_spent = false;
@@ -345,7 +432,7 @@ impl Auto {
         loop {
             let (steps, gradient_done) = (gradient.steps, gradient.done);
             if problem.should_stop() {
-                return StepOutcome::Continue;
+                return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent);
             }
             if solver_model.is_none() && !solver_spent {
                 let report = if gradient_done { reports.recv().ok() } else { reports.try_recv().ok() };
@@ -354,17 +441,20 @@ impl Auto {
                         Outcome::Impossible => {
                             self.conflict = report.conflict;
                             self.clock = Some(self.clock_of(report.conflicts));
+                            problem.uncount_evaluations_after(head_count);
                             return StepOutcome::Exhausted;
                         }
                         Outcome::Found(values) => solver_model = Some((values, report.conflicts)),
-                        Outcome::Stopped if problem.should_stop() => return StepOutcome::Continue,
+                        Outcome::Stopped if problem.should_stop() => {
+                            return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent)
+                        }
                         // Stopped with time left: the solver spent its share of the budget;
                         // the gradient goes on to spend its own.
                         Outcome::Stopped => solver_spent = true,
                     }
                 } else if gradient_done {
                     // The solver thread ended without a report.
-                    return StepOutcome::Continue;
+                    return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent);
                 }
             }
             if solver_spent && gradient_done {
@@ -377,6 +467,7 @@ impl Auto {
                 if gradient_done || self.conflicts_by(steps) >= *conflicts as f64 {
                     self.candidate.clone_from(values);
                     self.clock = Some(self.clock_of(*conflicts));
+                    self.count_up_to_model(problem, &log, *conflicts, steps);
                     return StepOutcome::Finished;
                 }
             }
@@ -390,7 +481,7 @@ impl Auto {
                     && !shared.solver_finished.load(Ordering::SeqCst)
                 {
                     if problem.should_stop() {
-                        return StepOutcome::Continue;
+                        return self.stopped(&gradient, shared, solver_model.is_some() || solver_spent);
                     }
                     pause();
                 }
@@ -406,6 +497,10 @@ impl Auto {
             }
             let best = gradient.best;
             let found = gradient.step(problem, rng);
+            log.record(problem.evaluations());
+            // Margin of one step for the rounding of the clock's arithmetic.
+            let solver_clock = self.solver_clock(shared.watch.conflicts.load(Ordering::SeqCst));
+            log.forget_before(solver_clock.saturating_sub(1));
             if gradient.best < best {
                 self.candidate.clone_from(&gradient.best_candidate);
                 if let Ok(mut bests) = shared.bests.lock() {
@@ -414,7 +509,7 @@ impl Auto {
             }
             if found {
                 shared.steps.store(u64::MAX, Ordering::SeqCst);
-                return self.gradient_found(gradient.steps, shared, &mut solver_model, reports);
+                return self.gradient_found(problem, gradient.steps, &log, shared, &mut solver_model, reports);
             }
             // `Gradient::step` marks the gradient done once its budget is spent.
             shared.steps.store(if gradient.done { u64::MAX } else { gradient.steps }, Ordering::SeqCst);
@@ -425,7 +520,9 @@ impl Auto {
     /// by that step of the clock (the solver is stopped there).
     fn gradient_found(
         &mut self,
+        problem: &mut Problem,
         steps: u64,
+        log: &EvaluationLog,
         shared: &Shared,
         solver_model: &mut Option<(Vec<u32>, u64)>,
         reports: &mpsc::Receiver<Report>,
@@ -444,6 +541,7 @@ impl Auto {
             if (conflicts as f64) < self.conflicts_by(steps) {
                 self.candidate = values;
                 self.clock = Some(self.clock_of(conflicts));
+                self.count_up_to_model(problem, log, conflicts, steps);
             }
         }
         StepOutcome::Finished

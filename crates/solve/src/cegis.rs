@@ -47,7 +47,7 @@ impl CegisMode {
 }
 
 /// What counterexample-guided synthesis searched on, in the restart that produced a result.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CegisSummary {
     /// The examples the search ended on (indices into the program's examples), in the order
     /// they joined: the first one, then the counterexamples.

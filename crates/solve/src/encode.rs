@@ -57,8 +57,10 @@ pub struct Model {
     /// The number of examples (observation constraints name theirs).
     pub num_examples: usize,
     /// The value of each term of the graph's objective (in graph order); the objective is
-    /// their sum plus the graph's `objective_offset`.
+    /// their sum plus `objective_offset`.
     pub objective: Vec<Term>,
+    /// The graph's `objective_offset`: the constant part of the objective.
+    pub objective_offset: i64,
 }
 
 impl Model {
@@ -89,7 +91,8 @@ impl Model {
     /// `terms[node]` has one entry per example, or one shared by all of them (params and
     /// nodes that depend on no input), and is empty for dead nodes.
     pub fn build_with_terms(graph: &Graph) -> (Model, Vec<Vec<Term>>) {
-        let mut model = Model { num_examples: graph.num_examples, ..Model::default() };
+        let mut model =
+            Model { num_examples: graph.num_examples, objective_offset: graph.objective_offset, ..Model::default() };
         let live = graph.live_nodes();
         let examples = graph.num_examples.max(1);
         let mut terms: Vec<Vec<Term>> = vec![Vec::new(); graph.len()];

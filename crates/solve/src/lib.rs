@@ -192,6 +192,13 @@ impl<'a> Problem<'a> {
         self.evaluations
     }
 
+    /// Count only the first `count` evaluations (`count` at most `evaluations()`): `auto`'s
+    /// gradient half may run past the step at which the race was decided, by as many steps as
+    /// the other thread's report took to arrive, and what it did there is not counted.
+    pub(crate) fn uncount_evaluations_after(&mut self, count: u64) {
+        self.evaluations = self.evaluations.min(count);
+    }
+
     /// Loss at the relaxed point `theta` (every param's distribution, concatenated), and its
     /// gradient when `grad` is given. Example `e` is weighted by `weights[e]` (empty: all 1).
     pub fn loss(&mut self, theta: &[f64], weights: &[f64], grad: Option<&mut [f64]>) -> f64 {
@@ -419,6 +426,17 @@ pub trait Solver: Send {
     fn work_steps(&self) -> Option<u64> {
         None
     }
+    /// After a step returned `Finished` without a candidate that holds: why the back end gave
+    /// up, in words (`smt`: the solver answered `unknown`, or gave no answer), when it says.
+    fn gave_up(&self) -> Option<String> {
+        None
+    }
+
+    /// A disagreement the back end met between its encoding and the graph (a bug in tpt): the
+    /// run ends as an internal error with this description, never with a result.
+    fn internal_error(&self) -> Option<String> {
+        None
+    }
 }
 
 /// An exact back end: it answers at once, with a model or a proof that none exists, instead of
@@ -445,6 +463,15 @@ pub trait ExactBackend: Send {
     }
     /// See `Solver::work_steps`.
     fn work_steps(&self) -> Option<u64> {
+        None
+    }
+    /// See `Solver::gave_up`.
+    fn gave_up(&self) -> Option<String> {
+        None
+    }
+
+    /// See `Solver::internal_error`.
+    fn internal_error(&self) -> Option<String> {
         None
     }
 }
@@ -484,6 +511,14 @@ impl<T: ExactBackend> Solver for T {
 
     fn work_steps(&self) -> Option<u64> {
         ExactBackend::work_steps(self)
+    }
+
+    fn gave_up(&self) -> Option<String> {
+        ExactBackend::gave_up(self)
+    }
+
+    fn internal_error(&self) -> Option<String> {
+        ExactBackend::internal_error(self)
     }
 }
 

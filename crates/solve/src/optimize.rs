@@ -19,6 +19,16 @@ pub(super) enum Optimum {
     Impossible,
     /// Stopped before any params were found.
     Stopped,
+    /// The solver's model meets a bound on the objective that the graph says it does not: the
+    /// encoding and the graph disagree (a bug in tpt), described, at the model's params.
+    Disagreement { params: Vec<u32>, detail: String },
+}
+
+/// What `Optimum::Disagreement` says of a model under the bound "cost <= `bound`" whose cost
+/// by the graph is `found`.
+fn disagreement(params: Vec<u32>, bound: i64, found: i64) -> Optimum {
+    let detail = format!("the objective's CNF bound and the graph disagree: a model under the bound `cost <= {bound}` has cost {found} by the graph");
+    Optimum::Disagreement { params, detail }
 }
 
 /// The params of the engine's last model.
@@ -107,8 +117,8 @@ pub(super) fn optimize(
                 let found = problem.graph.objective_at(&params);
                 if found >= cost {
                     // The bound holds in the model, so this cannot happen unless the encoding
-                    // and the graph disagree; stop with what is known rather than loop.
-                    return Optimum::Found { params: best, proven: false };
+                    // and the graph disagree.
+                    return disagreement(params, cost - 1, found);
                 }
                 cost = found;
                 best = params;
@@ -161,8 +171,8 @@ fn minimize_with(
             Outcome::Found(params) => {
                 let found = problem.graph.objective_at(&params);
                 if found >= cost {
-                    // As in `optimize`: the encoding and the graph would disagree.
-                    return Optimum::Found { params: best, proven: false };
+                    // As in `optimize`: the encoding and the graph disagree.
+                    return disagreement(params, cost - 1, found);
                 }
                 cost = found;
                 best = params;
@@ -267,6 +277,34 @@ mod tests {
             match optimize(&model, &mut engine, &mut problem, cegis, Some(&[3, 0])) {
                 Optimum::Found { params, proven } => assert_eq!((params, proven), (vec![3, 0], false), "cegis {cegis}"),
                 _ => panic!("the incumbent is kept"),
+            }
+        }
+    }
+
+    /// An encoding that disagrees with the graph (here the model of `minimize a` against the
+    /// graph of `minimize 3 - a`) gives models under each bound that the graph says are no
+    /// cheaper: a disagreement, which the run reports as an internal error. It was a result
+    /// "not proven best", on which `sat` started its search again, forever.
+    #[test]
+    fn a_model_the_graph_prices_above_its_bound_is_a_disagreement() {
+        let compile_with = |objective: &str| {
+            let source = format!(
+                "param a: 4;\ninput x: 2;\noutput y: 2;\ny = x;\nminimize {objective};\nexample {{ x = 0; y = 0; }}\n"
+            );
+            graph_of(&source)
+        };
+        let (encoded, priced) = (compile_with("a"), compile_with("3 - a"));
+        let model = Model::build(&encoded);
+        let tape = Tape::new(&priced, &Limits::default()).expect("fits");
+        let stop = AtomicBool::new(false);
+        for cegis in [false, true] {
+            let mut problem = Problem::new(&priced, tape.clone(), None, &stop);
+            let mut engine = Cdcl::new(problem.stop_condition());
+            // From a = 0 (cost 3 by the graph), every bound `a <= c - 1` below a cost c >= 1
+            // admits only values the graph prices at 4 - c or more.
+            match optimize(&model, &mut engine, &mut problem, cegis, Some(&[0])) {
+                Optimum::Disagreement { detail, .. } => assert!(detail.contains("disagree"), "{detail}"),
+                _ => panic!("cegis {cegis}: the encoding and the graph disagree"),
             }
         }
     }

@@ -28,6 +28,8 @@ pub enum Kind {
     Bool,
     /// One of these names.
     Choice(&'static [&'static str]),
+    /// Any text that is not empty (a path, say), described in these words.
+    Text(&'static str),
 }
 
 impl Kind {
@@ -89,6 +91,8 @@ impl Kind {
                 Some(name) => Ok(Value::String(name.to_string())),
                 None => Err(refuse()),
             },
+            Kind::Text(_) if text.is_empty() => Err(refuse()),
+            Kind::Text(_) => Ok(Value::String(text.to_string())),
         }
     }
 
@@ -107,6 +111,7 @@ impl Kind {
             Kind::Integer { min, max } => format!("integer in [{min}, {max}]"),
             Kind::Bool => "true or false".to_string(),
             Kind::Choice(names) => format!("one of {}", names.join(", ")),
+            Kind::Text(words) => words.to_string(),
         }
     }
 
@@ -114,7 +119,7 @@ impl Kind {
         match self {
             Kind::Number { .. } => format!("a {}", self.describe()),
             Kind::Integer { .. } => format!("an {}", self.describe()),
-            Kind::Bool | Kind::Choice(_) => self.describe(),
+            Kind::Bool | Kind::Choice(_) | Kind::Text(_) => self.describe(),
         }
     }
 
@@ -302,6 +307,9 @@ mod tests {
         let engines = Kind::Choice(&["portfolio", "cadical"]);
         assert_eq!(engines.parse("cadical"), Ok(Value::from("cadical")));
         assert_eq!(engines.parse("3"), Err("must be one of portfolio, cadical".to_string()));
+        let path = Kind::Text("a path");
+        assert_eq!(path.parse(" /opt/z3 "), Ok(Value::from("/opt/z3")));
+        assert_eq!(path.parse(" "), Err("must be a path".to_string()));
     }
 
     /// Every back end declares exactly the keys of its `Params` struct, each default is a
@@ -340,6 +348,8 @@ mod tests {
                     Kind::Integer { min, max } => vec![min.to_string(), max.to_string()],
                     Kind::Bool => vec!["true".into(), "false".into()],
                     Kind::Choice(names) => names.iter().map(|n| n.to_string()).collect(),
+                    // Any text decodes; whether it names something is the back end's check.
+                    Kind::Text(_) => vec!["text".into()],
                 };
                 for value in extremes {
                     let given = [(option.key.to_string(), value.clone())];

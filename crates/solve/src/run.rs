@@ -64,7 +64,7 @@ impl Default for Progress {
 }
 
 /// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// A candidate was verified on every example.
@@ -85,7 +85,7 @@ pub enum Status {
 }
 
 /// One point of an optimization trajectory.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TracePoint {
     pub step: u64,
     /// Loss of the discrete candidate after the step.
@@ -98,7 +98,7 @@ pub struct TracePoint {
 
 /// A discrete candidate that was not verified, with how far it is from satisfying the
 /// examples.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Candidate {
     /// One value per graph param.
     pub assignment: Vec<u32>,
@@ -121,13 +121,17 @@ pub struct SolveReport {
     pub best: Option<Candidate>,
     /// Steps taken by the restart that produced the result.
     pub steps: u64,
-    /// Steps taken by all restarts together.
+    /// Steps taken by the restarts counted in `restarts_run`, together.
     pub total_steps: u64,
     /// Index of the restart that produced the result.
     pub restart: usize,
+    /// The restarts the result rests on: up to the verified one with the lowest index, or all
+    /// that ran when none was verified. Restarts of higher index that ran beside it stopped
+    /// wherever they were when it won, which depends on thread timing: they are not counted.
     pub restarts_run: usize,
     pub seconds: f64,
-    /// Forward passes of all restarts together (local search spends many per step).
+    /// Forward passes of the restarts counted in `restarts_run`, together (local search spends
+    /// many per step).
     pub evaluations: u64,
     pub trace: Vec<TracePoint>,
     /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
@@ -136,6 +140,8 @@ pub struct SolveReport {
     pub conflict: Option<Vec<usize>>,
     /// With `Status::InternalError`: what disagreed (`best` is the candidate).
     pub internal_error: Option<String>,
+    /// With `Status::GaveUp`: why the back end gave up, when it says (`Solver::gave_up`).
+    pub gave_up: Option<String>,
     /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
     /// whether the result is proven best (an exact back end finished its proof).
     pub optimal: bool,
@@ -159,6 +165,7 @@ pub(super) struct RestartResult {
     pub(super) trace: Vec<TracePoint>,
     pub(super) conflict: Option<Vec<usize>>,
     pub(super) internal_error: Option<String>,
+    pub(super) gave_up: Option<String>,
     pub(super) optimal: bool,
     pub(super) cegis: Option<CegisSummary>,
 }
@@ -179,6 +186,7 @@ impl RestartResult {
             trace: Vec::new(),
             conflict: None,
             internal_error: None,
+            gave_up: None,
             optimal: false,
             cegis: None,
         }
@@ -258,8 +266,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let winner = AtomicUsize::new(usize::MAX);
     // Set by a restart that met an internal error: every other restart stops.
     let broken = AtomicBool::new(false);
-    let total_steps = AtomicUsize::new(0);
-    let evaluations = AtomicUsize::new(0);
     let restarts = options.restarts.max(1);
     let results: Mutex<Vec<(usize, RestartResult)>> = Mutex::new(Vec::new());
     (0..restarts).into_par_iter().for_each(|index| {
@@ -271,8 +277,6 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         }
         let shared = Shared { deadline, winner: &winner, broken: &broken };
         let result = run_restart(graph, tape, options, index, &shared, verify);
-        total_steps.fetch_add(result.steps as usize, Ordering::Relaxed);
-        evaluations.fetch_add(result.evaluations as usize, Ordering::Relaxed);
         if result.status == Status::Found {
             winner.fetch_min(index, Ordering::SeqCst);
         }
@@ -285,6 +289,10 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     });
     let mut list = results.into_inner().unwrap_or_default();
     list.sort_by_key(|(index, _)| *index);
+    // Every restart of lower index than the winner ran to its end, whatever the timing; an
+    // internal error is kept wherever it happened.
+    let winner = winner.load(Ordering::SeqCst);
+    list.retain(|(index, r)| *index <= winner || r.status == Status::InternalError);
     let restarts_run = list.len();
     // An internal error outranks everything: whatever else was found rests on the same graph.
     let chosen = list.iter().position(|(_, r)| r.status == Status::InternalError);
@@ -295,8 +303,8 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             ra.violations.cmp(&rb.violations).then(ra.loss.total_cmp(&rb.loss))
         })
     });
-    let total = total_steps.load(Ordering::Relaxed) as u64;
-    let evaluations = evaluations.load(Ordering::Relaxed) as u64;
+    let total = list.iter().map(|(_, r)| r.steps).sum();
+    let evaluations = list.iter().map(|(_, r)| r.evaluations).sum();
     let seconds = started.elapsed().as_secs_f64();
     let Some(chosen) = chosen else {
         return SolveReport {
@@ -312,6 +320,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             trace: Vec::new(),
             conflict: None,
             internal_error: None,
+            gave_up: None,
             optimal: false,
             max_violations: options.max_violations,
             cegis: None,
@@ -349,6 +358,7 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
         trace: result.trace,
         conflict,
         internal_error: result.internal_error,
+        gave_up: result.gave_up.filter(|_| status == Status::GaveUp),
         optimal: result.optimal,
         max_violations: options.max_violations,
         cegis: result.cegis,
@@ -440,6 +450,10 @@ fn run_restart(
             best.reals.extend_from_slice(problem.reals());
             best.steps = steps;
         }
+        if let Some(detail) = solver.internal_error() {
+            best.internal_error = Some(format!("{detail} (`{}`, restart {})", options.backend.name, index + 1));
+            break Status::InternalError;
+        }
         // The graph says every observation holds (or, with `--max-violations`, that few enough
         // examples fail); only the exact interpreter decides. The two must agree at every
         // one-hot point, so a rejection here is a bug in tpt, and an exact back end must not
@@ -457,7 +471,10 @@ fn run_restart(
                 best.conflict = solver.conflict();
                 break Status::Impossible;
             }
-            StepOutcome::Finished => break Status::GaveUp,
+            StepOutcome::Finished => {
+                best.gave_up = solver.gave_up();
+                break Status::GaveUp;
+            }
             StepOutcome::BudgetSpent => break Status::StepBudget,
         }
     };
@@ -525,4 +542,74 @@ pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> 
         .zip(candidate)
         .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::graph_of;
+    use tpt_core::limits::Limits;
+    use crate::{always_admissible, Solver};
+
+    /// An exact back end whose encoding disagrees with the graph at its first step.
+    struct Disagreeing(Vec<u32>);
+
+    impl Solver for Disagreeing {
+        fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
+            self.0 = vec![0; problem.num_params()];
+        }
+        fn step(&mut self, _: &mut Problem, _: &mut Rng) -> StepOutcome {
+            StepOutcome::Continue
+        }
+        fn candidate(&self) -> &[u32] {
+            &self.0
+        }
+        fn is_exact(&self) -> bool {
+            true
+        }
+        fn settled(&self) -> bool {
+            false
+        }
+        fn internal_error(&self) -> Option<String> {
+            Some("the encoding and the graph disagree".to_string())
+        }
+    }
+
+    static DISAGREEING: BackendInfo = BackendInfo {
+        name: "disagreeing",
+        summary: "",
+        options: &[],
+        defaults: Options::default,
+        make: |_| Box::new(Disagreeing(Vec::new())),
+        admissible: always_admissible,
+        for_reals: None,
+    };
+
+    /// A back end that reports a disagreement ends the run as an internal error at once,
+    /// whatever it would do next (an exact back end is not held to `--max-steps`: this one
+    /// would step forever).
+    #[test]
+    fn a_disagreement_the_back_end_reports_is_an_internal_error() {
+        let graph = graph_of("param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n");
+        let tape = Tape::new(&graph, &Limits::default()).expect("fits");
+        let interrupt = AtomicBool::new(false);
+        let options = RunOptions {
+            backend: &DISAGREEING,
+            options: Options::default(),
+            max_steps: 10,
+            timeout: None,
+            restarts: 1,
+            seed: 0,
+            interrupt: &interrupt,
+            trace: false,
+            progress: None,
+            max_violations: 0,
+            real_stage: None,
+            cegis: None,
+        };
+        let report = solve(&graph, &tape, &options, &|_: &[u32], _: &[f64]| None);
+        assert_eq!((report.status, report.steps), (Status::InternalError, 1));
+        let detail = report.internal_error.unwrap_or_default();
+        assert!(detail.starts_with("the encoding and the graph disagree (`disagreeing`, restart 1)"), "{detail}");
+    }
 }

@@ -333,6 +333,8 @@ struct Sat {
     /// When optimizing without an allowance: params that satisfy every example, found by
     /// another search (`auto`'s), from which the bounds start.
     incumbent: Option<Vec<u32>>,
+    /// The optimization's encoding and the graph disagreed (see `Solver::internal_error`).
+    internal_error: Option<String>,
 }
 
 /// CaDiCaL's named sets of options: `default`; `plain` (no inprocessing); `sat` (tuned for
@@ -416,6 +418,10 @@ impl ExactBackend for Sat {
     fn proven_optimal(&self) -> bool {
         self.proven
     }
+
+    fn internal_error(&self) -> Option<String> {
+        self.internal_error.clone()
+    }
 }
 
 impl Sat {
@@ -464,6 +470,11 @@ impl Sat {
                 StepOutcome::Exhausted
             }
             Optimum::Stopped => self.stopped(stop),
+            Optimum::Disagreement { params, detail } => {
+                self.candidate = params;
+                self.internal_error = Some(detail);
+                StepOutcome::Finished
+            }
         }
     }
 

@@ -1,86 +1,83 @@
 //! `smt`: the exact back end through an external SMT solver. The graph's constraint model
 //! (`encode`) is written as SMT-LIB 2 (params as bit-vectors, or bounded integers with
-//! `--opt ints=1`; every other value defined from them), `z3` (or else `cvc5`) found on PATH
-//! solves it, and the model's values become the candidate; `unsat` proves that no program
-//! fits the examples, and the bundled SAT solver then names examples that cannot hold
-//! together.
+//! `--opt ints=1`; every other value defined from them), the solver (`--opt solver`: `z3`, or
+//! else `cvc5`, on PATH by default) solves it, and the model's values become the candidate;
+//! `unsat` proves that no program fits the examples, and the bundled SAT solver then names
+//! examples that cannot hold together. Any other answer ends the search: `unknown` (with the
+//! solver's reason) or a run that gave no answer is the back end giving up, said in words.
 
-use std::io::{Read, Write};
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+mod process;
 
 use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
 use tpt_graph::graph::Graph;
-
-/// The solvers tried, in order, with the arguments that make them read an SMT-LIB file.
-const SOLVERS: [(&str, &[&str]); 2] = [("z3", &["-smt2"]), ("cvc5", &["--lang", "smt2"])];
-
-/// The first solver found on PATH.
-pub fn find_solver() -> Option<(PathBuf, &'static [&'static str])> {
-    let path = std::env::var_os("PATH")?;
-    for (name, args) in SOLVERS {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some((candidate, args));
-            }
-        }
-    }
-    None
-}
+use process::{Answer, SolverCommand};
 
 #[derive(Default)]
 struct Smt {
     candidate: Vec<u32>,
     sort: SmtSort,
+    /// `--opt solver`: `auto` or a path or name.
+    solver: String,
     conflict: Option<Vec<usize>>,
+    /// Whether the solver answered `sat`: only then is the candidate its model (and, when
+    /// optimizing, an optimum).
+    answered: bool,
+    /// Why the back end gave up, when it did.
+    gave_up: Option<String>,
 }
 
-/// What the solver answered.
-enum Answer {
-    Sat(Vec<(String, i64)>),
-    Unsat,
-    Unknown,
+impl Smt {
+    /// End the search without an answer, saying why.
+    fn give_up(&mut self, reason: String) -> StepOutcome {
+        self.gave_up = Some(reason);
+        StepOutcome::Finished
+    }
 }
 
 impl ExactBackend for Smt {
     fn start(&mut self, problem: &mut Problem, _: &mut Rng) {
         self.candidate = vec![0; problem.num_params()];
+        self.answered = false;
+        self.gave_up = None;
     }
 
     fn step(&mut self, problem: &mut Problem, _: &mut Rng) -> StepOutcome {
-        let model = Model::build(problem.graph);
+        let solver = match process::resolve(&self.solver) {
+            Ok(solver) => solver,
+            Err(reason) => return self.give_up(reason),
+        };
         let optimizing = problem.optimizing();
-        let text = match optimizing {
+        if optimizing && !solver.optimizes() {
+            return self.give_up(format!(
+                "`{}` has no optimizer, which `minimize` and `--max-violations` need; name z3 with `--opt solver`",
+                solver.name()
+            ));
+        }
+        let model = Model::build(problem.graph);
+        let mut text = match optimizing {
             true => smt2_optimize(&model, self.sort, problem.max_violations(), !problem.graph.objective.is_empty()),
             false => smt2(&model, self.sort),
         };
-        let Some((solver, args)) = find_solver() else { return StepOutcome::Finished };
-        // Only z3 has an optimizer (`minimize`).
-        if optimizing && solver.file_stem().is_none_or(|name| name != "z3") {
-            return StepOutcome::Finished;
-        }
-        match run_solver(&solver, args, &text, problem) {
+        // Why, should the answer be `unknown` (after `sat` the solver answers it or ignores it).
+        text.push_str("(get-info :reason-unknown)\n");
+        match process::run(&solver, &text, problem.stop_condition()) {
             Answer::Unsat => {
                 if problem.max_violations() == 0 {
                     self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 StepOutcome::Exhausted
             }
-            Answer::Unknown => StepOutcome::Continue,
-            Answer::Sat(values) => {
-                for (slot, &var) in self.candidate.iter_mut().zip(&model.params) {
-                    let name = smt_name(&model, var);
-                    if let Some((_, value)) = values.iter().find(|(n, _)| *n == name) {
-                        *slot = u32::try_from(*value).unwrap_or(0);
-                    }
-                }
-                StepOutcome::Finished
-            }
+            // The run loop sees the deadline or the interrupt and stops.
+            Answer::Stopped => StepOutcome::Continue,
+            Answer::Unknown(reason) => self.give_up(match reason {
+                Some(reason) => format!("`{}` answered `unknown` (its reason: {reason})", solver.name()),
+                None => format!("`{}` answered `unknown` and gave no reason", solver.name()),
+            }),
+            Answer::Failed(reason) => self.give_up(reason),
+            Answer::Sat(values) => self.take_model(&solver, &model, &values),
         }
     }
 
@@ -88,186 +85,89 @@ impl ExactBackend for Smt {
         (&self.candidate, self.conflict.as_deref())
     }
 
-    /// z3's optimizer answers `sat` with an optimum: it is stopped (no answer) otherwise.
+    /// z3's optimizer answers `sat` with an optimum; without an answer nothing is proven.
     fn proven_optimal(&self) -> bool {
-        true
+        self.answered
+    }
+
+    fn gave_up(&self) -> Option<String> {
+        self.gave_up.clone()
     }
 }
 
-/// Run the solver on the text, killing it when the run must stop.
-fn run_solver(solver: &std::path::Path, args: &[&str], text: &str, problem: &Problem) -> Answer {
-    let Ok(mut file) = tempfile::Builder::new().suffix(".smt2").tempfile() else { return Answer::Unknown };
-    if file.write_all(text.as_bytes()).is_err() || file.flush().is_err() {
-        return Answer::Unknown;
-    }
-    let child = Command::new(solver)
-        .args(args)
-        .arg(file.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else { return Answer::Unknown };
-    let Some(mut stdout) = child.stdout.take() else { return Answer::Unknown };
-    let reader = std::thread::spawn(move || {
-        let mut output = String::new();
-        let _ = stdout.read_to_string(&mut output);
-        output
-    });
-    let stop = problem.stop_condition();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if stop.reached() => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Answer::Unknown;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => return Answer::Unknown,
-        }
-    }
-    let output = reader.join().unwrap_or_default();
-    parse_answer(&output)
-}
-
-/// `sat` followed by `((name value) ..)`, or `unsat`.
-fn parse_answer(output: &str) -> Answer {
-    let mut lines = output.lines().map(str::trim).filter(|l| !l.is_empty());
-    match lines.next() {
-        Some("unsat") => Answer::Unsat,
-        Some("sat") => {
-            let rest: String = lines.collect::<Vec<_>>().join(" ");
-            Answer::Sat(parse_values(&rest))
-        }
-        _ => Answer::Unknown,
-    }
-}
-
-/// Pairs `(name value)` of a `get-value` answer; names may be `|quoted|`.
-fn parse_values(text: &str) -> Vec<(String, i64)> {
-    let mut tokens = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c == '(' || c == ')' {
-            tokens.push(c.to_string());
-            chars.next();
-        } else if c.is_whitespace() {
-            chars.next();
-        } else if c == '|' {
-            let mut token = String::from("|");
-            chars.next();
-            for d in chars.by_ref() {
-                token.push(d);
-                if d == '|' {
-                    break;
+impl Smt {
+    /// The params' values in a `sat` answer; one the answer lacks, or that is no value of the
+    /// param, makes it no answer.
+    fn take_model(&mut self, solver: &SolverCommand, model: &Model, values: &[(String, i64)]) -> StepOutcome {
+        for (slot, &var) in self.candidate.iter_mut().zip(&model.params) {
+            let name = smt_name(model, var);
+            let value = values.iter().find(|(n, _)| *n == name).map(|&(_, v)| v);
+            match value.and_then(|v| u32::try_from(v).ok()).filter(|v| model.vars[var].values.contains(v)) {
+                Some(value) => *slot = value,
+                None => {
+                    return self.give_up(format!(
+                        "`{}` answered `sat` but gave no value of `{}`",
+                        solver.name(),
+                        model.vars[var].name
+                    ))
                 }
             }
-            tokens.push(token);
-        } else {
-            let mut token = String::new();
-            while let Some(&d) = chars.peek() {
-                if d == '(' || d == ')' || d.is_whitespace() {
-                    break;
-                }
-                token.push(d);
-                chars.next();
-            }
-            tokens.push(token);
         }
-    }
-    let mut pairs = Vec::new();
-    let mut i = 0;
-    while i + 3 < tokens.len() {
-        if tokens[i] == "(" && tokens[i + 1] != "(" {
-            // `(name 12)`, `(name #b0101)`, `(name #x1f)` or `(name (_ bv5 3))`.
-            let simple = (tokens[i + 3] == ")").then(|| literal_value(&tokens[i + 2])).flatten();
-            let indexed = (i + 7 < tokens.len()
-                && tokens[i + 2] == "("
-                && tokens[i + 3] == "_"
-                && tokens[i + 6] == ")"
-                && tokens[i + 7] == ")")
-                .then(|| tokens[i + 4].strip_prefix("bv").and_then(|v| v.parse::<i64>().ok()))
-                .flatten();
-            if let Some(value) = simple {
-                pairs.push((tokens[i + 1].clone(), value));
-                i += 4;
-                continue;
-            }
-            if let Some(value) = indexed {
-                pairs.push((tokens[i + 1].clone(), value));
-                i += 8;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    pairs
-}
-
-/// An integer or bit-vector literal (`12`, `#b0101`, `#x1f`).
-fn literal_value(token: &str) -> Option<i64> {
-    if let Some(bits) = token.strip_prefix("#b") {
-        i64::from_str_radix(bits, 2).ok()
-    } else if let Some(hex) = token.strip_prefix("#x") {
-        i64::from_str_radix(hex, 16).ok()
-    } else {
-        token.parse::<i64>().ok()
+        self.answered = true;
+        StepOutcome::Finished
     }
 }
 
 fn make(options: &Options) -> Box<dyn Solver> {
-    let sort = if options.decode::<SmtParams>().ints { SmtSort::Int } else { SmtSort::BitVec };
-    Box::new(Smt { sort, ..Smt::default() })
+    let params = options.decode::<SmtParams>();
+    let sort = if params.ints { SmtSort::Int } else { SmtSort::BitVec };
+    Box::new(Smt { sort, solver: params.solver, ..Smt::default() })
 }
 
-fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
-    match find_solver() {
-        Some(_) => Ok(()),
-        None => {
-            Err("the `smt` back end needs `z3` or `cvc5` on PATH; install one, e.g. `apt-get install z3`".to_string())
-        }
+/// The solver must exist and start, and have an optimizer if the sketch has an objective.
+fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
+    let solver = process::check_startable(&options.decode::<SmtParams>().solver)?;
+    if !graph.objective.is_empty() && !solver.optimizes() {
+        return Err(format!(
+            "`{}` has no optimizer, which `minimize` needs; name z3 with `--opt solver=PATH`",
+            solver.path.display()
+        ));
     }
+    Ok(())
 }
 
-const OPTIONS: &[OptionInfo] = &[OptionInfo {
-    key: "ints",
-    kind: Kind::Bool,
-    help: "encode values as bounded integers instead of bit-vectors (slower on the circuits)",
-}];
+const OPTIONS: &[OptionInfo] = &[
+    OptionInfo {
+        key: "ints",
+        kind: Kind::Bool,
+        help: "encode values as bounded integers instead of bit-vectors (slower on the circuits)",
+    },
+    OptionInfo {
+        key: "solver",
+        kind: Kind::Text("auto, a path, or a name on PATH"),
+        help: "the SMT solver: `auto` is z3, else cvc5, on PATH; a file name starting with `cvc` is run as cvc5, any other as z3",
+    },
+];
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SmtParams {
     ints: bool,
+    solver: String,
+}
+
+impl Default for SmtParams {
+    fn default() -> Self {
+        SmtParams { ints: false, solver: process::AUTO.to_string() }
+    }
 }
 
 pub static BACKEND: BackendInfo = BackendInfo {
     name: "smt",
-    summary: "exact: SMT-LIB with bit-vector params, solved by z3 (or cvc5) on PATH; proves impossibility",
+    summary: "exact: SMT-LIB with bit-vector params, solved by z3 (or cvc5) on PATH or named by `solver`; proves impossibility",
     options: OPTIONS,
     defaults: || Options::of(&SmtParams::default()),
     make,
     admissible,
     for_reals: None,
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_quoted_and_plain_values() {
-        let Answer::Sat(values) = parse_answer("sat\n((|gate[0]| 3)\n (|in1[1]| 0) (x 12))\n") else {
-            panic!("expected sat");
-        };
-        assert_eq!(values, vec![("|gate[0]|".to_string(), 3), ("|in1[1]|".to_string(), 0), ("x".to_string(), 12)]);
-        let Answer::Sat(values) = parse_answer("sat\n((|gate[0]| #b011) (|in1[1]| #x1f) (y (_ bv5 3)) (z 2))\n") else {
-            panic!("expected sat");
-        };
-        let expected = [("|gate[0]|", 3), ("|in1[1]|", 31), ("y", 5), ("z", 2)];
-        assert_eq!(values, expected.map(|(n, v)| (n.to_string(), v)).to_vec());
-        assert!(matches!(parse_answer("unsat\n"), Answer::Unsat));
-        assert!(matches!(parse_answer("timeout\n"), Answer::Unknown));
-    }
-}

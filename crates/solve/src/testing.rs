@@ -1,7 +1,7 @@
 //! Sketches for the unit tests: source text -> checked program -> graph.
 
 use tpt_core::check::{check, CheckOptions};
-use tpt_core::limits::Limits;
+use tpt_core::limits::{Limits, Stop};
 use tpt_graph::graph::Graph;
 use tpt_graph::lower::lower;
 
@@ -9,5 +9,5 @@ use tpt_graph::lower::lower;
 pub(crate) fn graph_of(source: &str) -> Graph {
     let parsed = tpt_syntax::parse::parse(source, Limits::default().max_depth).expect("parses");
     let checked = check(&parsed.file, &CheckOptions::default()).expect("checks");
-    lower(&checked.program, &Limits::default()).expect("lowers").graph
+    lower(&checked.program, &Limits::default(), &Stop::default()).expect("lowers").graph
 }

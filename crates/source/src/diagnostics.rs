@@ -14,7 +14,7 @@ use long_lines::CutText;
 pub type SourceId = usize;
 
 /// The texts that diagnostics may point into, by [`SourceId`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceMap {
     files: Vec<(String, String)>,
 }
@@ -39,14 +39,14 @@ impl SourceMap {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Error,
     Warning,
     Note,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     pub source: SourceId,
     pub span: Span,
@@ -55,7 +55,7 @@ pub struct Label {
 }
 
 /// One problem or remark, with the places in the source it concerns.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     pub message: String,

@@ -47,6 +47,9 @@ pub enum Printed {
     Skipped { span: Span, blank_before: bool },
     /// An empty line before the next line printed.
     Blank,
+    /// Source text (`span`, an item) printed as comments, line by line, under `note` (a
+    /// comment of the printer's); comments on the lines above it print as usual.
+    CommentedOut { span: Span, note: String },
 }
 
 /// Canonical text of a printed program: `entries` in order, with the comments of the source
@@ -72,6 +75,18 @@ pub fn format_expr(expr: &Expr) -> String {
 /// A value (example entry or parameter binding) as it would print at the start of a line.
 pub fn format_value(value: &Value) -> String {
     render(&value_doc(value), WIDTH)
+}
+
+/// Source text as line comments, `// ` before each line (trailing spaces dropped).
+fn commented_out(source: &str) -> Doc {
+    let mut parts = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        if i > 0 {
+            parts.push(Doc::Hard);
+        }
+        parts.push(text(format!("// {line}").trim_end().to_string()));
+    }
+    cat(parts)
 }
 
 /// Exactly one final newline; an empty file stays empty.
@@ -142,6 +157,16 @@ impl Builder<'_> {
                     }
                 }
                 Printed::Blank => seq.blank_next(),
+                Printed::CommentedOut { span, note } => {
+                    if let Some(trivia) = self.trivia.as_mut() {
+                        seq.gap(trivia, span.start);
+                        seq.note(trivia, span.start, text(format!("// {note}")));
+                        // The comments inside are part of the text commented out.
+                        let _inside = trivia.take(span.start, span.end);
+                        let lines = commented_out(trivia.between(span.start, span.end));
+                        seq.element(trivia, *span, Vec::new(), lines);
+                    }
+                }
             }
         }
         if let Some(trivia) = self.trivia.as_mut() {

@@ -274,10 +274,18 @@ pub struct Lexed {
     pub errors: Vec<LexError>,
 }
 
+/// The UTF-8 byte-order mark some editors write at the start of a file.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Cut the whole source into tokens. Lexing never stops at the first error: every bad
-/// character is reported, and the tokens around it are still produced.
+/// character is reported, and the tokens around it are still produced. A byte-order mark at
+/// the very start is skipped (spans stay offsets into `source`); anywhere else it is an
+/// unexpected character.
 pub fn lex(source: &str) -> Lexed {
     let mut lexer = Token::lexer(source);
+    if source.starts_with(BYTE_ORDER_MARK) {
+        lexer.bump(BYTE_ORDER_MARK.len_utf8());
+    }
     let mut tokens = Vec::new();
     let mut comments = Vec::new();
     let mut errors: Vec<LexError> = Vec::new();

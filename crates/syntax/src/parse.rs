@@ -230,7 +230,9 @@ fn parse_diagnostic(
 fn misplaced_example(token: &Token, span: Span, expected: &[String]) -> Option<Diagnostic> {
     let expects = |t: &str| expected.iter().any(|e| e.trim_matches('"') == t);
     let help = "examples stand at the top level, or inside loops and `if`s that hold only examples (with constant bounds and conditions)";
-    if matches!(token, Token::Example) && !expects("example") {
+    // Where the parser still wants the `;` that ends a statement or declaration, the `;` is
+    // what is missing, not the example's place (the generic message says so).
+    if matches!(token, Token::Example) && !expects("example") && !expects(";") {
         return Some(
             Diagnostic::error("an example cannot stand inside program code")
                 .with_label(span, "this example")
@@ -535,6 +537,28 @@ mod tests {
         let errors = parse("y = match x { x == 1 => 0, _ => 1 };", 256).unwrap_err();
         let help = errors[0].help.join(" ");
         assert!(help.contains("`(a == b) =>`"), "{help}");
+    }
+
+    #[test]
+    fn a_missing_semicolon_before_an_example_is_reported_as_such() {
+        for source in
+            ["y = x\nexample { x = 1; }", "input x: 2\nexample { x = 1; }", "observe x == 1 example { x = 1; }"]
+        {
+            let errors = parse(source, 256).unwrap_err();
+            assert_eq!(errors[0].message, "unexpected keyword `example`", "{source}");
+            let label = &errors[0].labels[0].message;
+            assert!(label.contains("`;`"), "{source}: {label}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_skipped() {
+        let parsed = parse("\u{feff}const A = 1;\nconst B = C;", 256).expect("parses");
+        let crate::ast::Item::Const(b) = &parsed.file.items[1] else { panic!("a const") };
+        // Spans are offsets into the text as written, mark included.
+        assert_eq!(b.value.span, Span::new(26, 27));
+        let elsewhere = parse("const A = 1;\u{feff}", 256).unwrap_err();
+        assert!(elsewhere[0].message.starts_with("unexpected character"), "{}", elsewhere[0].message);
     }
 
     #[test]

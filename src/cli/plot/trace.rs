@@ -10,7 +10,7 @@ use tpt::graph::Graph;
 use tpt::pipeline::Search;
 use tpt::solve::{Status, TracePoint};
 
-use super::super::synth::write_output;
+use super::super::output::write_output;
 use super::{
     chart, draw_marker, draw_title, escape, failure, file_names, finish, integer_text, nice_step, Axis, Mesh, COLOURS,
 };

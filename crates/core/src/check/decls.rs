@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::{Checker, Symbol};
 use crate::eval::{eval, eval_error_diagnostic, ConstEnv};
 use crate::examples::{Origin, Values};
+use crate::limits::enum_total_error;
 use crate::program::*;
 use tpt_source::diagnostics::Diagnostic;
 use tpt_source::span::Span;
@@ -149,6 +150,12 @@ impl Checker<'_> {
             );
             return None;
         };
+        let limit = self.limits.max_enum_total;
+        if !self.fn_combinations.add(combinations, decl.name.span, limit) {
+            let diagnostic = enum_total_error(&self.fn_combinations, decl.name.span, limit);
+            self.error(diagnostic);
+            return None;
+        }
         let mut table = Vec::with_capacity(combinations as usize);
         let mut args = vec![0i64; info.params.len()];
         for _ in 0..combinations {
@@ -194,6 +201,46 @@ impl Checker<'_> {
         Some(table)
     }
 
+    /// Count the `elements` of a declaration against `--max-elements`, with the arrays declared
+    /// above it; more than that is an error (`None` once the total was reported).
+    fn count_elements(&mut self, decl: &ast::Decl, elements: Option<u64>) -> Result<(), Option<Diagnostic>> {
+        let limit = self.limits.max_elements;
+        if self.declared_elements > limit {
+            return Err(None);
+        }
+        let span = decl.dims.iter().map(|d| d.span).reduce(Span::to).unwrap_or(decl.name.span);
+        let help = format!("the limit is {limit} elements for all arrays together; raise it with `--max-elements N`");
+        let Some(n) = elements.filter(|&n| n <= limit) else {
+            let label = match elements {
+                Some(n) => format!("{n} elements"),
+                None => "more elements than can be counted".to_string(),
+            };
+            return Err(Some(
+                Diagnostic::error(format!("`{}` has too many elements", decl.name.name))
+                    .with_label(span, label)
+                    .with_help(help),
+            ));
+        };
+        let total = self.declared_elements + n;
+        self.declared_elements = total;
+        if total > limit {
+            let mut diagnostic = Diagnostic::error(format!(
+                "the arrays declared up to `{}` have more than {limit} elements together",
+                decl.name.name
+            ))
+            .with_label(span, format!("{n} elements, {total} with the arrays declared above"));
+            // The largest array above, when it is at least as large as this one.
+            if let Some((name, at, most)) = self.largest_array.as_ref().filter(|(_, _, most)| *most >= n) {
+                diagnostic = diagnostic.with_secondary(*at, format!("the largest of them, `{name}`, has {most}"));
+            }
+            return Err(Some(diagnostic.with_help(help)));
+        }
+        if self.largest_array.as_ref().is_none_or(|(_, _, most)| n > *most) {
+            self.largest_array = Some((decl.name.name.clone(), span, n));
+        }
+        Ok(())
+    }
+
     pub(super) fn decl(&mut self, decl: &ast::Decl) {
         let mut dims = Vec::new();
         let mut ok = true;
@@ -218,22 +265,11 @@ impl Checker<'_> {
             return;
         };
         let elements = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
-        if elements.is_none_or(|n| n > self.limits.max_elements) {
-            let span = decl.dims.iter().map(|d| d.span).reduce(Span::to).unwrap_or(decl.name.span);
-            self.error(
-                Diagnostic::error(format!("`{}` has too many elements", decl.name.name))
-                    .with_label(
-                        span,
-                        match elements {
-                            Some(n) => format!("{n} elements"),
-                            None => "more elements than can be counted".to_string(),
-                        },
-                    )
-                    .with_help(format!(
-                        "the limit is {} elements per array; raise it with `--max-elements N`",
-                        self.limits.max_elements
-                    )),
-            );
+        if let Err(error) = self.count_elements(decl, elements) {
+            // Past the total (reported once), the later declarations are left out silently.
+            if let Some(error) = error {
+                self.error(error);
+            }
             self.declare(&decl.name, Symbol::Poisoned);
             return;
         }

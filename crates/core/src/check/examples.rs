@@ -14,10 +14,13 @@ impl Checker<'_> {
     pub(super) fn example_item(&mut self, item: &ast::ExampleItem) {
         let Some(source) = self.example_source(item) else { return };
         let count = self.program.examples.len();
-        let mut expansion = Expansion::new(&self.program, self.limits, count, self.example_work, self.tolerance);
+        let values = std::mem::take(&mut self.example_values);
+        let mut expansion =
+            Expansion::new(&self.program, self.limits, count, self.example_work, values, self.tolerance);
         expansion.expand(&source);
-        let Expansion { work, errors, examples, .. } = expansion;
+        let Expansion { work, values, errors, examples, .. } = expansion;
         self.example_work = work;
+        self.example_values = values;
         self.errors.extend(errors);
         self.program.examples.extend(examples);
     }

@@ -13,14 +13,14 @@ mod stmts;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::limits::Limits;
+use crate::limits::{Limits, Tally};
 use crate::program::*;
 use tpt_source::diagnostics::{closest, Diagnostic};
 use tpt_source::span::Span;
 use tpt_syntax::ast;
 
 /// What the checker needs besides the AST.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct CheckOptions {
     /// `--set NAME=VALUE` overrides of `const` declarations.
     pub overrides: Vec<(String, i64)>,
@@ -88,6 +88,14 @@ struct Checker<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     example_work: u64,
+    /// The values the examples expanded so far hold, against `--max-example-values`.
+    example_values: Tally,
+    /// The combinations the `fn` tables enumerate, against `--max-enum-total`.
+    fn_combinations: Tally,
+    /// The elements of the arrays declared so far, against `--max-elements`, and the largest
+    /// of them (its name, span and elements).
+    declared_elements: u64,
+    largest_array: Option<(String, Span, u64)>,
     /// The tolerance of real observations that give none.
     tolerance: f64,
     /// The file item being checked.
@@ -120,6 +128,10 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             example_work: 0,
+            example_values: Tally::default(),
+            fn_combinations: Tally::default(),
+            declared_elements: 0,
+            largest_array: None,
             tolerance: options.tolerance,
             current_item: 0,
             runtime_branch: None,

@@ -3,7 +3,7 @@
 
 use super::{recorded, Assembly, At, Entry, Origin, Values};
 use crate::eval::constant_value;
-use crate::limits::Limits;
+use crate::limits::{Limits, Tally};
 use crate::program::{ArrayId, ExampleData, Expr, Program};
 use tpt_source::diagnostics::Diagnostic;
 use tpt_source::span::Span;
@@ -41,6 +41,8 @@ pub struct Expansion<'a> {
     pub count: usize,
     /// Loop iterations run so far, against the unroll limit.
     pub work: u64,
+    /// The values the examples hold so far, against `--max-example-values`.
+    pub values: Tally,
     pub errors: Vec<Diagnostic>,
     pub examples: Vec<ExampleData>,
     /// The tolerance of real observations that give none.
@@ -50,12 +52,20 @@ pub struct Expansion<'a> {
 }
 
 impl<'a> Expansion<'a> {
-    pub fn new(program: &'a Program, limits: &'a Limits, count: usize, work: u64, tolerance: f64) -> Self {
+    pub fn new(
+        program: &'a Program,
+        limits: &'a Limits,
+        count: usize,
+        work: u64,
+        values: Tally,
+        tolerance: f64,
+    ) -> Self {
         Expansion {
             program,
             limits,
             count,
             work,
+            values,
             tolerance,
             errors: Vec::new(),
             examples: Vec::new(),
@@ -123,6 +133,28 @@ impl<'a> Expansion<'a> {
                         .with_help(format!("the limit is {limit}; raise it with `--max-examples N`")),
                 );
             }
+            return;
+        }
+        // Each array an example gives is stored whole: counted before it is.
+        let mut given: Vec<ArrayId> = entries.iter().map(|e| e.array).collect();
+        given.sort_unstable();
+        given.dedup();
+        let values: u64 = given.iter().map(|&a| self.program.arrays[a].len() as u64).sum();
+        let limit = self.limits.max_example_values;
+        // Past the limit (already reported) the examples are counted no more.
+        if self.values.total() > limit {
+            return;
+        }
+        if !self.values.add(values, span, limit) {
+            let message = format!("the examples hold more than {limit} values");
+            self.errors.push(
+                self.values
+                    .over_limit(span, message, "value", "examples")
+                    .with_note(format!("{} gives an array in full for each entry", self.label()))
+                    .with_help(format!(
+                        "the limit is {limit} values for all examples together; use fewer or smaller examples, or raise it with `--max-example-values N`"
+                    )),
+            );
             return;
         }
         let mut assembly = Assembly::new(self.program, 0, span, self.label());

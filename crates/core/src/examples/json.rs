@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Assembly, At, Entry, Origin, ValueKind, ValueTree, Values};
 use crate::limits::Limits;
 use crate::program::{ExampleData, Program};
-use tpt_source::diagnostics::{Diagnostic, SourceId};
+use tpt_source::diagnostics::{closest, Diagnostic, SourceId};
 use tpt_source::span::Span;
 use tpt_syntax::ast::DeclKind;
 
@@ -48,6 +48,18 @@ pub fn load_examples(
         vec![diagnostic.with_help(SHAPE_HELP)]
     })?;
     let data = DataFile { text, source, file_name };
+    // serde_json keeps the last of two equal keys, which would drop a value without a word.
+    let duplicates = duplicate_keys(&data);
+    if !duplicates.is_empty() {
+        return Err(duplicates);
+    }
+    if let Some(root) = root.as_object() {
+        let unknown: Vec<Diagnostic> =
+            root.keys().filter(|key| *key != "examples").map(|key| data.unknown_top_level_key(key)).collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
+    }
     let Some(list) = root.get("examples").and_then(Value::as_array) else {
         let root_span = data.span(&JsonPath::default());
         return Err(vec![Diagnostic::error(format!("{file_name}: no `examples` list at the top level"))
@@ -111,6 +123,15 @@ pub fn inputs_example(
     inputs: &serde_json::Map<String, Value>,
     name: &str,
 ) -> Result<ExampleData, Vec<Diagnostic>> {
+    inputs_example_text(program, &Value::Object(inputs.clone()).to_string(), name)
+}
+
+/// `inputs_example` from the JSON text of the object of inputs (`{"x": 3}`), so that messages
+/// quote its numbers as written (an integer beyond 64 bits, which a JSON value holds as the
+/// nearest float).
+pub fn inputs_example_text(program: &Program, object: &str, name: &str) -> Result<ExampleData, Vec<Diagnostic>> {
+    let inputs: serde_json::Map<String, Value> = serde_json::from_str(object)
+        .map_err(|e| vec![Diagnostic::error(format!("{name}: the inputs are not a JSON object: {e}"))])?;
     for key in inputs.keys() {
         if !matches!(program.array_named(key).map(|id| program.arrays[id].kind), Some(DeclKind::Input)) {
             let known: Vec<String> =
@@ -124,7 +145,7 @@ pub fn inputs_example(
             ]);
         }
     }
-    let text = serde_json::json!({ "examples": [Value::Object(inputs.clone())] }).to_string();
+    let text = format!("{{\"examples\": [{object}]}}");
     let reword = |mut diagnostic: Diagnostic| {
         diagnostic.message = diagnostic
             .message
@@ -142,6 +163,46 @@ pub fn inputs_example(
     example.span = Span::new(0, 0);
     example.entry_spans = vec![None; program.arrays.len()];
     Ok(example)
+}
+
+/// Every key given twice in one object of the data file: an error at the second, pointing
+/// at the first too.
+fn duplicate_keys(data: &DataFile) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let bytes = data.text.as_bytes();
+    find_duplicate_keys(data, bytes, skip_blank(bytes, 0), &JsonPath::default(), &mut errors);
+    errors
+}
+
+/// `duplicate_keys` in the value at `at` (whose path is `path`) and the values inside it. The
+/// text is valid JSON, nested at most 128 levels (serde_json's bound), so this recursion is
+/// shallow.
+fn find_duplicate_keys(data: &DataFile, bytes: &[u8], at: usize, path: &JsonPath, errors: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(String, Span)> = Vec::new();
+    let mut position = 0;
+    let _ = members(bytes, at, &mut |member| {
+        let inner = match member.key {
+            Some(key) => {
+                let name = serde_json::from_str::<String>(&data.text[key.range()]).unwrap_or_default();
+                if let Some((_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == name) {
+                    let place = if path.0.is_empty() { String::new() } else { format!("{path}: ") };
+                    errors.push(
+                        Diagnostic::error(format!("{}: {place}the key `{name}` is given twice", data.file_name))
+                            .with_label_in(data.source, key, "given again here", true)
+                            .with_label_in(data.source, *first, "first given here", false)
+                            .with_help("a JSON reader keeps one of the two values; give each key once"),
+                    );
+                }
+                seen.push((name.clone(), key));
+                path.key(&name)
+            }
+            None => path.index(position),
+        };
+        position += 1;
+        if errors.len() <= 50 {
+            find_duplicate_keys(data, bytes, member.value.start, &inner, errors);
+        }
+    });
 }
 
 /// One step into a JSON value: a member of an object or an element of a list.
@@ -195,6 +256,11 @@ impl DataFile<'_> {
         locate(self.text, &path.0).unwrap_or_else(|| char_span(self.text, 0))
     }
 
+    /// The text of the value at `path`, as written.
+    fn literal(&self, path: &JsonPath) -> Option<String> {
+        locate(self.text, &path.0).map(|span| self.text[span.range()].to_string())
+    }
+
     /// "file: path: message", pointing at the key of the member at `path`.
     fn key_error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
         let span = locate_key(self.text, &path.0).unwrap_or_else(|| self.span(path));
@@ -204,6 +270,18 @@ impl DataFile<'_> {
             label,
             true,
         )
+    }
+
+    /// The error for a key of the top-level object other than `examples`.
+    fn unknown_top_level_key(&self, key: &str) -> Diagnostic {
+        let span = locate_key(self.text, &[Step::Key(key.to_string())]).unwrap_or_else(|| char_span(self.text, 0));
+        let help = match closest(key, &["examples"]) {
+            Some(meant) => format!("did you mean `{meant}`? {SHAPE_HELP}"),
+            None => SHAPE_HELP.to_string(),
+        };
+        Diagnostic::error(format!("{}: `{key}` is not a key of a data file", self.file_name))
+            .with_label_in(self.source, span, "unknown key", true)
+            .with_help(help)
     }
 
     /// "file: path: message", pointing at the value at `path`.
@@ -281,24 +359,33 @@ fn example(
             assembly.failed.insert(id);
             continue;
         }
-        let entry = Entry { array: id, indices: Vec::new(), value: value_tree(value, at), tolerance: None, span };
+        let entry = Entry { array: id, indices: Vec::new(), value: value_tree(value, at, data), tolerance: None, span };
         let mut values = Values { program, origin, loop_values: &[], errors };
         assembly.fill(&mut values, &entry, program.tolerance);
     }
     assembly.finish(program, origin, &At::Json(path.clone()), errors)
 }
 
-/// A JSON value as a value tree: integers, lists, `null` holes, and anything else as what it is.
-fn value_tree(value: &Value, at: JsonPath) -> ValueTree {
+/// A JSON value as a value tree: integers, lists, `null` holes, booleans, and anything else as
+/// what it is.
+fn value_tree(value: &Value, at: JsonPath, data: &DataFile) -> ValueTree {
+    /// Whole numbers from here on do not fit in 64 bits.
+    const BEYOND_64_BITS: f64 = 9_223_372_036_854_775_808.0;
     let kind = match value {
         Value::Null => ValueKind::Hole,
+        Value::Bool(flag) => ValueKind::Bool(*flag),
         Value::Number(n) => match (n.as_i64(), n.as_f64()) {
             (Some(v), _) => ValueKind::Int(v),
+            // serde_json reads an integer beyond 64 bits as the nearest float; the message
+            // quotes it as written.
+            (None, Some(v)) if v.fract() == 0.0 && v.abs() >= BEYOND_64_BITS => {
+                ValueKind::BigInt(data.literal(&at).unwrap_or_else(|| n.to_string()))
+            }
             (None, Some(v)) => ValueKind::Real(v),
             (None, None) => ValueKind::Other(format!("{n}, which is not a number tpt reads")),
         },
         Value::Array(items) => {
-            ValueKind::List(items.iter().enumerate().map(|(i, item)| value_tree(item, at.index(i))).collect())
+            ValueKind::List(items.iter().enumerate().map(|(i, item)| value_tree(item, at.index(i), data)).collect())
         }
         other => ValueKind::Other(kind_of(other).to_string()),
     };

@@ -28,6 +28,10 @@ pub enum ValueKind {
     Int(i64),
     /// A number of a data file that is not an integer (`0.5`, `1e-3`).
     Real(f64),
+    /// An integer of a data file beyond 64 bits, as written (`99999999999999999999999`).
+    BigInt(String),
+    /// `true` or `false` of a data file: 1 or 0 in an array of domain 2 (`bool`).
+    Bool(bool),
     List(Vec<ValueTree>),
     /// `[v; n]`.
     Repeat(Box<ValueTree>, Expr),

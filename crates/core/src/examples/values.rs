@@ -55,7 +55,9 @@ impl Values<'_> {
         let origin = self.origin;
         let at = &tree.at;
         let kind_text = |kind: &ValueKind| match kind {
-            ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Real(_) => "a single value".to_string(),
+            ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Real(_) | ValueKind::BigInt(_) | ValueKind::Bool(_) => {
+                "a single value".to_string()
+            }
             ValueKind::List(_) | ValueKind::Repeat(..) | ValueKind::Bits(..) => "a list".to_string(),
             ValueKind::Hole => format!("`{}`", origin.hole()),
             ValueKind::Other(what) => what.clone(),
@@ -114,6 +116,34 @@ impl Values<'_> {
                 out.push(Some(value as u32));
                 true
             }
+            (ValueKind::BigInt(text), None) => {
+                self.errors.push(
+                    origin
+                        .error(
+                            at,
+                            format!("{text} is out of range for `{name}`"),
+                            format!("`{name}` takes values 0..{domain}"),
+                        )
+                        .with_secondary(array.name_span, "declared here"),
+                );
+                false
+            }
+            // A boolean of a data file (a Python bool) is a bit where the domain is `bool`.
+            (&ValueKind::Bool(flag), None) if domain == 2 => {
+                out.push(Some(u32::from(flag)));
+                true
+            }
+            (ValueKind::Bool(_), None) => {
+                self.errors.push(
+                    origin
+                        .error(at, format!("expected an integer for `{name}`, found a boolean"), "a boolean")
+                        .with_secondary(array.name_span, "declared here")
+                        .with_help(format!(
+                            "`true` and `false` stand for 1 and 0 in arrays of domain 2 (`bool`); `{name}` takes values 0..{domain}"
+                        )),
+                );
+                false
+            }
             (ValueKind::Other(what), None) => {
                 self.errors.push(
                     origin
@@ -130,7 +160,15 @@ impl Values<'_> {
                 );
                 false
             }
-            (ValueKind::Expr(_) | ValueKind::Int(_) | ValueKind::Real(_) | ValueKind::Other(_), Some((&n, _))) => {
+            (
+                ValueKind::Expr(_)
+                | ValueKind::Int(_)
+                | ValueKind::Real(_)
+                | ValueKind::BigInt(_)
+                | ValueKind::Bool(_)
+                | ValueKind::Other(_),
+                Some((&n, _)),
+            ) => {
                 let found = kind_text(&tree.kind);
                 self.errors.push(
                     origin
@@ -235,6 +273,7 @@ impl Values<'_> {
             },
             (ValueKind::Int(value), None) => push(self, *value as f64),
             (ValueKind::Real(value), None) => push(self, *value),
+            (ValueKind::BigInt(text), None) => push(self, text.parse().unwrap_or(f64::NAN)),
             (ValueKind::List(items), Some((&n, rest))) => {
                 self.flatten_list(at, array, n, items, out, |values, item, out| {
                     values.flatten_real(item, rest, array, holes_allowed, tolerance, out)
@@ -275,8 +314,13 @@ impl Values<'_> {
         holes_allowed: bool,
         out: &mut Vec<Option<u32>>,
     ) -> bool {
-        match (&tree.kind, shape.split_first()) {
-            (ValueKind::Other(what), None) => {
+        let not_a_number = match &tree.kind {
+            ValueKind::Bool(_) => Some("a boolean".to_string()),
+            ValueKind::Other(what) => Some(what.clone()),
+            _ => None,
+        };
+        match (not_a_number, shape.split_first()) {
+            (Some(what), None) => {
                 let name = &array.name;
                 self.errors.push(
                     self.origin

@@ -22,13 +22,14 @@ use tpt_syntax::ast::{self, DeclKind, Item};
 use tpt_syntax::format::Printed;
 use tpt_syntax::lexer::Comment;
 
+use super::given_up::ExampleItem;
 use super::simplify::{unsupported, Result};
 use super::syntax::Syntax;
 use super::{real_value_tree, value_tree};
 
 /// The span of an item up to its last token (the parser's span of an `if` without `else`
 /// may run on to the next token).
-fn item_span(item: &Item) -> Span {
+pub(super) fn item_span(item: &Item) -> Span {
     match item {
         Item::Stmt(ast::Stmt { kind: ast::StmtKind::If { branches, otherwise }, span }) => {
             let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
@@ -91,7 +92,7 @@ pub struct Emitter<'a> {
     values: &'a ParamValues,
     /// Sorted by position.
     comments: &'a [Comment],
-    marks: &'a [super::Mark],
+    notes: &'a super::Notes<'a>,
 }
 
 impl<'a> Emitter<'a> {
@@ -101,9 +102,9 @@ impl<'a> Emitter<'a> {
         comments: &'a [Comment],
         program: &'a Program,
         values: &'a ParamValues,
-        marks: &'a [super::Mark],
+        notes: &'a super::Notes<'a>,
     ) -> Self {
-        Emitter { source, file, program, values, comments, marks }
+        Emitter { source, file, program, values, comments, notes }
     }
 
     /// The end of the comments that trail the text ending at `end` on its line.
@@ -142,6 +143,7 @@ impl<'a> Emitter<'a> {
         }
         let uses = Uses::of(stmts);
         let fns = self.kept_fns(&uses);
+        let given_up = self.notes.given_up.plan(self.program, items);
         let mut body = self.program.body.iter();
         let mut entries = Vec::new();
         let first = items.first().map_or(self.source.len(), |i| item_span(i).start);
@@ -160,7 +162,8 @@ impl<'a> Emitter<'a> {
                 Item::Fn(_) => skipped,
                 Item::Decl(d) => match d.kind {
                     DeclKind::Param => {
-                        let note = self.marks.iter().find(|(name, _)| *name == d.name.name).map(|(_, c)| c.clone());
+                        let note =
+                            self.notes.marks.iter().find(|(name, _)| *name == d.name.name).map(|(_, c)| c.clone());
                         Printed::Source { item: Item::Decl(self.param_decl(d)?), note }
                     }
                     DeclKind::Input | DeclKind::Output => Printed::Source { item: item.clone(), note: None },
@@ -169,7 +172,11 @@ impl<'a> Emitter<'a> {
                     }
                     DeclKind::Var => skipped,
                 },
-                Item::Examples(_) => Printed::Source { item: item.clone(), note: None },
+                Item::Examples(_) => match &given_up[i] {
+                    ExampleItem::Kept => Printed::Source { item: item.clone(), note: None },
+                    ExampleItem::Noted(note) => Printed::Source { item: item.clone(), note: Some(note.clone()) },
+                    ExampleItem::CommentedOut(note) => Printed::CommentedOut { span, note: note.clone() },
+                },
                 Item::Stmt(_) => {
                     let Some(original) = body.next() else {
                         return unsupported("more statements than the checked program has");

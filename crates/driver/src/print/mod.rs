@@ -14,6 +14,7 @@
 mod calls;
 mod dead;
 mod emit;
+mod given_up;
 mod inline;
 mod simplify;
 mod specialize;
@@ -31,6 +32,7 @@ use tpt_syntax::ast::{self, DeclKind};
 use tpt_syntax::format::{format_printed, Printed};
 use tpt_syntax::parse::{parse, Parsed};
 
+pub use given_up::GivenUp;
 pub use simplify::Unsupported;
 
 /// `[0, [1, 2]]`-style text of an array's values.
@@ -144,12 +146,40 @@ fn real_value_tree(values: &[f64], dims: &[usize]) -> ast::Value {
 /// (without `//`). Synthesis marks params that any value satisfies this way.
 pub type Mark = (String, String);
 
+/// What synthesis says in the printed program besides the values: comments above params that
+/// any value satisfies, and the examples given up under `--max-violations` (commented out, or
+/// noted where they cannot be).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Notes<'a> {
+    pub marks: &'a [Mark],
+    pub given_up: GivenUp<'a>,
+}
+
 /// The original source with every param declaration bound to its value (under its mark, if
-/// it has one), and every const set with `--set` given its new value (so that the text runs on
-/// its own, like the program form).
-pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, marks: &[Mark]) -> String {
+/// it has one), every const set with `--set` given its new value (so that the text runs on
+/// its own, like the program form), and the examples given up commented out or noted as the
+/// program form does.
+pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, notes: &Notes) -> String {
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for item in &parsed.file.items {
+    let items = &parsed.file.items;
+    let given_up = notes.given_up.plan(program, items);
+    for (item, given_up) in items.iter().zip(given_up) {
+        if let ast::Item::Examples(_) = item {
+            let span = emit::item_span(item);
+            let indent = indentation(source, span.start);
+            match given_up {
+                given_up::ExampleItem::Kept => {}
+                given_up::ExampleItem::Noted(note) => {
+                    edits.push((span.start, span.start, format!("// {note}\n{indent}")))
+                }
+                given_up::ExampleItem::CommentedOut(note) => {
+                    let text = source[span.range()].lines().map(|line| format!("// {line}").trim_end().to_string());
+                    let text: Vec<String> = text.collect();
+                    edits.push((span.start, span.end, format!("// {note}\n{indent}{}", text.join("\n"))));
+                }
+            }
+            continue;
+        }
         if let ast::Item::Const(c) = item {
             if let Some(info) = program.consts.iter().find(|info| info.name == c.name.name && info.overridden) {
                 edits.push((c.span.start, c.span.end, format!("const {} = {};", c.name.name, info.value)));
@@ -181,13 +211,9 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
         };
         let head_end = decl.domain.span().end;
         let head = &source[decl.span.start..head_end];
-        let mark = match marks.iter().find(|(name, _)| *name == decl.name.name) {
+        let mark = match notes.marks.iter().find(|(name, _)| *name == decl.name.name) {
             // On the line above, indented like the declaration.
-            Some((_, comment)) => {
-                let line_start = source[..decl.span.start].rfind('\n').map_or(0, |at| at + 1);
-                let indent: String = source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-                format!("// {comment}\n{indent}")
-            }
+            Some((_, comment)) => format!("// {comment}\n{}", indentation(source, decl.span.start)),
             None => String::new(),
         };
         edits.push((decl.span.start, decl.span.end, format!("{mark}{head} = {value};")));
@@ -203,17 +229,23 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
     out
 }
 
+/// The spaces and tabs that begin the line holding `at`.
+fn indentation(source: &str, at: usize) -> String {
+    let line_start = source[..at].rfind('\n').map_or(0, |at| at + 1);
+    source[line_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect()
+}
+
 /// The program specialized to the param values, as canonical source (see docs/language.md,
 /// "What synthesis prints"). Should specialization meet a construct it cannot handle, or
 /// its result not check or not behave like the sketch on the examples (which would be a
 /// bug), the sketch form is printed instead: it is correct by construction.
-pub fn print_program(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, marks: &[Mark]) -> String {
-    let printed = specialized_entries(source, parsed, program, values, marks)
+pub fn print_program(source: &str, parsed: &Parsed, program: &Program, values: &ParamValues, notes: &Notes) -> String {
+    let printed = specialized_entries(source, parsed, program, values, notes)
         .ok()
         .filter(|entries| behaves_the_same(entries, program, values).is_ok());
     match printed {
         Some(entries) => format_printed(source, &parsed.comments, &entries),
-        None => print_sketch(source, parsed, program, values, marks),
+        None => print_sketch(source, parsed, program, values, notes),
     }
 }
 
@@ -224,7 +256,7 @@ pub fn specialize_program(
     program: &Program,
     values: &ParamValues,
 ) -> Result<String, Unsupported> {
-    let entries = specialized_entries(source, parsed, program, values, &[])?;
+    let entries = specialized_entries(source, parsed, program, values, &Notes::default())?;
     Ok(format_printed(source, &parsed.comments, &entries))
 }
 
@@ -235,7 +267,7 @@ fn specialized_entries(
     parsed: &Parsed,
     program: &Program,
     values: &ParamValues,
-    marks: &[Mark],
+    notes: &Notes,
 ) -> Result<Vec<Printed>, Unsupported> {
     if values.len() != program.arrays.len() || program.body.iter().any(|s| s.origin.item >= parsed.file.items.len()) {
         return simplify::unsupported("a program that does not match its file or values");
@@ -246,7 +278,7 @@ fn specialized_entries(
     let stmts = dead::remove_dead(program, stmts)?;
     let mut comments = parsed.comments.clone();
     comments.sort_by_key(|c| c.span.start);
-    emit::Emitter::new(source, &parsed.file, &comments, program, values, marks).emit(&stmts)
+    emit::Emitter::new(source, &parsed.file, &comments, program, values, notes).emit(&stmts)
 }
 
 /// Check the printed program (its syntax tree: nothing is parsed) and compare it with the
@@ -256,7 +288,7 @@ fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues
         .iter()
         .filter_map(|entry| match entry {
             Printed::Source { item, .. } | Printed::Generated { item, .. } => Some(item.clone()),
-            Printed::Skipped { .. } | Printed::Blank => None,
+            Printed::Skipped { .. } | Printed::Blank | Printed::CommentedOut { .. } => None,
         })
         .collect();
     checked_behaviour(&ast::File { items, span: Span::default() }, program, values)
@@ -270,9 +302,11 @@ fn printed_limits() -> Limits {
         max_depth: defaults.max_depth,
         max_unroll: u64::MAX,
         max_enum: u64::MAX,
+        max_enum_total: u64::MAX,
         max_elements: u64::MAX,
         max_domain: u64::MAX,
         max_examples: u64::MAX,
+        max_example_values: u64::MAX,
         max_nodes: u64::MAX,
         max_memory_mib: u64::MAX,
     }
@@ -290,7 +324,10 @@ fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) 
     let limits = printed_limits();
     let options = CheckOptions { overrides: Vec::new(), limits: limits.clone(), ..CheckOptions::default() };
     let printed = check(file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
-    lower(&printed, &limits).map_err(|d| format!("does not lower: {}", d[0].message))?;
+    lower(&printed, &limits, &Default::default()).map_err(|failure| match failure {
+        tpt_core::limits::Failure::Errors(d) => format!("does not lower: {}", d[0].message),
+        tpt_core::limits::Failure::Stopped(_) => "lowering stopped".to_string(),
+    })?;
     let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
     same_behaviour(program, values, &printed, &printed_values)
 }

@@ -168,7 +168,7 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
         Ending::Interrupted if distinction.input.is_none() => diagnostics.push(Diagnostic::note(format!(
             "the check for another program that {fits} was interrupted, so {unknown}"
         ))),
-        Ending::TooLarge => diagnostics.push(
+        Ending::TooLarge if distinction.others.is_empty() => diagnostics.push(
             Diagnostic::note(format!(
                 "the check for another program that {fits} was skipped: with the inputs left free its formula would exceed {} literals, so {unknown}",
                 crate::distinguish::MAX_BLOCK_LITERALS
@@ -198,6 +198,13 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
             Ending::OutOfBudget => {
                 format!("; the search for more ran out of its budget ({budget}), so the list may be incomplete")
             }
+            Ending::Reals => {
+                "; the search for more was skipped, as its encoding is of finite domains and the sketch has reals".to_string()
+            }
+            Ending::TooLarge => format!(
+                "; the search for more was skipped, as its formula would exceed {} literals, so the list may be incomplete",
+                crate::distinguish::MAX_BLOCK_LITERALS
+            ),
             _ => "; the search for more was interrupted, so the list may be incomplete".to_string(),
         };
         diagnostics.push(Diagnostic::note(format!("{listed}{rest}")));
@@ -344,7 +351,7 @@ mod tests {
         let compiled = compile(&sources, main, None, &Default::default()).expect("compiles");
         let config = SearchConfig { backend: "sat".to_string(), distinguish: None, ..SearchConfig::default() };
         let synthesis = synthesize(&compiled, &config).expect("runs");
-        assert_eq!(synthesis.json(&compiled)["distinguish_check"], "off");
+        assert_eq!(synthesis.json(&compiled, PrintForm::Program)["distinguish_check"], "off");
         let distinction = Distinction {
             ending: Ending::InternalError,
             input: None,
@@ -357,7 +364,7 @@ mod tests {
         let diagnostics = synthesis.diagnostics(&compiled);
         let last = diagnostics.last().expect("diagnostics");
         assert!(last.is_error() && last.message.starts_with("internal error: the two programs behave alike"));
-        let json = synthesis.json(&compiled);
+        let json = synthesis.json(&compiled, PrintForm::Program);
         assert_eq!(json["distinguish_check"], "internal_error");
         assert!(json["distinguishing_input"].is_null());
     }

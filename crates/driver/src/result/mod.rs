@@ -8,9 +8,11 @@ mod distinguish;
 mod failures;
 mod optimum;
 mod params;
+mod saved;
 
 use crate::distinguish::Distinction;
 use crate::pipeline::Compiled;
+use crate::print::{GivenUp, Notes};
 use tpt_core::interp::ParamValues;
 use tpt_core::verify::{param_values_with_reals, Verified};
 use tpt_graph::tape::Tape;
@@ -20,6 +22,7 @@ use tpt_source::diagnostics::{plural, Diagnostic};
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
+pub use saved::SavedSynthesis;
 
 use std::sync::OnceLock;
 
@@ -147,6 +150,7 @@ impl Synthesis {
         let max_steps = compiled.limits.max_unroll;
         if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
             let mut diagnostics = optimum::given_up(program, verified, max_steps);
+            diagnostics.extend(optimum::given_up_kept(compiled, self.given_up(compiled)));
             diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
             if let Some(distinction) = &self.distinction {
                 diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
@@ -189,6 +193,13 @@ impl Synthesis {
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
+            (Status::GaveUp, None) if self.report.gave_up.is_some() => {
+                let reason = self.report.gave_up.as_deref().unwrap_or_default();
+                vec![Diagnostic::warning(format!("no program found: {reason}")).with_note(format!(
+                    "the {} back end gave up, so whether a program exists is unknown",
+                    self.backend
+                ))]
+            }
             (status, None) => vec![with_longer_search_help(
                 Diagnostic::warning(format!(
                     "no program found ({}); the {} back end stopped before it answered, so there is no candidate to show",
@@ -206,12 +217,13 @@ impl Synthesis {
     pub fn printed(&self, compiled: &Compiled, form: PrintForm) -> Option<String> {
         let values = self.values(compiled)?;
         let marks = self.marks(compiled);
+        let notes = Notes { marks: &marks, given_up: self.given_up(compiled) };
         let print = |values: &ParamValues| match form {
             PrintForm::Program => {
-                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values, &marks)
+                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
             }
             PrintForm::Sketch => {
-                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values, &marks)
+                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
             }
         };
         if self.report.status == Status::InternalError {
@@ -227,6 +239,12 @@ impl Synthesis {
             )),
             (None, None) => None,
         }
+    }
+
+    /// The examples a found program gives up, for the printer.
+    fn given_up<'s>(&'s self, compiled: &Compiled) -> GivenUp<'s> {
+        let examples = self.violated_examples().unwrap_or_default();
+        GivenUp { examples, source: compiled.main }
     }
 
     /// The objective's value of a found program (`"cost"` in the JSON); `None` without an
@@ -248,9 +266,11 @@ impl Synthesis {
         self.report.verified.as_ref().map(Verified::violated)
     }
 
-    /// The machine-readable result: status, statistics and the params (`null` without a
-    /// candidate).
-    pub fn json(&self, compiled: &Compiled) -> serde_json::Value {
+    /// The machine-readable result: status, statistics, the params (`null` without a
+    /// candidate; a param without dimensions as a number, an array as the list of its
+    /// elements in row-major order) and the printed program in `form` (what `printed` gives,
+    /// `null` without a candidate).
+    pub fn json(&self, compiled: &Compiled, form: PrintForm) -> serde_json::Value {
         let report = &self.report;
         let params = self.params_json(compiled);
         let violations = match (&report.verified, &report.best) {
@@ -270,6 +290,7 @@ impl Synthesis {
             "evaluations": report.evaluations,
             "violations": violations,
             "params": params,
+            "program": self.printed(compiled, form),
             "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
             "cost": self.cost(),
             "optimal": self.optimal(compiled),
@@ -278,6 +299,9 @@ impl Synthesis {
         if let Some(object) = object.as_object_mut() {
             if let Some(cegis) = &report.cegis {
                 object.insert("cegis".to_string(), serde_json::json!(cegis));
+            }
+            if let Some(reason) = &report.gave_up {
+                object.insert("gave_up_reason".to_string(), serde_json::json!(reason));
             }
             self.distinction_json(compiled, object);
         }
@@ -293,10 +317,11 @@ impl Synthesis {
                     .program
                     .params()
                     .map(|(id, array)| {
-                        let value = if array.real {
-                            serde_json::json!(values.reals[id])
-                        } else {
-                            serde_json::json!(values[id])
+                        let value = match (array.real, array.dims.is_empty()) {
+                            (true, true) => serde_json::json!(values.reals[id].first()),
+                            (true, false) => serde_json::json!(values.reals[id]),
+                            (false, true) => serde_json::json!(values[id].first()),
+                            (false, false) => serde_json::json!(values[id]),
                         };
                         (array.name.clone(), value)
                     })

@@ -2,6 +2,8 @@
 //! optimal, the examples given up under `--max-violations` (a warning at each), and the JSON
 //! fields for both.
 
+use crate::pipeline::Compiled;
+use crate::print::GivenUp;
 use tpt_core::interp::run_example;
 use tpt_core::program::Program;
 use tpt_core::verify::Verified;
@@ -50,6 +52,42 @@ pub fn given_up(program: &Program, verified: &Verified, max_steps: u64) -> Vec<D
                 .with_note("`--max-violations` allows examples to fail; check this one's expected values")
         })
         .collect()
+}
+
+/// A note when the printed program still holds examples given up, which it cannot comment out
+/// (a loop gives them with examples the program satisfies, or a data file does): the
+/// `tpt run --max-violations` that accepts it. `None` when every example given up is
+/// commented out (or none is).
+pub fn given_up_kept(compiled: &Compiled, given_up: GivenUp) -> Option<Diagnostic> {
+    let program = &compiled.program;
+    let in_loops = given_up.kept(program, &compiled.parsed.file.items);
+    let from_data: Vec<usize> =
+        given_up.examples.iter().copied().filter(|&i| program.examples[i].source != given_up.source).collect();
+    let count = in_loops.len() + from_data.len();
+    if count == 0 {
+        return None;
+    }
+    let labels = |list: &[usize]| -> String {
+        let labels: Vec<&str> = list.iter().map(|&i| program.examples[i].label.as_str()).collect();
+        labels.join(", ")
+    };
+    let mut whys = Vec::new();
+    if !in_loops.is_empty() {
+        whys.push(format!("{}, in a loop with examples the program satisfies", labels(&in_loops)));
+    }
+    if !from_data.is_empty() {
+        whys.push(format!("{}, in the data file", labels(&from_data)));
+    }
+    let data = from_data.first().map(|&i| format!(" --data {}", compiled.sources.name(program.examples[i].source)));
+    Some(
+        Diagnostic::note(format!(
+            "`tpt run` of the printed program still checks {} given up ({}); `tpt run{} --max-violations {count}` accepts it",
+            plural(count, "example"),
+            whys.join("; "),
+            data.unwrap_or_default()
+        ))
+        .with_help("an example item whose examples are all given up is commented out in the printed program; a loop that also gives examples the program satisfies, and a data file, stay as they are"),
+    )
 }
 
 /// The error of a proof that every program fails more examples than allowed.

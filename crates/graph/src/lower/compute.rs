@@ -211,10 +211,18 @@ impl Lowerer<'_> {
                     )),
             );
         };
+        // A computation without operands is a constant, not a table: `--max-unroll` bounds it.
+        if !operands.nodes.is_empty() {
+            self.spend(combinations, span)?;
+        }
         let mut values = vec![0i64; domains.len()];
         let mut results = Vec::with_capacity(combinations as usize);
-        let filters = self.path_filters(&operands.nodes);
-        for _ in 0..combinations {
+        let filters = self.path_filters(&operands.nodes, span)?;
+        for done in 0..combinations {
+            // The clock is read now and then, not at every combination.
+            if done % (1 << 16) == (1 << 16) - 1 {
+                self.poll_stop()?;
+            }
             // Combinations the enclosing branches exclude never run: their value does not
             // matter, and neither do errors they would raise.
             if !filters.iter().all(|f| f.allows(&values)) {
@@ -259,10 +267,12 @@ impl Lowerer<'_> {
     }
 
     /// For each enclosing runtime branch whose selector can be decided from some of these
-    /// operands, the operand value combinations under which the branch is taken.
-    fn path_filters(&self, operands: &[NodeId]) -> Vec<PathFilter> {
+    /// operands, the operand value combinations under which the branch is taken. Projecting a
+    /// selector's table enumerates its combinations again, so it counts against
+    /// `--max-enum-total`, as spent at `span`, the computation that needs it.
+    fn path_filters(&mut self, operands: &[NodeId], span: Span) -> Lowering<Vec<PathFilter>> {
         let mut filters = Vec::new();
-        for condition in &self.path {
+        for condition in self.path.clone() {
             if let Some(position) = operands.iter().position(|&o| o == condition.selector) {
                 filters.push(PathFilter::Direct { position, branch: condition.branch as i64 });
                 continue;
@@ -276,6 +286,12 @@ impl Lowerer<'_> {
             if shared.iter().all(Option::is_none) {
                 continue;
             }
+            let size = table.len() as u64;
+            self.spend(size, span)?;
+            let NodeKind::Table { operands: selector_operands, table } = &self.graph.node(condition.selector).kind
+            else {
+                continue;
+            };
             // Project the selector's table onto the shared operands.
             let domains: Vec<u32> = selector_operands.iter().map(|&o| self.graph.node(o).domain).collect();
             let mut values = vec![0i64; domains.len()];
@@ -291,7 +307,7 @@ impl Lowerer<'_> {
             let positions: Vec<usize> = shared.iter().flatten().copied().collect();
             filters.push(PathFilter::Projected { positions, allowed });
         }
-        filters
+        Ok(filters)
     }
 
     /// A runtime value that must lie in `0..domain` (an assignment to `array`).

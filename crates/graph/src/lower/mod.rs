@@ -20,7 +20,7 @@ mod reals;
 use crate::graph::*;
 use tpt_core::check::dedup;
 use tpt_core::eval::{element_position, eval, eval_error_diagnostic};
-use tpt_core::limits::Limits;
+use tpt_core::limits::{enum_total_error, Failure, Limits, Stop, Stopped, Tally};
 use tpt_core::program::DeclKind;
 use tpt_core::program::*;
 use tpt_core::verify::ParamElement;
@@ -35,15 +35,30 @@ pub struct Lowered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Lower a checked program. On failure the diagnostics hold at least one error.
-pub fn lower(program: &Program, limits: &Limits) -> Result<Lowered, Vec<Diagnostic>> {
-    let mut lowerer = Lowerer::new(program, limits);
+/// The warning of a program whose examples observe nothing and that has no `observe`: a
+/// search has nothing to fit (a run on a given input, `tpt run --input`, needs nothing
+/// observed, and leaves it out).
+pub const NOTHING_OBSERVED: &str = "nothing is observed";
+
+/// Lower a checked program. On failure the diagnostics hold at least one error, unless `stop`
+/// ended the lowering first.
+pub fn lower(program: &Program, limits: &Limits, stop: &Stop) -> Result<Lowered, Failure> {
+    let mut lowerer = Lowerer::new(program, limits, stop);
     lowerer.params();
     let _ = lowerer.block(&program.body);
     if !lowerer.aborted {
         lowerer.outputs();
     }
     lowerer.finish()
+}
+
+/// The combinations of the `fn` tables the checker made (within the limit).
+fn fn_tables(program: &Program) -> Tally {
+    let mut tally = Tally::default();
+    for f in &program.fns {
+        tally.add(f.table.len() as u64, f.name_span, u64::MAX);
+    }
+    tally
 }
 
 /// What an element of a var or output holds at a point of the unrolled program.
@@ -73,6 +88,12 @@ struct PathCondition {
 struct Lowerer<'p> {
     program: &'p Program,
     limits: &'p Limits,
+    stop: &'p Stop,
+    /// Set when `stop` fired: lowering ends without an error of its own.
+    stopped: Option<Stopped>,
+    /// The operand combinations enumerated so far (the `fn` tables first), against
+    /// `--max-enum-total`.
+    combinations: Tally,
     graph: GraphBuilder,
     param_nodes: Vec<Vec<NodeId>>,
     input_nodes: Vec<Vec<Option<NodeId>>>,
@@ -97,7 +118,7 @@ struct Lowerer<'p> {
 }
 
 impl<'p> Lowerer<'p> {
-    fn new(program: &'p Program, limits: &'p Limits) -> Self {
+    fn new(program: &'p Program, limits: &'p Limits, stop: &'p Stop) -> Self {
         let slots = program
             .arrays
             .iter()
@@ -114,6 +135,9 @@ impl<'p> Lowerer<'p> {
         Lowerer {
             program,
             limits,
+            stop,
+            stopped: None,
+            combinations: fn_tables(program),
             graph: GraphBuilder::new(program.examples.len(), limits.max_nodes),
             param_nodes: vec![Vec::new(); program.arrays.len()],
             input_nodes,
@@ -132,9 +156,12 @@ impl<'p> Lowerer<'p> {
         }
     }
 
-    fn finish(mut self) -> Result<Lowered, Vec<Diagnostic>> {
+    fn finish(mut self) -> Result<Lowered, Failure> {
+        if let Some(stopped) = self.stopped {
+            return Err(Failure::Stopped(stopped));
+        }
         if !self.errors.is_empty() {
-            return Err(dedup(self.errors));
+            return Err(Failure::Errors(dedup(self.errors)));
         }
         let mut graph = self.graph.finish();
         let mut values = Vec::with_capacity(graph.inputs.len() * self.program.examples.len());
@@ -149,11 +176,35 @@ impl<'p> Lowerer<'p> {
         graph.real_input_values = reals;
         if graph.observations.is_empty() && graph.real_observations.is_empty() {
             self.warnings.push(
-                Diagnostic::warning("nothing is observed")
+                Diagnostic::warning(NOTHING_OBSERVED)
                     .with_help("give output values in `example` blocks, or constrain the program with `observe`"),
             );
         }
         Ok(Lowered { graph, warnings: self.warnings })
+    }
+
+    /// Count `combinations` about to be enumerated for the expression at `span`, against
+    /// `--max-enum-total`: past it, lowering ends with an error at the costliest expression.
+    pub(super) fn spend(&mut self, combinations: u64, span: Span) -> Lowering<()> {
+        if self.combinations.add(combinations, span, self.limits.max_enum_total) {
+            return Ok(());
+        }
+        self.aborted = true;
+        let diagnostic = enum_total_error(&self.combinations, span, self.limits.max_enum_total);
+        let diagnostic = self.in_loop(diagnostic);
+        self.fail(diagnostic)
+    }
+
+    /// End the lowering, without an error of its own, when `stop` says so.
+    pub(super) fn poll_stop(&mut self) -> Lowering<()> {
+        match self.stop.check() {
+            Ok(()) => Ok(()),
+            Err(stopped) => {
+                self.stopped = Some(stopped);
+                self.aborted = true;
+                Err(Failed)
+            }
+        }
     }
 
     pub(super) fn fail<T>(&mut self, diagnostic: Diagnostic) -> Lowering<T> {
@@ -315,8 +366,13 @@ impl<'p> Lowerer<'p> {
 
     fn tick(&mut self, span: Span, amount: u64) -> Lowering<()> {
         let graph = self.graph.graph_mut();
+        let before = graph.unrolled_statements;
         graph.unrolled_statements = graph.unrolled_statements.saturating_add(amount);
-        if graph.unrolled_statements <= self.limits.max_unroll {
+        // The clock is read now and then, not at every statement.
+        if before / 1024 != graph.unrolled_statements / 1024 {
+            self.poll_stop()?;
+        }
+        if self.graph.graph().unrolled_statements <= self.limits.max_unroll {
             return Ok(());
         }
         self.aborted = true;
@@ -455,6 +511,8 @@ impl<'p> Lowerer<'p> {
             Selected::Unreachable => {}
             Selected::Runtime { selector, positions } => {
                 let count = positions.len();
+                // A table over the selector for each element it can pick.
+                self.spend((count as u64).saturating_mul(count as u64), target)?;
                 for (choice, flat) in positions.into_iter().enumerate() {
                     // Element `flat` takes the new value when the selector picks it.
                     let picked: Vec<u32> = (0..count).map(|s| u32::from(s == choice)).collect();

@@ -7,7 +7,9 @@ use crate::graph::*;
 use tpt_core::eval::{eval, Env};
 use tpt_core::program::DeclKind;
 use tpt_core::program::*;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_core::limits::Tally;
+use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::span::Span;
 
 impl Lowerer<'_> {
     pub(super) fn observe(&mut self, expr: &Expr) -> Lowering<()> {
@@ -54,22 +56,42 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Count an observation, which holds a value per example, against `--max-example-values`
+    /// (at `span`, the output's declaration or the `observe`).
+    fn count_observation(&mut self, values: &mut Tally, span: Span) -> Lowering<()> {
+        let limit = self.limits.max_example_values;
+        if values.add(self.program.examples.len() as u64, span, limit) {
+            return Ok(());
+        }
+        self.aborted = true;
+        let examples = plural(self.program.examples.len(), "example");
+        let diagnostic = values
+            .over_limit(span, format!("the observations of {examples} hold more than {limit} values"), "value", "observations")
+            .with_note("each observed output element and each `observe` holds a value per example")
+            .with_help(format!(
+                "the limit is {limit} values for all observations together; use fewer examples or observe fewer elements, or raise it with `--max-example-values N`"
+            ));
+        self.fail(diagnostic)
+    }
+
     /// Record the observations: every observed output element and every `observe`.
     pub(super) fn outputs(&mut self) {
         let examples = &self.program.examples;
+        let mut values = Tally::default();
         for (array, info) in self.program.arrays.iter().enumerate() {
             if info.kind != DeclKind::Output {
                 continue;
             }
             for flat in 0..info.len() {
-                let expected: Vec<Option<u32>> = examples.iter().map(|e| e.observed(array, flat)).collect();
-                let expected_real: Vec<Option<RealValue>> =
-                    examples.iter().map(|e| e.real_observed(array, flat)).collect();
+                // The values are gathered only for an element that some example observes.
                 let first = match info.real {
-                    true => expected_real.iter().position(Option::is_some),
-                    false => expected.iter().position(Option::is_some),
+                    true => examples.iter().position(|e| e.real_observed(array, flat).is_some()),
+                    false => examples.iter().position(|e| e.observed(array, flat).is_some()),
                 };
                 let Some(first) = first else { continue };
+                if self.count_observation(&mut values, info.name_span).is_err() {
+                    return;
+                }
                 let example = &examples[first];
                 let at = example.entry_spans[array].unwrap_or(example.span);
                 let name = info.element_name(flat);
@@ -95,15 +117,17 @@ impl Lowerer<'_> {
                     }
                 };
                 if info.real {
+                    let expected = examples.iter().map(|e| e.real_observed(array, flat)).collect();
                     self.graph.graph_mut().real_observations.push(RealObservation {
                         node,
                         array,
                         flat,
                         span: info.name_span,
-                        expected: expected_real,
+                        expected,
                     });
                     continue;
                 }
+                let expected = examples.iter().map(|e| e.observed(array, flat)).collect();
                 self.graph.graph_mut().observations.push(Observation {
                     node,
                     target: Target::Output { array, flat },
@@ -114,6 +138,9 @@ impl Lowerer<'_> {
         }
         let count = examples.len();
         for (node, span, target) in std::mem::take(&mut self.observes) {
+            if self.count_observation(&mut values, span).is_err() {
+                return;
+            }
             self.graph.graph_mut().observations.push(Observation {
                 node,
                 target,

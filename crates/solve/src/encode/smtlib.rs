@@ -221,26 +221,34 @@ impl SmtWriter<'_> {
             let _ = writeln!(out, "(minimize {sum})");
         }
         if objective {
-            let terms: Vec<String> = self
-                .model
-                .objective
-                .iter()
-                .filter_map(|term| match *term {
-                    Term::Known(_) => None,
-                    Term::Var(var) => Some(match self.sort {
+            // The constant part too, so that the value z3 reports is the program's cost.
+            let mut constant = i128::from(self.model.objective_offset);
+            let mut terms = Vec::new();
+            for term in &self.model.objective {
+                match *term {
+                    Term::Known(value) => constant += i128::from(value),
+                    Term::Var(var) => terms.push(match self.sort {
                         SmtSort::Int => smt_name(self.model, var),
                         SmtSort::BitVec => format!("(bv2nat {})", smt_name(self.model, var)),
                     }),
-                })
-                .collect();
-            let _ = writeln!(out, "(minimize (+ 0 {}))", terms.join(" "));
+                }
+            }
+            let constant = match constant {
+                negative if negative < 0 => format!("(- {})", negative.unsigned_abs()),
+                other => other.to_string(),
+            };
+            let sum = match terms.is_empty() {
+                true => constant,
+                false => format!("(+ {constant} {})", terms.join(" ")),
+            };
+            let _ = writeln!(out, "(minimize {sum})");
         }
     }
 }
 
 /// The model as `smt2` writes it, with z3's optimization goals (`minimize`) before the
 /// `check-sat`: the fewest examples switched off (at most `allowance`), then, with `objective`,
-/// the objective less its constant part.
+/// the objective (the program's cost, its constant part included).
 pub fn smt2_optimize(model: &Model, sort: SmtSort, allowance: usize, objective: bool) -> String {
     SmtWriter { model, sort, goal: Some((allowance, objective)) }.write()
 }

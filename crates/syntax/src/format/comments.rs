@@ -59,7 +59,8 @@ impl<'a> Trivia<'a> {
         self.source.as_bytes().get(pos).copied()
     }
 
-    fn between(&self, lo: usize, hi: usize) -> &'a str {
+    /// The source text in `lo..hi` ("" outside it).
+    pub fn between(&self, lo: usize, hi: usize) -> &'a str {
         self.source.get(lo..hi).unwrap_or("")
     }
 

@@ -34,7 +34,7 @@ fn a_call_whose_params_pick_an_arm_prints_as_the_arm() {
 fn the_sketch_form_keeps_calls_as_written() {
     let compiled = compiled(APPLY, &[]);
     let params = values(&compiled, &[("op", &[3, 2])]);
-    let text = print_sketch(APPLY, &compiled.parsed, &compiled.program, &params, &[]);
+    let text = print_sketch(APPLY, &compiled.parsed, &compiled.program, &params, &Notes::default());
     assert!(text.contains("v[i + 2] = apply(op[i], v[i + 1], v[i]);"), "{text}");
     assert!(text.contains("param op[2]: 5 = [3, 2];"), "{text}");
 }

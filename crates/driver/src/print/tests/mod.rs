@@ -6,7 +6,7 @@ use tpt_core::check::CheckOptions;
 use tpt_core::interp::ParamValues;
 use tpt_source::diagnostics::SourceMap;
 
-use super::{print_program, print_sketch, reproduces, specialize_program};
+use super::{print_program, print_sketch, reproduces, specialize_program, Notes};
 
 mod calls;
 
@@ -431,7 +431,10 @@ example { x = 1; }
     let params = values(&compiled, &[("c", &[1])]);
     let (file, program) = (&compiled.parsed, &compiled.program);
     assert!(specialize_program(source, file, program, &params).is_err());
-    assert_eq!(print_program(source, file, program, &params, &[]), print_sketch(source, file, program, &params, &[]));
+    assert_eq!(
+        print_program(source, file, program, &params, &Notes::default()),
+        print_sketch(source, file, program, &params, &Notes::default())
+    );
 }
 
 #[test]
@@ -441,8 +444,8 @@ fn values_that_do_not_fit_print_the_sketch_without_panicking() {
     let (file, program) = (&compiled.parsed, &compiled.program);
     for wrong in [vec![], vec![vec![1]], vec![vec![1, 2, 0], vec![], vec![]]] {
         let wrong: ParamValues = wrong.into();
-        let printed = print_program(source, file, program, &wrong, &[]);
-        assert_eq!(printed, print_sketch(source, file, program, &wrong, &[]));
+        let printed = print_program(source, file, program, &wrong, &Notes::default());
+        assert_eq!(printed, print_sketch(source, file, program, &wrong, &Notes::default()));
     }
 }
 
@@ -452,4 +455,53 @@ fn printed_programs_are_canonical() {
     let text = printed(source, &[("c", &[0])]);
     let parsed = tpt_syntax::parse::parse(&text, 256).expect("parses");
     assert_eq!(tpt_syntax::format::format_source(&text, &parsed), text);
+}
+
+/// Examples given up under `--max-violations`: an item all of whose examples are given up is
+/// commented out line by line (its comments with it) under a note, in both forms, and the
+/// program form stays canonical; a loop that also gives examples the program satisfies stays,
+/// under a note.
+#[test]
+fn examples_given_up_are_commented_out_or_noted() {
+    let source = "\
+param p: 4;
+input x: 4;
+output y: 4;
+y = (x + p) % 4;
+for i in 0..3 {
+    example { x = i; y = (i + 1 + (i == 2)) % 4; }
+}
+// the last row
+example {
+    x = 3;  // read twice
+    y = 2;
+}
+";
+    let options = CheckOptions { max_violations: 2, ..CheckOptions::default() };
+    let mut sources = SourceMap::new();
+    let id = sources.add("test.tpt", source);
+    let compiled = compile(&sources, id, None, &options).expect("compiles");
+    let params = values(&compiled, &[("p", &[1])]);
+    // With p = 1, example 3 (i = 2) of the loop and the last example fail.
+    let given_up = super::GivenUp { examples: &[2, 3], source: id };
+    let notes = Notes { given_up, ..Notes::default() };
+    let (file, program) = (&compiled.parsed, &compiled.program);
+    let expected_tail = "\
+// given up under --max-violations but kept, as this loop gives other examples too: the program fails example 3 (i = 2); `tpt run --max-violations 1` accepts it
+for i in 0..3 {
+    example { x = i; y = (i + 1 + (i == 2)) % 4; }
+}
+// the last row
+// given up under --max-violations: the program fails this example
+// example {
+//     x = 3;  // read twice
+//     y = 2;
+// }
+";
+    let printed = print_program(source, file, program, &params, &notes);
+    assert!(printed.ends_with(expected_tail), "{printed}");
+    let parsed = tpt_syntax::parse::parse(&printed, 256).expect("parses");
+    assert_eq!(tpt_syntax::format::format_source(&printed, &parsed), printed, "canonical");
+    let sketch = print_sketch(source, file, program, &params, &notes);
+    assert!(sketch.ends_with(expected_tail), "{sketch}");
 }

@@ -1,11 +1,12 @@
-//! Clauses (DIMACS literals) -> answers of the bundled CaDiCaL, through its C interface: an
-//! incremental solver with assumptions, a stop condition, a conflict limit per solve, decision
-//! phases (`phase`, through a small C++ shim in `csrc/`, since CaDiCaL 1.9.5's C interface
-//! lacks it) and the unit clauses it learns. The `cadical` crate compiles and links the
-//! library; this module declares the C functions itself because the crate's binding exposes
-//! neither phases nor its handle.
+//! Clauses (DIMACS literals) -> answers of the bundled CaDiCaL: an incremental solver with
+//! assumptions, a stop condition, a conflict limit per solve, named configurations, decision
+//! phases and the unit clauses it learns. The `cadical` crate compiles and links CaDiCaL 1.9.5
+//! (pinned); a small C++ shim of ours (`csrc/cadical_shim.cpp`, compiled by `build.rs` against
+//! CaDiCaL's public header `cadical.hpp`) owns the `CaDiCaL::Solver` and gives it the C interface
+//! declared here, since the crate's binding and C interface expose neither phases,
+//! configurations nor the solver.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
 
 // The crate compiles CaDiCaL and links it; nothing of its Rust binding is used, so it must be
 // named for the linker to keep the library.
@@ -15,31 +16,43 @@ use std::sync::{Arc, Mutex};
 
 use super::StopCondition;
 
+/// The shim's solver: a `CaDiCaL::Solver` with its callbacks, opaque here.
+#[repr(C)]
+struct Shim {
+    _private: [u8; 0],
+}
+
 extern "C" {
-    fn ccadical_init() -> *mut c_void;
-    fn ccadical_release(solver: *mut c_void);
-    fn ccadical_add(solver: *mut c_void, lit: c_int);
-    fn ccadical_assume(solver: *mut c_void, lit: c_int);
-    fn ccadical_solve(solver: *mut c_void) -> c_int;
-    fn ccadical_val(solver: *mut c_void, lit: c_int) -> c_int;
-    fn ccadical_failed(solver: *mut c_void, lit: c_int) -> c_int;
-    fn ccadical_limit(solver: *mut c_void, name: *const c_char, limit: c_int);
+    fn tpt_cadical_version() -> *const c_char;
+    fn tpt_cadical_new() -> *mut Shim;
+    fn tpt_cadical_delete(solver: *mut Shim);
+    fn tpt_cadical_add(solver: *mut Shim, lit: c_int);
+    fn tpt_cadical_assume(solver: *mut Shim, lit: c_int);
+    fn tpt_cadical_solve(solver: *mut Shim) -> c_int;
+    fn tpt_cadical_val(solver: *mut Shim, lit: c_int) -> c_int;
+    fn tpt_cadical_failed(solver: *mut Shim, lit: c_int) -> c_int;
+    fn tpt_cadical_limit(solver: *mut Shim, name: *const c_char, limit: c_int) -> c_int;
     #[cfg(test)]
-    fn ccadical_set_option(solver: *mut c_void, name: *const c_char, value: c_int);
-    fn ccadical_set_terminate(
-        solver: *mut c_void,
+    fn tpt_cadical_set_option(solver: *mut Shim, name: *const c_char, value: c_int) -> c_int;
+    fn tpt_cadical_configure(solver: *mut Shim, name: *const c_char) -> c_int;
+    fn tpt_cadical_phase(solver: *mut Shim, lit: c_int);
+    fn tpt_cadical_unphase(solver: *mut Shim, lit: c_int);
+    fn tpt_cadical_set_terminate(
+        solver: *mut Shim,
         state: *mut c_void,
         terminate: Option<extern "C" fn(*mut c_void) -> c_int>,
     );
-    fn ccadical_set_learn(
-        solver: *mut c_void,
+    fn tpt_cadical_set_learn(
+        solver: *mut Shim,
         state: *mut c_void,
-        max_length: c_int,
-        learn: Option<extern "C" fn(*mut c_void, *mut c_int)>,
+        learn: Option<extern "C" fn(*mut c_void, *const c_int)>,
     );
-    fn tpt_cadical_configure(solver: *mut c_void, name: *const c_char) -> c_int;
-    fn tpt_cadical_phase(solver: *mut c_void, lit: c_int);
-    fn tpt_cadical_unphase(solver: *mut c_void, lit: c_int);
+}
+
+/// The version of the CaDiCaL library linked in (`1.9.5`).
+pub fn version() -> &'static str {
+    // SAFETY: CaDiCaL returns a static, zero-terminated string.
+    unsafe { CStr::from_ptr(tpt_cadical_version()) }.to_str().unwrap_or_default()
 }
 
 /// What a solve answered.
@@ -90,8 +103,8 @@ extern "C" fn terminate(state: *mut c_void) -> c_int {
     c_int::from(watched || hooks.stop.reached())
 }
 
-extern "C" fn learn(state: *mut c_void, clause: *mut c_int) {
-    // SAFETY: as in `terminate`; CaDiCaL passes a zero-terminated clause.
+extern "C" fn learn(state: *mut c_void, clause: *const c_int) {
+    // SAFETY: as in `terminate`; the shim passes a zero-terminated clause.
     let hooks = unsafe { &*(state as *const Hooks) };
     let Some(watch) = &hooks.watch else { return };
     let count = watch.conflicts.fetch_add(1, Ordering::Relaxed) + 1;
@@ -106,7 +119,7 @@ extern "C" fn learn(state: *mut c_void, clause: *mut c_int) {
 
 /// One CaDiCaL instance.
 pub struct Cdcl<'a> {
-    handle: *mut c_void,
+    handle: *mut Shim,
     hooks: Box<Hooks<'a>>,
 }
 
@@ -116,12 +129,13 @@ unsafe impl Send for Cdcl<'_> {}
 
 impl<'a> Cdcl<'a> {
     pub fn new(stop: StopCondition<'a>) -> Self {
-        // SAFETY: a fresh solver; released in `drop`.
-        let handle = unsafe { ccadical_init() };
+        // SAFETY: a fresh solver (never null: the shim aborts when out of memory); deleted in
+        // `drop`.
+        let handle = unsafe { tpt_cadical_new() };
         let mut hooks = Box::new(Hooks { stop, watch: None });
         let state = &mut *hooks as *mut Hooks as *mut c_void;
         // SAFETY: the box outlives the solver (both are dropped together, the solver first).
-        unsafe { ccadical_set_terminate(handle, state, Some(terminate)) };
+        unsafe { tpt_cadical_set_terminate(handle, state, Some(terminate)) };
         Cdcl { handle, hooks }
     }
 
@@ -130,32 +144,32 @@ impl<'a> Cdcl<'a> {
         self.hooks.watch = Some(watch);
         let state = &mut *self.hooks as *mut Hooks as *mut c_void;
         // SAFETY: as in `new`; every learnt clause is passed to `learn` (to count conflicts).
-        unsafe { ccadical_set_learn(self.handle, state, c_int::MAX, Some(learn)) };
+        unsafe { tpt_cadical_set_learn(self.handle, state, Some(learn)) };
     }
 
     pub fn add_clause(&mut self, clause: &[i32]) {
         for &lit in clause {
             // SAFETY: literals are nonzero DIMACS literals.
-            unsafe { ccadical_add(self.handle, lit) };
+            unsafe { tpt_cadical_add(self.handle, lit) };
         }
         // SAFETY: ends the clause.
-        unsafe { ccadical_add(self.handle, 0) };
+        unsafe { tpt_cadical_add(self.handle, 0) };
     }
 
     /// Solve under assumptions; with `conflicts`, stop after that many conflicts.
     pub fn solve(&mut self, assumptions: &[i32], conflicts: Option<u32>) -> Answer {
         for &lit in assumptions {
             // SAFETY: nonzero literals.
-            unsafe { ccadical_assume(self.handle, lit) };
+            unsafe { tpt_cadical_assume(self.handle, lit) };
         }
         if let Some(limit) = conflicts {
             let name = CString::new("conflicts").unwrap_or_default();
             let limit = c_int::try_from(limit).unwrap_or(c_int::MAX);
             // SAFETY: a limit CaDiCaL knows, valid for the next solve.
-            unsafe { ccadical_limit(self.handle, name.as_ptr(), limit) };
+            unsafe { tpt_cadical_limit(self.handle, name.as_ptr(), limit) };
         }
         // SAFETY: the solver is in a state that accepts `solve` (CaDiCaL checks).
-        match unsafe { ccadical_solve(self.handle) } {
+        match unsafe { tpt_cadical_solve(self.handle) } {
             10 => Answer::Sat,
             20 => Answer::Unsat,
             _ => Answer::Stopped,
@@ -166,13 +180,13 @@ impl<'a> Cdcl<'a> {
     /// false.
     pub fn holds(&self, lit: i32) -> bool {
         // SAFETY: called after a satisfiable solve.
-        unsafe { ccadical_val(self.handle, lit) > 0 }
+        unsafe { tpt_cadical_val(self.handle, lit) > 0 }
     }
 
     /// Whether an assumption of the last (unsatisfiable) solve is among those its proof used.
     pub fn failed(&self, lit: i32) -> bool {
         // SAFETY: called after an unsatisfiable solve under assumptions.
-        unsafe { ccadical_failed(self.handle, lit) != 0 }
+        unsafe { tpt_cadical_failed(self.handle, lit) != 0 }
     }
 
     /// Take one of CaDiCaL's named configurations (`default`, `plain`, `sat`, `unsat`). Call it
@@ -180,7 +194,7 @@ impl<'a> Cdcl<'a> {
     /// Returns whether CaDiCaL knows the name.
     pub fn configure(&mut self, name: &str) -> bool {
         let name = CString::new(name).unwrap_or_default();
-        // SAFETY: the shim forwards to `Solver::configure`, which checks its state and the name.
+        // SAFETY: `Solver::configure`, which checks its state and the name.
         unsafe { tpt_cadical_configure(self.handle, name.as_ptr()) != 0 }
     }
 
@@ -189,14 +203,14 @@ impl<'a> Cdcl<'a> {
     pub fn set_option(&mut self, name: &str, value: i32) {
         let name = CString::new(name).unwrap_or_default();
         // SAFETY: CaDiCaL ignores names it does not know.
-        unsafe { ccadical_set_option(self.handle, name.as_ptr(), value) };
+        unsafe { tpt_cadical_set_option(self.handle, name.as_ptr(), value) };
     }
 
     /// Make decisions on `lit`'s variable prefer `lit` until `unphase`. CaDiCaL's "lucky"
     /// assignments (all true, all false, ..) are tried before any decision: turn them off
     /// (`set_option("lucky", 0)`) for the phases to decide the first model.
     pub fn phase(&mut self, lit: i32) {
-        // SAFETY: the shim forwards to `Solver::phase` of this handle's solver.
+        // SAFETY: `Solver::phase` of this handle's solver.
         unsafe { tpt_cadical_phase(self.handle, lit) };
     }
 
@@ -208,8 +222,8 @@ impl<'a> Cdcl<'a> {
 
 impl Drop for Cdcl<'_> {
     fn drop(&mut self) {
-        // SAFETY: the handle came from `ccadical_init` and is released once.
-        unsafe { ccadical_release(self.handle) };
+        // SAFETY: the handle came from `tpt_cadical_new` and is deleted once.
+        unsafe { tpt_cadical_delete(self.handle) };
     }
 }
 
@@ -261,14 +275,21 @@ mod tests {
     /// The pigeonhole formula of 4 pigeons and 3 holes (variables 1 to 12), unsatisfiable with
     /// conflicts to spare; `widen` is added to every clause.
     fn pigeonhole(solver: &mut Cdcl, widen: &[i32]) {
-        let var = |p: i32, h: i32| p * 3 + h + 1;
+        pigeons_in_holes(solver, 4, 3, widen);
+    }
+
+    /// Every one of `pigeons` pigeons in one of `holes` holes (variable `p * holes + h + 1`), no
+    /// two in one hole; `widen` is added to every clause. With one hole too few, CDCL needs
+    /// exponentially many conflicts to refute it.
+    fn pigeons_in_holes(solver: &mut Cdcl, pigeons: i32, holes: i32, widen: &[i32]) {
+        let var = |p: i32, h: i32| p * holes + h + 1;
         let mut add = |literals: &[i32]| solver.add_clause(&[widen, literals].concat());
-        for p in 0..4 {
-            add(&[var(p, 0), var(p, 1), var(p, 2)]);
+        for p in 0..pigeons {
+            add(&(0..holes).map(|h| var(p, h)).collect::<Vec<_>>());
         }
-        for h in 0..3 {
-            for p in 0..4 {
-                for q in p + 1..4 {
+        for h in 0..holes {
+            for p in 0..pigeons {
+                for q in p + 1..pigeons {
                     add(&[-var(p, h), -var(q, h)]);
                 }
             }
@@ -309,5 +330,50 @@ mod tests {
         assert_eq!(solver.solve(&[-1], None), Answer::Sat);
         assert_eq!(solver.solve(&[1], None), Answer::Unsat);
         assert!(solver.failed(1));
+    }
+
+    #[test]
+    fn the_linked_cadical_is_the_release_the_shim_is_checked_against() {
+        // build.rs compiled the shim against the header of CaDiCaL `TPT_CADICAL_VERSION`.
+        assert_eq!(env!("TPT_CADICAL_VERSION"), "1.9.5");
+        assert_eq!(version(), env!("TPT_CADICAL_VERSION"));
+    }
+
+    #[test]
+    fn an_unknown_configuration_is_refused_and_leaves_the_solver_as_it_was() {
+        for name in ["fastest", "", "Default", "sat\0"] {
+            let mut solver = Cdcl::new(never());
+            assert!(!solver.configure(name), "{name:?}");
+            pigeonhole(&mut solver, &[]);
+            assert_eq!(solver.solve(&[], None), Answer::Unsat);
+        }
+    }
+
+    /// A stop requested by another thread (as Ctrl-C or a deadline does) ends a solve that is
+    /// running on a formula far too hard to finish: 12 pigeons in 11 holes.
+    #[test]
+    fn the_stop_condition_ends_a_hard_solve() {
+        let flag = AtomicBool::new(false);
+        let mut solver = Cdcl::new(StopCondition { flag: &flag, deadline: None });
+        let watch = Arc::new(Watch::default());
+        solver.watch(watch.clone());
+        pigeons_in_holes(&mut solver, 12, 11, &[]);
+        let solved = AtomicBool::new(false);
+        // A conflict limit ends the solve if the stop does not; the count tells which did.
+        let limit = 2_000_000;
+        let answer = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !solved.load(Ordering::Relaxed) && watch.conflicts.load(Ordering::Relaxed) < 1000 {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                flag.store(true, Ordering::Relaxed);
+            });
+            let answer = solver.solve(&[], Some(limit));
+            solved.store(true, Ordering::Relaxed);
+            answer
+        });
+        assert_eq!(answer, Answer::Stopped);
+        let conflicts = watch.conflicts.load(Ordering::Relaxed);
+        assert!((1000..u64::from(limit) / 2).contains(&conflicts), "{conflicts}");
     }
 }

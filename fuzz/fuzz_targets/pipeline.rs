@@ -6,6 +6,7 @@ mod common;
 
 use libfuzzer_sys::fuzz_target;
 use tpt::diagnostics::SourceMap;
+use tpt::distinguish::DistinguishConfig;
 use tpt::pipeline::{synthesize, SearchConfig};
 use tpt::result::PrintForm;
 
@@ -15,8 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let main = sources.add("fuzz.tpt", text.clone());
     let options = common::options();
     let Ok(compiled) = tpt::pipeline::compile(&sources, main, None, &options) else { return };
-    // The default back end: gradsearch-la, whose lookahead runs the integer one-hot evaluator.
-    let config = SearchConfig { max_steps: 20, ..SearchConfig::default() };
+    // The default back end (auto: the gradient's lookahead runs the integer one-hot evaluator,
+    // CaDiCaL the CNF), with a small conflict budget for the distinguishing check: at its
+    // default of 10,000 conflicts per solve a 100-step chain took seconds per input.
+    let distinguish = Some(DistinguishConfig { conflicts: 200, ..DistinguishConfig::default() });
+    let config = SearchConfig { max_steps: 20, distinguish, ..SearchConfig::default() };
     let Ok(synthesis) = synthesize(&compiled, &config) else { return };
     let _ = synthesis.diagnostics(&compiled);
     let _ = synthesis.json(&compiled, PrintForm::Program);

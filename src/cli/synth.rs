@@ -233,7 +233,8 @@ pub fn main(args: SynthArgs) -> u8 {
             // Stopped while compiling (out of time, or interrupted): no program, so `-o` is
             // left as it was, as after a search that found none.
             if let (Some(path), true) = (&args.output, code != EXIT_USER_ERROR) {
-                reporter.emit(&[Diagnostic::note(format!("`-o {}` is not written: no program was found", path.display()))]);
+                reporter
+                    .emit(&[Diagnostic::note(format!("`-o {}` is not written: no program was found", path.display()))]);
             }
             return code;
         }

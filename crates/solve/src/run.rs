@@ -548,8 +548,8 @@ pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> 
 mod tests {
     use super::*;
     use crate::testing::graph_of;
-    use tpt_core::limits::Limits;
     use crate::{always_admissible, Solver};
+    use tpt_core::limits::Limits;
 
     /// An exact back end whose encoding disagrees with the graph at its first step.
     struct Disagreeing(Vec<u32>);

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
-use tpt_graph::graph::Graph;
 use process::{Answer, SolverCommand};
+use tpt_graph::graph::Graph;
 
 #[derive(Default)]
 struct Smt {

@@ -8,11 +8,11 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::Synthesis;
-use tpt_source::diagnostics::Diagnostic;
-use crate::pipeline::Compiled;
 use crate::distinguish::{restore_input, Distinction, Ending};
-use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
+use crate::pipeline::Compiled;
 use tpt_core::verify::{Verified, Verifier};
+use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
+use tpt_source::diagnostics::Diagnostic;
 
 /// A search's result as data: the report, with verified params as their values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -145,7 +145,10 @@ impl Synthesis {
             (Some(_), None) => return Err("a saved check of the examples needs a found program".to_string()),
             (Some(d), Some(found)) => Some(Distinction {
                 ending: d.ending,
-                input: d.input.map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other)).transpose()?,
+                input: d
+                    .input
+                    .map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other))
+                    .transpose()?,
                 others: d.others.iter().map(|other| other.check(&verifier)).collect::<Result<_, _>>()?,
                 internal_error: d.internal_error,
                 conflicts: d.conflicts,
@@ -185,10 +188,10 @@ impl Synthesis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tpt_source::diagnostics::SourceMap;
+    use crate::distinguish::DistinguishConfig;
     use crate::pipeline::{compile, synthesize, SearchConfig};
     use crate::result::PrintForm;
-    use crate::distinguish::DistinguishConfig;
+    use tpt_source::diagnostics::SourceMap;
 
     /// `p` is pinned by the examples, `q` matters only where no example looks.
     const OFFSET: &str = "param p: 4;\nparam q: 2;\ninput x: 4;\noutput y: 4;\n\

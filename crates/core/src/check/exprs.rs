@@ -84,6 +84,7 @@ impl Checker<'_> {
 
     /// Resolve a name used as a value (not indexed, not called).
     pub(super) fn name(&mut self, ident: &ast::Ident, span: Span) -> Option<Expr> {
+        self.record_use(ident);
         if let Some((_, slot)) = self.loop_vars.iter().rev().find(|(n, _)| *n == ident.name) {
             return Some(Expr::at(ExprKind::LoopVar(*slot), span));
         }
@@ -145,6 +146,7 @@ impl Checker<'_> {
         span: Span,
     ) -> Option<(ArrayId, Vec<Expr>)> {
         let resolved = self.exprs(indices);
+        self.record_use(base);
         if self.loop_vars.iter().any(|(n, _)| *n == base.name)
             || self.fn_params.as_ref().is_some_and(|p| p.iter().any(|(n, _)| *n == base.name))
         {

@@ -6,7 +6,9 @@
 
 mod recovery;
 
-use lalrpop_util::{lalrpop_mod, ErrorRecovery, ParseError};
+use lalrpop_util::{lalrpop_mod, ParseError};
+
+pub(crate) use recovery::Resync;
 
 use crate::ast::{Expr, ExprKind, File};
 use crate::lexer::{lex, Comment, LexError, LexErrorKind, Token};
@@ -33,23 +35,28 @@ pub struct Parsed {
     pub comments: Vec<Comment>,
 }
 
-/// A syntax error the parser recovered from, with the span of the text it gave up on (what it
-/// had read of the bad item or statement, and the tokens it dropped); the grammar's actions
-/// collect them.
-pub struct Recovery {
-    pub span: Span,
-    pub error: ErrorRecovery<usize, Token, SyntaxError>,
-}
-
 /// A file parsed past its syntax errors.
 #[derive(Clone, Debug)]
 pub struct Recovered {
     /// What parsed, bad items and statements left out (`file.broken` lists them); `None` when
     /// parsing could not go on (nesting deeper than the limit).
     pub parsed: Option<Parsed>,
-    /// Every syntax error (the lexer's among them), in the order of the text; errors that
-    /// only follow from an earlier one are left out.
+    /// The syntax errors (the lexer's among them), in the order of the text, at most
+    /// [`MAX_ERRORS`]; errors that only follow from an earlier one are left out.
     pub errors: Vec<Diagnostic>,
+    /// How many more syntax errors there are.
+    pub not_shown: usize,
+}
+
+/// How many errors of a file are reported; the rest are counted in one more error
+/// ([`not_shown`]), so that garbage cannot print millions of lines.
+pub const MAX_ERRORS: usize = 50;
+
+/// The error that counts the errors past [`MAX_ERRORS`].
+pub fn not_shown(count: usize) -> Diagnostic {
+    let errors = if count == 1 { "error" } else { "errors" };
+    Diagnostic::error(format!("{count} more {errors} not shown"))
+        .with_note(format!("only the first {MAX_ERRORS} errors of a file are shown"))
 }
 
 /// Build an expression node; used by the grammar's actions. Fails when the tree gets deeper
@@ -83,38 +90,40 @@ fn lex_for_parsing(source: &str, max_depth: u32) -> Result<crate::lexer::Lexed, 
 /// error (the formatter and the printer want no less than the whole file). `max_depth` bounds
 /// the nesting of brackets, blocks and expressions.
 pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
-    let recovered = parse_recovering(source, max_depth);
+    let mut recovered = parse_recovering(source, max_depth);
     match recovered.parsed {
         Some(parsed) if recovered.errors.is_empty() => Ok(parsed),
-        _ => Err(recovered.errors),
+        _ => {
+            if recovered.not_shown > 0 {
+                recovered.errors.push(not_shown(recovered.not_shown));
+            }
+            Err(recovered.errors)
+        }
     }
 }
 
 /// Parse a whole file past its syntax errors: the items that parsed, and every syntax error.
 pub fn parse_recovering(source: &str, max_depth: u32) -> Recovered {
     let lexed = lex(source);
-    let mut errors: Vec<Diagnostic> = lexed.errors.iter().map(|e| lex_diagnostic(e, source)).collect();
+    // Only the first errors are worded (the words of one look at the tokens before it).
+    let mut errors: Vec<Diagnostic> =
+        lexed.errors.iter().take(MAX_ERRORS).map(|e| lex_diagnostic(e, source)).collect();
+    let mut not_shown = lexed.errors.len().saturating_sub(MAX_ERRORS);
     // The parser reads an invalid token where the lexer failed, and recovers there as from a
     // syntax error (which the lexer's error stands for).
     let tokens = recovery::with_invalid_tokens(lexed.tokens, &lexed.errors);
     if let Some(diagnostic) = check_bracket_depth(&tokens, max_depth) {
         errors.push(diagnostic);
-        return Recovered { parsed: None, errors: in_text_order(errors) };
+        return in_text_order(None, errors, not_shown);
     }
-    let mut recoveries = Vec::new();
+    let mut resync = Resync::new(&tokens, source);
     // The tokens stay available after parsing: the messages look at the tokens around a
     // failure (the one before it, unclosed brackets).
     let input = tokens.iter().cloned().map(Ok::<_, SyntaxError>);
-    let result = grammar::FileParser::new().parse(max_depth, &mut recoveries, input);
-    let mut resync = recovery::Resync::new(&tokens, source);
-    for Recovery { span, error } in recoveries {
-        let at = error_position(&error.error, source);
-        let reported = !resync.follows_earlier(at) && !is_invalid_token(&error.error);
-        resync.skipped(span, at);
-        if reported {
-            errors.push(parse_diagnostic(error.error, source, &tokens));
-        }
-    }
+    let result = grammar::FileParser::new().parse(max_depth, &mut resync, input);
+    let (reported, more) = resync.take_reported();
+    errors.extend(reported.into_iter().map(|error| parse_diagnostic(error, source, &tokens)));
+    not_shown += more;
     let parsed = match result {
         Ok(mut file) => {
             file.broken = resync.leave_out_cascades(&mut file.items);
@@ -131,13 +140,18 @@ pub fn parse_recovering(source: &str, max_depth: u32) -> Recovered {
     if parsed.is_none() && errors.is_empty() {
         errors.push(Diagnostic::error("the file could not be parsed"));
     }
-    Recovered { parsed, errors: in_text_order(errors) }
+    in_text_order(parsed, errors, not_shown)
 }
 
-/// Diagnostics sorted by where they point (stable: those at one place keep their order).
-fn in_text_order(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diagnostics.sort_by_key(|d| d.primary_span().map_or(usize::MAX, |s| s.start));
-    diagnostics
+/// The errors sorted by where they point (stable: those at one place keep their order), the
+/// first [`MAX_ERRORS`] of them.
+fn in_text_order(parsed: Option<Parsed>, mut errors: Vec<Diagnostic>, mut not_shown: usize) -> Recovered {
+    errors.sort_by_key(|d| d.primary_span().map_or(usize::MAX, |s| s.start));
+    if errors.len() > MAX_ERRORS {
+        not_shown += errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+    }
+    Recovered { parsed, errors, not_shown }
 }
 
 /// Where the parser failed: the token it could not take, or the end of the file.
@@ -162,7 +176,7 @@ pub fn parse_expr(source: &str, max_depth: u32) -> Result<Expr, Vec<Diagnostic>>
     let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
     // An expression holds no statements, so the parser recovers from nothing here.
     grammar::ExprParser::new()
-        .parse(max_depth, &mut Vec::new(), tokens)
+        .parse(max_depth, &mut Resync::new(&lexed.tokens, source), tokens)
         .map_err(|error| vec![parse_diagnostic(error, source, &lexed.tokens)])
 }
 

@@ -58,6 +58,11 @@ impl Checker<'_> {
     pub(super) fn unknown_name_diagnostic(&self, ident: &ast::Ident) -> Diagnostic {
         let diagnostic =
             Diagnostic::error(format!("cannot find `{}`", ident.name)).with_label(ident.span, "not declared");
+        if self.errors.len() >= super::MAX_ERRORS {
+            // Past the errors that are shown, no hint is looked for: a file of thousands of
+            // unknown names would spend its time comparing each with every name.
+            return diagnostic;
+        }
         if self.current_fn.as_ref() == Some(&ident.name) {
             // The function's name is declared after its body, since its table is built from it.
             return diagnostic.with_help(

@@ -4,12 +4,9 @@
 
 use super::{check_report, CheckOptions, Checked, SymbolTable};
 use crate::program::Program;
-use tpt_source::diagnostics::{plural, Diagnostic};
-use tpt_syntax::parse::{parse_recovering, Parsed};
-
-/// How many errors of a file are reported; the rest are counted in one more error, so that
-/// garbage cannot print millions of lines.
-pub const MAX_ERRORS: usize = 50;
+use tpt_source::diagnostics::Diagnostic;
+pub use tpt_syntax::parse::MAX_ERRORS;
+use tpt_syntax::parse::{not_shown, parse_recovering, Parsed};
 
 /// What the parser and the checker made of a file's text.
 #[derive(Debug)]
@@ -47,12 +44,12 @@ pub fn check_text(source: &str, options: &CheckOptions) -> FrontEnd {
             program: None,
             symbols: SymbolTable::default(),
             warnings: Vec::new(),
-            errors: capped(recovered.errors),
+            errors: capped(recovered.errors, recovered.not_shown),
         };
     };
     let report = check_report(&parsed.file, options);
     let syntax_errors = !recovered.errors.is_empty();
-    let errors = capped(merge_in_text_order(recovered.errors, report.errors));
+    let errors = capped(merge_in_text_order(recovered.errors, report.errors), recovered.not_shown);
     FrontEnd {
         parsed: Some(parsed),
         program: report.program.filter(|_| !syntax_errors),
@@ -81,15 +78,13 @@ pub fn merge_in_text_order(syntax: Vec<Diagnostic>, checker: Vec<Diagnostic>) ->
     merged
 }
 
-/// At most [`MAX_ERRORS`] errors, and one that counts the rest.
-fn capped(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    if errors.len() > MAX_ERRORS {
-        let rest = errors.len() - MAX_ERRORS;
-        errors.truncate(MAX_ERRORS);
-        errors.push(
-            Diagnostic::error(format!("{} not shown", plural(rest, "more error")))
-                .with_note(format!("only the first {MAX_ERRORS} errors of a file are shown")),
-        );
+/// At most [`MAX_ERRORS`] errors, and one that counts the rest (with `more`, the syntax errors
+/// counted but not worded).
+fn capped(mut errors: Vec<Diagnostic>, more: usize) -> Vec<Diagnostic> {
+    let rest = errors.len().saturating_sub(MAX_ERRORS) + more;
+    errors.truncate(MAX_ERRORS);
+    if rest > 0 {
+        errors.push(not_shown(rest));
     }
     errors
 }

@@ -86,7 +86,8 @@ fn loop_variables_and_fn_parameters_are_scoped() {
 
 #[test]
 fn a_file_with_errors_keeps_its_symbol_table() {
-    let report = check_text("input x: 2;\noutput y: 2;\ny = x + q;\nexample { x = 3; y = 1; }\n", &CheckOptions::default());
+    let report =
+        check_text("input x: 2;\noutput y: 2;\ny = x + q;\nexample { x = 3; y = 1; }\n", &CheckOptions::default());
     assert_eq!(report.errors.len(), 2, "the unknown name and the value outside its domain");
     assert!(report.program.is_none());
     let x = report.symbols.top_level("x").expect("declared");
@@ -96,7 +97,8 @@ fn a_file_with_errors_keeps_its_symbol_table() {
 #[test]
 fn a_declaration_with_an_error_is_not_reported_at_its_uses() {
     // A domain that does not check, and a declaration the parser skipped (no `;`).
-    for source in ["input x: 0;\noutput y: 2;\ny = x;\ny = x + 1;\n", "input x: 2\noutput y: 2;\ny = x;\ny = x + 1;\n"] {
+    for source in ["input x: 0;\noutput y: 2;\ny = x;\ny = x + 1;\n", "input x: 2\noutput y: 2;\ny = x;\ny = x + 1;\n"]
+    {
         let report = check_text(source, &CheckOptions::default());
         let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{source}: {messages:?}");

@@ -106,8 +106,7 @@ pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
 pub fn parse_recovering(source: &str, max_depth: u32) -> Recovered {
     let lexed = lex(source);
     // Only the first errors are worded (the words of one look at the tokens before it).
-    let mut errors: Vec<Diagnostic> =
-        lexed.errors.iter().take(MAX_ERRORS).map(|e| lex_diagnostic(e, source)).collect();
+    let mut errors: Vec<Diagnostic> = lexed.errors.iter().take(MAX_ERRORS).map(|e| lex_diagnostic(e, source)).collect();
     let mut not_shown = lexed.errors.len().saturating_sub(MAX_ERRORS);
     // The parser reads an invalid token where the lexer failed, and recovers there as from a
     // syntax error (which the lexer's error stands for).

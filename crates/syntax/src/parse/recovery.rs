@@ -255,7 +255,8 @@ mod tests {
         assert_eq!(messages(&recovered), ["unexpected keyword `output`"]);
         let file = &recovered.parsed.expect("parsed").file;
         assert_eq!(file.items.len(), 2, "the output and the statement");
-        let declares: Vec<&str> = file.broken.iter().filter_map(|b| b.declares.as_ref()).map(|n| n.name.as_str()).collect();
+        let declares: Vec<&str> =
+            file.broken.iter().filter_map(|b| b.declares.as_ref()).map(|n| n.name.as_str()).collect();
         assert_eq!(declares, ["x"]);
     }
 

@@ -1,8 +1,8 @@
 //! Tokens -> AST. Drives the lalrpop parser over the logos tokens and turns every lexer and
-//! parser failure into a [`Diagnostic`]; this is the only module that knows lalrpop's types.
+//! parser failure into a [`Diagnostic`]; this module (with its `recovery`) is the only one that knows lalrpop's types.
 //! The parser recovers from syntax errors (lalrpop's `!`): a bad item, or a bad statement in a
 //! block, is skipped and parsing goes on, so that one run reports every independent error
-//! ([`recovery`] says which errors are consequences of an earlier one).
+//! (`parse/recovery.rs` says which errors are consequences of an earlier one).
 
 mod recovery;
 

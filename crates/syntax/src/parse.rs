@@ -1,5 +1,6 @@
 //! Tokens -> AST. Drives the lalrpop parser over the logos tokens and turns every lexer and
-//! parser failure into a [`Diagnostic`]; this module (with its `recovery`) is the only one that knows lalrpop's types.
+//! parser failure into a [`Diagnostic`]; this module (with its `recovery`) is the only one
+//! that knows lalrpop's types.
 //! The parser recovers from syntax errors (lalrpop's `!`): a bad item, or a bad statement in a
 //! block, is skipped and parsing goes on, so that one run reports every independent error
 //! (`parse/recovery.rs` says which errors are consequences of an earlier one).

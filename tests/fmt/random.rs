@@ -209,7 +209,7 @@ fn item() -> impl Strategy<Value = Item> {
 }
 
 fn file() -> impl Strategy<Value = File> {
-    vec(item(), 0..8).prop_map(|items| File { items, span: Span::default() })
+    vec(item(), 0..8).prop_map(|items| File { items, span: Span::default(), broken: Vec::new() })
 }
 
 /// What goes between two tokens of the respaced text; `n` numbers the comments.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::distinguish::{distinguish, DistinguishConfig};
 use crate::result::Synthesis;
-use tpt_core::check::{check, CheckOptions};
+use tpt_core::check::{check_text, CheckOptions};
 use tpt_core::examples::json::load_examples;
 use tpt_core::examples::{contradictions, Contradictions};
 use tpt_core::limits::{Failure, Limits, Stop, Stopped};
@@ -24,7 +24,7 @@ use tpt_solve::{
 };
 use tpt_source::diagnostics::{Diagnostic, SourceId, SourceMap};
 use tpt_source::span::Span;
-use tpt_syntax::parse::{parse, Parsed};
+use tpt_syntax::parse::Parsed;
 
 /// A program compiled as far as the graph.
 #[derive(Debug)]
@@ -109,8 +109,8 @@ pub fn compile_until(
     stop: &Stop,
 ) -> Result<Compiled, Failure> {
     let source = sources.text(main);
-    let parsed = parse(source, options.limits.max_depth)?;
-    let checked = check(&parsed.file, options)?;
+    // Every syntax error and every checker error at once; nothing is lowered after an error.
+    let (parsed, checked) = check_text(source, options).into_result()?;
     let mut program = checked.program;
     let mut warnings = checked.warnings;
     if let Some(data) = data {

@@ -15,6 +15,20 @@ pub struct Ident {
 pub struct File {
     pub items: Vec<Item>,
     pub span: Span,
+    /// What the parser skipped after syntax errors, from which it recovered
+    /// (`parse::parse_recovering`); empty in a file without syntax errors.
+    pub broken: Vec<Broken>,
+}
+
+/// Text the parser skipped over after a syntax error: a bad item or statement, left out of
+/// the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Broken {
+    pub span: Span,
+    /// The name the skipped text declares, when it begins as a declaration does
+    /// (`param p[..`): the checker takes it as declared with an error, so that its uses are
+    /// not reported again.
+    pub declares: Option<Ident>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -147,6 +147,9 @@ pub enum Token {
     Shl,
     #[token(">>")]
     Shr,
+    /// Stands in the parser's input where the lexer found an error (never produced by logos):
+    /// no rule takes it, so the parser recovers there as from a syntax error.
+    Invalid,
 }
 
 fn parse_int(lex: &mut logos::Lexer<Token>) -> Result<i64, LexErrorKind> {
@@ -177,6 +180,7 @@ impl Token {
             Token::RealLit(real) => format!("real `{}`", real.text),
             Token::LineComment | Token::BlockComment => "comment".to_string(),
             Token::UnterminatedComment => "unterminated comment".to_string(),
+            Token::Invalid => "invalid token".to_string(),
             other => match other.keyword_or_symbol() {
                 Some(text) if text.chars().all(|c| c.is_ascii_alphabetic()) => {
                     format!("keyword `{text}`")

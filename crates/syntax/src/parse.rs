@@ -1,7 +1,15 @@
 //! Tokens -> AST. Drives the lalrpop parser over the logos tokens and turns every lexer and
-//! parser failure into a [`Diagnostic`]; this is the only module that knows lalrpop's types.
+//! parser failure into a [`Diagnostic`]; this module (with its `recovery`) is the only one
+//! that knows lalrpop's types.
+//! The parser recovers from syntax errors (lalrpop's `!`): a bad item, or a bad statement in a
+//! block, is skipped and parsing goes on, so that one run reports every independent error
+//! (`parse/recovery.rs` says which errors are consequences of an earlier one).
+
+mod recovery;
 
 use lalrpop_util::{lalrpop_mod, ParseError};
+
+pub(crate) use recovery::Resync;
 
 use crate::ast::{Expr, ExprKind, File};
 use crate::lexer::{lex, Comment, LexError, LexErrorKind, Token};
@@ -26,6 +34,30 @@ pub enum SyntaxError {
 pub struct Parsed {
     pub file: File,
     pub comments: Vec<Comment>,
+}
+
+/// A file parsed past its syntax errors.
+#[derive(Clone, Debug)]
+pub struct Recovered {
+    /// What parsed, bad items and statements left out (`file.broken` lists them); `None` when
+    /// parsing could not go on (nesting deeper than the limit).
+    pub parsed: Option<Parsed>,
+    /// The syntax errors (the lexer's among them), in the order of the text, at most
+    /// [`MAX_ERRORS`]; errors that only follow from an earlier one are left out.
+    pub errors: Vec<Diagnostic>,
+    /// How many more syntax errors there are.
+    pub not_shown: usize,
+}
+
+/// How many errors of a file are reported; the rest are counted in one more error
+/// ([`not_shown`]), so that garbage cannot print millions of lines.
+pub const MAX_ERRORS: usize = 50;
+
+/// The error that counts the errors past [`MAX_ERRORS`].
+pub fn not_shown(count: usize) -> Diagnostic {
+    let errors = if count == 1 { "error" } else { "errors" };
+    Diagnostic::error(format!("{count} more {errors} not shown"))
+        .with_note(format!("only the first {MAX_ERRORS} errors of a file are shown"))
 }
 
 /// Build an expression node; used by the grammar's actions. Fails when the tree gets deeper
@@ -55,24 +87,96 @@ fn lex_for_parsing(source: &str, max_depth: u32) -> Result<crate::lexer::Lexed, 
     Ok(lexed)
 }
 
-/// Parse a whole file. `max_depth` bounds the nesting of brackets, blocks and expressions.
+/// Parse a whole file, all of it or nothing: a file with a syntax error gives every syntax
+/// error (the formatter and the printer want no less than the whole file). `max_depth` bounds
+/// the nesting of brackets, blocks and expressions.
 pub fn parse(source: &str, max_depth: u32) -> Result<Parsed, Vec<Diagnostic>> {
-    let lexed = lex_for_parsing(source, max_depth)?;
+    let mut recovered = parse_recovering(source, max_depth);
+    match recovered.parsed {
+        Some(parsed) if recovered.errors.is_empty() => Ok(parsed),
+        _ => {
+            if recovered.not_shown > 0 {
+                recovered.errors.push(not_shown(recovered.not_shown));
+            }
+            Err(recovered.errors)
+        }
+    }
+}
+
+/// Parse a whole file past its syntax errors: the items that parsed, and every syntax error.
+pub fn parse_recovering(source: &str, max_depth: u32) -> Recovered {
+    let lexed = lex(source);
+    // Only the first errors are worded (the words of one look at the tokens before it).
+    let mut errors: Vec<Diagnostic> = lexed.errors.iter().take(MAX_ERRORS).map(|e| lex_diagnostic(e, source)).collect();
+    let mut not_shown = lexed.errors.len().saturating_sub(MAX_ERRORS);
+    // The parser reads an invalid token where the lexer failed, and recovers there as from a
+    // syntax error (which the lexer's error stands for).
+    let tokens = recovery::with_invalid_tokens(lexed.tokens, &lexed.errors);
+    if let Some(diagnostic) = check_bracket_depth(&tokens, max_depth) {
+        errors.push(diagnostic);
+        return in_text_order(None, errors, not_shown);
+    }
+    let mut resync = Resync::new(&tokens, source);
     // The tokens stay available after parsing: the messages look at the tokens around a
     // failure (the one before it, unclosed brackets).
-    let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
-    match grammar::FileParser::new().parse(max_depth, tokens) {
-        Ok(file) => Ok(Parsed { file, comments: lexed.comments }),
-        Err(error) => Err(vec![parse_diagnostic(error, source, &lexed.tokens)]),
+    let input = tokens.iter().cloned().map(Ok::<_, SyntaxError>);
+    let result = grammar::FileParser::new().parse(max_depth, &mut resync, input);
+    let (reported, more) = resync.take_reported();
+    errors.extend(reported.into_iter().map(|error| parse_diagnostic(error, source, &tokens)));
+    not_shown += more;
+    let parsed = match result {
+        Ok(mut file) => {
+            file.broken = resync.leave_out_cascades(&mut file.items);
+            Some(Parsed { file, comments: lexed.comments })
+        }
+        Err(error) => {
+            // Only an expression nested too deep stops the parser (it recovers from the rest).
+            if !is_invalid_token(&error) {
+                errors.push(parse_diagnostic(error, source, &tokens));
+            }
+            None
+        }
+    };
+    if parsed.is_none() && errors.is_empty() {
+        errors.push(Diagnostic::error("the file could not be parsed"));
     }
+    in_text_order(parsed, errors, not_shown)
+}
+
+/// The errors sorted by where they point (stable: those at one place keep their order), the
+/// first [`MAX_ERRORS`] of them.
+fn in_text_order(parsed: Option<Parsed>, mut errors: Vec<Diagnostic>, mut not_shown: usize) -> Recovered {
+    errors.sort_by_key(|d| d.primary_span().map_or(usize::MAX, |s| s.start));
+    if errors.len() > MAX_ERRORS {
+        not_shown += errors.len() - MAX_ERRORS;
+        errors.truncate(MAX_ERRORS);
+    }
+    Recovered { parsed, errors, not_shown }
+}
+
+/// Where the parser failed: the token it could not take, or the end of the file.
+fn error_position(error: &ParseError<usize, Token, SyntaxError>, source: &str) -> usize {
+    match error {
+        ParseError::UnrecognizedToken { token, .. } | ParseError::ExtraToken { token } => token.0,
+        ParseError::UnrecognizedEof { .. } => source.len(),
+        ParseError::InvalidToken { location } => *location,
+        ParseError::User { error: SyntaxError::TooDeep { span, .. } } => span.start,
+        ParseError::User { error: SyntaxError::Lex(error) } => error.span.start,
+    }
+}
+
+/// A failure at a token the lexer already reported.
+fn is_invalid_token(error: &ParseError<usize, Token, SyntaxError>) -> bool {
+    matches!(error, ParseError::UnrecognizedToken { token: (_, Token::Invalid, _), .. })
 }
 
 /// Parse a single expression (used for `--set` values and `--input` values).
 pub fn parse_expr(source: &str, max_depth: u32) -> Result<Expr, Vec<Diagnostic>> {
     let lexed = lex_for_parsing(source, max_depth)?;
     let tokens = lexed.tokens.iter().cloned().map(Ok::<_, SyntaxError>);
+    // An expression holds no statements, so the parser recovers from nothing here.
     grammar::ExprParser::new()
-        .parse(max_depth, tokens)
+        .parse(max_depth, &mut Resync::new(&lexed.tokens, source), tokens)
         .map_err(|error| vec![parse_diagnostic(error, source, &lexed.tokens)])
 }
 

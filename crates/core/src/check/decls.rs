@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Checker, Symbol};
+use super::{Checker, Declaration, Symbol, SymbolDomain, SymbolKind};
 use crate::eval::{eval, eval_error_diagnostic, ConstEnv};
 use crate::examples::{Origin, Values};
 use crate::limits::enum_total_error;
@@ -22,9 +22,9 @@ impl Checker<'_> {
         if let Some(value) = value {
             let id = self.program.consts.len();
             self.program.consts.push(ConstInfo { name: decl.name.name.clone(), value, span: decl.span, overridden });
-            self.declare(&decl.name, Symbol::Const(id));
+            self.declare(&decl.name, SymbolKind::Const, Symbol::Const(id));
         } else {
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, SymbolKind::Const, Symbol::Poisoned);
         }
     }
 
@@ -73,10 +73,11 @@ impl Checker<'_> {
                     .with_label(decl.name.span, "a function of this name is built in")
                     .with_help("give this function another name"),
             );
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, SymbolKind::Fn, Symbol::Poisoned);
             return;
         }
         let mut params = Vec::new();
+        let mut param_ids = Vec::new();
         let mut ok = true;
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for param in &decl.params {
@@ -89,18 +90,33 @@ impl Checker<'_> {
                 ok = false;
             }
             match self.domain(&param.domain) {
-                Some(size) => params.push((param.name.name.clone(), size)),
+                Some(size) => {
+                    params.push((param.name.name.clone(), size));
+                    param_ids.push(self.symbols.declare(Declaration {
+                        name: param.name.name.clone(),
+                        kind: SymbolKind::FnParam,
+                        span: param.name.span,
+                        declaration_span: param.span,
+                        scope: decl.body.span,
+                        domain: Some(SymbolDomain::Finite(size)),
+                        dims: None,
+                        value: None,
+                        checked: true,
+                    }));
+                }
                 None => ok = false,
             }
         }
         let result = self.domain(&decl.result);
         self.fn_params = Some(params.clone());
+        self.fn_param_ids = param_ids;
         self.current_fn = Some(decl.name.name.clone());
         let body = self.expr(&decl.body);
         self.fn_params = None;
+        self.fn_param_ids = Vec::new();
         self.current_fn = None;
         let (Some(result_domain), Some(body), true) = (result, body, ok) else {
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, SymbolKind::Fn, Symbol::Poisoned);
             return;
         };
         if let Some(read) = body.first_runtime_read() {
@@ -110,7 +126,7 @@ impl Checker<'_> {
                     .with_label(span, "this reads an array element")
                     .with_help("pass the value in as a parameter"),
             );
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, SymbolKind::Fn, Symbol::Poisoned);
             return;
         }
         let mut info = FnInfo {
@@ -126,9 +142,9 @@ impl Checker<'_> {
             info.table = table;
             let id = self.program.fns.len();
             self.program.fns.push(info);
-            self.declare(&decl.name, Symbol::Fn(id));
+            self.declare(&decl.name, SymbolKind::Fn, Symbol::Fn(id));
         } else {
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, SymbolKind::Fn, Symbol::Poisoned);
         }
     }
 
@@ -261,7 +277,7 @@ impl Checker<'_> {
         let real = matches!(decl.domain, ast::Domain::Real(_));
         let domain = if real { Some(1) } else { self.domain(&decl.domain) };
         let (Some(domain), true) = (domain, ok) else {
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, symbol_kind(decl.kind), Symbol::Poisoned);
             return;
         };
         let elements = dims.iter().try_fold(1u64, |acc, &d| acc.checked_mul(d as u64));
@@ -270,7 +286,7 @@ impl Checker<'_> {
             if let Some(error) = error {
                 self.error(error);
             }
-            self.declare(&decl.name, Symbol::Poisoned);
+            self.declare(&decl.name, symbol_kind(decl.kind), Symbol::Poisoned);
             return;
         }
         let mut info = ArrayInfo {
@@ -314,7 +330,17 @@ impl Checker<'_> {
         }
         let id = self.program.arrays.len();
         self.program.arrays.push(info);
-        self.declare(&decl.name, Symbol::Array(id));
+        self.declare(&decl.name, symbol_kind(decl.kind), Symbol::Array(id));
+    }
+}
+
+/// The kind of a declaration of an array in the symbol table.
+fn symbol_kind(kind: DeclKind) -> SymbolKind {
+    match kind {
+        DeclKind::Param => SymbolKind::Param,
+        DeclKind::Input => SymbolKind::Input,
+        DeclKind::Output => SymbolKind::Output,
+        DeclKind::Var => SymbolKind::Var,
     }
 }
 

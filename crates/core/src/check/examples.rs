@@ -31,10 +31,9 @@ impl Checker<'_> {
             ast::ExampleItemKind::For { var, start, end, body } => {
                 let start = self.constant_expr(start, "a loop bound");
                 let end = self.constant_expr(end, "a loop bound");
-                let slot = self.loop_vars.len();
-                self.loop_vars.push((var.name.clone(), slot));
+                let slot = self.enter_loop(var, item.span, body.span);
                 let body = self.example_block(body);
-                self.loop_vars.pop();
+                self.leave_loop();
                 Some(ExampleSource::For {
                     slot,
                     name: var.name.clone(),
@@ -92,6 +91,7 @@ impl Checker<'_> {
         let indices = self.exprs(&target.indices);
         let value = self.value_tree(&entry.value);
         let tolerance = entry.tolerance.as_ref().map(|t| self.constant_number(t, "a tolerance"));
+        self.record_use(&target.name);
         let Some(&(symbol, declared)) = self.names.get(&target.name.name) else {
             let mut diagnostic = self.unknown_name_diagnostic(&target.name);
             if diagnostic.help.is_empty() {

@@ -58,6 +58,11 @@ impl Checker<'_> {
     pub(super) fn unknown_name_diagnostic(&self, ident: &ast::Ident) -> Diagnostic {
         let diagnostic =
             Diagnostic::error(format!("cannot find `{}`", ident.name)).with_label(ident.span, "not declared");
+        if self.errors.len() >= super::MAX_ERRORS {
+            // Past the errors that are shown, no hint is looked for: a file of thousands of
+            // unknown names would spend its time comparing each with every name.
+            return diagnostic;
+        }
         if self.current_fn.as_ref() == Some(&ident.name) {
             // The function's name is declared after its body, since its table is built from it.
             return diagnostic.with_help(
@@ -84,6 +89,7 @@ impl Checker<'_> {
 
     /// Resolve a name used as a value (not indexed, not called).
     pub(super) fn name(&mut self, ident: &ast::Ident, span: Span) -> Option<Expr> {
+        self.record_use(ident);
         if let Some((_, slot)) = self.loop_vars.iter().rev().find(|(n, _)| *n == ident.name) {
             return Some(Expr::at(ExprKind::LoopVar(*slot), span));
         }
@@ -145,6 +151,7 @@ impl Checker<'_> {
         span: Span,
     ) -> Option<(ArrayId, Vec<Expr>)> {
         let resolved = self.exprs(indices);
+        self.record_use(base);
         if self.loop_vars.iter().any(|(n, _)| *n == base.name)
             || self.fn_params.as_ref().is_some_and(|p| p.iter().any(|(n, _)| *n == base.name))
         {

@@ -64,11 +64,10 @@ impl Checker<'_> {
             ast::StmtKind::For { var, start, end, body } => {
                 let start = self.constant_expr(start, "a loop bound");
                 let end = self.constant_expr(end, "a loop bound");
-                let slot = self.loop_vars.len();
-                self.loop_vars.push((var.name.clone(), slot));
+                let slot = self.enter_loop(var, span, body.span);
                 self.program.loop_depth = self.program.loop_depth.max(slot + 1);
                 let body = self.block(body);
-                self.loop_vars.pop();
+                self.leave_loop();
                 StmtKind::For {
                     slot,
                     var_name: var.name.clone(),

@@ -291,7 +291,7 @@ fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues
             Printed::Skipped { .. } | Printed::Blank | Printed::CommentedOut { .. } => None,
         })
         .collect();
-    checked_behaviour(&ast::File { items, span: Span::default() }, program, values)
+    checked_behaviour(&ast::File { items, span: Span::default(), broken: Vec::new() }, program, values)
 }
 
 /// Generous bounds for checking a printed program: the sketch it came from already passed

@@ -35,6 +35,7 @@ impl Checker<'_> {
             _ => {}
         }
         let resolved = self.exprs(args);
+        self.record_use(func);
         let Some(&(symbol, declared)) = self.names.get(&func.name) else {
             self.unknown_name(func);
             return None;
@@ -172,6 +173,7 @@ impl Checker<'_> {
                 return None;
             }
         };
+        self.record_use(base);
         let array = match self.names.get(&base.name) {
             _ if self.loop_vars.iter().any(|(n, _)| *n == base.name)
                 || self.fn_params.as_ref().is_some_and(|p| p.iter().any(|(n, _)| *n == base.name)) =>

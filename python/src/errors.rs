@@ -8,6 +8,8 @@ use pyo3::PyTypeInfo;
 
 use tpt::diagnostics::{render_to_string, Severity, SourceMap};
 
+use crate::wording::PythonWording;
+
 create_exception!(
     tpt,
     SketchError,
@@ -77,13 +79,15 @@ pub fn convert(diagnostics: &[tpt::diagnostics::Diagnostic], sources: &SourceMap
                     Severity::Note => "note",
                 }
                 .to_string(),
-                message: diagnostic.message.clone(),
+                message: diagnostic.message.worded(&PythonWording),
                 file: location.as_ref().map(|l| l.file.clone()),
                 line: location.as_ref().map(|l| l.line),
                 column: location.as_ref().map(|l| l.column),
-                help: (!diagnostic.help.is_empty()).then(|| diagnostic.help.join("\n")),
-                notes: diagnostic.notes.clone(),
-                rendered: render_to_string(std::slice::from_ref(diagnostic), sources),
+                help: (!diagnostic.help.is_empty()).then(|| {
+                    diagnostic.help.iter().map(|help| help.worded(&PythonWording)).collect::<Vec<_>>().join("\n")
+                }),
+                notes: diagnostic.notes.iter().map(|note| note.worded(&PythonWording)).collect(),
+                rendered: render_to_string(std::slice::from_ref(diagnostic), sources, &PythonWording),
             }
         })
         .collect()
@@ -96,7 +100,7 @@ pub fn raise<E: PyTypeInfo>(
     diagnostics: &[tpt::diagnostics::Diagnostic],
     sources: &SourceMap,
 ) -> PyErr {
-    let rendered = render_to_string(diagnostics, sources);
+    let rendered = render_to_string(diagnostics, sources, &PythonWording);
     let error = PyErr::from_type(E::type_object(py), rendered.trim_end().to_string());
     // Setting an attribute on a fresh exception instance cannot fail.
     let _ = error.value(py).setattr("diagnostics", convert(diagnostics, sources));

@@ -1,5 +1,6 @@
 //! The library's diagnostics -> Python: `tpt.Diagnostic` values and the exceptions that carry
-//! them (`SketchError`, `RunError`, `InternalError`), whose message is the rendered text.
+//! them (`SketchError`, `RunError`, `InternalError`), whose message is the rendered text; every
+//! text is worded with [`PythonWording`], which names settings as keyword arguments.
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -15,7 +16,8 @@ create_exception!(
     SketchError,
     PyException,
     "A sketch, its settings or its examples are wrong. The message is the rendered diagnostics \
-     (as the command line prints them); `diagnostics` holds them one by one."
+     (laid out as the command line prints them, settings named as this package's keyword \
+     arguments); `diagnostics` holds them one by one."
 );
 create_exception!(
     tpt,
@@ -47,7 +49,8 @@ pub struct Diagnostic {
     /// What to do about it, if the diagnostic says.
     pub help: Option<String>,
     pub notes: Vec<String>,
-    /// The whole diagnostic as the command line prints it (without colour).
+    /// The whole diagnostic laid out as the command line prints it (without colour), its
+    /// settings named as this package's keyword arguments.
     pub rendered: String,
 }
 

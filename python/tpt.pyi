@@ -37,7 +37,8 @@ class DistinguishingInput(TypedDict):
 
 class SketchError(Exception):
     """A sketch, its settings or its examples are wrong. The message is the rendered
-    diagnostics (as the command line prints them); `diagnostics` holds them one by one."""
+    diagnostics (laid out as the command line prints them, settings named as this package's
+    keyword arguments); `diagnostics` holds them one by one."""
 
     diagnostics: List[Diagnostic]
 

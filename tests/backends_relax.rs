@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tpt::check::CheckOptions;
-use tpt::diagnostics::{render_to_string, SourceMap};
+use tpt::diagnostics::{render_to_string, Neutral, SourceMap};
 use tpt::limits::Limits;
 use tpt::pipeline::{compile, synthesize, Compiled, SearchConfig};
 use tpt::result::Synthesis;
@@ -26,7 +26,8 @@ fn compile_text(name: &str, text: &str, overrides: &[(&str, i64)]) -> Compiled {
         overrides: overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         ..CheckOptions::default()
     };
-    compile(&sources, main, None, &options).unwrap_or_else(|d| panic!("{name}:\n{}", render_to_string(&d, &sources)))
+    compile(&sources, main, None, &options)
+        .unwrap_or_else(|d| panic!("{name}:\n{}", render_to_string(&d, &sources, &Neutral)))
 }
 
 fn compile_program(file: &str, overrides: &[(&str, i64)]) -> Compiled {

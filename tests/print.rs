@@ -48,7 +48,7 @@ fn compile_text(label: &str, text: &str, overrides: &[(String, i64)]) -> Result<
     let id = sources.add(label, text);
     let options = CheckOptions { overrides: overrides.to_vec(), ..CheckOptions::default() };
     compile(&sources, id, None, &options).map_err(|d| {
-        let messages: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        let messages: Vec<String> = d.iter().map(|d| d.message.to_string()).collect();
         format!("{label} does not compile: {}\n{text}", messages.join("; "))
     })
 }

@@ -18,7 +18,7 @@ mod support;
 
 use support::{compile_text, computed_example, random_inputs, random_params, small_limits, Dice, Generator};
 use tpt::check::CheckOptions;
-use tpt::diagnostics::{render_to_string, SourceMap};
+use tpt::diagnostics::{render_to_string, Neutral, SourceMap};
 use tpt::interp::{bound_params, run_example};
 use tpt::limits::Limits;
 use tpt::pipeline::{compile, decode};
@@ -52,7 +52,7 @@ fn front_end(bytes: &[u8]) {
             sources.add("mutant.tpt", String::from_utf8_lossy(bytes).into_owned());
             // The decode error points at a byte offset of the raw bytes; the renderer must
             // cope with it in the lossy text as well.
-            let _ = render_to_string(&[diagnostic], &sources);
+            let _ = render_to_string(&[diagnostic], &sources, &Neutral);
             return;
         }
     };
@@ -63,15 +63,15 @@ fn front_end(bytes: &[u8]) {
     match compile(&sources, main, None, &options) {
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty(), "a failed compile must say why");
-            let _ = render_to_string(&diagnostics, &sources);
+            let _ = render_to_string(&diagnostics, &sources, &Neutral);
         }
         Ok(compiled) => {
-            let _ = render_to_string(&compiled.warnings, &sources);
+            let _ = render_to_string(&compiled.warnings, &sources, &Neutral);
             if let Ok(params) = bound_params(&compiled.program) {
                 for example in &compiled.program.examples {
                     let outcome = run_example(&compiled.program, &params, example, limits.max_unroll);
                     let diagnostics = tpt::result::failure_diagnostics(&compiled.program, example, &outcome);
-                    let _ = render_to_string(&diagnostics, &sources);
+                    let _ = render_to_string(&diagnostics, &sources, &Neutral);
                 }
             }
         }
@@ -309,7 +309,7 @@ fn jointly_impossible_branches_are_dead_code() {
     let mut sources = SourceMap::new();
     let main = sources.add("dead.tpt", source);
     let compiled = compile(&sources, main, None, &CheckOptions::default());
-    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
+    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources, &Neutral));
 }
 
 /// Regression (found by the `pipeline` fuzz target): an example above the declaration of an
@@ -324,7 +324,7 @@ fn examples_above_later_declarations() {
     let mut sources = SourceMap::new();
     let main = sources.add("late.tpt", source);
     let compiled = compile(&sources, main, None, &CheckOptions::default());
-    let compiled = compiled.unwrap_or_else(|d| panic!("{}", render_to_string(&d, &sources)));
+    let compiled = compiled.unwrap_or_else(|d| panic!("{}", render_to_string(&d, &sources, &Neutral)));
     let z = compiled.program.array_named("z").expect("z is declared");
     let observed: Vec<Option<u32>> = compiled.program.examples.iter().map(|e| e.observed(z, 0)).collect();
     assert_eq!(observed, [None, Some(1)], "the first example does not observe z");
@@ -337,7 +337,7 @@ fn first_error(source: &str) -> String {
     let main = sources.add("big.tpt", source);
     match compile(&sources, main, None, &CheckOptions::default()) {
         Ok(_) => panic!("compiles:\n{source}"),
-        Err(errors) => render_to_string(&errors[..1], &sources),
+        Err(errors) => render_to_string(&errors[..1], &sources, &Neutral),
     }
 }
 
@@ -360,7 +360,7 @@ fn totals_are_bounded_before_they_are_allocated() {
         let error = first_error(&sums(n));
         assert!(error.contains("enumerates more than 8388608 operand combinations"), "{error}");
         assert!(error.contains("9000000 combinations here, in 9 tables"), "{error}");
-        assert!(error.contains("`--max-enum-total N`"), "{error}");
+        assert!(error.contains("<max_enum_total N>"), "{error}");
     }
     let fns: String = (0..20).map(|i| format!("fn f{i}(a: 1000, b: 1000) -> 1000 {{ (a + b) % 1000 }}\n")).collect();
     let error = first_error(&format!("{fns}input x: 2; output y: 2; y = x; example {{ x = 1; y = 1; }}\n"));
@@ -392,7 +392,7 @@ fn totals_are_bounded_before_they_are_allocated() {
     let main = sources.add("constants.tpt", constants);
     let limits = Limits { max_enum_total: 1000, ..Limits::default() };
     let compiled = compile(&sources, main, None, &CheckOptions { limits, ..CheckOptions::default() });
-    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources));
+    assert!(compiled.is_ok(), "{}", render_to_string(&compiled.err().unwrap_or_default(), &sources, &Neutral));
     let observations = "input x: 8; param p: 8; output y: 8;\ny = (x + p) % 8;\n\
                         for i in 0..20000 { observe (x + p + i) % 8 != 7 || x == 0; }\n\
                         for e in 0..1000 { example { x = e % 8; y = (e + 1) % 8; } }\n";
@@ -627,7 +627,7 @@ fn mutated_data_files_never_panic() {
                         assert!(label.span.end <= text.len(), "a label outside the data file");
                     }
                 }
-                let _ = render_to_string(&diagnostics, &sources);
+                let _ = render_to_string(&diagnostics, &sources, &Neutral);
             }
         });
         prop_assert!(outcome.is_ok(), "panic on data file {:?}", text);

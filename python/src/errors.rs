@@ -1,5 +1,6 @@
 //! The library's diagnostics -> Python: `tpt.Diagnostic` values and the exceptions that carry
-//! them (`SketchError`, `RunError`, `InternalError`), whose message is the rendered text.
+//! them (`SketchError`, `RunError`, `InternalError`), whose message is the rendered text; every
+//! text is worded with [`PythonWording`], which names settings as keyword arguments.
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -8,12 +9,15 @@ use pyo3::PyTypeInfo;
 
 use tpt::diagnostics::{render_to_string, Severity, SourceMap};
 
+use crate::wording::PythonWording;
+
 create_exception!(
     tpt,
     SketchError,
     PyException,
     "A sketch, its settings or its examples are wrong. The message is the rendered diagnostics \
-     (as the command line prints them); `diagnostics` holds them one by one."
+     (laid out as the command line prints them, settings named as this package's keyword \
+     arguments); `diagnostics` holds them one by one."
 );
 create_exception!(
     tpt,
@@ -45,7 +49,8 @@ pub struct Diagnostic {
     /// What to do about it, if the diagnostic says.
     pub help: Option<String>,
     pub notes: Vec<String>,
-    /// The whole diagnostic as the command line prints it (without colour).
+    /// The whole diagnostic laid out as the command line prints it (without colour), its
+    /// settings named as this package's keyword arguments.
     pub rendered: String,
 }
 
@@ -77,13 +82,15 @@ pub fn convert(diagnostics: &[tpt::diagnostics::Diagnostic], sources: &SourceMap
                     Severity::Note => "note",
                 }
                 .to_string(),
-                message: diagnostic.message.clone(),
+                message: diagnostic.message.worded(&PythonWording),
                 file: location.as_ref().map(|l| l.file.clone()),
                 line: location.as_ref().map(|l| l.line),
                 column: location.as_ref().map(|l| l.column),
-                help: (!diagnostic.help.is_empty()).then(|| diagnostic.help.join("\n")),
-                notes: diagnostic.notes.clone(),
-                rendered: render_to_string(std::slice::from_ref(diagnostic), sources),
+                help: (!diagnostic.help.is_empty()).then(|| {
+                    diagnostic.help.iter().map(|help| help.worded(&PythonWording)).collect::<Vec<_>>().join("\n")
+                }),
+                notes: diagnostic.notes.iter().map(|note| note.worded(&PythonWording)).collect(),
+                rendered: render_to_string(std::slice::from_ref(diagnostic), sources, &PythonWording),
             }
         })
         .collect()
@@ -96,7 +103,7 @@ pub fn raise<E: PyTypeInfo>(
     diagnostics: &[tpt::diagnostics::Diagnostic],
     sources: &SourceMap,
 ) -> PyErr {
-    let rendered = render_to_string(diagnostics, sources);
+    let rendered = render_to_string(diagnostics, sources, &PythonWording);
     let error = PyErr::from_type(E::type_object(py), rendered.trim_end().to_string());
     // Setting an attribute on a fresh exception instance cannot fail.
     let _ = error.value(py).setattr("diagnostics", convert(diagnostics, sources));

@@ -7,6 +7,7 @@ mod convert;
 mod errors;
 mod result;
 mod sketch;
+mod wording;
 
 use pyo3::prelude::*;
 

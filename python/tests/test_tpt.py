@@ -108,7 +108,7 @@ def test_a_diagnostic_carries_its_help():
     with pytest.raises(tpt.SketchError) as caught:
         tpt.compile(CHAIN, set={"N": 3})
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.message == "`--set N=..` names no constant of this program"
+    assert diagnostic.message == '`set={"N": ...}` names no constant of this program'
     assert diagnostic.help == "the constants are: K"
     assert diagnostic.file is None and diagnostic.line is None and diagnostic.column is None
 
@@ -261,6 +261,47 @@ def make_cycle():
 def test_examples_that_are_not_values_raise_python_errors(examples, error, message):
     with pytest.raises(error, match=re.escape(message)):
         tpt.compile(GATE).synth(examples=examples)
+
+
+# No value of `p` gives both examples: a gradient search runs out of its steps.
+NO_SOLUTION = """
+param p: 2;
+input x: bool;
+output y: bool;
+y = p;
+example { x = 0; y = 0; }
+example { x = 1; y = 1; }
+"""
+
+
+def test_diagnostics_name_settings_as_keyword_arguments():
+    """The diagnostics whose settings the command line spells as flags (`tests/wording.rs`)
+    name the keyword arguments here, and a limit only the command line sets as its own."""
+    loop = "input x: bool;\noutput y: bool;\nvar t: bool;\nt = x;\nfor i in 0..1000000000 { t = !t; }\ny = t;\n"
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile(loop)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.help == (
+        "reduce the loop bounds, or raise the limit with `--max-unroll N` of the `tpt` command"
+        " (this package compiles with the default limits)"
+    )
+    assert diagnostic.help in diagnostic.rendered and diagnostic.help in str(caught.value)
+
+    result = tpt.compile(NO_SOLUTION).synth(backend="gradsearch-la", max_steps=5)
+    assert result.status == "not_found"
+    assert result.diagnostics[0].help == (
+        "raise `max_steps=` (each restart's budget; with `auto` also its solver's conflicts)"
+        " or `restarts=` to search longer"
+    )
+
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile(NO_SOLUTION, set={"M": 3})
+    assert caught.value.diagnostics[0].message == '`set={"M": ...}` names no constant of this program'
+
+    with pytest.raises(tpt.SketchError) as caught:
+        tpt.compile(NO_SOLUTION).synth(options={"head-start": "x"})
+    assert caught.value.diagnostics[0].message.startswith('`options={"head-start": "x"}`: `head-start`')
+    assert "`--" not in str(caught.value)
 
 
 def test_settings_are_checked_before_the_search():

@@ -29,6 +29,7 @@ mod shard;
 mod sweep;
 mod synth;
 mod table;
+mod wording;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -224,7 +225,7 @@ impl Reporter {
     pub fn emit(&self, diagnostics: &[Diagnostic]) {
         let stderr = std::io::stderr();
         let mut lock = stderr.lock();
-        let _ = render(diagnostics, &self.sources, self.color, &mut lock);
+        let _ = render(diagnostics, &self.sources, &wording::CommandLine, self.color, &mut lock);
         let _ = lock.flush();
     }
 
@@ -249,7 +250,7 @@ impl Reporter {
                     let text = self.sources.text(id);
                     label.span = clamp_to_char(text, label.span.start);
                 }
-                diagnostic.message = format!("{name}: {}", diagnostic.message);
+                diagnostic.message.prepend(&format!("{name}: "));
                 Err(diagnostic)
             }
         }

@@ -90,7 +90,7 @@ pub fn main(args: RunArgs) -> u8 {
             if allowed {
                 for diagnostic in &mut diagnostics {
                     diagnostic.severity = Severity::Warning;
-                    diagnostic.notes.push(format!("`--max-violations {allowance}` allows this example to fail"));
+                    diagnostic.notes.push(format!("`--max-violations {allowance}` allows this example to fail").into());
                 }
             }
             reporter.emit(&diagnostics);

@@ -125,7 +125,7 @@ pub fn check_sweep(
             for mut diagnostic in diagnostics {
                 // Without a label it would not say which file it is about.
                 if diagnostic.labels.is_empty() {
-                    diagnostic.message = format!("{}: {}", file.path.display(), diagnostic.message);
+                    diagnostic.message.prepend(&format!("{}: ", file.path.display()));
                 }
                 if !reported.contains(&diagnostic) {
                     file.reporter.emit(std::slice::from_ref(&diagnostic));

@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use tpt::check::CheckOptions;
-use tpt::diagnostics::{render_to_string, SourceMap};
+use tpt::diagnostics::{render_to_string, Neutral, SourceMap};
 use tpt::interp::run_example;
 use tpt::limits::Limits;
 use tpt::pipeline::compile;
@@ -353,7 +353,7 @@ pub fn compile_text(text: &str) -> Result<tpt::pipeline::Compiled, String> {
     let mut sources = SourceMap::new();
     let main = sources.add("generated.tpt", text.to_string());
     let options = CheckOptions { limits: small_limits(), ..CheckOptions::default() };
-    compile(&sources, main, None, &options).map_err(|diagnostics| render_to_string(&diagnostics, &sources))
+    compile(&sources, main, None, &options).map_err(|diagnostics| render_to_string(&diagnostics, &sources, &Neutral))
 }
 
 /// Random param values for every param element of `program`.

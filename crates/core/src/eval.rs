@@ -167,7 +167,7 @@ pub fn constant_real(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Resul
     }
     eval_real(program, expr, &mut ConstEnv { loop_vars, fn_args: &[] }).map_err(|error| {
         let mut diagnostic = eval_error_diagnostic(program, &error, "");
-        diagnostic.message = format!("{} in a constant expression", diagnostic.message);
+        diagnostic.message.append(" in a constant expression");
         diagnostic
     })
 }
@@ -182,9 +182,9 @@ pub fn eval_const(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<i
 pub fn constant_value(program: &Program, expr: &Expr, loop_vars: &[i64]) -> Result<i64, Diagnostic> {
     eval_const(program, expr, loop_vars).map_err(|error| {
         let mut diagnostic = eval_error_diagnostic(program, &error, "");
-        diagnostic.message = format!("{} in a constant expression", diagnostic.message);
+        diagnostic.message.append(" in a constant expression");
         if let EvalError::DivisionByZero { .. } = error {
-            diagnostic.help = vec!["constant expressions are evaluated when the program is checked".to_string()];
+            diagnostic.help = vec!["constant expressions are evaluated when the program is checked".into()];
         }
         diagnostic
     })
@@ -522,8 +522,8 @@ mod tests {
 
     /// The value of a constant expression, or the message of the error it raises.
     fn value(expr: &str) -> Result<i64, String> {
-        let parsed = parse(&format!("const A = {expr};"), 256).map_err(|e| e[0].message.clone())?;
-        let checked = check(&parsed.file, &CheckOptions::default()).map_err(|e| e[0].message.clone())?;
+        let parsed = parse(&format!("const A = {expr};"), 256).map_err(|e| e[0].message.to_string())?;
+        let checked = check(&parsed.file, &CheckOptions::default()).map_err(|e| e[0].message.to_string())?;
         Ok(checked.program.consts[0].value)
     }
 

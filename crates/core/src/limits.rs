@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 /// The bounds applied while parsing, checking, unrolling and lowering a program.
@@ -169,7 +169,9 @@ pub fn enum_total_error(tally: &Tally, last: Span, limit: u64) -> Diagnostic {
             "each table of a runtime expression or a `fn` holds one entry per combination of its operands' values; {} so far",
             plural(tally.total(), "combination")
         ))
-        .with_help(format!(
-            "the limit is {limit} for all tables together; use smaller domains or fewer runtime operands per expression, or raise it with `--max-enum-total N`"
-        ))
+        .with_help(
+            Text::from(format!(
+                "the limit is {limit} for all tables together; use smaller domains or fewer runtime operands per expression, or raise it with "
+            )) + Setting::MaxEnumTotal.placeholder("N"),
+        )
 }

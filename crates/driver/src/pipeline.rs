@@ -22,7 +22,7 @@ use tpt_solve::{
     backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, CegisMode, Options,
     Progress, RealStage, RunOptions, REAL_PREFIX,
 };
-use tpt_source::diagnostics::{Diagnostic, SourceId, SourceMap};
+use tpt_source::diagnostics::{Diagnostic, Setting, SourceId, SourceMap, Text};
 use tpt_source::span::Span;
 use tpt_syntax::parse::Parsed;
 
@@ -204,7 +204,8 @@ fn non_finite_reals(
         if !data.span.is_empty() {
             diagnostic = diagnostic.with_label_in(data.source, data.span, "in this example", false);
         }
-        diagnostic.message = format!("{}: {}, whatever the params", data.label, diagnostic.message);
+        diagnostic.message.prepend(&format!("{}: ", data.label));
+        diagnostic.message.append(", whatever the params");
         errors.push(diagnostic);
     }
     errors
@@ -393,23 +394,36 @@ fn cegis_admissible(
     max_violations: usize,
 ) -> Result<(), Diagnostic> {
     if max_violations > 0 {
-        return Err(Diagnostic::error("`--cegis` and `--max-violations` do not combine")
+        let message =
+            Text::from(Setting::Cegis.mention()) + " and " + Setting::MaxViolations.mention() + " do not combine";
+        return Err(Diagnostic::error(message)
             .with_help("a counterexample-guided search adds the examples a candidate fails, so it cannot tell which examples may fail; drop one of the two"));
     }
     let name = backend.name;
     // Such a search adds one counterexample at a time, which is what `first` asks for.
     if backend.options.iter().any(|option| option.key == "cegis") {
         if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
-            return Err(Diagnostic::error(format!(
-                "`--cegis` turns on `{name}`'s `cegis` option, which `--opt cegis=false` turns off"
-            ))
+            return Err(Diagnostic::error(
+                Text::from(Setting::Cegis.mention())
+                    + format!(" turns on `{name}`'s `cegis` option, which ")
+                    + Setting::BackendOption { key: "cegis".to_string() }.given(false)
+                    + " turns off",
+            )
             .with_help("drop one of the two"));
         }
         if mode == CegisMode::All {
-            return Err(Diagnostic::error(format!(
-                "`{name}` adds one counterexample at a time; `--cegis=all` is for the back ends that improve a candidate"
-            ))
-            .with_help(format!("use `--cegis` (or `--cegis=first`) with `{name}`")));
+            return Err(Diagnostic::error(
+                Text::from(format!("`{name}` adds one counterexample at a time; "))
+                    + Setting::Cegis.given("all")
+                    + " is for the back ends that improve a candidate",
+            )
+            .with_help(
+                Text::from("use ")
+                    + Setting::Cegis.mention()
+                    + " (or "
+                    + Setting::Cegis.given("first")
+                    + format!(") with `{name}`"),
+            ));
         }
         if !keys.iter().any(|(key, _)| key == "cegis") {
             keys.push(("cegis".to_string(), "true".to_string()));
@@ -418,7 +432,9 @@ fn cegis_admissible(
     }
     let options = resolve_options(backend, keys).map_err(Diagnostic::from)?;
     if (backend.make)(&options).is_exact() {
-        return Err(Diagnostic::error(format!("`--cegis` does not work with the exact back end `{name}`"))
+        return Err(Diagnostic::error(
+            Text::from(Setting::Cegis.mention()) + format!(" does not work with the exact back end `{name}`"),
+        )
             .with_help("counterexample-guided synthesis runs with `sat`, `auto` and every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)"));
     }
     Ok(())
@@ -437,12 +453,15 @@ fn substitute_for_reals(
     };
     let (span, what) = first_real(compiled);
     if let Some((key, _)) = keys.first() {
-        return Err(Diagnostic::error(format!(
-            "`--opt {key}` is an option of `{}`, which runs `{}` alone on a program with reals",
-            named.name, substitute.name
-        ))
+        return Err(Diagnostic::error(
+            Text::from(Setting::BackendOption { key: key.clone() }.mention())
+                + format!(
+                    " is an option of `{}`, which runs `{}` alone on a program with reals",
+                    named.name, substitute.name
+                ),
+        )
         .with_label(span, what)
-        .with_help(format!("name `--backend {}` to give it options", substitute.name)));
+        .with_help(Text::from("name ") + Setting::Backend.given(substitute.name) + " to give it options"));
     }
     let note = Diagnostic::note(format!(
         "`{}` ran its gradient half, `{}`, alone, beside the real-param stage: its solver half encodes finite domains only",

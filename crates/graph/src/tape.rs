@@ -13,7 +13,7 @@ mod tables;
 
 use crate::graph::{Graph, NodeKind};
 use tpt_core::limits::Limits;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 
 pub use onehot::OneHot;
 
@@ -474,7 +474,10 @@ pub fn check_memory(graph: &Graph, limits: &Limits) -> Result<u128, Diagnostic> 
             bytes.div_ceil(1 << 20),
             limits.max_memory_mib
         ))
-        .with_help("use fewer examples or smaller domains, or raise the limit with `--max-memory MIB`"));
+        .with_help(
+            Text::from("use fewer examples or smaller domains, or raise the limit with ")
+                + Setting::MaxMemory.placeholder("MIB"),
+        ));
     }
     Ok(bytes)
 }

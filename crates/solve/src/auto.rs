@@ -631,7 +631,7 @@ const OPTIONS: &[OptionInfo] = &[
     OptionInfo {
         key: "head-start",
         kind: Kind::integer_from(0),
-        help: "gradient steps before the solver starts (at most half of --max-steps)",
+        help: "gradient steps before the solver starts (at most half of the step budget)",
     },
     OptionInfo {
         key: "phases",

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use tpt_graph::graph::Graph;
+use tpt_source::diagnostics::{Setting, Text};
 
 struct Exhaustive {
     chunk: u64,
@@ -146,7 +147,7 @@ fn space_size(graph: &Graph) -> Option<u128> {
     graph.params.iter().try_fold(1u128, |size, p| size.checked_mul(p.domain as u128))
 }
 
-fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
+fn admissible(graph: &Graph, options: &Options) -> Result<(), Text> {
     let limit = options.decode::<ExhaustiveParams>().limit;
     let bits: f64 = graph.params.iter().map(|p| (p.domain as f64).log2()).sum();
     let size = space_size(graph);
@@ -154,10 +155,11 @@ fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
         return Ok(());
     }
     let size = size.map_or_else(|| "more than 2^128".to_string(), |s| s.to_string());
-    Err(format!(
+    Err(Text::from(format!(
         "the search space has {size} assignments (about 2^{bits:.1}), more than the limit of {limit} \
-         that `exhaustive` enumerates; raise it with `--opt limit=N` or choose another back end"
-    ))
+         that `exhaustive` enumerates; raise it with "
+    )) + Setting::BackendOption { key: "limit".to_string() }.placeholder("N")
+        + " or choose another back end")
 }
 
 const OPTIONS: &[OptionInfo] = &[

@@ -100,8 +100,7 @@ pub const PREFIX: &str = "real-";
 /// The `real-*` options given with `--opt`, checked, over the stage's defaults.
 pub fn resolve_real_stage(given: &[(String, String)]) -> Result<RealStage, OptionError> {
     let options = resolve_options(&REAL_STAGE, given).map_err(|mut error| {
-        error.message =
-            error.message.replace("back end `real-params` has no option", "the real-param stage has no option");
+        error.message.replace_first("back end `real-params` has no option", "the real-param stage has no option");
         error
     })?;
     Ok(options.decode())

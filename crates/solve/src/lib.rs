@@ -37,6 +37,7 @@ use rand::RngExt;
 use tpt_graph::graph::Graph;
 pub use tpt_graph::tape::one_hot;
 use tpt_graph::tape::{OneHot, Tape};
+use tpt_source::diagnostics::Text;
 
 pub use cegis::{CegisMode, CegisSummary};
 pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
@@ -532,7 +533,7 @@ pub struct BackendInfo {
     pub make: fn(&Options) -> Box<dyn Solver>,
     /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
     /// too large); checked before any restart starts, so that the user gets a clear error.
-    pub admissible: fn(&Graph, &Options) -> Result<(), String>,
+    pub admissible: fn(&Graph, &Options) -> Result<(), Text>,
     /// The back end that runs in this one's place on a program with reals (`auto`'s solver
     /// half encodes finite domains only, so its gradient half runs alone); `None`: this one,
     /// beside the real-param stage, or refused if it is exact.
@@ -540,7 +541,7 @@ pub struct BackendInfo {
 }
 
 /// For back ends that run on any graph.
-pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), String> {
+pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), Text> {
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::BackendInfo;
-use tpt_source::diagnostics::{closest, Diagnostic};
+use tpt_source::diagnostics::{closest, Diagnostic, Setting, Text};
 
 /// The values an option takes.
 #[derive(Clone, Copy, Debug)]
@@ -218,22 +218,17 @@ impl Options {
 /// A `--opt` the back end does not accept, and how to fix it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OptionError {
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
 }
 
+/// For tests and debugging: settings in [`tpt_source::diagnostics::Neutral`]'s words.
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.help {
             Some(help) => write!(f, "{}; {help}", self.message),
             None => write!(f, "{}", self.message),
         }
-    }
-}
-
-impl From<OptionError> for String {
-    fn from(error: OptionError) -> String {
-        error.to_string()
     }
 }
 
@@ -263,22 +258,23 @@ pub fn resolve_options(info: &BackendInfo, given: &[(String, String)]) -> Result
                 Some(best) => format!("did you mean `{best}`? {list}"),
                 None => list,
             };
-            return Err(OptionError { message, help: (!keys.is_empty()).then_some(help) });
+            return Err(OptionError { message: message.into(), help: (!keys.is_empty()).then(|| help.into()) });
         };
         if let Some((_, first)) = given[..index].iter().find(|(k, _)| k == key) {
             return Err(OptionError {
-                message: format!("`--opt {key}` is given twice (`{key}={first}` and `{key}={text}`)"),
-                help: Some("give each option once".to_string()),
+                message: Text::from(Setting::BackendOption { key: key.clone() }.mention())
+                    + format!(" is given twice (`{key}={first}` and `{key}={text}`)"),
+                help: Some("give each option once".into()),
             });
         }
         let value = option.kind.parse(text).map_err(|reason| {
             let help = match option.kind {
-                Kind::Choice(names) => {
-                    closest(&text.trim().to_lowercase(), names).map(|best| format!("did you mean `{key}={best}`?"))
-                }
+                Kind::Choice(names) => closest(&text.trim().to_lowercase(), names)
+                    .map(|best| format!("did you mean `{key}={best}`?").into()),
                 _ => None,
             };
-            OptionError { message: format!("`--opt {key}={}`: `{key}` {reason}", text.trim()), help }
+            let setting = Setting::BackendOption { key: key.clone() }.given(text.trim());
+            OptionError { message: Text::from(setting) + format!(": `{key}` {reason}"), help }
         })?;
         options.0.insert(key.clone(), value);
     }
@@ -369,7 +365,7 @@ mod tests {
         };
         let error = resolve_options(info, &given(&[("lookahed", "8")])).expect_err("unknown key");
         assert_eq!(error.message, "back end `gradsearch-la` has no option `lookahed`");
-        assert!(error.help.as_deref().is_some_and(|h| h.starts_with("did you mean `lookahead`?")), "{error}");
+        assert!(error.help.as_ref().is_some_and(|h| h.starts_with("did you mean `lookahead`?")), "{error}");
         let error = resolve_options(info, &given(&[("beta", "0.2"), ("beta", "0.3")])).expect_err("twice");
         assert!(error.message.contains("given twice"), "{error}");
         let options = resolve_options(info, &given(&[("lookahead", "4")])).expect("valid");

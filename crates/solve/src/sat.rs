@@ -21,6 +21,7 @@ use super::optimize::Optimum;
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
 use tpt_graph::graph::Graph;
+use tpt_source::diagnostics::Text;
 
 /// The run's stop condition, polled by batsat.
 struct Stop<'a>(StopCondition<'a>);
@@ -501,7 +502,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
     Box::new(Sat { engine: params.engine, cegis: params.cegis, config: params.config, ..Sat::default() })
 }
 
-fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
+fn admissible(_: &Graph, _: &Options) -> Result<(), Text> {
     Ok(())
 }
 

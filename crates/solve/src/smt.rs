@@ -14,6 +14,7 @@ use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, 
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
 use process::{Answer, SolverCommand};
 use tpt_graph::graph::Graph;
+use tpt_source::diagnostics::{Setting, Text};
 
 #[derive(Default)]
 struct Smt {
@@ -47,12 +48,15 @@ impl ExactBackend for Smt {
     fn step(&mut self, problem: &mut Problem, _: &mut Rng) -> StepOutcome {
         let solver = match process::resolve(&self.solver) {
             Ok(solver) => solver,
-            Err(reason) => return self.give_up(reason),
+            // Admission resolved it before the search; this is a solver gone since.
+            Err(_) => return self.give_up(format!("the solver `{}` is no longer there", self.solver)),
         };
         let optimizing = problem.optimizing();
         if optimizing && !solver.optimizes() {
+            // A reason of the run, which names no setting: it is read where settings are
+            // spelled differently (the command line, Python).
             return self.give_up(format!(
-                "`{}` has no optimizer, which `minimize` and `--max-violations` need; name z3 with `--opt solver`",
+                "`{}` has no optimizer, which `minimize` and examples allowed to fail need; name z3 with the back end's option `solver`",
                 solver.name()
             ));
         }
@@ -125,13 +129,13 @@ fn make(options: &Options) -> Box<dyn Solver> {
 }
 
 /// The solver must exist and start, and have an optimizer if the sketch has an objective.
-fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
+fn admissible(graph: &Graph, options: &Options) -> Result<(), Text> {
     let solver = process::check_startable(&options.decode::<SmtParams>().solver)?;
     if !graph.objective.is_empty() && !solver.optimizes() {
-        return Err(format!(
-            "`{}` has no optimizer, which `minimize` needs; name z3 with `--opt solver=PATH`",
+        return Err(Text::from(format!(
+            "`{}` has no optimizer, which `minimize` needs; name z3 with ",
             solver.path.display()
-        ));
+        )) + Setting::BackendOption { key: "solver".to_string() }.placeholder("PATH"));
     }
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! Diagnostics -> rendered text. Every stage reports problems as [`Diagnostic`] values that
-//! point at source spans; this is the only module that knows ariadne.
+//! point at source spans; this is the only module that knows ariadne. Their texts mention
+//! settings as data ([`Text`], [`Setting`]), which the renderer words with the [`Wording`]
+//! its caller gives: the library never spells a command-line flag.
 
 use std::io::{self, Write};
 
@@ -8,7 +10,9 @@ use ariadne::{Color, Config, IndexType, Label as AriadneLabel, Report, ReportKin
 use crate::span::Span;
 
 mod long_lines;
+mod text;
 use long_lines::CutText;
+pub use text::{Mention, Neutral, Piece, Setting, Text, Value, Wording};
 
 /// Which source file a label points into: the `.tpt` file is 0, a `--data` file is 1, ...
 pub type SourceId = usize;
@@ -50,7 +54,7 @@ pub enum Severity {
 pub struct Label {
     pub source: SourceId,
     pub span: Span,
-    pub message: String,
+    pub message: Text,
     pub primary: bool,
 }
 
@@ -58,50 +62,50 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub message: String,
+    pub message: Text,
     pub labels: Vec<Label>,
-    pub notes: Vec<String>,
-    pub help: Vec<String>,
+    pub notes: Vec<Text>,
+    pub help: Vec<Text>,
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, message: impl Into<Text>) -> Self {
         Diagnostic { severity, message: message.into(), labels: Vec::new(), notes: Vec::new(), help: Vec::new() }
     }
 
-    pub fn error(message: impl Into<String>) -> Self {
+    pub fn error(message: impl Into<Text>) -> Self {
         Self::new(Severity::Error, message)
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub fn warning(message: impl Into<Text>) -> Self {
         Self::new(Severity::Warning, message)
     }
 
-    pub fn note(message: impl Into<String>) -> Self {
+    pub fn note(message: impl Into<Text>) -> Self {
         Self::new(Severity::Note, message)
     }
 
     /// The main place, in the `.tpt` file.
-    pub fn with_label(self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_label(self, span: Span, message: impl Into<Text>) -> Self {
         self.with_label_in(0, span, message, true)
     }
 
     /// A further place that explains the main one, in the `.tpt` file.
-    pub fn with_secondary(self, span: Span, message: impl Into<String>) -> Self {
+    pub fn with_secondary(self, span: Span, message: impl Into<Text>) -> Self {
         self.with_label_in(0, span, message, false)
     }
 
-    pub fn with_label_in(mut self, source: SourceId, span: Span, message: impl Into<String>, primary: bool) -> Self {
+    pub fn with_label_in(mut self, source: SourceId, span: Span, message: impl Into<Text>, primary: bool) -> Self {
         self.labels.push(Label { source, span, message: message.into(), primary });
         self
     }
 
-    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+    pub fn with_note(mut self, note: impl Into<Text>) -> Self {
         self.notes.push(note.into());
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Text>) -> Self {
         self.help.push(help.into());
         self
     }
@@ -176,23 +180,51 @@ pub fn closest<'n>(name: &str, candidates: &[&'n str]) -> Option<&'n str> {
         .map(|(_, c)| c)
 }
 
-/// Render diagnostics as text. `color` should be on only when writing to a terminal.
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
+/// Render diagnostics as text, their settings spelled by `wording`. `color` should be on only
+/// when writing to a terminal.
+pub fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    wording: &dyn Wording,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for diagnostic in diagnostics {
-        render_one(diagnostic, sources, color, out)?;
+        render_one(&diagnostic.worded(wording), sources, color, out)?;
     }
     Ok(())
 }
 
 /// Render diagnostics to a string without colour (for tests and JSON output).
-pub fn render_to_string(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+pub fn render_to_string(diagnostics: &[Diagnostic], sources: &SourceMap, wording: &dyn Wording) -> String {
     let mut buffer = Vec::new();
     // Writing into a Vec cannot fail.
-    let _ = render(diagnostics, sources, false, &mut buffer);
+    let _ = render(diagnostics, sources, wording, false, &mut buffer);
     String::from_utf8_lossy(&buffer).into_owned()
 }
 
-fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
+/// A diagnostic's texts in words.
+struct Worded<'d> {
+    severity: Severity,
+    message: String,
+    labels: Vec<(&'d Label, String)>,
+    notes: Vec<String>,
+    help: Vec<String>,
+}
+
+impl Diagnostic {
+    fn worded(&self, wording: &dyn Wording) -> Worded<'_> {
+        Worded {
+            severity: self.severity,
+            message: self.message.worded(wording),
+            labels: self.labels.iter().map(|label| (label, label.message.worded(wording))).collect(),
+            notes: self.notes.iter().map(|note| note.worded(wording)).collect(),
+            help: self.help.iter().map(|help| help.worded(wording)).collect(),
+        }
+    }
+}
+
+fn render_one(diagnostic: &Worded, sources: &SourceMap, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let kind = match diagnostic.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
@@ -200,29 +232,33 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     };
     // Labels pointing outside their source (which should not happen) are dropped rather
     // than allowed to crash the renderer.
-    let mut labels: Vec<&Label> = diagnostic
+    let mut labels: Vec<&(&Label, String)> = diagnostic
         .labels
         .iter()
-        .filter(|l| {
+        .filter(|(l, _)| {
             l.source < sources.files.len() && l.span.start <= l.span.end && l.span.end <= sources.text(l.source).len()
         })
         .collect();
-    let Some(main) = labels.iter().find(|l| l.primary).or(labels.first()).copied() else {
+    let Some(&(main, _)) = labels.iter().find(|(l, _)| l.primary).or(labels.first()).copied() else {
         return render_plain(diagnostic, color, out);
     };
     // ariadne starts a new snippet whenever a label comes before the previous one, so
     // labels are given in source order, those in the main label's file first (a data file
     // error shows the data file before the program's declaration).
-    labels.sort_by_key(|l| (l.source != main.source, l.source, l.span.start));
+    labels.sort_by_key(|(l, _)| (l.source != main.source, l.source, l.span.start));
     // ariadne slices the text at the spans, so a span that splits a character (a byte offset
     // into a multi-byte character) is widened to whole characters.
-    let spans: Vec<Span> = labels.iter().map(|l| whole_characters(sources.text(l.source), l.span)).collect();
+    let spans: Vec<Span> = labels.iter().map(|(l, _)| whole_characters(sources.text(l.source), l.span)).collect();
     let main_span = whole_characters(sources.text(main.source), main.span);
     // Long lines are cut around the labels; the spans are moved into the cut texts.
     let mut cut: Vec<Option<CutText>> = (0..sources.files.len()).map(|_| None).collect();
     for (id, slot) in cut.iter_mut().enumerate() {
-        let points: Vec<usize> =
-            labels.iter().zip(&spans).filter(|(l, _)| l.source == id).flat_map(|(_, s)| [s.start, s.end]).collect();
+        let points: Vec<usize> = labels
+            .iter()
+            .zip(&spans)
+            .filter(|((l, _), _)| l.source == id)
+            .flat_map(|(_, s)| [s.start, s.end])
+            .collect();
         if !points.is_empty() {
             *slot = Some(CutText::new(sources.text(id), &points)).filter(|c| c.cut);
         }
@@ -236,10 +272,10 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     let mut report = Report::build(kind, (name(main.source), moved(main.source, main_span).range()))
         .with_config(config)
         .with_message(&diagnostic.message);
-    for (label, &span) in labels.iter().zip(&spans) {
+    for ((label, message), &span) in labels.iter().zip(&spans) {
         let mut ariadne_label = AriadneLabel::new((name(label.source), moved(label.source, span).range()));
-        if !label.message.is_empty() {
-            ariadne_label = ariadne_label.with_message(&label.message);
+        if !message.is_empty() {
+            ariadne_label = ariadne_label.with_message(message);
         }
         let colour = match (label.primary, diagnostic.severity) {
             (false, _) => Color::Blue,
@@ -273,7 +309,7 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool, out: &m
     // snippets come in the order of the labels' sources, after the message's line.
     let mut from = rendered.find('\n').unwrap_or(0);
     let mut seen: Vec<SourceId> = Vec::new();
-    for (label, span) in labels.iter().zip(&spans) {
+    for ((label, _), span) in labels.iter().zip(&spans) {
         if seen.contains(&label.source) {
             continue;
         }
@@ -314,7 +350,7 @@ fn whole_characters(text: &str, span: Span) -> Span {
     Span::new(start, end)
 }
 
-fn render_plain(diagnostic: &Diagnostic, color: bool, out: &mut dyn Write) -> io::Result<()> {
+fn render_plain(diagnostic: &Worded, color: bool, out: &mut dyn Write) -> io::Result<()> {
     // The same layout as ariadne's reports, for diagnostics that point at no source.
     let (word, code) = match diagnostic.severity {
         Severity::Error => ("error", "31"),
@@ -368,7 +404,7 @@ mod tests {
         sources.add("long.tpt", text.clone());
         let at = text.find("zzz").expect("zzz");
         let diagnostic = Diagnostic::error("cannot find `zzz`").with_label(Span::new(at, at + 3), "not declared");
-        let rendered = render_to_string(&[diagnostic], &sources);
+        let rendered = render_to_string(&[diagnostic], &sources, &Neutral);
         assert!(rendered.len() < 2_000, "{} bytes:\n{rendered}", rendered.len());
         let column = text[..at].chars().count() - "first line\n".len() + 1;
         assert!(rendered.contains(&format!("[ long.tpt:2:{column} ]")), "{rendered}");
@@ -388,7 +424,7 @@ mod tests {
         sources.add("short.tpt", text);
         let at = text.find("zzz").expect("zzz");
         let diagnostic = Diagnostic::error("cannot find `zzz`").with_label(Span::new(at, at + 3), "not declared");
-        let rendered = render_to_string(&[diagnostic], &sources);
+        let rendered = render_to_string(&[diagnostic], &sources, &Neutral);
         assert!(rendered.contains("[ short.tpt:2:5 ]") && rendered.contains(" 2 │ y = zzz;"), "{rendered}");
     }
 

@@ -13,7 +13,7 @@ pub(crate) use recovery::Resync;
 
 use crate::ast::{Expr, ExprKind, File};
 use crate::lexer::{lex, Comment, LexError, LexErrorKind, Token};
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 lalrpop_mod!(
@@ -180,8 +180,10 @@ pub fn parse_expr(source: &str, max_depth: u32) -> Result<Expr, Vec<Diagnostic>>
         .map_err(|error| vec![parse_diagnostic(error, source, &lexed.tokens)])
 }
 
-fn nesting_help(limit: u32) -> String {
-    format!("the nesting limit is {limit}; raise it with `--max-depth N` if this is intended")
+fn nesting_help(limit: u32) -> Text {
+    Text::from(format!("the nesting limit is {limit}; raise it with "))
+        + Setting::MaxDepth.placeholder("N")
+        + " if this is intended"
 }
 
 /// Bracket nesting is checked on the tokens, before parsing, so that a file of thousands of
@@ -323,7 +325,7 @@ fn parse_diagnostic(
             SyntaxError::TooDeep { span, limit } => {
                 Diagnostic::error(format!("expression nested more than {limit} deep"))
                     .with_label(span, "this expression is too deeply nested")
-                    .with_help(format!("{}, or compute the expression in parts through `var`s", nesting_help(limit)))
+                    .with_help(nesting_help(limit) + ", or compute the expression in parts through `var`s")
             }
         },
     }
@@ -639,7 +641,8 @@ mod tests {
     #[test]
     fn a_comparison_in_a_pattern_asks_for_parentheses() {
         let errors = parse("y = match x { x == 1 => 0, _ => 1 };", 256).unwrap_err();
-        let help = errors[0].help.join(" ");
+        let help: Vec<String> = errors[0].help.iter().map(ToString::to_string).collect();
+        let help = help.join(" ");
         assert!(help.contains("`(a == b) =>`"), "{help}");
     }
 

@@ -8,7 +8,7 @@ use crate::eval::{eval, eval_error_diagnostic, ConstEnv};
 use crate::examples::{Origin, Values};
 use crate::limits::enum_total_error;
 use crate::program::*;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 use tpt_syntax::ast::{self, DeclKind};
 
@@ -56,10 +56,11 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(format!("domain of size {size} is larger than the limit"))
                     .with_label(expr.span, format!("{size} values"))
-                    .with_help(format!(
-                        "the limit is {}; raise it with `--max-domain N` if this is intended",
-                        self.limits.max_domain
-                    )),
+                    .with_help(
+                        Text::from(format!("the limit is {}; raise it with ", self.limits.max_domain))
+                            + Setting::MaxDomain.placeholder("N")
+                            + " if this is intended",
+                    ),
             );
             return None;
         }
@@ -159,10 +160,10 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(format!("`{}` has too many argument combinations to check", info.name))
                     .with_label(decl.name.span, "every combination of arguments is enumerated")
-                    .with_help(format!(
-                        "the limit is {} combinations; raise it with `--max-enum N`",
-                        self.limits.max_enum
-                    )),
+                    .with_help(
+                        Text::from(format!("the limit is {} combinations; raise it with ", self.limits.max_enum))
+                            + Setting::MaxEnum.placeholder("N"),
+                    ),
             );
             return None;
         };
@@ -225,7 +226,8 @@ impl Checker<'_> {
             return Err(None);
         }
         let span = decl.dims.iter().map(|d| d.span).reduce(Span::to).unwrap_or(decl.name.span);
-        let help = format!("the limit is {limit} elements for all arrays together; raise it with `--max-elements N`");
+        let help = Text::from(format!("the limit is {limit} elements for all arrays together; raise it with "))
+            + Setting::MaxElements.placeholder("N");
         let Some(n) = elements.filter(|&n| n <= limit) else {
             let label = match elements {
                 Some(n) => format!("{n} elements"),

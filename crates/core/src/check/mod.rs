@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::limits::{Limits, Tally};
 use crate::program::*;
-use tpt_source::diagnostics::{closest, Diagnostic};
+use tpt_source::diagnostics::{closest, Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 use tpt_syntax::ast;
 
@@ -220,7 +220,8 @@ impl<'a> Checker<'a> {
                 } else {
                     format!("the constants are: {}", consts.join(", "))
                 };
-                Diagnostic::error(format!("`--set {name}=..` names no constant of this program")).with_help(listed)
+                let setting = Setting::Set { name: name.to_string() }.placeholder("..");
+                Diagnostic::error(Text::from(setting) + " names no constant of this program").with_help(listed)
             })
             .collect();
         self.errors.extend(unknown_errors);

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::program::{ArrayId, ExampleData, Program, RealValue};
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 use tpt_syntax::ast::DeclKind;
 
 /// How many pairs are shown as diagnostics; a note says when there are more.
@@ -275,10 +275,13 @@ impl Contradictions {
                 true,
             );
         }
-        Some(error.with_help(format!(
-            "a program computes one output for one input, so of the examples with the same inputs only those that agree can hold; correct the examples, or allow {} to fail (`--max-violations {}`)",
-            self.needed, self.needed
-        )))
+        Some(error.with_help(
+            Text::from(format!(
+                "a program computes one output for one input, so of the examples with the same inputs only those that agree can hold; correct the examples, or allow {} to fail (",
+                self.needed
+            )) + Setting::MaxViolations.given(self.needed)
+                + ")",
+        ))
     }
 
     /// One diagnostic per pair (the first `SHOWN`, then a note), made by `make` from its

@@ -5,7 +5,7 @@ use super::{recorded, Assembly, At, Entry, Origin, Values};
 use crate::eval::constant_value;
 use crate::limits::{Limits, Tally};
 use crate::program::{ArrayId, ExampleData, Expr, Program};
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 /// The examples of the sketch, resolved: loops and conditions around `example` blocks whose
@@ -93,10 +93,12 @@ impl<'a> Expansion<'a> {
                         self.errors.push(
                             Diagnostic::error("the loops around the examples run too many times")
                                 .with_label(*span, "this loop")
-                                .with_help(format!(
-                                    "the limit is {} iterations; raise it with `--max-unroll N`",
-                                    self.limits.max_unroll
-                                )),
+                                .with_help(
+                                    Text::from(format!(
+                                        "the limit is {} iterations; raise it with ",
+                                        self.limits.max_unroll
+                                    )) + Setting::MaxUnroll.placeholder("N"),
+                                ),
                         );
                         break;
                     }
@@ -130,7 +132,10 @@ impl<'a> Expansion<'a> {
                 self.errors.push(
                     Diagnostic::error("too many examples")
                         .with_label(span, "this example is over the limit")
-                        .with_help(format!("the limit is {limit}; raise it with `--max-examples N`")),
+                        .with_help(
+                            Text::from(format!("the limit is {limit}; raise it with "))
+                                + Setting::MaxExamples.placeholder("N"),
+                        ),
                 );
             }
             return;
@@ -151,9 +156,11 @@ impl<'a> Expansion<'a> {
                 self.values
                     .over_limit(span, message, "value", "examples")
                     .with_note(format!("{} gives an array in full for each entry", self.label()))
-                    .with_help(format!(
-                        "the limit is {limit} values for all examples together; use fewer or smaller examples, or raise it with `--max-example-values N`"
-                    )),
+                    .with_help(
+                        Text::from(format!(
+                            "the limit is {limit} values for all examples together; use fewer or smaller examples, or raise it with "
+                        )) + Setting::MaxExampleValues.placeholder("N"),
+                    ),
             );
             return;
         }

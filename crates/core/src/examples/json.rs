@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::{Assembly, At, Entry, Origin, ValueKind, ValueTree, Values};
 use crate::limits::Limits;
 use crate::program::{ExampleData, Program};
-use tpt_source::diagnostics::{closest, Diagnostic, SourceId};
+use tpt_source::diagnostics::{closest, Diagnostic, Setting, SourceId, Text};
 use tpt_source::span::Span;
 use tpt_syntax::ast::DeclKind;
 
@@ -70,7 +70,10 @@ pub fn load_examples(
     if list.len() as u64 + program.examples.len() as u64 > limits.max_examples {
         return Err(vec![data
             .error(&list_path, format!("too many examples ({})", list.len()), "this list")
-            .with_help(format!("the limit is {}; raise it with `--max-examples N`", limits.max_examples))]);
+            .with_help(
+                Text::from(format!("the limit is {}; raise it with ", limits.max_examples))
+                    + Setting::MaxExamples.placeholder("N"),
+            )]);
     }
     let mut errors = Vec::new();
     let mut examples = Vec::new();
@@ -147,10 +150,8 @@ pub fn inputs_example_text(program: &Program, object: &str, name: &str) -> Resul
     }
     let text = format!("{{\"examples\": [{object}]}}");
     let reword = |mut diagnostic: Diagnostic| {
-        diagnostic.message = diagnostic
-            .message
-            .replacen(&format!("{name}: examples[0]."), &format!("{name} "), 1)
-            .replacen(&format!("{name}: examples[0]: "), &format!("{name}: "), 1);
+        diagnostic.message.replace_first(&format!("{name}: examples[0]."), &format!("{name} "));
+        diagnostic.message.replace_first(&format!("{name}: examples[0]: "), &format!("{name}: "));
         let (into_json, into_program): (Vec<_>, Vec<_>) = diagnostic.labels.drain(..).partition(|label| label.primary);
         diagnostic.labels = into_program;
         diagnostic.notes.extend(into_json.into_iter().map(|label| label.message));
@@ -262,7 +263,7 @@ impl DataFile<'_> {
     }
 
     /// "file: path: message", pointing at the key of the member at `path`.
-    fn key_error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
+    fn key_error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<Text>) -> Diagnostic {
         let span = locate_key(self.text, &path.0).unwrap_or_else(|| self.span(path));
         Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(
             self.source,
@@ -285,7 +286,7 @@ impl DataFile<'_> {
     }
 
     /// "file: path: message", pointing at the value at `path`.
-    pub fn error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, path: &JsonPath, message: impl fmt::Display, label: impl Into<Text>) -> Diagnostic {
         Diagnostic::error(format!("{}: {path}: {message}", self.file_name)).with_label_in(
             self.source,
             self.span(path),

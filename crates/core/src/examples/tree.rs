@@ -3,7 +3,7 @@
 
 use super::json::{DataFile, JsonPath};
 use crate::program::Expr;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Text};
 use tpt_source::span::Span;
 
 /// Where a value was written: a span of the sketch, or a path in a data file.
@@ -54,7 +54,7 @@ pub enum Origin<'a> {
 
 impl Origin<'_> {
     /// An error about the value at `at`.
-    pub fn error(&self, at: &At, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+    pub fn error(&self, at: &At, message: impl Into<Text>, label: impl Into<Text>) -> Diagnostic {
         match (self, at) {
             (Origin::Data(data), At::Json(path)) => data.error(path, message.into(), label),
             (_, At::Sketch(span)) => Diagnostic::error(message).with_label(*span, label),

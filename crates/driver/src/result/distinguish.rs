@@ -12,7 +12,7 @@ use crate::pipeline::Compiled;
 use tpt_core::interp::Outcome;
 use tpt_core::program::{ArrayInfo, Program};
 use tpt_solve::Status;
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 use tpt_syntax::ast::DeclKind;
 
 /// At most this many differing output elements are named in the advice.
@@ -129,9 +129,11 @@ fn advice(program: &Program, input: &DistinguishingInput, fits: &str) -> Diagnos
     if let Some((span, label)) = observe {
         diagnostic = diagnostic.with_secondary(span, label);
     }
-    diagnostic.with_help(format!(
-        "add an example for {at}; `tpt synth --all N` lists up to N programs that behave differently"
-    ))
+    diagnostic.with_help(
+        Text::from(format!("add an example for {at}; "))
+            + Setting::SynthAll.placeholder("N")
+            + " lists up to N programs that behave differently",
+    )
 }
 
 /// What the check says beside the program.
@@ -163,7 +165,12 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
         ),
         Ending::OutOfBudget if distinction.input.is_none() => diagnostics.push(
             Diagnostic::note(format!("the check for another program that {fits} ran out of its budget ({budget}), so {unknown}"))
-                .with_help("`--distinguish-conflicts N` gives it more; `--no-distinguish` turns it off"),
+                .with_help(
+                    Text::from(Setting::DistinguishConflicts.placeholder("N"))
+                        + " gives it more; "
+                        + Setting::NoDistinguish.mention()
+                        + " turns it off",
+                ),
         ),
         Ending::Interrupted if distinction.input.is_none() => diagnostics.push(Diagnostic::note(format!(
             "the check for another program that {fits} was interrupted, so {unknown}"
@@ -173,7 +180,7 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
                 "the check for another program that {fits} was skipped: with the inputs left free its formula would exceed {} literals, so {unknown}",
                 crate::distinguish::MAX_BLOCK_LITERALS
             ))
-            .with_help("`--no-distinguish` turns it off"),
+            .with_help(Text::from(Setting::NoDistinguish.mention()) + " turns it off"),
         ),
         Ending::Reals => diagnostics.push(Diagnostic::note(format!(
             "the check for another program that {fits} is of finite domains and was skipped for a sketch with reals, so {unknown}"
@@ -190,24 +197,23 @@ pub fn distinction_diagnostics(compiled: &Compiled, distinction: &Distinction, a
                 if distinction.examples_given_up { " the found one satisfies" } else { "" }
             )
         };
-        let rest = match distinction.ending {
-            Ending::Complete => {
-                "; the list is complete: no other program behaves differently from all of them".to_string()
-            }
-            Ending::MoreExist => format!("; more exist (`--all {}` lists more)", asked * 2),
+        let rest: Text = match distinction.ending {
+            Ending::Complete => "; the list is complete: no other program behaves differently from all of them".into(),
+            Ending::MoreExist => Text::from("; more exist (") + Setting::All.given(asked * 2) + " lists more)",
             Ending::OutOfBudget => {
-                format!("; the search for more ran out of its budget ({budget}), so the list may be incomplete")
+                format!("; the search for more ran out of its budget ({budget}), so the list may be incomplete").into()
             }
             Ending::Reals => {
-                "; the search for more was skipped, as its encoding is of finite domains and the sketch has reals".to_string()
+                "; the search for more was skipped, as its encoding is of finite domains and the sketch has reals".into()
             }
             Ending::TooLarge => format!(
                 "; the search for more was skipped, as its formula would exceed {} literals, so the list may be incomplete",
                 crate::distinguish::MAX_BLOCK_LITERALS
-            ),
-            _ => "; the search for more was interrupted, so the list may be incomplete".to_string(),
+            )
+            .into(),
+            _ => "; the search for more was interrupted, so the list may be incomplete".into(),
         };
-        diagnostics.push(Diagnostic::note(format!("{listed}{rest}")));
+        diagnostics.push(Diagnostic::note(Text::from(listed) + rest));
     }
     diagnostics
 }

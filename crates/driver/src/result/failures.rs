@@ -57,7 +57,7 @@ pub fn failure_diagnostics(program: &Program, example: &ExampleData, outcome: &O
             )),
             Failure::Error(error) => {
                 let mut diagnostic = in_example(tpt_core::eval::eval_error_diagnostic(program, error, ""), example);
-                diagnostic.message = format!("{}: {}", example.label, diagnostic.message);
+                diagnostic.message.prepend(&format!("{}: ", example.label));
                 diagnostics.push(diagnostic);
             }
         }

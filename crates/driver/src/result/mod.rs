@@ -17,7 +17,7 @@ use tpt_core::interp::ParamValues;
 use tpt_core::verify::{param_values_with_reals, Verified};
 use tpt_graph::tape::Tape;
 use tpt_solve::{Candidate, SolveReport, Status, TracePoint};
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
@@ -371,9 +371,15 @@ pub fn duration_text(seconds: f64) -> String {
 fn with_longer_search_help(diagnostic: Diagnostic, status: Status) -> Diagnostic {
     match status {
         Status::StepBudget => diagnostic.with_help(
-            "raise `--max-steps` (each restart's budget; with `auto` also its solver's conflicts) or `--restarts` to search longer",
+            Text::from("raise ")
+                + Setting::MaxSteps.mention()
+                + " (each restart's budget; with `auto` also its solver's conflicts) or "
+                + Setting::Restarts.mention()
+                + " to search longer",
         ),
-        Status::Timeout => diagnostic.with_help("raise `--timeout` to search longer"),
+        Status::Timeout => {
+            diagnostic.with_help(Text::from("raise ") + Setting::Timeout.mention() + " to search longer")
+        }
         _ => diagnostic,
     }
 }

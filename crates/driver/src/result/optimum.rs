@@ -8,7 +8,7 @@ use tpt_core::interp::run_example;
 use tpt_core::program::Program;
 use tpt_core::verify::Verified;
 use tpt_solve::SolveReport;
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 
 /// `cost 5 (optimal)`, `cost 6 (best found, not proven optimal)`, and the examples given up
 /// with `--max-violations`; `None` when there is nothing to say (no objective, no allowance).
@@ -49,7 +49,10 @@ pub fn given_up(program: &Program, verified: &Verified, max_steps: u64) -> Vec<D
                     format!("given up: {} {verb} here", plural(failures, "observation")),
                     true,
                 )
-                .with_note("`--max-violations` allows examples to fail; check this one's expected values")
+                .with_note(
+                    Text::from(Setting::MaxViolations.mention())
+                        + " allows examples to fail; check this one's expected values",
+                )
         })
         .collect()
 }
@@ -78,14 +81,18 @@ pub fn given_up_kept(compiled: &Compiled, given_up: GivenUp) -> Option<Diagnosti
     if !from_data.is_empty() {
         whys.push(format!("{}, in the data file", labels(&from_data)));
     }
-    let data = from_data.first().map(|&i| format!(" --data {}", compiled.sources.name(program.examples[i].source)));
+    let data = from_data.first().map(|&i| compiled.sources.name(program.examples[i].source).to_string());
     Some(
-        Diagnostic::note(format!(
-            "`tpt run` of the printed program still checks {} given up ({}); `tpt run{} --max-violations {count}` accepts it",
-            plural(count, "example"),
-            whys.join("; "),
-            data.unwrap_or_default()
-        ))
+        Diagnostic::note(
+            Text::from(Setting::RunPrinted { data: None }.mention())
+                + format!(
+                    " of the printed program still checks {} given up ({}); ",
+                    plural(count, "example"),
+                    whys.join("; ")
+                )
+                + Setting::RunPrinted { data }.given(count)
+                + " accepts it",
+        )
         .with_help("an example item whose examples are all given up is commented out in the printed program; a loop that also gives examples the program satisfies, and a data file, stay as they are"),
     )
 }
@@ -96,5 +103,7 @@ pub fn too_many_violations(allowed: usize) -> Diagnostic {
         "every assignment of the params fails more than {} (the whole search space was covered)",
         plural(allowed, "example")
     ))
-    .with_help("allow more with `--max-violations`, or check the examples and the sketch")
+    .with_help(
+        Text::from("allow more with ") + Setting::MaxViolations.mention() + ", or check the examples and the sketch",
+    )
 }

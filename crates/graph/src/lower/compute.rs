@@ -9,7 +9,7 @@ use super::{Lowerer, Lowering};
 use crate::graph::*;
 use tpt_core::eval::{element_position, eval, eval_error_diagnostic, index_out_of_range, Env, EvalError};
 use tpt_core::program::*;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 /// A runtime computation: known at compile time, or tabulated over its operands.
@@ -200,15 +200,14 @@ impl Lowerer<'_> {
             let count = combinations.map_or("more than 2^64".to_string(), |n| n.to_string());
             return self.fail(
                 Diagnostic::error("this expression has too many combinations of operand values to enumerate")
-                    .with_label(
-                        span,
-                        format!("{count} combinations of its {} runtime operands", operands.names.len()),
-                    )
+                    .with_label(span, format!("{count} combinations of its {} runtime operands", operands.names.len()))
                     .with_note(format!("operands: {}", listed.join(", ")))
-                    .with_help(format!(
-                        "the limit is {} combinations; split the expression into smaller ones, or raise it with `--max-enum N`",
-                        self.limits.max_enum
-                    )),
+                    .with_help(
+                        Text::from(format!(
+                            "the limit is {} combinations; split the expression into smaller ones, or raise it with ",
+                            self.limits.max_enum
+                        )) + Setting::MaxEnum.placeholder("N"),
+                    ),
             );
         };
         // A computation without operands is a constant, not a table: `--max-unroll` bounds it.

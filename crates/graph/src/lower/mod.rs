@@ -24,7 +24,7 @@ use tpt_core::limits::{enum_total_error, Failure, Limits, Stop, Stopped, Tally};
 use tpt_core::program::DeclKind;
 use tpt_core::program::*;
 use tpt_core::verify::ParamElement;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 use compute::Selected;
@@ -227,7 +227,11 @@ impl<'p> Lowerer<'p> {
                 self.fail(
                     Diagnostic::error(format!("the program lowers to more than {} graph nodes", self.limits.max_nodes))
                         .with_label(span, "while lowering this")
-                        .with_help("raise the limit with `--max-nodes N` if this is intended"),
+                        .with_help(
+                            Text::from("raise the limit with ")
+                                + Setting::MaxNodes.placeholder("N")
+                                + " if this is intended",
+                        ),
                 )
             }
         }
@@ -383,7 +387,9 @@ impl<'p> Lowerer<'p> {
                 self.limits.max_unroll
             ))
             .with_label(outermost, "this loop unrolls too far")
-            .with_help("reduce the loop bounds, or raise the limit with `--max-unroll N`"),
+            .with_help(
+                Text::from("reduce the loop bounds, or raise the limit with ") + Setting::MaxUnroll.placeholder("N"),
+            ),
         )
     }
 
@@ -536,7 +542,7 @@ impl<'p> Lowerer<'p> {
             (Ok(s), Ok(e)) => (s, e),
             (Err(error), _) | (_, Err(error)) => {
                 let mut diagnostic = eval_error_diagnostic(self.program, &error, "");
-                diagnostic.message = format!("{} in a loop bound", diagnostic.message);
+                diagnostic.message.append(" in a loop bound");
                 let diagnostic = self.in_loop(diagnostic);
                 return self.fail(diagnostic);
             }

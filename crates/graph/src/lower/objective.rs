@@ -6,7 +6,7 @@ use super::{Lowerer, Lowering};
 use crate::graph::ObjectiveTerm;
 use tpt_core::eval::{eval, Env};
 use tpt_core::program::*;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 
 impl Lowerer<'_> {
     pub(super) fn minimize(&mut self, expr: &Expr) -> Lowering<()> {
@@ -22,10 +22,11 @@ impl Lowerer<'_> {
                 if range >= i128::from(self.limits.max_domain) {
                     let diagnostic = Diagnostic::error("this term of the objective takes too many different values")
                         .with_label(expr.span, format!("its values range from {low} to {high}"))
-                        .with_help(format!(
-                            "a term may span at most {} values (`--max-domain`); scale it down, or raise the limit",
-                            self.limits.max_domain
-                        ));
+                        .with_help(
+                            Text::from(format!("a term may span at most {} values (", self.limits.max_domain))
+                                + Setting::MaxDomain.mention()
+                                + "); scale it down, or raise the limit",
+                        );
                     let diagnostic = self.in_loop(diagnostic);
                     return self.fail(diagnostic);
                 }

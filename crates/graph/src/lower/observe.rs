@@ -8,7 +8,7 @@ use tpt_core::eval::{eval, Env};
 use tpt_core::limits::Tally;
 use tpt_core::program::DeclKind;
 use tpt_core::program::*;
-use tpt_source::diagnostics::{plural, Diagnostic};
+use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 impl Lowerer<'_> {
@@ -68,9 +68,11 @@ impl Lowerer<'_> {
         let diagnostic = values
             .over_limit(span, format!("the observations of {examples} hold more than {limit} values"), "value", "observations")
             .with_note("each observed output element and each `observe` holds a value per example")
-            .with_help(format!(
-                "the limit is {limit} values for all observations together; use fewer examples or observe fewer elements, or raise it with `--max-example-values N`"
-            ));
+            .with_help(
+                Text::from(format!(
+                    "the limit is {limit} values for all observations together; use fewer examples or observe fewer elements, or raise it with "
+                )) + Setting::MaxExampleValues.placeholder("N"),
+            );
         self.fail(diagnostic)
     }
 

@@ -19,7 +19,7 @@ use super::{Lowerer, Lowering, PathCondition};
 use crate::graph::{NodeId, NodeKind, Target};
 use tpt_core::eval::{arm_position, eval, eval_const, Env, EvalError};
 use tpt_core::program::*;
-use tpt_source::diagnostics::Diagnostic;
+use tpt_source::diagnostics::{Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 
 impl Lowerer<'_> {
@@ -109,7 +109,11 @@ impl Lowerer<'_> {
                     Ok(size) => {
                         let diagnostic = Diagnostic::error(format!("`round(x, D)` into a domain of size {size}"))
                             .with_label(domain.span, format!("this is {size}"))
-                            .with_help(format!("D must be between 1 and {} (`--max-domain`)", self.limits.max_domain));
+                            .with_help(
+                                Text::from(format!("D must be between 1 and {} (", self.limits.max_domain))
+                                    + Setting::MaxDomain.mention()
+                                    + ")",
+                            );
                         let diagnostic = self.in_loop(diagnostic);
                         return self.fail(diagnostic);
                     }

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::StopCondition;
+use tpt_source::diagnostics::{Setting, Text};
 
 /// The solvers tried on PATH by default, in order.
 const DEFAULTS: [&str; 2] = ["z3", "cvc5"];
@@ -68,28 +69,31 @@ fn on_path(name: &str) -> Option<PathBuf> {
 
 /// The solver `choice` names: `auto` (z3, else cvc5, on PATH), a path (with a `/`), or a name
 /// looked up on PATH. The error says what is missing.
-pub fn resolve(choice: &str) -> Result<SolverCommand, String> {
+pub fn resolve(choice: &str) -> Result<SolverCommand, Text> {
+    let solver_option = || Setting::BackendOption { key: "solver".to_string() };
     if choice == AUTO {
         return DEFAULTS.iter().find_map(|name| on_path(name)).map(SolverCommand::of).ok_or_else(|| {
-            "the `smt` back end needs `z3` or `cvc5` on PATH; install one (`apt-get install z3`), or name one with `--opt solver=PATH`".to_string()
+            Text::from("the `smt` back end needs `z3` or `cvc5` on PATH; install one (`apt-get install z3`), or name one with ")
+                + solver_option().placeholder("PATH")
         });
     }
+    let chosen = || Text::from(solver_option().given(choice));
     if choice.contains(std::path::MAIN_SEPARATOR) || choice.contains('/') {
         let path = PathBuf::from(choice);
         return match path.is_file() {
             true => Ok(SolverCommand::of(path)),
-            false if path.exists() => Err(format!("`--opt solver={choice}`: `{choice}` is not a file")),
-            false => Err(format!("`--opt solver={choice}`: there is no file `{choice}`")),
+            false if path.exists() => Err(chosen() + format!(": `{choice}` is not a file")),
+            false => Err(chosen() + format!(": there is no file `{choice}`")),
         };
     }
     on_path(choice)
         .map(SolverCommand::of)
-        .ok_or_else(|| format!("`--opt solver={choice}`: there is no `{choice}` on PATH; give its path"))
+        .ok_or_else(|| chosen() + format!(": there is no `{choice}` on PATH; give its path"))
 }
 
 /// Resolve the solver and start it once (asking for its version), so that one that cannot be
 /// started (not executable, not a program) is refused before the search, naming its path.
-pub fn check_startable(choice: &str) -> Result<SolverCommand, String> {
+pub fn check_startable(choice: &str) -> Result<SolverCommand, Text> {
     let solver = resolve(choice)?;
     let started = Command::new(&solver.path)
         .arg(solver.version_arg())
@@ -104,7 +108,7 @@ pub fn check_startable(choice: &str) -> Result<SolverCommand, String> {
             let _ = child.wait();
             Ok(solver)
         }
-        Err(error) => Err(cannot_start(&solver.path, &error)),
+        Err(error) => Err(cannot_start(&solver.path, &error).into()),
     }
 }
 
@@ -362,7 +366,8 @@ mod tests {
     #[test]
     fn a_solver_is_named_by_a_path_a_name_on_path_or_auto() {
         let missing = resolve("/no/such/dir/z3").expect_err("missing");
-        assert_eq!(missing, "`--opt solver=/no/such/dir/z3`: there is no file `/no/such/dir/z3`");
+        let solver = Setting::BackendOption { key: "solver".to_string() };
+        assert_eq!(missing, Text::from(solver.given("/no/such/dir/z3")) + ": there is no file `/no/such/dir/z3`");
         let not_on_path = resolve("no-such-solver-anywhere").expect_err("not on PATH");
         assert!(not_on_path.contains("there is no `no-such-solver-anywhere` on PATH"), "{not_on_path}");
         let directory = resolve("/").expect_err("a directory");

@@ -5,7 +5,7 @@
 use super::{indices_given, promote};
 use crate::check::{Checker, Symbol};
 use crate::program::*;
-use tpt_source::diagnostics::{agreeing, plural, Diagnostic};
+use tpt_source::diagnostics::{agreeing, plural, Diagnostic, Setting, Text};
 use tpt_source::span::Span;
 use tpt_syntax::ast;
 
@@ -127,7 +127,11 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(format!("`round(x, D)` into a domain of size {size}"))
                         .with_label(domain.span, format!("this is {size}"))
-                        .with_help(format!("D must be between 1 and {} (`--max-domain`)", self.limits.max_domain)),
+                        .with_help(
+                            Text::from(format!("D must be between 1 and {} (", self.limits.max_domain))
+                                + Setting::MaxDomain.mention()
+                                + ")",
+                        ),
                 );
                 return None;
             }

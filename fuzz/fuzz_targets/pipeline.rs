@@ -15,13 +15,14 @@ fuzz_target!(|data: &[u8]| {
     let main = sources.add("fuzz.tpt", text.clone());
     let options = common::options();
     let Ok(compiled) = tpt::pipeline::compile(&sources, main, None, &options) else { return };
+    let compiled = std::sync::Arc::new(compiled);
     // The default back end: gradsearch-la, whose lookahead runs the integer one-hot evaluator.
     let config = SearchConfig { max_steps: 20, ..SearchConfig::default() };
     let Ok(synthesis) = synthesize(&compiled, &config) else { return };
-    let _ = synthesis.diagnostics(&compiled);
-    let _ = synthesis.json(&compiled, PrintForm::Program);
+    let _ = synthesis.diagnostics();
+    let _ = synthesis.json(PrintForm::Program);
     for form in [PrintForm::Program, PrintForm::Sketch] {
-        if let Some(printed) = synthesis.printed(&compiled, form) {
+        if let Some(printed) = synthesis.printed(form) {
             assert!(tpt::parse::parse(&printed, 64).is_ok(), "the printed program parses");
         }
     }

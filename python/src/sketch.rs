@@ -330,7 +330,7 @@ impl Sketch {
         py: Python<'_>,
         settings: Settings<'_, '_>,
         examples: Option<&Bound<'_, PyAny>>,
-        make: fn(Arc<Compiled>, CheckOptions, tpt::result::Synthesis) -> SynthResult,
+        make: fn(CheckOptions, tpt::result::Synthesis) -> SynthResult,
     ) -> PyResult<SynthResult> {
         let mut config = search_config(settings)?;
         let (compiled, options) = match examples {
@@ -349,10 +349,10 @@ impl Sketch {
             .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
             .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
         if synthesis.status() == Status::InternalError {
-            let diagnostics = synthesis.diagnostics(&compiled);
+            let diagnostics = synthesis.diagnostics();
             return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
         }
-        let result = make(compiled, options, synthesis);
+        let result = make(options, synthesis);
         match signal {
             None => Ok(result),
             Some(error) => {

@@ -185,7 +185,7 @@ pub fn main(args: BenchArgs) -> u8 {
                 continue;
             }
             let compiled = match file.compile(&args, setting, &stop) {
-                Ok(c) => c,
+                Ok(c) => Arc::new(c),
                 Err(Failure::Errors(diagnostics)) => {
                     file.reporter.emit(&diagnostics);
                     failed = true;
@@ -265,7 +265,7 @@ struct Cell<'a> {
 /// Run the given runs of a cell (run `r` with the seed `restart_seed(seed, r)`); the records
 /// in the order of their index.
 fn measure(
-    compiled: &Compiled,
+    compiled: &Arc<Compiled>,
     cell: &Cell,
     runs: &[usize],
     args: &BenchArgs,

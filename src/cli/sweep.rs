@@ -138,7 +138,7 @@ pub fn check_sweep(
                 continue;
             }
             let compiled = match file.compile(args, setting, stop) {
-                Ok(compiled) => compiled,
+                Ok(compiled) => std::sync::Arc::new(compiled),
                 Err(Failure::Errors(diagnostics)) => {
                     report(diagnostics);
                     continue;

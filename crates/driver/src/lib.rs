@@ -3,6 +3,7 @@
 //! printed program ([`print`](mod@print)), the diagnostics and the JSON, and whether the
 //! examples pin the behaviour down ([`distinguish`]).
 
+pub mod compiled;
 pub mod distinguish;
 pub mod pipeline;
 pub mod print;

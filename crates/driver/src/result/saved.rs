@@ -3,16 +3,16 @@
 //! program, and of every other program listed, are checked again by the interpreter
 //! (`Verifier::recheck`), and a distinguishing input is run again on both programs.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::Synthesis;
-use tpt_source::diagnostics::Diagnostic;
-use crate::pipeline::Compiled;
+use crate::compiled::Compiled;
 use crate::distinguish::{restore_input, Distinction, Ending};
-use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
 use tpt_core::verify::{Verified, Verifier};
+use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
+use tpt_source::diagnostics::Diagnostic;
 
 /// A search's result as data: the report, with verified params as their values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -125,7 +125,7 @@ impl Synthesis {
     /// A saved result for `compiled`, the program it was found for (compiled again from the
     /// same sources and options): an error when the saved params no longer satisfy the
     /// examples, or the saved data does not fit the program.
-    pub fn restore(saved: SavedSynthesis, compiled: &Compiled) -> Result<Synthesis, String> {
+    pub fn restore(saved: SavedSynthesis, compiled: &Arc<Compiled>) -> Result<Synthesis, String> {
         let (program, graph) = (&compiled.program, &compiled.graph);
         let info = backend(&saved.backend).ok_or_else(|| format!("no back end is named `{}`", saved.backend))?;
         let fits = |assignment: &[u32]| assignment.len() == graph.params.len();
@@ -145,7 +145,10 @@ impl Synthesis {
             (Some(_), None) => return Err("a saved check of the examples needs a found program".to_string()),
             (Some(d), Some(found)) => Some(Distinction {
                 ending: d.ending,
-                input: d.input.map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other)).transpose()?,
+                input: d
+                    .input
+                    .map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other))
+                    .transpose()?,
                 others: d.others.iter().map(|other| other.check(&verifier)).collect::<Result<_, _>>()?,
                 internal_error: d.internal_error,
                 conflicts: d.conflicts,
@@ -171,6 +174,7 @@ impl Synthesis {
             cegis: saved.cegis,
         };
         Ok(Synthesis {
+            compiled: Arc::clone(compiled),
             backend: info.name,
             seed: saved.seed,
             report,
@@ -185,24 +189,24 @@ impl Synthesis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tpt_source::diagnostics::SourceMap;
+    use crate::distinguish::DistinguishConfig;
     use crate::pipeline::{compile, synthesize, SearchConfig};
     use crate::result::PrintForm;
-    use crate::distinguish::DistinguishConfig;
+    use tpt_source::diagnostics::SourceMap;
 
     /// `p` is pinned by the examples, `q` matters only where no example looks.
     const OFFSET: &str = "param p: 4;\nparam q: 2;\ninput x: 4;\noutput y: 4;\n\
                           if x < 2 { y = (x + p) % 4; } else { y = (x + p + q) % 4; }\n\
                           example { x = 0; y = 1; }\nexample { x = 1; y = 2; }\n";
 
-    fn compiled(text: &str) -> Compiled {
+    fn compiled(text: &str) -> Arc<Compiled> {
         let mut sources = SourceMap::new();
         let main = sources.add("t.tpt", text);
-        compile(&sources, main, None, &Default::default()).expect("compiles")
+        Arc::new(compile(&sources, main, None, &Default::default()).expect("compiles"))
     }
 
     /// Through JSON text, as the Python package pickles it.
-    fn round_trip(synthesis: &Synthesis, compiled: &Compiled) -> Result<Synthesis, String> {
+    fn round_trip(synthesis: &Synthesis, compiled: &Arc<Compiled>) -> Result<Synthesis, String> {
         let text = serde_json::to_string(&synthesis.save()).expect("serializes");
         Synthesis::restore(serde_json::from_str(&text).expect("deserializes"), compiled)
     }
@@ -220,10 +224,10 @@ mod tests {
             assert!(synthesis.distinguishing_input().is_some());
             let restored = round_trip(&synthesis, &compiled).expect("restores");
             for form in [PrintForm::Program, PrintForm::Sketch] {
-                assert_eq!(restored.json(&compiled, form), synthesis.json(&compiled, form), "{programs}");
-                assert_eq!(restored.printed_all(&compiled, form), synthesis.printed_all(&compiled, form));
+                assert_eq!(restored.json(form), synthesis.json(form), "{programs}");
+                assert_eq!(restored.printed_all(form), synthesis.printed_all(form));
             }
-            assert_eq!(restored.diagnostics(&compiled), synthesis.diagnostics(&compiled));
+            assert_eq!(restored.diagnostics(), synthesis.diagnostics());
             assert_eq!(restored.verified(), synthesis.verified());
             assert_eq!(restored.summary("t.tpt"), synthesis.summary("t.tpt"));
         }
@@ -238,7 +242,7 @@ mod tests {
         let restored = round_trip(&synthesis, &compiled).expect("restores");
         assert_eq!(restored.best_candidate(), synthesis.best_candidate());
         assert_eq!(restored.trace().len(), synthesis.trace().len());
-        assert_eq!(restored.json(&compiled, PrintForm::Program), synthesis.json(&compiled, PrintForm::Program));
+        assert_eq!(restored.json(PrintForm::Program), synthesis.json(PrintForm::Program));
     }
 
     #[test]

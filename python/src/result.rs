@@ -12,18 +12,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde::{Deserialize, Serialize};
 
-use tpt::ast::DeclKind;
-use tpt::check::CheckOptions;
-use tpt::diagnostics::{SourceId, SourceMap};
-use tpt::examples::json::inputs_example;
-use tpt::interp::run_example;
-use tpt::pipeline::{compile, Compiled};
-use tpt::program::ArrayInfo;
-use tpt::result::{
+use tpt_driver::pipeline::{compile, Compiled};
+use tpt_driver::result::{
     conflict_json, describe_status, failure_diagnostics, input_values, output_values, PrintForm, SavedSynthesis,
     Synthesis,
 };
-use tpt::solve::Status;
+use tpt_driver::{inputs_example, run_example, ArrayInfo, CheckOptions, DeclKind, Status};
+use tpt_source::diagnostics::{SourceId, SourceMap};
 
 use crate::convert;
 use crate::errors::{self, RunError, SketchError};
@@ -80,7 +75,7 @@ pub fn _restore_result(py: Python<'_>, state: &[u8]) -> PyResult<SynthResult> {
     let restored = py.detach(|| {
         let compiled =
             compile(&sources, main, data, &options).map_err(|_| "the saved sketch does not compile".to_string())?;
-        Synthesis::restore(synthesis, &Arc::new(compiled))
+        Synthesis::restore(synthesis, &Arc::new(compiled)).map_err(|error| error.to_string())
     });
     let synthesis = restored.map_err(refuse)?;
     Ok(SynthResult { options, synthesis, listing })

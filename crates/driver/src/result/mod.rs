@@ -22,7 +22,7 @@ use tpt_source::diagnostics::{plural, Diagnostic};
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
-pub use saved::SavedSynthesis;
+pub use saved::{RestoreError, SavedSynthesis};
 
 use std::sync::{Arc, OnceLock};
 

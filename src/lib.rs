@@ -11,6 +11,8 @@
 //! `tpt` binary reads files, prints and exits.
 //!
 //! ```
+//! use std::sync::Arc;
+//!
 //! use tpt::diagnostics::SourceMap;
 //! use tpt::pipeline::{compile, synthesize, SearchConfig};
 //! use tpt::result::PrintForm;
@@ -28,10 +30,10 @@
 //! ";
 //! let mut sources = SourceMap::new();
 //! let main = sources.add("xor.tpt", source);
-//! let compiled = compile(&sources, main, None, &Default::default()).expect("the sketch checks");
+//! let compiled = Arc::new(compile(&sources, main, None, &Default::default()).expect("the sketch checks"));
 //! let synthesis = synthesize(&compiled, &SearchConfig::default()).expect("valid settings");
 //! assert_eq!(synthesis.status(), Status::Found);
-//! let program = synthesis.printed(&compiled, PrintForm::Program).expect("a program");
+//! let program = synthesis.printed(PrintForm::Program).expect("a program");
 //! assert!(program.contains("param op: 3 = 2;"));
 //! ```
 //!

@@ -19,18 +19,19 @@ use tpt::verify::Verifier;
 
 const RELAXATIONS: [&str; 6] = ["fmgd", "fmgd-reg", "temp-softmax", "temp-softmax-reg", "gumbel", "neural"];
 
-fn compile_text(name: &str, text: &str, overrides: &[(&str, i64)]) -> Compiled {
+fn compile_text(name: &str, text: &str, overrides: &[(&str, i64)]) -> Arc<Compiled> {
     let mut sources = SourceMap::new();
     let main = sources.add(name, text);
     let options = CheckOptions {
         overrides: overrides.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         ..CheckOptions::default()
     };
-    compile(&sources, main, None, &options)
-        .unwrap_or_else(|d| panic!("{name}:\n{}", render_to_string(&d, &sources, &Neutral)))
+    let compiled = compile(&sources, main, None, &options)
+        .unwrap_or_else(|d| panic!("{name}:\n{}", render_to_string(&d, &sources, &Neutral)));
+    Arc::new(compiled)
 }
 
-fn compile_program(file: &str, overrides: &[(&str, i64)]) -> Compiled {
+fn compile_program(file: &str, overrides: &[(&str, i64)]) -> Arc<Compiled> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     compile_text(file, &text, overrides)
@@ -52,7 +53,7 @@ impl<'a> Run<'a> {
     }
 }
 
-fn run(compiled: &Compiled, spec: &Run) -> Synthesis {
+fn run(compiled: &Arc<Compiled>, spec: &Run) -> Synthesis {
     let progress = Arc::new(Progress::default());
     let config = SearchConfig {
         backend: spec.backend.to_string(),
@@ -80,7 +81,7 @@ fn run(compiled: &Compiled, spec: &Run) -> Synthesis {
 }
 
 /// Run and assert that a verified program was found.
-fn assert_solves(compiled: &Compiled, what: &str, spec: &Run) {
+fn assert_solves(compiled: &Arc<Compiled>, what: &str, spec: &Run) {
     let report = run(compiled, spec);
     assert_eq!(report.status(), Status::Found, "{} on {what} (seed {}): {report:?}", spec.backend, spec.seed);
     // Checked again here, independently of the search's own verification.

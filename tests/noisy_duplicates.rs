@@ -169,7 +169,8 @@ fn a_search_allowing_fewer_failures_than_compiled_for_is_refused() {
     let mut sources = SourceMap::new();
     let main = sources.add(DUPLICATE, std::fs::read_to_string(DUPLICATE).expect("the program"));
     let options = CheckOptions { max_violations: 1, ..CheckOptions::default() };
-    let compiled = compile(&sources, main, None, &options).expect("compiles with one failure allowed");
+    let compiled =
+        std::sync::Arc::new(compile(&sources, main, None, &options).expect("compiles with one failure allowed"));
     assert_eq!(compiled.contradictions.needed, 1);
     let strict = SearchConfig { backend: "sat".to_string(), max_violations: 0, ..SearchConfig::default() };
     let Err(error) = Search::new(&compiled, &strict) else { panic!("a search allowing no failure is refused") };

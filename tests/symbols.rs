@@ -100,7 +100,7 @@ fn a_declaration_with_an_error_is_not_reported_at_its_uses() {
     for source in ["input x: 0;\noutput y: 2;\ny = x;\ny = x + 1;\n", "input x: 2\noutput y: 2;\ny = x;\ny = x + 1;\n"]
     {
         let report = check_text(source, &CheckOptions::default());
-        let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+        let messages: Vec<String> = report.errors.iter().map(|e| e.message.to_string()).collect();
         assert_eq!(messages.len(), 1, "{source}: {messages:?}");
     }
 }
@@ -109,6 +109,6 @@ fn a_declaration_with_an_error_is_not_reported_at_its_uses() {
 fn syntax_errors_and_checker_errors_come_in_the_order_of_the_text() {
     let source = "input x: 2;\noutput y: 2;\ny = q;\nconst K = 3 +;\ny = r;\nexample { x = 1; y = 3; }\n";
     let report = check_text(source, &CheckOptions::default());
-    let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+    let messages: Vec<String> = report.errors.iter().map(|e| e.message.to_string()).collect();
     assert_eq!(messages, ["cannot find `q`", "unexpected `;`", "cannot find `r`", "3 is outside the domain of `y`"]);
 }

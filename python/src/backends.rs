@@ -5,8 +5,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyAny;
 use serde_json::Value;
 
-use tpt::pipeline::DEFAULT_BACKEND;
-use tpt::solve::registry;
+use tpt_driver::pipeline::DEFAULT_BACKEND;
+use tpt_driver::registry;
 
 /// A back end's hyperparameter, as `Sketch.synth(options={key: value})` takes it.
 #[pyclass(frozen, get_all, module = "tpt")]

@@ -7,7 +7,7 @@ use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::PyTypeInfo;
 
-use tpt::diagnostics::{render_to_string, Severity, SourceMap};
+use tpt_source::diagnostics::{render_to_string, Severity, SourceMap};
 
 use crate::wording::PythonWording;
 
@@ -70,7 +70,7 @@ impl Diagnostic {
 }
 
 /// The Python form of each of `diagnostics`, whose labels point into `sources`.
-pub fn convert(diagnostics: &[tpt::diagnostics::Diagnostic], sources: &SourceMap) -> Vec<Diagnostic> {
+pub fn convert(diagnostics: &[tpt_source::diagnostics::Diagnostic], sources: &SourceMap) -> Vec<Diagnostic> {
     diagnostics
         .iter()
         .map(|diagnostic| {
@@ -100,7 +100,7 @@ pub fn convert(diagnostics: &[tpt::diagnostics::Diagnostic], sources: &SourceMap
 /// `diagnostics` attribute holds them.
 pub fn raise<E: PyTypeInfo>(
     py: Python<'_>,
-    diagnostics: &[tpt::diagnostics::Diagnostic],
+    diagnostics: &[tpt_source::diagnostics::Diagnostic],
     sources: &SourceMap,
 ) -> PyErr {
     let rendered = render_to_string(diagnostics, sources, &PythonWording);

@@ -28,7 +28,7 @@ fn tpt_module(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("SketchError", py.get_type::<errors::SketchError>())?;
     module.add("RunError", py.get_type::<errors::RunError>())?;
     module.add("InternalError", py.get_type::<errors::InternalError>())?;
-    module.add("DEFAULT_BACKEND", tpt::pipeline::DEFAULT_BACKEND)?;
+    module.add("DEFAULT_BACKEND", tpt_driver::pipeline::DEFAULT_BACKEND)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -12,18 +12,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde::{Deserialize, Serialize};
 
-use tpt::ast::DeclKind;
-use tpt::check::CheckOptions;
-use tpt::diagnostics::{SourceId, SourceMap};
-use tpt::examples::json::inputs_example;
-use tpt::interp::run_example;
-use tpt::pipeline::{compile, Compiled};
-use tpt::program::ArrayInfo;
-use tpt::result::{
+use tpt_driver::pipeline::{compile, Compiled};
+use tpt_driver::result::{
     conflict_json, describe_status, failure_diagnostics, input_values, output_values, PrintForm, SavedSynthesis,
     Synthesis,
 };
-use tpt::solve::Status;
+use tpt_driver::{inputs_example, run_example, ArrayInfo, CheckOptions, DeclKind, Status};
+use tpt_source::diagnostics::{SourceId, SourceMap};
 
 use crate::convert;
 use crate::errors::{self, RunError, SketchError};
@@ -34,8 +29,7 @@ const INPUT_NAME: &str = "input";
 /// What a search produced.
 #[pyclass(frozen, name = "Result", module = "tpt")]
 pub struct SynthResult {
-    compiled: Arc<Compiled>,
-    /// The options `compiled` was compiled with, to compile it again when unpickled.
+    /// The options the sketch was compiled with, to compile it again when unpickled.
     options: CheckOptions,
     synthesis: Synthesis,
     /// Made by `Sketch.synth_all`, which lists the programs and says whether the list is
@@ -44,13 +38,18 @@ pub struct SynthResult {
 }
 
 impl SynthResult {
-    pub fn new(compiled: Arc<Compiled>, options: CheckOptions, synthesis: Synthesis) -> Self {
-        SynthResult { compiled, options, synthesis, listing: false }
+    pub fn new(options: CheckOptions, synthesis: Synthesis) -> Self {
+        SynthResult { options, synthesis, listing: false }
     }
 
     /// The result of `Sketch.synth_all`.
-    pub fn listing(compiled: Arc<Compiled>, options: CheckOptions, synthesis: Synthesis) -> Self {
-        SynthResult { compiled, options, synthesis, listing: true }
+    pub fn listing(options: CheckOptions, synthesis: Synthesis) -> Self {
+        SynthResult { options, synthesis, listing: true }
+    }
+
+    /// The sketch the result was found for.
+    fn compiled(&self) -> &Compiled {
+        self.synthesis.compiled()
     }
 }
 
@@ -76,11 +75,10 @@ pub fn _restore_result(py: Python<'_>, state: &[u8]) -> PyResult<SynthResult> {
     let restored = py.detach(|| {
         let compiled =
             compile(&sources, main, data, &options).map_err(|_| "the saved sketch does not compile".to_string())?;
-        let synthesis = Synthesis::restore(synthesis, &compiled)?;
-        Ok::<_, String>((compiled, synthesis))
+        Synthesis::restore(synthesis, &Arc::new(compiled)).map_err(|error| error.to_string())
     });
-    let (compiled, synthesis) = restored.map_err(refuse)?;
-    Ok(SynthResult { compiled: Arc::new(compiled), options, synthesis, listing })
+    let synthesis = restored.map_err(refuse)?;
+    Ok(SynthResult { options, synthesis, listing })
 }
 
 /// Arrays by name with their values (row-major, `None` where unassigned), each an int or a
@@ -143,9 +141,9 @@ impl SynthResult {
     /// end that did not answer).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(values) = self.synthesis.values(&self.compiled) else { return Ok(None) };
+        let Some(values) = self.synthesis.values() else { return Ok(None) };
         let dict = PyDict::new(py);
-        for (id, array) in self.compiled.program.params() {
+        for (id, array) in self.compiled().program.params() {
             if array.real {
                 dict.set_item(&array.name, convert::real_array_value(py, &values.reals[id], &array.dims)?)?;
                 continue;
@@ -161,13 +159,13 @@ impl SynthResult {
     /// candidate.
     #[getter]
     fn program(&self) -> Option<String> {
-        self.synthesis.printed(&self.compiled, PrintForm::Program)
+        self.synthesis.printed(PrintForm::Program)
     }
 
     /// The original sketch with the param declarations bound (like `tpt synth --print sketch`).
     #[getter]
     fn sketch(&self) -> Option<String> {
-        self.synthesis.printed(&self.compiled, PrintForm::Sketch)
+        self.synthesis.printed(PrintForm::Sketch)
     }
 
     /// What the command line prints beside the program: the warnings about the program that
@@ -175,9 +173,9 @@ impl SynthResult {
     /// examples leave open; or why nothing was found and what the best candidate violates.
     #[getter]
     fn diagnostics(&self) -> Vec<errors::Diagnostic> {
-        let mut diagnostics = self.compiled.warnings.clone();
-        diagnostics.extend(self.synthesis.diagnostics(&self.compiled));
-        errors::convert(&diagnostics, &self.compiled.sources)
+        let mut diagnostics = self.compiled().warnings.clone();
+        diagnostics.extend(self.synthesis.diagnostics());
+        errors::convert(&diagnostics, &self.compiled().sources)
     }
 
     /// With `synth(cegis=...)`: the examples the search ended on (indices, in the order they
@@ -195,7 +193,7 @@ impl SynthResult {
     /// One line: how the search ended, by which back end, with which seed, how long it took.
     #[getter]
     fn summary(&self) -> String {
-        self.synthesis.summary(self.compiled.sources.name(self.compiled.main))
+        self.synthesis.summary(self.compiled().sources.name(self.compiled().main))
     }
 
     /// The objective's value (the sum of the sketch's `minimize` terms) of the found program,
@@ -212,7 +210,7 @@ impl SynthResult {
     /// and `max_violations=0`) or nothing was found (`"optimal"` of `--json`).
     #[getter]
     fn optimal(&self) -> Option<bool> {
-        self.synthesis.optimal(&self.compiled)
+        self.synthesis.optimal()
     }
 
     /// The examples the found program fails, which `max_violations` allowed: a list of dicts
@@ -220,7 +218,7 @@ impl SynthResult {
     /// `None` when nothing was found (`"violated_examples"` of `--json`).
     #[getter]
     fn violated_examples<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let (program, sources) = (&self.compiled.program, &self.compiled.sources);
+        let (program, sources) = (&self.compiled().program, &self.compiled().sources);
         self.synthesis
             .violated_examples()
             .map(|v| convert::from_json(py, &conflict_json(program, sources, v)))
@@ -247,7 +245,7 @@ impl SynthResult {
     #[getter]
     fn distinguishing_input<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let Some(input) = self.synthesis.distinguishing_input() else { return Ok(None) };
-        let program = &self.compiled.program;
+        let program = &self.compiled().program;
         let inputs = input_values(program, input);
         let inputs: Vec<(&ArrayInfo, &[Option<i64>])> = inputs.iter().map(|(a, v)| (*a, v.as_slice())).collect();
         let differing: Vec<String> =
@@ -267,10 +265,7 @@ impl SynthResult {
     fn programs(&self) -> Option<Vec<SynthResult>> {
         self.listing.then(|| {
             let listed = self.synthesis.listed();
-            listed
-                .into_iter()
-                .map(|synthesis| SynthResult::new(Arc::clone(&self.compiled), self.options.clone(), synthesis))
-                .collect()
+            listed.into_iter().map(|synthesis| SynthResult::new(self.options.clone(), synthesis)).collect()
         })
     }
 
@@ -301,10 +296,10 @@ impl SynthResult {
             )));
         };
         let inputs = convert::object(inputs, "inputs", 0)?;
-        let (program, sources) = (&self.compiled.program, &self.compiled.sources);
+        let (program, sources) = (&self.compiled().program, &self.compiled().sources);
         let example = inputs_example(program, &inputs, INPUT_NAME)
             .map_err(|diagnostics| errors::raise::<SketchError>(py, &diagnostics, sources))?;
-        let max_steps = self.compiled.limits.max_unroll;
+        let max_steps = self.compiled().limits.max_unroll;
         let outcome = py.detach(|| run_example(program, verified.values(), &example, max_steps));
         let outputs = PyDict::new(py);
         for (id, array) in program.arrays.iter().enumerate() {
@@ -328,9 +323,9 @@ impl SynthResult {
     /// the sketch again and checks the params again with the exact interpreter.
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         let pickled = PickledResult {
-            sources: self.compiled.sources.clone(),
-            main: self.compiled.main,
-            data: self.compiled.data,
+            sources: self.compiled().sources.clone(),
+            main: self.compiled().main,
+            data: self.compiled().data,
             options: self.options.clone(),
             synthesis: self.synthesis.save(),
             listing: self.listing,

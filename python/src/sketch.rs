@@ -11,14 +11,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 
-use tpt::ast::DeclKind;
-use tpt::check::CheckOptions;
-use tpt::diagnostics::SourceMap;
-use tpt::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
-use tpt::examples::json::data_file_text;
-use tpt::pipeline::{compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS};
-use tpt::solve::{CegisMode, Status};
-use tpt::tape::LossKind;
+use tpt_driver::distinguish::{DistinguishConfig, DEFAULT_CONFLICTS};
+use tpt_driver::pipeline::{
+    compile as compile_sources, Compiled, Search, SearchConfig, DEFAULT_BACKEND, DEFAULT_MAX_STEPS,
+};
+use tpt_driver::{data_file_text, CegisMode, CheckOptions, DeclKind, LossKind, Status};
+use tpt_source::diagnostics::SourceMap;
 
 use crate::convert;
 use crate::errors::{self, InternalError, SketchError};
@@ -330,7 +328,7 @@ impl Sketch {
         py: Python<'_>,
         settings: Settings<'_, '_>,
         examples: Option<&Bound<'_, PyAny>>,
-        make: fn(Arc<Compiled>, CheckOptions, tpt::result::Synthesis) -> SynthResult,
+        make: fn(CheckOptions, tpt_driver::result::Synthesis) -> SynthResult,
     ) -> PyResult<SynthResult> {
         let mut config = search_config(settings)?;
         let (compiled, options) = match examples {
@@ -349,10 +347,10 @@ impl Sketch {
             .detach(|| Search::new(&compiled, &config).map(|search| run_watching_signals(&search, &interrupt)))
             .map_err(|d| errors::raise::<SketchError>(py, &[d], &compiled.sources))?;
         if synthesis.status() == Status::InternalError {
-            let diagnostics = synthesis.diagnostics(&compiled);
+            let diagnostics = synthesis.diagnostics();
             return Err(errors::raise::<InternalError>(py, &diagnostics, &compiled.sources));
         }
-        let result = make(compiled, options, synthesis);
+        let result = make(options, synthesis);
         match signal {
             None => Ok(result),
             Some(error) => {
@@ -399,7 +397,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// Run the search on a thread of its own; this thread (the caller's, without the GIL) takes
 /// the GIL every `SIGNAL_POLL` to run Python's signal handlers. When one raises (Ctrl-C's
 /// `KeyboardInterrupt`), the search is told to stop and its result is returned with the error.
-fn run_watching_signals(search: &Search, interrupt: &AtomicBool) -> (tpt::result::Synthesis, Option<PyErr>) {
+fn run_watching_signals(search: &Search, interrupt: &AtomicBool) -> (tpt_driver::result::Synthesis, Option<PyErr>) {
     std::thread::scope(|scope| {
         let (done, finished) = mpsc::channel();
         let worker = scope.spawn(move || {

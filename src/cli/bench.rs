@@ -18,8 +18,9 @@ use tpt::pipeline::{unknown_backend, Compiled, Search};
 use tpt::solve::{backend, restart_seed};
 
 use super::output::{check_output_path, write_output, OutputFormats};
-use super::shard::{merge_runs, parse_shard, status_text, RunRecord, RunsWriter, Shard};
-use super::sweep::{check_sweep, parse_sweeps, read_files, search_config};
+use super::runs::{status_text, RunRecord, RunsWriter};
+use super::shard::{merge_runs, parse_shard, Shard};
+use super::sweep::{check_sweep, parse_sweeps, read_files, search_config, SweepArgs};
 use super::synth::{interrupt_flag, SearchArgs};
 use super::table::{markdown_header, read_csv, row_text, CsvFile, CsvWriter, Row};
 use super::{InputArgs, Reporter, EXIT_OK, EXIT_USER_ERROR};
@@ -71,6 +72,13 @@ pub struct BenchArgs {
     pub input: InputArgs,
 }
 
+impl BenchArgs {
+    /// What the sweep reads of them.
+    fn sweep(&self) -> SweepArgs<'_> {
+        SweepArgs { files: &self.files, input: &self.input, search: &self.search }
+    }
+}
+
 /// `--runs N`: at least one, or a row would measure nothing.
 fn parse_runs(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
@@ -120,7 +128,7 @@ pub fn main(args: BenchArgs) -> u8 {
         return EXIT_USER_ERROR;
     }
     // Every file is read before the first run: a missing one stops the sweep before it starts.
-    let files = match read_files(&args) {
+    let files = match read_files(&args.sweep()) {
         Ok(files) => files,
         Err(code) => return code,
     };
@@ -132,7 +140,7 @@ pub fn main(args: BenchArgs) -> u8 {
     // Ctrl-C from here on, compilation included, ends the sweep with the rows finished.
     let interrupt = interrupt_flag();
     let stop = Stop { deadline: None, interrupt: Some(Arc::clone(&interrupt)) };
-    if !check_sweep(&args, &files, &settings, &backends, has_runs, &stop) {
+    if !check_sweep(&args.sweep(), &files, &settings, &backends, has_runs, &stop) {
         if interrupt.load(Ordering::Relaxed) {
             eprintln!("interrupted while compiling");
             return super::synth::interrupted_exit_code();
@@ -184,8 +192,8 @@ pub fn main(args: BenchArgs) -> u8 {
             if (0..backends.len()).all(|b| !has_runs(f, s, b)) {
                 continue;
             }
-            let compiled = match file.compile(&args, setting, &stop) {
-                Ok(c) => c,
+            let compiled = match file.compile(&args.sweep(), setting, &stop) {
+                Ok(c) => Arc::new(c),
                 Err(Failure::Errors(diagnostics)) => {
                     file.reporter.emit(&diagnostics);
                     failed = true;
@@ -265,14 +273,14 @@ struct Cell<'a> {
 /// Run the given runs of a cell (run `r` with the seed `restart_seed(seed, r)`); the records
 /// in the order of their index.
 fn measure(
-    compiled: &Compiled,
+    compiled: &Arc<Compiled>,
     cell: &Cell,
     runs: &[usize],
     args: &BenchArgs,
     interrupt: &Arc<AtomicBool>,
     progress: &ProgressBar,
 ) -> Result<Vec<RunRecord>, Diagnostic> {
-    let search = Search::new(compiled, &search_config(args, cell.backend, interrupt)?)?;
+    let search = Search::new(compiled, &search_config(&args.sweep(), cell.backend, interrupt)?)?;
     // A row says how its runs searched: `--cegis` changes the method, so it is in the label.
     let method = match args.search.cegis.as_deref() {
         None => cell.backend.to_string(),

@@ -25,6 +25,7 @@ mod graph;
 mod output;
 mod plot;
 mod run;
+mod runs;
 mod shard;
 mod sweep;
 mod synth;

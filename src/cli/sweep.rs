@@ -12,8 +12,16 @@ use tpt::diagnostics::{Diagnostic, SourceId};
 use tpt::limits::{Failure, Stop};
 use tpt::pipeline::{compile_until, Compiled, Search, SearchConfig};
 
-use super::bench::BenchArgs;
-use super::{Reporter, EXIT_USER_ERROR};
+use super::synth::SearchArgs;
+use super::{InputArgs, Reporter, EXIT_USER_ERROR};
+
+/// What a sweep reads of `tpt bench`'s arguments: its files, how to read them, and how to
+/// search.
+pub struct SweepArgs<'a> {
+    pub files: &'a [PathBuf],
+    pub input: &'a InputArgs,
+    pub search: &'a SearchArgs,
+}
 
 /// The settings of `--set NAME=V1,V2,..` flags: every combination of their values.
 pub fn parse_sweeps(sweeps: &[String]) -> Result<Vec<Vec<(String, i64)>>, Diagnostic> {
@@ -56,7 +64,7 @@ pub struct SweptFile {
 
 impl SweptFile {
     /// The file compiled under one setting of the swept constants, until `stop` fires.
-    pub fn compile(&self, args: &BenchArgs, setting: &[(String, i64)], stop: &Stop) -> Result<Compiled, Failure> {
+    pub fn compile(&self, args: &SweepArgs, setting: &[(String, i64)], stop: &Stop) -> Result<Compiled, Failure> {
         let options = CheckOptions {
             overrides: setting.to_vec(),
             limits: args.input.limits.limits(),
@@ -69,9 +77,9 @@ impl SweptFile {
 
 /// Read every file of the sweep, and the data file once; the first that cannot be read is
 /// reported (`Err`: the exit code).
-pub fn read_files(args: &BenchArgs) -> Result<Vec<SweptFile>, u8> {
+pub fn read_files(args: &SweepArgs) -> Result<Vec<SweptFile>, u8> {
     let mut files = Vec::new();
-    for path in &args.files {
+    for path in args.files {
         let mut reporter = Reporter::new(&args.input.color);
         if let Err(d) = reporter.load(path) {
             reporter.emit(&[d]);
@@ -95,7 +103,7 @@ pub fn read_files(args: &BenchArgs) -> Result<Vec<SweptFile>, u8> {
 }
 
 /// The search settings of one back end's runs.
-pub fn search_config(args: &BenchArgs, backend: &str, interrupt: &Arc<AtomicBool>) -> Result<SearchConfig, Diagnostic> {
+pub fn search_config(args: &SweepArgs, backend: &str, interrupt: &Arc<AtomicBool>) -> Result<SearchConfig, Diagnostic> {
     Ok(SearchConfig {
         backend: backend.to_string(),
         timeout: args.search.timeout()?,
@@ -110,7 +118,7 @@ pub fn search_config(args: &BenchArgs, backend: &str, interrupt: &Arc<AtomicBool
 /// where `runs(file, setting, backend)` says the sweep (or its shard) has runs; report every
 /// mistake, each once. False when there was one.
 pub fn check_sweep(
-    args: &BenchArgs,
+    args: &SweepArgs,
     files: &[SweptFile],
     settings: &[Vec<(String, i64)>],
     backends: &[String],
@@ -138,7 +146,7 @@ pub fn check_sweep(
                 continue;
             }
             let compiled = match file.compile(args, setting, stop) {
-                Ok(compiled) => compiled,
+                Ok(compiled) => std::sync::Arc::new(compiled),
                 Err(Failure::Errors(diagnostics)) => {
                     report(diagnostics);
                     continue;

@@ -228,7 +228,7 @@ pub fn main(args: SynthArgs) -> u8 {
     let interrupt = interrupt_flag();
     let stop = Stop { deadline: timeout.and_then(|t| started.checked_add(t)), interrupt: Some(Arc::clone(&interrupt)) };
     let compiled = match load_and_compile_allowing(&args.compile, args.search.max_violations, &stop, &mut reporter) {
-        Ok(compiled) => compiled,
+        Ok(compiled) => Arc::new(compiled),
         Err(code) => {
             // Stopped while compiling (out of time, or interrupted): no program, so `-o` is
             // left as it was, as after a search that found none.
@@ -267,13 +267,13 @@ pub fn main(args: SynthArgs) -> u8 {
     };
     let form = if args.print == "sketch" { PrintForm::Sketch } else { PrintForm::Program };
     let text = if args.json {
-        format!("{:#}\n", synthesis.json(&compiled, form))
+        format!("{:#}\n", synthesis.json(form))
     } else if args.all.is_some() {
-        synthesis.printed_all(&compiled, form).unwrap_or_default()
+        synthesis.printed_all(form).unwrap_or_default()
     } else {
-        synthesis.printed(&compiled, form).unwrap_or_default()
+        synthesis.printed(form).unwrap_or_default()
     };
-    reporter.emit(&synthesis.diagnostics(&compiled));
+    reporter.emit(&synthesis.diagnostics());
     eprintln!("{}", synthesis.summary(&args.compile.file.display().to_string()));
     // `-o` gets a found program only: a run that ends without one leaves the file as it was,
     // and what it has to show (a best candidate, the JSON) goes to stdout.
@@ -395,16 +395,16 @@ mod tests {
         let mut sources = tpt::diagnostics::SourceMap::new();
         let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");
         let compiled = tpt::pipeline::compile(&sources, main, None, &Default::default()).expect("compiles");
-        let synthesis = tpt::result::Synthesis::new("sat", 0, report);
-        let diagnostics = synthesis.diagnostics(&compiled);
+        let synthesis = tpt::result::Synthesis::new(Arc::new(compiled), "sat", 0, report);
+        let diagnostics = synthesis.diagnostics();
         assert_eq!(
             diagnostics[0].message,
             "internal error: the graph and the interpreter disagree; this is a bug in tpt; please report it with \
              the program"
         );
         // No program and no params are given for a result the tool cannot trust.
-        assert_eq!(synthesis.printed(&compiled, PrintForm::Program), None);
-        assert!(synthesis.json(&compiled, PrintForm::Program)["params"].is_null());
+        assert_eq!(synthesis.printed(PrintForm::Program), None);
+        assert!(synthesis.json(PrintForm::Program)["params"].is_null());
         assert!(diagnostics[0].is_error());
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use tpt::diagnostics::Diagnostic;
 
 use super::io_reason;
-use super::shard::{read_runs, RunRecord, RUN_COLUMNS};
+use super::runs::{read_runs, RunRecord, RUN_COLUMNS};
 
 /// One measured row: a file, a back end and a setting of the swept constants.
 #[derive(Clone, Debug, Serialize)]

@@ -217,7 +217,7 @@ pub fn distinguish(
                         distinction.input = Some(input);
                     }
                 }
-                Err(detail) => return internal_error(distinction, &detail),
+                Err(detail) => return internal_error(distinction, &detail.to_string()),
             }
         }
         if listed.len() >= config.programs {
@@ -295,6 +295,22 @@ fn example_of_inputs(program: &Program, arrays: Vec<Option<Vec<Option<u32>>>>) -
     }
 }
 
+/// Why a distinguishing input is not one: the miter's answer (an internal error) or a saved
+/// input (refused) that the interpreter does not confirm.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("the saved input does not match the program's arrays")]
+    ArraysDiffer,
+    #[error("the other program does not fit the examples")]
+    OtherDoesNotFit,
+    #[error("a program stopped with an error on the miter's distinguishing input")]
+    StoppedWithError,
+    #[error("neither program satisfies every `observe` on the miter's distinguishing input")]
+    NeitherObserves,
+    #[error("the two programs behave alike on the miter's distinguishing input")]
+    BehaveAlike,
+}
+
 /// A distinguishing input saved as data (`DistinguishingInput::example`'s values and
 /// `other_assignment`) run again on the found program and the other one, which the verifier
 /// checks again; an error unless they fit the examples and behave differently there, as
@@ -305,12 +321,12 @@ pub fn restore_input(
     found: &Verified,
     inputs: Vec<Option<Vec<Option<u32>>>>,
     other_assignment: &[u32],
-) -> Result<DistinguishingInput, String> {
+) -> Result<DistinguishingInput, InputError> {
     let program = verifier.program();
     if inputs.len() != program.arrays.len() {
-        return Err("the saved input does not match the program's arrays".to_string());
+        return Err(InputError::ArraysDiffer);
     }
-    let other = verifier.check(other_assignment).ok_or("the other program does not fit the examples")?;
+    let other = verifier.check(other_assignment).ok_or(InputError::OtherDoesNotFit)?;
     let example = example_of_inputs(program, inputs);
     confirm(program, graph, verifier.max_steps(), example, found.values(), &other)
 }
@@ -324,15 +340,15 @@ fn confirm(
     example: ExampleData,
     found: &ParamValues,
     other: &Verified,
-) -> Result<DistinguishingInput, String> {
+) -> Result<DistinguishingInput, InputError> {
     let a = run_example(program, found, &example, max_steps);
     let b = run_example(program, other.values(), &example, max_steps);
     if a.failures.iter().chain(&b.failures).any(|f| matches!(f, Failure::Error(_))) {
-        return Err("a program stopped with an error on the miter's distinguishing input".to_string());
+        return Err(InputError::StoppedWithError);
     }
     let (observes_a, observes_b) = (failed_observes(&a), failed_observes(&b));
     if !observes_a.is_empty() && !observes_b.is_empty() {
-        return Err("neither program satisfies every `observe` on the miter's distinguishing input".to_string());
+        return Err(InputError::NeitherObserves);
     }
     let observed: Vec<(ArrayId, usize)> = graph
         .observations
@@ -342,7 +358,7 @@ fn confirm(
     let input =
         DistinguishingInput { example, found: a, other: b, other_assignment: other.assignment().to_vec(), observed };
     if input.differing().is_empty() && observes_a == observes_b {
-        return Err("the two programs behave alike on the miter's distinguishing input".to_string());
+        return Err(InputError::BehaveAlike);
     }
     Ok(input)
 }

@@ -7,15 +7,15 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use crate::compiled::Compiled;
 use crate::distinguish::{distinguish, DistinguishConfig};
 use crate::result::Synthesis;
 use tpt_core::check::{check_text, CheckOptions};
+use tpt_core::examples::contradictions;
 use tpt_core::examples::json::load_examples;
-use tpt_core::examples::{contradictions, Contradictions};
-use tpt_core::limits::{Failure, Limits, Stop, Stopped};
+use tpt_core::limits::{Failure, Stop, Stopped};
 use tpt_core::program::Program;
 use tpt_core::verify::Verifier;
-use tpt_graph::graph::Graph;
 use tpt_graph::lower::lower;
 use tpt_graph::tape::{LossKind, Tape};
 use tpt_solve::{
@@ -24,43 +24,6 @@ use tpt_solve::{
 };
 use tpt_source::diagnostics::{Diagnostic, Setting, SourceId, SourceMap, Text};
 use tpt_source::span::Span;
-use tpt_syntax::parse::Parsed;
-
-/// A program compiled as far as the graph.
-#[derive(Debug)]
-pub struct Compiled {
-    /// The texts of the program and of its data file, if any (the printer keeps the program's
-    /// comments and spelling; messages about examples point into either).
-    pub sources: SourceMap,
-    /// Which of `sources` is the program.
-    pub main: SourceId,
-    /// Which of `sources` is the data file, if any.
-    pub data: Option<SourceId>,
-    pub parsed: Parsed,
-    pub program: Program,
-    pub graph: Graph,
-    pub warnings: Vec<Diagnostic>,
-    /// Examples that contradict each other, which compilation allowed because the search may
-    /// give examples up (`CheckOptions::max_violations`); a search that allows fewer failing
-    /// examples than they need is refused.
-    pub contradictions: Contradictions,
-    /// The bounds it was compiled under; the search and the verifier keep to them too.
-    pub limits: Limits,
-}
-
-impl Compiled {
-    /// The program's source text.
-    pub fn source(&self) -> &str {
-        self.sources.text(self.main)
-    }
-
-    /// The warnings that concern running the program on an input given apart from its
-    /// examples (`tpt run --input`): all but the one that the examples observe nothing, which
-    /// is about a search.
-    pub fn warnings_for_given_inputs(&self) -> Vec<Diagnostic> {
-        self.warnings.iter().filter(|w| w.message != tpt_graph::lower::NOTHING_OBSERVED).cloned().collect()
-    }
-}
 
 /// Decode a file's bytes; invalid UTF-8 is reported at the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
@@ -273,8 +236,8 @@ impl Default for SearchConfig {
 /// A search made ready to run: the back end found and its options resolved, the program
 /// admitted by it, the forward/backward tape built. One `Search` runs many times (with
 /// different seeds) without building anything again.
-pub struct Search<'c> {
-    compiled: &'c Compiled,
+pub struct Search {
+    compiled: Arc<Compiled>,
     config: SearchConfig,
     backend: &'static BackendInfo,
     options: Options,
@@ -285,9 +248,9 @@ pub struct Search<'c> {
     substitution: Option<Diagnostic>,
 }
 
-impl<'c> Search<'c> {
+impl Search {
     /// Everything that can be wrong with the settings is reported here, before any search.
-    pub fn new(compiled: &'c Compiled, config: &SearchConfig) -> Result<Self, Diagnostic> {
+    pub fn new(compiled: &Arc<Compiled>, config: &SearchConfig) -> Result<Self, Diagnostic> {
         let named = backend(&config.backend).ok_or_else(|| unknown_backend(&config.backend))?;
         // `real-*` keys belong to the real-param stage, which runs beside any back end.
         type Keys = Vec<(String, String)>;
@@ -309,11 +272,24 @@ impl<'c> Search<'c> {
         }
         let mut tape = Tape::new(&compiled.graph, &compiled.limits)?;
         tape.set_loss(config.loss, 1e-6);
-        Ok(Search { compiled, config: config.clone(), backend, options, real_stage, tape, substitution })
+        Ok(Search {
+            compiled: Arc::clone(compiled),
+            config: config.clone(),
+            backend,
+            options,
+            real_stage,
+            tape,
+            substitution,
+        })
     }
 
     pub fn backend(&self) -> &'static BackendInfo {
         self.backend
+    }
+
+    /// The program it searches on.
+    pub fn compiled(&self) -> &Arc<Compiled> {
+        &self.compiled
     }
 
     pub fn config(&self) -> &SearchConfig {
@@ -332,7 +308,7 @@ impl<'c> Search<'c> {
 
     /// Run the search with another seed (a benchmark's independent runs).
     pub fn run_with_seed(&self, seed: u64) -> Synthesis {
-        let compiled = self.compiled;
+        let compiled = &*self.compiled;
         let verifier = Verifier::new(&compiled.program, &compiled.graph.layout, compiled.limits.max_unroll)
             .with_max_violations(self.config.max_violations);
         let run = RunOptions {
@@ -365,7 +341,7 @@ impl<'c> Search<'c> {
             }
             _ => None,
         };
-        let mut synthesis = Synthesis::new(self.backend.name, seed, report);
+        let mut synthesis = Synthesis::new(Arc::clone(&self.compiled), self.backend.name, seed, report);
         if let Some(note) = &self.substitution {
             synthesis = synthesis.with_note(note.clone());
         }
@@ -511,7 +487,7 @@ pub fn reals_refusal(compiled: &Compiled, message: &str, help: &str) -> Option<D
 }
 
 /// Find the params of a compiled sketch: `Search::new(..)?.run()`.
-pub fn synthesize(compiled: &Compiled, config: &SearchConfig) -> Result<Synthesis, Diagnostic> {
+pub fn synthesize(compiled: &Arc<Compiled>, config: &SearchConfig) -> Result<Synthesis, Diagnostic> {
     Ok(Search::new(compiled, config)?.run())
 }
 

@@ -25,19 +25,7 @@ use tpt_syntax::lexer::Comment;
 use super::given_up::ExampleItem;
 use super::simplify::{unsupported, Result};
 use super::syntax::Syntax;
-use super::{real_value_tree, value_tree};
-
-/// The span of an item up to its last token (the parser's span of an `if` without `else`
-/// may run on to the next token).
-pub(super) fn item_span(item: &Item) -> Span {
-    match item {
-        Item::Stmt(ast::Stmt { kind: ast::StmtKind::If { branches, otherwise }, span }) => {
-            let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
-            Span::new(span.start, last.map_or(span.end, |b| b.span.end.min(span.end)))
-        }
-        other => other.span(),
-    }
-}
+use super::{item_span, real_value_tree, value_tree};
 
 /// Every array and function the specialized code uses.
 #[derive(Default)]

@@ -12,7 +12,7 @@ use tpt_core::program::Program;
 use tpt_source::diagnostics::SourceId;
 use tpt_syntax::ast::Item;
 
-use super::emit::item_span;
+use super::item_span;
 
 /// What the printed program does with one example item.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,6 +19,7 @@ mod inline;
 mod simplify;
 mod specialize;
 mod syntax;
+
 #[cfg(test)]
 mod tests;
 
@@ -28,7 +29,7 @@ use tpt_core::limits::Limits;
 use tpt_core::program::{ExampleData, Program};
 use tpt_graph::lower::lower;
 use tpt_source::span::Span;
-use tpt_syntax::ast::{self, DeclKind};
+use tpt_syntax::ast::{self, DeclKind, Item};
 use tpt_syntax::format::{format_printed, Printed};
 use tpt_syntax::parse::{parse, Parsed};
 
@@ -44,6 +45,18 @@ pub fn format_values(values: &[u32], dims: &[usize]) -> String {
             let parts: Vec<String> = values.chunks(block).map(|c| format_values(c, rest)).collect();
             format!("[{}]", parts.join(", "))
         }
+    }
+}
+
+/// The span of an item up to its last token (the parser's span of an `if` without `else`
+/// may run on to the next token).
+fn item_span(item: &Item) -> Span {
+    match item {
+        Item::Stmt(ast::Stmt { kind: ast::StmtKind::If { branches, otherwise }, span }) => {
+            let last = otherwise.as_ref().or(branches.last().map(|(_, b)| b));
+            Span::new(span.start, last.map_or(span.end, |b| b.span.end.min(span.end)))
+        }
+        other => other.span(),
     }
 }
 
@@ -165,7 +178,7 @@ pub fn print_sketch(source: &str, parsed: &Parsed, program: &Program, values: &P
     let given_up = notes.given_up.plan(program, items);
     for (item, given_up) in items.iter().zip(given_up) {
         if let ast::Item::Examples(_) = item {
-            let span = emit::item_span(item);
+            let span = item_span(item);
             let indent = indentation(source, span.start);
             match given_up {
                 given_up::ExampleItem::Kept => {}
@@ -281,9 +294,33 @@ fn specialized_entries(
     emit::Emitter::new(source, &parsed.file, &comments, program, values, notes).emit(&stmts)
 }
 
+/// How a printed program fails to behave like the sketch it was printed from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    #[error("does not parse: {0}")]
+    DoesNotParse(String),
+    #[error("does not check: {0}")]
+    DoesNotCheck(String),
+    #[error("does not lower: {0}")]
+    DoesNotLower(String),
+    #[error("lowering stopped")]
+    LoweringStopped,
+    #[error("has unbound params")]
+    UnboundParams,
+    #[error("no output `{0}`")]
+    MissingOutput(String),
+    #[error("`{0}` is not in the original program")]
+    NotInTheSketch(String),
+    /// An output's values (as the interpreter's `Debug` gives them) on an example.
+    #[error("{example}: `{array}` is {printed} instead of {sketch}")]
+    OutputDiffers { example: String, array: String, printed: String, sketch: String },
+    #[error("{example}: {printed} failure(s) instead of {sketch}: {failures}")]
+    FailuresDiffer { example: String, printed: usize, sketch: usize, failures: String },
+}
+
 /// Check the printed program (its syntax tree: nothing is parsed) and compare it with the
 /// sketch on the sketch's examples.
-fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues) -> Result<(), String> {
+fn behaves_the_same(entries: &[Printed], program: &Program, values: &ParamValues) -> Result<(), Mismatch> {
     let items = entries
         .iter()
         .filter_map(|entry| match entry {
@@ -314,28 +351,33 @@ fn printed_limits() -> Limits {
 
 /// Parse and check a printed program and compare it with the sketch on the sketch's examples
 /// (for tests of the printed text).
-pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result<(), String> {
-    let parsed = parse(text, printed_limits().max_depth).map_err(|d| format!("does not parse: {}", d[0].message))?;
+pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result<(), Mismatch> {
+    let parsed = parse(text, printed_limits().max_depth).map_err(|d| Mismatch::DoesNotParse(d[0].message.to_string()))?;
     checked_behaviour(&parsed.file, program, values)
 }
 
 /// Check (and lower) a printed program and compare it with the sketch on its examples.
-fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) -> Result<(), String> {
+fn checked_behaviour(file: &ast::File, program: &Program, values: &ParamValues) -> Result<(), Mismatch> {
     let limits = printed_limits();
     let options = CheckOptions { overrides: Vec::new(), limits: limits.clone(), ..CheckOptions::default() };
-    let printed = check(file, &options).map_err(|d| format!("does not check: {}", d[0].message))?.program;
+    let printed = check(file, &options).map_err(|d| Mismatch::DoesNotCheck(d[0].message.to_string()))?.program;
     lower(&printed, &limits, &Default::default()).map_err(|failure| match failure {
-        tpt_core::limits::Failure::Errors(d) => format!("does not lower: {}", d[0].message),
-        tpt_core::limits::Failure::Stopped(_) => "lowering stopped".to_string(),
+        tpt_core::limits::Failure::Errors(d) => Mismatch::DoesNotLower(d[0].message.to_string()),
+        tpt_core::limits::Failure::Stopped(_) => Mismatch::LoweringStopped,
     })?;
-    let printed_values = bound_params(&printed).map_err(|_| "has unbound params".to_string())?;
+    let printed_values = bound_params(&printed).map_err(|_| Mismatch::UnboundParams)?;
     same_behaviour(program, values, &printed, &printed_values)
 }
 
 /// Whether two programs with the same inputs and outputs compute the same outputs and the
 /// same number of failed observations on every example of `a` (the examples are matched to
 /// `b` by input and output names).
-pub fn same_behaviour(a: &Program, a_values: &ParamValues, b: &Program, b_values: &ParamValues) -> Result<(), String> {
+pub fn same_behaviour(
+    a: &Program,
+    a_values: &ParamValues,
+    b: &Program,
+    b_values: &ParamValues,
+) -> Result<(), Mismatch> {
     let max_steps = u64::MAX;
     for example in &a.examples {
         let translated = translate_example(example, a, b)?;
@@ -345,35 +387,38 @@ pub fn same_behaviour(a: &Program, a_values: &ParamValues, b: &Program, b_values
             if array.kind != DeclKind::Output {
                 continue;
             }
-            let other = b.array_named(&array.name).ok_or(format!("no output `{}`", array.name))?;
+            let other = b.array_named(&array.name).ok_or_else(|| Mismatch::MissingOutput(array.name.clone()))?;
             if ran_a.outputs[id] != ran_b.outputs[other] {
-                return Err(format!(
-                    "{}: `{}` is {:?} instead of {:?}",
-                    example.label, array.name, ran_b.outputs[other], ran_a.outputs[id]
-                ));
+                return Err(Mismatch::OutputDiffers {
+                    example: example.label.clone(),
+                    array: array.name.clone(),
+                    printed: format!("{:?}", ran_b.outputs[other]),
+                    sketch: format!("{:?}", ran_a.outputs[id]),
+                });
             }
             if ran_a.real_outputs[id] != ran_b.real_outputs[other] {
-                return Err(format!(
-                    "{}: `{}` is {:?} instead of {:?}",
-                    example.label, array.name, ran_b.real_outputs[other], ran_a.real_outputs[id]
-                ));
+                return Err(Mismatch::OutputDiffers {
+                    example: example.label.clone(),
+                    array: array.name.clone(),
+                    printed: format!("{:?}", ran_b.real_outputs[other]),
+                    sketch: format!("{:?}", ran_a.real_outputs[id]),
+                });
             }
         }
         if ran_a.failures.len() != ran_b.failures.len() {
-            return Err(format!(
-                "{}: {} failure(s) instead of {}: {:?}",
-                example.label,
-                ran_b.failures.len(),
-                ran_a.failures.len(),
-                ran_b.failures
-            ));
+            return Err(Mismatch::FailuresDiffer {
+                example: example.label.clone(),
+                printed: ran_b.failures.len(),
+                sketch: ran_a.failures.len(),
+                failures: format!("{:?}", ran_b.failures),
+            });
         }
     }
     Ok(())
 }
 
 /// An example of `from` as an example of `to`, by the names of the inputs and outputs.
-fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Result<ExampleData, String> {
+fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Result<ExampleData, Mismatch> {
     let mut values = vec![None; to.arrays.len()];
     let mut reals = vec![None; to.arrays.len()];
     let mut entry_spans = vec![None; to.arrays.len()];
@@ -382,7 +427,7 @@ fn translate_example(example: &ExampleData, from: &Program, to: &Program) -> Res
             continue;
         }
         let Some(source) = from.array_named(&array.name) else {
-            return Err(format!("`{}` is not in the original program", array.name));
+            return Err(Mismatch::NotInTheSketch(array.name.clone()));
         };
         values[id] = example.values[source].clone();
         reals[id] = example.reals.get(source).cloned().flatten();

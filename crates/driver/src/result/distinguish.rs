@@ -4,11 +4,13 @@
 //! `tpt synth --all N`, the listed programs and whether the list is complete; and the JSON
 //! fields `distinguish_check`, `distinguishing_input`, `programs` and `complete`.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::{PrintForm, Synthesis};
+use crate::compiled::Compiled;
 use crate::distinguish::{Distinction, DistinguishingInput, Ending};
-use crate::pipeline::Compiled;
 use tpt_core::interp::Outcome;
 use tpt_core::program::{ArrayInfo, Program};
 use tpt_solve::Status;
@@ -296,11 +298,14 @@ impl Synthesis {
     }
 
     /// The JSON fields of the check, to merge into [`Synthesis::json`].
-    pub(super) fn distinction_json(&self, compiled: &Compiled, object: &mut serde_json::Map<String, Value>) {
+    pub(super) fn distinction_json(&self, object: &mut serde_json::Map<String, Value>) {
         object.insert("distinguish_check".to_string(), json!(self.distinguish_check()));
-        object.insert("distinguishing_input".to_string(), input_json(&compiled.program, self.distinguishing_input()));
+        object.insert(
+            "distinguishing_input".to_string(),
+            input_json(&self.compiled.program, self.distinguishing_input()),
+        );
         if self.asked > 1 {
-            let programs: Vec<Value> = self.listed().iter().map(|s| s.params_json(compiled)).collect();
+            let programs: Vec<Value> = self.listed().iter().map(|s| s.params_json()).collect();
             object.insert("programs".to_string(), Value::Array(programs));
             object.insert("complete".to_string(), json!(self.complete()));
         }
@@ -317,25 +322,23 @@ impl Synthesis {
             let mut report = self.report.clone();
             report.verified = Some(other.clone());
             report.trace.clear();
-            list.push(Synthesis::new(self.backend, self.seed, report));
+            list.push(Synthesis::new(Arc::clone(&self.compiled), self.backend, self.seed, report));
         }
         list
     }
 
     /// The listed programs as one text: each printed program under a comment line that
     /// numbers it, so that each part runs on its own.
-    pub fn printed_all(&self, compiled: &Compiled, form: PrintForm) -> Option<String> {
+    pub fn printed_all(&self, form: PrintForm) -> Option<String> {
         let listed = self.listed();
         if listed.is_empty() {
-            return self.printed(compiled, form);
+            return self.printed(form);
         }
         let count = listed.len();
         let parts: Vec<String> = listed
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| {
-                s.printed(compiled, form).map(|text| format!("// program {} of {count}\n{text}", i + 1))
-            })
+            .filter_map(|(i, s)| s.printed(form).map(|text| format!("// program {} of {count}\n{text}", i + 1)))
             .collect();
         Some(parts.join("\n"))
     }
@@ -354,10 +357,10 @@ mod tests {
         let mut sources = SourceMap::new();
         let text = "param p: 2;\ninput x: 2;\noutput y: 2;\ny = p;\nexample { x = 0; y = 1; }\n";
         let main = sources.add("t.tpt", text);
-        let compiled = compile(&sources, main, None, &Default::default()).expect("compiles");
+        let compiled = std::sync::Arc::new(compile(&sources, main, None, &Default::default()).expect("compiles"));
         let config = SearchConfig { backend: "sat".to_string(), distinguish: None, ..SearchConfig::default() };
         let synthesis = synthesize(&compiled, &config).expect("runs");
-        assert_eq!(synthesis.json(&compiled, PrintForm::Program)["distinguish_check"], "off");
+        assert_eq!(synthesis.json(PrintForm::Program)["distinguish_check"], "off");
         let distinction = Distinction {
             ending: Ending::InternalError,
             input: None,
@@ -367,10 +370,10 @@ mod tests {
             examples_given_up: false,
         };
         let synthesis = synthesis.with_distinction(distinction, 1);
-        let diagnostics = synthesis.diagnostics(&compiled);
+        let diagnostics = synthesis.diagnostics();
         let last = diagnostics.last().expect("diagnostics");
         assert!(last.is_error() && last.message.starts_with("internal error: the two programs behave alike"));
-        let json = synthesis.json(&compiled, PrintForm::Program);
+        let json = synthesis.json(PrintForm::Program);
         assert_eq!(json["distinguish_check"], "internal_error");
         assert!(json["distinguishing_input"].is_null());
     }

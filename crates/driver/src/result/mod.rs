@@ -10,8 +10,8 @@ mod optimum;
 mod params;
 mod saved;
 
+use crate::compiled::Compiled;
 use crate::distinguish::Distinction;
-use crate::pipeline::Compiled;
 use crate::print::{GivenUp, Notes};
 use tpt_core::interp::ParamValues;
 use tpt_core::verify::{param_values_with_reals, Verified};
@@ -22,13 +22,15 @@ use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 pub use distinguish::{distinction_diagnostics, input_text, input_values, output_values};
 pub use failures::{conflict_diagnostic, conflict_json, failure_diagnostics, violated_observations};
 pub use params::{analyse_params, param_diagnostics, ParamAnalysis};
-pub use saved::SavedSynthesis;
+pub use saved::{RestoreError, SavedSynthesis};
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// What a search produced.
 #[derive(Clone, Debug)]
 pub struct Synthesis {
+    /// The program it was found for, which every rendering reads.
+    compiled: Arc<Compiled>,
     /// The back end that ran.
     pub backend: &'static str,
     pub seed: u64,
@@ -53,8 +55,17 @@ pub enum PrintForm {
 }
 
 impl Synthesis {
-    pub fn new(backend: &'static str, seed: u64, report: SolveReport) -> Self {
-        Synthesis { backend, seed, report, analysis: OnceLock::new(), distinction: None, asked: 1, notes: Vec::new() }
+    pub fn new(compiled: Arc<Compiled>, backend: &'static str, seed: u64, report: SolveReport) -> Self {
+        Synthesis {
+            compiled,
+            backend,
+            seed,
+            report,
+            analysis: OnceLock::new(),
+            distinction: None,
+            asked: 1,
+            notes: Vec::new(),
+        }
     }
 
     /// Say `note` before everything else about the result.
@@ -65,18 +76,18 @@ impl Synthesis {
 
     /// For a found program: which params no observation can depend on, which take any value,
     /// which others would also do.
-    pub fn analysis(&self, compiled: &Compiled) -> Option<&ParamAnalysis> {
+    pub fn analysis(&self) -> Option<&ParamAnalysis> {
         let verified = self.report.verified.as_ref()?;
-        let (program, graph) = (&compiled.program, &compiled.graph);
-        Some(self.analysis.get_or_init(|| match Tape::new(graph, &compiled.limits) {
-            Ok(tape) => analyse_params(program, graph, &tape, verified, compiled.limits.max_unroll),
+        let (program, graph) = (&self.compiled.program, &self.compiled.graph);
+        Some(self.analysis.get_or_init(|| match Tape::new(graph, &self.compiled.limits) {
+            Ok(tape) => analyse_params(program, graph, &tape, verified, self.compiled.limits.max_unroll),
             Err(_) => ParamAnalysis::default(),
         }))
     }
 
     /// The comments the printed program puts above params that any value satisfies.
-    fn marks(&self, compiled: &Compiled) -> Vec<(String, String)> {
-        self.analysis(compiled).map(|a| a.marks(&compiled.program, &compiled.graph)).unwrap_or_default()
+    fn marks(&self) -> Vec<(String, String)> {
+        self.analysis().map(|a| a.marks(&self.compiled.program, &self.compiled.graph)).unwrap_or_default()
     }
 
     /// The result with the check of whether the examples pin its behaviour down, asked to
@@ -90,6 +101,11 @@ impl Synthesis {
     /// The check of whether the examples pin the behaviour down, when it ran.
     pub fn distinction(&self) -> Option<&Distinction> {
         self.distinction.as_ref()
+    }
+
+    /// The program it was found for.
+    pub fn compiled(&self) -> &Arc<Compiled> {
+        &self.compiled
     }
 
     pub fn status(&self) -> Status {
@@ -126,34 +142,37 @@ impl Synthesis {
 
     /// Every param's values: verified, or those of the best candidate; `None` when there is
     /// neither.
-    pub fn values(&self, compiled: &Compiled) -> Option<ParamValues> {
+    pub fn values(&self) -> Option<ParamValues> {
         match (&self.report.verified, &self.report.best) {
             (Some(verified), _) => Some(verified.values().clone()),
-            (None, Some(best)) => {
-                Some(param_values_with_reals(&compiled.program, &compiled.graph.layout, &best.assignment, &best.reals))
-            }
+            (None, Some(best)) => Some(param_values_with_reals(
+                &self.compiled.program,
+                &self.compiled.graph.layout,
+                &best.assignment,
+                &best.reals,
+            )),
             (None, None) => None,
         }
     }
 
     /// What to tell the user beside the program: the synthesized params and what the examples
     /// leave open; or why nothing was found and what the best candidate violates.
-    pub fn diagnostics(&self, compiled: &Compiled) -> Vec<Diagnostic> {
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut diagnostics = self.notes.clone();
-        diagnostics.extend(self.result_diagnostics(compiled));
+        diagnostics.extend(self.result_diagnostics());
         diagnostics
     }
 
     /// What the result says about the params and the examples.
-    fn result_diagnostics(&self, compiled: &Compiled) -> Vec<Diagnostic> {
-        let (program, graph) = (&compiled.program, &compiled.graph);
-        let max_steps = compiled.limits.max_unroll;
-        if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis(compiled)) {
+    fn result_diagnostics(&self) -> Vec<Diagnostic> {
+        let (program, graph) = (&self.compiled.program, &self.compiled.graph);
+        let max_steps = self.compiled.limits.max_unroll;
+        if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis()) {
             let mut diagnostics = optimum::given_up(program, verified, max_steps);
-            diagnostics.extend(optimum::given_up_kept(compiled, self.given_up(compiled)));
+            diagnostics.extend(optimum::given_up_kept(&self.compiled, self.given_up()));
             diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
             if let Some(distinction) = &self.distinction {
-                diagnostics.extend(distinction_diagnostics(compiled, distinction, self.asked));
+                diagnostics.extend(distinction_diagnostics(&self.compiled, distinction, self.asked));
             }
             return diagnostics;
         }
@@ -214,17 +233,25 @@ impl Synthesis {
     /// The program as source: for a found result, the synthesized program; for the best
     /// candidate of a search that found nothing, the same form under a first line saying
     /// that it is not a solution; `None` when there is no candidate.
-    pub fn printed(&self, compiled: &Compiled, form: PrintForm) -> Option<String> {
-        let values = self.values(compiled)?;
-        let marks = self.marks(compiled);
-        let notes = Notes { marks: &marks, given_up: self.given_up(compiled) };
+    pub fn printed(&self, form: PrintForm) -> Option<String> {
+        let values = self.values()?;
+        let marks = self.marks();
+        let notes = Notes { marks: &marks, given_up: self.given_up() };
         let print = |values: &ParamValues| match form {
-            PrintForm::Program => {
-                crate::print::print_program(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
-            }
-            PrintForm::Sketch => {
-                crate::print::print_sketch(compiled.source(), &compiled.parsed, &compiled.program, values, &notes)
-            }
+            PrintForm::Program => crate::print::print_program(
+                self.compiled.source(),
+                &self.compiled.parsed,
+                &self.compiled.program,
+                values,
+                &notes,
+            ),
+            PrintForm::Sketch => crate::print::print_sketch(
+                self.compiled.source(),
+                &self.compiled.parsed,
+                &self.compiled.program,
+                values,
+                &notes,
+            ),
         };
         if self.report.status == Status::InternalError {
             return None;
@@ -242,9 +269,9 @@ impl Synthesis {
     }
 
     /// The examples a found program gives up, for the printer.
-    fn given_up<'s>(&'s self, compiled: &Compiled) -> GivenUp<'s> {
+    fn given_up<'s>(&'s self) -> GivenUp<'s> {
         let examples = self.violated_examples().unwrap_or_default();
-        GivenUp { examples, source: compiled.main }
+        GivenUp { examples, source: self.compiled.main }
     }
 
     /// The objective's value of a found program (`"cost"` in the JSON); `None` without an
@@ -256,8 +283,8 @@ impl Synthesis {
     /// Whether a found program is proven best (`"optimal"` in the JSON): the lowest cost, and
     /// with `--max-violations` the fewest examples given up; `None` when the search did not
     /// optimize (no objective and no allowance) or found nothing.
-    pub fn optimal(&self, compiled: &Compiled) -> Option<bool> {
-        optimum::optimal(&compiled.program, &self.report)
+    pub fn optimal(&self) -> Option<bool> {
+        optimum::optimal(&self.compiled.program, &self.report)
     }
 
     /// The examples a found program fails, which `--max-violations` allowed (indices into the
@@ -270,9 +297,9 @@ impl Synthesis {
     /// candidate; a param without dimensions as a number, an array as the list of its
     /// elements in row-major order) and the printed program in `form` (what `printed` gives,
     /// `null` without a candidate).
-    pub fn json(&self, compiled: &Compiled, form: PrintForm) -> serde_json::Value {
+    pub fn json(&self, form: PrintForm) -> serde_json::Value {
         let report = &self.report;
-        let params = self.params_json(compiled);
+        let params = self.params_json();
         let violations = match (&report.verified, &report.best) {
             (Some(_), _) => Some(0),
             (None, Some(best)) => Some(best.violations),
@@ -290,11 +317,11 @@ impl Synthesis {
             "evaluations": report.evaluations,
             "violations": violations,
             "params": params,
-            "program": self.printed(compiled, form),
-            "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&compiled.program, &compiled.sources, c)),
+            "program": self.printed(form),
+            "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&self.compiled.program, &self.compiled.sources, c)),
             "cost": self.cost(),
-            "optimal": self.optimal(compiled),
-            "violated_examples": self.violated_examples().map(|v| conflict_json(&compiled.program, &compiled.sources, v)),
+            "optimal": self.optimal(),
+            "violated_examples": self.violated_examples().map(|v| conflict_json(&self.compiled.program, &self.compiled.sources, v)),
         });
         if let Some(object) = object.as_object_mut() {
             if let Some(cegis) = &report.cegis {
@@ -303,17 +330,17 @@ impl Synthesis {
             if let Some(reason) = &report.gave_up {
                 object.insert("gave_up_reason".to_string(), serde_json::json!(reason));
             }
-            self.distinction_json(compiled, object);
+            self.distinction_json(object);
         }
         object
     }
 
     /// The params by name (`null` without a candidate, or after an internal error).
-    fn params_json(&self, compiled: &Compiled) -> serde_json::Value {
-        let values = self.values(compiled).filter(|_| self.report.status != Status::InternalError);
+    fn params_json(&self) -> serde_json::Value {
+        let values = self.values().filter(|_| self.report.status != Status::InternalError);
         match values {
             Some(values) => serde_json::Value::Object(
-                compiled
+                self.compiled
                     .program
                     .params()
                     .map(|(id, array)| {
@@ -394,5 +421,31 @@ pub fn describe_status(status: Status) -> &'static str {
         Status::GaveUp => "the back end gave up",
         Status::Impossible => "proven impossible",
         Status::InternalError => "internal error",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{compile, synthesize, SearchConfig};
+    use tpt_source::diagnostics::SourceMap;
+
+    /// A result carries the program it was found for: the caller's handle can go, and every
+    /// rendering still reads the program (no call takes it again).
+    #[test]
+    fn a_result_renders_without_the_callers_program() {
+        let mut sources = SourceMap::new();
+        let main = sources.add("t.tpt", "param p: 4;\noutput y: 4;\ny = p;\nexample { y = 3; }\n");
+        let compiled = Arc::new(compile(&sources, main, None, &Default::default()).expect("compiles"));
+        let config = SearchConfig { backend: "sat".to_string(), ..SearchConfig::default() };
+        let synthesis = synthesize(&compiled, &config).expect("runs");
+        drop(compiled);
+        assert_eq!(synthesis.status(), Status::Found);
+        assert!(synthesis.printed(PrintForm::Program).expect("a program").contains("param p: 4 = 3;"));
+        assert_eq!(synthesis.json(PrintForm::Sketch)["params"]["p"], 3);
+        assert_eq!(synthesis.values().expect("values")[0], vec![3]);
+        assert!(synthesis.diagnostics().iter().all(|d| !d.is_error()));
+        assert_eq!(synthesis.optimal(), None);
+        assert_eq!(synthesis.compiled().program.params().count(), 1);
     }
 }

@@ -2,7 +2,7 @@
 //! optimal, the examples given up under `--max-violations` (a warning at each), and the JSON
 //! fields for both.
 
-use crate::pipeline::Compiled;
+use crate::compiled::Compiled;
 use crate::print::GivenUp;
 use tpt_core::interp::run_example;
 use tpt_core::program::Program;

@@ -3,16 +3,34 @@
 //! program, and of every other program listed, are checked again by the interpreter
 //! (`Verifier::recheck`), and a distinguishing input is run again on both programs.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use super::Synthesis;
-use crate::distinguish::{restore_input, Distinction, Ending};
-use crate::pipeline::Compiled;
+use crate::compiled::Compiled;
+use crate::distinguish::{restore_input, Distinction, Ending, InputError};
 use tpt_core::verify::{Verified, Verifier};
 use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
 use tpt_source::diagnostics::Diagnostic;
+
+/// Why a saved result is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RestoreError {
+    #[error("no back end is named `{0}`")]
+    NoBackend(String),
+    #[error("the saved params do not match the program's params")]
+    ParamsDiffer,
+    #[error("the saved params do not satisfy the program's examples")]
+    NotSatisfied,
+    #[error("a saved result holds params exactly when it was found")]
+    FoundWithoutParams,
+    #[error("a saved check of the examples needs a found program")]
+    CheckWithoutProgram,
+    /// A saved distinguishing input that the interpreter does not confirm.
+    #[error(transparent)]
+    Input(#[from] InputError),
+}
 
 /// A search's result as data: the report, with verified params as their values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -55,10 +73,8 @@ impl SavedParams {
         SavedParams { assignment: verified.assignment().to_vec(), reals: verified.reals().to_vec() }
     }
 
-    fn check(&self, verifier: &Verifier) -> Result<Verified, String> {
-        verifier
-            .recheck(&self.assignment, &self.reals)
-            .ok_or_else(|| "the saved params do not satisfy the program's examples".to_string())
+    fn check(&self, verifier: &Verifier) -> Result<Verified, RestoreError> {
+        verifier.recheck(&self.assignment, &self.reals).ok_or(RestoreError::NotSatisfied)
     }
 }
 
@@ -125,24 +141,24 @@ impl Synthesis {
     /// A saved result for `compiled`, the program it was found for (compiled again from the
     /// same sources and options): an error when the saved params no longer satisfy the
     /// examples, or the saved data does not fit the program.
-    pub fn restore(saved: SavedSynthesis, compiled: &Compiled) -> Result<Synthesis, String> {
+    pub fn restore(saved: SavedSynthesis, compiled: &Arc<Compiled>) -> Result<Synthesis, RestoreError> {
         let (program, graph) = (&compiled.program, &compiled.graph);
-        let info = backend(&saved.backend).ok_or_else(|| format!("no back end is named `{}`", saved.backend))?;
+        let info = backend(&saved.backend).ok_or_else(|| RestoreError::NoBackend(saved.backend.clone()))?;
         let fits = |assignment: &[u32]| assignment.len() == graph.params.len();
         if !saved.best.as_ref().is_none_or(|best| fits(&best.assignment))
             || !saved.found.as_ref().is_none_or(|found| fits(&found.assignment))
         {
-            return Err("the saved params do not match the program's params".to_string());
+            return Err(RestoreError::ParamsDiffer);
         }
         let verifier =
             Verifier::new(program, &graph.layout, compiled.limits.max_unroll).with_max_violations(saved.max_violations);
         let verified = saved.found.as_ref().map(|found| found.check(&verifier)).transpose()?;
         if verified.is_some() != (saved.status == Status::Found) {
-            return Err("a saved result holds params exactly when it was found".to_string());
+            return Err(RestoreError::FoundWithoutParams);
         }
         let distinction = match (saved.distinction, &verified) {
             (None, _) => None,
-            (Some(_), None) => return Err("a saved check of the examples needs a found program".to_string()),
+            (Some(_), None) => return Err(RestoreError::CheckWithoutProgram),
             (Some(d), Some(found)) => Some(Distinction {
                 ending: d.ending,
                 input: d
@@ -174,6 +190,7 @@ impl Synthesis {
             cegis: saved.cegis,
         };
         Ok(Synthesis {
+            compiled: Arc::clone(compiled),
             backend: info.name,
             seed: saved.seed,
             report,
@@ -198,14 +215,14 @@ mod tests {
                           if x < 2 { y = (x + p) % 4; } else { y = (x + p + q) % 4; }\n\
                           example { x = 0; y = 1; }\nexample { x = 1; y = 2; }\n";
 
-    fn compiled(text: &str) -> Compiled {
+    fn compiled(text: &str) -> Arc<Compiled> {
         let mut sources = SourceMap::new();
         let main = sources.add("t.tpt", text);
-        compile(&sources, main, None, &Default::default()).expect("compiles")
+        Arc::new(compile(&sources, main, None, &Default::default()).expect("compiles"))
     }
 
     /// Through JSON text, as the Python package pickles it.
-    fn round_trip(synthesis: &Synthesis, compiled: &Compiled) -> Result<Synthesis, String> {
+    fn round_trip(synthesis: &Synthesis, compiled: &Arc<Compiled>) -> Result<Synthesis, RestoreError> {
         let text = serde_json::to_string(&synthesis.save()).expect("serializes");
         Synthesis::restore(serde_json::from_str(&text).expect("deserializes"), compiled)
     }
@@ -223,10 +240,10 @@ mod tests {
             assert!(synthesis.distinguishing_input().is_some());
             let restored = round_trip(&synthesis, &compiled).expect("restores");
             for form in [PrintForm::Program, PrintForm::Sketch] {
-                assert_eq!(restored.json(&compiled, form), synthesis.json(&compiled, form), "{programs}");
-                assert_eq!(restored.printed_all(&compiled, form), synthesis.printed_all(&compiled, form));
+                assert_eq!(restored.json(form), synthesis.json(form), "{programs}");
+                assert_eq!(restored.printed_all(form), synthesis.printed_all(form));
             }
-            assert_eq!(restored.diagnostics(&compiled), synthesis.diagnostics(&compiled));
+            assert_eq!(restored.diagnostics(), synthesis.diagnostics());
             assert_eq!(restored.verified(), synthesis.verified());
             assert_eq!(restored.summary("t.tpt"), synthesis.summary("t.tpt"));
         }
@@ -241,7 +258,7 @@ mod tests {
         let restored = round_trip(&synthesis, &compiled).expect("restores");
         assert_eq!(restored.best_candidate(), synthesis.best_candidate());
         assert_eq!(restored.trace().len(), synthesis.trace().len());
-        assert_eq!(restored.json(&compiled, PrintForm::Program), synthesis.json(&compiled, PrintForm::Program));
+        assert_eq!(restored.json(PrintForm::Program), synthesis.json(PrintForm::Program));
     }
 
     #[test]
@@ -254,10 +271,12 @@ mod tests {
         saved["found"]["assignment"][0] = serde_json::json!(2);
         let saved: SavedSynthesis = serde_json::from_value(saved).expect("deserializes");
         let error = Synthesis::restore(saved, &compiled).expect_err("refused");
-        assert!(error.contains("do not satisfy the program's examples"), "{error}");
+        assert_eq!(error, RestoreError::NotSatisfied);
+        assert_eq!(error.to_string(), "the saved params do not satisfy the program's examples");
         // Against another program (fewer params), refused too.
         let other = super::tests::compiled("param p: 4;\noutput y: 4;\ny = p;\nexample { y = 1; }\n");
         let error = round_trip(&synthesis, &other).expect_err("refused");
-        assert!(error.contains("do not match the program's params"), "{error}");
+        assert_eq!(error, RestoreError::ParamsDiffer);
+        assert_eq!(error.to_string(), "the saved params do not match the program's params");
     }
 }

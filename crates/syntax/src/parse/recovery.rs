@@ -233,7 +233,7 @@ mod tests {
     }
 
     fn messages(recovered: &Recovered) -> Vec<String> {
-        recovered.errors.iter().map(|e| e.message.clone()).collect()
+        recovered.errors.iter().map(|e| e.message.to_string()).collect()
     }
 
     #[test]
@@ -283,7 +283,7 @@ mod tests {
     fn independent_errors_are_all_reported_in_the_order_of_the_text() {
         let source = "const A = 1\nconst B = ≤;\nparam p: 2;\nobserve p == ;\nconst C = 2;\n";
         let errors = parse(source, 256).expect_err("syntax errors");
-        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         assert_eq!(messages, ["unexpected keyword `const`", "unexpected character `≤`", "unexpected `;`"]);
     }
 
@@ -293,6 +293,6 @@ mod tests {
         assert_eq!(recovered.errors.len(), MAX_ERRORS);
         assert_eq!(recovered.not_shown, 30);
         let errors = parse(&"x = ;\n".repeat(MAX_ERRORS + 30), 256).expect_err("syntax errors");
-        assert_eq!(errors.last().map(|e| e.message.as_str()), Some("30 more errors not shown"));
+        assert_eq!(errors.last().map(|e| e.message.to_string()), Some("30 more errors not shown".to_string()));
     }
 }

@@ -59,6 +59,7 @@ use super::{
     StopCondition,
 };
 use crate::encode::{Cnf, Model};
+use crate::{Capabilities, Reals};
 
 /// Conflicts before the first phase exchange; the exchanges then come at each doubling.
 const FIRST_EXCHANGE: u64 = 8192;
@@ -670,5 +671,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&AutoParams::default()),
     make,
     admissible: always_admissible,
-    for_reals: Some(&super::gradsearch::BACKENDS[3]),
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Substitute("gradsearch-la"), cegis: crate::Cegis::Own },
 };

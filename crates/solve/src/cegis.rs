@@ -13,9 +13,8 @@ use std::sync::atomic::Ordering;
 
 use rand::SeedableRng;
 
-use super::run::{
-    confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared, Status, TracePoint,
-};
+use super::outcome::{CegisSummary, Status, TracePoint};
+use super::run::{confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared};
 use super::{Problem, Rng, Solver, StepOutcome, Verify};
 use tpt_graph::graph::Graph;
 use tpt_graph::tape::Tape;
@@ -44,16 +43,6 @@ impl CegisMode {
             _ => None,
         }
     }
-}
-
-/// What counterexample-guided synthesis searched on, in the restart that produced a result.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CegisSummary {
-    /// The examples the search ended on (indices into the program's examples), in the order
-    /// they joined: the first one, then the counterexamples.
-    pub examples: Vec<usize>,
-    /// Searches on a set of examples: 1 + the number of times counterexamples were added.
-    pub rounds: usize,
 }
 
 /// The example the search starts on: the first, as `sat`'s counterexample-guided search does.
@@ -191,6 +180,7 @@ pub(super) fn run_restart(
         best.steps = steps;
     }
     best.status = status;
+    best.optimizing = full.optimizing();
     best.evaluations = evaluations + full.evaluations();
     best.cegis = Some(CegisSummary { examples: active, rounds });
     best

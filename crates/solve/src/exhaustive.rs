@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::{Capabilities, Cegis, Inadmissible, Reals};
 use tpt_graph::graph::Graph;
 
 struct Exhaustive {
@@ -146,7 +147,7 @@ fn space_size(graph: &Graph) -> Option<u128> {
     graph.params.iter().try_fold(1u128, |size, p| size.checked_mul(p.domain as u128))
 }
 
-fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
+fn admissible(graph: &Graph, options: &Options) -> Result<(), Inadmissible> {
     let limit = options.decode::<ExhaustiveParams>().limit;
     let bits: f64 = graph.params.iter().map(|p| (p.domain as f64).log2()).sum();
     let size = space_size(graph);
@@ -154,10 +155,7 @@ fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
         return Ok(());
     }
     let size = size.map_or_else(|| "more than 2^128".to_string(), |s| s.to_string());
-    Err(format!(
-        "the search space has {size} assignments (about 2^{bits:.1}), more than the limit of {limit} \
-         that `exhaustive` enumerates; raise it with `--opt limit=N` or choose another back end"
-    ))
+    Err(Inadmissible::SpaceTooLarge { size, bits, limit })
 }
 
 const OPTIONS: &[OptionInfo] = &[
@@ -208,7 +206,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&ExhaustiveParams::default()),
     make,
     admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Refused, cegis: Cegis::Unsupported },
 }];
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::levenberg;
 use super::options::{resolve_options, OptionError};
 use super::relax::{normal, Adam, Schedule};
 use super::{always_admissible, one_hot, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::{Capabilities, Cegis, Reals};
 
 /// The options of the real-param stage.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -91,7 +92,7 @@ pub static REAL_STAGE: BackendInfo = BackendInfo {
     defaults: || Options::of(&RealStage::default()),
     make: |_| Box::new(NoSolver),
     admissible: always_admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: false, optimizes: false, reals: Reals::Stage, cegis: Cegis::Unsupported },
 };
 
 /// The prefix of the stage's keys.

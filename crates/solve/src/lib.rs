@@ -8,6 +8,7 @@
 //! internal error that ends the run.
 
 mod auto;
+mod capabilities;
 pub mod cdcl;
 mod cegis;
 pub mod encode;
@@ -21,6 +22,7 @@ mod local_search;
 mod neural;
 mod optimize;
 mod options;
+mod outcome;
 mod relax;
 mod run;
 mod sat;
@@ -38,10 +40,15 @@ use tpt_graph::graph::Graph;
 pub use tpt_graph::tape::one_hot;
 use tpt_graph::tape::{OneHot, Tape};
 
-pub use cegis::{CegisMode, CegisSummary};
+pub use capabilities::{Capabilities, Cegis, Reals};
+pub use cegis::CegisMode;
 pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
-pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options};
-pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
+pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options, ValueError};
+pub use outcome::{
+    Candidate, CegisSummary, InconsistentOutcome, Optimality, Outcome, OutcomeParts, SolveReport, Status, TracePoint,
+    Work,
+};
+pub use run::{restart_seed, solve, Progress, RunOptions, Verify};
 
 /// The random number generator every back end uses; seeded from `--seed`.
 pub type Rng = rand_chacha::ChaCha8Rng;
@@ -532,15 +539,39 @@ pub struct BackendInfo {
     pub make: fn(&Options) -> Box<dyn Solver>,
     /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
     /// too large); checked before any restart starts, so that the user gets a clear error.
-    pub admissible: fn(&Graph, &Options) -> Result<(), String>,
-    /// The back end that runs in this one's place on a program with reals (`auto`'s solver
-    /// half encodes finite domains only, so its gradient half runs alone); `None`: this one,
-    /// beside the real-param stage, or refused if it is exact.
-    pub for_reals: Option<&'static BackendInfo>,
+    pub admissible: fn(&Graph, &Options) -> Result<(), Inadmissible>,
+    /// What it can do: exact, proves optima, on reals, counterexample-guided.
+    pub capabilities: Capabilities,
+}
+
+impl BackendInfo {
+    /// The back end that runs in this one's place on a program with reals
+    /// (`Reals::Substitute`), when there is one.
+    pub fn substitute_for_reals(&self) -> Option<&'static BackendInfo> {
+        match self.capabilities.reals {
+            Reals::Substitute(name) => backend(name),
+            Reals::Stage | Reals::Refused => None,
+        }
+    }
+}
+
+/// Why a back end cannot run on a program (before any search).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Inadmissible {
+    #[error(
+        "the search space has {size} assignments (about 2^{bits:.1}), more than the limit of {limit} \
+         that `exhaustive` enumerates; raise it with `--opt limit=N` or choose another back end"
+    )]
+    SpaceTooLarge { size: String, bits: f64, limit: f64 },
+    /// The external solver cannot be found or started; the words say which and why.
+    #[error("{0}")]
+    SolverUnavailable(String),
+    #[error("`{}` has no optimizer, which `minimize` needs; name z3 with `--opt solver=PATH`", path.display())]
+    NoOptimizer { path: std::path::PathBuf },
 }
 
 /// For back ends that run on any graph.
-pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), String> {
+pub fn always_admissible(_: &Graph, _: &Options) -> Result<(), Inadmissible> {
     Ok(())
 }
 

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::cegis::{CegisMode, CegisSummary};
+use super::cegis::CegisMode;
 use super::hybrid::{Hybrid, RealStage};
+use super::outcome::{Candidate, CegisSummary, Optimality, Outcome, SolveReport, Status, TracePoint, Work};
 use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
 use tpt_core::verify::Verified;
 use tpt_graph::graph::Graph;
@@ -63,94 +64,6 @@ impl Default for Progress {
     }
 }
 
-/// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// A candidate was verified on every example.
-    Found,
-    /// The step budget ran out.
-    StepBudget,
-    /// The time ran out.
-    Timeout,
-    /// The user interrupted the run.
-    Interrupted,
-    /// The back end stopped without a verified candidate.
-    GaveUp,
-    /// An exact back end covered the whole space: no assignment satisfies the examples.
-    Impossible,
-    /// The graph and the exact interpreter disagree on a candidate: a bug in tpt, described
-    /// in `SolveReport::internal_error`.
-    InternalError,
-}
-
-/// One point of an optimization trajectory.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct TracePoint {
-    pub step: u64,
-    /// Loss of the discrete candidate after the step.
-    pub loss: f64,
-    pub violations: usize,
-    pub candidate: Vec<u32>,
-    /// The probability each param gives its candidate value (relaxed back ends only).
-    pub confidence: Option<Vec<f32>>,
-}
-
-/// A discrete candidate that was not verified, with how far it is from satisfying the
-/// examples.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Candidate {
-    /// One value per graph param.
-    pub assignment: Vec<u32>,
-    /// One value per real graph param.
-    pub reals: Vec<f64>,
-    /// Observations it violates (by the one-hot evaluation of the graph).
-    pub violations: usize,
-    pub loss: f64,
-}
-
-/// The result of a run.
-#[derive(Clone, Debug)]
-pub struct SolveReport {
-    pub status: Status,
-    /// The assignment the interpreter confirmed: present exactly when `status` is `Found`.
-    pub verified: Option<Verified>,
-    /// Without a verified assignment, the best candidate seen (fewest violations, then lowest
-    /// loss), for back ends whose candidates mean something before they finish; exact back
-    /// ends have none (their only candidate is an answer).
-    pub best: Option<Candidate>,
-    /// Steps taken by the restart that produced the result.
-    pub steps: u64,
-    /// Steps taken by the restarts counted in `restarts_run`, together.
-    pub total_steps: u64,
-    /// Index of the restart that produced the result.
-    pub restart: usize,
-    /// The restarts the result rests on: up to the verified one with the lowest index, or all
-    /// that ran when none was verified. Restarts of higher index that ran beside it stopped
-    /// wherever they were when it won, which depends on thread timing: they are not counted.
-    pub restarts_run: usize,
-    pub seconds: f64,
-    /// Forward passes of the restarts counted in `restarts_run`, together (local search spends
-    /// many per step).
-    pub evaluations: u64,
-    pub trace: Vec<TracePoint>,
-    /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
-    /// that cannot all hold together, when the back end found such a set. It is minimal (no
-    /// member can be left out) unless the run's time ran out while it was being shrunk.
-    pub conflict: Option<Vec<usize>>,
-    /// With `Status::InternalError`: what disagreed (`best` is the candidate).
-    pub internal_error: Option<String>,
-    /// With `Status::GaveUp`: why the back end gave up, when it says (`Solver::gave_up`).
-    pub gave_up: Option<String>,
-    /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
-    /// whether the result is proven best (an exact back end finished its proof).
-    pub optimal: bool,
-    /// How many examples a result was allowed to fail (`--max-violations`).
-    pub max_violations: usize,
-    /// With counterexample-guided synthesis: the examples the result's restart searched on.
-    pub cegis: Option<CegisSummary>,
-}
-
 pub(super) struct RestartResult {
     pub(super) status: Status,
     pub(super) verified: Option<Verified>,
@@ -167,6 +80,8 @@ pub(super) struct RestartResult {
     pub(super) internal_error: Option<String>,
     pub(super) gave_up: Option<String>,
     pub(super) optimal: bool,
+    /// Whether the search optimized (an objective, or an allowance of failing examples).
+    pub(super) optimizing: bool,
     pub(super) cegis: Option<CegisSummary>,
 }
 
@@ -188,6 +103,7 @@ impl RestartResult {
             internal_error: None,
             gave_up: None,
             optimal: false,
+            optimizing: false,
             cegis: None,
         }
     }
@@ -306,24 +222,16 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let total = list.iter().map(|(_, r)| r.steps).sum();
     let evaluations = list.iter().map(|(_, r)| r.evaluations).sum();
     let seconds = started.elapsed().as_secs_f64();
+    let work =
+        |steps: u64, restart: usize| Work { steps, total_steps: total, restart, restarts_run, evaluations, seconds };
     let Some(chosen) = chosen else {
+        let status = if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout };
         return SolveReport {
-            status: if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout },
-            verified: None,
-            best: None,
-            steps: 0,
-            total_steps: total,
-            restart: 0,
-            restarts_run,
-            seconds,
-            evaluations,
+            outcome: Outcome::unfound(status, None),
+            work: work(0, 0),
             trace: Vec::new(),
-            conflict: None,
-            internal_error: None,
-            gave_up: None,
-            optimal: false,
-            max_violations: options.max_violations,
             cegis: None,
+            max_violations: options.max_violations,
         };
     };
     let (restart, result) = list.swap_remove(chosen);
@@ -335,33 +243,33 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             None => (result.status, None),
         },
     };
-    // The candidate an internal error is about is shown whatever the back end.
-    // A proof of impossibility has no candidate worth showing, whatever the back end.
-    let shown = status == Status::InternalError
-        || (result.reports_candidates && result.violations != usize::MAX && status != Status::Impossible);
-    let best = (result.verified.is_none() && shown).then_some(Candidate {
+    let candidate = Candidate {
         assignment: result.assignment,
         reals: result.reals,
         violations: result.violations,
         loss: result.loss,
-    });
+    };
+    // A proof of impossibility has no candidate worth showing, whatever the back end; nor
+    // has an exact back end that did not finish, nor a restart stopped before its first step.
+    let shown = result.reports_candidates && candidate.violations != usize::MAX;
+    let outcome = match (status, result.verified) {
+        (Status::Found, Some(verified)) => {
+            Outcome::Found { verified, optimality: Optimality::of(result.optimizing, result.optimal) }
+        }
+        (Status::Impossible, _) => Outcome::Impossible { conflict },
+        // The candidate an internal error is about is shown whatever the back end.
+        (Status::InternalError, _) => {
+            Outcome::InternalError { candidate, what: result.internal_error.unwrap_or_default() }
+        }
+        (Status::GaveUp, _) => Outcome::GaveUp { best: shown.then_some(candidate), reason: result.gave_up },
+        (status, _) => Outcome::unfound(status, shown.then_some(candidate)),
+    };
     SolveReport {
-        status,
-        verified: result.verified,
-        best,
-        steps: result.steps,
-        total_steps: total,
-        restart,
-        restarts_run,
-        seconds,
-        evaluations,
+        outcome,
+        work: work(result.steps, restart),
         trace: result.trace,
-        conflict,
-        internal_error: result.internal_error,
-        gave_up: result.gave_up.filter(|_| status == Status::GaveUp),
-        optimal: result.optimal,
-        max_violations: options.max_violations,
         cegis: result.cegis,
+        max_violations: options.max_violations,
     }
 }
 
@@ -506,6 +414,7 @@ fn run_restart(
         best.steps = work;
     }
     best.status = status;
+    best.optimizing = problem.optimizing();
     best.evaluations = problem.evaluations();
     best
 }
@@ -548,8 +457,8 @@ pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> 
 mod tests {
     use super::*;
     use crate::testing::graph_of;
+    use crate::{always_admissible, Capabilities, Cegis, Reals, Solver};
     use tpt_core::limits::Limits;
-    use crate::{always_admissible, Solver};
 
     /// An exact back end whose encoding disagrees with the graph at its first step.
     struct Disagreeing(Vec<u32>);
@@ -582,7 +491,7 @@ mod tests {
         defaults: Options::default,
         make: |_| Box::new(Disagreeing(Vec::new())),
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities { exact: true, optimizes: false, reals: Reals::Refused, cegis: Cegis::Unsupported },
     };
 
     /// A back end that reports a disagreement ends the run as an internal error at once,
@@ -608,8 +517,8 @@ mod tests {
             cegis: None,
         };
         let report = solve(&graph, &tape, &options, &|_: &[u32], _: &[f64]| None);
-        assert_eq!((report.status, report.steps), (Status::InternalError, 1));
-        let detail = report.internal_error.unwrap_or_default();
+        assert_eq!((report.status(), report.work.steps), (Status::InternalError, 1));
+        let detail = report.outcome.internal_error().unwrap_or_default();
         assert!(detail.starts_with("the encoding and the graph disagree (`disagreeing`, restart 1)"), "{detail}");
     }
 }

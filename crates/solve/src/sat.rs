@@ -20,6 +20,7 @@ use super::cdcl::{Answer, Cdcl, Watch};
 use super::optimize::Optimum;
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome, StopCondition};
 use crate::encode::{Cnf, Model};
+use crate::{Capabilities, Inadmissible, Reals};
 use tpt_graph::graph::Graph;
 
 /// The run's stop condition, polled by batsat.
@@ -501,7 +502,7 @@ fn make(options: &Options) -> Box<dyn Solver> {
     Box::new(Sat { engine: params.engine, cegis: params.cegis, config: params.config, ..Sat::default() })
 }
 
-fn admissible(_: &Graph, _: &Options) -> Result<(), String> {
+fn admissible(_: &Graph, _: &Options) -> Result<(), Inadmissible> {
     Ok(())
 }
 
@@ -544,5 +545,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&SatParams::default()),
     make,
     admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Refused, cegis: crate::Cegis::Own },
 };

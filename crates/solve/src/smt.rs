@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
-use tpt_graph::graph::Graph;
+use crate::{Capabilities, Cegis, Inadmissible, Reals};
 use process::{Answer, SolverCommand};
+use tpt_graph::graph::Graph;
 
 #[derive(Default)]
 struct Smt {
@@ -125,13 +126,11 @@ fn make(options: &Options) -> Box<dyn Solver> {
 }
 
 /// The solver must exist and start, and have an optimizer if the sketch has an objective.
-fn admissible(graph: &Graph, options: &Options) -> Result<(), String> {
-    let solver = process::check_startable(&options.decode::<SmtParams>().solver)?;
+fn admissible(graph: &Graph, options: &Options) -> Result<(), Inadmissible> {
+    let solver =
+        process::check_startable(&options.decode::<SmtParams>().solver).map_err(Inadmissible::SolverUnavailable)?;
     if !graph.objective.is_empty() && !solver.optimizes() {
-        return Err(format!(
-            "`{}` has no optimizer, which `minimize` needs; name z3 with `--opt solver=PATH`",
-            solver.path.display()
-        ));
+        return Err(Inadmissible::NoOptimizer { path: solver.path });
     }
     Ok(())
 }
@@ -169,5 +168,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&SmtParams::default()),
     make,
     admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Refused, cegis: Cegis::Unsupported },
 };

@@ -8,9 +8,9 @@
 
 use std::collections::HashSet;
 
-use tpt_syntax::ast::Item;
-use tpt_source::diagnostics::SourceId;
 use tpt_core::program::Program;
+use tpt_source::diagnostics::SourceId;
+use tpt_syntax::ast::Item;
 
 use super::emit::item_span;
 

@@ -8,11 +8,13 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::Synthesis;
-use tpt_source::diagnostics::Diagnostic;
-use crate::pipeline::Compiled;
 use crate::distinguish::{restore_input, Distinction, Ending};
-use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
+use crate::pipeline::Compiled;
 use tpt_core::verify::{Verified, Verifier};
+use tpt_solve::{
+    backend, Candidate, CegisSummary, Optimality, Outcome, OutcomeParts, SolveReport, Status, TracePoint, Work,
+};
+use tpt_source::diagnostics::Diagnostic;
 
 /// A search's result as data: the report, with verified params as their values.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -100,20 +102,20 @@ impl Synthesis {
         SavedSynthesis {
             backend: self.backend.to_string(),
             seed: self.seed,
-            status: report.status,
-            found: report.verified.as_ref().map(SavedParams::of),
-            best: report.best.clone(),
-            steps: report.steps,
-            total_steps: report.total_steps,
-            restart: report.restart,
-            restarts_run: report.restarts_run,
-            seconds: report.seconds,
-            evaluations: report.evaluations,
+            status: report.status(),
+            found: report.verified().map(SavedParams::of),
+            best: report.best().cloned(),
+            steps: report.work.steps,
+            total_steps: report.work.total_steps,
+            restart: report.work.restart,
+            restarts_run: report.work.restarts_run,
+            seconds: report.work.seconds,
+            evaluations: report.work.evaluations,
             trace: report.trace.clone(),
-            conflict: report.conflict.clone(),
-            internal_error: report.internal_error.clone(),
-            gave_up: report.gave_up.clone(),
-            optimal: report.optimal,
+            conflict: report.outcome.conflict().map(<[usize]>::to_vec),
+            internal_error: report.outcome.internal_error().map(str::to_string),
+            gave_up: report.outcome.gave_up().map(str::to_string),
+            optimal: report.optimal(),
             max_violations: report.max_violations,
             cegis: report.cegis.clone(),
             distinction,
@@ -137,39 +139,42 @@ impl Synthesis {
         let verifier =
             Verifier::new(program, &graph.layout, compiled.limits.max_unroll).with_max_violations(saved.max_violations);
         let verified = saved.found.as_ref().map(|found| found.check(&verifier)).transpose()?;
-        if verified.is_some() != (saved.status == Status::Found) {
-            return Err("a saved result holds params exactly when it was found".to_string());
-        }
         let distinction = match (saved.distinction, &verified) {
             (None, _) => None,
             (Some(_), None) => return Err("a saved check of the examples needs a found program".to_string()),
             (Some(d), Some(found)) => Some(Distinction {
                 ending: d.ending,
-                input: d.input.map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other)).transpose()?,
+                input: d
+                    .input
+                    .map(|input| restore_input(graph, &verifier, found, input.arrays, &input.other))
+                    .transpose()?,
                 others: d.others.iter().map(|other| other.check(&verifier)).collect::<Result<_, _>>()?,
                 internal_error: d.internal_error,
                 conflicts: d.conflicts,
                 examples_given_up: d.examples_given_up,
             }),
         };
-        let report = SolveReport {
+        let optimizing = !graph.objective.is_empty() || saved.max_violations > 0;
+        let outcome = Outcome::try_from(OutcomeParts {
             status: saved.status,
             verified,
             best: saved.best,
+            conflict: saved.conflict,
+            internal_error: saved.internal_error,
+            gave_up: saved.gave_up,
+            optimality: Optimality::of(optimizing, saved.optimal),
+        })
+        .map_err(|error| error.to_string())?;
+        let work = Work {
             steps: saved.steps,
             total_steps: saved.total_steps,
             restart: saved.restart,
             restarts_run: saved.restarts_run,
-            seconds: saved.seconds,
             evaluations: saved.evaluations,
-            trace: saved.trace,
-            conflict: saved.conflict,
-            internal_error: saved.internal_error,
-            gave_up: saved.gave_up,
-            optimal: saved.optimal,
-            max_violations: saved.max_violations,
-            cegis: saved.cegis,
+            seconds: saved.seconds,
         };
+        let report =
+            SolveReport { outcome, work, trace: saved.trace, cegis: saved.cegis, max_violations: saved.max_violations };
         Ok(Synthesis {
             backend: info.name,
             seed: saved.seed,
@@ -185,10 +190,10 @@ impl Synthesis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tpt_source::diagnostics::SourceMap;
+    use crate::distinguish::DistinguishConfig;
     use crate::pipeline::{compile, synthesize, SearchConfig};
     use crate::result::PrintForm;
-    use crate::distinguish::DistinguishConfig;
+    use tpt_source::diagnostics::SourceMap;
 
     /// `p` is pinned by the examples, `q` matters only where no example looks.
     const OFFSET: &str = "param p: 4;\nparam q: 2;\ninput x: 4;\noutput y: 4;\n\

@@ -5,9 +5,9 @@ use super::compute::Computed;
 use super::{Lowerer, Lowering, Slot};
 use crate::graph::*;
 use tpt_core::eval::{eval, Env};
+use tpt_core::limits::Tally;
 use tpt_core::program::DeclKind;
 use tpt_core::program::*;
-use tpt_core::limits::Tally;
 use tpt_source::diagnostics::{plural, Diagnostic};
 use tpt_source::span::Span;
 

@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Cdcl, Watch};
 use super::gradsearch::GradSearch;
-use super::sat::{conflict_of, Cegis, Outcome};
+use super::sat_engine::{conflict_of, Cegis, Outcome};
 use super::{
     always_admissible, BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
     StopCondition,

@@ -14,36 +14,12 @@ use std::sync::atomic::Ordering;
 use rand::SeedableRng;
 
 use super::outcome::{CegisSummary, Status, TracePoint};
-use super::run::{confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared};
+use super::restart::{
+    confidence, descend_objective, restart_seed, stop_reason, CegisMode, RestartResult, RunOptions, Shared,
+};
 use super::{Problem, Rng, Solver, StepOutcome, Verify};
 use tpt_graph::graph::Graph;
 use tpt_graph::tape::Tape;
-
-/// Which of the examples a candidate fails join the search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CegisMode {
-    /// The failing example with the lowest index (one counterexample a round, as `sat` does).
-    First,
-    /// Every failing example.
-    All,
-    /// The back end's own choice (`--cegis` without a value): `sat` adds one counterexample
-    /// at a time, the back ends that improve a candidate add every failing example, which
-    /// measured better for `gradsearch-la` on the circuit tasks (BENCHMARKS.md).
-    Default,
-}
-
-impl CegisMode {
-    /// The mode a `--cegis` value names (`first`, `all`, `default`).
-    pub fn parse(text: &str) -> Option<CegisMode> {
-        match text {
-            "first" => Some(CegisMode::First),
-            "all" => Some(CegisMode::All),
-            "default" => Some(CegisMode::Default),
-            _ => None,
-        }
-    }
-}
 
 /// The example the search starts on: the first, as `sat`'s counterexample-guided search does.
 fn initial_examples(graph: &Graph) -> Vec<usize> {

@@ -83,7 +83,7 @@ impl ExactBackend for Exhaustive {
             if !advance(&mut self.next, &self.domains) {
                 self.exhausted = true;
                 if !hit {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 return StepOutcome::Exhausted;
             }
@@ -133,7 +133,7 @@ impl Exhaustive {
                     return StepOutcome::Finished;
                 }
                 if allowance == 0 {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 return StepOutcome::Exhausted;
             }

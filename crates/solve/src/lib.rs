@@ -24,8 +24,10 @@ mod optimize;
 mod options;
 mod outcome;
 mod relax;
+mod restart;
 mod run;
 mod sat;
+mod sat_engine;
 mod smt;
 mod temp_softmax;
 #[cfg(test)]
@@ -41,14 +43,14 @@ pub use tpt_graph::tape::one_hot;
 use tpt_graph::tape::{OneHot, Tape};
 
 pub use capabilities::{Capabilities, Cegis, Reals};
-pub use cegis::CegisMode;
 pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
 pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options, ValueError};
 pub use outcome::{
     Candidate, CegisSummary, InconsistentOutcome, Optimality, Outcome, OutcomeParts, SolveReport, Status, TracePoint,
     Work,
 };
-pub use run::{restart_seed, solve, Progress, RunOptions, Verify};
+pub use restart::{restart_seed, CegisMode, Progress, RunOptions, Verify};
+pub use run::solve;
 
 /// The random number generator every back end uses; seeded from `--seed`.
 pub type Rng = rand_chacha::ChaCha8Rng;

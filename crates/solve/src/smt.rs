@@ -67,7 +67,7 @@ impl ExactBackend for Smt {
         match process::run(&solver, &text, problem.stop_condition()) {
             Answer::Unsat => {
                 if problem.max_violations() == 0 {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 StepOutcome::Exhausted
             }

@@ -13,6 +13,7 @@ use std::sync::atomic::Ordering;
 
 use rand::SeedableRng;
 
+use super::hybrid::RealParams;
 use super::outcome::{CegisSummary, Status, TracePoint};
 use super::restart::{
     confidence, descend_objective, restart_seed, stop_reason, CegisMode, RestartResult, RunOptions, Shared,
@@ -36,6 +37,7 @@ pub(super) fn run_restart(
     shared: &Shared,
     verify: &Verify,
     mut solver: Box<dyn Solver>,
+    mut reals: Option<RealParams>,
     mode: CegisMode,
 ) -> RestartResult {
     let deadline = shared.deadline;
@@ -58,11 +60,19 @@ pub(super) fn run_restart(
         let mut problem = Problem::new(&restricted, tape.restricted(&restricted), deadline, options.interrupt);
         problem.set_step_budget(options.max_steps);
         if rounds == 0 {
+            if let Some(reals) = &mut reals {
+                reals.start(&mut problem, &mut rng);
+            }
             solver.start(&mut problem, &mut rng);
         } else {
             let from = solver.candidate().to_vec();
-            // Real params (a `Hybrid` back end) go on from where the last round left them.
+            // Real params go on from where the last round left them.
             problem.set_reals(full.reals());
+            if let Some(reals) = &mut reals {
+                if reals.resume(&mut problem, &mut rng) {
+                    solver.start(&mut problem, &mut rng);
+                }
+            }
             solver.resume(&mut problem, &mut rng, &from);
         }
         rounds += 1;
@@ -72,7 +82,14 @@ pub(super) fn run_restart(
             if let Some(status) = stop_reason(options, shared, index, steps, true) {
                 break Err(status);
             }
+            if let Some(reals) = &reals {
+                reals.before_step(&mut problem);
+            }
             let outcome = solver.step(&mut problem, &mut rng);
+            let outcome = match &mut reals {
+                Some(reals) => reals.after_step(&mut problem, solver.as_ref(), outcome),
+                None => outcome,
+            };
             steps += 1;
             if let Some(progress) = options.progress {
                 progress.steps.fetch_add(1, Ordering::Relaxed);

@@ -13,7 +13,7 @@ use std::time::Instant;
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::hybrid::Hybrid;
+use super::hybrid::RealParams;
 use super::outcome::{Candidate, Optimality, Outcome, SolveReport, Status, TracePoint, Work};
 use super::restart::{
     confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared, Verify,
@@ -135,11 +135,13 @@ fn run_restart(
     problem.set_step_budget(options.max_steps);
     problem.set_max_violations(options.max_violations);
     let mut solver = (options.backend.make)(&options.options);
-    if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
-        solver = Box::new(Hybrid::new(solver, stage));
-    }
+    // On real params, the real-param stage runs after every step of the back end.
+    let mut reals = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0).map(RealParams::new);
     if let Some(mode) = options.cegis.filter(|_| !solver.is_exact()) {
-        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, mode);
+        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, reals, mode);
+    }
+    if let Some(reals) = &mut reals {
+        reals.start(&mut problem, &mut rng);
     }
     solver.start(&mut problem, &mut rng);
     let budget = !solver.is_exact();
@@ -158,7 +160,14 @@ fn run_restart(
         if let Some(status) = stop_reason(options, shared, index, steps, budget) {
             break status;
         }
+        if let Some(reals) = &reals {
+            reals.before_step(&mut problem);
+        }
         let outcome = solver.step(&mut problem, &mut rng);
+        let outcome = match &mut reals {
+            Some(reals) => reals.after_step(&mut problem, solver.as_ref(), outcome),
+            None => outcome,
+        };
         steps += 1;
         if let Some(progress) = options.progress {
             progress.steps.fetch_add(1, Ordering::Relaxed);

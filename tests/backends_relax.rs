@@ -68,7 +68,7 @@ fn run(compiled: &Arc<Compiled>, spec: &Run) -> Synthesis {
     let synthesis = synthesize(compiled, &config).unwrap_or_else(|d| panic!("{}: {}", spec.backend, d.message));
     // The live counters a progress display reads agree with the report, which leaves out the
     // restarts of higher index than the winner (they stop wherever they were when it won).
-    let (live, reported) = (progress.steps.load(Ordering::Relaxed), synthesis.report().total_steps);
+    let (live, reported) = (progress.steps.load(Ordering::Relaxed), synthesis.report().work.total_steps);
     if spec.restarts == 1 {
         assert_eq!(live, reported, "{}", spec.backend);
     } else {
@@ -207,9 +207,9 @@ fn exhaustive_honours_the_timeout() {
     // = 1,000 assignments; the whole space is 2^26), not at its end.
     let whole = (1u64 << 26).div_ceil(1000);
     assert!(
-        report.report().total_steps < whole,
+        report.report().work.total_steps < whole,
         "{} steps: the enumeration ran to its end",
-        report.report().total_steps
+        report.report().work.total_steps
     );
 }
 

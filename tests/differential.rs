@@ -329,12 +329,12 @@ fn exact_back_ends_agree_and_explain_impossibility() {
             reports.push(("smt", run(&case.compiled, "smt")));
             smt_runs += 1;
         }
-        let status = reports[0].1.status;
+        let status = reports[0].1.status();
         assert!(matches!(status, Status::Found | Status::Impossible), "exhaustive: {status:?} on\n{}", case.source());
         for (name, report) in &reports {
-            assert_eq!(report.status, status, "{name} disagrees with exhaustive on\n{}", case.source());
-            if report.status == Status::Found {
-                let verified = report.verified.as_ref().expect("a found result holds verified params");
+            assert_eq!(report.status(), status, "{name} disagrees with exhaustive on\n{}", case.source());
+            if report.status() == Status::Found {
+                let verified = report.verified().expect("a found result holds verified params");
                 let values = param_values(program, &graph.layout, verified.assignment());
                 assert!(
                     verify(program, &values, small_limits().max_unroll),
@@ -351,12 +351,19 @@ fn exact_back_ends_agree_and_explain_impossibility() {
         // Every exact back end names a minimal impossible set; those that prove impossibility
         // on every example at once name the same set (one SAT solver shrinks it,
         // deterministically), counterexample-guided `sat` one among the examples it needed.
-        let conflict =
-            reports[1].1.conflict.clone().unwrap_or_else(|| panic!("sat names no examples on\n{}", case.source()));
+        let conflict = reports[1]
+            .1
+            .outcome
+            .conflict()
+            .map(<[usize]>::to_vec)
+            .unwrap_or_else(|| panic!("sat names no examples on\n{}", case.source()));
         let mut checked: Vec<Vec<usize>> = Vec::new();
         for (name, report) in &reports {
-            let named =
-                report.conflict.clone().unwrap_or_else(|| panic!("{name} names no examples on\n{}", case.source()));
+            let named = report
+                .outcome
+                .conflict()
+                .map(<[usize]>::to_vec)
+                .unwrap_or_else(|| panic!("{name} names no examples on\n{}", case.source()));
             if !name.contains("cegis") {
                 assert_eq!(named, conflict, "{name}'s conflict on\n{}", case.source());
             }
@@ -429,7 +436,12 @@ fn exact_back_ends_agree_on_optima() {
                 let again = run_allowing(&compiled, backend, again, max_violations);
                 let first = reports.iter().find(|(n, _)| *n == name).map(|(_, r)| r).expect("a first run");
                 let counts = |r: &SolveReport| {
-                    (r.verified.as_ref().map(|v| v.assignment().to_vec()), r.steps, r.total_steps, r.evaluations)
+                    (
+                        r.verified().map(|v| v.assignment().to_vec()),
+                        r.work.steps,
+                        r.work.total_steps,
+                        r.work.evaluations,
+                    )
                 };
                 assert_eq!(counts(&again), counts(first), "{name}: another run, another answer on\n{text}");
             }
@@ -437,10 +449,10 @@ fn exact_back_ends_agree_on_optima() {
                 reports.push(("smt", run_allowing(&compiled, "smt", &[], max_violations)));
                 smt_runs += 1;
             }
-            let status = exhaustive.status;
+            let status = exhaustive.status();
             assert!(matches!(status, Status::Found | Status::Impossible), "exhaustive: {status:?} on\n{text}");
             let answer = |report: &SolveReport| {
-                report.verified.as_ref().map(|verified| {
+                report.verified().map(|verified| {
                     let values = param_values(&compiled.program, &compiled.graph.layout, verified.assignment());
                     let failing = (0..compiled.program.examples.len())
                         .filter(|&e| {
@@ -458,12 +470,12 @@ fn exact_back_ends_agree_on_optima() {
                 })
             };
             let expected = answer(&exhaustive);
-            assert!(exhaustive.status != Status::Found || exhaustive.optimal, "exhaustive proves its optimum");
+            assert!(exhaustive.status() != Status::Found || exhaustive.optimal(), "exhaustive proves its optimum");
             for (name, report) in &reports {
-                assert_eq!(report.status, status, "{name} disagrees with exhaustive on\n{text}");
+                assert_eq!(report.status(), status, "{name} disagrees with exhaustive on\n{text}");
                 assert_eq!(answer(report), expected, "{name}'s optimum (failing, cost) on\n{text}");
                 if status == Status::Found {
-                    assert!(report.optimal, "{name} proves its optimum on\n{text}");
+                    assert!(report.optimal(), "{name} proves its optimum on\n{text}");
                 }
             }
             if status == Status::Found {
@@ -492,7 +504,7 @@ fn assert_minimal_conflict(case: &Case, conflict: &[usize], name: &str) {
     assert!(!conflict.is_empty() && conflict.iter().all(|&e| e < program.examples.len()), "{name}: {conflict:?}");
     let together = run(&with_examples(case, conflict), "exhaustive");
     assert_eq!(
-        together.status,
+        together.status(),
         Status::Impossible,
         "{name}'s conflict {conflict:?} is satisfiable on\n{}",
         case.source()
@@ -502,7 +514,7 @@ fn assert_minimal_conflict(case: &Case, conflict: &[usize], name: &str) {
         rest.remove(drop);
         let without = run(&with_examples(case, &rest), "exhaustive");
         assert_eq!(
-            without.status,
+            without.status(),
             Status::Found,
             "{name}'s conflict {conflict:?} is not minimal: without example {} it is still impossible, on\n{}",
             conflict[drop] + 1,
@@ -524,13 +536,13 @@ fn a_candidate_the_interpreter_rejects_is_an_internal_error() {
     let reject = |_: &[u32], _: &[f64]| None;
     for (name, restarts) in [("exhaustive", 1), ("sat", 1), ("local-search", 3), ("gradsearch-la", 2)] {
         let report = run_with(&compiled, name, &[], restarts, 0, &reject);
-        assert_eq!(report.status, Status::InternalError, "{name}");
-        let detail = report.internal_error.unwrap_or_default();
+        assert_eq!(report.status(), Status::InternalError, "{name}");
+        let detail = report.outcome.internal_error().unwrap_or_default();
         assert!(detail.contains("the exact interpreter rejects"), "{name}: {detail}");
-        let candidate = report.best.as_ref().expect("the candidate an internal error is about");
+        let candidate = report.best().expect("the candidate an internal error is about");
         assert_eq!(candidate.violations, 0, "{name}: the graph accepted the candidate");
-        assert!(report.conflict.is_none(), "{name}");
+        assert!(report.outcome.conflict().is_none(), "{name}");
     }
     // With the real verifier the same program is solved.
-    assert_eq!(run(&compiled, "exhaustive").status, Status::Found);
+    assert_eq!(run(&compiled, "exhaustive").status(), Status::Found);
 }

@@ -85,7 +85,7 @@ pub fn backends(py: Python<'_>) -> PyResult<Vec<Backend>> {
             Ok(Backend {
                 name: info.name.to_string(),
                 summary: info.summary.to_string(),
-                exact: (info.make)(&defaults).is_exact(),
+                exact: info.capabilities.exact,
                 default: info.name == DEFAULT_BACKEND,
                 options,
             })

@@ -4,7 +4,7 @@
 use clap::Args;
 use serde_json::{json, Value};
 
-use tpt::solve::{registry, BackendInfo, REAL_STAGE};
+use tpt::solve::{registry, BackendInfo, Reals, REAL_STAGE};
 
 use super::EXIT_OK;
 use tpt::pipeline::DEFAULT_BACKEND;
@@ -13,7 +13,7 @@ use tpt::pipeline::DEFAULT_BACKEND;
 pub struct BackendsArgs {
     /// Print one JSON object: `{"backends": [..], "real_stage": {..}}`, each back end with its
     /// options (key, kind, default, help) and what it can do (`default`, `exact`, `reals`,
-    /// `for_reals`).
+    /// `for_reals`, the back end that runs in its place on a program with reals).
     #[arg(long)]
     pub json: bool,
 }
@@ -29,7 +29,7 @@ pub fn main(args: BackendsArgs) -> u8 {
     for info in registry().into_iter().chain(stage) {
         let default = if info.name == DEFAULT_BACKEND { " (default)" } else { "" };
         outln!("{}{default}\n    {}", info.name, info.summary);
-        if let Some(substitute) = info.for_reals {
+        if let Some(substitute) = info.substitute_for_reals() {
             outln!("    on a program with reals, `{}` runs in its place", substitute.name);
         }
         let defaults = (info.defaults)();
@@ -56,13 +56,13 @@ fn backends_json() -> Value {
     let backends: Vec<Value> = registry()
         .into_iter()
         .map(|info| {
-            let exact = (info.make)(&(info.defaults)()).is_exact();
+            let exact = info.capabilities.exact;
             // On a program with reals: another back end in its place, refused (the exact ones
             // encode finite domains), or this one beside the real-param stage.
-            let reals = match (info.for_reals, exact) {
-                (Some(_), _) => "substitute",
-                (None, true) => "refused",
-                (None, false) => "stage",
+            let reals = match info.capabilities.reals {
+                Reals::Substitute(_) => "substitute",
+                Reals::Refused => "refused",
+                Reals::Stage => "stage",
             };
             json!({
                 "name": info.name,
@@ -70,7 +70,7 @@ fn backends_json() -> Value {
                 "default": info.name == DEFAULT_BACKEND,
                 "exact": exact,
                 "reals": reals,
-                "for_reals": info.for_reals.map(|substitute| substitute.name),
+                "for_reals": info.substitute_for_reals().map(|substitute| substitute.name),
                 "options": options_json(info),
             })
         })

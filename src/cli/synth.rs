@@ -374,23 +374,23 @@ mod tests {
         let codes: Vec<u8> = [Status::Found, Status::StepBudget, Status::Impossible].map(exit_code).to_vec();
         assert_eq!(codes, [EXIT_OK, EXIT_FAILED, EXIT_IMPOSSIBLE]);
         assert!(![EXIT_OK, EXIT_FAILED, EXIT_USER_ERROR, EXIT_IMPOSSIBLE].contains(&EXIT_INTERNAL_ERROR));
+        // An internal error carries its candidate and what disagreed, and nothing else.
         let report = tpt::solve::SolveReport {
-            status: Status::InternalError,
-            verified: None,
-            best: Some(tpt::solve::Candidate { assignment: vec![0], reals: Vec::new(), violations: 0, loss: 0.0 }),
-            steps: 1,
-            total_steps: 1,
-            restart: 0,
-            restarts_run: 1,
-            seconds: 0.0,
-            evaluations: 1,
+            outcome: tpt::solve::Outcome::InternalError {
+                candidate: tpt::solve::Candidate { assignment: vec![0], reals: Vec::new(), violations: 0, loss: 0.0 },
+                what: "the graph and the interpreter disagree".to_string(),
+            },
+            work: tpt::solve::Work {
+                steps: 1,
+                total_steps: 1,
+                restart: 0,
+                restarts_run: 1,
+                evaluations: 1,
+                seconds: 0.0,
+            },
             trace: Vec::new(),
-            conflict: None,
-            internal_error: Some("the graph and the interpreter disagree".to_string()),
-            gave_up: None,
-            optimal: false,
-            max_violations: 0,
             cegis: None,
+            max_violations: 0,
         };
         let mut sources = tpt::diagnostics::SourceMap::new();
         let main = sources.add("t.tpt", "param p: 2;\noutput y: 2;\ny = p;\nexample { y = 1; }\n");

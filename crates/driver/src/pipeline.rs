@@ -19,8 +19,8 @@ use tpt_core::verify::Verifier;
 use tpt_graph::lower::lower;
 use tpt_graph::tape::{LossKind, Tape};
 use tpt_solve::{
-    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, CegisMode, Options,
-    Progress, RealStage, RunOptions, REAL_PREFIX,
+    backend, registry, resolve_options, resolve_real_stage, solve, suggest_backend, BackendInfo, Cegis, CegisMode,
+    Options, Progress, RealStage, Reals, RunOptions, REAL_PREFIX,
 };
 use tpt_source::diagnostics::{Diagnostic, Setting, SourceId, SourceMap, Text};
 use tpt_source::span::Span;
@@ -244,7 +244,7 @@ pub struct Search {
     /// The options of the real-param stage (`--opt real-*`).
     real_stage: RealStage,
     tape: Tape,
-    /// Why another back end runs in place of the one named (`BackendInfo::for_reals`).
+    /// Why another back end runs in place of the one named (`Reals::Substitute`).
     substitution: Option<Diagnostic>,
 }
 
@@ -262,10 +262,10 @@ impl Search {
         }
         let options = resolve_options(backend, &backend_keys).map_err(Diagnostic::from)?;
         let real_stage = resolve_real_stage(&real_keys).map_err(Diagnostic::from)?;
-        if let Some(refusal) = refuse_reals(compiled, backend, &options) {
+        if let Some(refusal) = refuse_reals(compiled, backend) {
             return Err(refusal);
         }
-        (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
+        (backend.admissible)(&compiled.graph, &options).map_err(|error| Diagnostic::error(error.to_string()))?;
         // The program was compiled allowing more failing examples than this search does.
         if let Some(error) = compiled.contradictions.too_many(&compiled.program, config.max_violations) {
             return Err(error);
@@ -298,7 +298,7 @@ impl Search {
 
     /// Whether the back end is exact (answers at once, bounded by time only; no trajectory).
     pub fn is_exact(&self) -> bool {
-        (self.backend.make)(&self.options).is_exact()
+        self.backend.capabilities.exact
     }
 
     /// Run the search with the configured seed.
@@ -330,7 +330,7 @@ impl Search {
         let started = Instant::now();
         let report =
             solve(&compiled.graph, &self.tape, &run, &|assignment, reals| verifier.check_with_reals(assignment, reals));
-        let distinction = match (&self.config.distinguish, &report.verified) {
+        let distinction = match (&self.config.distinguish, report.verified()) {
             (Some(config), Some(found)) => {
                 // The check keeps to the run's `--timeout`, counted from the start of the search.
                 let deadline = self.config.timeout.map(|t| started + t);
@@ -376,47 +376,46 @@ fn cegis_admissible(
             .with_help("a counterexample-guided search adds the examples a candidate fails, so it cannot tell which examples may fail; drop one of the two"));
     }
     let name = backend.name;
-    // Such a search adds one counterexample at a time, which is what `first` asks for.
-    if backend.options.iter().any(|option| option.key == "cegis") {
-        if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
-            return Err(Diagnostic::error(
-                Text::from(Setting::Cegis.mention())
-                    + format!(" turns on `{name}`'s `cegis` option, which ")
-                    + Setting::BackendOption { key: "cegis".to_string() }.given(false)
-                    + " turns off",
-            )
-            .with_help("drop one of the two"));
-        }
-        if mode == CegisMode::All {
-            return Err(Diagnostic::error(
-                Text::from(format!("`{name}` adds one counterexample at a time; "))
-                    + Setting::Cegis.given("all")
-                    + " is for the back ends that improve a candidate",
-            )
-            .with_help(
-                Text::from("use ")
-                    + Setting::Cegis.mention()
-                    + " (or "
-                    + Setting::Cegis.given("first")
-                    + format!(") with `{name}`"),
-            ));
-        }
-        if !keys.iter().any(|(key, _)| key == "cegis") {
-            keys.push(("cegis".to_string(), "true".to_string()));
-        }
-        return Ok(());
-    }
-    let options = resolve_options(backend, keys).map_err(Diagnostic::from)?;
-    if (backend.make)(&options).is_exact() {
-        return Err(Diagnostic::error(
+    match backend.capabilities.cegis {
+        Cegis::Rounds => Ok(()),
+        Cegis::Unsupported => Err(Diagnostic::error(
             Text::from(Setting::Cegis.mention()) + format!(" does not work with the exact back end `{name}`"),
         )
-            .with_help("counterexample-guided synthesis runs with `sat`, `auto` and every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)"));
+            .with_help("counterexample-guided synthesis runs with `sat`, `auto` and every back end that improves a candidate (`gradsearch-la`, `local-search`, `fmgd`, ..)")),
+        // Such a search adds one counterexample at a time, which is what `first` asks for.
+        Cegis::Own => {
+            if keys.iter().any(|(key, value)| key == "cegis" && value != "true") {
+                return Err(Diagnostic::error(
+                    Text::from(Setting::Cegis.mention())
+                        + format!(" turns on `{name}`'s `cegis` option, which ")
+                        + Setting::BackendOption { key: "cegis".to_string() }.given(false)
+                        + " turns off",
+                )
+                .with_help("drop one of the two"));
+            }
+            if mode == CegisMode::All {
+                return Err(Diagnostic::error(
+                    Text::from(format!("`{name}` adds one counterexample at a time; "))
+                        + Setting::Cegis.given("all")
+                        + " is for the back ends that improve a candidate",
+                )
+                .with_help(
+                    Text::from("use ")
+                        + Setting::Cegis.mention()
+                        + " (or "
+                        + Setting::Cegis.given("first")
+                        + format!(") with `{name}`"),
+                ));
+            }
+            if !keys.iter().any(|(key, _)| key == "cegis") {
+                keys.push(("cegis".to_string(), "true".to_string()));
+            }
+            Ok(())
+        }
     }
-    Ok(())
 }
 
-/// The back end that runs for `named` on this program: its `for_reals` substitute when the
+/// The back end that runs for `named` on this program: its substitute (`Reals::Substitute`) when the
 /// program has reals, with a note that says so (an error if options were given for the one
 /// named, which do not apply to the substitute).
 fn substitute_for_reals(
@@ -424,7 +423,7 @@ fn substitute_for_reals(
     named: &'static BackendInfo,
     keys: &[(String, String)],
 ) -> Result<(&'static BackendInfo, Option<Diagnostic>), Diagnostic> {
-    let Some(substitute) = named.for_reals.filter(|_| compiled.graph.has_reals()) else {
+    let Some(substitute) = named.substitute_for_reals().filter(|_| compiled.graph.has_reals()) else {
         return Ok((named, None));
     };
     let (span, what) = first_real(compiled);
@@ -464,8 +463,8 @@ fn first_real(compiled: &Compiled) -> (Span, String) {
 /// The error of an exact back end on a program with reals: the exact encodings are of finite
 /// domains (docs/backends.md says why `smt` does not encode reals either). The error points
 /// at the first real param, or else at the first real declaration the graph uses.
-pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo, options: &Options) -> Option<Diagnostic> {
-    if !compiled.graph.has_reals() || !(backend.make)(options).is_exact() {
+pub fn refuse_reals(compiled: &Compiled, backend: &BackendInfo) -> Option<Diagnostic> {
+    if !compiled.graph.has_reals() || backend.capabilities.reals != Reals::Refused {
         return None;
     }
     reals_refusal(

@@ -53,12 +53,13 @@ use serde::{Deserialize, Serialize};
 
 use super::cdcl::{Cdcl, Watch};
 use super::gradsearch::GradSearch;
-use super::sat::{conflict_of, Cegis, Outcome};
+use super::sat_engine::{conflict_of, Cegis, Outcome};
 use super::{
     always_admissible, BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
     StopCondition,
 };
 use crate::encode::{Cnf, Model};
+use crate::{Capabilities, Reals};
 
 /// Conflicts before the first phase exchange; the exchanges then come at each doubling.
 const FIRST_EXCHANGE: u64 = 8192;
@@ -670,5 +671,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&AutoParams::default()),
     make,
     admissible: always_admissible,
-    for_reals: Some(&super::gradsearch::BACKENDS[3]),
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Substitute("gradsearch-la"), cegis: crate::Cegis::Own },
 };

@@ -13,48 +13,14 @@ use std::sync::atomic::Ordering;
 
 use rand::SeedableRng;
 
-use super::run::{
-    confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared, Status, TracePoint,
+use super::hybrid::RealParams;
+use super::outcome::{CegisSummary, Status, TracePoint};
+use super::restart::{
+    confidence, descend_objective, restart_seed, stop_reason, CegisMode, RestartResult, RunOptions, Shared,
 };
 use super::{Problem, Rng, Solver, StepOutcome, Verify};
 use tpt_graph::graph::Graph;
 use tpt_graph::tape::Tape;
-
-/// Which of the examples a candidate fails join the search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CegisMode {
-    /// The failing example with the lowest index (one counterexample a round, as `sat` does).
-    First,
-    /// Every failing example.
-    All,
-    /// The back end's own choice (`--cegis` without a value): `sat` adds one counterexample
-    /// at a time, the back ends that improve a candidate add every failing example, which
-    /// measured better for `gradsearch-la` on the circuit tasks (BENCHMARKS.md).
-    Default,
-}
-
-impl CegisMode {
-    /// The mode a `--cegis` value names (`first`, `all`, `default`).
-    pub fn parse(text: &str) -> Option<CegisMode> {
-        match text {
-            "first" => Some(CegisMode::First),
-            "all" => Some(CegisMode::All),
-            "default" => Some(CegisMode::Default),
-            _ => None,
-        }
-    }
-}
-
-/// What counterexample-guided synthesis searched on, in the restart that produced a result.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct CegisSummary {
-    /// The examples the search ended on (indices into the program's examples), in the order
-    /// they joined: the first one, then the counterexamples.
-    pub examples: Vec<usize>,
-    /// Searches on a set of examples: 1 + the number of times counterexamples were added.
-    pub rounds: usize,
-}
 
 /// The example the search starts on: the first, as `sat`'s counterexample-guided search does.
 fn initial_examples(graph: &Graph) -> Vec<usize> {
@@ -71,6 +37,7 @@ pub(super) fn run_restart(
     shared: &Shared,
     verify: &Verify,
     mut solver: Box<dyn Solver>,
+    mut reals: Option<RealParams>,
     mode: CegisMode,
 ) -> RestartResult {
     let deadline = shared.deadline;
@@ -93,11 +60,19 @@ pub(super) fn run_restart(
         let mut problem = Problem::new(&restricted, tape.restricted(&restricted), deadline, options.interrupt);
         problem.set_step_budget(options.max_steps);
         if rounds == 0 {
+            if let Some(reals) = &mut reals {
+                reals.start(&mut problem, &mut rng);
+            }
             solver.start(&mut problem, &mut rng);
         } else {
             let from = solver.candidate().to_vec();
-            // Real params (a `Hybrid` back end) go on from where the last round left them.
+            // Real params go on from where the last round left them.
             problem.set_reals(full.reals());
+            if let Some(reals) = &mut reals {
+                if reals.resume(&mut problem, &mut rng) {
+                    solver.start(&mut problem, &mut rng);
+                }
+            }
             solver.resume(&mut problem, &mut rng, &from);
         }
         rounds += 1;
@@ -107,7 +82,14 @@ pub(super) fn run_restart(
             if let Some(status) = stop_reason(options, shared, index, steps, true) {
                 break Err(status);
             }
+            if let Some(reals) = &reals {
+                reals.before_step(&mut problem);
+            }
             let outcome = solver.step(&mut problem, &mut rng);
+            let outcome = match &mut reals {
+                Some(reals) => reals.after_step(&mut problem, solver.as_ref(), outcome),
+                None => outcome,
+            };
             steps += 1;
             if let Some(progress) = options.progress {
                 progress.steps.fetch_add(1, Ordering::Relaxed);
@@ -191,6 +173,7 @@ pub(super) fn run_restart(
         best.steps = steps;
     }
     best.status = status;
+    best.optimizing = full.optimizing();
     best.evaluations = evaluations + full.evaluations();
     best.cegis = Some(CegisSummary { examples: active, rounds });
     best

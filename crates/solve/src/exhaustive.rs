@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::{Capabilities, Cegis, Reals};
 use tpt_graph::graph::Graph;
 use tpt_source::diagnostics::{Setting, Text};
 
@@ -83,7 +84,7 @@ impl ExactBackend for Exhaustive {
             if !advance(&mut self.next, &self.domains) {
                 self.exhausted = true;
                 if !hit {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 return StepOutcome::Exhausted;
             }
@@ -133,7 +134,7 @@ impl Exhaustive {
                     return StepOutcome::Finished;
                 }
                 if allowance == 0 {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 return StepOutcome::Exhausted;
             }
@@ -210,7 +211,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&ExhaustiveParams::default()),
     make,
     admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Refused, cegis: Cegis::Unsupported },
 }];
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::relax::{Relaxation, Schedule, Settings};
 use super::{always_admissible, BackendInfo, Kind, OptionInfo, Options, Solver};
+use crate::Capabilities;
 
 pub(super) const RATE: OptionInfo =
     OptionInfo { key: "lr", kind: Kind::above(0.0), help: "Adam learning rate on the logits" };
@@ -72,7 +73,7 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&FmgdParams::default()),
         make,
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities::SEARCH,
     },
     BackendInfo {
         name: "fmgd-reg",
@@ -81,6 +82,6 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&FmgdRegParams::default()),
         make: make_reg,
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities::SEARCH,
     },
 ];

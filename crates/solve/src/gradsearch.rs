@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     always_admissible, random_assignment, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
 };
+use crate::Capabilities;
 
 /// How the family member behaves; every field is an `--opt` key.
 #[derive(Clone, Debug)]
@@ -528,7 +529,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams::default()),
             make: make_family,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
         BackendInfo {
             name: "gradsearch-ra",
@@ -537,7 +538,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.1, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
         BackendInfo {
             name: "gradsearch-plus",
@@ -546,7 +547,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.1, epsilon: 0.1, smooth: 0.01, patience: 50, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
         BackendInfo {
             name: "gradsearch-la",
@@ -555,7 +556,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&FamilyParams { beta: 0.3, epsilon: 0.05, smooth: 0.01, lookahead: 16, ..FamilyParams::default() }),
             make: make_family,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
         BackendInfo {
             name: "bop",
@@ -564,7 +565,7 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&ThresholdParams::default()),
             make: make_thresholded,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
         BackendInfo {
             name: "ste",
@@ -573,6 +574,6 @@ pub static BACKENDS: [BackendInfo; 6] = [
             defaults: || Options::of(&ThresholdParams { beta: 0.005, tau: 0.0 }),
             make: make_thresholded,
             admissible: always_admissible,
-            for_reals: None,
+            capabilities: Capabilities::SEARCH,
         },
 ];

@@ -7,6 +7,7 @@
 
 use super::temp_softmax::{TempParams, TEMP_OPTIONS};
 use super::{always_admissible, BackendInfo, Options, Solver};
+use crate::Capabilities;
 
 /// `temp-softmax`'s options with a smaller learning rate and a warmer end: the noise needs both.
 fn defaults() -> TempParams {
@@ -24,5 +25,5 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&defaults()),
     make,
     admissible: always_admissible,
-    for_reals: None,
+    capabilities: Capabilities::SEARCH,
 }];

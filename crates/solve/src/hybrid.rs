@@ -1,6 +1,7 @@
-//! Discrete back end + real params -> a hybrid search. On a sketch with real params, any
-//! back end that is not exact runs inside [`Hybrid`]: the back end moves the discrete params
-//! by its own rule while the real params follow Adam on the same loss. The schedule is
+//! Discrete back end + real params -> a hybrid search. On a sketch with real params, the run
+//! loop runs the real-param stage ([`RealParams`]) beside any back end that is not exact, as a
+//! stage of every step (not a wrapper around the back end): the back end moves the discrete
+//! params by its own rule while the real params follow Adam on the same loss. The schedule is
 //! interleaved: every step of the search is one step of the back end (its forward and
 //! backward passes see the current reals) followed by `real-steps` Adam steps on the reals
 //! at the back end's new point (its one-hot candidate, or its distributions for the
@@ -17,6 +18,7 @@ use super::levenberg;
 use super::options::{resolve_options, OptionError};
 use super::relax::{normal, Adam, Schedule};
 use super::{always_admissible, one_hot, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::{Capabilities, Cegis, Reals};
 
 /// The options of the real-param stage.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -91,7 +93,7 @@ pub static REAL_STAGE: BackendInfo = BackendInfo {
     defaults: || Options::of(&RealStage::default()),
     make: |_| Box::new(NoSolver),
     admissible: always_admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: false, optimizes: false, reals: Reals::Stage, cegis: Cegis::Unsupported },
 };
 
 /// The prefix of the stage's keys.
@@ -121,9 +123,9 @@ impl Solver for NoSolver {
     }
 }
 
-/// A back end with Adam on the real params beside it.
-pub struct Hybrid {
-    inner: Box<dyn Solver>,
+/// The real-param stage of one restart: Adam on the real params (and their polish) after
+/// every step of the back end, at the back end's new point.
+pub struct RealParams {
     stage: RealStage,
     temperature: Schedule,
     adam: Adam,
@@ -148,10 +150,9 @@ const POLISH_AGAIN: u64 = 50;
 /// which leaves room for the printed values' shorter decimals.
 const POLISH_TARGET: f64 = 1e-3;
 
-impl Hybrid {
-    pub fn new(inner: Box<dyn Solver>, stage: &RealStage) -> Hybrid {
-        Hybrid {
-            inner,
+impl RealParams {
+    pub fn new(stage: &RealStage) -> RealParams {
+        RealParams {
             stage: stage.clone(),
             temperature: Schedule {
                 start: stage.real_t_start,
@@ -174,8 +175,8 @@ impl Hybrid {
     /// Levenberg-Marquardt on the reals at the back end's candidate, evaluated exactly, when
     /// the candidate violates no observation but the real ones; the reals move only when that
     /// lowers the squared residuals.
-    fn polish(&mut self, problem: &mut Problem) {
-        let candidate = self.inner.candidate().to_vec();
+    fn polish(&mut self, problem: &mut Problem, search: &dyn Solver) {
+        let candidate = search.candidate().to_vec();
         let due = candidate != self.polished || self.steps >= self.polished_step + POLISH_AGAIN;
         if self.stage.real_polish == 0 || !due {
             return;
@@ -198,10 +199,10 @@ impl Hybrid {
     }
 
     /// One Adam step on the reals at the back end's current point.
-    fn real_step(&mut self, problem: &mut Problem) {
-        match self.inner.soft_values() {
+    fn real_step(&mut self, problem: &mut Problem, search: &dyn Solver) {
+        match search.soft_values() {
             Some(soft) if soft.len() == self.theta.len() => self.theta.copy_from_slice(soft),
-            _ => one_hot(problem.offsets(), self.inner.candidate(), &mut self.theta),
+            _ => one_hot(problem.offsets(), search.candidate(), &mut self.theta),
         }
         problem.loss(&self.theta, &[], Some(&mut self.scratch));
         self.grad.copy_from_slice(problem.real_gradient());
@@ -216,8 +217,9 @@ impl Hybrid {
     }
 }
 
-impl Solver for Hybrid {
-    fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
+impl RealParams {
+    /// The reals' random start, drawn before the back end's `start` draws.
+    pub fn start(&mut self, problem: &mut Problem, rng: &mut Rng) {
         let n = problem.num_reals();
         self.reals = (0..n).map(|_| self.stage.real_init * normal(rng)).collect();
         self.grad = vec![0.0; n];
@@ -229,17 +231,18 @@ impl Solver for Hybrid {
         self.polished_step = 0;
         problem.set_reals(&self.reals);
         problem.set_temperature(self.temperature.at(0));
-        self.inner.start(problem, rng);
     }
 
-    /// The reals keep their values and the back end resumes from `assignment`; Adam's moments
-    /// and the temperature's schedule start again, since the loss now has more examples (with
-    /// them going on, `programs/hybrid_shapes.tpt` was found in 1 of 5 seeds, with the restart
-    /// in 3 of 5, against 5 of 5 without `--cegis`: a fit to a few examples is a poor start
-    /// for the reals). The polish is due at once: its last candidate was fitted to fewer
-    /// examples.
-    fn resume(&mut self, problem: &mut Problem, rng: &mut Rng, assignment: &[u32]) {
-        if self.reals.len() != problem.num_reals() {
+    /// Before the back end resumes on more examples (`cegis`): the reals keep their values;
+    /// Adam's moments and the temperature's schedule start again, since the loss now has more
+    /// examples (with them going on, `programs/hybrid_shapes.tpt` was found in 1 of 5 seeds,
+    /// with the restart in 3 of 5, against 5 of 5 without `--cegis`: a fit to a few examples
+    /// is a poor start for the reals). The polish is due at once: its last candidate was
+    /// fitted to fewer examples. Returns whether the stage had to start afresh (another
+    /// number of reals), after which the back end starts afresh too.
+    pub fn resume(&mut self, problem: &mut Problem, rng: &mut Rng) -> bool {
+        let fresh = self.reals.len() != problem.num_reals();
+        if fresh {
             self.start(problem, rng);
         }
         self.polished.clear();
@@ -247,37 +250,26 @@ impl Solver for Hybrid {
         self.steps = 0;
         problem.set_reals(&self.reals);
         problem.set_temperature(self.temperature.at(self.steps));
-        self.inner.resume(problem, rng, assignment);
+        fresh
     }
 
-    fn step(&mut self, problem: &mut Problem, rng: &mut Rng) -> StepOutcome {
+    /// Before the back end's step: the temperature of the relaxed comparisons.
+    pub fn before_step(&self, problem: &mut Problem) {
         problem.set_temperature(self.temperature.at(self.steps));
-        let outcome = self.inner.step(problem, rng);
+    }
+
+    /// After the back end's step (which ended in `outcome`): the Adam steps and the polish at
+    /// its new point. A back end with no discrete param to move leaves the search to the
+    /// reals: its `Finished` is read as `Continue`.
+    pub fn after_step(&mut self, problem: &mut Problem, search: &dyn Solver, outcome: StepOutcome) -> StepOutcome {
         for _ in 0..self.stage.real_steps {
-            self.real_step(problem);
+            self.real_step(problem, search);
         }
-        self.polish(problem);
+        self.polish(problem, search);
         self.steps += 1;
         match outcome {
-            // A back end with no discrete param to move leaves the search to the reals.
             StepOutcome::Finished if !self.reals.is_empty() => StepOutcome::Continue,
             other => other,
         }
-    }
-
-    fn candidate(&self) -> &[u32] {
-        self.inner.candidate()
-    }
-
-    fn soft_values(&self) -> Option<&[f64]> {
-        self.inner.soft_values()
-    }
-
-    fn conflict(&self) -> Option<Vec<usize>> {
-        self.inner.conflict()
-    }
-
-    fn is_exact(&self) -> bool {
-        self.inner.is_exact()
     }
 }

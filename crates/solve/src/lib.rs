@@ -8,6 +8,7 @@
 //! internal error that ends the run.
 
 mod auto;
+mod capabilities;
 pub mod cdcl;
 mod cegis;
 pub mod encode;
@@ -21,9 +22,12 @@ mod local_search;
 mod neural;
 mod optimize;
 mod options;
+mod outcome;
 mod relax;
+mod restart;
 mod run;
 mod sat;
+mod sat_engine;
 mod smt;
 mod temp_softmax;
 #[cfg(test)]
@@ -39,10 +43,15 @@ pub use tpt_graph::tape::one_hot;
 use tpt_graph::tape::{OneHot, Tape};
 use tpt_source::diagnostics::Text;
 
-pub use cegis::{CegisMode, CegisSummary};
+pub use capabilities::{Capabilities, Cegis, Reals};
 pub use hybrid::{resolve_real_stage, RealStage, PREFIX as REAL_PREFIX, REAL_STAGE};
-pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options};
-pub use run::{restart_seed, solve, Candidate, Progress, RunOptions, SolveReport, Status, TracePoint, Verify};
+pub use options::{resolve_options, Kind, OptionError, OptionInfo, Options, ValueError};
+pub use outcome::{
+    Candidate, CegisSummary, InconsistentOutcome, Optimality, Outcome, OutcomeParts, SolveReport, Status, TracePoint,
+    Work,
+};
+pub use restart::{restart_seed, CegisMode, Progress, RunOptions, Verify};
+pub use run::solve;
 
 /// The random number generator every back end uses; seeded from `--seed`.
 pub type Rng = rand_chacha::ChaCha8Rng;
@@ -534,10 +543,19 @@ pub struct BackendInfo {
     /// Whether the back end can run on this graph at all (e.g. an enumeration that would be
     /// too large); checked before any restart starts, so that the user gets a clear error.
     pub admissible: fn(&Graph, &Options) -> Result<(), Text>,
-    /// The back end that runs in this one's place on a program with reals (`auto`'s solver
-    /// half encodes finite domains only, so its gradient half runs alone); `None`: this one,
-    /// beside the real-param stage, or refused if it is exact.
-    pub for_reals: Option<&'static BackendInfo>,
+    /// What it can do: exact, proves optima, on reals, counterexample-guided.
+    pub capabilities: Capabilities,
+}
+
+impl BackendInfo {
+    /// The back end that runs in this one's place on a program with reals
+    /// (`Reals::Substitute`), when there is one.
+    pub fn substitute_for_reals(&self) -> Option<&'static BackendInfo> {
+        match self.capabilities.reals {
+            Reals::Substitute(name) => backend(name),
+            Reals::Stage | Reals::Refused => None,
+        }
+    }
 }
 
 /// For back ends that run on any graph.

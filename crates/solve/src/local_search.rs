@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     always_admissible, random_assignment, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome,
 };
+use crate::Capabilities;
 
 struct LocalSearch {
     epsilon: f64,
@@ -140,5 +141,5 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&LocalSearchParams::default()),
     make,
     admissible: always_admissible,
-    for_reals: None,
+    capabilities: Capabilities::SEARCH,
 }];

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::fmgd::INIT;
 use super::relax::{argmax_each, normal, softmax, softmax_backward, Adam};
 use super::{always_admissible, BackendInfo, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
+use crate::Capabilities;
 
 /// Where each block of weights lives in the one flat vector Adam trains.
 #[derive(Clone, Copy, Debug, Default)]
@@ -212,7 +213,7 @@ pub static BACKENDS: [BackendInfo; 1] = [BackendInfo {
     defaults: || Options::of(&NeuralParams::default()),
     make,
     admissible: always_admissible,
-    for_reals: None,
+    capabilities: Capabilities::SEARCH,
 }];
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! improves the objective of a program they found while its examples keep holding.
 
 use super::cdcl::Answer;
-use super::sat::{Cegis, Engine, Outcome};
+use super::sat_engine::{Cegis, Engine, Outcome};
 use super::Problem;
 use crate::encode::cardinality::{count_bound, objective_base, objective_bound};
 use crate::encode::{Cnf, Model};

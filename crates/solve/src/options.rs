@@ -7,7 +7,6 @@
 //! Nothing is silently replaced: an unknown key, a value of the wrong type, a value out of
 //! range and a key given twice are each an error that names what is accepted.
 
-use std::fmt;
 use std::ops::Bound;
 
 use serde::de::DeserializeOwned;
@@ -57,9 +56,9 @@ impl Kind {
     }
 
     /// Parse a value's text as this kind; the error says what the kind accepts.
-    pub fn parse(&self, text: &str) -> Result<Value, String> {
+    pub fn parse(&self, text: &str) -> Result<Value, ValueError> {
         let text = text.trim();
-        let refuse = || format!("must be {}", self.describe_with_article());
+        let refuse = || ValueError { expected: self.describe_with_article() };
         match *self {
             Kind::Number { low, high } => {
                 let value: f64 = text.parse().map_err(|_| refuse())?;
@@ -215,21 +214,20 @@ impl Options {
     }
 }
 
+/// A value's text that its option's kind does not accept: what the kind takes, in words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("must be {expected}")]
+pub struct ValueError {
+    /// `a number in [0, 1]`, `true or false`, ..
+    pub expected: String,
+}
+
 /// A `--opt` the back end does not accept, and how to fix it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{message}{}", help.as_ref().map(|help| format!("; {help}")).unwrap_or_default())]
 pub struct OptionError {
     pub message: Text,
     pub help: Option<Text>,
-}
-
-/// For tests and debugging: settings in [`tpt_source::diagnostics::Neutral`]'s words.
-impl fmt::Display for OptionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.help {
-            Some(help) => write!(f, "{}; {help}", self.message),
-            None => write!(f, "{}", self.message),
-        }
-    }
 }
 
 impl From<OptionError> for Diagnostic {
@@ -290,22 +288,22 @@ mod tests {
     fn kinds_parse_what_they_describe() {
         let unit = Kind::PROBABILITY;
         assert_eq!(unit.parse("0.25"), Ok(Value::from(0.25)));
-        assert_eq!(unit.parse("2"), Err("must be a number in [0, 1]".to_string()));
-        assert_eq!(unit.parse("nan"), Err("must be a number in [0, 1]".to_string()));
-        assert_eq!(Kind::above(0.0).parse("0"), Err("must be a number > 0".to_string()));
+        assert_eq!(unit.parse("2"), Err(ValueError { expected: "a number in [0, 1]".to_string() }));
+        assert_eq!(unit.parse("nan"), Err(ValueError { expected: "a number in [0, 1]".to_string() }));
+        assert_eq!(Kind::above(0.0).parse("0"), Err(ValueError { expected: "a number > 0".to_string() }));
         let count = Kind::Integer { min: 0, max: 1_000_000 };
         assert_eq!(count.parse("16"), Ok(Value::from(16)));
         assert_eq!(count.parse("1e6"), Ok(Value::from(1_000_000)));
-        assert_eq!(count.parse("1.5"), Err("must be an integer in [0, 1000000]".to_string()));
-        assert_eq!(count.parse("-5"), Err("must be an integer in [0, 1000000]".to_string()));
+        assert_eq!(count.parse("1.5"), Err(ValueError { expected: "an integer in [0, 1000000]".to_string() }));
+        assert_eq!(count.parse("-5"), Err(ValueError { expected: "an integer in [0, 1000000]".to_string() }));
         assert_eq!(Kind::Bool.parse("1"), Ok(Value::Bool(true)));
-        assert_eq!(Kind::Bool.parse("yes"), Err("must be true or false".to_string()));
+        assert_eq!(Kind::Bool.parse("yes"), Err(ValueError { expected: "true or false".to_string() }));
         let engines = Kind::Choice(&["portfolio", "cadical"]);
         assert_eq!(engines.parse("cadical"), Ok(Value::from("cadical")));
-        assert_eq!(engines.parse("3"), Err("must be one of portfolio, cadical".to_string()));
+        assert_eq!(engines.parse("3"), Err(ValueError { expected: "one of portfolio, cadical".to_string() }));
         let path = Kind::Text("a path");
         assert_eq!(path.parse(" /opt/z3 "), Ok(Value::from("/opt/z3")));
-        assert_eq!(path.parse(" "), Err("must be a path".to_string()));
+        assert_eq!(path.parse(" "), Err(ValueError { expected: "a path".to_string() }));
     }
 
     /// Every back end declares exactly the keys of its `Params` struct, each default is a

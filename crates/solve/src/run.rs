@@ -6,257 +6,21 @@
 //! or an encoding disagrees with the interpreter): it stops every restart and the run ends
 //! with `Status::InternalError`, never with a result built on it.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rand::SeedableRng;
 use rayon::prelude::*;
 
-use super::cegis::{CegisMode, CegisSummary};
-use super::hybrid::{Hybrid, RealStage};
-use super::{BackendInfo, Options, Problem, Rng, StepOutcome};
-use tpt_core::verify::Verified;
+use super::hybrid::RealParams;
+use super::outcome::{Candidate, Optimality, Outcome, SolveReport, Status, TracePoint, Work};
+use super::restart::{
+    confidence, descend_objective, restart_seed, stop_reason, RestartResult, RunOptions, Shared, Verify,
+};
+use super::{Problem, Rng, StepOutcome};
 use tpt_graph::graph::Graph;
 use tpt_graph::tape::Tape;
-
-/// The exact check of a candidate (its discrete params and the values of its real params) on
-/// every example: only what it returns counts as found.
-pub type Verify<'a> = dyn Fn(&[u32], &[f64]) -> Option<Verified> + Sync + 'a;
-
-/// How to run a back end.
-pub struct RunOptions<'a> {
-    pub backend: &'static BackendInfo,
-    pub options: Options,
-    pub max_steps: u64,
-    pub timeout: Option<Duration>,
-    pub restarts: usize,
-    pub seed: u64,
-    /// Set by SIGINT/SIGTERM: stop promptly and report the best candidate.
-    pub interrupt: &'a AtomicBool,
-    /// Record a trace point after every step (of restart 0, or the winning restart).
-    pub trace: bool,
-    /// Counters to update as the run goes (for a progress display); `None`: no updates.
-    pub progress: Option<&'a Progress>,
-    /// How many examples a result may fail (`--max-violations`; 0: none).
-    pub max_violations: usize,
-    /// On a graph with real params, the options of the real-param stage that runs beside
-    /// the back end (`solve::hybrid`); `None`: the back end alone (the reals stay at 0).
-    pub real_stage: Option<RealStage>,
-    /// Counterexample-guided synthesis (`solve::cegis`) for a back end that is not exact:
-    /// each restart searches on the examples its candidates failed, not on all of them.
-    /// `None`: every example from the start.
-    pub cegis: Option<CegisMode>,
-}
-
-/// Live counters of a run, summed over its restarts, that another thread may read.
-#[derive(Debug)]
-pub struct Progress {
-    pub steps: AtomicU64,
-    /// Fewest violated observations of any candidate so far (`usize::MAX` before the first).
-    pub best_violations: AtomicUsize,
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Progress { steps: AtomicU64::new(0), best_violations: AtomicUsize::new(usize::MAX) }
-    }
-}
-
-/// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// A candidate was verified on every example.
-    Found,
-    /// The step budget ran out.
-    StepBudget,
-    /// The time ran out.
-    Timeout,
-    /// The user interrupted the run.
-    Interrupted,
-    /// The back end stopped without a verified candidate.
-    GaveUp,
-    /// An exact back end covered the whole space: no assignment satisfies the examples.
-    Impossible,
-    /// The graph and the exact interpreter disagree on a candidate: a bug in tpt, described
-    /// in `SolveReport::internal_error`.
-    InternalError,
-}
-
-/// One point of an optimization trajectory.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct TracePoint {
-    pub step: u64,
-    /// Loss of the discrete candidate after the step.
-    pub loss: f64,
-    pub violations: usize,
-    pub candidate: Vec<u32>,
-    /// The probability each param gives its candidate value (relaxed back ends only).
-    pub confidence: Option<Vec<f32>>,
-}
-
-/// A discrete candidate that was not verified, with how far it is from satisfying the
-/// examples.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Candidate {
-    /// One value per graph param.
-    pub assignment: Vec<u32>,
-    /// One value per real graph param.
-    pub reals: Vec<f64>,
-    /// Observations it violates (by the one-hot evaluation of the graph).
-    pub violations: usize,
-    pub loss: f64,
-}
-
-/// The result of a run.
-#[derive(Clone, Debug)]
-pub struct SolveReport {
-    pub status: Status,
-    /// The assignment the interpreter confirmed: present exactly when `status` is `Found`.
-    pub verified: Option<Verified>,
-    /// Without a verified assignment, the best candidate seen (fewest violations, then lowest
-    /// loss), for back ends whose candidates mean something before they finish; exact back
-    /// ends have none (their only candidate is an answer).
-    pub best: Option<Candidate>,
-    /// Steps taken by the restart that produced the result.
-    pub steps: u64,
-    /// Steps taken by the restarts counted in `restarts_run`, together.
-    pub total_steps: u64,
-    /// Index of the restart that produced the result.
-    pub restart: usize,
-    /// The restarts the result rests on: up to the verified one with the lowest index, or all
-    /// that ran when none was verified. Restarts of higher index that ran beside it stopped
-    /// wherever they were when it won, which depends on thread timing: they are not counted.
-    pub restarts_run: usize,
-    pub seconds: f64,
-    /// Forward passes of the restarts counted in `restarts_run`, together (local search spends
-    /// many per step).
-    pub evaluations: u64,
-    pub trace: Vec<TracePoint>,
-    /// With `Status::Impossible`: examples (indices into the program's examples, ascending)
-    /// that cannot all hold together, when the back end found such a set. It is minimal (no
-    /// member can be left out) unless the run's time ran out while it was being shrunk.
-    pub conflict: Option<Vec<usize>>,
-    /// With `Status::InternalError`: what disagreed (`best` is the candidate).
-    pub internal_error: Option<String>,
-    /// With `Status::GaveUp`: why the back end gave up, when it says (`Solver::gave_up`).
-    pub gave_up: Option<String>,
-    /// With `Status::Found` when the search optimizes (an objective or `--max-violations`):
-    /// whether the result is proven best (an exact back end finished its proof).
-    pub optimal: bool,
-    /// How many examples a result was allowed to fail (`--max-violations`).
-    pub max_violations: usize,
-    /// With counterexample-guided synthesis: the examples the result's restart searched on.
-    pub cegis: Option<CegisSummary>,
-}
-
-pub(super) struct RestartResult {
-    pub(super) status: Status,
-    pub(super) verified: Option<Verified>,
-    /// Whether the back end's candidates are approximations worth reporting (not exact).
-    pub(super) reports_candidates: bool,
-    pub(super) assignment: Vec<u32>,
-    pub(super) reals: Vec<f64>,
-    pub(super) violations: usize,
-    pub(super) loss: f64,
-    pub(super) steps: u64,
-    pub(super) evaluations: u64,
-    pub(super) trace: Vec<TracePoint>,
-    pub(super) conflict: Option<Vec<usize>>,
-    pub(super) internal_error: Option<String>,
-    pub(super) gave_up: Option<String>,
-    pub(super) optimal: bool,
-    pub(super) cegis: Option<CegisSummary>,
-}
-
-impl RestartResult {
-    /// A restart before its first step: nothing found, no candidate checked yet.
-    pub(super) fn before_search(reports_candidates: bool, assignment: Vec<u32>, reals: Vec<f64>) -> Self {
-        RestartResult {
-            status: Status::StepBudget,
-            verified: None,
-            reports_candidates,
-            assignment,
-            reals,
-            violations: usize::MAX,
-            loss: f64::INFINITY,
-            steps: 0,
-            evaluations: 0,
-            trace: Vec::new(),
-            conflict: None,
-            internal_error: None,
-            gave_up: None,
-            optimal: false,
-            cegis: None,
-        }
-    }
-
-    /// Hold `candidate` (with the real params' `reals`), at which the graph says nothing fails
-    /// that may not, and let the exact interpreter decide: `Found` with its verdict, or
-    /// `InternalError` when it rejects what the graph accepts (a bug in tpt: the lowering and
-    /// the interpreter must agree at every one-hot point).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn accept(
-        &mut self,
-        candidate: &[u32],
-        reals: &[f64],
-        loss: f64,
-        steps: u64,
-        verify: &Verify,
-        backend: &str,
-        index: usize,
-    ) -> Status {
-        self.assignment.clear();
-        self.assignment.extend_from_slice(candidate);
-        self.reals.clear();
-        self.reals.extend_from_slice(reals);
-        self.violations = 0;
-        self.loss = loss;
-        self.steps = steps;
-        if let Some(verified) = verify(candidate, reals) {
-            self.verified = Some(verified);
-            return Status::Found;
-        }
-        self.internal_error = Some(format!(
-            "the lowered graph violates no observation at a candidate of `{backend}` (step {steps}, restart {}) \
-             that the exact interpreter rejects",
-            index + 1
-        ));
-        Status::InternalError
-    }
-}
-
-/// Why restart `index` must stop before its next step, if it must: an interrupt, the
-/// deadline, a restart of lower index that won (or one that met an internal error), or, when
-/// `budget` applies, `--max-steps` spent.
-pub(super) fn stop_reason(
-    options: &RunOptions,
-    shared: &Shared,
-    index: usize,
-    steps: u64,
-    budget: bool,
-) -> Option<Status> {
-    if options.interrupt.load(Ordering::Relaxed) {
-        Some(Status::Interrupted)
-    } else if shared.deadline.is_some_and(|d| Instant::now() >= d) {
-        Some(Status::Timeout)
-    } else if shared.winner.load(Ordering::SeqCst) < index || shared.broken.load(Ordering::SeqCst) {
-        Some(Status::GaveUp)
-    } else if budget && steps >= options.max_steps {
-        Some(Status::StepBudget)
-    } else {
-        None
-    }
-}
-
-/// The seed of restart `index`: a splitmix64 step, so nearby seeds give unrelated streams.
-pub fn restart_seed(seed: u64, index: usize) -> u64 {
-    let mut z = seed.wrapping_add((index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// Run the back end on the graph. `verify` is the exact check of a candidate on every
 /// example; only candidates it accepts are reported as found.
@@ -306,24 +70,16 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
     let total = list.iter().map(|(_, r)| r.steps).sum();
     let evaluations = list.iter().map(|(_, r)| r.evaluations).sum();
     let seconds = started.elapsed().as_secs_f64();
+    let work =
+        |steps: u64, restart: usize| Work { steps, total_steps: total, restart, restarts_run, evaluations, seconds };
     let Some(chosen) = chosen else {
+        let status = if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout };
         return SolveReport {
-            status: if options.interrupt.load(Ordering::Relaxed) { Status::Interrupted } else { Status::Timeout },
-            verified: None,
-            best: None,
-            steps: 0,
-            total_steps: total,
-            restart: 0,
-            restarts_run,
-            seconds,
-            evaluations,
+            outcome: Outcome::unfound(status, None),
+            work: work(0, 0),
             trace: Vec::new(),
-            conflict: None,
-            internal_error: None,
-            gave_up: None,
-            optimal: false,
-            max_violations: options.max_violations,
             cegis: None,
+            max_violations: options.max_violations,
         };
     };
     let (restart, result) = list.swap_remove(chosen);
@@ -335,43 +91,34 @@ pub fn solve(graph: &Graph, tape: &Tape, options: &RunOptions, verify: &Verify) 
             None => (result.status, None),
         },
     };
-    // The candidate an internal error is about is shown whatever the back end.
-    // A proof of impossibility has no candidate worth showing, whatever the back end.
-    let shown = status == Status::InternalError
-        || (result.reports_candidates && result.violations != usize::MAX && status != Status::Impossible);
-    let best = (result.verified.is_none() && shown).then_some(Candidate {
+    let candidate = Candidate {
         assignment: result.assignment,
         reals: result.reals,
         violations: result.violations,
         loss: result.loss,
-    });
+    };
+    // A proof of impossibility has no candidate worth showing, whatever the back end; nor
+    // has an exact back end that did not finish, nor a restart stopped before its first step.
+    let shown = result.reports_candidates && candidate.violations != usize::MAX;
+    let outcome = match (status, result.verified) {
+        (Status::Found, Some(verified)) => {
+            Outcome::Found { verified, optimality: Optimality::of(result.optimizing, result.optimal) }
+        }
+        (Status::Impossible, _) => Outcome::Impossible { conflict },
+        // The candidate an internal error is about is shown whatever the back end.
+        (Status::InternalError, _) => {
+            Outcome::InternalError { candidate, what: result.internal_error.unwrap_or_default() }
+        }
+        (Status::GaveUp, _) => Outcome::GaveUp { best: shown.then_some(candidate), reason: result.gave_up },
+        (status, _) => Outcome::unfound(status, shown.then_some(candidate)),
+    };
     SolveReport {
-        status,
-        verified: result.verified,
-        best,
-        steps: result.steps,
-        total_steps: total,
-        restart,
-        restarts_run,
-        seconds,
-        evaluations,
+        outcome,
+        work: work(result.steps, restart),
         trace: result.trace,
-        conflict,
-        internal_error: result.internal_error,
-        gave_up: result.gave_up.filter(|_| status == Status::GaveUp),
-        optimal: result.optimal,
-        max_violations: options.max_violations,
         cegis: result.cegis,
+        max_violations: options.max_violations,
     }
-}
-
-/// What the restarts of one run share.
-pub(super) struct Shared<'a> {
-    pub(super) deadline: Option<Instant>,
-    /// The lowest index of a verified restart so far (`usize::MAX`: none).
-    pub(super) winner: &'a AtomicUsize,
-    /// Set when a restart met an internal error.
-    pub(super) broken: &'a AtomicBool,
 }
 
 fn run_restart(
@@ -388,11 +135,13 @@ fn run_restart(
     problem.set_step_budget(options.max_steps);
     problem.set_max_violations(options.max_violations);
     let mut solver = (options.backend.make)(&options.options);
-    if let Some(stage) = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0) {
-        solver = Box::new(Hybrid::new(solver, stage));
-    }
+    // On real params, the real-param stage runs after every step of the back end.
+    let mut reals = options.real_stage.as_ref().filter(|_| problem.num_reals() > 0).map(RealParams::new);
     if let Some(mode) = options.cegis.filter(|_| !solver.is_exact()) {
-        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, mode);
+        return super::cegis::run_restart(graph, tape, options, index, shared, verify, solver, reals, mode);
+    }
+    if let Some(reals) = &mut reals {
+        reals.start(&mut problem, &mut rng);
     }
     solver.start(&mut problem, &mut rng);
     let budget = !solver.is_exact();
@@ -411,7 +160,14 @@ fn run_restart(
         if let Some(status) = stop_reason(options, shared, index, steps, budget) {
             break status;
         }
+        if let Some(reals) = &reals {
+            reals.before_step(&mut problem);
+        }
         let outcome = solver.step(&mut problem, &mut rng);
+        let outcome = match &mut reals {
+            Some(reals) => reals.after_step(&mut problem, solver.as_ref(), outcome),
+            None => outcome,
+        };
         steps += 1;
         if let Some(progress) = options.progress {
             progress.steps.fetch_add(1, Ordering::Relaxed);
@@ -506,49 +262,17 @@ fn run_restart(
         best.steps = work;
     }
     best.status = status;
+    best.optimizing = problem.optimizing();
     best.evaluations = problem.evaluations();
     best
-}
-
-/// A back end that only improves a candidate found it without regard to the objective: a
-/// descent on the objective that keeps the examples holding makes it smaller.
-pub(super) fn descend_objective(
-    graph: &Graph,
-    problem: &mut Problem,
-    best: &mut RestartResult,
-    max_violations: usize,
-    verify: &Verify,
-) {
-    if graph.objective.is_empty() {
-        return;
-    }
-    if let Some(verified) = &best.verified {
-        let improved = super::optimize::descend(problem, verified.assignment(), max_violations);
-        if improved.as_slice() != verified.assignment() {
-            // The reals stay where the search left them: the descent moves finite params
-            // only, and the objective reads no real.
-            if let Some(better) = verify(&improved, problem.reals()) {
-                best.assignment = improved;
-                best.verified = Some(better);
-            }
-        }
-    }
-}
-
-pub(super) fn confidence(problem: &Problem, soft: &[f64], candidate: &[u32]) -> Vec<f32> {
-    problem
-        .offsets()
-        .iter()
-        .zip(candidate)
-        .map(|(&(offset, _), &value)| soft.get(offset + value as usize).copied().unwrap_or(0.0) as f32)
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::graph_of;
-    use crate::{always_admissible, Solver};
+    use crate::{always_admissible, BackendInfo, Capabilities, Cegis, Options, Reals, Solver};
+    use std::sync::atomic::AtomicBool;
     use tpt_core::limits::Limits;
 
     /// An exact back end whose encoding disagrees with the graph at its first step.
@@ -582,7 +306,7 @@ mod tests {
         defaults: Options::default,
         make: |_| Box::new(Disagreeing(Vec::new())),
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities { exact: true, optimizes: false, reals: Reals::Refused, cegis: Cegis::Unsupported },
     };
 
     /// A back end that reports a disagreement ends the run as an internal error at once,
@@ -608,8 +332,8 @@ mod tests {
             cegis: None,
         };
         let report = solve(&graph, &tape, &options, &|_: &[u32], _: &[f64]| None);
-        assert_eq!((report.status, report.steps), (Status::InternalError, 1));
-        let detail = report.internal_error.unwrap_or_default();
+        assert_eq!((report.status(), report.work.steps), (Status::InternalError, 1));
+        let detail = report.outcome.internal_error().unwrap_or_default();
         assert!(detail.starts_with("the encoding and the graph disagree (`disagreeing`, restart 1)"), "{detail}");
     }
 }

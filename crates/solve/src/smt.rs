@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{BackendInfo, ExactBackend, Kind, OptionInfo, Options, Problem, Rng, Solver, StepOutcome};
 use crate::encode::{smt2, smt2_optimize, smt_name, Model, SmtSort};
+use crate::{Capabilities, Cegis, Reals};
 use process::{Answer, SolverCommand};
 use tpt_graph::graph::Graph;
 use tpt_source::diagnostics::{Setting, Text};
@@ -70,7 +71,7 @@ impl ExactBackend for Smt {
         match process::run(&solver, &text, problem.stop_condition()) {
             Answer::Unsat => {
                 if problem.max_violations() == 0 {
-                    self.conflict = super::sat::conflicting_examples(problem.graph, problem.stop_condition());
+                    self.conflict = super::sat_engine::conflicting_examples(problem.graph, problem.stop_condition());
                 }
                 StepOutcome::Exhausted
             }
@@ -173,5 +174,5 @@ pub static BACKEND: BackendInfo = BackendInfo {
     defaults: || Options::of(&SmtParams::default()),
     make,
     admissible,
-    for_reals: None,
+    capabilities: Capabilities { exact: true, optimizes: true, reals: Reals::Refused, cegis: Cegis::Unsupported },
 };

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::fmgd::{INIT, RATE, REG};
 use super::relax::{Relaxation, Schedule, Settings};
 use super::{always_admissible, BackendInfo, Kind, OptionInfo, Options, Solver};
+use crate::Capabilities;
 
 pub(super) const T_START: OptionInfo =
     OptionInfo { key: "t-start", kind: Kind::above(0.0), help: "temperature at the first step" };
@@ -106,7 +107,7 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&TempParams::default()),
         make,
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities::SEARCH,
     },
     BackendInfo {
         name: "temp-softmax-reg",
@@ -115,6 +116,6 @@ pub static BACKENDS: [BackendInfo; 2] = [
         defaults: || Options::of(&TempRegParams::default()),
         make: make_reg,
         admissible: always_admissible,
-        for_reals: None,
+        capabilities: Capabilities::SEARCH,
     },
 ];

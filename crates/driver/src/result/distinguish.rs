@@ -13,7 +13,7 @@ use crate::compiled::Compiled;
 use crate::distinguish::{Distinction, DistinguishingInput, Ending};
 use tpt_core::interp::Outcome;
 use tpt_core::program::{ArrayInfo, Program};
-use tpt_solve::Status;
+use tpt_solve::{Optimality, Status};
 use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 use tpt_syntax::ast::DeclKind;
 
@@ -281,7 +281,7 @@ impl Synthesis {
     /// `"distinguished"`, `"out_of_budget"`, ...), `"off"` when it was not asked for, `None`
     /// without a found program: `"distinguish_check"` in the JSON.
     pub fn distinguish_check(&self) -> Option<&'static str> {
-        check_word(self.report.status, self.distinction.as_ref())
+        check_word(self.report.status(), self.distinction.as_ref())
     }
 
     /// The input on which another program that fits the examples behaves differently from the
@@ -314,13 +314,14 @@ impl Synthesis {
     /// The programs of `tpt synth --all`: the found one, then each other one listed (none
     /// without a found program).
     pub fn listed(&self) -> Vec<Synthesis> {
-        if self.report.verified.is_none() {
+        if self.report.verified().is_none() {
             return Vec::new();
         }
         let mut list = vec![self.clone()];
         for other in self.distinction.iter().flat_map(|d| &d.others) {
             let mut report = self.report.clone();
-            report.verified = Some(other.clone());
+            let optimality = self.report.outcome.optimality().unwrap_or(Optimality::NotAsked);
+            report.outcome = tpt_solve::Outcome::Found { verified: other.clone(), optimality };
             report.trace.clear();
             list.push(Synthesis::new(Arc::clone(&self.compiled), self.backend, self.seed, report));
         }

@@ -77,7 +77,7 @@ impl Synthesis {
     /// For a found program: which params no observation can depend on, which take any value,
     /// which others would also do.
     pub fn analysis(&self) -> Option<&ParamAnalysis> {
-        let verified = self.report.verified.as_ref()?;
+        let verified = self.report.verified()?;
         let (program, graph) = (&self.compiled.program, &self.compiled.graph);
         Some(self.analysis.get_or_init(|| match Tape::new(graph, &self.compiled.limits) {
             Ok(tape) => analyse_params(program, graph, &tape, verified, self.compiled.limits.max_unroll),
@@ -109,27 +109,27 @@ impl Synthesis {
     }
 
     pub fn status(&self) -> Status {
-        self.report.status
+        self.report.status()
     }
 
     /// The params the interpreter confirmed on every example (present exactly when found).
     pub fn verified(&self) -> Option<&Verified> {
-        self.report.verified.as_ref()
+        self.report.verified()
     }
 
     /// The best candidate of a search that found nothing, when the back end has one to show
     /// (exact back ends do not).
     pub fn best_candidate(&self) -> Option<&Candidate> {
-        self.report.best.as_ref()
+        self.report.best()
     }
 
     /// Steps of the restart that produced the result.
     pub fn steps(&self) -> u64 {
-        self.report.steps
+        self.report.work.steps
     }
 
     pub fn seconds(&self) -> f64 {
-        self.report.seconds
+        self.report.work.seconds
     }
 
     pub fn report(&self) -> &SolveReport {
@@ -143,7 +143,7 @@ impl Synthesis {
     /// Every param's values: verified, or those of the best candidate; `None` when there is
     /// neither.
     pub fn values(&self) -> Option<ParamValues> {
-        match (&self.report.verified, &self.report.best) {
+        match (self.report.verified(), self.report.best()) {
             (Some(verified), _) => Some(verified.values().clone()),
             (None, Some(best)) => Some(param_values_with_reals(
                 &self.compiled.program,
@@ -167,7 +167,7 @@ impl Synthesis {
     fn result_diagnostics(&self) -> Vec<Diagnostic> {
         let (program, graph) = (&self.compiled.program, &self.compiled.graph);
         let max_steps = self.compiled.limits.max_unroll;
-        if let (Some(verified), Some(analysis)) = (&self.report.verified, self.analysis()) {
+        if let (Some(verified), Some(analysis)) = (self.report.verified(), self.analysis()) {
             let mut diagnostics = optimum::given_up(program, verified, max_steps);
             diagnostics.extend(optimum::given_up_kept(&self.compiled, self.given_up()));
             diagnostics.extend(param_diagnostics(program, graph, verified.values(), analysis));
@@ -176,11 +176,11 @@ impl Synthesis {
             }
             return diagnostics;
         }
-        match (self.report.status, &self.report.best) {
+        match (self.report.status(), self.report.best()) {
             (Status::Impossible, _) if self.report.max_violations > 0 => {
                 vec![optimum::too_many_violations(self.report.max_violations)]
             }
-            (Status::Impossible, _) => vec![match self.report.conflict.as_deref() {
+            (Status::Impossible, _) => vec![match self.report.outcome.conflict() {
                 Some(conflict) if !conflict.is_empty() => conflict_diagnostic(program, conflict),
                 _ => Diagnostic::error(
                     "no assignment of the params satisfies every example (the whole search space was covered)",
@@ -188,7 +188,7 @@ impl Synthesis {
             }],
             (Status::InternalError, best) => {
                 let detail =
-                    self.report.internal_error.as_deref().unwrap_or("the graph and the exact interpreter disagree");
+                    self.report.outcome.internal_error().unwrap_or("the graph and the exact interpreter disagree");
                 let mut diagnostics = vec![Diagnostic::error(format!(
                     "internal error: {detail}; this is a bug in tpt; please report it with the program"
                 ))
@@ -212,8 +212,8 @@ impl Synthesis {
                 diagnostics.extend(violated_observations(program, &values, max_steps));
                 diagnostics
             }
-            (Status::GaveUp, None) if self.report.gave_up.is_some() => {
-                let reason = self.report.gave_up.as_deref().unwrap_or_default();
+            (Status::GaveUp, None) if self.report.outcome.gave_up().is_some() => {
+                let reason = self.report.outcome.gave_up().unwrap_or_default();
                 vec![Diagnostic::warning(format!("no program found: {reason}")).with_note(format!(
                     "the {} back end gave up, so whether a program exists is unknown",
                     self.backend
@@ -253,15 +253,15 @@ impl Synthesis {
                 &notes,
             ),
         };
-        if self.report.status == Status::InternalError {
+        if self.report.status() == Status::InternalError {
             return None;
         }
         let text = print(&values);
-        match (&self.report.verified, &self.report.best) {
+        match (self.report.verified(), self.report.best()) {
             (Some(_), _) => Some(text),
             (None, Some(best)) => Some(format!(
                 "// NOT A SOLUTION: the best candidate of a search that found none ({}); it violates {}.\n{text}",
-                describe_status(self.report.status),
+                describe_status(self.report.status()),
                 plural(best.violations, "observation")
             )),
             (None, None) => None,
@@ -277,7 +277,7 @@ impl Synthesis {
     /// The objective's value of a found program (`"cost"` in the JSON); `None` without an
     /// objective or without a found program.
     pub fn cost(&self) -> Option<i64> {
-        self.report.verified.as_ref().and_then(Verified::cost)
+        self.report.verified().and_then(Verified::cost)
     }
 
     /// Whether a found program is proven best (`"optimal"` in the JSON): the lowest cost, and
@@ -290,7 +290,7 @@ impl Synthesis {
     /// The examples a found program fails, which `--max-violations` allowed (indices into the
     /// program's examples; `"violated_examples"` in the JSON); `None` without a found program.
     pub fn violated_examples(&self) -> Option<&[usize]> {
-        self.report.verified.as_ref().map(Verified::violated)
+        self.report.verified().map(Verified::violated)
     }
 
     /// The machine-readable result: status, statistics, the params (`null` without a
@@ -300,25 +300,25 @@ impl Synthesis {
     pub fn json(&self, form: PrintForm) -> serde_json::Value {
         let report = &self.report;
         let params = self.params_json();
-        let violations = match (&report.verified, &report.best) {
+        let violations = match (report.verified(), report.best()) {
             (Some(_), _) => Some(0),
             (None, Some(best)) => Some(best.violations),
             (None, None) => None,
         };
         let mut object = serde_json::json!({
-            "status": report.status,
+            "status": report.status(),
             "backend": self.backend,
             "seed": self.seed,
-            "steps": report.steps,
-            "total_steps": report.total_steps,
-            "restart": report.restart,
-            "restarts_run": report.restarts_run,
-            "seconds": report.seconds,
-            "evaluations": report.evaluations,
+            "steps": report.work.steps,
+            "total_steps": report.work.total_steps,
+            "restart": report.work.restart,
+            "restarts_run": report.work.restarts_run,
+            "seconds": report.work.seconds,
+            "evaluations": report.work.evaluations,
             "violations": violations,
             "params": params,
             "program": self.printed(form),
-            "conflicting_examples": report.conflict.as_ref().map(|c| conflict_json(&self.compiled.program, &self.compiled.sources, c)),
+            "conflicting_examples": report.outcome.conflict().map(|c| conflict_json(&self.compiled.program, &self.compiled.sources, c)),
             "cost": self.cost(),
             "optimal": self.optimal(),
             "violated_examples": self.violated_examples().map(|v| conflict_json(&self.compiled.program, &self.compiled.sources, v)),
@@ -327,7 +327,7 @@ impl Synthesis {
             if let Some(cegis) = &report.cegis {
                 object.insert("cegis".to_string(), serde_json::json!(cegis));
             }
-            if let Some(reason) = &report.gave_up {
+            if let Some(reason) = report.outcome.gave_up() {
                 object.insert("gave_up_reason".to_string(), serde_json::json!(reason));
             }
             self.distinction_json(object);
@@ -337,7 +337,7 @@ impl Synthesis {
 
     /// The params by name (`null` without a candidate, or after an internal error).
     fn params_json(&self) -> serde_json::Value {
-        let values = self.values().filter(|_| self.report.status != Status::InternalError);
+        let values = self.values().filter(|_| self.report.status() != Status::InternalError);
         match values {
             Some(values) => serde_json::Value::Object(
                 self.compiled
@@ -364,13 +364,13 @@ impl Synthesis {
         let optimum = optimum::summary_words(report).map(|words| format!(", {words}")).unwrap_or_default();
         format!(
             "{file}: {} by {} (seed {}) in {}, restart {} of {}, {}{optimum}",
-            describe_status(report.status),
+            describe_status(report.status()),
             self.backend,
             self.seed,
-            plural(report.steps, "step"),
-            report.restart + 1,
-            report.restarts_run,
-            duration_text(report.seconds)
+            plural(report.work.steps, "step"),
+            report.work.restart + 1,
+            report.work.restarts_run,
+            duration_text(report.work.seconds)
         )
     }
 }

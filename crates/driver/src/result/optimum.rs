@@ -13,11 +13,11 @@ use tpt_source::diagnostics::{plural, Diagnostic, Setting, Text};
 /// `cost 5 (optimal)`, `cost 6 (best found, not proven optimal)`, and the examples given up
 /// with `--max-violations`; `None` when there is nothing to say (no objective, no allowance).
 pub fn summary_words(report: &SolveReport) -> Option<String> {
-    let verified = report.verified.as_ref()?;
-    let standing = if report.optimal { "optimal" } else { "best found, not proven optimal" };
+    let verified = report.verified()?;
+    let standing = if report.optimal() { "optimal" } else { "best found, not proven optimal" };
     let mut parts = Vec::new();
     if report.max_violations > 0 {
-        let fewest = if report.optimal { "fewest possible" } else { "not proven fewest" };
+        let fewest = if report.optimal() { "fewest possible" } else { "not proven fewest" };
         parts.push(format!("{} given up ({fewest})", plural(verified.violated().len(), "example")));
     }
     if let Some(cost) = verified.cost() {
@@ -30,7 +30,7 @@ pub fn summary_words(report: &SolveReport) -> Option<String> {
 /// not optimize (no objective and no allowance) or found nothing.
 pub fn optimal(program: &Program, report: &SolveReport) -> Option<bool> {
     let optimizing = program.has_objective() || report.max_violations > 0;
-    (report.verified.is_some() && optimizing).then_some(report.optimal)
+    (report.verified().is_some() && optimizing).then_some(report.optimal())
 }
 
 /// A warning at each example the program fails, which `--max-violations` allowed.

@@ -11,7 +11,9 @@ use super::Synthesis;
 use crate::compiled::Compiled;
 use crate::distinguish::{restore_input, Distinction, Ending, InputError};
 use tpt_core::verify::{Verified, Verifier};
-use tpt_solve::{backend, Candidate, CegisSummary, SolveReport, Status, TracePoint};
+use tpt_solve::{
+    backend, Candidate, CegisSummary, Optimality, Outcome, OutcomeParts, SolveReport, Status, TracePoint, Work,
+};
 use tpt_source::diagnostics::Diagnostic;
 
 /// Why a saved result is refused.
@@ -23,8 +25,9 @@ pub enum RestoreError {
     ParamsDiffer,
     #[error("the saved params do not satisfy the program's examples")]
     NotSatisfied,
-    #[error("a saved result holds params exactly when it was found")]
-    FoundWithoutParams,
+    /// Parts that disagree with the saved status (`Outcome::try_from`).
+    #[error(transparent)]
+    Inconsistent(#[from] tpt_solve::InconsistentOutcome),
     #[error("a saved check of the examples needs a found program")]
     CheckWithoutProgram,
     /// A saved distinguishing input that the interpreter does not confirm.
@@ -116,20 +119,20 @@ impl Synthesis {
         SavedSynthesis {
             backend: self.backend.to_string(),
             seed: self.seed,
-            status: report.status,
-            found: report.verified.as_ref().map(SavedParams::of),
-            best: report.best.clone(),
-            steps: report.steps,
-            total_steps: report.total_steps,
-            restart: report.restart,
-            restarts_run: report.restarts_run,
-            seconds: report.seconds,
-            evaluations: report.evaluations,
+            status: report.status(),
+            found: report.verified().map(SavedParams::of),
+            best: report.best().cloned(),
+            steps: report.work.steps,
+            total_steps: report.work.total_steps,
+            restart: report.work.restart,
+            restarts_run: report.work.restarts_run,
+            seconds: report.work.seconds,
+            evaluations: report.work.evaluations,
             trace: report.trace.clone(),
-            conflict: report.conflict.clone(),
-            internal_error: report.internal_error.clone(),
-            gave_up: report.gave_up.clone(),
-            optimal: report.optimal,
+            conflict: report.outcome.conflict().map(<[usize]>::to_vec),
+            internal_error: report.outcome.internal_error().map(str::to_string),
+            gave_up: report.outcome.gave_up().map(str::to_string),
+            optimal: report.optimal(),
             max_violations: report.max_violations,
             cegis: report.cegis.clone(),
             distinction,
@@ -153,9 +156,6 @@ impl Synthesis {
         let verifier =
             Verifier::new(program, &graph.layout, compiled.limits.max_unroll).with_max_violations(saved.max_violations);
         let verified = saved.found.as_ref().map(|found| found.check(&verifier)).transpose()?;
-        if verified.is_some() != (saved.status == Status::Found) {
-            return Err(RestoreError::FoundWithoutParams);
-        }
         let distinction = match (saved.distinction, &verified) {
             (None, _) => None,
             (Some(_), None) => return Err(RestoreError::CheckWithoutProgram),
@@ -171,24 +171,27 @@ impl Synthesis {
                 examples_given_up: d.examples_given_up,
             }),
         };
-        let report = SolveReport {
+        let optimizing = !graph.objective.is_empty() || saved.max_violations > 0;
+        let outcome = Outcome::try_from(OutcomeParts {
             status: saved.status,
             verified,
             best: saved.best,
+            conflict: saved.conflict,
+            internal_error: saved.internal_error,
+            gave_up: saved.gave_up,
+            optimality: Optimality::of(optimizing, saved.optimal),
+        })
+        ?;
+        let work = Work {
             steps: saved.steps,
             total_steps: saved.total_steps,
             restart: saved.restart,
             restarts_run: saved.restarts_run,
-            seconds: saved.seconds,
             evaluations: saved.evaluations,
-            trace: saved.trace,
-            conflict: saved.conflict,
-            internal_error: saved.internal_error,
-            gave_up: saved.gave_up,
-            optimal: saved.optimal,
-            max_violations: saved.max_violations,
-            cegis: saved.cegis,
+            seconds: saved.seconds,
         };
+        let report =
+            SolveReport { outcome, work, trace: saved.trace, cegis: saved.cegis, max_violations: saved.max_violations };
         Ok(Synthesis {
             compiled: Arc::clone(compiled),
             backend: info.name,

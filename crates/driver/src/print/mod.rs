@@ -352,7 +352,8 @@ fn printed_limits() -> Limits {
 /// Parse and check a printed program and compare it with the sketch on the sketch's examples
 /// (for tests of the printed text).
 pub fn reproduces(text: &str, program: &Program, values: &ParamValues) -> Result<(), Mismatch> {
-    let parsed = parse(text, printed_limits().max_depth).map_err(|d| Mismatch::DoesNotParse(d[0].message.to_string()))?;
+    let parsed =
+        parse(text, printed_limits().max_depth).map_err(|d| Mismatch::DoesNotParse(d[0].message.to_string()))?;
     checked_behaviour(&parsed.file, program, values)
 }
 

@@ -3,7 +3,7 @@
 //! `set={"K": ...}`). The limits of compilation are the command line's alone: the package
 //! compiles with their defaults, and says so where a message suggests raising one.
 
-use tpt::diagnostics::{Mention, Setting, Value, Wording};
+use tpt_source::diagnostics::{Mention, Setting, Value, Wording};
 
 /// The Python package's spelling of settings, with which it words every diagnostic.
 pub struct PythonWording;

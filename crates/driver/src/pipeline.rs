@@ -265,7 +265,7 @@ impl Search {
         if let Some(refusal) = refuse_reals(compiled, backend) {
             return Err(refusal);
         }
-        (backend.admissible)(&compiled.graph, &options).map_err(|error| Diagnostic::error(error.to_string()))?;
+        (backend.admissible)(&compiled.graph, &options).map_err(Diagnostic::error)?;
         // The program was compiled allowing more failing examples than this search does.
         if let Some(error) = compiled.contradictions.too_many(&compiled.program, config.max_violations) {
             return Err(error);

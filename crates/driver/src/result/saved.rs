@@ -180,8 +180,7 @@ impl Synthesis {
             internal_error: saved.internal_error,
             gave_up: saved.gave_up,
             optimality: Optimality::of(optimizing, saved.optimal),
-        })
-        ?;
+        })?;
         let work = Work {
             steps: saved.steps,
             total_steps: saved.total_steps,
